@@ -1,0 +1,271 @@
+/**
+ * Typed wrappers of the Moodle web-service functions cohortbot uses (reference/moodle.md §2–§3).
+ * Each reply is checked against a zod schema, so a site that answers in another shape fails loudly.
+ */
+import { z } from 'zod';
+import { MoodleClient } from './client';
+
+const boolish = z.union([z.boolean(), z.number()]).transform((v) => v === true || v === 1);
+
+export const siteInfoSchema = z.object({
+  sitename: z.string(),
+  username: z.string(),
+  userid: z.number(),
+  siteurl: z.string(),
+  release: z.string().optional(),
+  version: z.string().optional(),
+  functions: z.array(z.object({ name: z.string(), version: z.string() })),
+});
+export type SiteInfo = z.infer<typeof siteInfoSchema>;
+
+export const cohortSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  idnumber: z.string(),
+  description: z.string(),
+  descriptionformat: z.number(),
+  visible: boolish,
+  theme: z.string().nullable().optional(),
+});
+export type Cohort = z.infer<typeof cohortSchema>;
+
+export type CategoryType = { type: 'system'; value: '' } | { type: 'id' | 'idnumber'; value: string };
+
+export interface NewCohort {
+  categorytype: CategoryType;
+  name: string;
+  idnumber: string;
+  description?: string;
+  visible?: boolean;
+}
+
+export interface CohortUpdate extends NewCohort {
+  id: number;
+}
+
+const warningsSchema = z.object({
+  warnings: z.array(z.object({ warningcode: z.string(), message: z.string(), item: z.string().optional(), itemid: z.number().optional() })).default([]),
+});
+export type Warning = z.infer<typeof warningsSchema>['warnings'][number];
+
+export const userSchema = z.object({
+  id: z.number(),
+  username: z.string().optional(),
+  firstname: z.string().optional(),
+  lastname: z.string().optional(),
+  fullname: z.string(),
+  email: z.string().optional(),
+  idnumber: z.string().optional(),
+  suspended: z.boolean().optional(),
+  firstaccess: z.number().optional(),
+  lastaccess: z.number().optional(),
+  auth: z.string().optional(),
+  lang: z.string().optional(),
+});
+export type MoodleUser = z.infer<typeof userSchema>;
+
+export const courseSchema = z.object({
+  id: z.number(),
+  fullname: z.string(),
+  shortname: z.string(),
+  categoryid: z.number(),
+  categoryname: z.string().optional(),
+  idnumber: z.string().optional(),
+  visible: z.number().optional(),
+  enrollmentmethods: z.array(z.string()).optional(),
+});
+export type Course = z.infer<typeof courseSchema>;
+
+export const categorySchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  idnumber: z.string().nullable(),
+  parent: z.number(),
+  path: z.string(),
+  visible: z.number(),
+  coursecount: z.number().optional(),
+  depth: z.number().optional(),
+});
+export type Category = z.infer<typeof categorySchema>;
+
+export const enrolledUserSchema = z.object({
+  id: z.number(),
+  username: z.string().optional(),
+  fullname: z.string(),
+  email: z.string().optional(),
+  idnumber: z.string().optional(),
+  roles: z.array(z.object({ roleid: z.number(), shortname: z.string(), name: z.string().optional() })).optional(),
+  groups: z.array(z.object({ id: z.number(), name: z.string() })).optional(),
+});
+export type EnrolledUser = z.infer<typeof enrolledUserSchema>;
+
+export const groupSchema = z.object({ id: z.number(), courseid: z.number(), name: z.string(), idnumber: z.string().optional() });
+export type Group = z.infer<typeof groupSchema>;
+
+const nullReply = z.null();
+
+export type UserField = 'id' | 'idnumber' | 'username' | 'email';
+export type CourseField = 'id' | 'ids' | 'shortname' | 'idnumber' | 'category';
+
+export class MoodleApi {
+  constructor(readonly client: MoodleClient) {}
+
+  get platform(): string {
+    return this.client.platform;
+  }
+
+  siteInfo(): Promise<SiteInfo> {
+    return this.client.call('core_webservice_get_site_info', {}, siteInfoSchema);
+  }
+
+  // ---- cohorts -------------------------------------------------------------------------------
+
+  /** Every cohort on the site when `ids` is empty; unknown ids are skipped by Moodle. */
+  getCohorts(ids: number[] = []): Promise<Cohort[]> {
+    return this.client.call('core_cohort_get_cohorts', { cohortids: ids }, z.array(cohortSchema));
+  }
+
+  /** Creates cohorts; a duplicate idnumber anywhere in a batch rolls the whole batch back. */
+  async createCohorts(cohorts: NewCohort[]): Promise<Cohort[]> {
+    const replies = await this.client.callBatched('core_cohort_create_cohorts', cohorts, (batch) => ({ cohorts: batch.map(cohortParams) }), z.array(cohortSchema));
+    return replies.flat();
+  }
+
+  /** Moodle needs categorytype, name and idnumber on every update, even unchanged. */
+  async updateCohorts(cohorts: CohortUpdate[]): Promise<void> {
+    await this.client.callBatched('core_cohort_update_cohorts', cohorts, (batch) => ({ cohorts: batch.map((c) => ({ id: c.id, ...cohortParams(c) })) }), nullReply);
+  }
+
+  async deleteCohorts(ids: number[]): Promise<void> {
+    await this.client.callBatched('core_cohort_delete_cohorts', ids, (batch) => ({ cohortids: batch }), nullReply);
+  }
+
+  /** Cohorts matching `query` in a context; `limitfrom` is a page index (Moodle's quirk). */
+  searchCohorts(query: string, context: { contextid?: number; contextlevel?: string; instanceid?: number }, includes: 'parents' | 'self' | 'all' = 'parents', page = 0, perPage = 25): Promise<Cohort[]> {
+    return this.client
+      .call(
+        'core_cohort_search_cohorts',
+        { query, context: { contextid: context.contextid ?? 0, contextlevel: context.contextlevel ?? '', instanceid: context.instanceid ?? 0 }, includes, limitfrom: page, limitnum: perPage },
+        z.object({ cohorts: z.array(cohortSchema) }),
+      )
+      .then((r) => r.cohorts);
+  }
+
+  /** Adds members; returns Moodle's warnings (codes "1", "2", "3"), which carry no item ids. */
+  async addCohortMembers(members: Array<{ cohortIdnumber?: string; cohortId?: number; username?: string; userId?: number }>): Promise<Warning[]> {
+    const replies = await this.client.callBatched(
+      'core_cohort_add_cohort_members',
+      members,
+      (batch) => ({
+        members: batch.map((m) => ({
+          cohorttype: m.cohortId !== undefined ? { type: 'id', value: String(m.cohortId) } : { type: 'idnumber', value: m.cohortIdnumber ?? '' },
+          usertype: m.userId !== undefined ? { type: 'id', value: String(m.userId) } : { type: 'username', value: m.username ?? '' },
+        })),
+      }),
+      warningsSchema,
+    );
+    return replies.flatMap((r) => r.warnings);
+  }
+
+  async deleteCohortMembers(members: Array<{ cohortid: number; userid: number }>): Promise<void> {
+    await this.client.callBatched('core_cohort_delete_cohort_members', members, (batch) => ({ members: batch }), nullReply);
+  }
+
+  /** Members of many cohorts, in as few calls as max_input_vars allows. */
+  async getCohortMembers(cohortIds: number[]): Promise<Map<number, number[]>> {
+    const replies = await this.client.callBatched('core_cohort_get_cohort_members', cohortIds, (batch) => ({ cohortids: batch }), z.array(z.object({ cohortid: z.number(), userids: z.array(z.number()) })));
+    return new Map(replies.flat().map((r) => [r.cohortid, r.userids]));
+  }
+
+  // ---- users ---------------------------------------------------------------------------------
+
+  /** Users whose `field` is one of `values`; values that match nobody are simply absent. */
+  async getUsersByField(field: UserField, values: Array<string | number>): Promise<MoodleUser[]> {
+    const replies = await this.client.callBatched('core_user_get_users_by_field', values.map(String), (batch) => ({ field, values: batch }), z.array(userSchema));
+    return replies.flat();
+  }
+
+  getUsers(criteria: Array<{ key: string; value: string }>): Promise<MoodleUser[]> {
+    return this.client.call('core_user_get_users', { criteria }, z.object({ users: z.array(userSchema) })).then((r) => r.users);
+  }
+
+  async createUsers(users: Array<{ username: string; firstname: string; lastname: string; email: string; idnumber?: string; password?: string; createpassword?: boolean; auth?: string; suspended?: boolean }>): Promise<Array<{ id: number; username: string }>> {
+    const replies = await this.client.callBatched('core_user_create_users', users, (batch) => ({ users: batch }), z.array(z.object({ id: z.number(), username: z.string() })));
+    return replies.flat();
+  }
+
+  // ---- courses and categories ----------------------------------------------------------------
+
+  getCoursesByField(field?: CourseField, value?: string | number): Promise<Course[]> {
+    const params = field === undefined ? {} : { field, value: String(value ?? '') };
+    return this.client.call('core_course_get_courses_by_field', params, z.object({ courses: z.array(courseSchema) })).then((r) => r.courses);
+  }
+
+  /** Course search; `page` is a page index. */
+  searchCourses(text: string, page = 0, perPage = 20): Promise<{ total: number; courses: Course[] }> {
+    return this.client.call(
+      'core_course_search_courses',
+      { criterianame: 'search', criteriavalue: text, page, perpage: perPage },
+      z.object({ total: z.number(), courses: z.array(courseSchema.extend({ categoryid: z.number() })) }),
+    );
+  }
+
+  getCategories(criteria: Array<{ key: string; value: string }> = [], addSubcategories = true): Promise<Category[]> {
+    return this.client.call('core_course_get_categories', { criteria, addsubcategories: addSubcategories }, z.array(categorySchema));
+  }
+
+  async createCategories(categories: Array<{ name: string; parent?: number; idnumber?: string; description?: string }>): Promise<Array<{ id: number; name: string }>> {
+    const replies = await this.client.callBatched('core_course_create_categories', categories, (batch) => ({ categories: batch }), z.array(z.object({ id: z.number(), name: z.string() })));
+    return replies.flat();
+  }
+
+  async createCourses(courses: Array<{ fullname: string; shortname: string; categoryid: number; idnumber?: string; visible?: number }>): Promise<Array<{ id: number; shortname: string }>> {
+    const replies = await this.client.callBatched('core_course_create_courses', courses, (batch) => ({ courses: batch }), z.array(z.object({ id: z.number(), shortname: z.string() })));
+    return replies.flat();
+  }
+
+  // ---- enrolments and groups -----------------------------------------------------------------
+
+  getEnrolledUsers(courseId: number, options: Array<{ name: string; value: string | number }> = []): Promise<EnrolledUser[]> {
+    return this.client.call('core_enrol_get_enrolled_users', { courseid: courseId, options: options.map((o) => ({ name: o.name, value: String(o.value) })) }, z.array(enrolledUserSchema));
+  }
+
+  getCourseEnrolmentMethods(courseId: number): Promise<Array<{ id: number; courseid: number; type: string; name: string; status: string | boolean }>> {
+    return this.client.call(
+      'core_enrol_get_course_enrolment_methods',
+      { courseid: courseId },
+      z.array(z.object({ id: z.number(), courseid: z.number(), type: z.string(), name: z.string(), status: z.union([z.string(), z.boolean()]) })),
+    );
+  }
+
+  getUsersCourses(userId: number): Promise<Course[]> {
+    return this.client.call('core_enrol_get_users_courses', { userid: userId, returnusercount: false }, z.array(courseSchema.partial({ categoryid: true }).extend({ category: z.number().optional() }))) as Promise<Course[]>;
+  }
+
+  async manualEnrolUsers(enrolments: Array<{ roleid: number; userid: number; courseid: number; timestart?: number; timeend?: number; suspend?: boolean }>): Promise<void> {
+    await this.client.callBatched('enrol_manual_enrol_users', enrolments, (batch) => ({ enrolments: batch }), nullReply);
+  }
+
+  async manualUnenrolUsers(enrolments: Array<{ userid: number; courseid: number; roleid?: number }>): Promise<void> {
+    await this.client.callBatched('enrol_manual_unenrol_users', enrolments, (batch) => ({ enrolments: batch }), nullReply);
+  }
+
+  getCourseGroups(courseId: number): Promise<Group[]> {
+    return this.client.call('core_group_get_course_groups', { courseid: courseId }, z.array(groupSchema));
+  }
+
+  async createGroups(groups: Array<{ courseid: number; name: string; description?: string; idnumber?: string }>): Promise<Group[]> {
+    const replies = await this.client.callBatched('core_group_create_groups', groups, (batch) => ({ groups: batch.map((g) => ({ description: '', ...g })) }), z.array(groupSchema));
+    return replies.flat();
+  }
+}
+
+function cohortParams(c: NewCohort) {
+  return {
+    categorytype: c.categorytype,
+    name: c.name,
+    idnumber: c.idnumber,
+    description: c.description,
+    visible: c.visible,
+  };
+}

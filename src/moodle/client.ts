@@ -1,0 +1,243 @@
+/**
+ * One Moodle platform over REST: form encoding, error mapping, reply validation, retries with
+ * backoff, keep-alive, a concurrency cap and max_input_vars batching. Facts: reference/moodle.md §0–§1.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import axios, { AxiosInstance } from 'axios';
+import { z } from 'zod';
+import { Logger, silentLogger } from '../log';
+import { backoffDelay, Limiter, sleep } from '../util/limiter';
+import { countVars, encodeParams, formBody, WsParams, WsValue } from './encode';
+import { MoodleError } from './errors';
+
+export interface MoodleClientOptions {
+  platform: string;
+  url: string;
+  token: string;
+  timeoutMs?: number;
+  retries?: number;
+  retryBaseMs?: number;
+  concurrency?: number;
+  maxInputVars?: number;
+  logger?: Logger;
+}
+
+/** wstoken, wsfunction, moodlewsrestformat. */
+const CONTROL_VARS = 3;
+
+const WRITE_PATTERN = /_(create|update|delete|add|remove|assign|unassign|enrol|unenrol)_|^enrol_manual_(un)?enrol_users$/;
+export const isWriteFunction = (fn: string): boolean => WRITE_PATTERN.test(fn);
+
+export interface CallStats {
+  reads: number;
+  writes: number;
+  retries: number;
+  errors: number;
+  byFunction: Record<string, number>;
+}
+
+/** Moodle's error reply: an object with an `exception` key, whatever the HTTP status. */
+const exceptionReply = z.object({
+  exception: z.string(),
+  errorcode: z.string().optional(),
+  message: z.string().optional(),
+  debuginfo: z.string().optional(),
+});
+
+export class MoodleClient {
+  readonly platform: string;
+  readonly url: string;
+  readonly maxInputVars: number;
+  readonly limiter: Limiter;
+  readonly stats: CallStats = { reads: 0, writes: 0, retries: 0, errors: 0, byFunction: {} };
+  private readonly token: string;
+  private readonly http: AxiosInstance;
+  private readonly retries: number;
+  private readonly retryBaseMs: number;
+  private readonly log: Logger;
+  /** Observers for metrics: called once per finished call. */
+  onCall?: (fn: string, outcome: 'ok' | 'error', ms: number, errorcode?: string) => void;
+
+  constructor(opts: MoodleClientOptions) {
+    this.platform = opts.platform;
+    this.url = opts.url.replace(/\/+$/, '');
+    this.token = opts.token;
+    this.retries = opts.retries ?? 3;
+    this.retryBaseMs = opts.retryBaseMs ?? 200;
+    this.maxInputVars = opts.maxInputVars ?? 1000;
+    this.limiter = new Limiter(opts.concurrency ?? 4);
+    this.log = (opts.logger ?? silentLogger).child({ platform: opts.platform });
+    const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 4 };
+    this.http = axios.create({
+      baseURL: this.url,
+      timeout: opts.timeoutMs ?? 30_000,
+      httpAgent: new http.Agent(agentOpts),
+      httpsAgent: new https.Agent(agentOpts),
+      responseType: 'text',
+      transformResponse: (data: unknown) => data,
+      validateStatus: () => true,
+      maxRedirects: 0,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    });
+  }
+
+  /** Calls one function and checks the reply against `schema`; the parsed reply is returned. */
+  async call<S extends z.ZodTypeAny>(fn: string, params: WsParams, schema: S): Promise<z.output<S>> {
+    const pairs = encodeParams(params);
+    if (CONTROL_VARS + pairs.length > this.maxInputVars) {
+      throw new MoodleError({
+        kind: 'truncated',
+        platform: this.platform,
+        function: fn,
+        message: `call needs ${CONTROL_VARS + pairs.length} input variables but the site accepts ${this.maxInputVars} (max_input_vars); split it into batches`,
+      });
+    }
+    const body = formBody([['wstoken', this.token], ['wsfunction', fn], ['moodlewsrestformat', 'json']], pairs);
+    return this.limiter.run(() => this.send(fn, body, schema));
+  }
+
+  /**
+   * Calls `fn` once per batch of `items` so that no call exceeds max_input_vars. `build` turns a batch
+   * into the call's parameters; replies come back in batch order.
+   */
+  async callBatched<T, S extends z.ZodTypeAny>(fn: string, items: readonly T[], build: (batch: T[]) => WsParams, schema: S): Promise<Array<z.output<S>>> {
+    const batches = this.batches(items, build);
+    return Promise.all(batches.map((batch) => this.call(fn, build(batch), schema)));
+  }
+
+  /** Splits items into the fewest consecutive batches whose call stays under max_input_vars. */
+  batches<T>(items: readonly T[], build: (batch: T[]) => WsParams): T[][] {
+    if (items.length === 0) return [];
+    const fixed = countVars(build([]) as WsValue);
+    const budget = this.maxInputVars - CONTROL_VARS - fixed;
+    const out: T[][] = [];
+    let current: T[] = [];
+    let used = 0;
+    for (const item of items) {
+      const cost = countVars(build([item]) as WsValue) - fixed;
+      if (cost > budget) throw new Error(`${this.platform}: one item needs ${cost} input variables, more than max_input_vars allows`);
+      if (used + cost > budget) {
+        out.push(current);
+        current = [];
+        used = 0;
+      }
+      current.push(item);
+      used += cost;
+    }
+    out.push(current);
+    return out;
+  }
+
+  private async send<S extends z.ZodTypeAny>(fn: string, body: string, schema: S): Promise<z.output<S>> {
+    const started = Date.now();
+    const write = isWriteFunction(fn);
+    this.stats.byFunction[fn] = (this.stats.byFunction[fn] ?? 0) + 1;
+    if (write) this.stats.writes++;
+    else this.stats.reads++;
+    try {
+      const result = await this.sendWithRetry(fn, body, schema);
+      this.onCall?.(fn, 'ok', Date.now() - started);
+      return result;
+    } catch (err) {
+      this.stats.errors++;
+      this.onCall?.(fn, 'error', Date.now() - started, err instanceof MoodleError ? (err.errorcode ?? err.kind) : 'unknown');
+      throw err;
+    }
+  }
+
+  private async sendWithRetry<S extends z.ZodTypeAny>(fn: string, body: string, schema: S): Promise<z.output<S>> {
+    for (let attempt = 0; ; attempt++) {
+      let status: number;
+      let text: string;
+      try {
+        const res = await this.http.post<string>('/webservice/rest/server.php', body);
+        status = res.status;
+        text = typeof res.data === 'string' ? res.data : String(res.data ?? '');
+      } catch (err) {
+        const reason = describeTransportError(err);
+        if (attempt < this.retries) {
+          await this.retryPause(fn, attempt, reason);
+          continue;
+        }
+        throw new MoodleError({ kind: 'transport', platform: this.platform, function: fn, message: `${reason} after ${attempt + 1} attempt(s)` });
+      }
+      if (status >= 500) {
+        if (attempt < this.retries) {
+          await this.retryPause(fn, attempt, `HTTP ${status}`);
+          continue;
+        }
+        throw new MoodleError({ kind: 'transport', platform: this.platform, function: fn, status, message: `HTTP ${status} after ${attempt + 1} attempt(s)` });
+      }
+      return this.interpret(fn, status, text, schema);
+    }
+  }
+
+  private async retryPause(fn: string, attempt: number, reason: string): Promise<void> {
+    this.stats.retries++;
+    const delay = backoffDelay(attempt, this.retryBaseMs);
+    this.log.warn({ fn, attempt: attempt + 1, reason, delayMs: delay }, 'moodle call failed, retrying');
+    await sleep(delay);
+  }
+
+  private interpret<S extends z.ZodTypeAny>(fn: string, status: number, text: string, schema: S): z.output<S> {
+    const trimmed = text.trim();
+    if (trimmed === '') {
+      throw new MoodleError({
+        kind: 'rest-disabled',
+        platform: this.platform,
+        function: fn,
+        status,
+        message: `empty reply (HTTP ${status}): REST protocol or web services disabled on this site (Site administration › Server › Web services)`,
+      });
+    }
+    if (trimmed.startsWith('<')) {
+      throw new MoodleError({
+        kind: 'truncated',
+        platform: this.platform,
+        function: fn,
+        status,
+        message: 'XML reply instead of JSON: the request was probably cut by the site\'s max_input_vars; lower MOODLE_MAX_INPUT_VARS for this platform',
+      });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch {
+      throw new MoodleError({ kind: 'bad-reply', platform: this.platform, function: fn, status, message: `reply is not JSON (HTTP ${status}, ${trimmed.length} bytes)` });
+    }
+    const ex = exceptionReply.safeParse(json);
+    if (ex.success) {
+      throw new MoodleError({
+        kind: 'exception',
+        platform: this.platform,
+        function: fn,
+        status,
+        errorcode: ex.data.errorcode,
+        exception: ex.data.exception,
+        debuginfo: ex.data.debuginfo,
+        message: `${ex.data.errorcode ?? ex.data.exception}: ${ex.data.message ?? ''}${ex.data.debuginfo ? ` (${ex.data.debuginfo})` : ''}`.trim(),
+      });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new MoodleError({
+        kind: 'bad-reply',
+        platform: this.platform,
+        function: fn,
+        status,
+        message: `unexpected reply shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      });
+    }
+    return parsed.data;
+  }
+}
+
+function describeTransportError(err: unknown): string {
+  if (axios.isAxiosError(err)) {
+    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' || /timeout/i.test(err.message)) return 'timeout';
+    return err.code ? `network error ${err.code}` : 'network error';
+  }
+  return 'network error';
+}

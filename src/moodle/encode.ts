@@ -1,0 +1,69 @@
+/**
+ * Moodle's REST server reads PHP form fields, so nested arguments travel in bracket notation
+ * (`members[0][usertype][value]=jdoe`). Booleans must be 0/1: PARAM_BOOL rejects "true".
+ */
+export type WsValue = string | number | boolean | null | undefined | WsValue[] | { [key: string]: WsValue };
+export type WsParams = Record<string, WsValue>;
+
+/** Flattens arguments into ordered [name, value] pairs. Empty lists are left out: PHP cannot carry them. */
+export function encodeParams(params: WsParams): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const walk = (prefix: string, value: WsValue): void => {
+    if (value === undefined || value === null) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(`${prefix}[${i}]`, v));
+    } else if (typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(prefix ? `${prefix}[${k}]` : k, v);
+    } else if (typeof value === 'boolean') {
+      out.push([prefix, value ? '1' : '0']);
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new TypeError(`cannot send non-finite number in ${prefix}`);
+      out.push([prefix, String(value)]);
+    } else {
+      out.push([prefix, value]);
+    }
+  };
+  for (const [k, v] of Object.entries(params)) walk(k, v);
+  return out;
+}
+
+/** The number of PHP input variables one value will use (each leaf is one). */
+export function countVars(value: WsValue): number {
+  if (value === undefined || value === null) return 0;
+  if (Array.isArray(value)) return value.reduce<number>((n, v) => n + countVars(v), 0);
+  if (typeof value === 'object') return Object.values(value).reduce<number>((n, v) => n + countVars(v), 0);
+  return 1;
+}
+
+/** Form-encodes pairs; control fields go first so a max_input_vars cut can only hit arguments. */
+export function formBody(control: Array<[string, string]>, params: Array<[string, string]>): string {
+  const sp = new URLSearchParams();
+  for (const [k, v] of [...control, ...params]) sp.append(k, v);
+  return sp.toString();
+}
+
+/** Parses PHP bracket notation back into nested values (used by the simulator, mirrors PHP's parser). */
+export function decodeParams(pairs: Iterable<[string, string]>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [name, value] of pairs) {
+    const m = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(name);
+    if (!m) {
+      root[name] = value;
+      continue;
+    }
+    const keys = [m[1]!, ...Array.from(m[2]!.matchAll(/\[([^[\]]*)\]/g), (x) => x[1]!)];
+    let node: Record<string, unknown> = root;
+    keys.forEach((key, i) => {
+      let k = key;
+      if (k === '') k = String(Object.keys(node).length); // PHP's "append" form: a[]=x
+      if (i === keys.length - 1) {
+        node[k] = value;
+      } else {
+        const next = node[k];
+        if (typeof next !== 'object' || next === null) node[k] = {};
+        node = node[k] as Record<string, unknown>;
+      }
+    });
+  }
+  return root;
+}
