@@ -146,6 +146,9 @@ function clean(desc: Desc, v: unknown, path: string): unknown {
           return Number(v);
         case 'bool':
           return v === true || v === 1 || v === '1';
+        case 'raw':
+          // PARAM_RAW is not cleaned: numbers and booleans keep their JSON type.
+          return typeof v === 'object' ? String(v) : v;
         default:
           return String(v);
       }

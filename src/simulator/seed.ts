@@ -28,7 +28,7 @@ const platformSeed = z
       })
       .default({}),
     roles: z.array(z.object({ id: idOpt, shortname: z.string(), name: z.string().default(''), archetype: z.string().default(''), capabilities: z.array(z.string()).default([]), canassign: z.array(z.string()).default([]) })).optional(),
-    categories: z.array(z.object({ id: idOpt, name: z.string(), idnumber: z.string().nullable().optional(), parent: z.string().nullable().optional(), visible: z.boolean().default(true) })).default([]),
+    categories: z.array(z.object({ id: idOpt, name: z.string(), idnumber: z.string().nullable().optional(), parent: z.string().nullable().optional(), visible: z.boolean().default(true), description: z.string().default(''), descriptionformat: z.number().int().default(0) })).default([]),
     courses: z.array(z.object({ id: idOpt, shortname: z.string(), fullname: z.string(), category: z.string(), idnumber: z.string().default(''), summary: z.string().default(''), visible: z.boolean().default(true), selfEnrolEnabled: z.boolean().default(false) })).default([]),
     users: z
       .array(
@@ -196,7 +196,7 @@ export function buildSite(seed: PlatformSeed, now: () => number = () => Math.flo
 
   for (const [i, c] of seed.categories.entries()) {
     const parent = c.parent ? (site.categories.first('idnumber', c.parent)?.id ?? fail(`category ${c.name}: unknown parent ${c.parent}`)) : 0;
-    site.categories.insert({ id: c.id, name: c.name, idnumber: c.idnumber ?? null, parent, visible: c.visible, description: '', descriptionformat: 0, sortorder: (c.id ?? i + 1) * 10_000, timemodified: now() });
+    site.categories.insert({ id: c.id, name: c.name, idnumber: c.idnumber ?? null, parent, visible: c.visible, description: c.description, descriptionformat: c.descriptionformat, sortorder: (c.id ?? i + 1) * 10_000, timemodified: now() });
   }
   const category = (idnumber: string) => site.categories.first('idnumber', idnumber) ?? fail(`unknown category ${idnumber}`);
 

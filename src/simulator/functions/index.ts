@@ -81,7 +81,7 @@ function siteInfo(registry: Map<string, WsFunction>, wwwroot: () => string): WsF
         release: site.settings.release,
         version: site.settings.version,
         mobilecssurl: '',
-        advancedfeatures: [{ name: 'usecomments', value: 1 }, { name: 'usetags', value: 1 }, { name: 'enablenotes', value: 1 }, { name: 'messaging', value: 1 }],
+        advancedfeatures: Object.entries({ usecomments: 1, usetags: 1, enablenotes: 1, messaging: 1, enableblogs: 1, enablecompletion: 1, enablebadges: 1, messagingallusers: 0, enablecustomreports: 1, enableglobalsearch: 0, mnet_dispatcher_mode: 0, enablecompetencies: 1 }).map(([name, value]) => ({ name, value })),
         usercanmanageownfiles: true,
         userquota: 0,
         usermaxuploadfilesize: -1,

@@ -1,0 +1,37 @@
+/** Starts the Moodle simulator on an ephemeral port for one test file. */
+import path from 'node:path';
+import { MoodleSimulator, Knobs } from '../../src/simulator/server';
+import { PlatformSeed, parseSeed, readSeedFile } from '../../src/simulator/seed';
+import { MoodleClient, MoodleClientOptions } from '../../src/moodle/client';
+import { MoodleApi } from '../../src/moodle/api';
+
+export const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
+export const REPO_FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures');
+
+export interface RunningSimulator {
+  sim: MoodleSimulator;
+  url: string;
+  platforms: Array<{ name: string; url: string; token: string }>;
+  api(name: string, opts?: Partial<MoodleClientOptions>): MoodleApi;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(seed: string | PlatformSeed[] | unknown, opts: { knobs?: Partial<Knobs>; statePath?: string; random?: () => number } = {}): Promise<RunningSimulator> {
+  const platforms = typeof seed === 'string' ? readSeedFile(seed).platforms : Array.isArray(seed) ? (seed as PlatformSeed[]) : parseSeed(seed).platforms;
+  const sim = new MoodleSimulator({ platforms, knobs: opts.knobs, statePath: opts.statePath, random: opts.random });
+  const started = await sim.start();
+  const clients: MoodleClient[] = [];
+  return {
+    sim,
+    url: started.url,
+    platforms: started.platforms,
+    api(name, clientOpts = {}) {
+      const p = started.platforms.find((x) => x.name === name);
+      if (!p) throw new Error(`no platform ${name}`);
+      const client = new MoodleClient({ platform: name, url: p.url, token: p.token, retryBaseMs: 5, maxInputVars: sim.site(name).settings.maxInputVars, ...clientOpts });
+      clients.push(client);
+      return new MoodleApi(client);
+    },
+    stop: () => sim.stop(),
+  };
+}
