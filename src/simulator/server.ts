@@ -53,6 +53,9 @@ export class MoodleSimulator {
   private readonly random: () => number;
   private stateMtimeMs = 0;
   private baseUrl = '';
+  private inFlight = 0;
+  /** Most web-service requests seen in progress at once (tests check client concurrency caps). */
+  peakInFlight = 0;
 
   constructor(private readonly opts: SimulatorOptions) {
     this.knobs = { latencyMs: 0, faultRate: 0, hangMs: 15_000, ...opts.knobs };
@@ -136,7 +139,13 @@ export class MoodleSimulator {
       if (!platform || req.method !== 'POST') return text(res, 404, 'text/plain', 'Not found');
       const body = await readBody(req);
       this.reloadStateIfChanged();
-      await this.serve(platform, url, body, req, res);
+      this.inFlight++;
+      this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+      try {
+        await this.serve(platform, url, body, req, res);
+      } finally {
+        this.inFlight--;
+      }
     } catch (err) {
       text(res, 500, 'text/plain', `simulator error: ${(err as Error).message}`);
     }

@@ -1,0 +1,86 @@
+import { countVars, decodeParams, encodeParams, formBody } from '../../src/moodle/encode';
+import { DEFAULT, OPTIONAL, WsException, cleanReturnValue, multiple, single, validateParameters, value } from '../../src/simulator/desc';
+
+describe('PHP bracket encoding', () => {
+  it('encodes nested lists and objects in bracket form with booleans as 0/1', () => {
+    const pairs = encodeParams({
+      members: [
+        { cohorttype: { type: 'idnumber', value: 'etp:L2PHA1' }, usertype: { type: 'username', value: 'e21900123' } },
+        { cohorttype: { type: 'id', value: '7' }, usertype: { type: 'id', value: '42' } },
+      ],
+      visible: false,
+      flag: true,
+      n: 3,
+      skip: undefined,
+      none: null,
+    });
+    expect(pairs).toEqual([
+      ['members[0][cohorttype][type]', 'idnumber'],
+      ['members[0][cohorttype][value]', 'etp:L2PHA1'],
+      ['members[0][usertype][type]', 'username'],
+      ['members[0][usertype][value]', 'e21900123'],
+      ['members[1][cohorttype][type]', 'id'],
+      ['members[1][cohorttype][value]', '7'],
+      ['members[1][usertype][type]', 'id'],
+      ['members[1][usertype][value]', '42'],
+      ['visible', '0'],
+      ['flag', '1'],
+      ['n', '3'],
+    ]);
+  });
+
+  it('leaves empty lists out, because PHP cannot carry them', () => {
+    expect(encodeParams({ cohortids: [], q: '' })).toEqual([['q', '']]);
+  });
+
+  it('round-trips through the decoder the simulator uses, including unicode and brackets in values', () => {
+    const input = { cohorts: [{ categorytype: { type: 'system', value: '' }, name: 'Licence 2 – Pharmacie [FOAD] é&=?', idnumber: 'etp:L2PHA1' }], query: 'a&b=c' };
+    const body = formBody([['wstoken', 't']], encodeParams(input));
+    const decoded = decodeParams(new URLSearchParams(body));
+    expect(decoded).toEqual({ wstoken: 't', cohorts: { '0': { categorytype: { type: 'system', value: '' }, name: input.cohorts[0]!.name, idnumber: 'etp:L2PHA1' } }, query: 'a&b=c' });
+  });
+
+  it('puts the control fields first', () => {
+    const body = formBody([['wstoken', 'secret'], ['wsfunction', 'f']], [['a', '1']]);
+    expect(body.startsWith('wstoken=secret&wsfunction=f&')).toBe(true);
+  });
+
+  it('counts one input variable per leaf', () => {
+    expect(countVars({ members: [{ cohorttype: { type: 'a', value: 'b' }, usertype: { type: 'c', value: 'd' } }] })).toBe(4);
+    expect(countVars({ cohortids: [1, 2, 3] })).toBe(3);
+    expect(countVars({})).toBe(0);
+  });
+
+  it('rejects non-finite numbers instead of sending "NaN"', () => {
+    expect(() => encodeParams({ id: Number.NaN })).toThrow(/non-finite/);
+  });
+});
+
+describe('simulated validate_parameters / clean_returnvalue', () => {
+  const desc = single({ ids: multiple(value('int'), DEFAULT([])), flag: value('bool', OPTIONAL), name: value('raw') });
+  const codeOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      return (e as WsException).errorcode;
+    }
+    return 'no error';
+  };
+
+  it('fills defaults and leaves optional keys out', () => {
+    expect(validateParameters(desc, { name: 'x' })).toEqual({ ids: [], name: 'x' });
+  });
+  it('rejects unexpected keys, missing required keys and bools written "true"', () => {
+    expect(codeOf(() => validateParameters(desc, { name: 'x', foo: '1' }))).toBe('invalidparameter');
+    expect(codeOf(() => validateParameters(desc, {}))).toBe('invalidparameter');
+    expect(codeOf(() => validateParameters(desc, { name: 'x', flag: 'true' }))).toBe('invalidparameter');
+    expect(validateParameters(desc, { name: 'x', flag: '1' })).toEqual({ ids: [], name: 'x', flag: true });
+    expect(codeOf(() => validateParameters(desc, { name: 'x', ids: { 0: 'abc' } }))).toBe('invalidparameter');
+  });
+  it('drops undeclared return fields and casts scalars', () => {
+    const out = single({ id: value('int'), visible: value('bool'), name: value('text') });
+    expect(cleanReturnValue(out, { id: '5', visible: 1, name: 7, contextid: 9, component: 'x' })).toEqual({ id: 5, visible: true, name: '7' });
+    expect(codeOf(() => cleanReturnValue(out, { id: 1, visible: true }))).toBe('invalidresponse');
+    expect(cleanReturnValue(null, { anything: 1 })).toBeNull();
+  });
+});
