@@ -1,0 +1,38 @@
+/** `cohortbot simulator`: the Moodle simulator alone, for curl, other processes and the demo. */
+import path from 'node:path';
+import { Command } from 'commander';
+import { MoodleSimulator } from '../simulator/server';
+import { readSeedFile } from '../simulator/seed';
+import { CliError, numberOption } from './common';
+
+export const DEMO_SEED = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'moodle-seed.json');
+
+export function simulatorCommand(): Command {
+  return new Command('simulator')
+    .description('run the Moodle simulator (REST protocol, several platforms under path prefixes)')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '0')
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option('--seed <file>', 'seed file (default: the demo seed)', DEMO_SEED)
+    .option('--state <file>', 'persist the state to this file so separate processes share one Moodle')
+    .option('--latency <ms>', 'added latency per call', '0')
+    .option('--fault-rate <r>', 'probability of a 5xx, dropped connection or timeout per call', '0')
+    .option('--json', 'accepted for symmetry; the ready line is always JSON')
+    .action(async (opts: { port: string; host: string; seed: string; state?: string; latency: string; faultRate: string }) => {
+      const port = numberOption('--port', opts.port, 0, 65535);
+      const latencyMs = numberOption('--latency', opts.latency, 0, 600_000);
+      const faultRate = numberOption('--fault-rate', opts.faultRate, 0, 1, false);
+      let seed;
+      try {
+        seed = readSeedFile(opts.seed);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      const sim = new MoodleSimulator({ platforms: seed.platforms, port, host: opts.host, statePath: opts.state, knobs: { latencyMs, faultRate } });
+      const started = await sim.start();
+      process.stdout.write(`${JSON.stringify({ ready: true, url: started.url, platforms: started.platforms })}\n`);
+      const stop = () => void sim.stop().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise(() => undefined);
+    });
+}

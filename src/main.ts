@@ -1,0 +1,34 @@
+/** The cohortbot CLI. Every command takes --json and then prints one JSON document on stdout. */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from './config';
+import { CliError } from './cli/common';
+import { simulatorCommand } from './cli/simulator';
+
+export function buildProgram(): Command {
+  const program = new Command('cohortbot')
+    .description('Keeps Moodle cohorts in step with the student directory, with a Teams and Slack bot in front.')
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(simulatorCommand());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    }
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stderr.write(`cohortbot: config: ${p}\n`);
+      process.exit(2);
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`cohortbot: ${err.message}\n`);
+      process.exit(err.exitCode);
+    }
+    throw err;
+  }
+}
