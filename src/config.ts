@@ -160,10 +160,18 @@ class Reader {
   }
 }
 
-export function loadConfig(env: Env = process.env): Config {
+/** Which parts a command needs: a command that never talks to Moodle does not ask for its platforms. */
+export interface ConfigNeeds {
+  moodle?: boolean;
+  directory?: boolean;
+}
+
+export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Config {
   const r = new Reader(env);
+  const needMoodle = needs.moodle ?? true;
+  const needDirectory = needs.directory ?? true;
   const nodeEnv = r.raw('NODE_ENV') ?? 'development';
-  const platformNames: string[] =
+  const platformNames: string[] = !needMoodle && r.raw('MOODLE_PLATFORMS') === undefined ? [] :
     r.required(
       'MOODLE_PLATFORMS',
       list.pipe(
@@ -193,11 +201,11 @@ export function loadConfig(env: Env = process.env): Config {
 
   const source = r.get('DIRECTORY_SOURCE', z.enum(['ldap', 'file'], { errorMap: () => ({ message: 'ldap or file' }) }), 'file') ?? 'file';
   const directoryFile = r.get('DIRECTORY_FILE', z.string().trim().regex(/\.(ldif|csv)$/i, 'a path ending in .ldif or .csv'));
-  if (source === 'file' && directoryFile === undefined && r.raw('DIRECTORY_FILE') === undefined) {
+  if (needDirectory && source === 'file' && directoryFile === undefined && r.raw('DIRECTORY_FILE') === undefined) {
     r.problems.push('DIRECTORY_FILE: missing; expected the path of an .ldif or .csv file when DIRECTORY_SOURCE=file');
   }
   const ldapUrl = r.get('LDAP_URL', z.string().trim().regex(/^ldaps?:\/\/[^\s]+$/, 'an ldap:// or ldaps:// URL'));
-  if (source === 'ldap') {
+  if (needDirectory && source === 'ldap') {
     if (!ldapUrl && !r.raw('LDAP_URL')) r.problems.push('LDAP_URL: missing; expected an ldap:// or ldaps:// URL when DIRECTORY_SOURCE=ldap');
     if (!r.raw('LDAP_BASE_DN')) r.problems.push('LDAP_BASE_DN: missing; expected the search base, e.g. ou=people,dc=univ,dc=fr');
   }

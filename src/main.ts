@@ -1,19 +1,25 @@
 /** The cohortbot CLI. Every command takes --json and then prints one JSON document on stdout. */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config';
+import { DirectoryConfigError } from './directory';
 import { CliError } from './cli/common';
+import { directoryCommand } from './cli/directory';
 import { simulatorCommand } from './cli/simulator';
+import fs from 'node:fs';
 
 export function buildProgram(): Command {
   const program = new Command('cohortbot')
     .description('Keeps Moodle cohorts in step with the student directory, with a Teams and Slack bot in front.')
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(directoryCommand());
   program.addCommand(simulatorCommand());
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A .env in the working directory fills in what the environment does not already say.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -23,6 +29,10 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (err instanceof ConfigError) {
       for (const p of err.problems) process.stderr.write(`cohortbot: config: ${p}\n`);
+      process.exit(2);
+    }
+    if (err instanceof DirectoryConfigError) {
+      process.stderr.write(`cohortbot: config: ${err.message}\n`);
       process.exit(2);
     }
     if (err instanceof CliError) {

@@ -1,3 +1,6 @@
+import type { Config } from '../config';
+import type { AcademicYearRules } from '../domain/academic-year';
+
 /** What every CLI command shares: errors that end the program with a message and an exit code. */
 export class CliError extends Error {
   constructor(
@@ -19,4 +22,13 @@ export function numberOption(name: string, raw: string, min: number, max: number
 /** Prints one JSON document on stdout (logs go to stderr). */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** --year: a four-digit academic year, for replays. */
+export function yearOption(raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : numberOption('--year', raw, 2000, 2100);
+}
+
+export function academicRules(config: Config, year?: number): AcademicYearRules {
+  return { ...config.academicYear, year: year ?? config.academicYear.year };
 }

@@ -1,0 +1,97 @@
+/**
+ * One directory entry (LDAP or LDIF) to a Student, with the rules of reference/directory.md §1.2.
+ * Attribute names are matched case-insensitively and every attribute is treated as multi-valued.
+ */
+import type { Logger } from '../log';
+import { InscriptionRules, ldapBoolean, parseInscription } from './supann';
+import { SkipCounter, Student } from './types';
+
+export type AttrMap = Map<string, string[]>;
+
+/** Longest value we parse; anything longer is hostile or broken and is skipped, not processed. */
+const MAX_VALUE = 4096;
+
+/** Normalises ldapts values (string | string[] | Buffer…) into a lower-cased-key map of strings. */
+export function toAttrMap(entry: Record<string, unknown>): AttrMap {
+  const map: AttrMap = new Map();
+  for (const [k, v] of Object.entries(entry)) {
+    if (k === 'dn') continue;
+    const list = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+    map.set(k.toLowerCase(), [...(map.get(k.toLowerCase()) ?? []), ...list.map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x)))]);
+  }
+  return map;
+}
+
+export const STUDENT_ATTRIBUTES = [
+  'uid',
+  'mail',
+  'supannEtuId',
+  'supannEtuInscription',
+  'supannListeRouge',
+  'eduPersonAffiliation',
+  'eduPersonPrimaryAffiliation',
+  'eduPersonPrincipalName',
+  'supannAliasLogin',
+  'displayName',
+  'cn',
+];
+
+export interface EntryRules extends InscriptionRules {
+  /** The directory attribute that matches Moodle (USER_MATCH), e.g. uid. */
+  keyAttribute: string;
+  /** Moodle field it is matched against: usernames and e-mails compare lower-case. */
+  keyField: 'username' | 'idnumber' | 'email';
+}
+
+export type EntryResult = { ok: true; student: Student } | { ok: false; reason: 'not_student' | 'no_user_key' | 'no_inscription' };
+
+export function studentFromEntry(dn: string, attrs: AttrMap, rules: EntryRules, skip: SkipCounter, log?: Logger): EntryResult {
+  const all = (name: string) => (attrs.get(name.toLowerCase()) ?? []).map((v) => v.trim()).filter((v) => v !== '');
+  const affiliations = all('eduPersonAffiliation').map((a) => a.toLowerCase());
+  if (!affiliations.includes('student')) return { ok: false, reason: 'not_student' };
+
+  const listeRouge = ldapBoolean(all('supannListeRouge'));
+  const keyValues = all(rules.keyAttribute).filter((v) => v.length <= 256 && !/[\u0000-\u001f]/.test(v));
+  if (keyValues.length === 0) return { ok: false, reason: 'no_user_key' };
+  const sortedKeys = [...keyValues].sort();
+  const keyRaw = sortedKeys[0]!;
+  const key = rules.keyField === 'idnumber' ? keyRaw : keyRaw.toLowerCase();
+
+  const etuIds = [...new Set(all('supannEtuId'))].sort();
+  if (etuIds.length === 0) skip.add('no_etu_id');
+  if (etuIds.length > 1) skip.add('multi_etu_id');
+
+  const values = all('supannEtuInscription');
+  if (values.length === 0) return { ok: false, reason: 'no_inscription' };
+  const inscriptions = [];
+  const seen = new Set<string>();
+  for (const value of values) {
+    const parsed = value.length > MAX_VALUE ? ({ ok: false, reason: 'malformed_inscription' } as const) : parseInscription(value, rules);
+    if (!parsed.ok) {
+      skip.add(parsed.reason);
+      // A red-listed person's DN is not logged, only that a value was skipped.
+      log?.debug({ dn: listeRouge ? '(liste rouge)' : dn, reason: parsed.reason }, 'skipped inscription value');
+      continue;
+    }
+    if (parsed.normalised) skip.add('normalised_code');
+    const id = `${parsed.inscription.year}:${parsed.inscription.etape}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    inscriptions.push(parsed.inscription);
+  }
+  const first = (name: string) => all(name)[0];
+  return {
+    ok: true,
+    student: {
+      key,
+      uid: first('uid'),
+      etuId: etuIds[0],
+      mail: first('mail')?.toLowerCase(),
+      eppn: first('eduPersonPrincipalName'),
+      displayName: first('displayName') ?? first('cn'),
+      listeRouge,
+      dn,
+      inscriptions,
+    },
+  };
+}
