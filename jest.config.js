@@ -7,4 +7,5 @@ module.exports = {
   // Integration tests start servers (slapd, the simulator): give them room, and keep two workers on 2 cores.
   testTimeout: 60000,
   maxWorkers: 2,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };
