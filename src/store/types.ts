@@ -1,0 +1,108 @@
+/**
+ * What cohortbot keeps between runs: runs and their counts, the membership journal, held removals,
+ * the audit trail, the scheduler's lease and small key/value state (digest conversation references).
+ * Async so that a server database can stand behind the same interface.
+ */
+
+export type RunStatus = 'running' | 'applied' | 'held' | 'aborted' | 'dry-run' | 'failed';
+
+export interface PlatformRunSummary {
+  name: string;
+  cohortsCreated: number;
+  cohortsRenamed: number;
+  membersAdded: number;
+  membersRemoved: number;
+  removalsHeld: number;
+  removalsSkipped: number;
+  pendingAccounts: number;
+  writeCalls: number;
+  readCalls: number;
+  errors: string[];
+}
+
+export interface RunRecord {
+  runId: string;
+  status: RunStatus;
+  trigger: string;
+  scope: string;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  directoryStudents?: number;
+  directoryComplete?: boolean;
+  guard: string[];
+  platforms: PlatformRunSummary[];
+}
+
+export type JournalAction = 'add' | 'remove' | 'pending' | 'create' | 'rename' | 'delete' | 'held';
+
+export interface JournalEntry {
+  runId: string;
+  platform: string;
+  cohortIdnumber: string;
+  studentKey?: string;
+  moodleUserId?: number;
+  action: JournalAction;
+  reason: string;
+  at: string;
+}
+
+export interface HeldRemoval {
+  platform: string;
+  cohortId: number;
+  cohortIdnumber: string;
+  userId: number;
+  key?: string;
+  reason: string;
+}
+
+export interface HeldPlan {
+  runId: string;
+  createdAt: string;
+  status: 'held' | 'approved' | 'rejected';
+  removals: HeldRemoval[];
+  reasons: string[];
+  decidedBy?: string;
+  decidedAt?: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  channel: string;
+  command: string;
+  platform?: string;
+  course?: string;
+  target?: string;
+  outcome: string;
+  detail?: string;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  saveRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  lastRuns(limit: number): Promise<RunRecord[]>;
+  /** The last full, complete, non-dry run: the base of the source-ratio rule. */
+  lastGoodRun(): Promise<RunRecord | undefined>;
+  journal(entries: JournalEntry[]): Promise<void>;
+  studentHistory(key: string, limit?: number): Promise<JournalEntry[]>;
+  cohortHistory(platform: string, cohortIdnumber: string, limit?: number): Promise<JournalEntry[]>;
+  saveHeldPlan(plan: HeldPlan): Promise<void>;
+  getHeldPlan(runId: string): Promise<HeldPlan | undefined>;
+  heldPlans(): Promise<HeldPlan[]>;
+  decideHeldPlan(runId: string, status: 'approved' | 'rejected', by: string, at: string): Promise<boolean>;
+  audit(entry: AuditEntry): Promise<void>;
+  auditEntries(limit: number): Promise<AuditEntry[]>;
+  /** Takes or renews a named lease until `expiresAt`; false when another holder has a live one. */
+  acquireLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  leaseHolder(name: string, now: Date): Promise<{ holder: string; expiresAt: string } | undefined>;
+  getState(key: string): Promise<string | undefined>;
+  setState(key: string, value: string): Promise<void>;
+  /** Deletes personal data older than the retention period; returns the rows removed. */
+  purge(before: Date): Promise<number>;
+  /** Erases one person's journal and audit entries (right to erasure); returns the rows removed. */
+  forget(key: string): Promise<number>;
+  close(): Promise<void>;
+}

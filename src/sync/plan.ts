@@ -1,0 +1,108 @@
+/**
+ * Desired state + actual state → Plan. Pure and deterministic: no I/O, no clock. Manual cohorts never
+ * appear (only managed ones are in ActualState, and only managed idnumbers are ever produced).
+ */
+import { CohortNaming, cohortIdnumber, cohortName, etapeOfIdnumber } from '../domain/cohorts';
+import type { ActualCohort, ActualState, DesiredState, MemberChange, Plan } from './types';
+
+export interface PlanOptions {
+  naming: CohortNaming;
+  /** Delete managed cohorts that are empty, whose étape is gone, and that no course syncs. */
+  deleteUnusedEmpty?: boolean;
+  /** Restrict the plan to one student (scoped run by --user). */
+  onlyKey?: string;
+  /** Restrict the plan to one étape (scoped run by --cohort). */
+  onlyEtape?: string;
+  /** The academic year whose inscriptions make members, for removal reasons. */
+  year?: number;
+}
+
+export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptions): Plan {
+  const { naming } = opts;
+  const out: Plan = { platform: desired.platform, creates: [], renames: [], adds: [], removals: [], pending: [], deletes: [], managedMemberships: 0 };
+  const byIdnumber = new Map<string, ActualCohort>();
+  for (const c of actual.cohorts) {
+    if (etapeOfIdnumber(naming, c.idnumber) === undefined) continue;
+    out.managedMemberships += c.members.length;
+    // Two cohorts with one idnumber (update_cohorts does not check): the first one is ours.
+    if (!byIdnumber.has(c.idnumber)) byIdnumber.set(c.idnumber, c);
+  }
+  const inScope = (etape: string) => opts.onlyEtape === undefined || opts.onlyEtape === etape;
+  const keyInScope = (key: string | undefined) => opts.onlyKey === undefined || key === opts.onlyKey;
+
+  const etapes = [...desired.cohorts.keys()].filter(inScope).sort();
+  for (const etape of etapes) {
+    const want = desired.cohorts.get(etape)!;
+    const idnumber = cohortIdnumber(naming, etape);
+    const name = cohortName(naming, want);
+    const existing = byIdnumber.get(idnumber);
+    if (!existing) {
+      const hasMembersInScope = [...want.members.keys()].some(keyInScope);
+      if (opts.onlyKey === undefined || hasMembersInScope) out.creates.push({ etape, idnumber, name, reason: `étape ${etape} has ${want.members.size} student(s) in the directory` });
+    } else if (existing.name !== name && opts.onlyKey === undefined) {
+      out.renames.push({ cohortId: existing.id, idnumber, from: existing.name, to: name, reason: 'name template or étape label changed' });
+    }
+    const current = new Set(existing?.members ?? []);
+    for (const [key, reason] of [...want.members].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!keyInScope(key)) continue;
+      const account = actual.accounts.get(key);
+      if (!account) {
+        out.pending.push({ etape, cohortIdnumber: idnumber, key, reason: 'no Moodle account yet (created at first login)' });
+        continue;
+      }
+      if (current.has(account.id)) continue;
+      out.adds.push({ etape, cohortIdnumber: idnumber, cohortId: existing?.id, userId: account.id, key, reason });
+    }
+    if (existing) {
+      for (const userId of existing.members) {
+        const key = actual.keyOf.get(userId);
+        if (!keyInScope(key)) continue;
+        if (key !== undefined && (want.members.has(key) || want.keepOnly.has(key))) continue;
+        out.removals.push(removal(etape, existing, userId, key, opts.year));
+      }
+    }
+  }
+
+  // Managed cohorts whose étape the directory no longer has: emptied, never deleted while in use.
+  const wanted = new Set(etapes.map((e) => cohortIdnumber(naming, e)));
+  for (const c of [...byIdnumber.values()].sort((a, b) => a.idnumber.localeCompare(b.idnumber))) {
+    const etape = etapeOfIdnumber(naming, c.idnumber)!;
+    if (wanted.has(c.idnumber) || !inScope(etape) || desired.cohorts.has(etape)) continue;
+    for (const userId of c.members) {
+      const key = actual.keyOf.get(userId);
+      if (!keyInScope(key)) continue;
+      out.removals.push({ etape, cohortIdnumber: c.idnumber, cohortId: c.id, userId, key, reason: `étape ${etape} no longer in the directory` });
+    }
+    if (opts.deleteUnusedEmpty && opts.onlyKey === undefined && c.members.length === 0 && actual.cohortsInUse !== undefined && !actual.cohortsInUse.has(c.id)) {
+      out.deletes.push({ cohortId: c.id, idnumber: c.idnumber, reason: `étape ${etape} gone, cohort empty and synced by no course` });
+    }
+  }
+  return out;
+}
+
+function removal(etape: string, c: ActualCohort, userId: number, key: string | undefined, year?: number): MemberChange {
+  const reason = key === undefined ? 'not a student in the directory' : `no ${year ?? 'current'} inscription to ${etape} in the directory`;
+  return { etape, cohortIdnumber: c.idnumber, cohortId: c.id, userId, key, reason };
+}
+
+/** Applying a plan to an actual state in memory: what the state becomes (tests and dry runs). */
+export function applyPlanInMemory(actual: ActualState, p: Plan, newId: () => number): ActualState {
+  const cohorts = actual.cohorts.map((c) => ({ ...c, members: [...c.members] }));
+  const byIdnumber = new Map(cohorts.map((c) => [c.idnumber, c]));
+  for (const c of p.creates) {
+    const row = { id: newId(), idnumber: c.idnumber, name: c.name, visible: true, members: [] as number[] };
+    cohorts.push(row);
+    byIdnumber.set(c.idnumber, row);
+  }
+  for (const r of p.renames) byIdnumber.get(r.idnumber)!.name = r.to;
+  for (const a of p.adds) {
+    const c = byIdnumber.get(a.cohortIdnumber)!;
+    if (!c.members.includes(a.userId)) c.members.push(a.userId);
+  }
+  for (const r of p.removals) {
+    const c = byIdnumber.get(r.cohortIdnumber)!;
+    c.members = c.members.filter((id) => id !== r.userId);
+  }
+  const deleted = new Set(p.deletes.map((d) => d.cohortId));
+  return { ...actual, cohorts: cohorts.filter((c) => !deleted.has(c.id)) };
+}
