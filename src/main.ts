@@ -5,6 +5,8 @@ import { DirectoryConfigError } from './directory';
 import { CliError } from './cli/common';
 import { directoryCommand } from './cli/directory';
 import { simulatorCommand } from './cli/simulator';
+import { syncCommands } from './cli/sync';
+import { StoreError } from './store/sqlite';
 import fs from 'node:fs';
 
 export function buildProgram(): Command {
@@ -14,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(directoryCommand());
   program.addCommand(simulatorCommand());
+  for (const c of syncCommands()) program.addCommand(c);
   return program;
 }
 
@@ -29,6 +32,10 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (err instanceof ConfigError) {
       for (const p of err.problems) process.stderr.write(`cohortbot: config: ${p}\n`);
+      process.exit(2);
+    }
+    if (err instanceof StoreError) {
+      process.stderr.write(`cohortbot: store: ${err.message}\n`);
       process.exit(2);
     }
     if (err instanceof DirectoryConfigError) {

@@ -1,0 +1,134 @@
+/** `cohortbot sync`, `approve`, `reject`, `status`: the sync engine from the command line. */
+import { Command } from 'commander';
+import { Cron } from 'croner';
+import { createApp } from '../app';
+import { loadConfig } from '../config';
+import type { RunRecord } from '../store/types';
+import { RunInProgressError, SyncRequestError } from '../sync/engine';
+import { CliError, printJson, yearOption } from './common';
+
+/** Progress on stderr: one line per phase and platform every 10 %, never on stdout. */
+function progressPrinter(): (p: { platform: string; phase: string; done: number; total: number }) => void {
+  const last = new Map<string, number>();
+  return (p) => {
+    if (p.total < 200) return;
+    const step = Math.floor((p.done / p.total) * 10);
+    const k = `${p.platform}:${p.phase}`;
+    if (last.get(k) === step && p.done !== p.total) return;
+    last.set(k, step);
+    process.stderr.write(`cohortbot: ${p.platform} ${p.phase} ${p.done}/${p.total}\n`);
+  };
+}
+
+async function withApp<T>(fn: (app: ReturnType<typeof createApp>) => Promise<T>): Promise<T> {
+  const app = createApp(loadConfig(), { onProgress: progressPrinter() });
+  try {
+    return await fn(app);
+  } catch (err) {
+    if (err instanceof RunInProgressError) throw new CliError(err.message, 3);
+    if (err instanceof SyncRequestError) throw new CliError(err.message, 2);
+    throw err;
+  } finally {
+    await app.close();
+  }
+}
+
+function printRun(run: RunRecord & { plans?: unknown }): void {
+  const out = process.stdout;
+  out.write(`run ${run.runId}: ${run.status} (${run.scope}, ${run.durationMs ?? 0} ms)\n`);
+  if (run.directoryStudents !== undefined) out.write(`directory: ${run.directoryStudents} students${run.directoryComplete === false ? ' — INCOMPLETE READ' : ''}\n`);
+  for (const g of run.guard) out.write(`guard: ${g}\n`);
+  for (const p of run.platforms) {
+    out.write(
+      `${p.name}: ${p.cohortsCreated} cohorts created, ${p.membersAdded} added, ${p.membersRemoved} removed, ${p.removalsHeld} removals held, ${p.removalsSkipped} skipped, ${p.pendingAccounts} pending accounts; ${p.writeCalls} write / ${p.readCalls} read calls\n`,
+    );
+    for (const e of p.errors) out.write(`  error: ${e}\n`);
+  }
+  if (run.status === 'held') out.write(`approve with: cohortbot approve ${run.runId}   (or reject ${run.runId})\n`);
+}
+
+export function syncCommands(): Command[] {
+  const sync = new Command('sync')
+    .description('one sync run (all platforms, or scoped to a platform, a student or a cohort)')
+    .option('--dry-run', 'plan and report, write nothing')
+    .option('--platform <name>', 'only this platform')
+    .option('--user <key>', 'only this student (username, student number or e-mail)')
+    .option('--cohort <etape>', 'only this étape cohort')
+    .option('--year <yyyy>', 'force the academic year (replays)')
+    .option('--verbose', 'with --dry-run, list every planned change')
+    .option('--json', 'print one JSON document')
+    .action(async (opts: { dryRun?: boolean; platform?: string; user?: string; cohort?: string; year?: string; json?: boolean; verbose?: boolean }) => {
+      await withApp(async (app) => {
+        const run = await app.engine.run({ dryRun: opts.dryRun, platform: opts.platform, user: opts.user, cohort: opts.cohort, year: yearOption(opts.year), trigger: 'cli' });
+        const doc = { runId: run.runId, status: run.status, platforms: run.platforms, durationMs: run.durationMs, scope: run.scope, guard: run.guard, directoryStudents: run.directoryStudents, ...(opts.verbose ? { plans: run.plans } : {}) };
+        if (opts.json) printJson(doc);
+        else {
+          printRun(run);
+          if (opts.verbose && run.plans) for (const p of run.plans) process.stdout.write(`${JSON.stringify(p, null, 1)}\n`);
+        }
+        if (run.status === 'aborted' || run.status === 'failed') process.exitCode = 1;
+      });
+    });
+
+  const approve = new Command('approve')
+    .argument('<runId>', 'the run whose removals were held')
+    .description('apply the removals held by a run (re-checked against a fresh directory read)')
+    .option('--as <who>', 'who approves (for the audit trail)', process.env.USER ?? 'cli')
+    .option('--json', 'print one JSON document')
+    .action(async (runId: string, opts: { as: string; json?: boolean }) => {
+      await withApp(async (app) => {
+        const run = await app.engine.approve(runId, opts.as);
+        if (opts.json) printJson({ runId: run.runId, approved: runId, status: run.status, platforms: run.platforms, durationMs: run.durationMs });
+        else printRun(run);
+      });
+    });
+
+  const reject = new Command('reject')
+    .argument('<runId>', 'the run whose removals were held')
+    .description('drop the removals held by a run')
+    .option('--as <who>', 'who rejects (for the audit trail)', process.env.USER ?? 'cli')
+    .option('--json', 'print one JSON document')
+    .action(async (runId: string, opts: { as: string; json?: boolean }) => {
+      await withApp(async (app) => {
+        const r = await app.engine.reject(runId, opts.as);
+        if (opts.json) printJson(r);
+        else process.stdout.write(`run ${runId}: ${r.removals} held removals dropped\n`);
+      });
+    });
+
+  const status = new Command('status')
+    .description('last runs, next run, held removals')
+    .option('--json', 'print one JSON document')
+    .action(async (opts: { json?: boolean }) => {
+      await withApp(async (app) => {
+        const doc = await statusDocument(app);
+        if (opts.json) return printJson(doc);
+        const out = process.stdout;
+        out.write(`next run: ${doc.nextRun ?? 'not scheduled'} (${app.config.schedule.cron}, ${app.config.schedule.timezone})\n`);
+        if (doc.runningSince) out.write(`running now: ${doc.runningSince}\n`);
+        for (const r of doc.lastRuns) printRun(r);
+        for (const h of doc.held) out.write(`held: run ${h.runId}, ${h.removals} removals (${h.reasons.join('; ')})\n`);
+      });
+    });
+  return [sync, approve, reject, status];
+}
+
+export async function statusDocument(app: ReturnType<typeof createApp>) {
+  const next = new Cron(app.config.schedule.cron, { timezone: app.config.schedule.timezone, paused: true }).nextRun();
+  const lease = await app.store.leaseHolder('sync', new Date());
+  const held = await app.store.heldPlans();
+  return {
+    lastRuns: await app.store.lastRuns(5),
+    nextRun: next ? next.toISOString() : null,
+    runningSince: lease ? lease.holder : undefined,
+    held: held.map((h) => ({
+      runId: h.runId,
+      createdAt: h.createdAt,
+      removals: h.removals.length,
+      byCohort: h.removals.reduce<Record<string, number>>((acc, r) => ((acc[`${r.platform}/${r.cohortIdnumber}`] = (acc[`${r.platform}/${r.cohortIdnumber}`] ?? 0) + 1), acc), {}),
+      reasons: h.reasons,
+    })),
+  };
+}
+
+export { SyncRequestError };

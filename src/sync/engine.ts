@@ -1,0 +1,348 @@
+/**
+ * One sync run, top to bottom: take the lease → read the directory once → for each platform read
+ * the actual state and plan → guard (before any write) → apply → record. Also scoped runs (one
+ * student, one cohort) and the approval or rejection of held removals.
+ */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Config } from '../config';
+import { countedEtapes } from '../directory';
+import type { DirectoryRead, DirectorySource } from '../directory/types';
+import { YearWindow, yearWindow } from '../domain/academic-year';
+import type { CohortNaming } from '../domain/cohorts';
+import type { Logger } from '../log';
+import { silentLogger } from '../log';
+import type { CategoryType, MoodleApi } from '../moodle/api';
+import type { HeldRemoval, PlatformRunSummary, RunRecord, Store } from '../store/types';
+import { readActualState } from './actual';
+import { applyPlan, removeMembers } from './apply';
+import { desiredMemberCount, desiredStates } from './desired';
+import { GuardDecision, guard } from './guard';
+import { plan } from './plan';
+import type { Plan } from './types';
+
+export class RunInProgressError extends Error {
+  constructor(readonly holder: string, readonly expiresAt: string) {
+    super(`a sync run is already in progress (${holder}, lease until ${expiresAt}); try again when it has finished`);
+  }
+}
+
+export class SyncRequestError extends Error {}
+
+export interface RunOptions {
+  dryRun?: boolean;
+  platform?: string;
+  /** A student key, student number or e-mail: the run is scoped to that student. */
+  user?: string;
+  /** An étape code: the run is scoped to that cohort. */
+  cohort?: string;
+  year?: number;
+  trigger?: string;
+}
+
+export interface RunResult extends RunRecord {
+  plans?: Plan[];
+}
+
+export interface EngineDeps {
+  config: Config;
+  directory: DirectorySource;
+  apis: Map<string, MoodleApi>;
+  store: Store;
+  logger?: Logger;
+  now?: () => Date;
+  onProgress?: (p: { platform: string; phase: string; done: number; total: number }) => void;
+}
+
+const LEASE = 'sync';
+const LEASE_TTL_MS = 120_000;
+
+export class SyncEngine {
+  private readonly log: Logger;
+  private readonly now: () => Date;
+  readonly holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.log = deps.logger ?? silentLogger;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  private get naming(): CohortNaming {
+    return { prefix: this.deps.config.cohorts.idnumberPrefix, template: this.deps.config.cohorts.nameTemplate };
+  }
+
+  private categorytype(platform: string): CategoryType {
+    const cat = this.deps.config.platforms.find((p) => p.name === platform)?.cohortCategory;
+    return cat ? { type: 'idnumber', value: cat } : { type: 'system', value: '' };
+  }
+
+  async run(opts: RunOptions = {}): Promise<RunResult> {
+    const platforms = this.deps.config.platforms.filter((p) => !opts.platform || p.name === opts.platform);
+    if (platforms.length === 0) throw new SyncRequestError(`unknown platform ${opts.platform}; configured: ${this.deps.config.platforms.map((p) => p.name).join(', ')}`);
+    const cohort = opts.cohort?.trim().toUpperCase().replace(new RegExp(`^${escapeRe(this.naming.prefix.toUpperCase())}`), '');
+    if (cohort !== undefined && !/^[A-Z0-9]{1,8}$/.test(cohort)) throw new SyncRequestError(`--cohort ${JSON.stringify(opts.cohort)}: expected an étape code such as L2PHA1`);
+    const scope = opts.user ? `user:${opts.user}` : cohort ? `cohort:${cohort}` : opts.platform ? `platform:${opts.platform}` : 'all';
+
+    if (!opts.dryRun) await this.takeLease();
+    const renew = opts.dryRun ? undefined : setInterval(() => void this.deps.store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS), LEASE_TTL_MS / 4);
+    const started = this.now();
+    const run: RunResult = { runId: newRunId(started), status: 'running', trigger: opts.trigger ?? 'cli', scope, startedAt: started.toISOString(), guard: [], platforms: [] };
+    try {
+      if (!opts.dryRun) await this.deps.store.saveRun(run);
+      await this.execute(run, platforms, { ...opts, cohort });
+    } catch (err) {
+      run.status = 'failed';
+      run.guard.push(`run failed: ${(err as Error).message}`);
+      throw err;
+    } finally {
+      if (renew) clearInterval(renew);
+      run.finishedAt = this.now().toISOString();
+      run.durationMs = Date.parse(run.finishedAt) - started.getTime();
+      if (!opts.dryRun) {
+        await this.deps.store.saveRun(stripPlans(run));
+        await this.deps.store.releaseLease(LEASE, this.holder);
+      }
+    }
+    return run;
+  }
+
+  private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions): Promise<void> {
+    const window = yearWindow(this.now(), { ...this.deps.config.academicYear, year: opts.year ?? this.deps.config.academicYear.year });
+    const { read, onlyKey } = await this.readDirectory(opts);
+    run.directoryStudents = read.students.filter((s) => countedEtapes(s, window.add).length > 0).length;
+    run.directoryComplete = read.complete;
+    this.log.info({ runId: run.runId, scope: run.scope, students: run.directoryStudents, complete: read.complete }, 'directory read');
+
+    const desired = desiredStates(read, window, platforms);
+    const plans: Plan[] = [];
+    const summaries = new Map<string, PlatformRunSummary>();
+    const statsBefore = new Map(platforms.map((p) => [p.name, { ...this.api(p.name).client.stats }]));
+    await Promise.all(
+      platforms.map(async (p) => {
+        const summary = emptySummary(p.name);
+        summaries.set(p.name, summary);
+        try {
+          const want = desired.get(p.name)!;
+          const keys = [...new Set([...want.cohorts.values()].flatMap((c) => [...c.members.keys(), ...c.keepOnly]))];
+          const actual = await readActualState(this.api(p.name), { naming: this.naming, field: this.deps.config.userMatch.moodleField, keys, onlyKey });
+          plans.push(plan(want, actual, { naming: this.naming, onlyKey, onlyEtape: opts.cohort, year: window.current, deleteUnusedEmpty: false }));
+        } catch (err) {
+          summary.errors.push(`reading ${p.name}: ${(err as Error).message}`);
+        }
+      }),
+    );
+    plans.sort((a, b) => a.platform.localeCompare(b.platform));
+
+    const lastGood = run.scope === 'all' ? await this.deps.store.lastGoodRun() : undefined;
+    const decision = guard(plans, {
+      complete: read.complete,
+      incompleteReason: read.incompleteReason,
+      warnings: read.warnings,
+      students: run.directoryStudents,
+      desiredMembers: desiredMemberCount(desired.values()),
+      lastGoodStudents: lastGood?.directoryStudents,
+      scoped: run.scope.startsWith('user:') || run.scope.startsWith('cohort:'),
+    }, this.deps.config.guard);
+    run.guard = decision.reasons;
+    for (const r of decision.reasons) this.log.warn({ runId: run.runId }, r);
+
+    if (decision.action === 'abort') {
+      run.status = 'aborted';
+      run.platforms = platforms.map((p) => summaries.get(p.name)!);
+      return;
+    }
+    if (opts.dryRun) {
+      run.status = 'dry-run';
+      run.plans = plans;
+      run.platforms = platforms.map((p) => plannedSummary(summaries.get(p.name)!, plans.find((x) => x.platform === p.name), decision));
+      return;
+    }
+    const held: HeldRemoval[] = [];
+    await Promise.all(
+      plans.map(async (pl) => {
+        const summary = summaries.get(pl.platform)!;
+        const mode = decision.removals;
+        const result = await applyPlan(pl, mode, {
+          api: this.api(pl.platform),
+          categorytype: this.categorytype(pl.platform),
+          runId: run.runId,
+          now: this.now,
+          journal: (e) => this.deps.store.journal(e),
+          onProgress: this.deps.onProgress,
+        });
+        summary.cohortsCreated = result.created;
+        summary.cohortsRenamed = result.renamed;
+        summary.membersAdded = result.added;
+        summary.membersRemoved = result.removed;
+        summary.pendingAccounts = pl.pending.length;
+        summary.removalsHeld = mode === 'hold' ? pl.removals.length : 0;
+        summary.removalsSkipped = mode === 'skip' ? pl.removals.length : 0;
+        summary.errors.push(...result.errors);
+        if (mode === 'hold') held.push(...pl.removals.map((r) => ({ platform: pl.platform, cohortId: r.cohortId!, cohortIdnumber: r.cohortIdnumber, userId: r.userId, key: r.key, reason: r.reason })));
+      }),
+    );
+    for (const p of platforms) {
+      const s = summaries.get(p.name)!;
+      const before = statsBefore.get(p.name)!;
+      const after = this.api(p.name).client.stats;
+      s.writeCalls = after.writes - before.writes;
+      s.readCalls = after.reads - before.reads;
+    }
+    run.platforms = platforms.map((p) => summaries.get(p.name)!);
+    if (held.length > 0) {
+      await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: decision.reasons });
+      run.status = 'held';
+    } else {
+      run.status = 'applied';
+    }
+  }
+
+  /** The whole directory, or one student through the source's escaped lookup. */
+  private async readDirectory(opts: RunOptions): Promise<{ read: DirectoryRead; onlyKey?: string }> {
+    if (!opts.user) return { read: await this.deps.directory.read() };
+    const started = Date.now();
+    const found = await this.deps.directory.lookup(opts.user);
+    if (found.matches > 1) throw new SyncRequestError(`${opts.user} matches ${found.matches} directory entries; give the exact username or student number`);
+    const field = this.deps.config.userMatch.moodleField;
+    const onlyKey = found.student?.key ?? (field === 'idnumber' ? opts.user.trim() : opts.user.trim().toLowerCase());
+    return {
+      onlyKey,
+      read: {
+        source: `${this.deps.directory.describe()} (lookup)`,
+        entries: found.matches,
+        students: found.student ? [found.student] : [],
+        skipped: found.skipped,
+        complete: found.complete,
+        incompleteReason: found.incompleteReason,
+        warnings: [],
+        etapes: {},
+        durationMs: Date.now() - started,
+      },
+    };
+  }
+
+  private api(name: string): MoodleApi {
+    const api = this.deps.apis.get(name);
+    if (!api) throw new Error(`no Moodle client for platform ${name}`);
+    return api;
+  }
+
+  /** Takes the lease; a holder that died on this host (SIGKILL) is taken over at once. */
+  private async takeLease(): Promise<void> {
+    const store = this.deps.store;
+    if (await store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS)) return;
+    const current = await store.leaseHolder(LEASE, this.now());
+    if (!current) {
+      if (await store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS)) return;
+      throw new RunInProgressError('another process', 'unknown');
+    }
+    const [host, pid] = current.holder.split(':');
+    if (host === os.hostname() && pid !== undefined && !processAlive(Number(pid))) {
+      this.log.warn({ holder: current.holder }, 'taking over the lease of a sync process that is gone');
+      await store.releaseLease(LEASE, current.holder);
+      if (await store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS)) return;
+    }
+    throw new RunInProgressError(current.holder, current.expiresAt);
+  }
+
+  /** Applies held removals, re-checked against a fresh directory read so no one who came back is removed. */
+  async approve(runId: string, actor: string): Promise<RunResult> {
+    const held = await this.deps.store.getHeldPlan(runId);
+    if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
+    if (held.status !== 'held') throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
+    await this.takeLease();
+    const started = this.now();
+    const run: RunResult = { runId: newRunId(started), status: 'running', trigger: `approve by ${actor}`, scope: `approve:${runId}`, startedAt: started.toISOString(), guard: [], platforms: [] };
+    try {
+      const read = await this.deps.directory.read();
+      if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`);
+      if (!(await this.deps.store.decideHeldPlan(runId, 'approved', actor, started.toISOString()))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`);
+      const window = yearWindow(this.now(), this.deps.config.academicYear);
+      const stillWanted = wantedPairs(read, window);
+      const byPlatform = new Map<string, HeldRemoval[]>();
+      for (const r of held.removals) byPlatform.set(r.platform, [...(byPlatform.get(r.platform) ?? []), r]);
+      for (const [platform, removals] of byPlatform) {
+        const summary = emptySummary(platform);
+        const api = this.api(platform);
+        const before = { ...api.client.stats };
+        const todo = removals.filter((r) => !(r.key && stillWanted.has(`${r.key}|${r.cohortIdnumber.slice(this.naming.prefix.length)}`)));
+        summary.removalsSkipped = removals.length - todo.length;
+        summary.membersRemoved = await removeMembers(platform, todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length) })), { api, runId: run.runId, now: this.now, journal: (e) => this.deps.store.journal(e) }, summary.errors, (r) => `${r.reason} (held in ${runId}, approved by ${actor})`);
+        summary.writeCalls = api.client.stats.writes - before.writes;
+        summary.readCalls = api.client.stats.reads - before.reads;
+        run.platforms.push(summary);
+      }
+      run.status = 'applied';
+      await this.deps.store.audit({ at: started.toISOString(), actor, channel: 'cli', command: 'approve', target: runId, outcome: 'ok', detail: `${run.platforms.reduce((n, p) => n + p.membersRemoved, 0)} removed` });
+    } catch (err) {
+      run.status = 'failed';
+      run.guard.push((err as Error).message);
+      throw err;
+    } finally {
+      run.finishedAt = this.now().toISOString();
+      run.durationMs = Date.parse(run.finishedAt) - started.getTime();
+      if (run.status !== 'failed') await this.deps.store.saveRun(run);
+      await this.deps.store.releaseLease(LEASE, this.holder);
+    }
+    return run;
+  }
+
+  async reject(runId: string, actor: string): Promise<{ runId: string; status: 'rejected'; removals: number }> {
+    const held = await this.deps.store.getHeldPlan(runId);
+    if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
+    if (!(await this.deps.store.decideHeldPlan(runId, 'rejected', actor, this.now().toISOString()))) {
+      throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
+    }
+    await this.deps.store.audit({ at: this.now().toISOString(), actor, channel: 'cli', command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
+    return { runId, status: 'rejected', removals: held.removals.length };
+  }
+}
+
+/** "key|ETAPE" for every membership the directory wants now (adds and grace keeps). */
+function wantedPairs(read: DirectoryRead, window: YearWindow): Set<string> {
+  const out = new Set<string>();
+  for (const s of read.students) for (const e of countedEtapes(s, [...window.add, ...window.keepOnly])) out.add(`${s.key}|${e}`);
+  return out;
+}
+
+function emptySummary(name: string): PlatformRunSummary {
+  return { name, cohortsCreated: 0, cohortsRenamed: 0, membersAdded: 0, membersRemoved: 0, removalsHeld: 0, removalsSkipped: 0, pendingAccounts: 0, writeCalls: 0, readCalls: 0, errors: [] };
+}
+
+/** A dry run reports what it would do. */
+function plannedSummary(s: PlatformRunSummary, p: Plan | undefined, decision: GuardDecision): PlatformRunSummary {
+  if (!p || decision.action !== 'apply') return s;
+  return {
+    ...s,
+    cohortsCreated: p.creates.length,
+    cohortsRenamed: p.renames.length,
+    membersAdded: p.adds.length,
+    membersRemoved: decision.removals === 'apply' ? p.removals.length : 0,
+    removalsHeld: decision.removals === 'hold' ? p.removals.length : 0,
+    removalsSkipped: decision.removals === 'skip' ? p.removals.length : 0,
+    pendingAccounts: p.pending.length,
+  };
+}
+
+function stripPlans(run: RunResult): RunRecord {
+  const { plans: _plans, ...rest } = run;
+  return rest;
+}
+
+function newRunId(at: Date): string {
+  return `r${at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}-${crypto.randomBytes(2).toString('hex')}`;
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
