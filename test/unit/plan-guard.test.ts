@@ -1,0 +1,173 @@
+import { desiredStates } from '../../src/sync/desired';
+import { guard, GuardLimits, SourceFacts } from '../../src/sync/guard';
+import { applyPlanInMemory, plan } from '../../src/sync/plan';
+import type { ActualState, DesiredState, Plan } from '../../src/sync/types';
+
+const naming = { prefix: 'etp:', template: '{label} ({etape})' };
+
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function randomCase(seed: number): { desired: DesiredState; actual: ActualState } {
+  const r = prng(seed);
+  const etapes = Array.from({ length: 1 + Math.floor(r() * 6) }, (_, i) => `E${i}`);
+  const keys = Array.from({ length: 5 + Math.floor(r() * 30) }, (_, i) => `s${i}`);
+  const accounts = new Map<string, { id: number; suspended: boolean }>();
+  const keyOf = new Map<number, string>();
+  keys.forEach((k, i) => {
+    if (r() < 0.85) {
+      accounts.set(k, { id: 100 + i, suspended: r() < 0.05 });
+      keyOf.set(100 + i, k);
+    }
+  });
+  const desired: DesiredState = { platform: 'p', cohorts: new Map() };
+  for (const e of etapes) {
+    if (r() < 0.2) continue; // étape gone from the directory
+    const members = new Map<string, string>();
+    const keepOnly = new Set<string>();
+    for (const k of keys) {
+      const x = r();
+      if (x < 0.3) members.set(k, `inscription 2026 ${e}`);
+      else if (x < 0.35) keepOnly.add(k);
+    }
+    desired.cohorts.set(e, { etape: e, label: r() < 0.5 ? `Label ${e}` : undefined, members, keepOnly });
+  }
+  const cohorts = etapes
+    .filter(() => r() < 0.6)
+    .map((e, i) => ({ id: 10 + i, idnumber: `etp:${e}`, name: r() < 0.5 ? `old ${e}` : `Label ${e} (${e})`, visible: true, members: [...keyOf.keys(), 999].filter(() => r() < 0.3) }));
+  // Manual cohorts (no prefix) sit beside them; the plan must never touch them.
+  cohorts.push({ id: 1, idnumber: 'tuteurs-l2-pharma', name: 'Tuteurs L2 pharma', visible: true, members: [100, 101, 999] });
+  cohorts.push({ id: 2, idnumber: '', name: 'No idnumber', visible: false, members: [102] });
+  return { desired, actual: { platform: 'p', cohorts, accounts, keyOf } };
+}
+
+describe('plan (property): applying the plan yields the desired managed state', () => {
+  for (let seed = 1; seed <= 300; seed++) {
+    it(`case ${seed}`, () => {
+      const { desired, actual } = randomCase(seed);
+      const manualBefore = JSON.stringify(actual.cohorts.filter((c) => !c.idnumber.startsWith('etp:')));
+      let next = 1000;
+      const p = plan(desired, actual, { naming });
+      const after = applyPlanInMemory(actual, p, () => next++);
+      // Manual cohorts: byte-identical, and absent from the plan.
+      expect(JSON.stringify(after.cohorts.filter((c) => !c.idnumber.startsWith('etp:')))).toBe(manualBefore);
+      const touched = [...p.adds, ...p.removals].map((c) => c.cohortIdnumber).concat(p.creates.map((c) => c.idnumber), p.renames.map((c) => c.idnumber));
+      expect(touched.every((i) => i.startsWith('etp:'))).toBe(true);
+      for (const [etape, want] of desired.cohorts) {
+        const c = after.cohorts.find((x) => x.idnumber === `etp:${etape}`)!;
+        expect(c).toBeDefined();
+        const before = actual.cohorts.find((x) => x.idnumber === `etp:${etape}`);
+        const expected = new Set<number>();
+        for (const k of want.members.keys()) if (actual.accounts.has(k)) expected.add(actual.accounts.get(k)!.id);
+        for (const id of before?.members ?? []) if (want.keepOnly.has(actual.keyOf.get(id) ?? '')) expected.add(id);
+        expect(new Set(c.members)).toEqual(expected);
+        expect(c.name).toBe(want.label ? `${want.label} (${etape})` : etape);
+      }
+      // Managed cohorts whose étape is gone are emptied, not deleted.
+      for (const c of actual.cohorts.filter((x) => x.idnumber.startsWith('etp:') && !desired.cohorts.has(x.idnumber.slice(4)))) {
+        expect(after.cohorts.find((x) => x.id === c.id)?.members).toEqual([]);
+      }
+      // Pending: desired students without an account, never added.
+      const pendingKeys = new Set(p.pending.map((x) => x.key));
+      for (const k of pendingKeys) expect(actual.accounts.has(k)).toBe(false);
+      // Planning the result again gives an empty plan.
+      const again = plan(desired, after, { naming });
+      expect([again.creates, again.renames, again.adds, again.removals].map((a) => a.length)).toEqual([0, 0, 0, 0]);
+    });
+  }
+});
+
+describe('plan details', () => {
+  const accounts = new Map([['a', { id: 1, suspended: false }], ['b', { id: 2, suspended: false }]]);
+  const keyOf = new Map([[1, 'a'], [2, 'b']]);
+  const desired: DesiredState = { platform: 'p', cohorts: new Map([['L2PHA1', { etape: 'L2PHA1', label: 'Licence 2 Pharmacie', members: new Map([['a', 'inscription 2026 L2PHA1'], ['c', 'inscription 2026 L2PHA1']]), keepOnly: new Set<string>() }]]) };
+
+  it('gives every change its reason', () => {
+    const actual: ActualState = { platform: 'p', cohorts: [{ id: 5, idnumber: 'etp:L2PHA1', name: 'x', visible: true, members: [2, 77] }], accounts, keyOf };
+    const p = plan(desired, actual, { naming, year: 2026 });
+    expect(p.adds).toEqual([{ etape: 'L2PHA1', cohortIdnumber: 'etp:L2PHA1', cohortId: 5, userId: 1, key: 'a', reason: 'inscription 2026 L2PHA1' }]);
+    expect(p.removals.map((r) => [r.userId, r.reason])).toEqual([
+      [2, 'no 2026 inscription to L2PHA1 in the directory'],
+      [77, 'not a student in the directory'],
+    ]);
+    expect(p.pending).toEqual([{ etape: 'L2PHA1', cohortIdnumber: 'etp:L2PHA1', key: 'c', reason: 'no Moodle account yet (created at first login)' }]);
+    expect(p.renames).toEqual([{ cohortId: 5, idnumber: 'etp:L2PHA1', from: 'x', to: 'Licence 2 Pharmacie (L2PHA1)', reason: 'name template or étape label changed' }]);
+    expect(p.managedMemberships).toBe(2);
+  });
+
+  it('scopes to one student or one étape', () => {
+    const actual: ActualState = { platform: 'p', cohorts: [{ id: 5, idnumber: 'etp:L2PHA1', name: 'Licence 2 Pharmacie (L2PHA1)', visible: true, members: [2] }, { id: 6, idnumber: 'etp:OLD1', name: 'OLD1', visible: true, members: [1, 2] }], accounts, keyOf };
+    const forA = plan(desired, actual, { naming, onlyKey: 'a' });
+    expect(forA.adds.map((x) => x.key)).toEqual(['a']);
+    expect(forA.removals.map((x) => [x.cohortIdnumber, x.key])).toEqual([['etp:OLD1', 'a']]);
+    expect(forA.pending).toEqual([]);
+    const forOld = plan(desired, actual, { naming, onlyEtape: 'OLD1' });
+    expect(forOld.adds).toEqual([]);
+    expect(forOld.removals.map((x) => x.key)).toEqual(['a', 'b']);
+  });
+
+  it('deletes an unused empty cohort only with the option and when no course syncs it', () => {
+    const actual: ActualState = { platform: 'p', cohorts: [{ id: 6, idnumber: 'etp:OLD1', name: 'OLD1', visible: true, members: [] }, { id: 7, idnumber: 'etp:OLD2', name: 'OLD2', visible: true, members: [] }], accounts, keyOf, cohortsInUse: new Set([7]) };
+    expect(plan(desired, actual, { naming }).deletes).toEqual([]);
+    expect(plan(desired, actual, { naming, deleteUnusedEmpty: true }).deletes.map((d) => d.idnumber)).toEqual(['etp:OLD1']);
+  });
+});
+
+describe('desired state', () => {
+  it('routes étapes, counts only inscriptions in force of counted years, keeps grace-year members', () => {
+    const read = {
+      students: [
+        { key: 'a', listeRouge: false, inscriptions: [{ year: 2026, etape: 'L2PHA1' }, { year: 2025, etape: 'L1SCI1' }] },
+        { key: 'b', listeRouge: false, inscriptions: [{ year: 2026, etape: 'DUCGE1', status: 'A' }, { year: 2026, etape: 'DUFLE1', status: 'E' }] },
+      ],
+      etapes: { L2PHA1: { label: 'Licence 2 Pharmacie' } },
+    };
+    const states = desiredStates(read, { current: 2026, add: [2026], keepOnly: [2025] }, [{ name: 'ecampus', etapes: ['L*'] }, { name: 'collegium', etapes: ['DU*'] }]);
+    const e = states.get('ecampus')!;
+    expect([...e.cohorts.keys()].sort()).toEqual(['L1SCI1', 'L2PHA1']);
+    expect([...e.cohorts.get('L2PHA1')!.members]).toEqual([['a', 'inscription 2026 L2PHA1']]);
+    expect(e.cohorts.get('L1SCI1')!.members.size).toBe(0);
+    expect([...e.cohorts.get('L1SCI1')!.keepOnly]).toEqual(['a']);
+    expect(e.cohorts.get('L2PHA1')!.label).toBe('Licence 2 Pharmacie');
+    const c = states.get('collegium')!;
+    expect([...c.cohorts.keys()]).toEqual(['DUFLE1']);
+    expect(c.cohorts.get('DUFLE1')!.members.get('b')).toBe('inscription 2026 DUFLE1 status E');
+  });
+});
+
+describe('guard', () => {
+  const limits: GuardLimits = { minSourceRecords: 100, minSourceRatio: 0.8, maxRemovals: 500, maxRemovalPercent: 10 };
+  const facts: SourceFacts = { complete: true, warnings: [], students: 1000, desiredMembers: 1200, lastGoodStudents: 1000, scoped: false };
+  const plans = (removals: number, memberships = 10_000): Plan[] => [
+    { platform: 'p', creates: [], renames: [], adds: [], pending: [], deletes: [], managedMemberships: memberships, removals: Array.from({ length: removals }, (_, i) => ({ etape: 'E', cohortIdnumber: 'etp:E', cohortId: 1, userId: i, reason: 'r' })) },
+  ];
+
+  it('aborts on an incomplete read, whatever else', () => {
+    expect(guard(plans(0), { ...facts, complete: false, incompleteReason: 'size limit' }, limits)).toEqual({ action: 'abort', reasons: ['directory read incomplete: size limit; nothing was changed'] });
+  });
+
+  it('skips removals when the source is doubtful', () => {
+    expect(guard(plans(3), { ...facts, warnings: ['exactly 500 entries'] }, limits)).toMatchObject({ action: 'apply', removals: 'skip' });
+    expect(guard(plans(3), { ...facts, desiredMembers: 0 }, limits)).toMatchObject({ removals: 'skip' });
+    expect(guard(plans(3), { ...facts, students: 99 }, limits)).toMatchObject({ removals: 'skip' });
+    expect(guard(plans(3), { ...facts, students: 100, lastGoodStudents: undefined }, limits)).toMatchObject({ removals: 'apply' });
+    expect(guard(plans(3), { ...facts, students: 799, lastGoodStudents: 1000 }, limits)).toMatchObject({ removals: 'skip' });
+    expect(guard(plans(3), { ...facts, students: 800, lastGoodStudents: 1000 }, limits)).toMatchObject({ removals: 'apply' });
+    expect(guard(plans(3), { ...facts, students: 10, desiredMembers: 10, lastGoodStudents: undefined, scoped: true }, limits)).toMatchObject({ removals: 'apply' });
+  });
+
+  it('holds removals above SYNC_MAX_REMOVALS, at and around the limit', () => {
+    expect(guard(plans(500, 100_000), facts, limits)).toMatchObject({ removals: 'apply' });
+    const held = guard(plans(501, 100_000), facts, limits);
+    expect(held).toMatchObject({ action: 'apply', removals: 'hold' });
+    expect(held.reasons[0]).toMatch(/501 removals exceed SYNC_MAX_REMOVALS=500/);
+  });
+
+  it('holds removals above SYNC_MAX_REMOVAL_PERCENT, at and around the limit', () => {
+    expect(guard(plans(100, 1000), facts, limits)).toMatchObject({ removals: 'apply' });
+    expect(guard(plans(101, 1000), facts, limits)).toMatchObject({ removals: 'hold' });
+    expect(guard(plans(0, 1000), facts, limits)).toEqual({ action: 'apply', removals: 'apply', reasons: [] });
+  });
+});
