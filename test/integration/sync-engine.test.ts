@@ -1,0 +1,216 @@
+/** The sync engine end to end against the simulator over HTTP, on the demo fixtures. */
+import path from 'node:path';
+import { LdifSource } from '../../src/directory/ldif';
+import { LdapSource } from '../../src/directory/ldap';
+import type { Student } from '../../src/directory/types';
+import type { Site } from '../../src/simulator/model';
+import { MemoryDirectory } from '../helpers/directory';
+import { SyncHarness, startSyncHarness } from '../helpers/engine';
+import { REPO_FIXTURES } from '../helpers/simulator';
+import { LIMITED_DN, LIMITED_PW, BASE_DN, Slapd, startSlapd } from '../helpers/slapd';
+import fs from 'node:fs';
+
+const ROUTES: Record<string, RegExp> = { ecampus: /PHA|DRT|SCI|INF|^L2T1/, collegium: /^DU|LEA|^M2/ };
+const rules = { keyAttribute: 'uid', keyField: 'username' as const, uai: '0141408E' };
+
+async function demoStudents(): Promise<Student[]> {
+  return (await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules, maxFileAgeHours: 0 }).read()).students;
+}
+
+/** Managed cohorts of a site as idnumber → sorted usernames (read behind the REST interface). */
+function managed(site: Site): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const c of site.cohorts.all().filter((c) => c.idnumber.startsWith('etp:'))) {
+    out[c.idnumber] = site.members.find('cohort', c.id).map((m) => site.users.get(m.userid)!.username).sort();
+  }
+  return out;
+}
+
+/** What the directory says, computed independently of the planner. */
+function expected(students: Student[], site: Site, platform: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const s of students) {
+    for (const i of s.inscriptions) {
+      if (i.year !== 2026 || (i.status && i.status !== 'E') || !ROUTES[platform]!.test(i.etape)) continue;
+      const list = (out[`etp:${i.etape}`] ??= []);
+      if (site.users.first('username', s.key)) list.push(s.key);
+    }
+  }
+  for (const k of Object.keys(out)) out[k] = [...new Set(out[k])].sort();
+  return out;
+}
+
+const manualSnapshot = (site: Site) =>
+  JSON.stringify(site.cohorts.all().filter((c) => !c.idnumber.startsWith('etp:')).map((c) => ({ c, members: site.members.find('cohort', c.id).map((m) => m.userid).sort() })));
+
+describe('sync engine on the demo fixtures', () => {
+  let h: SyncHarness;
+  let dir: MemoryDirectory;
+  beforeEach(async () => {
+    dir = new MemoryDirectory();
+    dir.students = await demoStudents();
+    h = await startSyncHarness({ directory: dir });
+  });
+  afterEach(() => h.stop());
+
+  it('first run creates and fills, second run makes zero write calls, cohorts equal the directory', async () => {
+    const manualBefore = manualSnapshot(h.sim.sim.site('ecampus'));
+    const first = await h.engine.run();
+    expect(first.status).toBe('applied');
+    const e = first.platforms.find((p) => p.name === 'ecampus')!;
+    expect(e.cohortsCreated).toBe(9);
+    expect(e.membersRemoved).toBe(1); // the student who left last year
+    expect(e.pendingAccounts).toBeGreaterThan(0);
+    expect(e.errors).toEqual([]);
+    h.sim.sim.resetCounters();
+    const second = await h.engine.run();
+    expect(second.platforms.map((p) => p.writeCalls)).toEqual([0, 0]);
+    expect(h.sim.sim.writeCalls()).toBe(0);
+    for (const p of ['ecampus', 'collegium']) {
+      const site = h.sim.sim.site(p);
+      expect(managed(site)).toEqual(expected(dir.students, site, p));
+    }
+    expect(manualSnapshot(h.sim.sim.site('ecampus'))).toBe(manualBefore);
+    // The journal says who was added, and why.
+    const site = h.sim.sim.site('ecampus');
+    const newcomer = dir.students.find((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === 'L3PHA1') && site.users.first('username', s.key))!;
+    const history = await h.store.studentHistory(newcomer.key);
+    expect(history.map((j) => [j.action, j.cohortIdnumber, j.reason])).toContainEqual(['add', 'etp:L3PHA1', 'inscription 2026 L3PHA1']);
+  });
+
+  it('removes a student who left, and enrol_cohort unenrols them from the course syncing the cohort', async () => {
+    await h.engine.run();
+    const site = h.sim.sim.site('ecampus');
+    const course = site.courses.first('shortname', 'PHA-L2-102')!;
+    const leaving = dir.students.find((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && site.users.first('username', s.key))!;
+    const uid = site.users.first('username', leaving.key)!.id;
+    expect(site.isActiveParticipant(course.id, uid)).toBe(true);
+    dir.students = dir.students.filter((s) => s !== leaving);
+    const run = await h.engine.run();
+    expect(run.platforms[0]!.membersRemoved).toBe(1);
+    expect(site.isMember(site.cohorts.first('idnumber', 'etp:L2PHA1')!.id, uid)).toBe(false);
+    // ecampus runs unenrolaction=3: the enrolment is suspended and the role removed.
+    expect(site.isActiveParticipant(course.id, uid)).toBe(false);
+    const last = (await h.store.studentHistory(leaving.key))[0]!;
+    expect(last).toMatchObject({ action: 'remove', cohortIdnumber: 'etp:L2PHA1', reason: 'no 2026 inscription to L2PHA1 in the directory' });
+  });
+
+  it('with 10 % injected faults, then a rerun, ends in exactly the directory state', async () => {
+    h.sim.sim.knobs.faultRate = 0.1;
+    h.sim.sim.knobs.hangMs = 300;
+    for (const s of ['ecampus', 'collegium']) h.sim.sim.site(s).settings.maxInputVars = 43; // many small batches
+    const faulty = h.newEngine(dir);
+    (h.config.platforms as Array<{ maxInputVars: number }>).forEach((p) => (p.maxInputVars = 43));
+    const { createPlatformApis } = await import('../../src/moodle/platforms');
+    const apis = createPlatformApis({ ...h.config, moodle: { ...h.config.moodle, timeoutMs: 200, retries: 1, retryBaseMs: 2 } });
+    const engine = new (faulty.constructor as typeof import('../../src/sync/engine').SyncEngine)({ config: h.config, directory: dir, apis, store: h.store });
+    await engine.run().catch(() => undefined);
+    h.sim.sim.knobs.faultRate = 0;
+    await engine.run();
+    for (const p of ['ecampus', 'collegium']) {
+      const site = h.sim.sim.site(p);
+      expect(managed(site)).toEqual(expected(dir.students, site, p));
+    }
+    h.sim.sim.resetCounters();
+    await engine.run();
+    expect(h.sim.sim.writeCalls()).toBe(0);
+  });
+
+  it('holds removals over the threshold; approve applies them, reject drops them', async () => {
+    await h.engine.run();
+    // L1DRT1 and L3DRT1 leave at once: over 10 % of managed memberships.
+    const leaving = new Set(dir.students.filter((s) => s.inscriptions.some((i) => i.year === 2026 && (i.etape === 'L1DRT1' || i.etape === 'L3DRT1'))).map((s) => s.key));
+    const kept = dir.students;
+    dir.students = kept.filter((s) => !leaving.has(s.key));
+    const held = await h.engine.run();
+    expect(held.status).toBe('held');
+    const e = held.platforms.find((p) => p.name === 'ecampus')!;
+    expect(e.removalsHeld).toBeGreaterThan(0);
+    expect(e.membersRemoved).toBe(0);
+    expect(held.guard[0]).toMatch(/removals held for approval/);
+    const site = h.sim.sim.site('ecampus');
+    const sizes = () => ['etp:L1DRT1', 'etp:L3DRT1'].map((i) => site.members.find('cohort', site.cohorts.first('idnumber', i)!.id).length);
+    const [a, b] = sizes();
+    const approved = await h.engine.approve(held.runId, 'admin.moodle@univ-demo.fr');
+    expect(approved.platforms.find((p) => p.name === 'ecampus')!.membersRemoved).toBe(e.removalsHeld);
+    expect(a! + b!).toBe(e.removalsHeld);
+    expect(sizes()).toEqual([0, 0]);
+    await expect(h.engine.approve(held.runId, 'someone')).rejects.toThrow(/already approved by admin.moodle/);
+    // A second wave, rejected: nothing removed, and the plan cannot be approved afterwards.
+    dir.students = dir.students.filter((s) => !s.inscriptions.some((i) => ['L2DRT1', 'M1DRT2', 'L3INF1'].includes(i.etape)));
+    const held2 = await h.engine.run();
+    expect(held2.status).toBe('held');
+    const l2 = site.cohorts.first('idnumber', 'etp:L2DRT1')!;
+    const count = site.members.find('cohort', l2.id).length;
+    expect(await h.engine.reject(held2.runId, 'admin')).toMatchObject({ status: 'rejected' });
+    expect(site.members.find('cohort', l2.id).length).toBe(count);
+    await expect(h.engine.approve(held2.runId, 'admin')).rejects.toThrow(/already rejected/);
+  });
+
+  it('a scoped run for one student touches only that student', async () => {
+    await h.engine.run();
+    const site = h.sim.sim.site('ecampus');
+    const s = dir.students.find((x) => x.key === 'e21900001')!;
+    s.inscriptions = [{ year: 2026, etape: 'L3PHA1' }];
+    const other = dir.students.find((x) => x.key === 'e21900002')!;
+    other.inscriptions = [{ year: 2026, etape: 'M1PHA1' }];
+    h.sim.sim.resetCounters();
+    const run = await h.engine.run({ user: 'e21900001' });
+    expect(run.scope).toBe('user:e21900001');
+    const e = run.platforms.find((p) => p.name === 'ecampus')!;
+    expect([e.membersAdded, e.membersRemoved]).toEqual([1, 1]);
+    const uid = site.users.first('username', 'e21900001')!.id;
+    expect(site.isMember(site.cohorts.first('idnumber', 'etp:L3PHA1')!.id, uid)).toBe(true);
+    expect(site.isMember(site.cohorts.first('idnumber', 'etp:L2PHA1')!.id, uid)).toBe(false);
+    const uid2 = site.users.first('username', 'e21900002')!.id;
+    expect(site.isMember(site.cohorts.first('idnumber', 'etp:L2PHA1')!.id, uid2)).toBe(true);
+    // A scoped run for a cohort fixes the other student.
+    const c = await h.engine.run({ cohort: 'etp:L2PHA1' });
+    expect(c.platforms.find((p) => p.name === 'ecampus')!.membersRemoved).toBe(1);
+    expect(site.isMember(site.cohorts.first('idnumber', 'etp:L2PHA1')!.id, uid2)).toBe(false);
+  });
+
+  it('a doubtful source removes no one', async () => {
+    await h.engine.run();
+    dir.warnings = ['the read returned exactly 500 entries'];
+    dir.students = dir.students.slice(0, 150);
+    const run = await h.engine.run();
+    expect(run.status).toBe('applied');
+    expect(run.platforms.every((p) => p.membersRemoved === 0)).toBe(true);
+    expect(run.platforms.some((p) => p.removalsSkipped > 0)).toBe(true);
+    dir.complete = false;
+    dir.incompleteReason = 'connection reset';
+    const aborted = await h.engine.run();
+    expect(aborted.status).toBe('aborted');
+    expect(aborted.guard[0]).toMatch(/connection reset/);
+  });
+});
+
+describe('sync engine with a real slapd whose size limit cuts the read', () => {
+  let slapd: Slapd;
+  let h: SyncHarness;
+  beforeAll(async () => {
+    const people = fs.readFileSync(path.join(REPO_FIXTURES, 'demo-directory.ldif'), 'utf8');
+    const limited = `\ndn: ${LIMITED_DN}\nobjectClass: organizationalRole\nobjectClass: simpleSecurityObject\ncn: limited\nuserPassword: ${LIMITED_PW}\n`;
+    slapd = await startSlapd(people + limited, { sizelimit: 50 });
+  }, 60_000);
+  afterAll(() => slapd?.stop());
+  beforeEach(async () => {
+    h = await startSyncHarness();
+  });
+  afterEach(() => h.stop());
+
+  it('an incomplete LDAP read makes no removal and says why in the run summary', async () => {
+    await h.engine.run(); // a good run from the LDIF first
+    const ldap = new LdapSource({ url: slapd.url, bindDn: LIMITED_DN, bindPassword: LIMITED_PW, baseDn: `ou=people,${BASE_DN}`, filter: '(eduPersonAffiliation=student)', pageSize: 20, startTls: false, timeoutMs: 10_000, connectTimeoutMs: 2_000, timeLimitSeconds: 30, rules });
+    const before = JSON.stringify(managed(h.sim.sim.site('ecampus')));
+    const run = await h.newEngine(ldap).run();
+    expect(run.status).toBe('aborted');
+    expect(run.directoryComplete).toBe(false);
+    expect(run.guard.join(' ')).toMatch(/size limit/);
+    expect(run.platforms.every((p) => p.membersRemoved === 0 && p.writeCalls === 0)).toBe(true);
+    expect(JSON.stringify(managed(h.sim.sim.site('ecampus')))).toBe(before);
+    const stored = await h.store.getRun(run.runId);
+    expect(stored?.guard.join(' ')).toMatch(/size limit/);
+  });
+});
