@@ -183,7 +183,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       'a comma-separated list of platform names (e.g. ecampus,collegium)',
     ) ?? [];
   const defaultConcurrency = r.get('MOODLE_CONCURRENCY', int(1, 64), '4') ?? 4;
-  const defaultMaxInputVars = r.get('MOODLE_MAX_INPUT_VARS', int(100, 1_000_000), '1000') ?? 1000;
+  const defaultMaxInputVars = r.get('MOODLE_MAX_INPUT_VARS', int(20, 1_000_000), '1000') ?? 1000;
 
   const platforms: PlatformConfig[] = platformNames.map((name) => {
     const P = `MOODLE_${name.toUpperCase()}`;
@@ -195,7 +195,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       autoSpaceCategories: r.get(`${P}_AUTO_SPACE_CATEGORIES`, list, '') ?? [],
       cohortCategory: r.get(`${P}_COHORT_CATEGORY`, z.string().trim()),
       concurrency: r.get(`${P}_CONCURRENCY`, int(1, 64)) ?? defaultConcurrency,
-      maxInputVars: r.get(`${P}_MAX_INPUT_VARS`, int(100, 1_000_000)) ?? defaultMaxInputVars,
+      maxInputVars: r.get(`${P}_MAX_INPUT_VARS`, int(20, 1_000_000)) ?? defaultMaxInputVars,
     };
   });
 

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../log';
 import { FileChecks, emptyRead, lookupInRead, readTrustedFile, sidecarCount } from './file-source';
-import { ETAPE_CODE, normaliseEtape } from './supann';
+import { ETAPE_CODE, hasControlChars, normaliseEtape } from './supann';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
 
 /** Splits one CSV line on `;`, honouring double quotes ("" inside quotes is a quote). */
@@ -16,12 +16,16 @@ export function splitCsvLine(line: string, sep = ';'): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cur += c;
     } else if (c === '"' && cur === '') quoted = true;
-    else if (c === sep) out.push(cur), (cur = '');
-    else cur += c;
+    else if (c === sep) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
   }
   out.push(cur);
   return out;
@@ -72,7 +76,7 @@ export class ApogeeCsvSource implements DirectorySource {
       const etu = (f[iEtu] ?? '').trim();
       const anu = (f[iAnu] ?? '').trim();
       const etpRaw = f[iEtp] ?? '';
-      if (etu === '' || etu.length > 64 || /[\u0000-\u001f]/.test(etu)) {
+      if (etu === '' || etu.length > 64 || hasControlChars(etu)) {
         skip.add('no_user_key');
         continue;
       }

@@ -3,7 +3,7 @@
  * Attribute names are matched case-insensitively and every attribute is treated as multi-valued.
  */
 import type { Logger } from '../log';
-import { InscriptionRules, ldapBoolean, parseInscription } from './supann';
+import { InscriptionRules, hasControlChars, ldapBoolean, parseInscription } from './supann';
 import { SkipCounter, Student } from './types';
 
 export type AttrMap = Map<string, string[]>;
@@ -51,7 +51,7 @@ export function studentFromEntry(dn: string, attrs: AttrMap, rules: EntryRules, 
   if (!affiliations.includes('student')) return { ok: false, reason: 'not_student' };
 
   const listeRouge = ldapBoolean(all('supannListeRouge'));
-  const keyValues = all(rules.keyAttribute).filter((v) => v.length <= 256 && !/[\u0000-\u001f]/.test(v));
+  const keyValues = all(rules.keyAttribute).filter((v) => v.length <= 256 && !hasControlChars(v));
   if (keyValues.length === 0) return { ok: false, reason: 'no_user_key' };
   const sortedKeys = [...keyValues].sort();
   const keyRaw = sortedKeys[0]!;

@@ -97,3 +97,9 @@ export function parseInscription(raw: string, rules: InscriptionRules = {}): Par
 export function ldapBoolean(values: string[]): boolean {
   return values.some((v) => v.trim().toUpperCase() === 'TRUE');
 }
+
+/** True when the text holds C0 control characters (NUL, newlines, escapes): never part of a key. */
+export function hasControlChars(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
+  return false;
+}

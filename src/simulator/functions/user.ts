@@ -78,7 +78,11 @@ export function userFunctions(wwwroot: () => string): WsFunction[] {
               : args.field === 'email'
                 ? site.users.find('email', v.toLowerCase())
                 : site.users.find(args.field, v);
-          for (const u of found) if (!u.deleted && !seen.has(u.id)) (seen.add(u.id), out.push(u));
+          for (const u of found) {
+            if (u.deleted || seen.has(u.id)) continue;
+            seen.add(u.id);
+            out.push(u);
+          }
         }
         return out.sort((a, b) => a.id - b.id).map((u) => exportUser(site, u, wwwroot()));
       },

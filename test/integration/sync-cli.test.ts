@@ -1,0 +1,111 @@
+/** `cohortbot sync` as a process: JSON on stdout, a SIGKILL mid-apply, two runs at once. */
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite';
+import { DEMO_SEED, demoEnv } from '../helpers/engine';
+import { RunningSimulator, startSimulator } from '../helpers/simulator';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'bin', 'cohortbot.js');
+
+function cli(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c));
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+describe('sync as a process', () => {
+  let sim: RunningSimulator;
+  let dir: string;
+  let env: Record<string, string>;
+  beforeEach(async () => {
+    sim = await startSimulator(DEMO_SEED);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-cli-'));
+    env = demoEnv(sim, {}, dir);
+  });
+  afterEach(async () => {
+    await sim.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints exactly one JSON document with the documented shape, then 0 writes on the second run', async () => {
+    const first = await cli(['sync', '--json'], env).done;
+    expect(first.code).toBe(0);
+    const doc = JSON.parse(first.stdout) as Record<string, unknown>;
+    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['runId', 'status', 'platforms', 'durationMs']));
+    expect(doc.status).toBe('applied');
+    const platforms = doc.platforms as Array<Record<string, unknown>>;
+    expect(platforms.map((p) => p.name)).toEqual(['ecampus', 'collegium']);
+    for (const p of platforms) {
+      for (const k of ['cohortsCreated', 'membersAdded', 'membersRemoved', 'removalsHeld', 'pendingAccounts', 'writeCalls', 'readCalls']) expect(typeof p[k]).toBe('number');
+      expect(Array.isArray(p.errors)).toBe(true);
+    }
+    const second = JSON.parse((await cli(['sync', '--json'], env).done).stdout) as { platforms: Array<{ writeCalls: number }> };
+    expect(second.platforms.map((p) => p.writeCalls)).toEqual([0, 0]);
+  });
+
+  it('a run killed with SIGKILL mid-apply leaves no phantom journal entry, and the rerun converges', async () => {
+    sim.sim.site('ecampus').settings.maxInputVars = 43;
+    sim.sim.knobs.latencyMs = 40;
+    const slow = { ...env, MOODLE_ECAMPUS_MAX_INPUT_VARS: '43', MOODLE_ECAMPUS_CONCURRENCY: '1' };
+    const { child, done } = cli(['sync', '--json'], slow);
+    const deadline = Date.now() + 20_000;
+    while ((sim.sim.counters().ecampus?.core_cohort_add_cohort_members ?? 0) < 4) {
+      if (Date.now() > deadline) throw new Error('the run never reached its adds');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    child.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    const store = new SqliteStore(path.join(dir, 'cohortbot-test.db'));
+    const [interrupted] = await store.lastRuns(1);
+    expect(interrupted!.status).toBe('running');
+    const adds: Array<{ key?: string; cohortIdnumber: string; platform: string }> = [];
+    const keys = new Set(['ecampus', 'collegium'].flatMap((p) => sim.sim.site(p).users.all().map((u) => u.username)));
+    for (const key of keys) for (const j of await store.studentHistory(key)) if (j.action === 'add') adds.push({ key, cohortIdnumber: j.cohortIdnumber, platform: j.platform });
+    expect(adds.filter((a) => a.platform === 'ecampus').length).toBeGreaterThan(0);
+    // Every journalled add is a real membership: the journal is written only after Moodle said yes.
+    for (const a of adds) {
+      const s = sim.sim.site(a.platform);
+      const cohort = s.cohorts.first('idnumber', a.cohortIdnumber)!;
+      expect(s.isMember(cohort.id, s.users.first('username', a.key!)!.id)).toBe(true);
+    }
+    // And the run was really cut short: some adds were still to do.
+    expect(adds.filter((a) => a.platform === 'ecampus').length).toBeLessThan(110);
+    await store.close();
+    sim.sim.knobs.latencyMs = 0;
+    const rerun = await cli(['sync', '--json'], slow).done;
+    expect(rerun.stderr).not.toMatch(/in progress/);
+    expect(rerun.code).toBe(0);
+    const again = JSON.parse((await cli(['sync', '--json'], slow).done).stdout) as { platforms: Array<{ writeCalls: number; membersAdded: number }> };
+    expect(again.platforms.map((p) => p.writeCalls)).toEqual([0, 0]);
+  });
+
+  it('two syncs at once: the second says a run is in progress and exits non-zero', async () => {
+    sim.sim.knobs.latencyMs = 150;
+    const a = cli(['sync', '--json'], env);
+    // Once the first run talks to Moodle it holds the lease.
+    while ((sim.sim.counters().ecampus?.core_cohort_get_cohorts ?? 0) < 1) await new Promise((r) => setTimeout(r, 10));
+    const b = await cli(['sync', '--json'], env).done;
+    const first = await a.done;
+    expect(first.code).toBe(0);
+    expect(b.code).not.toBe(0);
+    expect(b.stderr).toMatch(/already in progress/);
+    expect(b.stdout).toBe('');
+  });
+
+  it('a bad configuration stops with one line per problem and exit code 2', async () => {
+    const r = await cli(['sync'], { ...env, MOODLE_ECAMPUS_URL: 'nope', SYNC_MAX_REMOVALS: '-3' }).done;
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^cohortbot: config: MOODLE_ECAMPUS_URL="nope": expected an http\(s\) URL/);
+    expect(lines[1]).toMatch(/^cohortbot: config: SYNC_MAX_REMOVALS="-3": expected a whole number/);
+    expect(r.stderr).not.toMatch(/ at /);
+  });
+});
