@@ -5,7 +5,7 @@ import { DirectoryConfigError } from './directory';
 import { CliError } from './cli/common';
 import { directoryCommand } from './cli/directory';
 import { simulatorCommand } from './cli/simulator';
-import { syncCommands } from './cli/sync';
+import { forgetCommand, syncCommands } from './cli/sync';
 import { StoreError } from './store/sqlite';
 import fs from 'node:fs';
 
@@ -17,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(directoryCommand());
   program.addCommand(simulatorCommand());
   for (const c of syncCommands()) program.addCommand(c);
+  program.addCommand(forgetCommand());
   return program;
 }
 

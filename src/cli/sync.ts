@@ -132,3 +132,24 @@ export async function statusDocument(app: ReturnType<typeof createApp>) {
 }
 
 export { SyncRequestError };
+
+/** `cohortbot forget <student>`: the right to erasure for one person's journal and audit entries. */
+export function forgetCommand(): Command {
+  return new Command('forget')
+    .argument('<student>', 'the student key (as matched with Moodle, e.g. the username)')
+    .description("erase one person's entries from the journal and the audit trail (GDPR)")
+    .option('--json', 'print one JSON document')
+    .action(async (student: string, opts: { json?: boolean }) => {
+      const config = loadConfig(process.env, { moodle: false, directory: false });
+      const { openStore } = await import('../store/sqlite');
+      const store = openStore(config.databaseUrl);
+      try {
+        const key = config.userMatch.moodleField === 'idnumber' ? student.trim() : student.trim().toLowerCase();
+        const removed = await store.forget(key);
+        if (opts.json) printJson({ student: key, removed });
+        else process.stdout.write(`${removed} entries about ${key} erased\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}
