@@ -19,7 +19,8 @@ export const READER_PW = 'cohortbot-demo';
 export const LIMITED_DN = `cn=limited,ou=system,${BASE_DN}`;
 export const LIMITED_PW = 'limited-secret';
 
-const SCHEMA = path.resolve(__dirname, '..', 'fixtures', 'supann-subset.schema');
+/** The schema beside the test sources, whether this file runs from test/ or compiled in dist/. */
+const SCHEMA = [path.resolve(__dirname, '..', 'fixtures', 'supann-subset.schema'), path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'supann-subset.schema')].find((p) => fs.existsSync(p))!;
 const SLAPD = '/usr/sbin/slapd';
 const SLAPADD = '/usr/sbin/slapadd';
 
