@@ -3,6 +3,7 @@ import { multiple, single, value, OPTIONAL } from '../desc';
 import { cohortFunctions } from './cohort';
 import { courseFunctions } from './course';
 import { enrolFunctions, groupFunctions } from './enrol';
+import { localCohortbotFunctions, wsEnrolcohortFunctions } from './plugins';
 import { userFunctions } from './user';
 import { CORE_VERSION, WsFunction, define } from './types';
 
@@ -22,6 +23,8 @@ export function buildRegistry(wwwroot: () => string): Map<string, WsFunction> {
     ...courseFunctions(wwwroot),
     ...enrolFunctions(wwwroot),
     ...groupFunctions,
+    ...localCohortbotFunctions,
+    ...wsEnrolcohortFunctions,
   ];
   const registry = new Map(fns.map((f) => [f.name, f]));
   registry.set('core_webservice_get_site_info', siteInfo(registry, wwwroot));

@@ -1,0 +1,80 @@
+<?php
+// This file is part of local_cohortbot - https://moodle.org/
+//
+// local_cohortbot is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// local_cohortbot is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+
+namespace local_cohortbot\external;
+
+use core_external\external_api;
+use core_external\external_function_parameters;
+use core_external\external_multiple_structure;
+use core_external\external_single_structure;
+use core_external\external_value;
+use local_cohortbot\local\sync_manager;
+
+defined('MOODLE_INTERNAL') || die();
+
+/**
+ * The cohort sync enrolment methods of a course.
+ *
+ * @package    local_cohortbot
+ * @copyright  2026 cohortbot developers
+ * @license    http://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+class get_cohort_syncs extends external_api {
+    /**
+     * Parameters.
+     *
+     * @return external_function_parameters
+     */
+    public static function execute_parameters(): external_function_parameters {
+        return new external_function_parameters([
+            'courseid' => new external_value(PARAM_INT, 'Course id'),
+        ]);
+    }
+
+    /**
+     * List the instances.
+     *
+     * @param int $courseid
+     * @return array
+     */
+    public static function execute(int $courseid): array {
+        global $DB;
+        ['courseid' => $courseid] = self::validate_parameters(self::execute_parameters(), ['courseid' => $courseid]);
+        sync_manager::course_context($courseid, ['moodle/course:enrolconfig']);
+        $instances = $DB->get_records('enrol', ['courseid' => $courseid, 'enrol' => 'cohort'], 'id');
+        return ['instances' => array_values(array_map([sync_manager::class, 'export_instance'], $instances))];
+    }
+
+    /**
+     * Returns.
+     *
+     * @return external_single_structure
+     */
+    public static function execute_returns(): external_single_structure {
+        return new external_single_structure([
+            'instances' => new external_multiple_structure(new external_single_structure([
+                'id' => new external_value(PARAM_INT, 'Enrolment instance id'),
+                'cohortid' => new external_value(PARAM_INT, 'Cohort id'),
+                'cohortidnumber' => new external_value(PARAM_RAW, 'Cohort idnumber, null if the cohort was deleted', VALUE_REQUIRED, null, NULL_ALLOWED),
+                'cohortname' => new external_value(PARAM_TEXT, 'Cohort name, null if the cohort was deleted', VALUE_REQUIRED, null, NULL_ALLOWED),
+                'roleid' => new external_value(PARAM_INT, 'Role given to members (0 none)'),
+                'rolename' => new external_value(PARAM_TEXT, 'Role name'),
+                'groupid' => new external_value(PARAM_INT, 'Group id (0 none)'),
+                'groupname' => new external_value(PARAM_TEXT, 'Group name'),
+                'status' => new external_value(PARAM_INT, '0 enabled, 1 disabled'),
+                'name' => new external_value(PARAM_TEXT, 'Custom instance name'),
+                'membercount' => new external_value(PARAM_INT, 'Users enrolled through this instance'),
+            ])),
+        ]);
+    }
+}

@@ -1,0 +1,32 @@
+<?php
+// This file is part of local_cohortbot - https://moodle.org/
+//
+// local_cohortbot is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// local_cohortbot is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+
+namespace local_cohortbot\privacy;
+
+/**
+ * The plugin stores no personal data; its events go to the standard log.
+ *
+ * @package    local_cohortbot
+ * @copyright  2026 cohortbot developers
+ * @license    http://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+class provider implements \core_privacy\local\metadata\null_provider {
+    /**
+     * Reason.
+     *
+     * @return string
+     */
+    public static function get_reason(): string {
+        return 'privacy:metadata';
+    }
+}

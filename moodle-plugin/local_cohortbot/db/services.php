@@ -1,0 +1,106 @@
+<?php
+// This file is part of local_cohortbot - https://moodle.org/
+//
+// local_cohortbot is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+
+/**
+ * Web service functions and the predefined cohortbot service.
+ *
+ * @package    local_cohortbot
+ * @copyright  2026 cohortbot developers
+ * @license    http://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+
+defined('MOODLE_INTERNAL') || die();
+
+$functions = [
+    'local_cohortbot_get_cohort_syncs' => [
+        'classname' => 'local_cohortbot\external\get_cohort_syncs',
+        'methodname' => 'execute',
+        'description' => 'List the cohort sync enrolment methods of a course.',
+        'type' => 'read',
+        'capabilities' => 'moodle/course:enrolconfig',
+    ],
+    'local_cohortbot_add_cohort_sync' => [
+        'classname' => 'local_cohortbot\external\add_cohort_sync',
+        'methodname' => 'execute',
+        'description' => 'Add a cohort sync enrolment method to a course, on behalf of a teacher.',
+        'type' => 'write',
+        'capabilities' => 'moodle/course:enrolconfig, enrol/cohort:config',
+    ],
+    'local_cohortbot_update_cohort_sync' => [
+        'classname' => 'local_cohortbot\external\update_cohort_sync',
+        'methodname' => 'execute',
+        'description' => 'Change the role, group, status or name of a cohort sync.',
+        'type' => 'write',
+        'capabilities' => 'moodle/course:enrolconfig, enrol/cohort:config',
+    ],
+    'local_cohortbot_delete_cohort_sync' => [
+        'classname' => 'local_cohortbot\external\delete_cohort_sync',
+        'methodname' => 'execute',
+        'description' => 'Delete a cohort sync enrolment method and its enrolments.',
+        'type' => 'write',
+        'capabilities' => 'moodle/course:enrolconfig, enrol/cohort:config',
+    ],
+    'local_cohortbot_get_available_cohorts' => [
+        'classname' => 'local_cohortbot\external\get_available_cohorts',
+        'methodname' => 'execute',
+        'description' => 'Cohorts a course may sync, with member counts, as a given user sees them.',
+        'type' => 'read',
+        'capabilities' => 'moodle/course:enrolconfig',
+    ],
+    'local_cohortbot_get_assignable_roles' => [
+        'classname' => 'local_cohortbot\external\get_assignable_roles',
+        'methodname' => 'execute',
+        'description' => 'Roles a given user may assign in a course.',
+        'type' => 'read',
+        'capabilities' => 'moodle/course:enrolconfig',
+    ],
+    'local_cohortbot_get_enrolment_diagnosis' => [
+        'classname' => 'local_cohortbot\external\get_enrolment_diagnosis',
+        'methodname' => 'execute',
+        'description' => 'A user\'s enrolments in a course, with methods, status, dates and cohorts.',
+        'type' => 'read',
+        'capabilities' => 'moodle/course:enrolconfig, moodle/course:enrolreview',
+    ],
+];
+
+$services = [
+    'cohortbot' => [
+        'functions' => [
+            'core_webservice_get_site_info',
+            'core_cohort_get_cohorts',
+            'core_cohort_create_cohorts',
+            'core_cohort_update_cohorts',
+            'core_cohort_delete_cohorts',
+            'core_cohort_search_cohorts',
+            'core_cohort_add_cohort_members',
+            'core_cohort_delete_cohort_members',
+            'core_cohort_get_cohort_members',
+            'core_user_get_users_by_field',
+            'core_user_get_users',
+            'core_course_get_courses_by_field',
+            'core_course_search_courses',
+            'core_course_get_categories',
+            'core_enrol_get_enrolled_users',
+            'core_enrol_get_users_courses',
+            'core_group_get_course_groups',
+            'enrol_manual_enrol_users',
+            'local_cohortbot_get_cohort_syncs',
+            'local_cohortbot_add_cohort_sync',
+            'local_cohortbot_update_cohort_sync',
+            'local_cohortbot_delete_cohort_sync',
+            'local_cohortbot_get_available_cohorts',
+            'local_cohortbot_get_assignable_roles',
+            'local_cohortbot_get_enrolment_diagnosis',
+        ],
+        'restrictedusers' => 1,
+        'enabled' => 0,
+        'shortname' => 'local_cohortbot',
+        'downloadfiles' => 0,
+        'uploadfiles' => 0,
+    ],
+];

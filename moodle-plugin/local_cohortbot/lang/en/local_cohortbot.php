@@ -1,0 +1,38 @@
+<?php
+// This file is part of local_cohortbot - https://moodle.org/
+//
+// local_cohortbot is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// local_cohortbot is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+
+/**
+ * English strings.
+ *
+ * @package    local_cohortbot
+ * @copyright  2026 cohortbot developers
+ * @license    http://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+
+defined('MOODLE_INTERNAL') || die();
+
+$string['ambiguousparams'] = 'Give exactly one of the alternative parameters (cohort id or idnumber, role id or shortname).';
+$string['cohortbot:use'] = 'Use the cohortbot web services';
+$string['cohortnotavailable'] = 'This cohort is not available to this course.';
+$string['cohortnotfound'] = 'The cohort does not exist.';
+$string['eventcohortsyncchanged'] = 'Cohort sync changed through cohortbot';
+$string['groupnotincourse'] = 'The group does not belong to this course.';
+$string['instanceexists'] = 'This cohort is already synchronised with the selected role.';
+$string['notcohortinstance'] = 'This enrolment method is not a cohort sync.';
+$string['onbehalfnopermission'] = 'The user the request is made for may not configure cohort sync in this course.';
+$string['plugindisabled'] = 'The cohort sync enrolment plugin is disabled on this site.';
+$string['pluginname'] = 'cohortbot web services';
+$string['privacy:metadata'] = 'The cohortbot web services plugin stores no personal data.';
+$string['rolenotassignable'] = 'This role cannot be assigned in this course.';
+$string['rolenotfound'] = 'The role does not exist.';
+$string['servicename'] = 'cohortbot';

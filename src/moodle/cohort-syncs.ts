@@ -1,0 +1,296 @@
+/**
+ * Cohort-sync enrolment methods on courses. Moodle core has no web service for them, so this goes
+ * through our companion plugin local_cohortbot (which re-checks the teacher's rights inside Moodle),
+ * or through the contributed local_ws_enrolcohort where a site runs that (it checks no rights on
+ * anyone's behalf: cohortbot then checks the teacher's rights itself through core functions first).
+ * Chosen per platform by the functions core_webservice_get_site_info lists for the token.
+ */
+import { z } from 'zod';
+import type { MoodleApi } from './api';
+
+export interface CohortSync {
+  id: number;
+  cohortId: number;
+  /** null when the cohort was deleted (the instance is then disabled or gone). */
+  cohortIdnumber: string | null;
+  cohortName: string | null;
+  roleId: number;
+  roleName: string;
+  groupId: number;
+  groupName: string;
+  enabled: boolean;
+  name: string;
+  memberCount: number;
+}
+
+export interface AvailableCohort {
+  id: number;
+  idnumber: string;
+  name: string;
+  visible: boolean;
+  contextLevel: string;
+  memberCount: number;
+}
+
+export interface AssignableRole {
+  id: number;
+  shortname: string;
+  name: string;
+}
+
+export interface EnrolmentDiagnosis {
+  enrolments: Array<{ instanceId: number; method: string; name: string; instanceEnabled: boolean; active: boolean; timeStart: number; timeEnd: number; roles: string[] }>;
+  cohorts: Array<{ cohortId: number; idnumber: string; synced: boolean }>;
+  canAccess: boolean;
+}
+
+export interface AddCohortSync {
+  courseId: number;
+  cohort: { id: number } | { idnumber: string };
+  role?: { id: number } | { shortname: string };
+  /** 0 no group, -1 a new group named after the cohort, or an existing group id. */
+  groupId?: number;
+  enabled?: boolean;
+  name?: string;
+  /** The Moodle user the bot acts for: Moodle re-checks that user's rights. */
+  onBehalfOf?: number;
+}
+
+export interface UpdateCohortSync {
+  roleId?: number;
+  groupId?: number;
+  enabled?: boolean;
+  name?: string;
+}
+
+export interface CohortSyncs {
+  readonly kind: 'local_cohortbot' | 'local_ws_enrolcohort';
+  list(courseId: number): Promise<CohortSync[]>;
+  availableCohorts(courseId: number, query: string, limit: number, onBehalfOf?: number): Promise<{ cohorts: AvailableCohort[]; truncated: boolean }>;
+  assignableRoles(courseId: number, onBehalfOf?: number): Promise<{ roles: AssignableRole[]; defaultRoleId: number }>;
+  add(req: AddCohortSync): Promise<{ id: number; groupId: number; created: boolean }>;
+  update(instanceId: number, patch: UpdateCohortSync, onBehalfOf?: number): Promise<{ id: number; groupId: number }>;
+  remove(instanceId: number, onBehalfOf?: number): Promise<void>;
+  userEnrolments(courseId: number, userId: number): Promise<EnrolmentDiagnosis>;
+}
+
+/** Neither plugin on the site: every cohort-sync command says so, to the teacher and to the admin. */
+export class CohortSyncUnavailable extends Error {
+  readonly teacherMessage: string;
+  readonly adminMessage: string;
+  constructor(readonly platform: string) {
+    super(`${platform}: no cohort-sync web service (install local_cohortbot)`);
+    this.teacherMessage = `Adding cohorts to courses from the chat is not available on ${platform} yet. You can still do it in Moodle: Participants › Enrolment methods › Add method › Cohort sync.`;
+    this.adminMessage = `${platform} offers neither local_cohortbot nor local_ws_enrolcohort to cohortbot's token. Install moodle-plugin/local_cohortbot (see its README) and add its functions to the cohortbot service.`;
+  }
+}
+
+/** The teacher may not configure cohort sync in this course (checked by cohortbot, for local_ws_enrolcohort). */
+export class CohortSyncRefused extends Error {
+  constructor(readonly code: 'onbehalfnopermission' | 'cohortnotavailable' | 'rolenotassignable' | 'instanceexists' | 'cohortnotfound', message: string) {
+    super(message);
+  }
+}
+
+const PLUGIN = 'local_cohortbot';
+const WS = 'local_ws_enrolcohort';
+
+/** Picks the implementation the site's token offers. */
+export async function cohortSyncsFor(api: MoodleApi): Promise<CohortSyncs> {
+  const info = await api.siteInfo();
+  const names = new Set(info.functions.map((f) => f.name));
+  if (names.has(`${PLUGIN}_add_cohort_sync`)) return new PluginCohortSyncs(api);
+  if (names.has(`${WS}_add_instance`)) return new WsEnrolcohortSyncs(api);
+  throw new CohortSyncUnavailable(api.platform);
+}
+
+const instanceSchema = z.object({
+  id: z.number(),
+  cohortid: z.number(),
+  cohortidnumber: z.string().nullable(),
+  cohortname: z.string().nullable(),
+  roleid: z.number(),
+  rolename: z.string(),
+  groupid: z.number(),
+  groupname: z.string(),
+  status: z.number(),
+  name: z.string(),
+  membercount: z.number(),
+});
+
+export class PluginCohortSyncs implements CohortSyncs {
+  readonly kind = PLUGIN;
+  constructor(private readonly api: MoodleApi) {}
+
+  async list(courseId: number): Promise<CohortSync[]> {
+    const r = await this.api.client.call(`${PLUGIN}_get_cohort_syncs`, { courseid: courseId }, z.object({ instances: z.array(instanceSchema) }));
+    return r.instances.map((i) => ({
+      id: i.id,
+      cohortId: i.cohortid,
+      cohortIdnumber: i.cohortidnumber,
+      cohortName: i.cohortname,
+      roleId: i.roleid,
+      roleName: i.rolename,
+      groupId: i.groupid,
+      groupName: i.groupname,
+      enabled: i.status === 0,
+      name: i.name,
+      memberCount: i.membercount,
+    }));
+  }
+
+  async availableCohorts(courseId: number, query: string, limit: number, onBehalfOf = 0) {
+    const r = await this.api.client.call(
+      `${PLUGIN}_get_available_cohorts`,
+      { courseid: courseId, query, limit, onbehalfof: onBehalfOf },
+      z.object({ cohorts: z.array(z.object({ id: z.number(), idnumber: z.string(), name: z.string(), visible: z.boolean(), contextlevel: z.string(), membercount: z.number() })), truncated: z.boolean() }),
+    );
+    return { cohorts: r.cohorts.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextLevel: c.contextlevel, memberCount: c.membercount })), truncated: r.truncated };
+  }
+
+  async assignableRoles(courseId: number, onBehalfOf = 0) {
+    const r = await this.api.client.call(`${PLUGIN}_get_assignable_roles`, { courseid: courseId, onbehalfof: onBehalfOf }, z.object({ roles: z.array(z.object({ id: z.number(), shortname: z.string(), name: z.string() })), defaultroleid: z.number() }));
+    return { roles: r.roles, defaultRoleId: r.defaultroleid };
+  }
+
+  async add(req: AddCohortSync) {
+    const r = await this.api.client.call(
+      `${PLUGIN}_add_cohort_sync`,
+      {
+        courseid: req.courseId,
+        ...('id' in req.cohort ? { cohortid: req.cohort.id } : { cohortidnumber: req.cohort.idnumber }),
+        ...(req.role === undefined ? {} : 'id' in req.role ? { roleid: req.role.id } : { roleshortname: req.role.shortname }),
+        groupid: req.groupId ?? 0,
+        status: req.enabled === false ? 1 : 0,
+        name: req.name ?? '',
+        onbehalfof: req.onBehalfOf ?? 0,
+      },
+      z.object({ id: z.number(), groupid: z.number(), created: z.boolean() }),
+    );
+    return { id: r.id, groupId: r.groupid, created: r.created };
+  }
+
+  async update(instanceId: number, patch: UpdateCohortSync, onBehalfOf = 0) {
+    const r = await this.api.client.call(
+      `${PLUGIN}_update_cohort_sync`,
+      { instanceid: instanceId, roleid: patch.roleId, groupid: patch.groupId, status: patch.enabled === undefined ? undefined : patch.enabled ? 0 : 1, name: patch.name, onbehalfof: onBehalfOf },
+      z.object({ id: z.number(), groupid: z.number() }),
+    );
+    return { id: r.id, groupId: r.groupid };
+  }
+
+  async remove(instanceId: number, onBehalfOf = 0): Promise<void> {
+    await this.api.client.call(`${PLUGIN}_delete_cohort_sync`, { instanceid: instanceId, onbehalfof: onBehalfOf }, z.null());
+  }
+
+  async userEnrolments(courseId: number, userId: number): Promise<EnrolmentDiagnosis> {
+    const r = await this.api.client.call(
+      `${PLUGIN}_get_enrolment_diagnosis`,
+      { courseid: courseId, userid: userId },
+      z.object({
+        enrolments: z.array(z.object({ instanceid: z.number(), enrol: z.string(), name: z.string(), instancestatus: z.number(), status: z.number(), timestart: z.number(), timeend: z.number(), roles: z.array(z.string()) })),
+        cohorts: z.array(z.object({ cohortid: z.number(), idnumber: z.string(), synced: z.boolean() })),
+        canaccess: z.boolean(),
+      }),
+    );
+    return {
+      enrolments: r.enrolments.map((e) => ({ instanceId: e.instanceid, method: e.enrol, name: e.name, instanceEnabled: e.instancestatus === 0, active: e.status === 0, timeStart: e.timestart, timeEnd: e.timeend, roles: e.roles })),
+      cohorts: r.cohorts.map((c) => ({ cohortId: c.cohortid, idnumber: c.idnumber, synced: c.synced })),
+      canAccess: r.canaccess,
+    };
+  }
+}
+
+/** Moodle's standard role ids, for sites where no web service lists roles (local_ws_enrolcohort). */
+const STANDARD_ROLES: AssignableRole[] = [
+  { id: 3, shortname: 'editingteacher', name: 'Teacher' },
+  { id: 4, shortname: 'teacher', name: 'Non-editing teacher' },
+  { id: 5, shortname: 'student', name: 'Student' },
+];
+
+const wsReply = z.object({ id: z.number(), code: z.number(), message: z.string(), data: z.array(z.record(z.unknown())).default([]) });
+
+export class WsEnrolcohortSyncs implements CohortSyncs {
+  readonly kind = WS;
+  constructor(private readonly api: MoodleApi) {}
+
+  /** The plugin checks nothing on behalf of a user: check the teacher's capabilities in the course first. */
+  private async requireTeacher(courseId: number, onBehalfOf: number | undefined): Promise<void> {
+    if (!onBehalfOf) return;
+    for (const capability of ['enrol/cohort:config', 'moodle/course:enrolconfig']) {
+      const users = await this.api.getEnrolledUsers(courseId, [{ name: 'withcapability', value: capability }, { name: 'onlyactive', value: 1 }]);
+      if (!users.some((u) => u.id === onBehalfOf)) throw new CohortSyncRefused('onbehalfnopermission', `user ${onBehalfOf} lacks ${capability} in course ${courseId}`);
+    }
+  }
+
+  private async call(fn: string, params: Record<string, unknown>) {
+    const r = await this.api.client.call(`${WS}_${fn}`, params as never, wsReply);
+    if (r.code >= 400) throw new Error(`${WS}_${fn}: ${r.message} (${r.code})`);
+    return r;
+  }
+
+  async list(courseId: number): Promise<CohortSync[]> {
+    const r = await this.call('get_instances', { course: { id: courseId } });
+    const cohorts = new Map((await this.api.getCohorts()).map((c) => [c.id, c]));
+    return r.data.map((row) => {
+      const n = (k: string) => Number(row[k] ?? 0);
+      const cohort = cohorts.get(n('cohortid'));
+      const role = STANDARD_ROLES.find((x) => x.id === n('roleid'));
+      return { id: n('id'), cohortId: n('cohortid'), cohortIdnumber: cohort?.idnumber ?? null, cohortName: cohort?.name ?? null, roleId: n('roleid'), roleName: role?.name ?? String(n('roleid')), groupId: n('groupid'), groupName: '', enabled: n('status') === 0, name: String(row.name ?? ''), memberCount: -1 };
+    });
+  }
+
+  async availableCohorts(courseId: number, query: string, limit: number) {
+    const rows = await this.api.searchCohorts(query, { contextlevel: 'course', instanceid: courseId }, 'parents', 0, limit + 1);
+    const counts = rows.length > 0 ? await this.api.getCohortMembers(rows.map((c) => c.id)) : new Map<number, number[]>();
+    return { cohorts: rows.slice(0, limit).map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextLevel: 'unknown', memberCount: counts.get(c.id)?.length ?? 0 })), truncated: rows.length > limit };
+  }
+
+  async assignableRoles() {
+    return { roles: STANDARD_ROLES, defaultRoleId: 5 };
+  }
+
+  async add(req: AddCohortSync) {
+    await this.requireTeacher(req.courseId, req.onBehalfOf);
+    const available = await this.availableCohorts(req.courseId, 'id' in req.cohort ? '' : req.cohort.idnumber, 1000);
+    const cohort = available.cohorts.find((c) => ('id' in req.cohort ? c.id === req.cohort.id : c.idnumber === req.cohort.idnumber));
+    if (!cohort) throw new CohortSyncRefused('cohortnotavailable', 'this cohort is not available to this course');
+    const role = req.role === undefined ? STANDARD_ROLES[2]! : STANDARD_ROLES.find((r) => ('id' in req.role! ? r.id === req.role!.id : r.shortname === req.role!.shortname));
+    if (!role) throw new CohortSyncRefused('rolenotassignable', 'only the standard teacher and student roles can be used on this site');
+    const existing = (await this.list(req.courseId)).find((i) => i.cohortId === cohort.id && i.roleId === role.id);
+    if (existing) return { id: existing.id, groupId: existing.groupId, created: false };
+    const r = await this.call('add_instance', { instance: { courseid: req.courseId, cohortid: cohort.id, roleid: role.id, groupid: req.groupId ?? 0, name: req.name ?? '' } });
+    // The plugin ignores `status`: create disabled = create, then disable.
+    if (req.enabled === false) await this.call('update_instance', { instance: { id: r.id, status: 1 } });
+    return { id: r.id, groupId: Number(r.data[0]?.groupid ?? req.groupId ?? 0), created: true };
+  }
+
+  private async courseOf(instanceId: number): Promise<number> {
+    const all = await this.call('get_instances', { course: { id: -1 } });
+    const row = all.data.find((d) => Number(d.id) === instanceId);
+    if (!row) throw new CohortSyncRefused('cohortnotfound', `no cohort sync ${instanceId}`);
+    return Number(row.courseid);
+  }
+
+  async update(instanceId: number, patch: UpdateCohortSync, onBehalfOf?: number) {
+    await this.requireTeacher(await this.courseOf(instanceId), onBehalfOf);
+    const r = await this.call('update_instance', { instance: { id: instanceId, roleid: patch.roleId, groupid: patch.groupId, status: patch.enabled === undefined ? undefined : patch.enabled ? 0 : 1, name: patch.name } });
+    return { id: instanceId, groupId: Number(r.data[0]?.groupid ?? 0) };
+  }
+
+  async remove(instanceId: number, onBehalfOf?: number): Promise<void> {
+    await this.requireTeacher(await this.courseOf(instanceId), onBehalfOf);
+    await this.call('delete_instance', { instance: { id: instanceId } });
+  }
+
+  async userEnrolments(courseId: number, userId: number): Promise<EnrolmentDiagnosis> {
+    const users = await this.api.getEnrolledUsers(courseId);
+    const active = await this.api.getEnrolledUsers(courseId, [{ name: 'onlyactive', value: 1 }]);
+    const me = users.find((u) => u.id === userId);
+    return {
+      enrolments: me ? [{ instanceId: 0, method: 'unknown', name: '', instanceEnabled: true, active: active.some((u) => u.id === userId), timeStart: 0, timeEnd: 0, roles: (me.roles ?? []).map((r) => r.shortname) }] : [],
+      cohorts: [],
+      canAccess: active.some((u) => u.id === userId),
+    };
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * The cohort-sync web services of the two plugins a site may run (reference/moodle.md §5):
+ * our companion plugin local_cohortbot, with Moodle's own permission checks on behalf of the
+ * teacher, and the contributed local_ws_enrolcohort, which checks next to nothing.
+ */
+import { DEFAULT, OPTIONAL, WsException, invalidParameter, invalidRecord, multiple, single, value } from '../desc';
+import { Context, EnrolRow, SYSTEM, Site, UserRow } from '../model';
+import { WsFunction, define } from './types';
+
+const PLUGIN_VERSION = '2026112900';
+const WS_ENROLCOHORT_VERSION = '2020031800';
+
+const pluginError = (code: string, message: string) => new WsException('core\\exception\\moodle_exception', code, message);
+const ERRORS: Record<string, string> = {
+  cohortnotfound: 'The cohort does not exist.',
+  cohortnotavailable: 'This cohort is not available to this course.',
+  rolenotfound: 'The role does not exist.',
+  rolenotassignable: 'This role cannot be assigned in this course.',
+  groupnotincourse: 'The group does not belong to this course.',
+  instanceexists: 'This cohort is already synchronised with the selected role.',
+  notcohortinstance: 'This enrolment instance is not a cohort sync.',
+  onbehalfnopermission: 'The user the request is made for may not configure cohort sync in this course.',
+  plugindisabled: 'The cohort sync enrolment plugin is disabled on this site.',
+  ambiguousparams: 'Give exactly one of the alternative parameters.',
+};
+const fail = (code: keyof typeof ERRORS) => pluginError(code, ERRORS[code]!);
+
+/** Steps 1–2 of the permission model: the course context, and the service account's capabilities. */
+function courseFor(site: Site, caller: UserRow, courseId: number, caps: string[]): Context {
+  if (courseId === 1) throw invalidParameter('The site course cannot be used');
+  const ctx = site.courseContext(courseId);
+  // local/cohortbot:use at system level: the admins' kill switch for the bot.
+  site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
+  for (const cap of caps) site.requireCapability(cap, ctx, caller.id);
+  if (!site.settings.cohortPluginEnabled) throw fail('plugindisabled');
+  return ctx;
+}
+
+/** Step 3: the same capabilities for the person the bot acts for; do not reveal more than that. */
+function checkOnBehalf(site: Site, ctx: Context, onbehalfof: number, caps: string[]): void {
+  if (onbehalfof <= 0) return;
+  if (!site.liveUser(onbehalfof) || !caps.every((c) => site.hasCapability(c, ctx, onbehalfof))) throw fail('onbehalfnopermission');
+}
+
+function resolveCohort(site: Site, cohortid: number, cohortidnumber: string) {
+  if ((cohortid > 0) === (cohortidnumber !== '')) throw fail('ambiguousparams');
+  const cohort = cohortid > 0 ? site.cohorts.get(cohortid) : site.cohorts.first('idnumber', cohortidnumber);
+  if (!cohort) throw fail('cohortnotfound');
+  return cohort;
+}
+
+function resolveRole(site: Site, roleid: number, roleshortname: string) {
+  if (roleid > 0 && roleshortname !== '') throw fail('ambiguousparams');
+  const role = roleid > 0 ? site.roles.get(roleid) : roleshortname !== '' ? site.roles.first('shortname', roleshortname) : site.roles.get(site.settings.cohortDefaultRoleId);
+  if (!role) throw fail('rolenotfound');
+  return role;
+}
+
+/** Step 4 for every user concerned (the token user, and the teacher when given). */
+function checkTargets(site: Site, ctx: Context, courseId: number, users: number[], cohortId: number | undefined, roleId: number | undefined, groupId: number | undefined): void {
+  for (const uid of users) {
+    if (cohortId !== undefined && !site.availableCohorts(courseId, uid).some((c) => c.id === cohortId)) throw fail('cohortnotavailable');
+    if (roleId !== undefined && roleId > 0 && !site.assignableRoles(ctx, uid).some((r) => r.id === roleId)) throw fail('rolenotassignable');
+  }
+  if (groupId !== undefined && groupId > 0 && site.groups.get(groupId)?.courseid !== courseId) throw fail('groupnotincourse');
+}
+
+const instanceOut = (site: Site, i: EnrolRow) => {
+  const cohort = site.cohorts.get(i.customint1);
+  const role = site.roles.get(i.roleid);
+  const group = i.customint2 > 0 ? site.groups.get(i.customint2) : undefined;
+  return {
+    id: i.id,
+    cohortid: i.customint1,
+    cohortidnumber: cohort?.idnumber ?? null,
+    cohortname: cohort?.name ?? null,
+    roleid: i.roleid,
+    rolename: role ? role.name || role.shortname : '',
+    groupid: i.customint2,
+    groupname: group?.name ?? '',
+    status: i.status,
+    name: i.name,
+    membercount: site.userEnrolments.find('enrol', i.id).length,
+  };
+};
+
+const onbehalfof = value('int', DEFAULT(0));
+const WRITE_CAPS = ['moodle/course:enrolconfig', 'enrol/cohort:config'];
+
+function pluginInstance(site: Site, instanceId: number): EnrolRow {
+  const inst = site.enrol.get(instanceId);
+  if (!inst) throw invalidRecord('enrol');
+  if (inst.enrol !== 'cohort') throw fail('notcohortinstance');
+  return inst;
+}
+
+export const localCohortbotFunctions: WsFunction[] = [
+  define({
+    name: 'local_cohortbot_get_cohort_syncs',
+    version: PLUGIN_VERSION,
+    params: { courseid: value('int') },
+    returns: single({
+      instances: multiple(
+        single({
+          id: value('int'),
+          cohortid: value('int'),
+          cohortidnumber: value('raw'),
+          cohortname: value('text'),
+          roleid: value('int'),
+          rolename: value('text'),
+          groupid: value('int'),
+          groupname: value('text'),
+          status: value('int'),
+          name: value('text'),
+          membercount: value('int'),
+        }),
+      ),
+    }),
+    execute(site, caller, a: { courseid: number }) {
+      courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig']);
+      return { instances: site.enrol.find('course', a.courseid).filter((i) => i.enrol === 'cohort').sort((x, y) => x.id - y.id).map((i) => instanceOut(site, i)) };
+    },
+  }),
+
+  define({
+    name: 'local_cohortbot_add_cohort_sync',
+    version: PLUGIN_VERSION,
+    params: {
+      courseid: value('int'),
+      cohortid: value('int', DEFAULT(0)),
+      cohortidnumber: value('raw', DEFAULT('')),
+      roleid: value('int', DEFAULT(0)),
+      roleshortname: value('alphanumext', DEFAULT('')),
+      groupid: value('int', DEFAULT(0)),
+      status: value('int', DEFAULT(0)),
+      name: value('text', DEFAULT('')),
+      onbehalfof,
+    },
+    returns: single({ id: value('int'), groupid: value('int'), created: value('bool') }),
+    execute(site, caller, a: { courseid: number; cohortid: number; cohortidnumber: string; roleid: number; roleshortname: string; groupid: number; status: number; name: string; onbehalfof: number }) {
+      const caps = a.groupid === -1 ? [...WRITE_CAPS, 'moodle/course:managegroups'] : WRITE_CAPS;
+      const ctx = courseFor(site, caller, a.courseid, caps);
+      checkOnBehalf(site, ctx, a.onbehalfof, caps);
+      const cohort = resolveCohort(site, a.cohortid, a.cohortidnumber);
+      const role = resolveRole(site, a.roleid, a.roleshortname);
+      if (![0, 1].includes(a.status)) throw invalidParameter('status must be 0 (enabled) or 1 (disabled)');
+      checkTargets(site, ctx, a.courseid, a.onbehalfof > 0 ? [caller.id, a.onbehalfof] : [caller.id], cohort.id, role.id, a.groupid);
+      const existing = site.enrol.find('course', a.courseid).find((i) => i.enrol === 'cohort' && i.customint1 === cohort.id && i.roleid === role.id);
+      if (existing) return { id: existing.id, groupid: existing.customint2, created: false };
+      const inst = site.addInstance(a.courseid, cohort.id, role.id, a.groupid, a.status, a.name);
+      return { id: inst.id, groupid: inst.customint2, created: true };
+    },
+  }),
+
+  define({
+    name: 'local_cohortbot_update_cohort_sync',
+    version: PLUGIN_VERSION,
+    params: { instanceid: value('int'), roleid: value('int', OPTIONAL), groupid: value('int', OPTIONAL), status: value('int', OPTIONAL), name: value('text', OPTIONAL), onbehalfof },
+    returns: single({ id: value('int'), groupid: value('int') }),
+    execute(site, caller, a: { instanceid: number; roleid?: number; groupid?: number; status?: number; name?: string; onbehalfof: number }) {
+      const inst = pluginInstance(site, a.instanceid);
+      const caps = a.groupid === -1 ? [...WRITE_CAPS, 'moodle/course:managegroups'] : WRITE_CAPS;
+      const ctx = courseFor(site, caller, inst.courseid, caps);
+      checkOnBehalf(site, ctx, a.onbehalfof, caps);
+      if (a.status !== undefined && ![0, 1].includes(a.status)) throw invalidParameter('status must be 0 (enabled) or 1 (disabled)');
+      if (a.roleid !== undefined && a.roleid > 0 && !site.roles.get(a.roleid)) throw fail('rolenotfound');
+      checkTargets(site, ctx, inst.courseid, a.onbehalfof > 0 ? [caller.id, a.onbehalfof] : [caller.id], undefined, a.roleid, a.groupid);
+      if (a.roleid !== undefined && a.roleid !== inst.roleid) {
+        const clash = site.enrol.find('course', inst.courseid).some((i) => i.id !== inst.id && i.enrol === 'cohort' && i.customint1 === inst.customint1 && i.roleid === a.roleid);
+        if (clash) throw fail('instanceexists');
+      }
+      const onlyStatus = a.roleid === undefined && a.groupid === undefined && a.name === undefined;
+      if (onlyStatus && a.status !== undefined) {
+        site.updateInstanceStatus(inst.id, a.status);
+        return { id: inst.id, groupid: inst.customint2 };
+      }
+      const after = site.updateInstance(inst.id, { roleid: a.roleid, customint2: a.groupid, name: a.name, status: a.status });
+      return { id: after.id, groupid: after.customint2 };
+    },
+  }),
+
+  define({
+    name: 'local_cohortbot_delete_cohort_sync',
+    version: PLUGIN_VERSION,
+    params: { instanceid: value('int'), onbehalfof },
+    returns: null,
+    execute(site, caller, a: { instanceid: number; onbehalfof: number }) {
+      const inst = site.enrol.get(a.instanceid);
+      if (!inst) throw invalidRecord('enrol');
+      const ctx = courseFor(site, caller, inst.courseid, WRITE_CAPS);
+      checkOnBehalf(site, ctx, a.onbehalfof, WRITE_CAPS);
+      if (inst.enrol !== 'cohort') throw fail('notcohortinstance');
+      site.deleteInstance(inst.id);
+      return null;
+    },
+  }),
+
+  define({
+    name: 'local_cohortbot_get_available_cohorts',
+    version: PLUGIN_VERSION,
+    params: { courseid: value('int'), query: value('raw', DEFAULT('')), limit: value('int', DEFAULT(25)), onbehalfof },
+    returns: single({
+      cohorts: multiple(single({ id: value('int'), idnumber: value('raw'), name: value('text'), visible: value('bool'), contextlevel: value('alpha'), membercount: value('int') })),
+      truncated: value('bool'),
+    }),
+    execute(site, caller, a: { courseid: number; query: string; limit: number; onbehalfof: number }) {
+      const ctx = courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig']);
+      checkOnBehalf(site, ctx, a.onbehalfof, ['moodle/course:enrolconfig']);
+      const viewer = a.onbehalfof > 0 ? a.onbehalfof : caller.id;
+      const q = a.query.toLowerCase();
+      const rows = site.availableCohorts(a.courseid, viewer).filter((c) => q === '' || [c.name, c.idnumber, c.description].some((f) => f.toLowerCase().includes(q)));
+      const limit = Math.max(1, Math.min(a.limit, 1000));
+      return {
+        cohorts: rows.slice(0, limit).map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextlevel: c.contextlevel === 'system' ? 'system' : 'coursecat', membercount: site.members.find('cohort', c.id).length })),
+        truncated: rows.length > limit,
+      };
+    },
+  }),
+
+  define({
+    name: 'local_cohortbot_get_assignable_roles',
+    version: PLUGIN_VERSION,
+    params: { courseid: value('int'), onbehalfof },
+    returns: single({ roles: multiple(single({ id: value('int'), shortname: value('alphanumext'), name: value('text') })), defaultroleid: value('int') }),
+    execute(site, caller, a: { courseid: number; onbehalfof: number }) {
+      const ctx = courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig']);
+      checkOnBehalf(site, ctx, a.onbehalfof, ['moodle/course:enrolconfig']);
+      const roles = site.assignableRoles(ctx, a.onbehalfof > 0 ? a.onbehalfof : caller.id);
+      const mine = a.onbehalfof > 0 ? new Set(site.assignableRoles(ctx, caller.id).map((r) => r.id)) : undefined;
+      return {
+        roles: roles.filter((r) => !mine || mine.has(r.id)).map((r) => ({ id: r.id, shortname: r.shortname, name: r.name || r.shortname })),
+        defaultroleid: site.settings.cohortDefaultRoleId,
+      };
+    },
+  }),
+
+  define({
+    name: 'local_cohortbot_get_enrolment_diagnosis',
+    version: PLUGIN_VERSION,
+    params: { courseid: value('int'), userid: value('int') },
+    returns: single({
+      enrolments: multiple(
+        single({ instanceid: value('int'), enrol: value('alpha'), name: value('text'), instancestatus: value('int'), status: value('int'), timestart: value('int'), timeend: value('int'), roles: multiple(value('alphanumext')) }),
+      ),
+      cohorts: multiple(single({ cohortid: value('int'), idnumber: value('raw'), synced: value('bool') })),
+      canaccess: value('bool'),
+    }),
+    execute(site, caller, a: { courseid: number; userid: number }) {
+      courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig', 'moodle/course:enrolreview']);
+      if (!site.users.get(a.userid)) throw invalidRecord('user');
+      const roleShortnames = (inst: EnrolRow) =>
+        site.roleAssignments
+          .find('user', a.userid)
+          .filter((ra) => ra.contextlevel === 'course' && ra.instanceid === a.courseid && (inst.enrol === 'manual' ? ra.component === '' : ra.component === `enrol_${inst.enrol}` && ra.itemid === inst.id))
+          .map((ra) => site.roles.get(ra.roleid)?.shortname ?? '');
+      const synced = new Set(site.enrol.find('course', a.courseid).filter((i) => i.enrol === 'cohort').map((i) => i.customint1));
+      return {
+        enrolments: site.enrolmentsOf(a.courseid, a.userid).map(({ inst, ue }) => ({ instanceid: inst.id, enrol: inst.enrol, name: inst.name, instancestatus: inst.status, status: ue.status, timestart: ue.timestart, timeend: ue.timeend, roles: roleShortnames(inst) })),
+        cohorts: site.members.find('user', a.userid).map((m) => site.cohorts.get(m.cohortid)).filter((c) => c !== undefined).map((c) => ({ cohortid: c!.id, idnumber: c!.idnumber, synced: synced.has(c!.id) })),
+        canaccess: site.isActiveParticipant(a.courseid, a.userid) && !site.users.get(a.userid)!.suspended,
+      };
+    },
+  }),
+];
+
+/** learningworks/moodle-local_ws_enrolcohort, with the weaknesses the reference lists. */
+const wsReply = (data: unknown[], message = 'ok') => ({ id: 0, code: 200, message, data });
+const wsOut = single({ id: value('int'), code: value('int'), message: value('text'), data: multiple(single({ id: value('int'), courseid: value('int'), cohortid: value('int'), roleid: value('int'), groupid: value('int'), status: value('int'), name: value('text') })) });
+const wsRow = (i: EnrolRow) => ({ id: i.id, courseid: i.courseid, cohortid: i.customint1, roleid: i.roleid, groupid: i.customint2, status: i.status, name: i.name });
+
+export const wsEnrolcohortFunctions: WsFunction[] = [
+  define({
+    name: 'local_ws_enrolcohort_add_instance',
+    version: WS_ENROLCOHORT_VERSION,
+    params: { instance: single({ courseid: value('int'), cohortid: value('int'), roleid: value('int'), groupid: value('int', OPTIONAL), name: value('text', OPTIONAL), status: value('int', OPTIONAL) }) },
+    returns: wsOut,
+    execute(site, caller, a: { instance: { courseid: number; cohortid: number; roleid: number; groupid?: number; name?: string } }) {
+      const i = a.instance;
+      const ctx = site.courseContext(i.courseid);
+      if (!site.hasCapability('enrol/cohort:config', ctx, caller.id)) return { ...wsReply([], 'nopermission'), code: 403 };
+      if (!site.cohorts.get(i.cohortid)) return { ...wsReply([], 'cohort not found'), code: 404 };
+      // The plugin ignores the status argument: new instances are always enabled.
+      const inst = site.addInstance(i.courseid, i.cohortid, i.roleid, i.groupid ?? 0, 0, i.name ?? '');
+      return { ...wsReply([wsRow(inst)]), id: inst.id, code: 201 };
+    },
+  }),
+  define({
+    name: 'local_ws_enrolcohort_update_instance',
+    version: WS_ENROLCOHORT_VERSION,
+    params: { instance: single({ id: value('int'), name: value('text', OPTIONAL), status: value('int', OPTIONAL), roleid: value('int', OPTIONAL), groupid: value('int', OPTIONAL) }) },
+    returns: wsOut,
+    execute(site, _caller, a: { instance: { id: number; name?: string; status?: number; roleid?: number; groupid?: number } }) {
+      const inst = site.enrol.get(a.instance.id);
+      if (!inst || inst.enrol !== 'cohort') return { ...wsReply([], 'instance not found'), code: 404 };
+      const after = site.updateInstance(inst.id, { name: a.instance.name, status: a.instance.status, roleid: a.instance.roleid, customint2: a.instance.groupid });
+      return { ...wsReply([wsRow(after)]), id: after.id };
+    },
+  }),
+  define({
+    name: 'local_ws_enrolcohort_delete_instance',
+    version: WS_ENROLCOHORT_VERSION,
+    params: { instance: single({ id: value('int') }) },
+    returns: wsOut,
+    execute(site, _caller, a: { instance: { id: number } }) {
+      const inst = site.enrol.get(a.instance.id);
+      if (!inst || inst.enrol !== 'cohort') return { ...wsReply([], 'instance not found'), code: 404 };
+      site.deleteInstance(inst.id);
+      return { ...wsReply([]), id: inst.id };
+    },
+  }),
+  define({
+    name: 'local_ws_enrolcohort_get_instances',
+    version: WS_ENROLCOHORT_VERSION,
+    params: { course: single({ id: value('int') }) },
+    returns: wsOut,
+    execute(site, _caller, a: { course: { id: number } }) {
+      const rows = site.enrol.all().filter((i) => i.enrol === 'cohort' && (a.course.id === -1 || i.courseid === a.course.id));
+      return wsReply(rows.map(wsRow));
+    },
+  }),
+];
+
