@@ -1,0 +1,95 @@
+/**
+ * The companion plugin against what the TypeScript side sends: every PHP file passes `php -l`, and
+ * the function and parameter names in db/services.php and the external classes match the client's
+ * calls and the simulator's definitions.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { MoodleApi } from '../../src/moodle/api';
+import { MoodleClient } from '../../src/moodle/client';
+import { PluginCohortSyncs } from '../../src/moodle/cohort-syncs';
+import type { WsParams } from '../../src/moodle/encode';
+import { localCohortbotFunctions } from '../../src/simulator/functions/plugins';
+
+const PLUGIN = path.resolve(__dirname, '..', '..', 'moodle-plugin', 'local_cohortbot');
+
+function ensurePhp(): void {
+  if (spawnSync('php', ['-v']).error === undefined) return;
+  if (process.getuid?.() !== 0) throw new Error('php is not installed: install the Debian package "php-cli" (apt-get install php-cli) to check the plugin');
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'php-cli'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: 'ignore' });
+}
+
+const phpFiles = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? phpFiles(path.join(dir, e.name)) : e.name.endsWith('.php') ? [path.join(dir, e.name)] : []));
+
+/** Function name → parameter names, read from services.php and each class's execute_parameters(). */
+function pluginFunctions(): Map<string, string[]> {
+  const services = fs.readFileSync(path.join(PLUGIN, 'db', 'services.php'), 'utf8');
+  const out = new Map<string, string[]>();
+  for (const m of services.matchAll(/'(local_cohortbot_\w+)' => \[\s*'classname' => 'local_cohortbot\\external\\(\w+)'/g)) {
+    const src = fs.readFileSync(path.join(PLUGIN, 'classes', 'external', `${m[2]}.php`), 'utf8');
+    const params = /function execute_parameters\(\)[\s\S]*?return new external_function_parameters\(\[([\s\S]*?)\]\);/.exec(src)![1]!;
+    out.set(m[1]!, [...params.matchAll(/^\s*'(\w+)' => new external_value/gm)].map((x) => x[1]!));
+  }
+  return out;
+}
+
+describe('local_cohortbot plugin', () => {
+  it('every PHP file passes php -l', () => {
+    ensurePhp();
+    const files = phpFiles(PLUGIN);
+    expect(files.length).toBeGreaterThanOrEqual(14);
+    for (const f of files) {
+      const r = spawnSync('php', ['-l', f], { encoding: 'utf8' });
+      expect(`${path.relative(PLUGIN, f)}: ${r.stdout.trim()}`).toMatch(/No syntax errors detected/);
+    }
+  });
+
+  it('declares the seven functions, each backed by a class, all in the predefined service', () => {
+    const fns = pluginFunctions();
+    expect([...fns.keys()].sort()).toEqual(localCohortbotFunctions.map((f) => f.name).sort());
+    const services = fs.readFileSync(path.join(PLUGIN, 'db', 'services.php'), 'utf8');
+    const serviceBlock = services.slice(services.indexOf('$services'));
+    for (const name of fns.keys()) expect(serviceBlock).toContain(`'${name}'`);
+    for (const code of ['cohortnotfound', 'cohortnotavailable', 'rolenotfound', 'rolenotassignable', 'groupnotincourse', 'instanceexists', 'notcohortinstance', 'onbehalfnopermission', 'plugindisabled', 'ambiguousparams']) {
+      for (const lang of ['en', 'fr']) expect(fs.readFileSync(path.join(PLUGIN, 'lang', lang, 'local_cohortbot.php'), 'utf8')).toContain(`$string['${code}']`);
+    }
+  });
+
+  it('has the same parameter names as the simulator, and the client sends only those', async () => {
+    const fns = pluginFunctions();
+    for (const def of localCohortbotFunctions) expect([def.name, fns.get(def.name)]).toEqual([def.name, Object.keys(def.params)]);
+    // Record what the client sends for every method, with every option set.
+    const sent: Array<{ fn: string; keys: string[] }> = [];
+    class Recorder extends MoodleClient {
+      override async call<S extends z.ZodTypeAny>(fn: string, params: WsParams, _schema: S): Promise<z.output<S>> {
+        sent.push({ fn, keys: Object.entries(params).filter(([, v]) => v !== undefined).map(([k]) => k) });
+        const replies: Record<string, unknown> = {
+          local_cohortbot_get_cohort_syncs: { instances: [] },
+          local_cohortbot_add_cohort_sync: { id: 1, groupid: 0, created: true },
+          local_cohortbot_update_cohort_sync: { id: 1, groupid: 0 },
+          local_cohortbot_delete_cohort_sync: null,
+          local_cohortbot_get_available_cohorts: { cohorts: [], truncated: false },
+          local_cohortbot_get_assignable_roles: { roles: [], defaultroleid: 5 },
+          local_cohortbot_get_enrolment_diagnosis: { enrolments: [], cohorts: [], canaccess: false },
+        };
+        return replies[fn] as z.output<S>;
+      }
+    }
+    const syncs = new PluginCohortSyncs(new MoodleApi(new Recorder({ platform: 'x', url: 'http://127.0.0.1:9', token: 't' })));
+    await syncs.list(2);
+    await syncs.add({ courseId: 2, cohort: { idnumber: 'etp:X' }, role: { shortname: 'student' }, groupId: -1, enabled: false, name: 'n', onBehalfOf: 3 });
+    await syncs.add({ courseId: 2, cohort: { id: 4 }, role: { id: 5 } });
+    await syncs.update(1, { roleId: 5, groupId: 0, enabled: true, name: 'n' }, 3);
+    await syncs.remove(1, 3);
+    await syncs.availableCohorts(2, 'q', 10, 3);
+    await syncs.assignableRoles(2, 3);
+    await syncs.userEnrolments(2, 9);
+    expect(new Set(sent.map((s) => s.fn))).toEqual(new Set(fns.keys()));
+    for (const s of sent) {
+      const declared = fns.get(s.fn)!;
+      expect({ fn: s.fn, unknown: s.keys.filter((k) => !declared.includes(k)) }).toEqual({ fn: s.fn, unknown: [] });
+    }
+  });
+});
