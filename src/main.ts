@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config';
 import { DirectoryConfigError } from './directory';
 import { CliError } from './cli/common';
+import { chatCommand } from './cli/chat';
 import { directoryCommand } from './cli/directory';
 import { simulatorCommand } from './cli/simulator';
 import { forgetCommand, syncCommands } from './cli/sync';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(simulatorCommand());
   for (const c of syncCommands()) program.addCommand(c);
   program.addCommand(forgetCommand());
+  program.addCommand(chatCommand());
   return program;
 }
 

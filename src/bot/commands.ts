@@ -1,0 +1,351 @@
+/**
+ * The command grammar, French and English, accent- and case-insensitive for keywords (values keep
+ * their spelling). Pure: text in, Command or a ParseError out; never throws. Anything unparsed gets
+ * an error with the closest valid command.
+ */
+
+export interface CourseRef {
+  raw: string;
+  /** Platform named by a `platform:` prefix or picked by the host of a Moodle URL. */
+  platform?: string;
+  /** Host of a Moodle URL, matched against the platforms' URLs by the handler. */
+  host?: string;
+  id?: number;
+  /** Short name or ID number to look up. */
+  text?: string;
+}
+
+export type RoleSpec = { shortname: string };
+export type GroupSpec = { kind: 'none' } | { kind: 'new' } | { kind: 'name'; name: string };
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'whoami' }
+  | { kind: 'search'; query: string; course?: CourseRef; page: number }
+  | { kind: 'syncs'; course: CourseRef }
+  | { kind: 'add'; cohort: string; course: CourseRef; role?: RoleSpec; group?: GroupSpec; name?: string; inactive: boolean; orderKnown: boolean }
+  | { kind: 'update'; cohort: string; course: CourseRef; role?: RoleSpec; group?: GroupSpec; enabled?: boolean; name?: string }
+  | { kind: 'remove'; cohort: string; course: CourseRef }
+  | { kind: 'status'; target?: string }
+  | { kind: 'confirm'; id?: string }
+  | { kind: 'cancel'; id?: string }
+  | { kind: 'manual'; id: string }
+  | { kind: 'why'; student: string; course: CourseRef }
+  | { kind: 'sync'; target: string }
+  | { kind: 'history'; student: string }
+  | { kind: 'approve'; run: string }
+  | { kind: 'reject'; run: string }
+  | { kind: 'createCohort'; name: string; idnumber?: string; platform?: string }
+  | { kind: 'addMembers'; cohort: string; list: string[] }
+  | { kind: 'removeMembers'; cohort: string; list: string[] }
+  | { kind: 'members'; cohort: string };
+
+export type ParseError =
+  | { code: 'empty' }
+  | { code: 'tooLong'; max: number }
+  | { code: 'unknown'; input: string; suggestion?: string }
+  | { code: 'missing'; what: string; example: string }
+  | { code: 'badOption'; option: string; allowed: string }
+  | { code: 'badRole'; role: string };
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; error: ParseError };
+
+export const MAX_INPUT = 2000;
+
+/** Lower case, no accents, typographic quotes and dashes folded: for comparing keywords only. */
+export function fold(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[’‘]/g, "'")
+    .toLowerCase();
+}
+
+/** Splits on spaces, keeping "double", «guillemets» and “curly” quoted runs together. */
+export function tokenize(input: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|«\s*([^»]*?)\s*»|“([^”]*)”|(\S+)/g;
+  for (const m of input.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3] ?? m[4]!);
+  return out;
+}
+
+const VERBS: Record<string, string[]> = {
+  help: ['aide', 'help', '?', 'commandes', 'commands'],
+  whoami: ['whoami', 'qui-suis-je', 'quisuisje', 'moi'],
+  search: ['chercher', 'rechercher', 'cherche', 'search', 'find'],
+  syncs: ['methodes', 'syncs', 'methods', 'synchronisations'],
+  add: ['ajouter', 'ajoute', 'add'],
+  update: ['modifier', 'modifie', 'update', 'change'],
+  remove: ['retirer', 'retire', 'supprimer', 'remove', 'delete'],
+  status: ['etat', 'status', 'statut'],
+  confirm: ['oui', 'yes', 'confirmer', 'confirm', 'ok', 'o', 'y'],
+  cancel: ['non', 'no', 'annuler', 'cancel', 'n'],
+  manual: ['manuel', 'manual'],
+  why: ['pourquoi', 'why'],
+  sync: ['synchroniser', 'sync', 'resync', 'resynchroniser'],
+  history: ['historique', 'history'],
+  approve: ['approuver', 'approve'],
+  reject: ['rejeter', 'reject'],
+  create: ['creer', 'create'],
+  members: ['membres', 'members'],
+};
+const VERB_OF = new Map(Object.entries(VERBS).flatMap(([k, words]) => words.map((w) => [w, k] as const)));
+
+const TO = new Set(['a', 'to', 'dans', 'in', 'sur', 'on', 'pour', 'for']);
+const FROM = new Set(['de', 'du', 'from', 'dans', 'in', 'sur', 'on']);
+const INCOURSE = new Set(['dans', 'in', 'sur', 'on', 'pour', 'for']);
+
+const ROLE_WORDS: Record<string, string> = {
+  etudiant: 'student',
+  etudiants: 'student',
+  student: 'student',
+  students: 'student',
+  enseignant: 'editingteacher',
+  teacher: 'editingteacher',
+  editingteacher: 'editingteacher',
+  'enseignant-editeur': 'editingteacher',
+  'non-editeur': 'teacher',
+  'enseignant-non-editeur': 'teacher',
+  noneditingteacher: 'teacher',
+  'non-editing': 'teacher',
+  'non-editing-teacher': 'teacher',
+  tuteur: 'teacher',
+  tutor: 'teacher',
+  manager: 'manager',
+  gestionnaire: 'manager',
+};
+
+const OPTION_HELP = 'rôle|role <…>, groupe|group aucun|none|nouveau|new|<nom>, nom|name "<…>", inactive, activer|enable, désactiver|disable';
+
+interface Options {
+  role?: RoleSpec;
+  group?: GroupSpec;
+  name?: string;
+  enabled?: boolean;
+  inactive?: boolean;
+  page?: number;
+}
+
+/** Reads trailing options; returns an error for anything it does not know. */
+function readOptions(tokens: string[], allowed: Array<keyof Options>): { ok: true; options: Options } | { ok: false; error: ParseError } {
+  const o: Options = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const raw = tokens[i]!;
+    const eq = raw.indexOf('=');
+    const key = fold(eq > 0 ? raw.slice(0, eq) : raw);
+    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
+    const next = () => inline ?? tokens[++i];
+    if ((key === 'role' || key === 'rôle') && allowed.includes('role')) {
+      const v = next();
+      if (!v) return { ok: false, error: { code: 'missing', what: 'role', example: 'rôle étudiant' } };
+      let word = fold(v);
+      // "enseignant non éditeur", "non-editing teacher": join the words that follow.
+      const more = tokens[i + 1] ? fold(tokens[i + 1]!) : '';
+      if (inline === undefined && (more === 'non' || more === 'non-editeur' || more === 'non-editing')) {
+        word = `${word}-${more}`;
+        i++;
+        const third = tokens[i + 1] ? fold(tokens[i + 1]!) : '';
+        if (third === 'editeur' || third === 'editing' || third === 'teacher') {
+          word = `${word}-${third}`;
+          i++;
+        }
+      }
+      word = word.replace(/\s+/g, '-');
+      const shortname = ROLE_WORDS[word];
+      if (!shortname) return { ok: false, error: { code: 'badRole', role: v } };
+      o.role = { shortname };
+    } else if ((key === 'groupe' || key === 'group') && allowed.includes('group')) {
+      const v = next();
+      if (!v) return { ok: false, error: { code: 'missing', what: 'groupe', example: 'groupe aucun' } };
+      const f = fold(v);
+      o.group = ['aucun', 'none', 'non', 'sans', 'pas'].includes(f) ? { kind: 'none' } : ['nouveau', 'new', 'creer', 'create'].includes(f) ? { kind: 'new' } : { kind: 'name', name: v };
+    } else if ((key === 'nom' || key === 'name') && allowed.includes('name')) {
+      const v = next();
+      if (v === undefined) return { ok: false, error: { code: 'missing', what: 'nom', example: 'nom "L2 pharmacie"' } };
+      o.name = v;
+    } else if (['inactive', 'inactif', 'desactive', 'disabled'].includes(key) && allowed.includes('inactive')) {
+      o.inactive = true;
+    } else if (['activer', 'enable', 'active', 'actif', 'enabled'].includes(key) && allowed.includes('enabled')) {
+      o.enabled = true;
+    } else if (['desactiver', 'disable', 'inactive', 'inactif', 'disabled', 'suspendre'].includes(key) && allowed.includes('enabled')) {
+      o.enabled = false;
+    } else if (key === 'page' && allowed.includes('page')) {
+      const v = Number(next());
+      if (!Number.isInteger(v) || v < 1 || v > 1000) return { ok: false, error: { code: 'badOption', option: raw, allowed: 'page <n>' } };
+      o.page = v;
+    } else {
+      return { ok: false, error: { code: 'badOption', option: raw, allowed: OPTION_HELP } };
+    }
+  }
+  return { ok: true, options: o };
+}
+
+const OPTION_START = /^(r[oô]le|groupe?|nom|name|inactif|inactive|activer|d[ée]sactiver|enable|disable|active|page)(=|$)/i;
+
+/** Splits "<a> <sep> <b> [options]" where a and b may be several words (a cohort name). */
+function splitAround(tokens: string[], seps: Set<string>): { left: string[]; right: string[]; options: string[]; found: boolean } {
+  const optionAt = tokens.findIndex((t, i) => i > 0 && OPTION_START.test(t));
+  const core = optionAt >= 0 ? tokens.slice(0, optionAt) : tokens;
+  const options = optionAt >= 0 ? tokens.slice(optionAt) : [];
+  // The last separator wins: cohort names may contain "de" ("Licence de droit"), course refs do not.
+  for (let i = core.length - 2; i >= 1; i--) {
+    if (seps.has(fold(core[i]!))) return { left: core.slice(0, i), right: core.slice(i + 1), options, found: true };
+  }
+  return { left: core, right: [], options, found: false };
+}
+
+/** A course reference: id, URL (host + id), `platform:ref`, short name or ID number. */
+export function parseCourse(raw: string, platforms: string[] = []): CourseRef {
+  const ref = raw.trim();
+  try {
+    if (/^https?:\/\//i.test(ref)) {
+      const url = new URL(ref);
+      const id = Number(url.searchParams.get('id'));
+      if (/\/course\/view\.php$/.test(url.pathname) && Number.isInteger(id) && id > 0) return { raw: ref, host: url.host.toLowerCase(), id };
+      return { raw: ref, host: url.host.toLowerCase(), text: ref };
+    }
+  } catch {
+    return { raw: ref, text: ref };
+  }
+  const m = /^([a-z][a-z0-9_]*):(.+)$/i.exec(ref);
+  if (m && platforms.includes(m[1]!.toLowerCase())) return { ...parseCourse(m[2]!, []), raw: ref, platform: m[1]!.toLowerCase() };
+  if (/^\d{1,9}$/.test(ref)) return { raw: ref, id: Number(ref) };
+  return { raw: ref, text: ref };
+}
+
+function levenshtein(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
+/** The word to suggest for each command, in each language. */
+const CANONICAL: Record<string, [string, string]> = {
+  help: ['aide', 'help'], whoami: ['qui suis-je', 'whoami'], search: ['chercher', 'search'], syncs: ['méthodes', 'syncs'], add: ['ajouter', 'add'],
+  update: ['modifier', 'update'], remove: ['retirer', 'remove'], status: ['état', 'status'], why: ['pourquoi', 'why'], sync: ['synchroniser', 'sync'],
+  history: ['historique', 'history'], approve: ['approuver', 'approve'], reject: ['rejeter', 'reject'], members: ['membres', 'members'], create: ['créer cohorte', 'create cohort'],
+};
+
+function suggest(word: string, english: boolean): string | undefined {
+  const f = fold(word).slice(0, 30);
+  let best: { w: string; d: number } | undefined;
+  for (const [w, kind] of VERB_OF) {
+    if (w.length < 4 || !CANONICAL[kind]) continue;
+    const d = levenshtein(f, w);
+    if (!best || d < best.d) best = { w, d };
+  }
+  if (!best || best.d === 0 || best.d > Math.max(1, Math.floor(best.w.length / 3))) return undefined;
+  return CANONICAL[VERB_OF.get(best.w)!]![english ? 1 : 0];
+}
+
+/** Control characters (other than tab and newline) become spaces: they never mean anything here. */
+const clean = (s: string) => Array.from(s, (c) => { const n = c.charCodeAt(0); return (n < 32 && n !== 9 && n !== 10) || n === 127 ? ' ' : c; }).join('');
+
+export function parseCommand(input: string, opts: { platforms?: string[] } = {}): ParseResult {
+  if (input.length > MAX_INPUT) return { ok: false, error: { code: 'tooLong', max: MAX_INPUT } };
+  const text = clean(input).trim().replace(/^\/cohort\s+/i, '').replace(/^@\S+\s+/, '');
+  if (text === '') return { ok: false, error: { code: 'empty' } };
+  const tokens = tokenize(text);
+  if (tokens.length === 0) return { ok: false, error: { code: 'empty' } };
+  const platforms = opts.platforms ?? [];
+  const first = fold(tokens[0]!);
+  const second = tokens[1] ? fold(tokens[1]) : '';
+  const rest = tokens.slice(1);
+  const course = (raw: string) => parseCourse(raw, platforms);
+  const missing = (what: string, example: string): ParseResult => ({ ok: false, error: { code: 'missing', what, example } });
+  const joined = (t: string[]) => t.join(' ').trim();
+
+  // Two-word verbs first.
+  if (first === 'qui' && second === 'suis-je') return { ok: true, command: { kind: 'whoami' } };
+  if ((first === 'creer' || first === 'create') && (second === 'cohorte' || second === 'cohort')) {
+    const args = tokens.slice(2);
+    if (args.length === 0) return missing('le nom de la cohorte', 'créer cohorte "Tuteurs L2 pharma" tuteurs-l2-pharma');
+    const [name, idnumber, platform] = args;
+    return { ok: true, command: { kind: 'createCohort', name: name!, idnumber, platform: platform && platforms.includes(platform.toLowerCase()) ? platform.toLowerCase() : undefined } };
+  }
+  const verb = VERB_OF.get(first);
+  if ((verb === 'add' || verb === 'remove') && (second === 'membres' || second === 'members')) {
+    const args = tokens.slice(2);
+    if (args.length < 2) return missing('la cohorte et la liste', `${tokens[0]} membres tuteurs-l2-pharma e21900001 e21900002`);
+    const list = args.slice(1).flatMap((a) => a.split(/[,;\s]+/)).map((a) => a.trim()).filter(Boolean);
+    return { ok: true, command: { kind: verb === 'add' ? 'addMembers' : 'removeMembers', cohort: args[0]!, list } };
+  }
+
+  switch (verb) {
+    case 'help':
+      return { ok: true, command: { kind: 'help' } };
+    case 'whoami':
+      return { ok: true, command: { kind: 'whoami' } };
+    case 'confirm':
+      return { ok: true, command: { kind: 'confirm', id: rest[0] } };
+    case 'cancel':
+      return { ok: true, command: { kind: 'cancel', id: rest[0] } };
+    case 'manual':
+      if (!rest[0]) return missing('la confirmation', 'manuel <id>');
+      return { ok: true, command: { kind: 'manual', id: rest[0] } };
+    case 'status':
+      return { ok: true, command: { kind: 'status', target: rest.length ? joined(rest) : undefined } };
+    case 'search': {
+      const s = splitAround(rest, INCOURSE);
+      const parsed = readOptions(s.options, ['page']);
+      if (!parsed.ok) return parsed;
+      const query = joined(s.left);
+      if (query === '') return missing('le texte à chercher', 'chercher pharma');
+      return { ok: true, command: { kind: 'search', query, course: s.found && s.right.length ? course(joined(s.right)) : undefined, page: parsed.options.page ?? 1 } };
+    }
+    case 'syncs':
+      if (rest.length === 0) return missing('le cours', 'méthodes PHA-L2-101');
+      return { ok: true, command: { kind: 'syncs', course: course(joined(rest)) } };
+    case 'add': {
+      const s = splitAround(rest, TO);
+      const parsed = readOptions(s.options, ['role', 'group', 'name', 'inactive']);
+      if (!parsed.ok) return parsed;
+      const o = parsed.options;
+      if (s.found) {
+        if (s.left.length === 0 || s.right.length === 0) return missing('la cohorte et le cours', 'ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun');
+        return { ok: true, command: { kind: 'add', cohort: joined(s.left), course: course(joined(s.right)), role: o.role, group: o.group, name: o.name, inactive: !!o.inactive, orderKnown: true } };
+      }
+      // "add <course> <cohort>" (the Slack convention): the handler checks which is which.
+      if (s.left.length < 2) return missing('la cohorte et le cours', 'ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun');
+      return { ok: true, command: { kind: 'add', cohort: joined(s.left.slice(1)), course: course(s.left[0]!), role: o.role, group: o.group, name: o.name, inactive: !!o.inactive, orderKnown: false } };
+    }
+    case 'update': {
+      const s = splitAround(rest, INCOURSE);
+      const parsed = readOptions(s.options, ['role', 'group', 'name', 'enabled']);
+      if (!parsed.ok) return parsed;
+      if (!s.found || s.left.length === 0 || s.right.length === 0) return missing('la cohorte et le cours', 'modifier etp:L2PHA1 dans PHA-L2-101 rôle enseignant');
+      const o = parsed.options;
+      return { ok: true, command: { kind: 'update', cohort: joined(s.left), course: course(joined(s.right)), role: o.role, group: o.group, enabled: o.enabled, name: o.name } };
+    }
+    case 'remove': {
+      const s = splitAround(rest, FROM);
+      if (s.options.length > 0) return { ok: false, error: { code: 'badOption', option: s.options[0]!, allowed: '—' } };
+      if (!s.found || s.left.length === 0 || s.right.length === 0) return missing('la cohorte et le cours', 'retirer etp:L2PHA1 de PHA-L2-101');
+      return { ok: true, command: { kind: 'remove', cohort: joined(s.left), course: course(joined(s.right)) } };
+    }
+    case 'why': {
+      if (rest.length < 2) return missing("l'étudiant et le cours", 'pourquoi e21900123 PHA-L2-101');
+      const s = splitAround(rest, INCOURSE);
+      if (s.found && s.left.length && s.right.length) return { ok: true, command: { kind: 'why', student: joined(s.left), course: course(joined(s.right)) } };
+      return { ok: true, command: { kind: 'why', student: joined(rest.slice(0, -1)), course: course(rest[rest.length - 1]!) } };
+    }
+    case 'sync':
+      if (rest.length === 0) return missing('un étudiant, une cohorte ou « tout »', 'synchroniser e21900123');
+      return { ok: true, command: { kind: 'sync', target: joined(rest) } };
+    case 'history':
+      if (rest.length === 0) return missing("l'étudiant", 'historique e21900123');
+      return { ok: true, command: { kind: 'history', student: joined(rest) } };
+    case 'approve':
+    case 'reject':
+      if (rest.length !== 1) return missing("l'identifiant de la synchronisation", `${tokens[0]} r20261129-020000-ab12`);
+      return { ok: true, command: { kind: verb, run: rest[0]! } };
+    case 'members':
+      if (rest.length === 0) return missing('la cohorte', 'membres tuteurs-l2-pharma');
+      return { ok: true, command: { kind: 'members', cohort: joined(rest) } };
+    default: {
+      const english = /^[\x20-\x7e]*$/.test(text) && !/\b(le|la|les|de|du|des|à|dans)\b/i.test(text);
+      return { ok: false, error: { code: 'unknown', input: text.slice(0, 80), suggestion: suggest(tokens[0]!, english) } };
+    }
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * méthodes / ajouter / modifier / retirer: a course's cohort syncs, acting with the teacher's own
+ * Moodle rights (Moodle re-checks them on every call, confirmations and buttons included).
+ * Adding and removing ask for a confirmation first; the button carries only an opaque id.
+ */
+import type { MoodleUser } from '../../moodle/api';
+import type { CohortSync, CohortSyncs } from '../../moodle/cohort-syncs';
+import { currentAcademicYear } from '../../domain/academic-year';
+import type { Command, CourseRef, GroupSpec, RoleSpec } from '../commands';
+import { fold, parseCourse } from '../commands';
+import type { HandlerContext } from '../context';
+import { ResolvedCourse, pickCohort, q, resolveCourse } from '../resolve';
+import { View, facts, table, text } from '../views';
+
+type AddCommand = Extract<Command, { kind: 'add' }>;
+
+/** The course, the actor's account on its platform and the platform's cohort-sync methods. */
+async function prepare(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<{ ok: true; rc: ResolvedCourse; me: MoodleUser; syncs: CohortSyncs } | { ok: false; view: View }> {
+  const resolved = await resolveCourse(ctx, ref, rebuild);
+  if (!resolved.ok) return resolved;
+  const rc = resolved.value;
+  const me = await ctx.actor.moodleUser(rc.platform);
+  if (!me) return { ok: false, view: { tone: 'error', blocks: [text(ctx.t.noMoodleAccount(rc.platform))] } };
+  return { ok: true, rc, me, syncs: await ctx.cohortSyncs(rc.platform) };
+}
+
+const spec = (rc: ResolvedCourse) => `${rc.platform}:${rc.course.shortname}`;
+
+export async function listSyncs(ctx: HandlerContext, ref: CourseRef): Promise<View> {
+  const p = await prepare(ctx, ref, (c) => `méthodes ${q(c)}`);
+  if (!p.ok) return p.view;
+  const t = ctx.t;
+  // Reading the methods is checked like changing them: the plugin re-checks the teacher's rights.
+  await p.syncs.availableCohorts(p.rc.course.id, '', 1, p.me.id);
+  const list = await p.syncs.list(p.rc.course.id);
+  if (list.length === 0) return { blocks: [text(t.syncsNone(p.rc.label)), text(t.syncsNext(spec(p.rc)))] };
+  const rows = list.map((i) => [i.cohortName ? `${i.cohortName} (${i.cohortIdnumber})` : '—', t.roleLabels[i.roleName] ?? (i.roleName || t.none), i.groupName || t.none, i.enabled ? t.enabled : t.disabled, i.memberCount >= 0 ? i.memberCount : '?']);
+  return { title: t.syncsTitle(p.rc.label), blocks: [table(t.syncsColumns, rows), text(t.syncsNext(spec(p.rc)))] };
+}
+
+async function resolveRole(ctx: HandlerContext, syncs: CohortSyncs, courseId: number, me: MoodleUser, role: RoleSpec | undefined): Promise<{ id: number; name: string } | View> {
+  const roles = await syncs.assignableRoles(courseId, me.id);
+  const wanted = role?.shortname;
+  const found = wanted ? roles.roles.find((r) => r.shortname === wanted) : roles.roles.find((r) => r.id === roles.defaultRoleId);
+  if (!found) return { tone: 'error', blocks: [text(ctx.t.badRole(wanted ?? String(roles.defaultRoleId))), text(roles.roles.map((r) => r.shortname).join(', '))] };
+  return { id: found.id, name: ctx.t.roleLabels[found.shortname] ?? found.name };
+}
+
+async function resolveGroup(ctx: HandlerContext, rc: ResolvedCourse, group: GroupSpec | undefined, cohortName: string): Promise<{ id: number; label: string } | View> {
+  if (!group || group.kind === 'none') return { id: 0, label: ctx.t.none };
+  if (group.kind === 'new') return { id: -1, label: ctx.t.newGroup(cohortName) };
+  const groups = await ctx.api(rc.platform).getCourseGroups(rc.course.id);
+  const g = groups.find((x) => fold(x.name) === fold(group.name));
+  if (!g) return { tone: 'error', blocks: [text(ctx.t.groupNotFound(group.name, rc.label))] };
+  return { id: g.id, label: g.name };
+}
+
+/** Categories of Ecampus's automatically created course spaces, the course's category chain included. */
+async function isAutoSpace(ctx: HandlerContext, rc: ResolvedCourse): Promise<boolean> {
+  const auto = ctx.config.platforms.find((p) => p.name === rc.platform)?.autoSpaceCategories ?? [];
+  if (auto.length === 0) return false;
+  const api = ctx.api(rc.platform);
+  const [cat] = await api.getCategories([{ key: 'id', value: String(rc.course.categoryid) }], false);
+  if (!cat) return false;
+  const chain = cat.path.split('/').filter(Boolean);
+  const cats = await api.getCategories([{ key: 'ids', value: chain.join(',') }], false);
+  return cats.some((c) => c.idnumber !== null && auto.includes(c.idnumber));
+}
+
+/** End of the current academic year (31 August), for manual enrolments with an end date. */
+function academicYearEnd(ctx: HandlerContext): { epoch: number; label: string } {
+  const y = currentAcademicYear(ctx.now(), ctx.config.academicYear) + 1;
+  return { epoch: Math.floor(Date.UTC(y, 7, 31, 21, 59, 59) / 1000), label: ctx.t.locale === 'en' ? `31 August ${y}` : `31 août ${y}` };
+}
+
+export async function add(ctx: HandlerContext, cmd: AddCommand): Promise<View> {
+  const opts = `${cmd.role ? ` rôle ${cmd.role.shortname}` : ''}${cmd.group ? ` groupe ${cmd.group.kind === 'name' ? q(cmd.group.name) : cmd.group.kind === 'new' ? 'nouveau' : 'aucun'}` : ''}${cmd.name ? ` nom ${q(cmd.name)}` : ''}${cmd.inactive ? ' inactive' : ''}`;
+  let p = await prepare(ctx, cmd.course, (c) => `ajouter ${q(cmd.cohort)} à ${q(c)}${opts}`);
+  let cohortRef = cmd.cohort;
+  if (!p.ok && !cmd.orderKnown) {
+    // "add <cohort> <course>": try the other way round before giving up.
+    const swapped = await prepare(ctx, parseCourse(cmd.cohort, ctx.config.platforms.map((x) => x.name)), (c) => `ajouter ${q(cmd.course.raw)} à ${q(c)}${opts}`);
+    if (swapped.ok) {
+      p = swapped;
+      cohortRef = cmd.course.raw;
+    }
+  }
+  if (!p.ok) return p.view;
+  const { rc, me, syncs } = p;
+  const t = ctx.t;
+  const available = await syncs.availableCohorts(rc.course.id, '', 1000, me.id);
+  const picked = pickCohort(ctx, cohortRef, available.cohorts, rc.label, (c) => `ajouter ${q(c)} à ${q(spec(rc))}${opts}`);
+  if (!picked.ok) return picked.view;
+  const cohort = picked.value;
+  const role = await resolveRole(ctx, syncs, rc.course.id, me, cmd.role);
+  if ('blocks' in role) return role;
+  const group = await resolveGroup(ctx, rc, cmd.group, cohort.name);
+  if ('blocks' in group) return group;
+  const autoSpace = await isAutoSpace(ctx, rc);
+  const end = academicYearEnd(ctx);
+  const pending = await ctx.savePending({
+    command: { ...cmd, cohort: cohort.idnumber || String(cohort.id) },
+    platform: rc.platform,
+    courseId: rc.course.id,
+    courseLabel: rc.label,
+    data: { cohortId: cohort.id, cohortLabel: `${cohort.name} (${cohort.idnumber})`, memberCount: cohort.memberCount, roleId: role.id, roleName: role.name, groupId: group.id, timeend: end.epoch, endLabel: end.label, autoSpace },
+  });
+  await ctx.audit({ command: 'add', platform: rc.platform, course: rc.course.shortname, target: cohort.idnumber, outcome: 'asked' });
+  const blocks = [
+    text(t.addConfirmText(`${cohort.name} (${cohort.idnumber})`, rc.label, cohort.memberCount)),
+    facts([
+      [t.course, `${rc.course.fullname} — ${rc.label}`],
+      [t.cohort, `${cohort.name} (${cohort.idnumber})`],
+      [t.role, role.name],
+      [t.group, group.label],
+      [t.status, cmd.inactive ? t.disabled : t.enabled],
+    ]),
+  ];
+  if (cmd.inactive) blocks.push(text(t.inactiveNote));
+  if (autoSpace) blocks.push(text(`⚠️ ${t.autoSpaceWarning(rc.label)}`));
+  return {
+    title: t.addConfirmTitle,
+    tone: autoSpace ? 'warning' : 'info',
+    blocks,
+    buttons: [
+      ...(autoSpace ? [{ label: t.manualInstead(end.label), payload: `manuel ${pending.id}`, style: 'primary' as const }] : []),
+      { label: t.confirm, payload: `oui ${pending.id}`, style: autoSpace ? undefined : ('primary' as const) },
+      { label: t.cancel, payload: `non ${pending.id}` },
+    ],
+  };
+}
+
+/** The cohort-sync instances of a course that match what the person typed. */
+function matching(ctx: HandlerContext, list: CohortSync[], ref: string): CohortSync[] {
+  const f = fold(ref.trim());
+  const prefixed = `${fold(ctx.config.cohorts.idnumberPrefix)}${f}`;
+  const exact = list.filter((i) => i.cohortIdnumber !== null && (fold(i.cohortIdnumber) === f || fold(i.cohortIdnumber) === prefixed || fold(i.cohortName ?? '') === f));
+  if (exact.length > 0) return exact;
+  return list.filter((i) => fold(i.cohortName ?? '').includes(f) || fold(i.cohortIdnumber ?? '').includes(f));
+}
+
+export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 'remove' }>): Promise<View> {
+  const p = await prepare(ctx, cmd.course, (c) => `retirer ${q(cmd.cohort)} de ${q(c)}`);
+  if (!p.ok) return p.view;
+  const { rc, me, syncs } = p;
+  const t = ctx.t;
+  await syncs.availableCohorts(rc.course.id, '', 1, me.id); // the teacher's rights, before saying anything about the course
+  const found = matching(ctx, await syncs.list(rc.course.id), cmd.cohort);
+  if (found.length === 0) return { tone: 'error', blocks: [text(t.cohortNotInCourse(cmd.cohort, rc.label))] };
+  const label = `${found[0]!.cohortName} (${found[0]!.cohortIdnumber})`;
+  if (new Set(found.map((i) => i.cohortId)).size > 1) {
+    return { tone: 'warning', blocks: [text(t.cohortAmbiguous(cmd.cohort))], buttons: found.map((i) => ({ label: `${i.cohortName} (${i.cohortIdnumber}) — ${i.roleName}`, payload: `retirer ${q(i.cohortIdnumber ?? String(i.cohortId))} de ${q(spec(rc))}` })) };
+  }
+  const count = found.reduce((n, i) => n + Math.max(0, i.memberCount), 0);
+  const pending = await ctx.savePending({ command: cmd, platform: rc.platform, courseId: rc.course.id, courseLabel: rc.label, data: { instanceIds: found.map((i) => i.id), cohortLabel: label } });
+  await ctx.audit({ command: 'remove', platform: rc.platform, course: rc.course.shortname, target: found[0]!.cohortIdnumber ?? undefined, outcome: 'asked' });
+  return {
+    title: t.removeConfirmTitle,
+    tone: 'warning',
+    blocks: [text(t.removeConfirmText(label, rc.label, count))],
+    buttons: [
+      { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
+      { label: t.cancel, payload: `non ${pending.id}` },
+    ],
+  };
+}
+
+export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 'update' }>): Promise<View> {
+  const t = ctx.t;
+  if (!cmd.role && !cmd.group && cmd.enabled === undefined && cmd.name === undefined) return { tone: 'error', blocks: [text(t.updateNothing)] };
+  const p = await prepare(ctx, cmd.course, (c) => `modifier ${q(cmd.cohort)} dans ${q(c)}`);
+  if (!p.ok) return p.view;
+  const { rc, me, syncs } = p;
+  await syncs.availableCohorts(rc.course.id, '', 1, me.id);
+  const found = matching(ctx, await syncs.list(rc.course.id), cmd.cohort);
+  if (found.length !== 1) return { tone: 'error', blocks: [text(found.length === 0 ? t.cohortNotInCourse(cmd.cohort, rc.label) : t.cohortAmbiguous(cmd.cohort))] };
+  const instance = found[0]!;
+  const changes: string[] = [];
+  let roleId: number | undefined;
+  if (cmd.role) {
+    const role = await resolveRole(ctx, syncs, rc.course.id, me, cmd.role);
+    if ('blocks' in role) return role;
+    roleId = role.id;
+    changes.push(t.roleChanged(role.name));
+  }
+  let groupId: number | undefined;
+  if (cmd.group) {
+    const group = await resolveGroup(ctx, rc, cmd.group, instance.cohortName ?? '');
+    if ('blocks' in group) return group;
+    groupId = group.id;
+    changes.push(t.groupChanged(group.label));
+  }
+  if (cmd.enabled !== undefined) changes.push(t.statusChanged(cmd.enabled));
+  if (cmd.name !== undefined) changes.push(t.nameChanged(cmd.name));
+  await syncs.update(instance.id, { roleId, groupId, enabled: cmd.enabled, name: cmd.name }, me.id);
+  await ctx.audit({ command: 'update', platform: rc.platform, course: rc.course.shortname, target: instance.cohortIdnumber ?? undefined, outcome: 'ok', detail: changes.join('; ') });
+  return { tone: 'success', blocks: [text(t.updateDone(`${instance.cohortName} (${instance.cohortIdnumber})`, rc.label, changes.join(', '))), text(t.syncsNext(spec(rc)))] };
+}
+
+/** oui / confirm: carries out the pending action, with the teacher's rights checked again by Moodle. */
+export async function confirm(ctx: HandlerContext, id: string | undefined): Promise<View> {
+  const t = ctx.t;
+  const { pending, problem } = await ctx.takePending(id);
+  if (!pending) return { tone: 'error', blocks: [text(problem === 'notYours' ? t.confirmNotYours : problem === 'none' ? t.nothingToConfirm : t.confirmExpired)] };
+  const me = await ctx.actor.moodleUser(pending.platform);
+  if (!me) return { tone: 'error', blocks: [text(t.noMoodleAccount(pending.platform))] };
+  const syncs = await ctx.cohortSyncs(pending.platform);
+  const d = pending.data;
+  if (pending.command.kind === 'add') {
+    const cmd = pending.command;
+    const r = await syncs.add({ courseId: pending.courseId, cohort: { id: d.cohortId as number }, role: { id: d.roleId as number }, groupId: d.groupId as number, enabled: !cmd.inactive, name: cmd.name, onBehalfOf: me.id });
+    const instance = (await syncs.list(pending.courseId)).find((i) => i.id === r.id);
+    await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd.cohort, outcome: r.created ? 'ok' : 'unchanged' });
+    const label = d.cohortLabel as string;
+    return { tone: 'success', blocks: [text(r.created ? t.addDone(label, pending.courseLabel, instance?.memberCount ?? 0) : t.addExisting(label, pending.courseLabel))] };
+  }
+  if (pending.command.kind === 'remove') {
+    for (const instanceId of d.instanceIds as number[]) await syncs.remove(instanceId, me.id);
+    await ctx.audit({ command: 'remove', platform: pending.platform, course: pending.courseLabel, target: pending.command.cohort, outcome: 'ok' });
+    return { tone: 'success', blocks: [text(t.removeDone(d.cohortLabel as string, pending.courseLabel))] };
+  }
+  return { tone: 'error', blocks: [text(t.nothingToConfirm)] };
+}
+
+export async function cancel(ctx: HandlerContext, id: string | undefined): Promise<View> {
+  const { pending } = await ctx.takePending(id);
+  if (pending) await ctx.audit({ command: pending.command.kind, platform: pending.platform, course: pending.courseLabel, outcome: 'cancelled' });
+  return { blocks: [text(pending ? ctx.t.cancelled : ctx.t.nothingToConfirm)] };
+}
+
+/**
+ * The alternative offered on auto-created course spaces: the cohort's current members enrolled
+ * manually with an end date, if the teacher may enrol manually in that course.
+ */
+export async function manualInstead(ctx: HandlerContext, id: string): Promise<View> {
+  const t = ctx.t;
+  const { pending, problem } = await ctx.takePending(id);
+  if (!pending || pending.command.kind !== 'add') return { tone: 'error', blocks: [text(problem === 'notYours' ? t.confirmNotYours : t.confirmExpired)] };
+  const api = ctx.api(pending.platform);
+  const me = await ctx.actor.moodleUser(pending.platform);
+  if (!me) return { tone: 'error', blocks: [text(t.noMoodleAccount(pending.platform))] };
+  const may = (await api.getEnrolledUsers(pending.courseId, [{ name: 'withcapability', value: 'enrol/manual:enrol' }, { name: 'onlyactive', value: 1 }])).some((u) => u.id === me.id);
+  if (!may && !ctx.actor.has('admin')) {
+    await ctx.audit({ command: 'manual', platform: pending.platform, course: pending.courseLabel, outcome: 'refused' });
+    return { tone: 'error', blocks: [text(t.notAllowedCourse(pending.courseLabel))] };
+  }
+  const d = pending.data;
+  const members = (await api.getCohortMembers([d.cohortId as number])).get(d.cohortId as number) ?? [];
+  const now = Math.floor(ctx.now().getTime() / 1000);
+  await api.manualEnrolUsers(members.map((userid) => ({ roleid: d.roleId as number, userid, courseid: pending.courseId, timestart: now, timeend: d.timeend as number })));
+  await ctx.audit({ command: 'manual', platform: pending.platform, course: pending.courseLabel, target: pending.command.cohort, outcome: 'ok', detail: `${members.length} enrolled until ${d.endLabel}` });
+  return { tone: 'success', blocks: [text(t.manualDone(members.length, pending.courseLabel, d.endLabel as string))] };
+}

@@ -1,0 +1,55 @@
+/** help, whoami, status: no Moodle rights needed, no personal data. */
+import { Cron } from 'croner';
+import type { HandlerContext } from '../context';
+import { View, facts, table, text } from '../views';
+
+/** Help works for everyone, without any Moodle lookup, and shows what this person may do. */
+export function help(ctx: HandlerContext): View {
+  const t = ctx.t;
+  const lines = [...t.helpTeacher, ...(ctx.actor.has('support') ? t.helpSupport : []), ...(ctx.actor.has('admin') ? t.helpAdmin : [])];
+  return { title: t.helpTitle, blocks: [text(t.helpIntro), text(lines.map((l) => `• ${l}`).join('\n')), text(t.helpCourseForms)] };
+}
+
+export async function whoami(ctx: HandlerContext): Promise<View> {
+  const t = ctx.t;
+  const roles = [...ctx.actor.roles].map((r) => t.roleNames[r] ?? r).join(', ') || '—';
+  const accounts = await Promise.all(
+    ctx.config.platforms.map(async (p) => {
+      const u = await ctx.actor.moodleUser(p.name).catch(() => undefined);
+      return u ? t.whoamiAccount(p.name, `${u.username ?? u.id} (${u.fullname})`) : t.whoamiNoAccount(p.name);
+    }),
+  );
+  return { title: t.whoamiTitle, private: true, blocks: [text(`${ctx.actor.key || ctx.actor.identity.chatUserId} (${ctx.actor.identity.channel})`), text(t.whoamiRoles(roles)), text(accounts.join('\n'))] };
+}
+
+const fmt = (iso: string, locale: string) =>
+  new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+/** Last run per platform, next run, counts, held removals (aggregates only). */
+export async function status(ctx: HandlerContext, target?: string): Promise<View> {
+  const t = ctx.t;
+  const store = ctx.deps.store;
+  const runs = (await store.lastRuns(20)).filter((r) => r.status !== 'dry-run' && r.status !== 'running');
+  const next = new Cron(ctx.config.schedule.cron, { timezone: ctx.config.schedule.timezone, paused: true }).nextRun();
+  const blocks = [];
+  const last = runs.find((r) => r.scope === 'all') ?? runs[0];
+  if (!last) blocks.push(text(t.statusNever));
+  else {
+    blocks.push(text(t.statusLast(fmt(last.startedAt, t.locale), t.runStatus[last.status] ?? last.status, last.durationMs ?? 0)));
+    const wanted = target?.toLowerCase();
+    const rows = last.platforms
+      .filter((p) => !wanted || p.name === wanted || !ctx.config.platforms.some((c) => c.name === wanted))
+      .map((p) => [p.name, p.cohortsCreated, p.membersAdded, p.membersRemoved, p.removalsHeld, p.pendingAccounts, p.errors.length]);
+    blocks.push(table(t.statusColumns, rows));
+    for (const g of last.guard) blocks.push(text(t.statusGuard(g)));
+  }
+  if (next) blocks.push(text(t.statusNext(fmt(next.toISOString(), t.locale))));
+  for (const h of await store.heldPlans()) blocks.push(text(t.statusHeld(h.runId, h.removals.length)));
+  if (target && !ctx.config.platforms.some((p) => p.name === target.toLowerCase())) {
+    // A cohort: its recent history in aggregate (no names).
+    const counts = await Promise.all(ctx.config.platforms.map(async (p) => [p.name, await store.cohortHistory(p.name, target.includes(':') ? target : `${ctx.config.cohorts.idnumberPrefix}${target.toUpperCase()}`, 500)] as const));
+    const byAction = counts.flatMap(([name, entries]) => (entries.length ? [[name, entries.filter((e) => e.action === 'add').length, entries.filter((e) => e.action === 'remove').length, entries.filter((e) => e.action === 'pending').length] as Array<string | number>] : []));
+    if (byAction.length) blocks.push(facts(byAction.map(([n, a, r, p]) => [`${target} @ ${n}`, `+${a} / −${r} / ${p} en attente`])));
+  }
+  return { title: t.statusTitle, blocks };
+}

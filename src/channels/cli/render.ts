@@ -1,0 +1,23 @@
+/** The ViewModel as plain text for the terminal; buttons become numbered choices. */
+import type { View } from '../../bot/views';
+
+function tableText(columns: string[], rows: string[][]): string {
+  const widths = columns.map((c, i) => Math.min(40, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const cell = (s: string, i: number) => (s.length > widths[i]! ? `${s.slice(0, widths[i]! - 1)}…` : s.padEnd(widths[i]!));
+  return [columns.map(cell).join('  '), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => r.map(cell).join('  '))].join('\n');
+}
+
+export function renderText(v: View): string {
+  const out: string[] = [];
+  const mark = v.tone === 'error' ? '✗ ' : v.tone === 'warning' ? '! ' : v.tone === 'success' ? '✓ ' : '';
+  if (v.title) out.push(`${mark}${v.title}`);
+  v.blocks.forEach((b, i) => {
+    const prefix = !v.title && i === 0 ? mark : '';
+    if (b.type === 'text') out.push(prefix + b.text);
+    else if (b.type === 'facts') out.push(b.facts.map((f) => `  ${f.label}: ${f.value}`).join('\n'));
+    else if (b.type === 'table') out.push(tableText(b.columns, b.rows));
+    else out.push(`${b.form.title}: ${b.form.fields.map((f) => f.label).join(', ')}`);
+  });
+  (v.buttons ?? []).forEach((b, i) => out.push(`  [${i + 1}] ${b.label}`));
+  return out.join('\n');
+}
