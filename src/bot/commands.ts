@@ -8,8 +8,8 @@ export interface CourseRef {
   raw: string;
   /** Platform named by a `platform:` prefix or picked by the host of a Moodle URL. */
   platform?: string;
-  /** Host of a Moodle URL, matched against the platforms' URLs by the handler. */
-  host?: string;
+  /** The site part of a Moodle URL (scheme, host, path before /course/), matched against the platforms' URLs. */
+  site?: string;
   id?: number;
   /** Short name or ID number to look up. */
   text?: string;
@@ -64,8 +64,8 @@ export function fold(s: string): string {
 /** Splits on spaces, keeping "double", «guillemets» and “curly” quoted runs together. */
 export function tokenize(input: string): string[] {
   const out: string[] = [];
-  const re = /"([^"]*)"|«\s*([^»]*?)\s*»|“([^”]*)”|(\S+)/g;
-  for (const m of input.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3] ?? m[4]!);
+  const re = /([^\s"=]+=)"([^"]*)"|"([^"]*)"|«\s*([^»]*?)\s*»|“([^”]*)”|(\S+)/g;
+  for (const m of input.matchAll(re)) out.push(m[1] !== undefined ? `${m[1]}${m[2]}` : (m[3] ?? m[4] ?? m[5] ?? m[6]!));
   return out;
 }
 
@@ -189,7 +189,8 @@ function splitAround(tokens: string[], seps: Set<string>): { left: string[]; rig
   const options = optionAt >= 0 ? tokens.slice(optionAt) : [];
   // The last separator wins: cohort names may contain "de" ("Licence de droit"), course refs do not.
   for (let i = core.length - 2; i >= 1; i--) {
-    if (seps.has(fold(core[i]!))) return { left: core.slice(0, i), right: core.slice(i + 1), options, found: true };
+    // A course reference is one token; what follows it can only be options.
+    if (seps.has(fold(core[i]!))) return { left: core.slice(0, i), right: core.slice(i + 1, i + 2), options: [...core.slice(i + 2), ...options], found: true };
   }
   return { left: core, right: [], options, found: false };
 }
@@ -201,8 +202,9 @@ export function parseCourse(raw: string, platforms: string[] = []): CourseRef {
     if (/^https?:\/\//i.test(ref)) {
       const url = new URL(ref);
       const id = Number(url.searchParams.get('id'));
-      if (/\/course\/view\.php$/.test(url.pathname) && Number.isInteger(id) && id > 0) return { raw: ref, host: url.host.toLowerCase(), id };
-      return { raw: ref, host: url.host.toLowerCase(), text: ref };
+      const site = `${url.protocol}//${url.host.toLowerCase()}${url.pathname.replace(/\/course\/view\.php$/, '').replace(/\/+$/, '')}`;
+      if (/\/course\/view\.php$/.test(url.pathname) && Number.isInteger(id) && id > 0) return { raw: ref, site, id };
+      return { raw: ref, site, text: ref };
     }
   } catch {
     return { raw: ref, text: ref };
@@ -296,7 +298,8 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
     }
     case 'syncs':
       if (rest.length === 0) return missing('le cours', 'méthodes PHA-L2-101');
-      return { ok: true, command: { kind: 'syncs', course: course(joined(rest)) } };
+      if (rest.length > 1) return { ok: false, error: { code: 'badOption', option: rest[1]!, allowed: '—' } };
+      return { ok: true, command: { kind: 'syncs', course: course(rest[0]!) } };
     case 'add': {
       const s = splitAround(rest, TO);
       const parsed = readOptions(s.options, ['role', 'group', 'name', 'inactive']);

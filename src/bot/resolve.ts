@@ -23,8 +23,9 @@ const fail = (v: View): { ok: false; view: View } => ({ ok: false, view: v });
 export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<Resolution<ResolvedCourse>> {
   let platforms = ctx.config.platforms.map((p) => p.name);
   if (ref.platform) platforms = [ref.platform];
-  else if (ref.host) {
-    const byHost = ctx.config.platforms.filter((p) => new URL(p.url).host.toLowerCase() === ref.host).map((p) => p.name);
+  else if (ref.site) {
+    const norm = (u: string) => u.replace(/^(https?:\/\/[^/]+)/i, (m) => m.toLowerCase()).replace(/\/+$/, '');
+    const byHost = ctx.config.platforms.filter((p) => norm(p.url) === ref.site).map((p) => p.name);
     if (byHost.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.courseNotFound(ref.raw))] });
     platforms = byHost;
   }

@@ -1,0 +1,139 @@
+/** The command core's handlers against the simulator, as teachers use them. */
+import type { BotCore } from '../../src/bot/core';
+import type { Site } from '../../src/simulator/model';
+import { COLLEAGUE, TEACHER, botFor, converse } from '../helpers/bot';
+import { SyncHarness, startSyncHarness } from '../helpers/engine';
+import { HOSTILE } from '../helpers/hostile';
+
+describe('bot core on the demo university', () => {
+  let h: SyncHarness;
+  let bot: BotCore;
+  let site: Site;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    await h.engine.run();
+    bot = botFor(h);
+    site = h.sim.sim.site('ecampus');
+  });
+  afterAll(() => h.stop());
+
+  const course = (shortname: string) => site.courses.first('shortname', shortname)!;
+  const cohort = (idnumber: string) => site.cohorts.first('idnumber', idnumber)!;
+  const instances = (shortname: string) => site.enrol.find('course', course(shortname).id).filter((i) => i.enrol === 'cohort');
+
+  it('searches cohorts with member counts, managed or manual', async () => {
+    const [r] = await converse(bot, TEACHER, ['chercher pharma']);
+    expect(r!.text).toMatch(/Licence 2 Pharmacie \(L2PHA1\)\s+etp:L2PHA1\s+17\s+générale/);
+    expect(r!.text).toMatch(/Tuteurs L2 pharma\s+tuteurs-l2-pharma\s+5\s+manuelle/);
+  });
+
+  it('adds a cohort to the teacher\'s own course only after confirmation; its students are then enrolled', async () => {
+    const members = site.members.find('cohort', cohort('etp:L3PHA1').id).map((m) => m.userid);
+    const [ask] = await converse(bot, TEACHER, ['ajouter L3PHA1 à PHA-L3-201 rôle étudiant groupe aucun']);
+    expect(ask!.view.title).toBe('Ajouter une synchronisation de cohorte ?');
+    expect(ask!.view.buttons!.map((b) => b.label)).toEqual(['Confirmer', 'Annuler']);
+    expect(instances('PHA-L3-201')).toHaveLength(0);
+    for (const m of members) expect(site.isActiveParticipant(course('PHA-L3-201').id, m)).toBe(false);
+    const [done] = await converse(bot, TEACHER, [ask!.view.buttons![0]!.payload]);
+    expect(done!.view.tone).toBe('success');
+    expect(done!.text).toContain(`Le cours compte maintenant ${members.length} participant(s) venant de cette cohorte`);
+    for (const m of members) expect(site.isActiveParticipant(course('PHA-L3-201').id, m)).toBe(true);
+    // The confirmation is used up.
+    const [again] = await converse(bot, TEACHER, [ask!.view.buttons![0]!.payload]);
+    expect(again!.text).toMatch(/expiré ou a déjà servi/);
+  });
+
+  it('refuses a teacher on a colleague\'s course, and audits the refusal', async () => {
+    const before = instances('PHA-L2-102').length;
+    const [r] = await converse(bot, COLLEAGUE, ['ajouter etp:L3PHA1 à PHA-L2-102 rôle étudiant']);
+    expect(r!.view.tone).toBe('error');
+    expect(r!.text).toMatch(/Vous ne pouvez pas modifier les méthodes d’inscription de PHA-L2-102/);
+    expect(instances('PHA-L2-102')).toHaveLength(before);
+    const audit = await h.store.auditEntries(5);
+    expect(audit[0]).toMatchObject({ actor: COLLEAGUE, command: 'add', course: 'PHA-L2-102', outcome: 'refused', detail: 'onbehalfnopermission' });
+    const [oui] = await converse(bot, COLLEAGUE, ['oui']);
+    expect(oui!.text).toMatch(/Rien à confirmer/);
+  });
+
+  it('a button pressed by someone else does not act', async () => {
+    const [ask] = await converse(bot, TEACHER, ['ajouter etp:M1PHA1 à PHA-M1-301']);
+    const [other] = await converse(bot, COLLEAGUE, [ask!.view.buttons![0]!.payload]);
+    expect(other!.text).toMatch(/appartient à quelqu’un d’autre/);
+    expect(instances('PHA-M1-301')).toHaveLength(0);
+    const [cancel] = await converse(bot, TEACHER, ['non']);
+    expect(cancel!.text).toMatch(/Annulé/);
+  });
+
+  it('warns on an auto-created course space only, and offers manual enrolment with an end date', async () => {
+    const [normal] = await converse(bot, TEACHER, ['ajouter etp:L2PHA1 à PHA-M1-301']);
+    expect(normal!.text).not.toMatch(/espace de cours créé automatiquement/);
+    await converse(bot, TEACHER, ['non']);
+    const [auto] = await converse(bot, TEACHER, ['ajouter etp:L2PHA1 à ESP-L2PHA1-2026']);
+    expect(auto!.view.tone).toBe('warning');
+    expect(auto!.text).toMatch(/espace de cours créé automatiquement : la synchronisation de cohorte y est déconseillée/);
+    const manual = auto!.view.buttons!.find((b) => b.payload.startsWith('manuel'))!;
+    expect(manual.label).toBe('Inscrire manuellement jusqu’au 31 août 2027');
+    const [done] = await converse(bot, TEACHER, [manual.payload]);
+    expect(done!.view.tone).toBe('success');
+    const members = site.members.find('cohort', cohort('etp:L2PHA1').id).map((m) => m.userid);
+    const esp = course('ESP-L2PHA1-2026');
+    expect(instances('ESP-L2PHA1-2026')).toHaveLength(0);
+    for (const m of members) {
+      const e = site.enrolmentsOf(esp.id, m);
+      expect(e).toHaveLength(1);
+      expect(e[0]!.inst.enrol).toBe('manual');
+      expect(new Date(e[0]!.ue.timeend * 1000).toISOString()).toBe('2027-08-31T21:59:59.000Z');
+    }
+  });
+
+  it('lists, changes and removes a cohort sync (removal confirmed, saying how many lose access)', async () => {
+    const [add] = await converse(bot, TEACHER, ['add etp:L2PHA1 to PHA-L2-101 role student group new']);
+    await converse(bot, TEACHER, [add!.view.buttons![0]!.payload]);
+    const [list] = await converse(bot, TEACHER, ['méthodes PHA-L2-101']);
+    expect(list!.text).toMatch(/Licence 2 Pharmacie \(L2PHA1\).*étudiant\s+Licence 2 Pharmacie \(L2PHA1\) cohort\s+active\s+17/);
+    const [upd] = await converse(bot, TEACHER, ['modifier L2PHA1 dans PHA-L2-101 rôle enseignant non éditeur désactiver']);
+    expect(upd!.view.tone).toBe('success');
+    const inst = instances('PHA-L2-101').find((i) => i.customint1 === cohort('etp:L2PHA1').id)!;
+    expect([inst.roleid, inst.status]).toEqual([4, 1]);
+    const [ask] = await converse(bot, TEACHER, ['retirer etp:L2PHA1 de PHA-L2-101']);
+    expect(ask!.text).toMatch(/17 étudiant\(s\) perdront l’accès au cours/);
+    expect(site.enrol.get(inst.id)).toBeDefined();
+    const [done] = await converse(bot, TEACHER, ['oui']);
+    expect(done!.view.tone).toBe('success');
+    expect(site.enrol.get(inst.id)).toBeUndefined();
+  });
+
+  it('gives choices when a name matches several cohorts, and names courses by URL or id', async () => {
+    const [amb] = await converse(bot, TEACHER, ['ajouter pharmacie à PHA-L2-102']);
+    expect(amb!.view.tone).toBe('warning');
+    expect(amb!.view.buttons!.length).toBeGreaterThanOrEqual(2);
+    expect(amb!.view.buttons!.every((b) => b.payload.startsWith('ajouter ') && b.payload.includes(' à ecampus:PHA-L2-102'))).toBe(true);
+    const url = `${h.env.MOODLE_ECAMPUS_URL}/course/view.php?id=${course('PHA-L2-102').id}`;
+    const [byUrl] = await converse(bot, TEACHER, [`méthodes ${url}`, `méthodes ${course('PHA-L2-102').id}`]);
+    expect(byUrl!.text).toMatch(/Synchronisations de cohortes — PHA-L2-102 \(ecampus\)/);
+  });
+
+  it('reports the last run in status, and answers unknown courses and cohorts clearly', async () => {
+    const [st, nocourse, nocohort] = await converse(bot, TEACHER, ['état', 'méthodes NOPE-101', 'ajouter etp:ZZZ9 à PHA-L2-102']);
+    expect(st!.text).toMatch(/Dernière synchronisation : .* — appliquée/);
+    expect(st!.text).toMatch(/ecampus\s+9\s+110\s+1/);
+    expect(st!.text).toMatch(/Prochaine : /);
+    expect(nocourse!.text).toMatch(/Aucun cours « NOPE-101 »/);
+    expect(nocohort!.text).toMatch(/Aucune cohorte « etp:ZZZ9 » disponible pour PHA-L2-102/);
+  });
+
+  it('answers in English for an English locale, and help needs no Moodle account', async () => {
+    const [r] = await converse(bot, 'stranger@nowhere.example', ['help', 'syncs PHA-L2-101'], { locale: 'en-GB' });
+    expect(r!.text).toMatch(/^cohortbot — help/);
+    const [, second] = await converse(bot, 'stranger@nowhere.example', ['help', 'syncs PHA-L2-101'], { locale: 'en-GB' });
+    expect(second!.text).toMatch(/You have no account on ecampus/);
+  });
+
+  it(`answers every hostile input (${HOSTILE.length}) with a clear reply, never an exception`, async () => {
+    for (const input of HOSTILE) {
+      const view = await bot.handle({ channel: 'cli', chatUserId: TEACHER, email: TEACHER }, input);
+      expect(view.blocks.length).toBeGreaterThan(0);
+      expect(view.blocks.every((b) => b.type !== 'text' || b.text.length > 0)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,115 @@
+import { Command, parseCommand, parseCourse, tokenize } from '../../src/bot/commands';
+import { HOSTILE } from '../helpers/hostile';
+
+const P = { platforms: ['ecampus', 'collegium'] };
+const ok = (input: string): Command => {
+  const r = parseCommand(input, P);
+  if (!r.ok) throw new Error(`${input}: ${JSON.stringify(r.error)}`);
+  return r.command;
+};
+
+describe('grammar (FR/EN, accents, case)', () => {
+  it.each([
+    ['aide', { kind: 'help' }],
+    ['HELP', { kind: 'help' }],
+    ['/cohort help', { kind: 'help' }],
+    ['@CohortBot aide', { kind: 'help' }],
+    ['qui suis-je', { kind: 'whoami' }],
+    ['whoami', { kind: 'whoami' }],
+    ['état', { kind: 'status', target: undefined }],
+    ['ETAT L2PHA1', { kind: 'status', target: 'L2PHA1' }],
+    ['status ecampus', { kind: 'status', target: 'ecampus' }],
+    ['oui', { kind: 'confirm', id: undefined }],
+    ['yes 1a2b3c4d', { kind: 'confirm', id: '1a2b3c4d' }],
+    ['Non', { kind: 'cancel', id: undefined }],
+    ['chercher pharma', { kind: 'search', query: 'pharma', course: undefined, page: 1 }],
+    ['Rechercher licence 2 pharmacie', { kind: 'search', query: 'licence 2 pharmacie', course: undefined, page: 1 }],
+    ['search L2 pharma in PHA-L2-101', { kind: 'search', query: 'L2 pharma', course: { raw: 'PHA-L2-101', text: 'PHA-L2-101' }, page: 1 }],
+    ['chercher droit dans 12 page 3', { kind: 'search', query: 'droit', course: { raw: '12', id: 12 }, page: 3 }],
+    ['méthodes PHA-L2-101', { kind: 'syncs', course: { raw: 'PHA-L2-101', text: 'PHA-L2-101' } }],
+    ['METHODES ecampus:PHA-L2-101', { kind: 'syncs', course: { raw: 'ecampus:PHA-L2-101', platform: 'ecampus', text: 'PHA-L2-101' } }],
+    ['syncs https://ecampus.univ.fr/course/view.php?id=42', { kind: 'syncs', course: { raw: 'https://ecampus.univ.fr/course/view.php?id=42', site: 'https://ecampus.univ.fr', id: 42 } }],
+    ['pourquoi e21900123 PHA-L2-101', { kind: 'why', student: 'e21900123', course: { raw: 'PHA-L2-101', text: 'PHA-L2-101' } }],
+    ['why "Zoé Leroy" in PHA-L2-101', { kind: 'why', student: 'Zoé Leroy', course: { raw: 'PHA-L2-101', text: 'PHA-L2-101' } }],
+    ['synchroniser e21900123', { kind: 'sync', target: 'e21900123' }],
+    ['sync all', { kind: 'sync', target: 'all' }],
+    ['historique e21900123', { kind: 'history', student: 'e21900123' }],
+    ['approuver r20261129-020000-ab12', { kind: 'approve', run: 'r20261129-020000-ab12' }],
+    ['reject r1', { kind: 'reject', run: 'r1' }],
+    ['membres tuteurs-l2-pharma', { kind: 'members', cohort: 'tuteurs-l2-pharma' }],
+    ['créer cohorte "Tuteurs L3 pharma" tuteurs-l3-pharma', { kind: 'createCohort', name: 'Tuteurs L3 pharma', idnumber: 'tuteurs-l3-pharma', platform: undefined }],
+    ['create cohort «Tutors» tutors collegium', { kind: 'createCohort', name: 'Tutors', idnumber: 'tutors', platform: 'collegium' }],
+    ['ajouter membres tuteurs e1, e2;e3 e4', { kind: 'addMembers', cohort: 'tuteurs', list: ['e1', 'e2', 'e3', 'e4'] }],
+    ['retirer membres tuteurs e1', { kind: 'removeMembers', cohort: 'tuteurs', list: ['e1'] }],
+  ])('%s', (input, expected) => expect(ok(input)).toEqual(expected));
+
+  it('reads add with its options in French and English', () => {
+    expect(ok('ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun')).toEqual({ kind: 'add', cohort: 'etp:L2PHA1', course: { raw: 'PHA-L2-101', text: 'PHA-L2-101' }, role: { shortname: 'student' }, group: { kind: 'none' }, name: undefined, inactive: false, orderKnown: true });
+    expect(ok('AJOUTER "Licence 2 Pharmacie" a PHA-L2-101 ROLE Enseignant non éditeur groupe nouveau nom "L2 pharma" inactive')).toMatchObject({ cohort: 'Licence 2 Pharmacie', role: { shortname: 'teacher' }, group: { kind: 'new' }, name: 'L2 pharma', inactive: true });
+    expect(ok('add L2PHA1 to ecampus:PHA-L2-101 role=student group=none')).toMatchObject({ cohort: 'L2PHA1', course: { platform: 'ecampus' }, role: { shortname: 'student' }, group: { kind: 'none' } });
+    expect(ok('add PHA-L2-101 etp:L2PHA1 role=teacher group="TD 1"')).toMatchObject({ cohort: 'etp:L2PHA1', course: { text: 'PHA-L2-101' }, role: { shortname: 'editingteacher' }, group: { kind: 'name', name: 'TD 1' }, orderKnown: false });
+    expect(ok('ajouter Licence de droit à DRT-L1-101')).toMatchObject({ cohort: 'Licence de droit', course: { text: 'DRT-L1-101' } });
+  });
+
+  it('reads update and remove', () => {
+    expect(ok('modifier etp:L2PHA1 dans PHA-L2-101 rôle enseignant désactiver')).toMatchObject({ kind: 'update', role: { shortname: 'editingteacher' }, enabled: false });
+    expect(ok('update L2PHA1 in PHA-L2-101 enable name "L2"')).toMatchObject({ kind: 'update', enabled: true, name: 'L2' });
+    expect(ok('retirer etp:L2PHA1 de PHA-L2-101')).toEqual({ kind: 'remove', cohort: 'etp:L2PHA1', course: { raw: 'PHA-L2-101', text: 'PHA-L2-101' } });
+    expect(ok('remove Licence de droit from DRT-L1-101')).toMatchObject({ cohort: 'Licence de droit' });
+  });
+
+  it('parses course references', () => {
+    expect(parseCourse('https://collegium.univ.fr/course/view.php?id=7&section=2')).toEqual({ raw: 'https://collegium.univ.fr/course/view.php?id=7&section=2', site: 'https://collegium.univ.fr', id: 7 });
+    expect(parseCourse('ecampus:17', ['ecampus'])).toEqual({ raw: 'ecampus:17', platform: 'ecampus', id: 17 });
+    expect(parseCourse('etp:X', ['ecampus'])).toEqual({ raw: 'etp:X', text: 'etp:X' });
+  });
+
+  it('keeps quoted runs together', () => {
+    expect(tokenize('a "b c" «d e» “f g” h')).toEqual(['a', 'b c', 'd e', 'f g', 'h']);
+  });
+});
+
+describe('errors name what is missing and the closest command', () => {
+  it.each([
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['ajouter etp:L2PHA1', 'missing'],
+    ['ajouter', 'missing'],
+    ['retirer etp:L2PHA1', 'missing'],
+    ['méthodes A B', 'badOption'],
+    ['méthodes', 'missing'],
+    ['chercher', 'missing'],
+    ['pourquoi e1', 'missing'],
+    ['approuver', 'missing'],
+    ['ajouter x à y rôle roi', 'badRole'],
+    ['ajouter x à y couleur rouge', 'badOption'],
+    ['chercher x page -1', 'badOption'],
+    ['retirer x de y groupe aucun', 'badOption'],
+    ['ajoutr x à y', 'unknown'],
+  ])('%j → %s', (input, code) => {
+    const r = parseCommand(input, P);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe(code);
+  });
+
+  it('suggests the closest valid command in the language used', () => {
+    const fr = parseCommand('ajoutr etp:X à Y', P);
+    expect(!fr.ok && fr.error.code === 'unknown' && fr.error.suggestion).toBe('ajouter');
+    const en = parseCommand('serch pharma', P);
+    expect(!en.ok && en.error.code === 'unknown' && en.error.suggestion).toBe('search');
+    const none = parseCommand('bonjour', P);
+    expect(!none.ok && none.error.code === 'unknown' && none.error.suggestion).toBeUndefined();
+  });
+});
+
+describe('hostile and malformed input', () => {
+  it(`parses ${HOSTILE.length} hostile inputs without throwing, each to a command or a clear error`, () => {
+    expect(HOSTILE.length).toBeGreaterThanOrEqual(100);
+    for (const input of HOSTILE) {
+      const r = parseCommand(input, P);
+      expect(typeof r.ok).toBe('boolean');
+      if (!r.ok) expect(['empty', 'tooLong', 'unknown', 'missing', 'badOption', 'badRole']).toContain(r.error.code);
+    }
+    expect(parseCommand('a'.repeat(5000), P)).toEqual({ ok: false, error: { code: 'tooLong', max: 2000 } });
+  });
+});
