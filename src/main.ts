@@ -5,6 +5,7 @@ import { DirectoryConfigError } from './directory';
 import { CliError } from './cli/common';
 import { chatCommand } from './cli/chat';
 import { directoryCommand } from './cli/directory';
+import { whyCommand } from './cli/why';
 import { simulatorCommand } from './cli/simulator';
 import { forgetCommand, syncCommands } from './cli/sync';
 import { StoreError } from './store/sqlite';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   for (const c of syncCommands()) program.addCommand(c);
   program.addCommand(forgetCommand());
   program.addCommand(chatCommand());
+  program.addCommand(whyCommand());
   return program;
 }
 

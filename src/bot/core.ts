@@ -11,6 +11,7 @@ import { catalog, Catalog } from './i18n';
 import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from './handlers/cohort-sync';
 import { help, status, whoami } from './handlers/general';
 import { search } from './handlers/search';
+import { supportHandler } from './handlers/support';
 import { View, text } from './views';
 
 /** Extra handlers registered by other modules (the support commands). */
@@ -21,7 +22,9 @@ const PLUGIN_REFUSALS = new Set(['onbehalfnopermission', 'nopermissions', 'cohor
 export class BotCore {
   private readonly extra: CommandHandler[] = [];
 
-  constructor(readonly deps: BotDeps) {}
+  constructor(readonly deps: BotDeps) {
+    this.use(supportHandler);
+  }
 
   use(handler: CommandHandler): this {
     this.extra.push(handler);

@@ -11,6 +11,7 @@ import { fold, parseCourse } from '../commands';
 import type { HandlerContext } from '../context';
 import { ResolvedCourse, pickCohort, q, resolveCourse } from '../resolve';
 import { View, facts, table, text } from '../views';
+import { confirmSupport } from './support';
 
 type AddCommand = Extract<Command, { kind: 'add' }>;
 
@@ -202,6 +203,8 @@ export async function confirm(ctx: HandlerContext, id: string | undefined): Prom
   const t = ctx.t;
   const { pending, problem } = await ctx.takePending(id);
   if (!pending) return { tone: 'error', blocks: [text(problem === 'notYours' ? t.confirmNotYours : problem === 'none' ? t.nothingToConfirm : t.confirmExpired)] };
+  const other = await confirmSupport(ctx, pending);
+  if (other) return other;
   const me = await ctx.actor.moodleUser(pending.platform);
   if (!me) return { tone: 'error', blocks: [text(t.noMoodleAccount(pending.platform))] };
   const syncs = await ctx.cohortSyncs(pending.platform);

@@ -1,0 +1,233 @@
+/**
+ * Support and admin commands: why, on-demand sync, history, approve/reject held removals, and
+ * manual cohorts. Diagnosis and history hold personal data: their views are private.
+ */
+import { diagnose } from '../../diagnosis/why';
+import { isManaged } from '../../domain/cohorts';
+import type { Cohort, MoodleUser } from '../../moodle/api';
+import { CohortSyncUnavailable, CohortSyncs } from '../../moodle/cohort-syncs';
+import { RunInProgressError } from '../../sync/engine';
+import type { Command } from '../commands';
+import { fold } from '../commands';
+import type { HandlerContext, Pending } from '../context';
+import { q, resolveCourse } from '../resolve';
+import { View, table, text } from '../views';
+
+const refuse = (ctx: HandlerContext, message: string, command: string): Promise<View> =>
+  ctx.audit({ command, outcome: 'refused', detail: 'role' }).then(() => ({ tone: 'error' as const, blocks: [text(message)] }));
+
+export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'why' }>): Promise<View> {
+  const resolved = await resolveCourse(ctx, cmd.course, (c) => `pourquoi ${q(cmd.student)} ${q(c)}`);
+  if (!resolved.ok) return resolved.view;
+  const { platform, course, label } = resolved.value;
+  let syncs: CohortSyncs | undefined;
+  try {
+    syncs = await ctx.cohortSyncs(platform);
+  } catch (e) {
+    if (!(e instanceof CohortSyncUnavailable)) throw e;
+  }
+  if (!ctx.actor.has('support')) {
+    // A teacher may ask about students of their own courses only: Moodle says whether it is theirs.
+    const me = await ctx.actor.moodleUser(platform);
+    if (!me) return { tone: 'error', blocks: [text(ctx.t.noMoodleAccount(platform))] };
+    if (syncs) await syncs.availableCohorts(course.id, '', 1, me.id);
+    else return refuse(ctx, ctx.t.supportOnly, 'why');
+  }
+  const d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(platform), syncs, store: ctx.deps.store, now: ctx.now() }, cmd.student, platform, course);
+  await ctx.audit({ command: 'why', platform, course: course.shortname, target: cmd.student, outcome: d.firstBroken ?? 'ok' });
+  const t = ctx.t;
+  const lines = d.steps.map((s) => `${t.stepMark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}`);
+  const broken = d.steps.find((s) => s.status === 'broken');
+  return {
+    title: t.whyTitle(cmd.student, label),
+    tone: broken ? 'warning' : 'success',
+    private: true,
+    blocks: [text(lines.join('\n')), text(broken ? `${t.whyBrokenAt(broken.label)} ${t.whyFix(broken.fix ?? '')}` : t.whyAllGreen)],
+    buttons: d.actions.map((a) => ({ label: a.label, payload: a.command })),
+  };
+}
+
+export async function syncNow(ctx: HandlerContext, target: string): Promise<View> {
+  const t = ctx.t;
+  const f = fold(target.trim());
+  const prefix = ctx.config.cohorts.idnumberPrefix;
+  let opts: { user?: string; cohort?: string } = {};
+  if (f === 'tout' || f === 'all') opts = {};
+  else if (f.startsWith(fold(prefix))) opts = { cohort: target.trim().slice(prefix.length) };
+  else {
+    const found = await ctx.deps.directory.lookup(target);
+    opts = found.found === 'student' || !/^[a-z0-9]{1,8}$/i.test(target.trim()) ? { user: target.trim() } : { cohort: target.trim() };
+  }
+  const isStudent = opts.user !== undefined;
+  if (isStudent ? !ctx.actor.has('support') : !ctx.actor.has('admin')) return refuse(ctx, isStudent ? t.supportOnly : t.adminOnly, 'sync');
+  try {
+    const run = await ctx.deps.engine.run({ ...opts, trigger: `chat:${ctx.actor.key}` });
+    await ctx.audit({ command: 'sync', target: target, outcome: run.status });
+    const sum = (k: 'membersAdded' | 'membersRemoved' | 'pendingAccounts') => run.platforms.reduce((n, p) => n + p[k], 0);
+    if (isStudent) return { tone: run.status === 'applied' ? 'success' : 'warning', private: true, blocks: [text(t.syncStudentDone(target, sum('membersAdded'), sum('membersRemoved'), sum('pendingAccounts'))), ...run.guard.map((g) => text(t.statusGuard(g)))] };
+    return { tone: run.status === 'applied' ? 'success' : 'warning', blocks: [text(t.syncRunDone(run.runId, t.runStatus[run.status] ?? run.status)), ...run.guard.map((g) => text(t.statusGuard(g)))] };
+  } catch (e) {
+    if (e instanceof RunInProgressError) return { tone: 'warning', blocks: [text(t.syncRunBusy)] };
+    throw e;
+  }
+}
+
+export async function history(ctx: HandlerContext, student: string): Promise<View> {
+  const t = ctx.t;
+  if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, 'history');
+  const found = await ctx.deps.directory.lookup(student);
+  const key = found.student?.key ?? student.trim().toLowerCase();
+  const entries = await ctx.deps.store.studentHistory(key, 50);
+  await ctx.audit({ command: 'history', target: key, outcome: 'ok' });
+  if (entries.length === 0) return { private: true, blocks: [text(t.historyEmpty(key))] };
+  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [e.at.slice(0, 16).replace('T', ' '), e.platform, e.cohortIdnumber, e.action, e.reason]))] };
+}
+
+export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 'reject', run: string): Promise<View> {
+  const t = ctx.t;
+  if (!ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, kind);
+  const held = await ctx.deps.store.getHeldPlan(run);
+  if (!held || held.status !== 'held') return { tone: 'error', blocks: [text(t.noHeldPlan(run))] };
+  if (kind === 'reject') {
+    const r = await ctx.deps.engine.reject(run, ctx.actor.key);
+    await ctx.audit({ command: 'reject', target: run, outcome: 'ok' });
+    return { tone: 'success', blocks: [text(t.rejectDone(run, r.removals))] };
+  }
+  const byCohort = new Map<string, number>();
+  for (const r of held.removals) byCohort.set(`${r.platform} ${r.cohortIdnumber}`, (byCohort.get(`${r.platform} ${r.cohortIdnumber}`) ?? 0) + 1);
+  const pending = await ctx.savePending({ command: { kind: 'approve', run }, platform: '', courseId: 0, courseLabel: '', data: {} });
+  return {
+    title: t.approveTitle(run),
+    tone: 'warning',
+    blocks: [text(t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...held.reasons.map((r) => text(t.statusGuard(r)))],
+    buttons: [
+      { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
+      { label: t.cancel, payload: `non ${pending.id}` },
+    ],
+  };
+}
+
+async function findManualCohort(ctx: HandlerContext, ref: string): Promise<{ platform: string; cohort: Cohort } | View> {
+  const t = ctx.t;
+  if (isManaged({ prefix: ctx.config.cohorts.idnumberPrefix }, ref.trim())) return { tone: 'error', blocks: [text(t.managedReadOnly(ref))] };
+  for (const p of ctx.config.platforms) {
+    const all = await ctx.api(p.name).getCohorts();
+    const c = all.find((x) => fold(x.idnumber) === fold(ref.trim())) ?? all.find((x) => fold(x.name) === fold(ref.trim()));
+    if (c) {
+      if (isManaged({ prefix: ctx.config.cohorts.idnumberPrefix }, c.idnumber)) return { tone: 'error', blocks: [text(t.managedReadOnly(c.idnumber))] };
+      return { platform: p.name, cohort: c };
+    }
+  }
+  return { tone: 'error', blocks: [text(t.manualCohortNotFound(ref))] };
+}
+
+export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { kind: 'createCohort' }>): Promise<View> {
+  const t = ctx.t;
+  if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, 'createCohort');
+  const idnumber = (cmd.idnumber ?? fold(cmd.name).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')).slice(0, 100);
+  if (isManaged({ prefix: ctx.config.cohorts.idnumberPrefix }, idnumber)) return { tone: 'error', blocks: [text(t.idnumberPrefixReserved(ctx.config.cohorts.idnumberPrefix))] };
+  const platform = cmd.platform ?? ctx.config.platforms[0]!.name;
+  const [c] = await ctx.api(platform).createCohorts([{ categorytype: { type: 'system', value: '' }, name: cmd.name, idnumber, description: `Cohorte manuelle créée par ${ctx.actor.key} via cohortbot.` }]);
+  await ctx.audit({ command: 'createCohort', platform, target: idnumber, outcome: 'ok' });
+  return { tone: 'success', blocks: [text(t.cohortCreated(c!.name, c!.idnumber, platform))] };
+}
+
+/** Usernames, student numbers or e-mails → Moodle users; the ones nobody matches are listed back. */
+async function resolvePeople(ctx: HandlerContext, platform: string, list: string[]): Promise<{ users: MoodleUser[]; unknown: string[] }> {
+  const api = ctx.api(platform);
+  const users: MoodleUser[] = [];
+  const unknown: string[] = [];
+  const emails = list.filter((x) => x.includes('@'));
+  const others = list.filter((x) => !x.includes('@'));
+  const byEmail = emails.length ? await api.getUsersByField('email', emails.map((e) => e.toLowerCase())) : [];
+  const byUsername = others.length ? await api.getUsersByField('username', others.map((e) => e.toLowerCase())) : [];
+  const byIdnumber = others.length ? await api.getUsersByField('idnumber', others) : [];
+  for (const x of list) {
+    const u = x.includes('@') ? byEmail.find((v) => v.email?.toLowerCase() === x.toLowerCase()) : (byUsername.find((v) => v.username === x.toLowerCase()) ?? byIdnumber.find((v) => v.idnumber === x));
+    if (u) {
+      if (!users.some((v) => v.id === u.id)) users.push(u);
+    } else unknown.push(x);
+  }
+  return { users, unknown };
+}
+
+export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, { kind: 'addMembers' | 'removeMembers' }>): Promise<View> {
+  const t = ctx.t;
+  if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, cmd.kind);
+  const found = await findManualCohort(ctx, cmd.cohort);
+  if ('blocks' in found) return found;
+  const { users, unknown } = await resolvePeople(ctx, found.platform, cmd.list.slice(0, 2000));
+  if (unknown.length > 0) return { tone: 'error', private: true, blocks: [text(t.membersUnknown(unknown.slice(0, 50).join(', ')))] };
+  const adding = cmd.kind === 'addMembers';
+  const pending = await ctx.savePending({ command: cmd, platform: found.platform, courseId: 0, courseLabel: '', data: { cohortId: found.cohort.id, cohortLabel: `${found.cohort.name} (${found.cohort.idnumber})`, userIds: users.map((u) => u.id) } });
+  return {
+    title: t.membersConfirmTitle(users.length, `${found.cohort.name} (${found.cohort.idnumber})`, adding),
+    private: true,
+    blocks: [table(t.membersColumns, users.slice(0, 30).map((u) => [u.fullname, u.username ?? '', u.email ?? '']))],
+    buttons: [
+      { label: t.confirm, payload: `oui ${pending.id}`, style: adding ? 'primary' : 'danger' },
+      { label: t.cancel, payload: `non ${pending.id}` },
+    ],
+  };
+}
+
+export async function listMembers(ctx: HandlerContext, ref: string): Promise<View> {
+  const t = ctx.t;
+  if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, 'members');
+  const found = await findManualCohort(ctx, ref);
+  if ('blocks' in found) return found;
+  const api = ctx.api(found.platform);
+  const ids = (await api.getCohortMembers([found.cohort.id])).get(found.cohort.id) ?? [];
+  const users = ids.length ? await api.getUsersByField('id', ids) : [];
+  await ctx.audit({ command: 'members', platform: found.platform, target: found.cohort.idnumber, outcome: 'ok' });
+  return { title: t.membersTitle(`${found.cohort.name} (${found.cohort.idnumber})`, users.length), private: true, blocks: [table(t.membersColumns, users.map((u) => [u.fullname, u.username ?? '', u.email ?? '']))] };
+}
+
+/** Confirmations of the support commands (called by the common `oui` handler). */
+export async function confirmSupport(ctx: HandlerContext, pending: Pending): Promise<View | undefined> {
+  const t = ctx.t;
+  const cmd = pending.command;
+  if (cmd.kind === 'approve') {
+    if (!ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, 'approve');
+    const run = await ctx.deps.engine.approve(cmd.run, ctx.actor.key);
+    const removed = run.platforms.reduce((n, p) => n + p.membersRemoved, 0);
+    const skipped = run.platforms.reduce((n, p) => n + p.removalsSkipped, 0);
+    await ctx.audit({ command: 'approve', target: cmd.run, outcome: 'ok', detail: `${removed} removed` });
+    return { tone: 'success', blocks: [text(t.approveDone(cmd.run, removed, skipped))] };
+  }
+  if (cmd.kind === 'addMembers' || cmd.kind === 'removeMembers') {
+    if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, cmd.kind);
+    const api = ctx.api(pending.platform);
+    const cohortId = pending.data.cohortId as number;
+    const userIds = pending.data.userIds as number[];
+    if (cmd.kind === 'addMembers') await api.addCohortMembers(userIds.map((userId) => ({ cohortId, userId })));
+    else await api.deleteCohortMembers(userIds.map((userid) => ({ cohortid: cohortId, userid })));
+    await ctx.audit({ command: cmd.kind, platform: pending.platform, target: cmd.cohort, outcome: 'ok', detail: `${userIds.length} users` });
+    return { tone: 'success', blocks: [text(t.membersDone(userIds.length, pending.data.cohortLabel as string, cmd.kind === 'addMembers'))] };
+  }
+  return undefined;
+}
+
+/** The support commands, for BotCore.use(). */
+export function supportHandler(ctx: HandlerContext, cmd: Command): Promise<View> | undefined {
+  switch (cmd.kind) {
+    case 'why':
+      return why(ctx, cmd);
+    case 'sync':
+      return syncNow(ctx, cmd.target);
+    case 'history':
+      return history(ctx, cmd.student);
+    case 'approve':
+    case 'reject':
+      return approveOrReject(ctx, cmd.kind, cmd.run);
+    case 'createCohort':
+      return createCohort(ctx, cmd);
+    case 'addMembers':
+    case 'removeMembers':
+      return changeMembers(ctx, cmd);
+    case 'members':
+      return listMembers(ctx, cmd.cohort);
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,52 @@
+/** `cohortbot why <student> <course>`: the diagnosis checklist from the command line. */
+import { Command } from 'commander';
+import { createApp } from '../app';
+import { parseCourse } from '../bot/commands';
+import { loadConfig } from '../config';
+import { diagnose } from '../diagnosis/why';
+import { CohortSyncUnavailable, cohortSyncsFor } from '../moodle/cohort-syncs';
+import type { Course } from '../moodle/api';
+import { CliError, printJson } from './common';
+
+export function whyCommand(): Command {
+  return new Command('why')
+    .argument('<student>', 'username, student number or e-mail')
+    .argument('<course>', 'course id, short name, ID number, URL, or platform:shortname')
+    .description("why isn't this student enrolled in this course? The checklist, stopping at the first broken link")
+    .option('--json', 'print one JSON document')
+    .action(async (student: string, courseArg: string, opts: { json?: boolean }) => {
+      const app = createApp(loadConfig());
+      try {
+        const ref = parseCourse(courseArg, app.config.platforms.map((p) => p.name));
+        const candidates: Array<{ platform: string; course: Course }> = [];
+        for (const p of app.config.platforms) {
+          if (ref.platform && ref.platform !== p.name) continue;
+          if (ref.site && ref.site !== p.url.replace(/\/+$/, '')) continue;
+          const api = app.apis.get(p.name)!;
+          let found = ref.id !== undefined ? await api.getCoursesByField('id', ref.id) : await api.getCoursesByField('shortname', ref.text ?? '');
+          if (found.length === 0 && ref.text) found = await api.getCoursesByField('idnumber', ref.text);
+          for (const c of found.filter((x) => x.id !== 1)) candidates.push({ platform: p.name, course: c });
+        }
+        if (candidates.length === 0) throw new CliError(`no course ${courseArg} on ${app.config.platforms.map((p) => p.name).join(', ')}`);
+        if (candidates.length > 1) throw new CliError(`${courseArg} matches several courses: ${candidates.map((c) => `${c.platform}:${c.course.shortname}`).join(', ')}; say which with platform:shortname`);
+        const { platform, course } = candidates[0]!;
+        const api = app.apis.get(platform)!;
+        const syncs = await cohortSyncsFor(api).catch((e: unknown) => {
+          if (e instanceof CohortSyncUnavailable) return undefined;
+          throw e;
+        });
+        const d = await diagnose({ config: app.config, directory: app.directory, api, syncs, store: app.store, now: new Date() }, student, platform, course);
+        await app.store.audit({ at: new Date().toISOString(), actor: process.env.USER ?? 'cli', channel: 'cli', command: 'why', platform, course: course.shortname, target: student, outcome: d.firstBroken ?? 'ok' });
+        if (opts.json) {
+          printJson({ ...d, steps: d.steps.map((s) => ({ id: s.id, label: s.label, ok: s.status === 'skipped' ? null : s.status === 'ok' || s.status === 'info', status: s.status, evidence: s.evidence, fix: s.fix ?? null })) });
+        } else {
+          const mark = { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as const;
+          process.stdout.write(`Pourquoi ${student} n'est pas inscrit à ${d.course} ?\n`);
+          for (const s of d.steps) process.stdout.write(`${mark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}\n${s.fix ? `    → ${s.fix}\n` : ''}`);
+          process.stdout.write(d.firstBroken ? '' : "Tout est en ordre : l'étudiant a accès au cours.\n");
+        }
+      } finally {
+        await app.close();
+      }
+    });
+}
