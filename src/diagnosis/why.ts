@@ -157,22 +157,26 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
     const myIds = new Set(inCohorts.map((c) => c.id));
     const relevant = list.filter((i) => myIds.has(i.cohortId));
     const synced = list.map((i) => `${i.cohortIdnumber ?? i.cohortId} (${i.enabled ? 'active' : 'désactivée'}, rôle ${i.roleName || 'aucun'})`);
-    if (relevant.length === 0) {
+    const enabled = relevant.filter((i) => i.enabled);
+    // Enrolled some other way (manual enrolment on an auto-created space): the enrolment step decides.
+    const otherWays = relevant.length === 0 ? (await deps.syncs.userEnrolments(course.id, user.id)).enrolments.filter((e) => e.method !== 'cohort') : [];
+    const listed = synced.length ? `le cours synchronise : ${synced.join(', ')}` : 'le cours ne synchronise aucune cohorte';
+    if (relevant.length === 0 && otherWays.length > 0) {
+      step('course-sync', 'info', [listed, `inscrit autrement : ${otherWays.map((e) => e.method).join(', ')}`]);
+    } else if (relevant.length === 0) {
       const c = inCohorts[0]!;
       actions.push({ label: `Ajouter ${c.idnumber} au cours`, command: `ajouter ${c.idnumber} à ${platform}:${course.shortname}` });
-      step('course-sync', 'broken', [synced.length ? `le cours synchronise : ${synced.join(', ')}` : 'le cours ne synchronise aucune cohorte'], `Le cours ne synchronise pas ${c.idnumber} : un enseignant du cours peut \`ajouter ${c.idnumber} à ${course.shortname}\`.`);
+      step('course-sync', 'broken', [listed], `Le cours ne synchronise pas ${c.idnumber} : un enseignant du cours peut \`ajouter ${c.idnumber} à ${course.shortname}\`.`);
       return finish();
-    }
-    const enabled = relevant.filter((i) => i.enabled);
-    if (enabled.length === 0) {
+    } else if (enabled.length === 0) {
       step('course-sync', 'broken', relevant.map((i) => `${i.cohortIdnumber} synchronisée mais désactivée`), `La synchronisation de ${relevant[0]!.cohortIdnumber} est désactivée : un enseignant peut \`modifier ${relevant[0]!.cohortIdnumber} dans ${course.shortname} activer\`.`);
       return finish();
-    }
-    if (enabled.every((i) => i.roleId === 0)) {
+    } else if (enabled.every((i) => i.roleId === 0)) {
       step('course-sync', 'broken', enabled.map((i) => `${i.cohortIdnumber} sans rôle`), `La synchronisation ne donne aucun rôle : \`modifier ${enabled[0]!.cohortIdnumber} dans ${course.shortname} rôle étudiant\`.`);
       return finish();
+    } else {
+      step('course-sync', 'ok', enabled.map((i) => `${i.cohortIdnumber} → rôle ${i.roleName}${i.groupName ? `, groupe ${i.groupName}` : ''}`));
     }
-    step('course-sync', 'ok', enabled.map((i) => `${i.cohortIdnumber} → rôle ${i.roleName}${i.groupName ? `, groupe ${i.groupName}` : ''}`));
   }
 
   // 6. The enrolment itself.
