@@ -4,7 +4,9 @@ import { ConfigError } from './config';
 import { DirectoryConfigError } from './directory';
 import { CliError } from './cli/common';
 import { chatCommand } from './cli/chat';
+import { demoCommand } from './cli/demo';
 import { directoryCommand } from './cli/directory';
+import { serveCommand } from './cli/serve';
 import { whyCommand } from './cli/why';
 import { simulatorCommand } from './cli/simulator';
 import { forgetCommand, syncCommands } from './cli/sync';
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   program.addCommand(forgetCommand());
   program.addCommand(chatCommand());
   program.addCommand(whyCommand());
+  program.addCommand(serveCommand());
+  program.addCommand(demoCommand());
   return program;
 }
 

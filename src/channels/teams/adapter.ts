@@ -1,0 +1,69 @@
+/** The Bot Framework adapter for Teams: authentication, private replies and the proactive digest. */
+import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
+import type { Config } from '../../config';
+import type { Logger } from '../../log';
+import type { Store } from '../../store/types';
+import type { View } from '../../bot/views';
+import { cardFallbackText, renderCard } from './cards';
+import type { PrivateSender } from './bot';
+
+export class TeamsConfigError extends Error {}
+
+/** Without an app id the endpoint accepts anything: allowed only outside production. */
+export function createTeamsAdapter(config: Config, log: Logger): CloudAdapter {
+  const t = config.teams;
+  if (!t.appId && config.nodeEnv === 'production') {
+    throw new TeamsConfigError('MicrosoftAppId is required in production: refusing to start an unauthenticated Teams endpoint (set MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId)');
+  }
+  if (!t.appId) log.warn('Teams endpoint in local/emulator mode (no MicrosoftAppId): requests are not authenticated');
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: t.appId ?? '',
+    MicrosoftAppPassword: t.appPassword ?? '',
+    MicrosoftAppType: t.appId ? t.appType : '',
+    MicrosoftAppTenantId: t.tenantId ?? '',
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (ctx, err) => {
+    log.error({ err: err.message }, 'teams turn failed');
+    await ctx.sendActivity('Erreur interne, réessayez dans un instant.');
+  };
+  return adapter;
+}
+
+const cardOf = (view: View) => MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)), cardFallbackText(view));
+
+/** Personal data goes to a 1:1 conversation with the person who asked, never to the channel. */
+export function privateSender(adapter: CloudAdapter, config: Config): PrivateSender {
+  return {
+    async sendPrivately(ctx: TurnContext, view: View) {
+      const a = ctx.activity;
+      const tenantId = (a.conversation as { tenantId?: string }).tenantId ?? config.teams.tenantId;
+      await adapter.createConversationAsync(
+        config.teams.appId ?? '',
+        a.channelId,
+        a.serviceUrl,
+        '',
+        { isGroup: false, bot: a.recipient, members: [a.from], tenantId, activity: undefined as never, channelData: { tenant: { id: tenantId } } },
+        async (c) => {
+          await c.sendActivity(cardOf(view));
+        },
+      );
+    },
+  };
+}
+
+/** Posts the digest to the configured conversation, or to the one captured when the bot joined a team. */
+export async function postTeamsDigest(adapter: CloudAdapter, config: Config, store: Store, view: View): Promise<boolean> {
+  let ref: Partial<ConversationReference> | undefined;
+  if (config.teams.digestConversationId && config.teams.serviceUrl) {
+    ref = { channelId: 'msteams', serviceUrl: config.teams.serviceUrl, conversation: { id: config.teams.digestConversationId, isGroup: true, conversationType: 'channel', name: '' }, bot: { id: config.teams.appId ?? 'cohortbot', name: 'cohortbot' } };
+  } else {
+    const saved = await store.getState('teams:digest-reference');
+    if (saved) ref = JSON.parse(saved) as ConversationReference;
+  }
+  if (!ref) return false;
+  await adapter.continueConversationAsync(config.teams.appId ?? '', ref, async (ctx) => {
+    await ctx.sendActivity(cardOf(view));
+  });
+  return true;
+}

@@ -1,0 +1,92 @@
+/**
+ * `serve`: one HTTP server (restify) with the Teams endpoint, /healthz and /metrics, and the
+ * scheduler whose runs end with the digest. Slack joins on the same port when configured.
+ */
+import restify from 'restify';
+import type { App } from './app';
+import { BotCore } from './bot/core';
+import { digestView } from './bot/digest';
+import { CohortTeamsBot, TeamsIdentityResolver, teamsInfoResolver } from './channels/teams/bot';
+import { createTeamsAdapter, postTeamsDigest, privateSender } from './channels/teams/adapter';
+import { Metrics } from './observability/metrics';
+import { Scheduler } from './sync/scheduler';
+
+export interface Running {
+  port: number;
+  url: string;
+  core: BotCore;
+  scheduler: Scheduler;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  scheduler?: boolean;
+  teamsIdentities?: TeamsIdentityResolver;
+}
+
+export async function serve(app: App, opts: ServeOptions = {}): Promise<Running> {
+  const { config, logger } = app;
+  const metrics = new Metrics();
+  metrics.observe(app.apis);
+  const core = new BotCore(app);
+  const server = restify.createServer({ name: 'cohortbot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser());
+
+  const adapter = createTeamsAdapter(config, logger);
+  const teamsBot = new CohortTeamsBot(core, app.store, opts.teamsIdentities ?? teamsInfoResolver, privateSender(adapter, config), logger);
+  server.post('/api/messages', restify.plugins.bodyParser({ maxBodySize: 1 << 20 }), async (req, res) => {
+    await adapter.process(req, res, (ctx) => teamsBot.run(ctx));
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    const [last] = await app.store.lastRuns(1);
+    const lease = await app.store.leaseHolder('sync', new Date());
+    res.json(200, { ok: true, lastRun: last ? { runId: last.runId, status: last.status, finishedAt: last.finishedAt ?? null } : null, syncRunning: Boolean(lease), nextRun: scheduler.nextRun()?.toISOString() ?? null });
+  });
+  server.get('/metrics', async (_req, res) => {
+    const body = await metrics.registry.metrics();
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.writeHead(200);
+    res.end(body);
+  });
+
+  const scheduler = new Scheduler({
+    cron: config.schedule.cron,
+    timezone: config.schedule.timezone,
+    retentionDays: config.retentionDays,
+    engine: app.engine,
+    store: app.store,
+    logger,
+    onRun: async (run) => {
+      metrics.recordRun(run);
+      const view = digestView(run, scheduler.nextRun());
+      try {
+        if (!(await postTeamsDigest(adapter, config, app.store, view))) logger.info('no Teams digest conversation configured');
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'teams digest failed');
+      }
+    },
+  });
+  if (opts.scheduler !== false) scheduler.start();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? config.port, opts.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  logger.info({ port }, 'cohortbot listening');
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    core,
+    scheduler,
+    metrics,
+    async stop() {
+      scheduler.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
