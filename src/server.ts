@@ -2,12 +2,14 @@
  * `serve`: one HTTP server (restify) with the Teams endpoint, /healthz and /metrics, and the
  * scheduler whose runs end with the digest. Slack joins on the same port when configured.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import restify from 'restify';
 import type { App } from './app';
 import { BotCore } from './bot/core';
 import { digestView } from './bot/digest';
 import { CohortTeamsBot, TeamsIdentityResolver, teamsInfoResolver } from './channels/teams/bot';
 import { createTeamsAdapter, postTeamsDigest, privateSender } from './channels/teams/adapter';
+import { SlackChannel, createSlackChannel, slackConfigured } from './channels/slack/app';
 import { Metrics } from './observability/metrics';
 import { Scheduler } from './sync/scheduler';
 
@@ -17,6 +19,7 @@ export interface Running {
   core: BotCore;
   scheduler: Scheduler;
   metrics: Metrics;
+  slack?: SlackChannel;
   stop(): Promise<void>;
 }
 
@@ -40,6 +43,24 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
   server.post('/api/messages', restify.plugins.bodyParser({ maxBodySize: 1 << 20 }), async (req, res) => {
     await adapter.process(req, res, (ctx) => teamsBot.run(ctx));
   });
+
+  let slack: SlackChannel | undefined;
+  if (slackConfigured(config)) {
+    slack = createSlackChannel(core, config, logger);
+    const listener = slack.requestListener;
+    // Bolt reads and verifies the raw body itself: no body parser on this route.
+    if (listener) {
+      // Bolt reads, verifies and answers the raw request itself, so it sits in front of restify's routing.
+      const raw = server.server;
+      const restifyHandlers = raw.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+      raw.removeAllListeners('request');
+      raw.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        if (req.method === 'POST' && (req.url ?? '').split('?')[0] === '/slack/events') listener(req, res);
+        else for (const h of restifyHandlers) h.call(raw, req, res);
+      });
+    }
+    else await slack.app.start();
+  }
 
   server.get('/healthz', async (_req, res) => {
     const [last] = await app.store.lastRuns(1);
@@ -68,6 +89,11 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'teams digest failed');
       }
+      try {
+        if (slack && !(await slack.postDigest(view))) logger.info('no Slack digest channel configured');
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'slack digest failed');
+      }
     },
   });
   if (opts.scheduler !== false) scheduler.start();
@@ -84,9 +110,14 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     core,
     scheduler,
     metrics,
+    slack,
     async stop() {
       scheduler.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await slack?.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections would hold close() open for minutes.
+      server.server.closeAllConnections();
+      await closed;
     },
   };
 }

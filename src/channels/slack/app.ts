@@ -1,0 +1,155 @@
+/**
+ * Slack in front of the command core (@slack/bolt). `/cohort <command>` is acknowledged at once; the
+ * work goes on after the ack and answers ephemerally through response_url, so nothing personal lands
+ * in a channel. Buttons and the "add" modal go through the same core, with the clicker's rights.
+ */
+import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { BotCore } from '../../bot/core';
+import type { Identity } from '../../bot/context';
+import { formCommand, type Form, type View } from '../../bot/views';
+import type { Config } from '../../config';
+import type { Logger } from '../../log';
+import { fallbackText, renderBlocks, renderModal } from './blocks';
+
+export interface SlackChannel {
+  app: App;
+  /** Mounts on an existing HTTP server (restify), at POST /slack/events. */
+  requestListener?: (req: IncomingMessage, res: ServerResponse) => void;
+  postDigest(view: View): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/** The "add a cohort sync" form: course, cohort (external search), role, group. */
+export function addForm(locale?: string): Form {
+  const en = locale?.startsWith('en');
+  return {
+    id: 'add',
+    title: en ? 'Add a cohort sync' : 'Ajouter une cohorte',
+    command: 'ajouter {cohort} à {course} rôle {role} groupe {group}',
+    submitLabel: en ? 'Preview' : 'Aperçu',
+    fields: [
+      { id: 'course', label: en ? 'Course (short name, id or URL)' : 'Cours (nom abrégé, id ou URL)', kind: 'text' },
+      { id: 'cohort', label: en ? 'Cohort' : 'Cohorte', kind: 'text' },
+      { id: 'role', label: en ? 'Role' : 'Rôle', kind: 'choice', value: 'etudiant', choices: [{ label: en ? 'Student' : 'Étudiant', value: 'etudiant' }, { label: en ? 'Non-editing teacher' : 'Enseignant non éditeur', value: 'tuteur' }, { label: en ? 'Teacher' : 'Enseignant', value: 'enseignant' }] },
+      { id: 'group', label: en ? 'Group' : 'Groupe', kind: 'choice', value: 'aucun', choices: [{ label: en ? 'None' : 'Aucun', value: 'aucun' }, { label: en ? 'New group' : 'Nouveau groupe', value: 'nouveau' }] },
+    ],
+  };
+}
+
+interface SlackUser {
+  email?: string;
+  locale?: string;
+}
+
+export function createSlackChannel(core: BotCore, config: Config, log: Logger): SlackChannel {
+  const s = config.slack;
+  const clientOptions = s.apiUrl ? { slackApiUrl: `${s.apiUrl.replace(/\/+$/, '')}/` } : undefined;
+  const common = { token: s.botToken, logLevel: LogLevel.ERROR, clientOptions, tokenVerificationEnabled: !s.apiUrl };
+  let receiver: HTTPReceiver | undefined;
+  let app: App;
+  if (s.appToken) {
+    app = new App({ ...common, appToken: s.appToken, socketMode: true });
+  } else {
+    receiver = new HTTPReceiver({ signingSecret: s.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: false, logLevel: LogLevel.ERROR });
+    app = new App({ ...common, receiver });
+  }
+
+  // users.info gives the e-mail (users:read.email) and the locale; kept a few minutes.
+  const cache = new Map<string, { at: number; user: SlackUser }>();
+  const whoIs = async (client: WebClient, userId: string): Promise<SlackUser> => {
+    const hit = cache.get(userId);
+    if (hit && Date.now() - hit.at < 300_000) return hit.user;
+    const r = await client.users.info({ user: userId, include_locale: true });
+    const user = { email: r.user?.profile?.email ?? undefined, locale: r.user?.locale ?? undefined };
+    cache.set(userId, { at: Date.now(), user });
+    return user;
+  };
+  const identity = async (client: WebClient, userId: string): Promise<Identity> => {
+    const u = await whoIs(client, userId).catch((err: Error) => {
+      log.warn({ err: err.message }, 'slack: users.info failed');
+      return {} as SlackUser;
+    });
+    return { channel: 'slack', chatUserId: userId, email: u.email, locale: u.locale, conversation: 'private' };
+  };
+  const message = (view: View) => ({ response_type: 'ephemeral' as const, replace_original: false, text: fallbackText(view), blocks: renderBlocks(view) });
+
+  app.command('/cohort', async ({ command, ack, respond, client }) => {
+    const text = command.text.trim();
+    if (/^(ajouter|add)$/i.test(text)) {
+      // The form opens before any slow call: the trigger id lives about three seconds.
+      await ack();
+      const who = await whoIs(client, command.user_id).catch(() => ({}) as SlackUser);
+      await client.views.open({ trigger_id: command.trigger_id, view: renderModal(addForm(who.locale), JSON.stringify({ channel: command.channel_id })) as never });
+      return;
+    }
+    await ack();
+    const view = await core.handle(await identity(client, command.user_id), text || 'aide');
+    await respond(message(view));
+  });
+
+  app.action(/^cohortbot:\d+$/, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const payload = (action as { value?: string }).value ?? '';
+    // The clicker's own rights, not those of whoever ran the command that showed the button.
+    const view = await core.handle(await identity(client, body.user.id), payload);
+    await respond(message(view));
+  });
+
+  app.view('cohortbot_form', async ({ ack, body, view, client }) => {
+    const values: Record<string, string> = {};
+    for (const [blockId, fields] of Object.entries(view.state.values)) {
+      const v = fields.value as { value?: string | null; selected_option?: { value: string } | null } | undefined;
+      values[blockId] = v?.selected_option?.value ?? v?.value ?? '';
+    }
+    if (!values.course || !values.cohort) {
+      await ack({ response_action: 'errors', errors: { ...(values.course ? {} : { course: 'Indiquez le cours' }), ...(values.cohort ? {} : { cohort: 'Indiquez la cohorte' }) } });
+      return;
+    }
+    await ack();
+    const { channel } = JSON.parse(view.private_metadata || '{}') as { channel?: string };
+    const reply = await core.handle(await identity(client, body.user.id), formCommand(addForm(), values));
+    await client.chat.postEphemeral({ channel: channel ?? body.user.id, user: body.user.id, text: fallbackText(reply), blocks: renderBlocks(reply) as never });
+  });
+
+  app.error(async (err) => {
+    log.error({ err: err.message }, 'slack handler failed');
+  });
+
+  const seen = new Map<string, number>();
+  const requestListener = receiver
+    ? (req: IncomingMessage, res: ServerResponse) => {
+        // A signed body seen in the last five minutes is a replay: refused before Bolt sees it.
+        const sig = String(req.headers['x-slack-signature'] ?? '');
+        const ts = String(req.headers['x-slack-request-timestamp'] ?? '');
+        const now = Date.now();
+        for (const [k, at] of seen) if (now - at > 300_000) seen.delete(k);
+        const key = crypto.createHash('sha256').update(`${ts}:${sig}`).digest('hex');
+        if (sig && seen.has(key)) {
+          res.statusCode = 401;
+          res.end();
+          return;
+        }
+        if (sig) seen.set(key, now);
+        receiver!.requestListener(req, res);
+      }
+    : undefined;
+
+  return {
+    app,
+    requestListener,
+    async postDigest(view: View) {
+      if (!s.digestChannel) return false;
+      await app.client.chat.postMessage({ channel: s.digestChannel, text: fallbackText(view), blocks: renderBlocks(view) as never });
+      return true;
+    },
+    async stop() {
+      if (s.appToken) await app.stop();
+    },
+  };
+}
+
+/** Slack is on when it has a bot token and a way to receive (a signing secret, or Socket Mode). */
+export const slackConfigured = (config: Config): boolean => Boolean(config.slack.botToken && (config.slack.signingSecret || config.slack.appToken));

@@ -1,0 +1,188 @@
+/**
+ * Slack end to end: correctly signed (and forged) requests to the real /slack/events endpoint, the
+ * Web API pointed at a local stub (SLACK_API_URL), assertions on what reaches the stub and on Moodle.
+ */
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/log';
+import { Running, serve } from '../../src/server';
+import { COLLEAGUE, SUPPORT, TEACHER } from '../helpers/bot';
+import { SyncHarness, startSyncHarness } from '../helpers/engine';
+
+const SECRET = 'test-signing-secret';
+const USERS: Record<string, string> = { U_TEACHER: TEACHER, U_COLLEAGUE: COLLEAGUE, U_SUPPORT: SUPPORT };
+
+interface Call {
+  path: string;
+  body: Record<string, unknown>;
+}
+
+async function slackStub() {
+  const calls: Call[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c));
+    req.on('end', () => {
+      const body = (req.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw || '{}') as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
+      calls.push({ path: req.url!, body });
+      res.setHeader('content-type', 'application/json');
+      const method = req.url!.replace(/^\/api\//, '');
+      if (method === 'users.info') {
+        const email = USERS[String(body.user)];
+        return void res.end(JSON.stringify({ ok: true, user: { id: body.user, locale: 'fr-FR', profile: { email } } }));
+      }
+      res.end(JSON.stringify({ ok: true, user_id: 'UBOT', team_id: 'T1', ts: '1.0', channel: 'C1' }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, calls, stop: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+function sign(body: string, ts = Math.floor(Date.now() / 1000), secret = SECRET) {
+  return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${crypto.createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}` };
+}
+
+describe('Slack endpoint', () => {
+  let h: SyncHarness;
+  let running: Running;
+  let stub: Awaited<ReturnType<typeof slackStub>>;
+  let n = 0;
+
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    await h.engine.run();
+    stub = await slackStub();
+    const app = createApp(loadConfig({ ...h.env, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${stub.url}/api`, SLACK_DIGEST_CHANNEL: 'C_DIGEST' }), { logger: silentLogger });
+    running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
+  });
+  afterAll(async () => {
+    await running.stop();
+    await stub.stop();
+    await h.stop();
+  });
+
+  const post = async (body: string, headers: Record<string, string>) => {
+    const t0 = Date.now();
+    const res = await fetch(`${running.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+    return { status: res.status, text: await res.text(), ms: Date.now() - t0 };
+  };
+  const slash = (user: string, text: string) => {
+    const id = ++n;
+    const body = new URLSearchParams({ command: '/cohort', text, user_id: user, team_id: 'T1', channel_id: 'C1', trigger_id: `TR${id}`, response_url: `${stub.url}/resp/${id}` }).toString();
+    return { id, body };
+  };
+  /** Waits until the stub got what the command answers with. */
+  const responseTo = async (id: number, waitMs = 5000): Promise<Record<string, unknown>> => {
+    for (let i = 0; i < waitMs / 10; i++) {
+      const c = stub.calls.find((x) => x.path === `/resp/${id}`);
+      if (c) return c.body;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no response for command ${id}`);
+  };
+
+  it('acks /cohort help, then answers ephemerally with Block Kit', async () => {
+    const { id, body } = slash('U_TEACHER', 'aide');
+    const r = await post(body, sign(body));
+    expect(r.status).toBe(200);
+    const reply = await responseTo(id);
+    expect(reply.response_type).toBe('ephemeral');
+    expect(JSON.stringify(reply.blocks)).toContain('cohortbot — aide');
+  });
+
+  it('searches, and refuses a teacher on a colleague\'s course', async () => {
+    const s = slash('U_TEACHER', 'chercher pharma');
+    await post(s.body, sign(s.body));
+    expect(JSON.stringify((await responseTo(s.id)).blocks)).toContain('etp:L2PHA1');
+    const r = slash('U_COLLEAGUE', 'ajouter etp:L2PHA1 à PHA-L2-101');
+    await post(r.body, sign(r.body));
+    expect(JSON.stringify((await responseTo(r.id)).blocks)).toContain('Vous ne pouvez pas modifier les méthodes');
+  });
+
+  it('adds through the modal: views.open with the trigger id, submission, confirm button with the clicker\'s rights', async () => {
+    const { body } = slash('U_TEACHER', 'ajouter');
+    await post(body, sign(body));
+    let open: Call | undefined;
+    for (let i = 0; i < 200 && !open; i++) {
+      open = stub.calls.find((c) => c.path === '/api/views.open' && c.body.trigger_id === `TR${n}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(open).toBeDefined();
+    const view = JSON.parse(String(open!.body.view)) as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('cohortbot_form');
+    const submission = {
+      type: 'view_submission',
+      user: { id: 'U_TEACHER' },
+      team: { id: 'T1' },
+      view: { id: 'V1', callback_id: 'cohortbot_form', private_metadata: view.private_metadata, state: { values: { course: { value: { type: 'plain_text_input', value: 'PHA-L3-201' } }, cohort: { value: { type: 'plain_text_input', value: 'etp:L3PHA1' } }, role: { value: { type: 'static_select', selected_option: { value: 'etudiant' } } }, group: { value: { type: 'static_select', selected_option: { value: 'aucun' } } } } } },
+    };
+    const sb = new URLSearchParams({ payload: JSON.stringify(submission) }).toString();
+    expect((await post(sb, sign(sb))).status).toBe(200);
+    let eph: Call | undefined;
+    for (let i = 0; i < 300 && !eph; i++) {
+      eph = stub.calls.find((c) => c.path === '/api/chat.postEphemeral' && String(c.body.blocks).includes('Ajouter une synchronisation'));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(eph!.body).toMatchObject({ channel: 'C1', user: 'U_TEACHER' });
+    const buttons = (JSON.parse(String(eph!.body.blocks)) as Array<{ type: string; elements?: Array<{ value: string; action_id: string }> }>).find((b) => b.type === 'actions')!.elements!;
+    const site = h.sim.sim.site('ecampus');
+    const course = site.courses.first('shortname', 'PHA-L3-201')!;
+    expect(site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort')).toHaveLength(0);
+    // A colleague clicking the forwarded button acts with their own rights: nothing happens.
+    const click = (user: string, id: number) => new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: user }, team: { id: 'T1' }, response_url: `${stub.url}/resp/${id}`, actions: [{ action_id: buttons[0]!.action_id, value: buttons[0]!.value, type: 'button' }] }) }).toString();
+    const other = click('U_COLLEAGUE', 9001);
+    await post(other, sign(other));
+    expect(JSON.stringify(await responseTo(9001))).toMatch(/appartient à quelqu’un d’autre/);
+    const mine = click('U_TEACHER', 9002);
+    await post(mine, sign(mine));
+    expect(JSON.stringify(await responseTo(9002))).toMatch(/Le cours compte maintenant 14 participant/);
+    expect(site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort')).toHaveLength(1);
+  });
+
+  it('answers why only ephemerally: nothing posted to a channel', async () => {
+    const { id, body } = slash('U_SUPPORT', 'pourquoi e21900011 PHA-L2-102');
+    await post(body, sign(body));
+    const reply = await responseTo(id);
+    expect(reply.response_type).toBe('ephemeral');
+    expect(JSON.stringify(reply.blocks)).toContain('Tout est en ordre');
+    expect(stub.calls.filter((c) => c.path === '/api/chat.postMessage')).toHaveLength(0);
+  });
+
+  it('rejects a forged signature, a stale timestamp and a replayed body, running nothing', async () => {
+    const before = stub.calls.length;
+    const { body } = slash('U_TEACHER', 'ajouter etp:L2PHA1 à PHA-L2-101');
+    expect((await post(body, sign(body, undefined, 'wrong-secret'))).status).toBe(401);
+    expect((await post(body, sign(body, Math.floor(Date.now() / 1000) - 600))).status).toBe(401);
+    expect((await post(body, {})).status).toBe(401);
+    const ok = slash('U_TEACHER', 'aide');
+    const headers = sign(ok.body);
+    expect((await post(ok.body, headers)).status).toBe(200);
+    await responseTo(ok.id);
+    const after = stub.calls.length;
+    expect((await post(ok.body, headers)).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stub.calls.length).toBe(after);
+    expect(stub.calls.slice(before).filter((c) => c.path.startsWith('/resp/') && c.path !== `/resp/${ok.id}`)).toHaveLength(0);
+  });
+
+  it('acks 50 concurrent slash commands well under 3 s while Moodle answers in 200 ms', async () => {
+    h.sim.sim.knobs.latencyMs = 200;
+    try {
+      const cmds = Array.from({ length: 50 }, (_, i) => slash('U_TEACHER', i % 2 ? 'chercher pharma' : 'méthodes PHA-L2-102'));
+      const results = await Promise.all(cmds.map((c) => post(c.body, sign(c.body))));
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+      const p50 = ms[24]!;
+      const p99 = ms[49]!;
+      process.stderr.write(`slack ack latency with 50 concurrent commands: p50 ${p50} ms, p99 ${p99} ms\n`);
+      expect(p99).toBeLessThan(1500);
+      for (const c of cmds) expect((await responseTo(c.id, 50_000)).response_type).toBe('ephemeral');
+    } finally {
+      h.sim.sim.knobs.latencyMs = 0;
+    }
+  }, 90_000);
+});
