@@ -17,7 +17,6 @@ import { createDirectorySource } from '../directory';
 import type { DirectoryRead, DirectorySource, LookupResult, Student } from '../directory/types';
 import { createLogger } from '../log';
 import { createPlatformApis } from '../moodle/platforms';
-import { serve } from '../server';
 import { MoodleSimulator } from '../simulator/server';
 import { readSeedFile } from '../simulator/seed';
 import { openStore } from '../store/sqlite';
@@ -134,6 +133,7 @@ export function demoCommand(): Command {
         for (const p of first.platforms) out(`  ${p.name} : ${p.cohortsCreated} cohortes créées, ${p.membersAdded} membres ajoutés, ${p.membersRemoved} retirés, ${p.pendingAccounts} comptes en attente (${p.writeCalls} appels d’écriture)`);
         out(`  → ${first.status} en ${first.durationMs} ms (run ${first.runId})`);
 
+        const { serve } = await import('../server');
         const running = await serve(app, { port: Number(env.PORT), host: '127.0.0.1' });
         stops.push(() => running.stop());
         out();

@@ -2,8 +2,6 @@
 import { Command } from 'commander';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
-import { serve } from '../server';
-import { TeamsConfigError } from '../channels/teams/adapter';
 import { CliError } from './common';
 
 export function serveCommand(): Command {
@@ -14,6 +12,7 @@ export function serveCommand(): Command {
     .action(async (opts: { scheduler: boolean; json?: boolean }) => {
       const app = createApp(loadConfig());
       try {
+        const { serve } = await import('../server');
         const running = await serve(app, { scheduler: opts.scheduler });
         if (opts.json) process.stdout.write(`${JSON.stringify({ ready: true, port: running.port, nextRun: running.scheduler.nextRun()?.toISOString() ?? null })}\n`);
         const stop = () => void running.stop().then(() => app.close()).then(() => process.exit(0));
@@ -21,7 +20,7 @@ export function serveCommand(): Command {
         process.once('SIGTERM', stop);
       } catch (err) {
         await app.close();
-        if (err instanceof TeamsConfigError) throw new CliError(err.message, 2);
+        if ((err as Error).name === 'TeamsConfigError') throw new CliError((err as Error).message, 2);
         throw err;
       }
     });

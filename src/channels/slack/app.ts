@@ -114,6 +114,16 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger): 
     await client.chat.postEphemeral({ channel: channel ?? body.user.id, user: body.user.id, text: fallbackText(reply), blocks: renderBlocks(reply) as never });
   });
 
+  // The cohort field of the modal searches as the person types (external_select).
+  app.options({ block_id: 'cohort' } as never, async ({ ack, payload }) => {
+    const query = String((payload as { value?: string }).value ?? '').slice(0, 100);
+    const found = await Promise.all(
+      [...core.deps.apis.values()].map((api) => api.searchCohorts(query, { contextlevel: 'system', instanceid: 0 }, 'all', 0, 50).catch(() => [])),
+    );
+    const options = found.flat().filter((c) => c.idnumber).slice(0, 100).map((c) => ({ text: { type: 'plain_text' as const, text: `${c.name} (${c.idnumber})`.slice(0, 75) }, value: c.idnumber }));
+    await ack({ options });
+  });
+
   app.error(async (err) => {
     log.error({ err: err.message }, 'slack handler failed');
   });

@@ -7,7 +7,9 @@ import type { View } from '../../bot/views';
 import { cardFallbackText, renderCard } from './cards';
 import type { PrivateSender } from './bot';
 
-export class TeamsConfigError extends Error {}
+export class TeamsConfigError extends Error {
+  override name = 'TeamsConfigError';
+}
 
 /** Without an app id the endpoint accepts anything: allowed only outside production. */
 export function createTeamsAdapter(config: Config, log: Logger): CloudAdapter {
