@@ -2,8 +2,8 @@
  * The simulator's HTTP face: one server, several platforms under path prefixes
  * (`/ecampus/webservice/rest/server.php`), speaking Moodle's REST protocol with its quirks:
  * exceptions in HTTP 200, literal null, 403 with an empty body when REST is off, XML when the
- * format is missing, max_input_vars truncation. Knobs: latency, fault rate (5xx, dropped
- * connections, timeouts). `GET /_sim/counters` reports calls per function (read-only).
+ * format is missing, max_input_vars truncation. Knobs: latency, fault rate (5xx, Moodle
+ * exceptions, dropped connections, timeouts). `GET /_sim/counters` reports calls per function (read-only).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -156,6 +156,10 @@ export class MoodleSimulator {
     if (this.knobs.latencyMs > 0) await delay(this.knobs.latencyMs);
     const fault = this.pickFault();
     if (fault === '5xx') return text(res, 503, 'text/html', '<h1>503 Service Unavailable</h1>');
+    if (fault === 'exception') {
+      // A database hiccup on Moodle's side: an exception in HTTP 200, nothing done.
+      return text(res, 200, 'application/json', JSON.stringify({ exception: 'dml_write_exception', errorcode: 'dmlwriteexception', message: 'Error writing to database' }));
+    }
     if (fault === 'drop-before') return void req.socket.destroy();
 
     if (!site.settings.webservicesEnabled || !site.settings.restEnabled) return text(res, 403, 'text/html; charset=utf-8', '');
@@ -219,10 +223,10 @@ export class MoodleSimulator {
     text(res, 200, 'application/json', JSON.stringify(payload));
   }
 
-  private pickFault(): 'none' | '5xx' | 'drop-before' | 'drop-after' | 'hang' {
+  private pickFault(): 'none' | '5xx' | 'exception' | 'drop-before' | 'drop-after' | 'hang' {
     if (this.knobs.faultRate <= 0 || this.random() >= this.knobs.faultRate) return 'none';
     const r = this.random();
-    return r < 0.3 ? '5xx' : r < 0.5 ? 'drop-before' : r < 0.85 ? 'drop-after' : 'hang';
+    return r < 0.25 ? '5xx' : r < 0.4 ? 'exception' : r < 0.55 ? 'drop-before' : r < 0.85 ? 'drop-after' : 'hang';
   }
 
   // ---- state file --------------------------------------------------------------------------------

@@ -147,16 +147,29 @@ describe('MoodleClient over HTTP against the simulator', () => {
     s.sim.knobs.hangMs = 400;
     (s.sim as unknown as { random: () => number }).random = prng(42);
     const flaky = s.api('golden', { retries: 8, retryBaseMs: 2, timeoutMs: 250 });
+    // Network faults are retried by the client; a Moodle exception is not (it may be a real refusal):
+    // the caller repeats the write, as the next sync run would.
+    let exceptions = 0;
+    const until = async (write: () => Promise<unknown>) => {
+      for (;;) {
+        try {
+          return await write();
+        } catch (e) {
+          if (!(e instanceof MoodleError) || e.errorcode !== 'dmlwriteexception') throw e;
+          exceptions++;
+        }
+      }
+    };
     const bulk = Array.from({ length: 60 }, (_, i) => `gbulk${String(i + 1).padStart(3, '0')}`);
     for (let i = 0; i < bulk.length; i += 10) {
-      await flaky.addCohortMembers(bulk.slice(i, i + 10).map((username) => ({ cohortIdnumber: 'GCOH-CAT', username })));
+      await until(() => flaky.addCohortMembers(bulk.slice(i, i + 10).map((username) => ({ cohortIdnumber: 'GCOH-CAT', username }))));
     }
     const ids = new Map(s.sim.site('golden').users.all().map((u) => [u.username, u.id]));
     const leaving = bulk.filter((_, i) => i % 3 === 0);
     for (let i = 0; i < leaving.length; i += 5) {
-      await flaky.deleteCohortMembers(leaving.slice(i, i + 5).map((u) => ({ cohortid: 2, userid: ids.get(u)! })));
+      await until(() => flaky.deleteCohortMembers(leaving.slice(i, i + 5).map((u) => ({ cohortid: 2, userid: ids.get(u)! }))));
     }
-    await flaky.updateCohorts([{ id: 2, categorytype: { type: 'idnumber', value: 'GCAT-PARENT' }, name: 'After faults', idnumber: 'GCOH-CAT' }]);
+    await until(() => flaky.updateCohorts([{ id: 2, categorytype: { type: 'idnumber', value: 'GCAT-PARENT' }, name: 'After faults', idnumber: 'GCOH-CAT' }]));
     s.sim.knobs.faultRate = 0;
     const expected = new Set([ids.get('gstudent3')!, ...bulk.filter((u) => !leaving.includes(u)).map((u) => ids.get(u)!)]);
     const actual = (await s.api('golden').getCohortMembers([2])).get(2)!;
@@ -164,6 +177,7 @@ describe('MoodleClient over HTTP against the simulator', () => {
     expect(actual).toHaveLength(expected.size);
     expect(s.sim.site('golden').cohorts.get(2)!.name).toBe('After faults');
     expect(flaky.client.stats.retries).toBeGreaterThan(0);
+    expect(exceptions).toBeGreaterThan(0);
   });
 
   it('never writes the token into a log line or an error', async () => {
