@@ -12,6 +12,8 @@ import { loadConfig } from '../src/config';
 import { LdapSource } from '../src/directory/ldap';
 import type { DirectoryRead, DirectorySource, LookupResult, Student } from '../src/directory/types';
 import { createPlatformApis } from '../src/moodle/platforms';
+import { cohortSyncsFor } from '../src/moodle/cohort-syncs';
+import { diagnose } from '../src/diagnosis/why';
 import { SqliteStore } from '../src/store/sqlite';
 import { SyncEngine } from '../src/sync/engine';
 import { BASE_DN, READER_DN, READER_PW, baseEntries, startSlapd } from '../test/helpers/slapd';
@@ -68,6 +70,8 @@ function seedFile(o: Options, students: Student[], dir: string): string {
     return {
       name: `p${letter.toLowerCase()}`,
       settings: { maxInputVars: MAX_INPUT_VARS, unenrolaction: 3 },
+      categories: [{ name: 'Bench', idnumber: 'BENCH' }],
+      courses: [{ shortname: 'BENCH-101', fullname: 'Bench course', category: 'BENCH' }],
       users: [{ username: 'svc', firstname: 'Service', lastname: 'Account', email: 'svc@bench.example' }, ...users],
       admins: ['svc'],
       tokens: [{ token: `bench-token-${letter}-000000000000`, user: 'svc' }],
@@ -170,6 +174,15 @@ async function main(): Promise<void> {
     const sum = (r: typeof first, k: 'writeCalls' | 'readCalls') => r.platforms.reduce((n, p) => n + p[k], 0);
     const errors = first.platforms.flatMap((p) => p.errors);
     if (errors.length > 0) process.stderr.write(`bench: first sync errors: ${errors.slice(0, 3).join('; ')}\n`);
+    // One "why" answer on the synced university (the first platform, a student of it).
+    const firstPlatform = sim.platforms[0]!.name;
+    const api = createPlatformApis(config).get(firstPlatform)!;
+    const [course] = await api.getCoursesByField('shortname', 'BENCH-101');
+    const someone = students.find((s, i) => i % 33 !== 0 && s.inscriptions.some((x) => x.year === 2026 && x.etape.startsWith('A')))!;
+    const syncs = await cohortSyncsFor(api);
+    t = Date.now();
+    await diagnose({ config, directory: new BenchDirectory(students), api, syncs, store, now: new Date() }, someone.key, firstPlatform, course!);
+    const whyMs = Date.now() - t;
     const ldap = o.ldap ? await ldapTimes(students.slice(0, o.students)) : { ldaptsReadMs: null, ldapsearchReadMs: null };
     await store.close();
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -188,7 +201,7 @@ async function main(): Promise<void> {
         membersAdded: first.platforms.reduce((n, p) => n + p.membersAdded, 0),
         peakRssMB: Math.round(peakRss / 1048576),
         ...ldap,
-        whyMs: null,
+        whyMs,
       })}\n`,
     );
   } finally {

@@ -76,6 +76,20 @@ export interface PlatformConfig {
   maxInputVars: number;
 }
 
+export interface LdapSettings {
+  url?: string;
+  bindDn?: string;
+  bindPassword?: string;
+  baseDn?: string;
+  filter: string;
+  pageSize: number;
+  caFile?: string;
+  startTls: boolean;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  timeLimitSeconds: number;
+}
+
 export interface Config {
   nodeEnv: string;
   logLevel: z.infer<typeof logLevel>;
@@ -84,19 +98,7 @@ export interface Config {
   directory: {
     source: 'ldap' | 'file';
     file?: string;
-    ldap: {
-      url?: string;
-      bindDn?: string;
-      bindPassword?: string;
-      baseDn?: string;
-      filter: string;
-      pageSize: number;
-      caFile?: string;
-      startTls: boolean;
-      timeoutMs: number;
-      connectTimeoutMs: number;
-      timeLimitSeconds: number;
-    };
+    ldap: LdapSettings;
     uai?: string;
     acceptForeignEtapeQualifier: boolean;
     maxFileAgeHours: number;

@@ -5,22 +5,14 @@
  */
 import fs from 'node:fs';
 import { Client, EqualityFilter, Filter, FilterParser, InvalidCredentialsError, NoSuchObjectError, OrFilter, SizeLimitExceededError, TimeLimitExceededError } from 'ldapts';
+import type { LdapSettings } from '../config';
 import type { Logger } from '../log';
 import { EntryRules, STUDENT_ATTRIBUTES, studentFromEntry, toAttrMap } from './entry';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
 
-export interface LdapSourceOptions {
+export interface LdapSourceOptions extends LdapSettings {
   url: string;
-  bindDn?: string;
-  bindPassword?: string;
   baseDn: string;
-  filter: string;
-  pageSize: number;
-  caFile?: string;
-  startTls: boolean;
-  timeoutMs: number;
-  connectTimeoutMs: number;
-  timeLimitSeconds: number;
   rules: EntryRules;
   etapes?: Record<string, EtapeInfo>;
   logger?: Logger;

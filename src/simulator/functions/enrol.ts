@@ -2,7 +2,7 @@
 import { DEFAULT, OPTIONAL, WsException, invalidParameter, invalidUser, moodleException, multiple, single, value } from '../desc';
 import { ENROL_USER_ACTIVE, ENROL_USER_SUSPENDED, Site, UserRow } from '../model';
 import { courseSortorder } from './course';
-import { userPictureUrls } from './user';
+import { userIdentity, userPictureUrls } from './user';
 import { CORE_VERSION, ENROL_MANUAL_VERSION, WsFunction, define } from './types';
 
 const enrolledUserOut = single({
@@ -72,16 +72,7 @@ export function enrolFunctions(wwwroot: () => string): WsFunction[] {
             .map((g) => ({ id: g!.id, name: g!.name, description: g!.description, descriptionformat: 1 }));
           const roleIds = [...new Set(site.roleAssignments.find('user', u.id).filter((ra) => ra.contextlevel === 'course' && ra.instanceid === args.courseid).map((ra) => ra.roleid))];
           return {
-            id: u.id,
-            username: u.username,
-            firstname: u.firstname,
-            lastname: u.lastname,
-            fullname: site.fullname(u),
-            email: u.email,
-            department: u.department,
-            idnumber: u.idnumber,
-            firstaccess: u.firstaccess,
-            lastaccess: u.lastaccess,
+            ...userIdentity(site, u),
             lastcourseaccess: 0,
             ...userPictureUrls(site, wwwroot()),
             ...(groups.length > 0 ? { groups } : {}),

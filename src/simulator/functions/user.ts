@@ -34,7 +34,8 @@ export function userPictureUrls(site: Site, wwwroot: string) {
   };
 }
 
-export function exportUser(site: Site, u: UserRow, wwwroot: string) {
+/** The identity fields every user export starts with (users by field, enrolled users). */
+export function userIdentity(site: Site, u: UserRow) {
   return {
     id: u.id,
     username: u.username,
@@ -46,6 +47,12 @@ export function exportUser(site: Site, u: UserRow, wwwroot: string) {
     idnumber: u.idnumber,
     firstaccess: u.firstaccess,
     lastaccess: u.lastaccess,
+  };
+}
+
+export function exportUser(site: Site, u: UserRow, wwwroot: string) {
+  return {
+    ...userIdentity(site, u),
     auth: u.auth,
     suspended: u.suspended,
     confirmed: u.confirmed,

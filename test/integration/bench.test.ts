@@ -1,0 +1,16 @@
+/** npm run bench on a small university: it prints one JSON line with every figure (no time is asserted). */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+it('prints one JSON line with the documented figures; a first sync makes the minimum of write calls, a no-op none', () => {
+  const run = spawnSync(process.execPath, [path.resolve(__dirname, '..', '..', 'dist', 'bench', 'bench.js'), '--students', '400', '--etapes', '20', '--latency', '0'], { encoding: 'utf8', timeout: 120_000 });
+  expect(run.status).toBe(0);
+  const lines = run.stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  const doc = JSON.parse(lines[0]!) as Record<string, number | null>;
+  for (const k of ['students', 'etapes', 'platforms', 'firstSyncMs', 'noopSyncMs', 'writeCalls', 'readCalls', 'minWriteCalls', 'noopWrites', 'peakRssMB', 'ldaptsReadMs', 'ldapsearchReadMs', 'whyMs']) expect(doc).toHaveProperty(k);
+  expect(doc.students).toBe(400);
+  expect(doc.noopWrites).toBe(0);
+  expect(doc.writeCalls).toBe(doc.minWriteCalls);
+  expect(typeof doc.whyMs).toBe('number');
+});
