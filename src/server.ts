@@ -35,6 +35,7 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
   const metrics = new Metrics();
   metrics.observe(app.apis);
   const core = new BotCore(app);
+  core.onCommand = (channel, command, outcome) => metrics.chatCommands.inc({ channel, command, outcome });
   const server = restify.createServer({ name: 'cohortbot', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser());
 

@@ -7,6 +7,7 @@ import { MoodleError } from '../moodle/errors';
 import { CohortSyncRefused, CohortSyncUnavailable } from '../moodle/cohort-syncs';
 import { Command, ParseError, parseCommand } from './commands';
 import { Actor, BotDeps, HandlerContext, Identity } from './context';
+import { addForm } from './forms';
 import { catalog, Catalog } from './i18n';
 import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from './handlers/cohort-sync';
 import { help, status, whoami } from './handlers/general';
@@ -31,18 +32,29 @@ export class BotCore {
     return this;
   }
 
+  /** Called once per handled message (metrics). */
+  onCommand?: (channel: string, command: string, outcome: string) => void;
+
   async handle(identity: Identity, input: string): Promise<View> {
+    const { view, kind } = await this.answer(identity, input);
+    this.onCommand?.(identity.channel, kind, view.tone ?? 'info');
+    return view;
+  }
+
+  private async answer(identity: Identity, input: string): Promise<{ view: View; kind: string }> {
     const t = catalog(identity.locale);
     const actor = new Actor(identity, this.deps);
+    // "ajouter" alone: the form, for those who would rather click than type.
+    if (/^\s*(ajouter|add)\s*$/i.test(input)) return { view: { blocks: [{ type: 'form', form: addForm(identity.locale) }] }, kind: 'add' };
     const parsed = parseCommand(input, { platforms: this.deps.config.platforms.map((p) => p.name) });
-    if (!parsed.ok) return this.parseError(t, parsed.error);
+    if (!parsed.ok) return { view: this.parseError(t, parsed.error), kind: 'unparsed' };
     const cmd = parsed.command;
-    if (cmd.kind !== 'help' && !actor.known) return { tone: 'error', blocks: [text(t.noIdentity)] };
+    if (cmd.kind !== 'help' && !actor.known) return { view: { tone: 'error', blocks: [text(t.noIdentity)] }, kind: cmd.kind };
     const ctx = new HandlerContext(this.deps, actor, t);
     try {
-      return await this.dispatch(ctx, cmd);
+      return { view: await this.dispatch(ctx, cmd), kind: cmd.kind };
     } catch (err) {
-      return this.failure(ctx, cmd, err);
+      return { view: await this.failure(ctx, cmd, err), kind: cmd.kind };
     }
   }
 

@@ -16,8 +16,9 @@ export function simulatorCommand(): Command {
     .option('--state <file>', 'persist the state to this file so separate processes share one Moodle')
     .option('--latency <ms>', 'added latency per call', '0')
     .option('--fault-rate <r>', 'probability of a 5xx, dropped connection or timeout per call', '0')
+    .option('--plugin <name>', 'cohort-sync plugin on every platform: local_cohortbot, local_ws_enrolcohort or none (default: as the seed says)')
     .option('--json', 'accepted for symmetry; the ready line is always JSON')
-    .action(async (opts: { port: string; host: string; seed: string; state?: string; latency: string; faultRate: string }) => {
+    .action(async (opts: { port: string; host: string; seed: string; state?: string; latency: string; faultRate: string; plugin?: string }) => {
       const port = numberOption('--port', opts.port, 0, 65535);
       const latencyMs = numberOption('--latency', opts.latency, 0, 600_000);
       const faultRate = numberOption('--fault-rate', opts.faultRate, 0, 1, false);
@@ -26,6 +27,10 @@ export function simulatorCommand(): Command {
         seed = readSeedFile(opts.seed);
       } catch (err) {
         throw new CliError((err as Error).message);
+      }
+      if (opts.plugin !== undefined) {
+        if (!['local_cohortbot', 'local_ws_enrolcohort', 'none'].includes(opts.plugin)) throw new CliError(`--plugin ${JSON.stringify(opts.plugin)}: expected local_cohortbot, local_ws_enrolcohort or none`);
+        for (const p of seed.platforms) p.settings.cohortSyncPlugin = opts.plugin as 'local_cohortbot' | 'local_ws_enrolcohort' | 'none';
       }
       const sim = new MoodleSimulator({ platforms: seed.platforms, port, host: opts.host, statePath: opts.state, knobs: { latencyMs, faultRate } });
       const started = await sim.start();

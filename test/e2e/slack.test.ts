@@ -169,6 +169,18 @@ describe('Slack endpoint', () => {
     expect(stub.calls.slice(before).filter((c) => c.path.startsWith('/resp/') && c.path !== `/resp/${ok.id}`)).toHaveLength(0);
   });
 
+  it('posts the daily summary to SLACK_DIGEST_CHANNEL with approve/reject buttons only when removals are held', async () => {
+    const before = stub.calls.length;
+    const run = await running.scheduler.tick();
+    const posted = stub.calls.slice(before).filter((c) => c.path === '/api/chat.postMessage');
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.body.channel).toBe('C_DIGEST');
+    const blocks = String(posted[0]!.body.blocks);
+    expect(blocks).toContain('État de la synchronisation');
+    expect(blocks).not.toMatch(/e2\d{7}/);
+    expect(blocks.includes('approuver')).toBe(run!.platforms.some((p) => p.removalsHeld > 0));
+  });
+
   it('acks 50 concurrent slash commands well under 3 s while Moodle answers in 200 ms', async () => {
     h.sim.sim.knobs.latencyMs = 200;
     try {

@@ -53,7 +53,7 @@ describe('Teams endpoint', () => {
     h = await startSyncHarness();
     await h.engine.run();
     connector = await mockConnector(users);
-    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test' }), { logger: silentLogger });
+    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
     running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
   });
   afterAll(async () => {
@@ -127,6 +127,30 @@ describe('Teams endpoint', () => {
     expect(JSON.stringify(channel)).not.toContain('e21900011');
     const privately = replies.filter((r) => (r.conversation as { id: string }).id === 'a:private-conv');
     expect(cardText(cardOf(privately[0]!))).toContain('Tout est en ordre');
+  });
+
+  it('offers the "add a cohort sync" form, whose submission previews the addition', async () => {
+    const [form] = await send('29:teacher', 'ajouter');
+    const card = cardOf(form!);
+    const inputs = JSON.stringify(card.body);
+    expect(inputs).toContain('"type":"Input.Text"');
+    expect(inputs).toContain('"type":"Input.ChoiceSet"');
+    const submit = (card.actions as Array<{ data: Record<string, string> }>)[0]!.data;
+    const [preview] = await send('29:teacher', '', { value: { ...submit, course: 'PHA-M1-301', cohort: 'etp:M1PHA1', role: 'etudiant', group: 'aucun' } });
+    expect(cardText(cardOf(preview!))).toContain('Ajouter une synchronisation de cohorte ?');
+    await send('29:teacher', 'non');
+  });
+
+  it('posts the daily summary to the configured channel: aggregates only, with approve/reject when removals are held', async () => {
+    const before = connector.calls.length;
+    const run = await running.scheduler.tick();
+    expect(run).toBeDefined();
+    const posted = connector.calls.slice(before).filter((c) => c.method === 'POST' && c.path.startsWith('/v3/conversations/19%3Adigest%40thread.tacv2/activities'));
+    expect(posted).toHaveLength(1);
+    const card = cardText(cardOf(posted[0]!.body));
+    expect(card).toContain('État de la synchronisation');
+    for (const p of run!.platforms) expect(card).toContain(`"${p.name}"`);
+    expect(card).not.toMatch(/e2\d{7}/);
   });
 
   it('serves /healthz with the last run and /metrics in Prometheus format', async () => {

@@ -9,7 +9,8 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { BotCore } from '../../bot/core';
 import type { Identity } from '../../bot/context';
-import { formCommand, type Form, type View } from '../../bot/views';
+import { addForm } from '../../bot/forms';
+import { formCommand, type View } from '../../bot/views';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import { fallbackText, renderBlocks, renderModal } from './blocks';
@@ -22,27 +23,12 @@ export interface SlackChannel {
   stop(): Promise<void>;
 }
 
-/** The "add a cohort sync" form: course, cohort (external search), role, group. */
-export function addForm(locale?: string): Form {
-  const en = locale?.startsWith('en');
-  return {
-    id: 'add',
-    title: en ? 'Add a cohort sync' : 'Ajouter une cohorte',
-    command: 'ajouter {cohort} à {course} rôle {role} groupe {group}',
-    submitLabel: en ? 'Preview' : 'Aperçu',
-    fields: [
-      { id: 'course', label: en ? 'Course (short name, id or URL)' : 'Cours (nom abrégé, id ou URL)', kind: 'text' },
-      { id: 'cohort', label: en ? 'Cohort' : 'Cohorte', kind: 'text' },
-      { id: 'role', label: en ? 'Role' : 'Rôle', kind: 'choice', value: 'etudiant', choices: [{ label: en ? 'Student' : 'Étudiant', value: 'etudiant' }, { label: en ? 'Non-editing teacher' : 'Enseignant non éditeur', value: 'tuteur' }, { label: en ? 'Teacher' : 'Enseignant', value: 'enseignant' }] },
-      { id: 'group', label: en ? 'Group' : 'Groupe', kind: 'choice', value: 'aucun', choices: [{ label: en ? 'None' : 'Aucun', value: 'aucun' }, { label: en ? 'New group' : 'Nouveau groupe', value: 'nouveau' }] },
-    ],
-  };
-}
-
 interface SlackUser {
   email?: string;
   locale?: string;
 }
+
+export { addForm };
 
 export function createSlackChannel(core: BotCore, config: Config, log: Logger): SlackChannel {
   const s = config.slack;

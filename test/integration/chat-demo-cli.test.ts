@@ -1,0 +1,85 @@
+/** The terminal chat and the demo as a newcomer runs them: processes, stdin, stdout. */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { COLLEAGUE, TEACHER } from '../helpers/bot';
+import { DEMO_SEED, demoEnv } from '../helpers/engine';
+import { RunningSimulator, startSimulator } from '../helpers/simulator';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'bin', 'cohortbot.js');
+
+function run(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+describe('cohortbot chat', () => {
+  let sim: RunningSimulator;
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    sim = await startSimulator(DEMO_SEED);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-chat-'));
+    env = demoEnv(sim, {}, dir);
+    expect((await run(['sync', '--json'], env)).code).toBe(0);
+  });
+  afterAll(async () => {
+    await sim.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const lines = 'chercher pharma\najouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun\noui\n';
+
+  it("a teacher's piped conversation enrols the cohort's students", async () => {
+    const site = sim.sim.site('ecampus');
+    const course = site.courses.first('shortname', 'PHA-L2-101')!;
+    const cohort = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+    const r = await run(['chat', '--as', TEACHER], env, lines);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('> chercher pharma');
+    expect(r.stdout).toMatch(/C’est fait : .* Le cours compte maintenant 17 participant/);
+    for (const m of site.members.find('cohort', cohort.id)) expect(site.isActiveParticipant(course.id, m.userid)).toBe(true);
+  });
+
+  it('the same lines from a teacher of another course are refused', async () => {
+    const r = await run(['chat', '--as', COLLEAGUE], env, lines.replace('PHA-L2-101', 'PHA-L3-201'));
+    expect(r.stdout).toMatch(/Vous ne pouvez pas modifier les méthodes d’inscription de PHA-L3-201/);
+    expect(r.stdout).toMatch(/Rien à confirmer/);
+    const site = sim.sim.site('ecampus');
+    expect(site.enrol.find('course', site.courses.first('shortname', 'PHA-L3-201')!.id).filter((i) => i.enrol === 'cohort')).toHaveLength(0);
+  });
+
+  it('asks who is talking', async () => {
+    const r = await run(['chat'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--as <email> is required/);
+  });
+});
+
+describe('cohortbot demo --script', () => {
+  it('plays the scripted conversation on embedded defaults and exits 0', async () => {
+    const r = await run(['demo', '--script'], { HOME: os.tmpdir() });
+    expect(r.stderr).not.toMatch(/ÉCHEC/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Première synchronisation…/);
+    expect(r.stdout).toMatch(/Teams +POST http:\/\/127\.0\.0\.1:\d+\/api\/messages/);
+    expect(r.stdout).toMatch(/✓ démonstration scriptée réussie/);
+  }, 60_000);
+});
+
+describe('cohortbot simulator', () => {
+  it('rejects an unknown --plugin value clearly', () => {
+    const r = spawnSync(process.execPath, [CLI, 'simulator', '--plugin', 'nope'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--plugin "nope": expected local_cohortbot, local_ws_enrolcohort or none/);
+  });
+});
