@@ -5,7 +5,7 @@ import type { DirectorySource } from './directory/types';
 import { Logger, createLogger } from './log';
 import type { MoodleApi } from './moodle/api';
 import { createPlatformApis } from './moodle/platforms';
-import { openStore } from './store/sqlite';
+import { openStore } from './store';
 import type { Store } from './store/types';
 import { EngineDeps, SyncEngine } from './sync/engine';
 

@@ -19,7 +19,7 @@ import { createLogger } from '../log';
 import { createPlatformApis } from '../moodle/platforms';
 import { MoodleSimulator } from '../simulator/server';
 import { readSeedFile } from '../simulator/seed';
-import { openStore } from '../store/sqlite';
+import { openStore } from '../store';
 import { SyncEngine } from '../sync/engine';
 import { DEMO_SEED } from './simulator';
 

@@ -141,7 +141,7 @@ export function forgetCommand(): Command {
     .option('--json', 'print one JSON document')
     .action(async (student: string, opts: { json?: boolean }) => {
       const config = loadConfig(process.env, { moodle: false, directory: false });
-      const { openStore } = await import('../store/sqlite');
+      const { openStore } = await import('../store');
       const store = openStore(config.databaseUrl);
       try {
         const key = config.userMatch.moodleField === 'idnumber' ? student.trim() : student.trim().toLowerCase();

@@ -243,9 +243,3 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 }
-
-/** DATABASE_URL → store. `sqlite:path` (default data/cohortbot.db). */
-export function openStore(databaseUrl: string): Store {
-  if (databaseUrl.startsWith('sqlite:')) return new SqliteStore(databaseUrl.slice('sqlite:'.length));
-  throw new StoreError(`DATABASE_URL ${databaseUrl.replace(/\/\/[^@]*@/, '//…@')}: only sqlite: is supported in this build`);
-}

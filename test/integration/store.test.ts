@@ -1,0 +1,107 @@
+/** The store's behaviour, the same test code against SQLite and a real PostgreSQL. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openStore } from '../../src/store';
+import type { RunRecord, Store } from '../../src/store/types';
+import { Postgres, startPostgres } from '../helpers/postgres';
+
+const run = (id: string, over: Partial<RunRecord> = {}): RunRecord => ({
+  runId: id,
+  status: 'applied',
+  trigger: 'cli',
+  scope: 'all',
+  startedAt: `2026-11-2${id.slice(-1)}T02:00:00.000Z`,
+  finishedAt: `2026-11-2${id.slice(-1)}T02:01:00.000Z`,
+  durationMs: 60_000,
+  directoryStudents: 100,
+  directoryComplete: true,
+  guard: [],
+  platforms: [{ name: 'ecampus', cohortsCreated: 1, cohortsRenamed: 0, membersAdded: 2, membersRemoved: 0, removalsHeld: 0, removalsSkipped: 0, pendingAccounts: 1, writeCalls: 2, readCalls: 3, errors: [] }],
+  ...over,
+});
+
+let pg: Postgres;
+let dir: string;
+beforeAll(async () => {
+  pg = await startPostgres();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-store-'));
+}, 120_000);
+afterAll(async () => {
+  await pg?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
+  let store: Store;
+  let n = 0;
+  beforeEach(async () => {
+    n++;
+    if (kind === 'sqlite') store = openStore(`sqlite:${path.join(dir, `s${n}.db`)}`);
+    else {
+      store = openStore(pg.url);
+      const { Client } = await import('pg');
+      const c = new Client({ connectionString: pg.url });
+      await c.connect();
+      await c.query('DROP TABLE IF EXISTS runs, journal, held_plans, audit, leases, state, schema_version');
+      await c.end();
+    }
+  });
+  afterEach(() => store.close());
+
+  it('keeps runs, and finds the last good full run', async () => {
+    await store.saveRun(run('r1'));
+    await store.saveRun(run('r2', { status: 'aborted', directoryComplete: false }));
+    await store.saveRun(run('r3', { scope: 'user:e1' }));
+    await store.saveRun({ ...run('r1'), status: 'held' });
+    expect((await store.lastRuns(10)).map((r) => r.runId)).toEqual(['r3', 'r2', 'r1']);
+    expect((await store.getRun('r1'))!.status).toBe('held');
+    expect((await store.getRun('r1'))!.platforms[0]!.membersAdded).toBe(2);
+    expect((await store.lastGoodRun())!.runId).toBe('r1');
+  });
+
+  it('journals, and answers the history of a student and of a cohort', async () => {
+    const at = (d: number) => new Date(Date.UTC(2026, 10, d)).toISOString();
+    await store.journal([
+      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e1', moodleUserId: 9, action: 'add', reason: 'inscription 2026 L2PHA1', at: at(1) },
+      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e1', moodleUserId: 9, action: 'remove', reason: 'gone', at: at(2) },
+      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2', action: 'pending', reason: 'no account', at: at(2) },
+    ]);
+    expect((await store.studentHistory('e1')).map((j) => j.action)).toEqual(['remove', 'add']);
+    expect(await store.cohortHistory('ecampus', 'etp:L2PHA1')).toHaveLength(3);
+    expect(await store.purge(new Date(Date.UTC(2026, 10, 2)))).toBe(1);
+    expect(await store.forget('e1')).toBe(1);
+    expect(await store.studentHistory('e1')).toEqual([]);
+  });
+
+  it('decides a held plan exactly once', async () => {
+    await store.saveHeldPlan({ runId: 'r9', createdAt: 'now', status: 'held', removals: [{ platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 2, reason: 'gone' }], reasons: ['too many'] });
+    expect((await store.heldPlans()).map((h) => h.runId)).toEqual(['r9']);
+    const [a, b] = await Promise.all([store.decideHeldPlan('r9', 'approved', 'admin1', 't'), store.decideHeldPlan('r9', 'rejected', 'admin2', 't')]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    expect(await store.heldPlans()).toEqual([]);
+  });
+
+  it('gives the lease to one holder at a time, and to another once it expires', async () => {
+    const t0 = new Date('2026-11-29T02:00:00Z');
+    const [a, b] = await Promise.all([store.acquireLease('sync', 'A', t0, 60_000), store.acquireLease('sync', 'B', t0, 60_000)]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    const holder = a ? 'A' : 'B';
+    const other = a ? 'B' : 'A';
+    expect(await store.acquireLease('sync', holder, new Date(t0.getTime() + 30_000), 60_000)).toBe(true);
+    expect(await store.acquireLease('sync', other, new Date(t0.getTime() + 60_000), 60_000)).toBe(false);
+    expect((await store.leaseHolder('sync', new Date(t0.getTime() + 60_000)))!.holder).toBe(holder);
+    expect(await store.acquireLease('sync', other, new Date(t0.getTime() + 91_000), 60_000)).toBe(true);
+    await store.releaseLease('sync', other);
+    expect(await store.leaseHolder('sync', new Date(t0.getTime() + 92_000))).toBeUndefined();
+  });
+
+  it('keeps audit entries and chat state (confirmations, conversation references)', async () => {
+    await store.audit({ at: 't', actor: 'a@x', channel: 'teams', command: 'add', outcome: 'refused', detail: 'onbehalfnopermission' });
+    expect((await store.auditEntries(5))[0]).toMatchObject({ actor: 'a@x', outcome: 'refused' });
+    await store.setState('confirm:1234abcd', '{"x":1}');
+    await store.setState('confirm:1234abcd', '{"x":2}');
+    expect(await store.getState('confirm:1234abcd')).toBe('{"x":2}');
+    expect(await store.getState('nope')).toBeUndefined();
+  });
+});
