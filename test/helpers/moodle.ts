@@ -1,0 +1,101 @@
+/**
+ * A real Moodle 4.5.6 for the integration suite, following ../shared/moodle/README.md: PHP packages
+ * (apt when root), a throwaway PostgreSQL cluster, the source unpacked with our plugin in
+ * local/cohortbot, a CLI install, web services and a token, PHP's built-in server on a free port
+ * bound to 127.0.0.1. Everything started is stopped by pid at the end. Timings are reported.
+ */
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './slapd';
+import { Postgres, startPostgres } from './postgres';
+
+const ARCHIVE_CANDIDATES = [path.resolve(__dirname, '..', '..', '..', 'shared', 'moodle', 'moodle-4.5.6.tar.xz'), process.env.MOODLE_ARCHIVE ?? ''];
+const PLUGIN = path.resolve(__dirname, '..', '..', 'moodle-plugin', 'local_cohortbot');
+const PACKAGES = ['php8.2-cli', 'php8.2-pgsql', 'php8.2-xml', 'php8.2-mbstring', 'php8.2-curl', 'php8.2-zip', 'php8.2-gd', 'php8.2-intl', 'php8.2-soap', 'php8.2-opcache'];
+
+export interface RealMoodle {
+  url: string;
+  token: string;
+  courseid: number;
+  teacherid: number;
+  colleagueid: number;
+  timings: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export const archivePath = (): string | undefined => ARCHIVE_CANDIDATES.find((p) => p !== '' && fs.existsSync(p));
+
+function ensurePhp(): void {
+  const missing = () => spawnSync('php', ['-r', 'exit(extension_loaded("pgsql") && extension_loaded("intl") && extension_loaded("xml") && extension_loaded("mbstring") ? 0 : 1);']).status !== 0;
+  if (!missing()) return;
+  if (process.getuid?.() !== 0) throw new Error(`PHP for Moodle is missing: install ${PACKAGES.join(' ')} (apt-get install …)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore', timeout: 300_000 });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...PACKAGES], { env, stdio: 'ignore', timeout: 600_000 });
+  if (missing()) throw new Error(`installing ${PACKAGES.join(' ')} did not give PHP the pgsql, intl, xml and mbstring extensions`);
+}
+
+export async function startRealMoodle(): Promise<RealMoodle> {
+  const timings: Record<string, number> = {};
+  const t = (label: string, since: number) => (timings[label] = Date.now() - since);
+  let since = Date.now();
+  const archive = archivePath();
+  if (!archive) throw new Error('the Moodle 4.5.6 archive is not beside the project (../shared/moodle/moodle-4.5.6.tar.xz)');
+  ensurePhp();
+  t('packages', since);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-moodle-'));
+  since = Date.now();
+  execFileSync('tar', ['-xJf', archive, '-C', dir]);
+  const root = path.join(dir, 'moodle');
+  fs.cpSync(PLUGIN, path.join(root, 'local', 'cohortbot'), { recursive: true });
+  fs.copyFileSync(path.join(__dirname, 'moodle', 'setup.php'), path.join(root, 'cohortbot-setup.php'));
+  t('unpack', since);
+  const ini = path.join(dir, 'php.d');
+  fs.mkdirSync(ini);
+  fs.writeFileSync(path.join(ini, '99-cohortbot.ini'), 'max_input_vars=5000\nmemory_limit=1024M\nmax_execution_time=0\nopcache.enable_cli=1\n');
+  const dataroot = path.join(dir, 'moodledata');
+  fs.mkdirSync(dataroot);
+  since = Date.now();
+  const pg: Postgres = await startPostgres();
+  t('postgres', since);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, PHP_INI_SCAN_DIR: `:${ini}` };
+  const php = (args: string[]) => {
+    const r = spawnSync('php', args, { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000 });
+    if (r.status !== 0) throw new Error(`php ${args[0]} failed: ${(r.stderr || r.stdout).slice(-1500)}`);
+    return r.stdout;
+  };
+  since = Date.now();
+  php(['admin/cli/install.php', '--non-interactive', '--agree-license', '--lang=en', `--wwwroot=${url}`, `--dataroot=${dataroot}`, '--dbtype=pgsql', '--dbhost=127.0.0.1', `--dbport=${pg.port}`, '--dbname=cohortbot', '--dbuser=postgres', '--dbpass=', '--prefix=mdl_', '--fullname=Test', '--shortname=test', '--adminuser=admin', '--adminpass=Admin1234!x', '--adminemail=admin@example.org']);
+  fs.appendFileSync(path.join(root, 'config.php'), '\n$CFG->noemailever = true;\n');
+  t('install', since);
+  since = Date.now();
+  const fixture = JSON.parse(php(['cohortbot-setup.php']).trim().split('\n').pop()!) as { token: string; courseid: number; teacherid: number; colleagueid: number };
+  t('fixture', since);
+  const server: ChildProcess = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', root], { env, stdio: 'ignore' });
+  since = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/webservice/rest/server.php`, { method: 'POST', body: new URLSearchParams({ wstoken: fixture.token, wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' }) });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - since > 30_000) throw new Error('the PHP server did not answer');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  t('firstCall', since);
+  return {
+    url,
+    ...fixture,
+    timings,
+    async stop() {
+      server.kill('SIGTERM');
+      await pg.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

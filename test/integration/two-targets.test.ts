@@ -1,0 +1,161 @@
+/**
+ * One integration suite, two targets: the same test code against the simulator and against a real
+ * Moodle 4.5.6 with our plugin installed. Where they disagree, the simulator is wrong.
+ * `npm run test:fast` skips the real-Moodle target (it takes about a minute and a half to install).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { diagnose } from '../../src/diagnosis/why';
+import { MoodleApi } from '../../src/moodle/api';
+import { MoodleClient } from '../../src/moodle/client';
+import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
+import { MoodleError } from '../../src/moodle/errors';
+import { createPlatformApis } from '../../src/moodle/platforms';
+import { SqliteStore } from '../../src/store/sqlite';
+import { SyncEngine } from '../../src/sync/engine';
+import { MemoryDirectory } from '../helpers/directory';
+import { startRealMoodle } from '../helpers/moodle';
+import { startSimulator } from '../helpers/simulator';
+
+interface Target {
+  url: string;
+  token: string;
+  courseid: number;
+  teacherid: number;
+  colleagueid: number;
+  stop(): Promise<void>;
+}
+
+/** The simulator seeded like the real Moodle's fixture (test/helpers/moodle/setup.php). */
+async function simulatorTarget(): Promise<Target> {
+  const users = [
+    { username: 'admin', firstname: 'Admin', lastname: 'User', email: 'admin@example.org' },
+    { username: 'mdurand', firstname: 'Marie', lastname: 'Durand', email: 'mdurand@univ-demo.fr', idnumber: 'MDURAND' },
+    { username: 'pmartin', firstname: 'Paul', lastname: 'Martin', email: 'pmartin@univ-demo.fr', idnumber: 'PMARTIN' },
+    ...Array.from({ length: 30 }, (_, i) => ({ username: `e2190${String(i + 1).padStart(4, '0')}`, firstname: `Student${i + 1}`, lastname: `Name${String(i + 1).padStart(2, '0')}`, email: `e2190${String(i + 1).padStart(4, '0')}@univ-demo.fr`, idnumber: `E2190${String(i + 1).padStart(4, '0')}` })),
+  ];
+  const s = await startSimulator({
+    platforms: [
+      {
+        name: 't',
+        settings: { maxInputVars: 5000 },
+        categories: [{ name: 'UFR Santé', idnumber: 'SANTE' }, { name: 'Pharmacie', idnumber: 'PHA', parent: 'SANTE' }, { name: 'UFR Droit', idnumber: 'DROIT' }],
+        courses: [{ shortname: 'PHA-L2-101', fullname: 'Pharmacologie générale', category: 'PHA', idnumber: 'PHA-L2-101' }, { shortname: 'DRT-L1-101', fullname: 'Introduction au droit', category: 'DROIT' }],
+        users,
+        admins: ['admin'],
+        enrolments: [{ user: 'mdurand', course: 'PHA-L2-101', role: 'editingteacher' }, { user: 'pmartin', course: 'DRT-L1-101', role: 'editingteacher' }],
+        tokens: [{ token: 'simulated-token-000000', user: 'admin', functions: 'all' }],
+      },
+    ],
+  });
+  const site = s.sim.site('t');
+  return { url: s.platforms[0]!.url, token: 'simulated-token-000000', courseid: site.courses.first('shortname', 'PHA-L2-101')!.id, teacherid: site.users.first('username', 'mdurand')!.id, colleagueid: site.users.first('username', 'pmartin')!.id, stop: () => s.stop() };
+}
+
+const targets: Array<[string, () => Promise<Target>]> = [['simulator', simulatorTarget]];
+if (process.env.COHORTBOT_SKIP_REAL_MOODLE) process.stderr.write('test:fast — the real-Moodle target is skipped\n');
+else targets.push(['real Moodle 4.5.6', startRealMoodle]);
+
+describe.each(targets)('against %s', (name, start) => {
+  let t: Target;
+  let api: MoodleApi;
+  const started = Date.now();
+  beforeAll(async () => {
+    t = await start();
+    api = new MoodleApi(new MoodleClient({ platform: 't', url: t.url, token: t.token, maxInputVars: 5000 }));
+    if (name !== 'simulator') process.stderr.write(`real Moodle ready in ${Date.now() - started} ms: ${JSON.stringify((t as unknown as { timings: unknown }).timings)}\n`);
+  }, 600_000);
+  afterAll(() => t?.stop());
+
+  const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof MoodleError ? (e.errorcode ?? e.kind) : (e as Error).message));
+  const student = async (n: number) => (await api.getUsersByField('username', [`e2190${String(n).padStart(4, '0')}`]))[0]!.id;
+  const active = async () => new Set((await api.getEnrolledUsers(t.courseid, [{ name: 'onlyactive', value: 1 }])).map((u) => u.id));
+
+  it('lists the plugin functions for the token (the plugin is installed)', async () => {
+    const names = (await api.siteInfo()).functions.map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['local_cohortbot_add_cohort_sync', 'local_cohortbot_get_enrolment_diagnosis', 'core_cohort_add_cohort_members']));
+  });
+
+  it('cohorts: create, duplicate, members with every error case, batching, delete', async () => {
+    const [c] = await api.createCohorts([{ categorytype: { type: 'system', value: '' }, name: 'Two targets', idnumber: 'tt-1' }]);
+    expect(await code(api.createCohorts([{ categorytype: { type: 'system', value: '' }, name: 'Dup', idnumber: 'tt-1' }]))).toBe('invalidparameter');
+    expect(await code(api.createCohorts([{ categorytype: { type: 'idnumber', value: 'NO-SUCH-CAT' }, name: 'X', idnumber: 'tt-x' }]))).toBe('invalidparameter');
+    expect(await code(api.getCohortMembers([999999]))).toBe('invalidrecord');
+    const warnings = await api.addCohortMembers([{ cohortIdnumber: 'tt-1', username: 'nosuchuser' }, { cohortIdnumber: 'NO-SUCH', username: 'e21900001' }]);
+    expect(warnings.map((w) => w.warningcode)).toEqual(['2', '2']);
+    // 30 members through a client limited to 10 per call.
+    const small = new MoodleApi(new MoodleClient({ platform: 't', url: t.url, token: t.token, maxInputVars: 43 }));
+    expect(await small.addCohortMembers(Array.from({ length: 30 }, (_, i) => ({ cohortId: c!.id, username: `e2190${String(i + 1).padStart(4, '0')}` })))).toEqual([]);
+    expect(small.client.stats.byFunction.core_cohort_add_cohort_members).toBe(3);
+    expect((await api.getCohortMembers([c!.id])).get(c!.id)).toHaveLength(30);
+    expect(await code(api.deleteCohortMembers([{ cohortid: c!.id, userid: 999999 }]))).toBe('invaliduser');
+    await api.deleteCohortMembers([{ cohortid: c!.id, userid: await student(1) }]);
+    expect((await api.getCohortMembers([c!.id])).get(c!.id)).toHaveLength(29);
+    await api.updateCohorts([{ id: c!.id, categorytype: { type: 'system', value: '' }, name: 'Two targets renamed', idnumber: 'tt-1' }]);
+    expect((await api.getCohorts([c!.id]))[0]!.name).toBe('Two targets renamed');
+    await api.deleteCohorts([c!.id]);
+    expect(await code(api.deleteCohorts([c!.id]))).toBe('invalidrecord');
+  });
+
+  it('cohort syncs as a teacher: immediate enrolment, group -1, refusals, update, delete', async () => {
+    const [c] = await api.createCohorts([{ categorytype: { type: 'system', value: '' }, name: 'L2 pharma', idnumber: 'tt-l2' }]);
+    const ids = await Promise.all([1, 2, 3].map(student));
+    await api.addCohortMembers(ids.map((userId) => ({ cohortId: c!.id, userId })));
+    const syncs = await cohortSyncsFor(api);
+    expect(await code(syncs.add({ courseId: t.courseid, cohort: { id: c!.id }, onBehalfOf: ids[0] }))).toBe('onbehalfnopermission');
+    expect(await code(syncs.add({ courseId: t.courseid, cohort: { id: c!.id }, onBehalfOf: t.colleagueid }))).toBe('onbehalfnopermission');
+    const r = await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'tt-l2' }, role: { shortname: 'student' }, groupId: -1, onBehalfOf: t.teacherid });
+    expect(r.created).toBe(true);
+    const groups = await api.getCourseGroups(t.courseid);
+    expect(groups.find((g) => g.id === r.groupId)?.name).toBe('L2 pharma cohort');
+    for (const id of ids) expect((await active()).has(id)).toBe(true);
+    expect((await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'tt-l2' }, role: { shortname: 'student' }, onBehalfOf: t.teacherid })).created).toBe(false);
+    const list = await syncs.list(t.courseid);
+    expect(list.find((i) => i.id === r.id)).toMatchObject({ cohortIdnumber: 'tt-l2', enabled: true, memberCount: 3 });
+    const roles = await syncs.assignableRoles(t.courseid, t.teacherid);
+    expect(roles.roles.map((x) => x.shortname).sort()).toEqual(['student', 'teacher']);
+    expect(await code(syncs.add({ courseId: t.courseid, cohort: { idnumber: 'tt-l2' }, role: { shortname: 'manager' }, onBehalfOf: t.teacherid }))).toBe('rolenotassignable');
+    // Immediate in both directions: a member who leaves the cohort loses the course at once.
+    await api.deleteCohortMembers([{ cohortid: c!.id, userid: ids[2]! }]);
+    expect((await active()).has(ids[2]!)).toBe(false);
+    await syncs.update(r.id, { enabled: false }, t.teacherid);
+    expect((await active()).has(ids[0]!)).toBe(false);
+    const d = await syncs.userEnrolments(t.courseid, ids[0]!);
+    expect(d.enrolments.map((e) => [e.method, e.instanceEnabled])).toEqual([['cohort', false]]);
+    await syncs.remove(r.id, t.teacherid);
+    expect((await api.getEnrolledUsers(t.courseid)).map((u) => u.id)).not.toContain(ids[0]);
+  });
+
+  it('the sync engine: a full sync, a no-op rerun with zero writes, departures; then why for a healthy student', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-2t-'));
+    const config = loadConfig({ MOODLE_PLATFORMS: 't', MOODLE_T_URL: t.url, MOODLE_T_TOKEN: t.token, MOODLE_T_MAX_INPUT_VARS: '5000', DIRECTORY_FILE: 'unused.ldif', ACADEMIC_YEAR: '2026', SYNC_MAX_REMOVAL_PERCENT: '100', LOG_LEVEL: 'silent' });
+    const store = new SqliteStore(path.join(dir, 'db.sqlite'));
+    const directory = new MemoryDirectory();
+    directory.students = Array.from({ length: 30 }, (_, i) => MemoryDirectory.student(`e2190${String(i + 1).padStart(4, '0')}`, [['TTA1', 'TTB1', 'TTC1'][i % 3]!]));
+    const engine = new SyncEngine({ config, directory, apis: createPlatformApis(config), store });
+    try {
+      const first = await engine.run();
+      expect(first.platforms[0]).toMatchObject({ cohortsCreated: 3, membersAdded: 30, errors: [] });
+      const second = await engine.run();
+      expect(second.platforms[0]!.writeCalls).toBe(0);
+      directory.students = directory.students.slice(5);
+      const third = await engine.run();
+      expect(third.platforms[0]!.membersRemoved).toBe(5);
+      const cohorts = (await api.getCohorts()).filter((c) => c.idnumber.startsWith('etp:TT'));
+      const members = await api.getCohortMembers(cohorts.map((c) => c.id));
+      expect([...members.values()].reduce((n, m) => n + m.length, 0)).toBe(25);
+      const syncs = await cohortSyncsFor(api);
+      await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'etp:TTC1' }, onBehalfOf: t.teacherid });
+      const [course] = await api.getCoursesByField('id', t.courseid);
+      const healthy = await diagnose({ config, directory, api, syncs, store, now: new Date() }, 'e21900030', 't', course!);
+      expect(healthy.firstBroken).toBeUndefined();
+      const notSynced = await diagnose({ config, directory, api, syncs, store, now: new Date() }, 'e21900010', 't', course!);
+      expect(notSynced.firstBroken).toBe('course-sync');
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
