@@ -204,7 +204,11 @@ export class MoodleSimulator {
     if (!installed && !KNOWN_UNSIMULATED.includes(fn)) throw new WsException('dml_missing_record_exception', 'invalidrecord', "Can't find data record in database table external_functions.");
     if (!tokenRow.functions.includes(fn)) throw new WsException('webservice_access_exception', 'accessexception', 'Access control exception');
     if (!def) throw new WsException('core\\exception\\coding_exception', 'codingerror', `Coding error detected, it must be fixed by a programmer: ${fn} is not simulated`);
-    const params = validateParameters(single(def.params), args);
+    const validated = validateParameters(single(def.params), args) as Record<string, unknown>;
+    // Moodle calls execute() with array_values() of the validated parameters: a VALUE_OPTIONAL key
+    // that was not sent is absent, and every later argument shifts into the previous slot.
+    const values = Object.values(validated);
+    const params = Object.fromEntries(Object.keys(def.params).map((k, i) => [k, values[i]]).filter(([, v]) => v !== undefined));
     const before = site.undo.changes;
     const result = site.transaction(() => cleanReturnValue(def.returns, def.execute(site, caller, params, tokenRow)));
     if (site.undo.changes !== before) this.writeState();

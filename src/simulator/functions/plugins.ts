@@ -155,9 +155,10 @@ export const localCohortbotFunctions: WsFunction[] = [
   define({
     name: 'local_cohortbot_update_cohort_sync',
     version: PLUGIN_VERSION,
-    params: { instanceid: value('int'), roleid: value('int', OPTIONAL), groupid: value('int', OPTIONAL), status: value('int', OPTIONAL), name: value('text', OPTIONAL), onbehalfof },
+    params: { instanceid: value('int'), roleid: value('int', DEFAULT(null)), groupid: value('int', DEFAULT(null)), status: value('int', DEFAULT(null)), name: value('text', DEFAULT(null)), onbehalfof },
     returns: single({ id: value('int'), groupid: value('int') }),
-    execute(site, caller, a: { instanceid: number; roleid?: number; groupid?: number; status?: number; name?: string; onbehalfof: number }) {
+    execute(site, caller, given: { instanceid: number; roleid: number | null; groupid: number | null; status: number | null; name: string | null; onbehalfof: number }) {
+      const a = { ...given, roleid: given.roleid ?? undefined, groupid: given.groupid ?? undefined, status: given.status ?? undefined, name: given.name ?? undefined };
       const inst = pluginInstance(site, a.instanceid);
       const caps = a.groupid === -1 ? [...WRITE_CAPS, 'moodle/course:managegroups'] : WRITE_CAPS;
       const ctx = courseFor(site, caller, inst.courseid, caps);

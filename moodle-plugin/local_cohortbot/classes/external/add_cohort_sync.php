@@ -69,7 +69,7 @@ class add_cohort_sync extends external_api {
         $p = self::validate_parameters(self::execute_parameters(), compact('courseid', 'cohortid', 'cohortidnumber', 'roleid',
             'roleshortname', 'groupid', 'status', 'name', 'onbehalfof'));
         $caps = sync_manager::WRITE_CAPS;
-        if ($p['groupid'] == COHORT_CREATE_GROUP) {
+        if ($p['groupid'] == sync_manager::CREATE_GROUP) {
             $caps[] = 'moodle/course:managegroups';
         }
         $context = sync_manager::course_context($p['courseid'], $caps);

@@ -38,10 +38,12 @@ class update_cohort_sync extends external_api {
     public static function execute_parameters(): external_function_parameters {
         return new external_function_parameters([
             'instanceid' => new external_value(PARAM_INT, 'Enrolment instance id'),
-            'roleid' => new external_value(PARAM_INT, 'New role id', VALUE_OPTIONAL),
-            'groupid' => new external_value(PARAM_INT, 'New group: 0 none, -1 new, or a group id', VALUE_OPTIONAL),
-            'status' => new external_value(PARAM_INT, '0 enabled, 1 disabled', VALUE_OPTIONAL),
-            'name' => new external_value(PARAM_TEXT, 'Custom instance name', VALUE_OPTIONAL),
+            // VALUE_DEFAULT null, not VALUE_OPTIONAL: Moodle calls execute() with the values in order,
+            // so a missing optional key would shift every later argument.
+            'roleid' => new external_value(PARAM_INT, 'New role id', VALUE_DEFAULT, null, NULL_ALLOWED),
+            'groupid' => new external_value(PARAM_INT, 'New group: 0 none, -1 new, or a group id', VALUE_DEFAULT, null, NULL_ALLOWED),
+            'status' => new external_value(PARAM_INT, '0 enabled, 1 disabled', VALUE_DEFAULT, null, NULL_ALLOWED),
+            'name' => new external_value(PARAM_TEXT, 'Custom instance name', VALUE_DEFAULT, null, NULL_ALLOWED),
             'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (0: the token user)', VALUE_DEFAULT, 0),
         ]);
     }
@@ -73,7 +75,7 @@ class update_cohort_sync extends external_api {
             throw new \moodle_exception('notcohortinstance', 'local_cohortbot');
         }
         $caps = sync_manager::WRITE_CAPS;
-        if (($p['groupid'] ?? null) == COHORT_CREATE_GROUP) {
+        if (($p['groupid'] ?? null) == sync_manager::CREATE_GROUP) {
             $caps[] = 'moodle/course:managegroups';
         }
         $context = sync_manager::course_context((int)$instance->courseid, $caps);

@@ -33,6 +33,9 @@ require_once($CFG->dirroot . '/group/lib.php');
  * @license    http://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
  */
 class sync_manager {
+    /** enrol_cohort's COHORT_CREATE_GROUP: a new group named after the cohort. */
+    const CREATE_GROUP = -1;
+
     /** Capabilities needed to change cohort syncs in a course. */
     const WRITE_CAPS = ['moodle/course:enrolconfig', 'enrol/cohort:config'];
 
