@@ -4,6 +4,7 @@
  * Migrations run on first use, under an advisory lock so replicas starting together do not race.
  */
 import { Pool } from 'pg';
+import { Row, toAudit, toHeld, toJournal, toRun } from './rows';
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store } from './types';
 import { StoreError } from './sqlite';
 
@@ -30,7 +31,6 @@ const MIGRATIONS: string[] = [
    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
-type Row = Record<string, unknown>;
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -79,32 +79,18 @@ export class PostgresStore implements Store {
     );
   }
 
-  private toRun = (r: Row): RunRecord => ({
-    runId: r.run_id as string,
-    status: r.status as RunRecord['status'],
-    trigger: r.trigger as string,
-    scope: r.scope as string,
-    startedAt: r.started_at as string,
-    finishedAt: (r.finished_at as string | null) ?? undefined,
-    durationMs: (r.duration_ms as number | null) ?? undefined,
-    directoryStudents: (r.directory_students as number | null) ?? undefined,
-    directoryComplete: (r.directory_complete as boolean | null) ?? undefined,
-    guard: JSON.parse(r.guard as string) as string[],
-    platforms: JSON.parse(r.platforms as string) as RunRecord['platforms'],
-  });
-
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const [r] = await this.q('SELECT * FROM runs WHERE run_id = $1', [runId]);
-    return r ? this.toRun(r) : undefined;
+    return r ? toRun(r) : undefined;
   }
 
   async lastRuns(limit: number): Promise<RunRecord[]> {
-    return (await this.q('SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT $1', [limit])).map(this.toRun);
+    return (await this.q('SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT $1', [limit])).map(toRun);
   }
 
   async lastGoodRun(): Promise<RunRecord | undefined> {
     const [r] = await this.q(`SELECT * FROM runs WHERE status IN ('applied','held') AND scope = 'all' AND directory_complete ORDER BY started_at DESC LIMIT 1`);
-    return r ? this.toRun(r) : undefined;
+    return r ? toRun(r) : undefined;
   }
 
   async journal(entries: JournalEntry[]): Promise<void> {
@@ -119,23 +105,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  private toJournal = (r: Row): JournalEntry => ({
-    runId: r.run_id as string,
-    platform: r.platform as string,
-    cohortIdnumber: r.cohort_idnumber as string,
-    studentKey: (r.student_key as string | null) ?? undefined,
-    moodleUserId: (r.moodle_user_id as number | null) ?? undefined,
-    action: r.action as JournalEntry['action'],
-    reason: r.reason as string,
-    at: r.at as string,
-  });
-
   async studentHistory(key: string, limit = 200): Promise<JournalEntry[]> {
-    return (await this.q('SELECT * FROM journal WHERE student_key = $1 ORDER BY at DESC, id DESC LIMIT $2', [key, limit])).map(this.toJournal);
+    return (await this.q('SELECT * FROM journal WHERE student_key = $1 ORDER BY at DESC, id DESC LIMIT $2', [key, limit])).map(toJournal);
   }
 
   async cohortHistory(platform: string, cohortIdnumber: string, limit = 200): Promise<JournalEntry[]> {
-    return (await this.q('SELECT * FROM journal WHERE platform = $1 AND cohort_idnumber = $2 ORDER BY at DESC, id DESC LIMIT $3', [platform, cohortIdnumber, limit])).map(this.toJournal);
+    return (await this.q('SELECT * FROM journal WHERE platform = $1 AND cohort_idnumber = $2 ORDER BY at DESC, id DESC LIMIT $3', [platform, cohortIdnumber, limit])).map(toJournal);
   }
 
   async saveHeldPlan(plan: HeldPlan): Promise<void> {
@@ -146,23 +121,13 @@ export class PostgresStore implements Store {
     );
   }
 
-  private toHeld = (r: Row): HeldPlan => ({
-    runId: r.run_id as string,
-    createdAt: r.created_at as string,
-    status: r.status as HeldPlan['status'],
-    removals: JSON.parse(r.removals as string) as HeldPlan['removals'],
-    reasons: JSON.parse(r.reasons as string) as string[],
-    decidedBy: (r.decided_by as string | null) ?? undefined,
-    decidedAt: (r.decided_at as string | null) ?? undefined,
-  });
-
   async getHeldPlan(runId: string): Promise<HeldPlan | undefined> {
     const [r] = await this.q('SELECT * FROM held_plans WHERE run_id = $1', [runId]);
-    return r ? this.toHeld(r) : undefined;
+    return r ? toHeld(r) : undefined;
   }
 
   async heldPlans(): Promise<HeldPlan[]> {
-    return (await this.q(`SELECT * FROM held_plans WHERE status = 'held' ORDER BY created_at`)).map(this.toHeld);
+    return (await this.q(`SELECT * FROM held_plans WHERE status = 'held' ORDER BY created_at`)).map(toHeld);
   }
 
   async decideHeldPlan(runId: string, status: 'approved' | 'rejected', by: string, at: string): Promise<boolean> {
@@ -174,17 +139,7 @@ export class PostgresStore implements Store {
   }
 
   async auditEntries(limit: number): Promise<AuditEntry[]> {
-    return (await this.q('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [limit])).map((r) => ({
-      at: r.at as string,
-      actor: r.actor as string,
-      channel: r.channel as string,
-      command: r.command as string,
-      platform: (r.platform as string | null) ?? undefined,
-      course: (r.course as string | null) ?? undefined,
-      target: (r.target as string | null) ?? undefined,
-      outcome: r.outcome as string,
-      detail: (r.detail as string | null) ?? undefined,
-    }));
+    return (await this.q('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [limit])).map(toAudit);
   }
 
   /** One statement: of two replicas asking at once, exactly one gets the row. */

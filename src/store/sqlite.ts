@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Row, toAudit, toHeld, toJournal, toRun } from './rows';
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store } from './types';
 
 const MIGRATIONS: string[] = [
@@ -84,36 +85,20 @@ export class SqliteStore implements Store {
       });
   }
 
-  private toRun(r: Record<string, unknown>): RunRecord {
-    return {
-      runId: r.run_id as string,
-      status: r.status as RunRecord['status'],
-      trigger: r.trigger as string,
-      scope: r.scope as string,
-      startedAt: r.started_at as string,
-      finishedAt: (r.finished_at as string | null) ?? undefined,
-      durationMs: (r.duration_ms as number | null) ?? undefined,
-      directoryStudents: (r.directory_students as number | null) ?? undefined,
-      directoryComplete: r.directory_complete === null ? undefined : r.directory_complete === 1,
-      guard: JSON.parse(r.guard as string) as string[],
-      platforms: JSON.parse(r.platforms as string) as RunRecord['platforms'],
-    };
-  }
-
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as Record<string, unknown> | undefined;
-    return r ? this.toRun(r) : undefined;
+    const r = this.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as Row | undefined;
+    return r ? toRun(r) : undefined;
   }
 
   async lastRuns(limit: number): Promise<RunRecord[]> {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as Array<Record<string, unknown>>).map((r) => this.toRun(r));
+    return (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as Row[]).map(toRun);
   }
 
   async lastGoodRun(): Promise<RunRecord | undefined> {
     const r = this.db
       .prepare(`SELECT * FROM runs WHERE status IN ('applied','held') AND scope = 'all' AND directory_complete = 1 ORDER BY started_at DESC, rowid DESC LIMIT 1`)
-      .get() as Record<string, unknown> | undefined;
-    return r ? this.toRun(r) : undefined;
+      .get() as Row | undefined;
+    return r ? toRun(r) : undefined;
   }
 
   async journal(entries: JournalEntry[]): Promise<void> {
@@ -126,23 +111,12 @@ export class SqliteStore implements Store {
     })(entries);
   }
 
-  private toJournal = (r: Record<string, unknown>): JournalEntry => ({
-    runId: r.run_id as string,
-    platform: r.platform as string,
-    cohortIdnumber: r.cohort_idnumber as string,
-    studentKey: (r.student_key as string | null) ?? undefined,
-    moodleUserId: (r.moodle_user_id as number | null) ?? undefined,
-    action: r.action as JournalEntry['action'],
-    reason: r.reason as string,
-    at: r.at as string,
-  });
-
   async studentHistory(key: string, limit = 200): Promise<JournalEntry[]> {
-    return (this.db.prepare('SELECT * FROM journal WHERE student_key = ? ORDER BY at DESC, id DESC LIMIT ?').all(key, limit) as Array<Record<string, unknown>>).map(this.toJournal);
+    return (this.db.prepare('SELECT * FROM journal WHERE student_key = ? ORDER BY at DESC, id DESC LIMIT ?').all(key, limit) as Row[]).map(toJournal);
   }
 
   async cohortHistory(platform: string, cohortIdnumber: string, limit = 200): Promise<JournalEntry[]> {
-    return (this.db.prepare('SELECT * FROM journal WHERE platform = ? AND cohort_idnumber = ? ORDER BY at DESC, id DESC LIMIT ?').all(platform, cohortIdnumber, limit) as Array<Record<string, unknown>>).map(this.toJournal);
+    return (this.db.prepare('SELECT * FROM journal WHERE platform = ? AND cohort_idnumber = ? ORDER BY at DESC, id DESC LIMIT ?').all(platform, cohortIdnumber, limit) as Row[]).map(toJournal);
   }
 
   async saveHeldPlan(plan: HeldPlan): Promise<void> {
@@ -151,23 +125,13 @@ export class SqliteStore implements Store {
       .run(plan.runId, plan.createdAt, plan.status, JSON.stringify(plan.removals), JSON.stringify(plan.reasons), plan.decidedBy ?? null, plan.decidedAt ?? null);
   }
 
-  private toHeld = (r: Record<string, unknown>): HeldPlan => ({
-    runId: r.run_id as string,
-    createdAt: r.created_at as string,
-    status: r.status as HeldPlan['status'],
-    removals: JSON.parse(r.removals as string) as HeldPlan['removals'],
-    reasons: JSON.parse(r.reasons as string) as string[],
-    decidedBy: (r.decided_by as string | null) ?? undefined,
-    decidedAt: (r.decided_at as string | null) ?? undefined,
-  });
-
   async getHeldPlan(runId: string): Promise<HeldPlan | undefined> {
-    const r = this.db.prepare('SELECT * FROM held_plans WHERE run_id = ?').get(runId) as Record<string, unknown> | undefined;
-    return r ? this.toHeld(r) : undefined;
+    const r = this.db.prepare('SELECT * FROM held_plans WHERE run_id = ?').get(runId) as Row | undefined;
+    return r ? toHeld(r) : undefined;
   }
 
   async heldPlans(): Promise<HeldPlan[]> {
-    return (this.db.prepare(`SELECT * FROM held_plans WHERE status = 'held' ORDER BY created_at`).all() as Array<Record<string, unknown>>).map(this.toHeld);
+    return (this.db.prepare(`SELECT * FROM held_plans WHERE status = 'held' ORDER BY created_at`).all() as Row[]).map(toHeld);
   }
 
   /** Only a held plan can be decided, once: a second click or a concurrent approve gets false. */
@@ -183,17 +147,7 @@ export class SqliteStore implements Store {
   }
 
   async auditEntries(limit: number): Promise<AuditEntry[]> {
-    return (this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit) as Array<Record<string, unknown>>).map((r) => ({
-      at: r.at as string,
-      actor: r.actor as string,
-      channel: r.channel as string,
-      command: r.command as string,
-      platform: (r.platform as string | null) ?? undefined,
-      course: (r.course as string | null) ?? undefined,
-      target: (r.target as string | null) ?? undefined,
-      outcome: r.outcome as string,
-      detail: (r.detail as string | null) ?? undefined,
-    }));
+    return (this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(toAudit);
   }
 
   async acquireLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {

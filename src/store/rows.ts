@@ -1,0 +1,62 @@
+/** Database rows → store records, shared by the SQLite and PostgreSQL stores (same columns). */
+import type { AuditEntry, HeldPlan, JournalEntry, RunRecord } from './types';
+
+export type Row = Record<string, unknown>;
+
+const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+
+export function toRun(r: Row): RunRecord {
+  return {
+    runId: r.run_id as string,
+    status: r.status as RunRecord['status'],
+    trigger: r.trigger as string,
+    scope: r.scope as string,
+    startedAt: r.started_at as string,
+    finishedAt: opt<string>(r.finished_at),
+    durationMs: opt<number>(r.duration_ms),
+    directoryStudents: opt<number>(r.directory_students),
+    // SQLite stores booleans as 0/1, PostgreSQL as booleans.
+    directoryComplete: r.directory_complete === null || r.directory_complete === undefined ? undefined : Boolean(r.directory_complete),
+    guard: JSON.parse(r.guard as string) as string[],
+    platforms: JSON.parse(r.platforms as string) as RunRecord['platforms'],
+  };
+}
+
+export function toJournal(r: Row): JournalEntry {
+  return {
+    runId: r.run_id as string,
+    platform: r.platform as string,
+    cohortIdnumber: r.cohort_idnumber as string,
+    studentKey: opt<string>(r.student_key),
+    moodleUserId: opt<number>(r.moodle_user_id),
+    action: r.action as JournalEntry['action'],
+    reason: r.reason as string,
+    at: r.at as string,
+  };
+}
+
+export function toHeld(r: Row): HeldPlan {
+  return {
+    runId: r.run_id as string,
+    createdAt: r.created_at as string,
+    status: r.status as HeldPlan['status'],
+    removals: JSON.parse(r.removals as string) as HeldPlan['removals'],
+    reasons: JSON.parse(r.reasons as string) as string[],
+    decidedBy: opt<string>(r.decided_by),
+    decidedAt: opt<string>(r.decided_at),
+  };
+}
+
+export function toAudit(r: Row): AuditEntry {
+  return {
+    at: r.at as string,
+    actor: r.actor as string,
+    channel: r.channel as string,
+    command: r.command as string,
+    platform: opt<string>(r.platform),
+    course: opt<string>(r.course),
+    target: opt<string>(r.target),
+    outcome: r.outcome as string,
+    detail: opt<string>(r.detail),
+  };
+}
