@@ -106,6 +106,9 @@ describe.each(targets)('against %s', (name, start) => {
     const syncs = await cohortSyncsFor(api);
     expect(await code(syncs.add({ courseId: t.courseid, cohort: { id: c!.id }, onBehalfOf: ids[0] }))).toBe('onbehalfnopermission');
     expect(await code(syncs.add({ courseId: t.courseid, cohort: { id: c!.id }, onBehalfOf: t.colleagueid }))).toBe('onbehalfnopermission');
+    // A cohort of another category branch is never available to the course.
+    const [law] = await api.createCohorts([{ categorytype: { type: 'idnumber', value: 'DROIT' }, name: 'Law cohort', idnumber: 'tt-law' }]);
+    expect(await code(syncs.add({ courseId: t.courseid, cohort: { id: law!.id }, onBehalfOf: t.teacherid }))).toBe('cohortnotavailable');
     const r = await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'tt-l2' }, role: { shortname: 'student' }, groupId: -1, onBehalfOf: t.teacherid });
     expect(r.created).toBe(true);
     const groups = await api.getCourseGroups(t.courseid);
