@@ -80,6 +80,11 @@ export class MoodleSimulator {
     return p.site;
   }
 
+  /** Puts a whole site back (tests restore a snapshot between scenarios, as a database restore would). */
+  replaceSite(site: Site): void {
+    this.addPlatform(site);
+  }
+
   counters(): Record<string, Record<string, number>> {
     return Object.fromEntries([...this.platforms].map(([name, p]) => [name, { ...p.counters }]));
   }
