@@ -38,7 +38,7 @@ async function simulatorTarget(): Promise<Target> {
     { username: 'admin', firstname: 'Admin', lastname: 'User', email: 'admin@example.org' },
     { username: 'mdurand', firstname: 'Marie', lastname: 'Durand', email: 'mdurand@univ-demo.fr', idnumber: 'MDURAND' },
     { username: 'pmartin', firstname: 'Paul', lastname: 'Martin', email: 'pmartin@univ-demo.fr', idnumber: 'PMARTIN' },
-    ...Array.from({ length: 30 }, (_, i) => ({ username: `e2190${String(i + 1).padStart(4, '0')}`, firstname: `Student${i + 1}`, lastname: `Name${String(i + 1).padStart(2, '0')}`, email: `e2190${String(i + 1).padStart(4, '0')}@univ-demo.fr`, idnumber: `E2190${String(i + 1).padStart(4, '0')}` })),
+    ...Array.from({ length: 300 }, (_, i) => ({ username: `e2190${String(i + 1).padStart(4, '0')}`, firstname: `Student${i + 1}`, lastname: `Name${String(i + 1).padStart(2, '0')}`, email: `e2190${String(i + 1).padStart(4, '0')}@univ-demo.fr`, idnumber: `E2190${String(i + 1).padStart(4, '0')}` })),
   ];
   const s = await startSimulator({
     platforms: [
@@ -175,25 +175,27 @@ describe.each(targets)('against %s', (name, start) => {
     const config = loadConfig({ MOODLE_PLATFORMS: 't', MOODLE_T_URL: t.url, MOODLE_T_TOKEN: t.token, MOODLE_T_MAX_INPUT_VARS: '5000', DIRECTORY_FILE: 'unused.ldif', ACADEMIC_YEAR: '2026', SYNC_MAX_REMOVAL_PERCENT: '100', LOG_LEVEL: 'silent' });
     const store = new SqliteStore(path.join(dir, 'db.sqlite'));
     const directory = new MemoryDirectory();
-    directory.students = Array.from({ length: 30 }, (_, i) => MemoryDirectory.student(`e2190${String(i + 1).padStart(4, '0')}`, [['TTA1', 'TTB1', 'TTC1'][i % 3]!]));
+    // 300 students over 15 étapes, a few in two.
+    const etape = (i: number) => `TT${String(i % 15).padStart(2, '0')}`;
+    directory.students = Array.from({ length: 300 }, (_, i) => MemoryDirectory.student(`e2190${String(i + 1).padStart(4, '0')}`, i % 20 === 0 ? [etape(i), etape(i + 1)] : [etape(i)]));
     const engine = new SyncEngine({ config, directory, apis: createPlatformApis(config), store });
     try {
       const first = await engine.run();
-      expect(first.platforms[0]).toMatchObject({ cohortsCreated: 3, membersAdded: 30, errors: [] });
+      expect(first.platforms[0]).toMatchObject({ cohortsCreated: 15, membersAdded: 315, errors: [] });
       const second = await engine.run();
       expect(second.platforms[0]!.writeCalls).toBe(0);
-      directory.students = directory.students.slice(5);
+      directory.students = directory.students.slice(10);
       const third = await engine.run();
-      expect(third.platforms[0]!.membersRemoved).toBe(5);
+      expect(third.platforms[0]!.membersRemoved).toBe(11);
       const cohorts = (await api.getCohorts()).filter((c) => c.idnumber.startsWith('etp:TT'));
       const members = await api.getCohortMembers(cohorts.map((c) => c.id));
-      expect([...members.values()].reduce((n, m) => n + m.length, 0)).toBe(25);
+      expect([...members.values()].reduce((n, m) => n + m.length, 0)).toBe(304);
       const syncs = await cohortSyncsFor(api);
-      await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'etp:TTC1' }, onBehalfOf: t.teacherid });
+      await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'etp:TT14' }, onBehalfOf: t.teacherid });
       const [course] = await api.getCoursesByField('id', t.courseid);
-      const healthy = await diagnose({ config, directory, api, syncs, store, now: new Date() }, 'e21900030', 't', course!);
+      const healthy = await diagnose({ config, directory, api, syncs, store, now: new Date() }, 'e21900015', 't', course!);
       expect(healthy.firstBroken).toBeUndefined();
-      const notSynced = await diagnose({ config, directory, api, syncs, store, now: new Date() }, 'e21900010', 't', course!);
+      const notSynced = await diagnose({ config, directory, api, syncs, store, now: new Date() }, 'e21900012', 't', course!);
       expect(notSynced.firstBroken).toBe('course-sync');
     } finally {
       await store.close();

@@ -42,7 +42,7 @@ foreach ([[$course, $teacher], [$other, $colleague]] as [$c, $u]) {
     $manual->enrol_user($inst, $u, $DB->get_field('role', 'id', ['shortname' => 'editingteacher']));
 }
 $students = [];
-for ($i = 1; $i <= 30; $i++) {
+for ($i = 1; $i <= 300; $i++) {
     $students[] = $mk(sprintf('e2190%04d', $i), "Student$i", sprintf('Name%02d', $i));
 }
 echo json_encode(['token' => $token, 'courseid' => (int)$course->id, 'teacherid' => (int)$teacher, 'colleagueid' => (int)$colleague]) . "\n";
