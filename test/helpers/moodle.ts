@@ -17,8 +17,8 @@ const PACKAGES = ['php8.2-cli', 'php8.2-pgsql', 'php8.2-xml', 'php8.2-mbstring',
 
 export interface RealMoodle {
   url: string;
-  /** The same site served by a second PHP server whose max_input_vars is 1000 (PHP's default). */
-  url1000: string;
+  /** Restarts PHP's server with this max_input_vars (Moodle answers only on its wwwroot, so the same port). */
+  maxInputVars(n: number): Promise<void>;
   /** Puts the database and the dataroot back as they were after the fixture (between scenarios). */
   restore(): Promise<void>;
   token: string;
@@ -87,27 +87,33 @@ export async function startRealMoodle(): Promise<RealMoodle> {
   execFileSync(pgBin('pg_dump'), [...pgArgs, '-Fc', '-f', dump, 'cohortbot']);
   fs.cpSync(dataroot, `${dataroot}.fixture`, { recursive: true });
   t('dump', since);
-  const ini1000 = path.join(dir, 'php1000.d');
-  fs.mkdirSync(ini1000);
-  fs.writeFileSync(path.join(ini1000, '99-cohortbot.ini'), 'max_input_vars=1000\nmemory_limit=1024M\nmax_execution_time=0\n');
-  const port1000 = await freePort();
-  const server: ChildProcess = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', root], { env, stdio: 'ignore' });
-  const server1000: ChildProcess = spawn('php', ['-S', `127.0.0.1:${port1000}`, '-t', root], { env: { ...process.env, PHP_INI_SCAN_DIR: `:${ini1000}` }, stdio: 'ignore' });
-  since = Date.now();
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/webservice/rest/server.php`, { method: 'POST', body: new URLSearchParams({ wstoken: fixture.token, wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' }) });
-      if (res.ok) break;
-    } catch {
-      // not listening yet
+  let server: ChildProcess | undefined;
+  const serve = async (maxInputVars: number) => {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
     }
-    if (Date.now() - since > 30_000) throw new Error('the PHP server did not answer');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    fs.writeFileSync(path.join(ini, '99-cohortbot.ini'), `max_input_vars=${maxInputVars}\nmemory_limit=1024M\nmax_execution_time=0\nopcache.enable_cli=1\n`);
+    server = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', root], { env, stdio: 'ignore' });
+    const begun = Date.now();
+    for (;;) {
+      try {
+        const res = await fetch(`${url}/webservice/rest/server.php`, { method: 'POST', body: new URLSearchParams({ wstoken: fixture.token, wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' }) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() - begun > 30_000) throw new Error('the PHP server did not answer');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  since = Date.now();
+  await serve(5000);
   t('firstCall', since);
   return {
     url,
-    url1000: `http://127.0.0.1:${port1000}`,
+    maxInputVars: serve,
     ...fixture,
     timings,
     async restore() {
@@ -119,8 +125,7 @@ export async function startRealMoodle(): Promise<RealMoodle> {
       timings.restore = Date.now() - started;
     },
     async stop() {
-      server.kill('SIGTERM');
-      server1000.kill('SIGTERM');
+      server?.kill('SIGTERM');
       await pg.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
