@@ -8,6 +8,7 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { aptInstall } from './apt';
 import { freePort } from './slapd';
 import { Postgres, startPostgres } from './postgres';
 
@@ -34,10 +35,7 @@ export const archivePath = (): string | undefined => ARCHIVE_CANDIDATES.find((p)
 function ensurePhp(): void {
   const missing = () => spawnSync('php', ['-r', 'exit(extension_loaded("pgsql") && extension_loaded("intl") && extension_loaded("xml") && extension_loaded("mbstring") ? 0 : 1);']).status !== 0;
   if (!missing()) return;
-  if (process.getuid?.() !== 0) throw new Error(`PHP for Moodle is missing: install ${PACKAGES.join(' ')} (apt-get install …)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore', timeout: 300_000 });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...PACKAGES], { env, stdio: 'ignore', timeout: 600_000 });
+  aptInstall(PACKAGES, 'PHP for Moodle is missing');
   if (missing()) throw new Error(`installing ${PACKAGES.join(' ')} did not give PHP the pgsql, intl, xml and mbstring extensions`);
 }
 

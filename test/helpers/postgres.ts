@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { aptInstall } from './apt';
 import { freePort } from './slapd';
 
 export interface Postgres {
@@ -25,17 +26,7 @@ function binDir(): string | undefined {
 export function ensurePostgres(): string {
   let bin = binDir();
   if (bin) return bin;
-  if (process.getuid?.() !== 0) throw new Error('PostgreSQL server binaries are missing: install the Debian package "postgresql" (apt-get install postgresql) to run the PostgreSQL store tests');
-  const policy = '/usr/sbin/policy-rc.d';
-  const created = !fs.existsSync(policy);
-  if (created) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-  try {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore', timeout: 300_000 });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { env, stdio: 'ignore', timeout: 600_000 });
-  } finally {
-    if (created) fs.rmSync(policy, { force: true });
-  }
+  aptInstall(['postgresql'], 'PostgreSQL server binaries are missing');
   bin = binDir();
   if (!bin) throw new Error('installing postgresql with apt did not provide pg_ctl');
   return bin;

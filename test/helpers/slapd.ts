@@ -3,7 +3,8 @@
  * schema, free port, `slapadd -q` of the given entries, readiness poll, stop by pid, nothing left
  * behind. Missing slapd: installed with apt when root, otherwise a clear failure naming the packages.
  */
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { aptInstall } from './apt';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -38,20 +39,7 @@ export function ensureSlapd(): void {
   if (installChecked) return;
   const missing = () => !fs.existsSync(SLAPD) || !fs.existsSync(SLAPADD) || spawnSync('ldapsearch', ['-VV']).error !== undefined;
   if (missing()) {
-    if (process.getuid?.() !== 0) {
-      throw new Error('slapd is not installed: install the Debian packages "slapd ldap-utils" (apt-get install slapd ldap-utils) to run the LDAP tests');
-    }
-    const policy = '/usr/sbin/policy-rc.d';
-    const created = !fs.existsSync(policy);
-    // Debian's post-install would start a system slapd; the tests run their own.
-    if (created) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-    try {
-      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-      execFileSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore', timeout: 300_000 });
-      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'slapd', 'ldap-utils'], { env, stdio: 'ignore', timeout: 300_000 });
-    } finally {
-      if (created) fs.rmSync(policy, { force: true });
-    }
+    aptInstall(['slapd', 'ldap-utils'], 'slapd is not installed');
     if (missing()) throw new Error('installing slapd ldap-utils with apt did not provide /usr/sbin/slapd and ldapsearch');
   }
   installChecked = true;

@@ -17,20 +17,11 @@ import { SqliteStore } from '../../src/store/sqlite';
 import { SyncEngine } from '../../src/sync/engine';
 import { Site } from '../../src/simulator/model';
 import { MemoryDirectory } from '../helpers/directory';
-import { startRealMoodle } from '../helpers/moodle';
+import { RealMoodle, startRealMoodle } from '../helpers/moodle';
 import { startSimulator } from '../helpers/simulator';
 
-interface Target {
-  url: string;
-  /** Sets the server's max_input_vars (PHP's default is 1000). */
-  maxInputVars(n: number): Promise<void>;
-  restore(): Promise<void>;
-  token: string;
-  courseid: number;
-  teacherid: number;
-  colleagueid: number;
-  stop(): Promise<void>;
-}
+/** What a target offers the suite: the real Moodle helper's interface, less its timings. */
+type Target = Omit<RealMoodle, 'timings'>;
 
 /** The simulator seeded like the real Moodle's fixture (test/helpers/moodle/setup.php). */
 async function simulatorTarget(): Promise<Target> {
