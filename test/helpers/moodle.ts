@@ -8,13 +8,12 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { aptInstall } from './apt';
+import { PHP_SET, ensurePackages } from './apt';
 import { freePort } from './slapd';
 import { Postgres, startPostgres } from './postgres';
 
-const ARCHIVE_CANDIDATES = [path.resolve(__dirname, '..', '..', '..', 'shared', 'moodle', 'moodle-4.5.6.tar.xz'), process.env.MOODLE_ARCHIVE ?? ''];
+const SHARED_ARCHIVE = path.resolve(__dirname, '..', '..', '..', 'shared', 'moodle', 'moodle-4.5.6.tar.xz');
 const PLUGIN = path.resolve(__dirname, '..', '..', 'moodle-plugin', 'local_cohortbot');
-const PACKAGES = ['php8.2-cli', 'php8.2-pgsql', 'php8.2-xml', 'php8.2-mbstring', 'php8.2-curl', 'php8.2-zip', 'php8.2-gd', 'php8.2-intl', 'php8.2-soap', 'php8.2-opcache'];
 
 export interface RealMoodle {
   url: string;
@@ -30,13 +29,18 @@ export interface RealMoodle {
   stop(): Promise<void>;
 }
 
-export const archivePath = (): string | undefined => ARCHIVE_CANDIDATES.find((p) => p !== '' && fs.existsSync(p));
-
-function ensurePhp(): void {
-  const missing = () => spawnSync('php', ['-r', 'exit(extension_loaded("pgsql") && extension_loaded("intl") && extension_loaded("xml") && extension_loaded("mbstring") ? 0 : 1);']).status !== 0;
-  if (!missing()) return;
-  aptInstall(PACKAGES, 'PHP for Moodle is missing');
-  if (missing()) throw new Error(`installing ${PACKAGES.join(' ')} did not give PHP the pgsql, intl, xml and mbstring extensions`);
+/**
+ * Moodle 4.5.6's archive: MOODLE_ARCHIVE when set (and then it must exist), else ../shared/moodle/.
+ * Throws a message saying where to put it, for someone who cloned the repository alone.
+ */
+export function archivePath(env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env.MOODLE_ARCHIVE;
+  if (chosen) {
+    if (!fs.existsSync(chosen)) throw new Error(`MOODLE_ARCHIVE=${chosen} does not exist: point it at moodle-4.5.6.tar.xz`);
+    return chosen;
+  }
+  if (fs.existsSync(SHARED_ARCHIVE)) return SHARED_ARCHIVE;
+  throw new Error(`the real-Moodle target needs Moodle 4.5.6: set MOODLE_ARCHIVE=/path/to/moodle-4.5.6.tar.xz, or put it at ${SHARED_ARCHIVE} (or run npm run test:fast, which skips that target and says so)`);
 }
 
 export async function startRealMoodle(): Promise<RealMoodle> {
@@ -44,8 +48,7 @@ export async function startRealMoodle(): Promise<RealMoodle> {
   const t = (label: string, since: number) => (timings[label] = Date.now() - since);
   let since = Date.now();
   const archive = archivePath();
-  if (!archive) throw new Error('the Moodle 4.5.6 archive is not beside the project (../shared/moodle/moodle-4.5.6.tar.xz)');
-  ensurePhp();
+  ensurePackages([PHP_SET]);
   t('packages', since);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-moodle-'));
   since = Date.now();

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { aptInstall } from './apt';
+import { POSTGRES_SET, ensurePackages, postgresBinDir } from './apt';
 import { freePort } from './slapd';
 
 export interface Postgres {
@@ -16,20 +16,9 @@ export interface Postgres {
   stop(): Promise<void>;
 }
 
-function binDir(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  if (!fs.existsSync(root)) return undefined;
-  const versions = fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? path.join(root, versions[0], 'bin') : undefined;
-}
-
 export function ensurePostgres(): string {
-  let bin = binDir();
-  if (bin) return bin;
-  aptInstall(['postgresql'], 'PostgreSQL server binaries are missing');
-  bin = binDir();
-  if (!bin) throw new Error('installing postgresql with apt did not provide pg_ctl');
-  return bin;
+  ensurePackages([POSTGRES_SET]);
+  return postgresBinDir()!;
 }
 
 export async function startPostgres(): Promise<Postgres> {

@@ -4,7 +4,7 @@
  * behind. Missing slapd: installed with apt when root, otherwise a clear failure naming the packages.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { aptInstall } from './apt';
+import { SLAPD_SET, ensurePackages } from './apt';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -32,17 +32,9 @@ export interface Slapd {
   stop(): Promise<void>;
 }
 
-let installChecked = false;
-
 /** Makes sure slapd and ldap-utils are there, installing them as root; never skips. */
 export function ensureSlapd(): void {
-  if (installChecked) return;
-  const missing = () => !fs.existsSync(SLAPD) || !fs.existsSync(SLAPADD) || spawnSync('ldapsearch', ['-VV']).error !== undefined;
-  if (missing()) {
-    aptInstall(['slapd', 'ldap-utils'], 'slapd is not installed');
-    if (missing()) throw new Error('installing slapd ldap-utils with apt did not provide /usr/sbin/slapd and ldapsearch');
-  }
-  installChecked = true;
+  ensurePackages([SLAPD_SET]);
 }
 
 export async function freePort(): Promise<number> {
