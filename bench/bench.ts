@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     const someone = students.find((s, i) => i % 33 !== 0 && s.inscriptions.some((x) => x.year === 2026 && x.etape.startsWith('A')))!;
     const syncs = await cohortSyncsFor(api);
     t = Date.now();
-    await diagnose({ config, directory: new BenchDirectory(students), api, syncs, store, now: new Date() }, someone.key, firstPlatform, course!);
+    await diagnose({ config, directory: new BenchDirectory(students), api, syncs, store, now: new Date(), actingUserId: (await api.siteInfo()).userid }, someone.key, firstPlatform, course!);
     const whyMs = Date.now() - t;
     const ldap = o.ldap ? await ldapTimes(students.slice(0, o.students)) : { ldaptsReadMs: null, ldapsearchReadMs: null };
     await store.close();

@@ -124,9 +124,17 @@ export interface Config {
     tenantId?: string;
     digestConversationId?: string;
     serviceUrl?: string;
+    /** Bot Framework Emulator only: /api/messages without authentication, from loopback only, never in production. */
+    localMode: boolean;
   };
-  slack: { botToken?: string; signingSecret?: string; appToken?: string; digestChannel?: string; apiUrl?: string };
+  slack: { botToken?: string; signingSecret?: string; appToken?: string; digestChannel?: string; apiUrl?: string; teamIds: string[] };
+  /** Bearer token protecting GET /metrics when set. */
+  metricsToken?: string;
   chatIdentityMatch: 'email' | 'username';
+  /** The university's own mail domains: required with CHAT_IDENTITY_MATCH=username. */
+  chatIdentityDomains: string[];
+  /** Roles a teacher may give through cohort sync on local_ws_enrolcohort sites (no plugin to check). */
+  cohortSyncFallbackRoles: string[];
   supportUsers: string[];
   adminUsers: string[];
 }
@@ -283,6 +291,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       tenantId: r.raw('MicrosoftAppTenantId'),
       digestConversationId: r.raw('TEAMS_DIGEST_CONVERSATION_ID'),
       serviceUrl: r.get('TEAMS_SERVICE_URL', url),
+      localMode: r.get('TEAMS_LOCAL_MODE', bool, 'false') ?? false,
     },
     slack: {
       botToken: r.raw('SLACK_BOT_TOKEN'),
@@ -290,14 +299,27 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       appToken: r.raw('SLACK_APP_TOKEN'),
       digestChannel: r.raw('SLACK_DIGEST_CHANNEL'),
       apiUrl: r.get('SLACK_API_URL', url),
+      teamIds: r.get('SLACK_TEAM_IDS', list.pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'Slack workspace ids such as T0123ABCD, comma-separated'))), '') ?? [],
     },
+    metricsToken: r.raw('METRICS_TOKEN'),
     chatIdentityMatch: r.get('CHAT_IDENTITY_MATCH', z.enum(['email', 'username'], { errorMap: () => ({ message: 'email or username' }) }), 'email') ?? 'email',
+    chatIdentityDomains: r.get('CHAT_IDENTITY_DOMAINS', list.pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'mail domains such as univ-demo.fr, comma-separated').transform((d) => d.toLowerCase()))), '') ?? [],
+    cohortSyncFallbackRoles: r.get('COHORT_SYNC_FALLBACK_ROLES', list.pipe(z.array(z.enum(['student', 'teacher', 'editingteacher'], { errorMap: () => ({ message: 'role short names among student, teacher, editingteacher' }) }))), 'student') ?? ['student'],
     supportUsers: r.get('SUPPORT_USERS', emails, '') ?? [],
     adminUsers: r.get('ADMIN_USERS', emails, '') ?? [],
   };
 
   if (config.teams.appType !== 'MultiTenant' && config.teams.appId && !config.teams.tenantId) {
     r.problems.push(`MicrosoftAppTenantId: missing; expected the university tenant id when MicrosoftAppType=${config.teams.appType}`);
+  }
+  if (config.chatIdentityMatch === 'username' && config.chatIdentityDomains.length === 0 && r.raw('CHAT_IDENTITY_DOMAINS') === undefined) {
+    r.problems.push('CHAT_IDENTITY_DOMAINS: missing; expected the university mail domains (e.g. univ-demo.fr) when CHAT_IDENTITY_MATCH=username, so that an address elsewhere never maps to a Moodle username');
+  }
+  if (config.teams.localMode && nodeEnv === 'production') {
+    r.problems.push('TEAMS_LOCAL_MODE=true: refused in production; it accepts unauthenticated Teams activities (Bot Framework Emulator only). Set MicrosoftAppId and friends instead');
+  }
+  if (nodeEnv === 'production' && config.slack.botToken && config.slack.teamIds.length === 0 && r.raw('SLACK_TEAM_IDS') === undefined) {
+    r.problems.push('SLACK_TEAM_IDS: missing; expected the Slack workspace ids (e.g. T0123ABCD) allowed to use the bot, required in production');
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { DirectorySource } from '../directory/types';
 import type { Logger } from '../log';
 import type { MoodleApi, MoodleUser } from '../moodle/api';
+import { AccountProblem, AccountResolution, BotRole, configuredRoles, identityKey, resolveAccount } from './identity';
 import { CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
 import type { Store } from '../store/types';
 import type { SyncEngine } from '../sync/engine';
@@ -26,7 +27,7 @@ export interface Identity {
   conversation?: 'private' | 'shared';
 }
 
-export type BotRole = 'teacher' | 'support' | 'admin';
+export type { BotRole };
 
 export interface BotDeps {
   config: Config;
@@ -51,44 +52,81 @@ export interface Pending {
 
 const CONFIRM_TTL_MS = 15 * 60_000;
 
+/** The person has no account that may act on this platform: said to them with what to do. */
+export class NoAccountError extends Error {
+  constructor(
+    readonly platform: string,
+    readonly problem: AccountProblem,
+  ) {
+    super(`no usable Moodle account on ${platform}: ${problem}`);
+  }
+}
+
+/**
+ * A person as the authorisation step proved them: their live Moodle account on each platform where
+ * they have exactly one, and why not elsewhere. Support and admin only for a person Moodle knows.
+ */
 export class Actor {
   readonly key: string;
-  readonly roles: Set<BotRole>;
-  private readonly accounts = new Map<string, Promise<MoodleUser | undefined>>();
 
-  constructor(
+  private constructor(
     readonly identity: Identity,
-    private readonly deps: BotDeps,
+    private readonly accounts: ReadonlyMap<string, MoodleUser>,
+    readonly problems: ReadonlyMap<string, AccountProblem>,
+    private readonly configured: ReadonlySet<BotRole>,
   ) {
-    this.key = (identity.email ?? identity.upn ?? '').trim().toLowerCase();
-    const cfg = deps.config;
-    this.roles = new Set<BotRole>();
-    if (this.key !== '') this.roles.add('teacher');
-    if (cfg.adminUsers.includes(this.key)) this.roles.add('admin').add('support');
-    if (cfg.supportUsers.includes(this.key)) this.roles.add('support');
+    this.key = identityKey(identity);
   }
 
-  get known(): boolean {
-    return this.key !== '';
+  /** Looks the person up on every platform (concurrently); an unreachable platform is a problem, not a failure. */
+  static async resolve(identity: Identity, deps: Pick<BotDeps, 'config' | 'apis'>): Promise<Actor> {
+    const accounts = new Map<string, MoodleUser>();
+    const problems = new Map<string, AccountProblem>();
+    await Promise.all(
+      deps.config.platforms.map(async (p) => {
+        const api = deps.apis.get(p.name);
+        const r = api ? await resolveAccount(api, identity, deps.config).catch((): AccountResolution => ({ ok: false, problem: 'unreachable' })) : ({ ok: false, problem: 'none' } as const);
+        if (r.ok) accounts.set(p.name, r.user);
+        else problems.set(p.name, r.problem);
+      }),
+    );
+    return new Actor(identity, accounts, problems, configuredRoles(identity, deps.config));
+  }
+
+  /** Nobody looked up (help): no account, no role. */
+  static anonymous(identity: Identity, config: Config): Actor {
+    return new Actor(identity, new Map(), new Map(), configuredRoles(identity, config));
+  }
+
+  /** At least one live Moodle account: the person is someone Moodle knows. */
+  get verified(): boolean {
+    return this.accounts.size > 0;
+  }
+
+  get roles(): ReadonlySet<BotRole> {
+    return this.verified ? this.configured : new Set();
   }
 
   has(role: BotRole): boolean {
     return this.roles.has(role);
   }
 
-  /** The person's Moodle account on a platform (CHAT_IDENTITY_MATCH: e-mail, or UPN before @ = username). */
-  moodleUser(platform: string): Promise<MoodleUser | undefined> {
-    let p = this.accounts.get(platform);
-    if (!p) {
-      const api = this.deps.apis.get(platform);
-      if (!api || !this.known) return Promise.resolve(undefined);
-      const byUsername = this.deps.config.chatIdentityMatch === 'username';
-      const value = byUsername ? (this.identity.upn ?? this.key).split('@')[0]!.toLowerCase() : (this.identity.email ?? this.key).toLowerCase();
-      p = api.getUsersByField(byUsername ? 'username' : 'email', [value]).then((users) => users.find((u) => !u.suspended) ?? users[0]);
-      p.catch(() => this.accounts.delete(platform));
-      this.accounts.set(platform, p);
-    }
-    return p;
+  /** The person's Moodle account on a platform: every call made for them carries it. */
+  account(platform: string): MoodleUser {
+    const u = this.accounts.get(platform);
+    if (!u) throw new NoAccountError(platform, this.problems.get(platform) ?? 'none');
+    return u;
+  }
+
+  hasAccount(platform: string): boolean {
+    return this.accounts.has(platform);
+  }
+
+  /** The most telling reason this person has no account anywhere (for the refusal). */
+  get mainProblem(): AccountProblem {
+    const order: AccountProblem[] = ['noIdentity', 'foreignDomain', 'ambiguous', 'suspended', 'unreachable', 'none'];
+    const all = new Set(this.problems.values());
+    return order.find((p) => all.has(p)) ?? (this.key === '' ? 'noIdentity' : 'none');
   }
 }
 
@@ -118,7 +156,7 @@ export class HandlerContext {
   /** The cohort-sync methods of a platform (plugin or fallback), detected once per conversation turn. */
   cohortSyncs(platform: string): Promise<CohortSyncs> {
     let p = this.syncs.get(platform);
-    if (!p) this.syncs.set(platform, (p = cohortSyncsFor(this.api(platform))));
+    if (!p) this.syncs.set(platform, (p = cohortSyncsFor(this.api(platform), this.config.cohortSyncFallbackRoles)));
     return p;
   }
 

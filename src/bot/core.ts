@@ -5,32 +5,47 @@
  */
 import { MoodleError } from '../moodle/errors';
 import { CohortSyncRefused, CohortSyncUnavailable } from '../moodle/cohort-syncs';
+import { CourseAccess, authorize } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
-import { Actor, BotDeps, HandlerContext, Identity } from './context';
+import { Actor, BotDeps, HandlerContext, Identity, NoAccountError } from './context';
 import { addForm } from './forms';
 import { catalog, Catalog } from './i18n';
 import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from './handlers/cohort-sync';
 import { help, status, whoami } from './handlers/general';
 import { search } from './handlers/search';
-import { supportHandler } from './handlers/support';
+import { approveOrReject, changeMembers, createCohort, history, listMembers, syncNow, why } from './handlers/support';
 import { View, text } from './views';
 
-/** Extra handlers registered by other modules (the support commands). */
-export type CommandHandler = (ctx: HandlerContext, cmd: Command) => Promise<View> | undefined;
+type Handler<K extends Command['kind']> = (ctx: HandlerContext, cmd: Extract<Command, { kind: K }>, course: CourseAccess | undefined) => Promise<View> | View;
 
-const PLUGIN_REFUSALS = new Set(['onbehalfnopermission', 'nopermissions', 'cohortnotavailable', 'rolenotassignable', 'groupnotincourse', 'instanceexists', 'cohortnotfound']);
+/** What each command runs once authorised: one registry, one entry per command kind. */
+const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
+  help: (ctx) => help(ctx),
+  whoami: (ctx) => whoami(ctx),
+  status: (ctx, cmd) => status(ctx, cmd.target),
+  search: (ctx, cmd) => search(ctx, cmd.query, cmd.course, cmd.page),
+  syncs: (ctx, _cmd, course) => listSyncs(ctx, course!),
+  add: (ctx, cmd, course) => add(ctx, cmd, course!),
+  update: (ctx, cmd, course) => update(ctx, cmd, course!),
+  remove: (ctx, cmd, course) => remove(ctx, cmd, course!),
+  confirm: (ctx, cmd) => confirm(ctx, cmd.id),
+  cancel: (ctx, cmd) => cancel(ctx, cmd.id),
+  manual: (ctx, cmd) => manualInstead(ctx, cmd.id),
+  why: (ctx, cmd, course) => why(ctx, cmd, course),
+  sync: (ctx, cmd) => syncNow(ctx, cmd.target),
+  history: (ctx, cmd) => history(ctx, cmd.student),
+  approve: (ctx, cmd) => approveOrReject(ctx, 'approve', cmd.run),
+  reject: (ctx, cmd) => approveOrReject(ctx, 'reject', cmd.run),
+  createCohort: (ctx, cmd) => createCohort(ctx, cmd),
+  addMembers: (ctx, cmd) => changeMembers(ctx, cmd),
+  removeMembers: (ctx, cmd) => changeMembers(ctx, cmd),
+  members: (ctx, cmd) => listMembers(ctx, cmd.cohort),
+};
+
+const PLUGIN_REFUSALS = new Set(['onbehalfnopermission', 'nopermissions', 'cohortnotavailable', 'rolenotassignable', 'groupnotincourse', 'instanceexists', 'cohortnotfound', 'hiddencohort']);
 
 export class BotCore {
-  private readonly extra: CommandHandler[] = [];
-
-  constructor(readonly deps: BotDeps) {
-    this.use(supportHandler);
-  }
-
-  use(handler: CommandHandler): this {
-    this.extra.push(handler);
-    return this;
-  }
+  constructor(readonly deps: BotDeps) {}
 
   /** Called once per handled message (metrics). */
   onCommand?: (channel: string, command: string, outcome: string) => void;
@@ -43,51 +58,24 @@ export class BotCore {
 
   private async answer(identity: Identity, input: string): Promise<{ view: View; kind: string }> {
     const t = catalog(identity.locale);
-    const actor = new Actor(identity, this.deps);
-    // "ajouter" alone: the form, for those who would rather click than type.
-    if (/^\s*(ajouter|add)\s*$/i.test(input)) return { view: { blocks: [{ type: 'form', form: addForm(identity.locale) }] }, kind: 'add' };
-    const parsed = parseCommand(input, { platforms: this.deps.config.platforms.map((p) => p.name) });
-    if (!parsed.ok) return { view: this.parseError(t, parsed.error), kind: 'unparsed' };
-    const cmd = parsed.command;
-    if (cmd.kind !== 'help' && !actor.known) return { view: { tone: 'error', blocks: [text(t.noIdentity)] }, kind: cmd.kind };
+    const parsed = /^\s*(ajouter|add)\s*$/i.test(input) ? undefined : parseCommand(input, { platforms: this.deps.config.platforms.map((p) => p.name) });
+    if (parsed && !parsed.ok) return { view: this.parseError(t, parsed.error), kind: 'unparsed' };
+    const cmd = parsed?.command;
+    // Help needs nobody looked up; everything else knows who is asking first.
+    const actor = cmd?.kind === 'help' ? Actor.anonymous(identity, this.deps.config) : await Actor.resolve(identity, this.deps);
     const ctx = new HandlerContext(this.deps, actor, t);
+    if (!cmd) {
+      // "ajouter" alone: the form, for those who would rather click than type (a verified person only).
+      if (!actor.verified) return { view: { tone: 'error', blocks: [text(t.accountProblem(actor.mainProblem))] }, kind: 'add' };
+      return { view: { blocks: [{ type: 'form', form: addForm(identity.locale) }] }, kind: 'add' };
+    }
     try {
-      return { view: await this.dispatch(ctx, cmd), kind: cmd.kind };
+      const decision = await authorize(ctx, cmd);
+      if (!decision.ok) return { view: decision.view, kind: cmd.kind };
+      const handler = HANDLERS[cmd.kind] as Handler<typeof cmd.kind>;
+      return { view: await handler(ctx, cmd as never, decision.course), kind: cmd.kind };
     } catch (err) {
       return { view: await this.failure(ctx, cmd, err), kind: cmd.kind };
-    }
-  }
-
-  private async dispatch(ctx: HandlerContext, cmd: Command): Promise<View> {
-    switch (cmd.kind) {
-      case 'help':
-        return help(ctx);
-      case 'whoami':
-        return whoami(ctx);
-      case 'status':
-        return status(ctx, cmd.target);
-      case 'search':
-        return search(ctx, cmd.query, cmd.course, cmd.page);
-      case 'syncs':
-        return listSyncs(ctx, cmd.course);
-      case 'add':
-        return add(ctx, cmd);
-      case 'update':
-        return update(ctx, cmd);
-      case 'remove':
-        return remove(ctx, cmd);
-      case 'confirm':
-        return confirm(ctx, cmd.id);
-      case 'cancel':
-        return cancel(ctx, cmd.id);
-      case 'manual':
-        return manualInstead(ctx, cmd.id);
-      default:
-        for (const h of this.extra) {
-          const v = h(ctx, cmd);
-          if (v) return v;
-        }
-        return { tone: 'info', blocks: [text(ctx.t.supportOnly)] };
     }
   }
 
@@ -111,6 +99,7 @@ export class BotCore {
   private async failure(ctx: HandlerContext, cmd: Command, err: unknown): Promise<View> {
     const t = ctx.t;
     const log = this.deps.logger;
+    if (err instanceof NoAccountError) return { tone: 'error', blocks: [text(t.accountProblemOn(err.problem, err.platform))] };
     if (err instanceof CohortSyncUnavailable) {
       return { tone: 'error', blocks: [text(err.teacherMessage), ...(ctx.actor.has('admin') ? [text(err.adminMessage)] : [])] };
     }

@@ -5,7 +5,9 @@ import { parseCourse } from '../bot/commands';
 import { loadConfig } from '../config';
 import { diagnose } from '../diagnosis/why';
 import { CohortSyncUnavailable, cohortSyncsFor } from '../moodle/cohort-syncs';
-import type { Course } from '../moodle/api';
+import type { Course, MoodleApi } from '../moodle/api';
+import type { Config } from '../config';
+import { configuredRoles, resolveAccount } from '../bot/identity';
 import { CliError, printJson } from './common';
 
 export function whyCommand(): Command {
@@ -14,7 +16,8 @@ export function whyCommand(): Command {
     .argument('<course>', 'course id, short name, ID number, URL, or platform:shortname')
     .description("why isn't this student enrolled in this course? The checklist, stopping at the first broken link")
     .option('--json', 'print one JSON document')
-    .action(async (student: string, courseArg: string, opts: { json?: boolean }) => {
+    .option('--as <email>', 'ask as this support person (their Moodle rights); without it, as the service account whose token this server holds')
+    .action(async (student: string, courseArg: string, opts: { json?: boolean; as?: string }) => {
       const app = createApp(loadConfig());
       try {
         const ref = parseCourse(courseArg, app.config.platforms.map((p) => p.name));
@@ -35,8 +38,9 @@ export function whyCommand(): Command {
           if (e instanceof CohortSyncUnavailable) return undefined;
           throw e;
         });
-        const d = await diagnose({ config: app.config, directory: app.directory, api, syncs, store: app.store, now: new Date() }, student, platform, course);
-        await app.store.audit({ at: new Date().toISOString(), actor: process.env.USER ?? 'cli', channel: 'cli', command: 'why', platform, course: course.shortname, target: student, outcome: d.firstBroken ?? 'ok' });
+        const actingUserId = await actingUser(app.config, api, opts.as);
+        const d = await diagnose({ config: app.config, directory: app.directory, api, syncs, store: app.store, now: new Date(), actingUserId }, student, platform, course);
+        await app.store.audit({ at: new Date().toISOString(), actor: opts.as?.toLowerCase() ?? process.env.USER ?? 'cli', channel: 'cli', command: 'why', platform, course: course.shortname, target: student, outcome: d.firstBroken ?? 'ok' });
         if (opts.json) {
           printJson({ ...d, steps: d.steps.map((s) => ({ id: s.id, label: s.label, ok: s.status === 'skipped' ? null : s.status === 'ok' || s.status === 'info', status: s.status, evidence: s.evidence, fix: s.fix ?? null })) });
         } else {
@@ -49,4 +53,17 @@ export function whyCommand(): Command {
         await app.close();
       }
     });
+}
+
+/**
+ * Whose Moodle rights the diagnosis reads with: a named support person (verified like in chat), or the
+ * service account itself — the operator at the server holds its token anyway.
+ */
+async function actingUser(config: Config, api: MoodleApi, as: string | undefined): Promise<number> {
+  if (!as) return (await api.siteInfo()).userid;
+  const identity = { channel: 'cli' as const, chatUserId: as, email: as };
+  if (!configuredRoles(identity, config).has('support')) throw new CliError(`${as} is not in SUPPORT_USERS or ADMIN_USERS: why --as is for support staff`);
+  const r = await resolveAccount(api, identity, config);
+  if (!r.ok) throw new CliError(`${as} has no usable account on ${api.platform} (${r.problem})`);
+  return r.user.id;
 }

@@ -45,6 +45,8 @@ export interface WhyDeps {
   syncs: CohortSyncs | undefined;
   store: Store;
   now: Date;
+  /** The support person or admin asking: cohort-sync reads are made as them, never as the service account. */
+  actingUserId: number;
 }
 
 const LABELS: Record<Step['id'], string> = {
@@ -153,7 +155,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   if (!deps.syncs) {
     step('course-sync', 'info', ['les méthodes du cours ne sont pas lisibles sur cette plateforme (plugin local_cohortbot absent)']);
   } else {
-    const list = await deps.syncs.list(course.id);
+    const list = await deps.syncs.list(course.id, deps.actingUserId);
     const myIds = new Set(inCohorts.map((c) => c.id));
     const relevant = list.filter((i) => myIds.has(i.cohortId));
     const synced = list.map((i) => `${i.cohortIdnumber ?? i.cohortId} (${i.enabled ? 'active' : 'désactivée'}, rôle ${i.roleName || 'aucun'})`);

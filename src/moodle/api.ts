@@ -226,6 +226,16 @@ export class MoodleApi {
 
   // ---- enrolments and groups -----------------------------------------------------------------
 
+  /** Ids of the course's enrolled users who hold a capability there (Moodle's own answer, not ours). */
+  async getEnrolledUsersWithCapability(courseId: number, capability: string): Promise<Set<number>> {
+    const r = await this.client.call(
+      'core_enrol_get_enrolled_users_with_capability',
+      { coursecapabilities: [{ courseid: courseId, capabilities: [capability] }], options: [{ name: 'onlyactive', value: '1' }] },
+      z.array(z.object({ courseid: z.number(), capability: z.string(), users: z.array(z.object({ id: z.number() }).passthrough()) })),
+    );
+    return new Set(r.flatMap((x) => x.users.map((u) => u.id)));
+  }
+
   getEnrolledUsers(courseId: number, options: Array<{ name: string; value: string | number }> = []): Promise<EnrolledUser[]> {
     return this.client.call('core_enrol_get_enrolled_users', { courseid: courseId, options: options.map((o) => ({ name: o.name, value: String(o.value) })) }, z.array(enrolledUserSchema));
   }

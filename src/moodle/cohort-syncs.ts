@@ -52,8 +52,8 @@ export interface AddCohortSync {
   groupId?: number;
   enabled?: boolean;
   name?: string;
-  /** The Moodle user the bot acts for: Moodle re-checks that user's rights. */
-  onBehalfOf?: number;
+  /** The Moodle user the bot acts for (never 0, never the service account): Moodle re-checks that user's rights. */
+  onBehalfOf: number;
 }
 
 export interface UpdateCohortSync {
@@ -63,16 +63,34 @@ export interface UpdateCohortSync {
   name?: string;
 }
 
+/**
+ * Every call is made for a person: `onBehalfOf` is that person's Moodle user id, required, and a
+ * missing or non-positive id is refused here before anything is sent (and by the plugin again).
+ */
 export interface CohortSyncs {
   readonly kind: 'local_cohortbot' | 'local_ws_enrolcohort';
-  list(courseId: number): Promise<CohortSync[]>;
-  availableCohorts(courseId: number, query: string, limit: number, onBehalfOf?: number): Promise<{ cohorts: AvailableCohort[]; truncated: boolean }>;
-  assignableRoles(courseId: number, onBehalfOf?: number): Promise<{ roles: AssignableRole[]; defaultRoleId: number }>;
+  /** Throws the typed refusal when the person may not see (read) or configure (write) the course's cohort syncs. */
+  checkRights(courseId: number, onBehalfOf: number, rights: 'read' | 'write'): Promise<void>;
+  list(courseId: number, onBehalfOf: number): Promise<CohortSync[]>;
+  availableCohorts(courseId: number, query: string, limit: number, onBehalfOf: number): Promise<{ cohorts: AvailableCohort[]; truncated: boolean }>;
+  assignableRoles(courseId: number, onBehalfOf: number): Promise<{ roles: AssignableRole[]; defaultRoleId: number }>;
   add(req: AddCohortSync): Promise<{ id: number; groupId: number; created: boolean }>;
-  update(instanceId: number, patch: UpdateCohortSync, onBehalfOf?: number): Promise<{ id: number; groupId: number }>;
-  remove(instanceId: number, onBehalfOf?: number): Promise<void>;
+  update(instanceId: number, patch: UpdateCohortSync, onBehalfOf: number): Promise<{ id: number; groupId: number }>;
+  remove(instanceId: number, onBehalfOf: number): Promise<void>;
   userEnrolments(courseId: number, userId: number): Promise<EnrolmentDiagnosis>;
 }
+
+/** A call for nobody in particular would run with the service account's rights: refused before sending. */
+export class NoActingUserError extends Error {
+  constructor(fn: string) {
+    super(`${fn}: no acting Moodle user (onbehalfof must be a user id); refusing to act with the service account's rights`);
+  }
+}
+
+const actingUser = (fn: string, id: number): number => {
+  if (!Number.isInteger(id) || id <= 0) throw new NoActingUserError(fn);
+  return id;
+};
 
 /** Neither plugin on the site: every cohort-sync command says so, to the teacher and to the admin. */
 export class CohortSyncUnavailable extends Error {
@@ -87,7 +105,7 @@ export class CohortSyncUnavailable extends Error {
 
 /** The teacher may not configure cohort sync in this course (checked by cohortbot, for local_ws_enrolcohort). */
 export class CohortSyncRefused extends Error {
-  constructor(readonly code: 'onbehalfnopermission' | 'cohortnotavailable' | 'rolenotassignable' | 'instanceexists' | 'cohortnotfound', message: string) {
+  constructor(readonly code: 'onbehalfnopermission' | 'cohortnotavailable' | 'rolenotassignable' | 'instanceexists' | 'cohortnotfound' | 'hiddencohort', message: string) {
     super(message);
   }
 }
@@ -96,11 +114,11 @@ const PLUGIN = 'local_cohortbot';
 const WS = 'local_ws_enrolcohort';
 
 /** Picks the implementation the site's token offers. */
-export async function cohortSyncsFor(api: MoodleApi): Promise<CohortSyncs> {
+export async function cohortSyncsFor(api: MoodleApi, fallbackRoles: string[] = ['student']): Promise<CohortSyncs> {
   const info = await api.siteInfo();
   const names = new Set(info.functions.map((f) => f.name));
   if (names.has(`${PLUGIN}_add_cohort_sync`)) return new PluginCohortSyncs(api);
-  if (names.has(`${WS}_add_instance`)) return new WsEnrolcohortSyncs(api);
+  if (names.has(`${WS}_add_instance`)) return new WsEnrolcohortSyncs(api, fallbackRoles);
   throw new CohortSyncUnavailable(api.platform);
 }
 
@@ -122,8 +140,14 @@ export class PluginCohortSyncs implements CohortSyncs {
   readonly kind = PLUGIN;
   constructor(private readonly api: MoodleApi) {}
 
-  async list(courseId: number): Promise<CohortSync[]> {
-    const r = await this.api.client.call(`${PLUGIN}_get_cohort_syncs`, { courseid: courseId }, z.object({ instances: z.array(instanceSchema) }));
+  async checkRights(courseId: number, onBehalfOf: number, rights: 'read' | 'write'): Promise<void> {
+    // Reading the methods is what Moodle's enrolment-methods page needs; writing, what adding one needs.
+    if (rights === 'read') await this.list(courseId, onBehalfOf);
+    else await this.availableCohorts(courseId, '', 1, onBehalfOf);
+  }
+
+  async list(courseId: number, onBehalfOf: number): Promise<CohortSync[]> {
+    const r = await this.api.client.call(`${PLUGIN}_get_cohort_syncs`, { courseid: courseId, onbehalfof: actingUser('get_cohort_syncs', onBehalfOf) }, z.object({ instances: z.array(instanceSchema) }));
     return r.instances.map((i) => ({
       id: i.id,
       cohortId: i.cohortid,
@@ -139,17 +163,17 @@ export class PluginCohortSyncs implements CohortSyncs {
     }));
   }
 
-  async availableCohorts(courseId: number, query: string, limit: number, onBehalfOf = 0) {
+  async availableCohorts(courseId: number, query: string, limit: number, onBehalfOf: number) {
     const r = await this.api.client.call(
       `${PLUGIN}_get_available_cohorts`,
-      { courseid: courseId, query, limit, onbehalfof: onBehalfOf },
+      { courseid: courseId, query, limit, onbehalfof: actingUser('get_available_cohorts', onBehalfOf) },
       z.object({ cohorts: z.array(z.object({ id: z.number(), idnumber: z.string(), name: z.string(), visible: z.boolean(), contextlevel: z.string(), membercount: z.number() })), truncated: z.boolean() }),
     );
     return { cohorts: r.cohorts.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextLevel: c.contextlevel, memberCount: c.membercount })), truncated: r.truncated };
   }
 
-  async assignableRoles(courseId: number, onBehalfOf = 0) {
-    const r = await this.api.client.call(`${PLUGIN}_get_assignable_roles`, { courseid: courseId, onbehalfof: onBehalfOf }, z.object({ roles: z.array(z.object({ id: z.number(), shortname: z.string(), name: z.string() })), defaultroleid: z.number() }));
+  async assignableRoles(courseId: number, onBehalfOf: number) {
+    const r = await this.api.client.call(`${PLUGIN}_get_assignable_roles`, { courseid: courseId, onbehalfof: actingUser('get_assignable_roles', onBehalfOf) }, z.object({ roles: z.array(z.object({ id: z.number(), shortname: z.string(), name: z.string() })), defaultroleid: z.number() }));
     return { roles: r.roles, defaultRoleId: r.defaultroleid };
   }
 
@@ -163,24 +187,24 @@ export class PluginCohortSyncs implements CohortSyncs {
         groupid: req.groupId ?? 0,
         status: req.enabled === false ? 1 : 0,
         name: req.name ?? '',
-        onbehalfof: req.onBehalfOf ?? 0,
+        onbehalfof: actingUser('add_cohort_sync', req.onBehalfOf),
       },
       z.object({ id: z.number(), groupid: z.number(), created: z.boolean() }),
     );
     return { id: r.id, groupId: r.groupid, created: r.created };
   }
 
-  async update(instanceId: number, patch: UpdateCohortSync, onBehalfOf = 0) {
+  async update(instanceId: number, patch: UpdateCohortSync, onBehalfOf: number) {
     const r = await this.api.client.call(
       `${PLUGIN}_update_cohort_sync`,
-      { instanceid: instanceId, roleid: patch.roleId, groupid: patch.groupId, status: patch.enabled === undefined ? undefined : patch.enabled ? 0 : 1, name: patch.name, onbehalfof: onBehalfOf },
+      { instanceid: instanceId, roleid: patch.roleId, groupid: patch.groupId, status: patch.enabled === undefined ? undefined : patch.enabled ? 0 : 1, name: patch.name, onbehalfof: actingUser('update_cohort_sync', onBehalfOf) },
       z.object({ id: z.number(), groupid: z.number() }),
     );
     return { id: r.id, groupId: r.groupid };
   }
 
-  async remove(instanceId: number, onBehalfOf = 0): Promise<void> {
-    await this.api.client.call(`${PLUGIN}_delete_cohort_sync`, { instanceid: instanceId, onbehalfof: onBehalfOf }, z.null());
+  async remove(instanceId: number, onBehalfOf: number): Promise<void> {
+    await this.api.client.call(`${PLUGIN}_delete_cohort_sync`, { instanceid: instanceId, onbehalfof: actingUser('delete_cohort_sync', onBehalfOf) }, z.null());
   }
 
   async userEnrolments(courseId: number, userId: number): Promise<EnrolmentDiagnosis> {
@@ -210,16 +234,26 @@ const STANDARD_ROLES: AssignableRole[] = [
 
 const wsReply = z.object({ id: z.number(), code: z.number(), message: z.string(), data: z.array(z.record(z.unknown())).default([]) });
 
+/** The capabilities Moodle asks of a teacher who adds a cohort sync (enrol/cohort/edit.php). */
+const TEACHER_CAPS = ['enrol/cohort:config', 'moodle/course:enrolconfig'];
+
+/**
+ * local_ws_enrolcohort checks nothing on anyone's behalf, so cohortbot checks the person's rights
+ * through Moodle core before every call, reads included; only the roles the university allows
+ * (COHORT_SYNC_FALLBACK_ROLES, default student) may be given, and hidden cohorts are refused.
+ */
 export class WsEnrolcohortSyncs implements CohortSyncs {
   readonly kind = WS;
-  constructor(private readonly api: MoodleApi) {}
+  constructor(
+    private readonly api: MoodleApi,
+    private readonly allowedRoles: string[] = ['student'],
+  ) {}
 
-  /** The plugin checks nothing on behalf of a user: check the teacher's capabilities in the course first. */
-  private async requireTeacher(courseId: number, onBehalfOf: number | undefined): Promise<void> {
-    if (!onBehalfOf) return;
-    for (const capability of ['enrol/cohort:config', 'moodle/course:enrolconfig']) {
-      const users = await this.api.getEnrolledUsers(courseId, [{ name: 'withcapability', value: capability }, { name: 'onlyactive', value: 1 }]);
-      if (!users.some((u) => u.id === onBehalfOf)) throw new CohortSyncRefused('onbehalfnopermission', `user ${onBehalfOf} lacks ${capability} in course ${courseId}`);
+  async checkRights(courseId: number, onBehalfOf: number): Promise<void> {
+    const user = actingUser('checkRights', onBehalfOf);
+    for (const capability of TEACHER_CAPS) {
+      const holders = await this.api.getEnrolledUsersWithCapability(courseId, capability);
+      if (!holders.has(user)) throw new CohortSyncRefused('onbehalfnopermission', `user ${user} lacks ${capability} in course ${courseId}`);
     }
   }
 
@@ -229,7 +263,12 @@ export class WsEnrolcohortSyncs implements CohortSyncs {
     return r;
   }
 
-  async list(courseId: number): Promise<CohortSync[]> {
+  async list(courseId: number, onBehalfOf: number): Promise<CohortSync[]> {
+    await this.checkRights(courseId, onBehalfOf);
+    return this.instances(courseId);
+  }
+
+  private async instances(courseId: number): Promise<CohortSync[]> {
     const r = await this.call('get_instances', { course: { id: courseId } });
     const cohorts = new Map((await this.api.getCohorts()).map((c) => [c.id, c]));
     return r.data.map((row) => {
@@ -240,24 +279,30 @@ export class WsEnrolcohortSyncs implements CohortSyncs {
     });
   }
 
-  async availableCohorts(courseId: number, query: string, limit: number) {
-    const rows = await this.api.searchCohorts(query, { contextlevel: 'course', instanceid: courseId }, 'parents', 0, limit + 1);
-    const counts = rows.length > 0 ? await this.api.getCohortMembers(rows.map((c) => c.id)) : new Map<number, number[]>();
-    return { cohorts: rows.slice(0, limit).map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextLevel: 'unknown', memberCount: counts.get(c.id)?.length ?? 0 })), truncated: rows.length > limit };
+  async availableCohorts(courseId: number, query: string, limit: number, onBehalfOf: number) {
+    await this.checkRights(courseId, onBehalfOf);
+    // Hidden cohorts are never offered here: without the plugin nobody checks moodle/cohort:view for the teacher.
+    const rows = (await this.api.searchCohorts(query, { contextlevel: 'course', instanceid: courseId }, 'parents', 0, 1000)).filter((c) => c.visible);
+    const shown = rows.slice(0, limit);
+    const counts = shown.length > 0 ? await this.api.getCohortMembers(shown.map((c) => c.id)) : new Map<number, number[]>();
+    return { cohorts: shown.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextLevel: 'unknown', memberCount: counts.get(c.id)?.length ?? 0 })), truncated: rows.length > limit };
   }
 
-  async assignableRoles() {
-    return { roles: STANDARD_ROLES, defaultRoleId: 5 };
+  async assignableRoles(courseId: number, onBehalfOf: number) {
+    await this.checkRights(courseId, onBehalfOf);
+    const roles = STANDARD_ROLES.filter((r) => this.allowedRoles.includes(r.shortname));
+    return { roles, defaultRoleId: roles.find((r) => r.shortname === 'student')?.id ?? roles[0]?.id ?? 0 };
   }
 
   async add(req: AddCohortSync) {
-    await this.requireTeacher(req.courseId, req.onBehalfOf);
-    const available = await this.availableCohorts(req.courseId, 'id' in req.cohort ? '' : req.cohort.idnumber, 1000);
+    await this.checkRights(req.courseId, req.onBehalfOf);
+    const available = await this.availableCohorts(req.courseId, 'id' in req.cohort ? '' : req.cohort.idnumber, 1000, req.onBehalfOf);
     const cohort = available.cohorts.find((c) => ('id' in req.cohort ? c.id === req.cohort.id : c.idnumber === req.cohort.idnumber));
     if (!cohort) throw new CohortSyncRefused('cohortnotavailable', 'this cohort is not available to this course');
-    const role = req.role === undefined ? STANDARD_ROLES[2]! : STANDARD_ROLES.find((r) => ('id' in req.role! ? r.id === req.role!.id : r.shortname === req.role!.shortname));
-    if (!role) throw new CohortSyncRefused('rolenotassignable', 'only the standard teacher and student roles can be used on this site');
-    const existing = (await this.list(req.courseId)).find((i) => i.cohortId === cohort.id && i.roleId === role.id);
+    const { roles, defaultRoleId } = await this.assignableRoles(req.courseId, req.onBehalfOf);
+    const role = req.role === undefined ? roles.find((r) => r.id === defaultRoleId) : roles.find((r) => ('id' in req.role! ? r.id === req.role!.id : r.shortname === req.role!.shortname));
+    if (!role) throw new CohortSyncRefused('rolenotassignable', `only ${this.allowedRoles.join(', ')} can be given through cohort sync on this site`);
+    const existing = (await this.instances(req.courseId)).find((i) => i.cohortId === cohort.id && i.roleId === role.id);
     if (existing) return { id: existing.id, groupId: existing.groupId, created: false };
     const r = await this.call('add_instance', { instance: { courseid: req.courseId, cohortid: cohort.id, roleid: role.id, groupid: req.groupId ?? 0, name: req.name ?? '' } });
     // The plugin ignores `status`: create disabled = create, then disable.
@@ -268,18 +313,24 @@ export class WsEnrolcohortSyncs implements CohortSyncs {
   private async courseOf(instanceId: number): Promise<number> {
     const all = await this.call('get_instances', { course: { id: -1 } });
     const row = all.data.find((d) => Number(d.id) === instanceId);
-    if (!row) throw new CohortSyncRefused('cohortnotfound', `no cohort sync ${instanceId}`);
+    // The same answer as "not allowed": nothing is said about an instance to someone without rights.
+    if (!row) throw new CohortSyncRefused('onbehalfnopermission', `no cohort sync ${instanceId} visible`);
     return Number(row.courseid);
   }
 
-  async update(instanceId: number, patch: UpdateCohortSync, onBehalfOf?: number) {
-    await this.requireTeacher(await this.courseOf(instanceId), onBehalfOf);
+  async update(instanceId: number, patch: UpdateCohortSync, onBehalfOf: number) {
+    const courseId = await this.courseOf(instanceId);
+    await this.checkRights(courseId, onBehalfOf);
+    if (patch.roleId !== undefined) {
+      const { roles } = await this.assignableRoles(courseId, onBehalfOf);
+      if (!roles.some((r) => r.id === patch.roleId)) throw new CohortSyncRefused('rolenotassignable', `only ${this.allowedRoles.join(', ')} can be given through cohort sync on this site`);
+    }
     const r = await this.call('update_instance', { instance: { id: instanceId, roleid: patch.roleId, groupid: patch.groupId, status: patch.enabled === undefined ? undefined : patch.enabled ? 0 : 1, name: patch.name } });
     return { id: instanceId, groupId: Number(r.data[0]?.groupid ?? 0) };
   }
 
-  async remove(instanceId: number, onBehalfOf?: number): Promise<void> {
-    await this.requireTeacher(await this.courseOf(instanceId), onBehalfOf);
+  async remove(instanceId: number, onBehalfOf: number): Promise<void> {
+    await this.checkRights(await this.courseOf(instanceId), onBehalfOf);
     await this.call('delete_instance', { instance: { id: instanceId } });
   }
 

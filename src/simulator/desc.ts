@@ -5,7 +5,7 @@
  * Source of the rules: lib/external/classes/external_api.php (validate_parameters, clean_returnvalue).
  */
 
-export type ParamType = 'int' | 'bool' | 'text' | 'alpha' | 'alphanumext' | 'float' | 'raw';
+export type ParamType = 'int' | 'bool' | 'text' | 'alpha' | 'alphanumext' | 'float' | 'raw' | 'capability';
 /** VALUE_REQUIRED, VALUE_DEFAULT (with a default), VALUE_OPTIONAL. */
 export type Presence = { required: true } | { required: false; default: unknown } | { required: false; optional: true };
 
@@ -110,6 +110,10 @@ function cleanParam(type: ParamType, input: unknown, path: string): unknown {
       return s;
     case 'alphanumext':
       if (!/^[A-Za-z0-9_-]*$/.test(s)) throw invalidParameter(`${path}Invalid external api parameter: the value is "${s}", the server was expecting "alphanumext" type`);
+      return s;
+    case 'capability':
+      // PARAM_CAPABILITY cleans an unknown capability to '', which no longer equals the input: rejected.
+      if (!/^[a-z]+\/[a-z0-9_]+:[a-z0-9_]+$/.test(s)) throw invalidParameter(`${path}Invalid external api parameter: the value is "${s}", the server was expecting "capability" type`);
       return s;
     case 'text':
     case 'raw':

@@ -84,6 +84,7 @@ export const CORE_SERVICE_FUNCTIONS = [
   'core_course_create_categories',
   'core_course_create_courses',
   'core_enrol_get_enrolled_users',
+  'core_enrol_get_enrolled_users_with_capability',
   'core_enrol_get_course_enrolment_methods',
   'core_enrol_get_users_courses',
   'core_group_get_course_groups',

@@ -126,7 +126,7 @@ describe('bot core on the demo university', () => {
     const [r] = await converse(bot, 'stranger@nowhere.example', ['help', 'syncs PHA-L2-101'], { locale: 'en-GB' });
     expect(r!.text).toMatch(/^cohortbot — help/);
     const [, second] = await converse(bot, 'stranger@nowhere.example', ['help', 'syncs PHA-L2-101'], { locale: 'en-GB' });
-    expect(second!.text).toMatch(/You have no account on ecampus/);
+    expect(second!.text).toMatch(/No Moodle account matches your address.*only "help" and "whoami"/);
   });
 
   it(`answers every hostile input (${HOSTILE.length}) with a clear reply, never an exception`, async () => {

@@ -39,7 +39,7 @@ describe('cohort syncs through local_cohortbot', () => {
     const r = await syncs.add({ courseId: course, cohort: { idnumber: 'etp:L2PHA1' }, role: { shortname: 'student' }, groupId: 0, onBehalfOf: mdurand });
     expect(r.created).toBe(true);
     for (const m of members) expect(site.isActiveParticipant(course, m)).toBe(true);
-    const list = await syncs.list(course);
+    const list = await syncs.list(course, mdurand);
     const mine = list.find((i) => i.id === r.id)!;
     expect(mine).toMatchObject({ cohortIdnumber: 'etp:L2PHA1', roleName: 'student', groupId: 0, enabled: true, memberCount: members.length });
     expect((await syncs.add({ courseId: course, cohort: { idnumber: 'etp:L2PHA1' }, role: { shortname: 'student' }, onBehalfOf: mdurand })).created).toBe(false);
@@ -123,7 +123,7 @@ describe('cohort syncs through local_ws_enrolcohort (the fallback)', () => {
     expect(site.enrol.find('course', course).filter((i) => i.enrol === 'cohort' && i.customint1 === site.cohorts.first('idnumber', 'etp:L2PHA1')!.id)).toHaveLength(0);
     const r = await syncs.add({ courseId: course, cohort: { idnumber: 'etp:L2PHA1' }, enabled: false, onBehalfOf: uid(site, 'mdurand') });
     expect(site.enrol.get(r.id)!.status).toBe(1);
-    expect((await syncs.list(course)).find((i) => i.id === r.id)).toMatchObject({ cohortIdnumber: 'etp:L2PHA1', enabled: false });
+    expect((await syncs.list(course, uid(site, 'mdurand'))).find((i) => i.id === r.id)).toMatchObject({ cohortIdnumber: 'etp:L2PHA1', enabled: false });
     await syncs.remove(r.id, uid(site, 'mdurand'));
     expect(site.enrol.get(r.id)).toBeUndefined();
   });

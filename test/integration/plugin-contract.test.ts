@@ -78,9 +78,9 @@ describe('local_cohortbot plugin', () => {
       }
     }
     const syncs = new PluginCohortSyncs(new MoodleApi(new Recorder({ platform: 'x', url: 'http://127.0.0.1:9', token: 't' })));
-    await syncs.list(2);
+    await syncs.list(2, 3);
     await syncs.add({ courseId: 2, cohort: { idnumber: 'etp:X' }, role: { shortname: 'student' }, groupId: -1, enabled: false, name: 'n', onBehalfOf: 3 });
-    await syncs.add({ courseId: 2, cohort: { id: 4 }, role: { id: 5 } });
+    await syncs.add({ courseId: 2, cohort: { id: 4 }, role: { id: 5 }, onBehalfOf: 3 });
     await syncs.update(1, { roleId: 5, groupId: 0, enabled: true, name: 'n' }, 3);
     await syncs.remove(1, 3);
     await syncs.availableCohorts(2, 'q', 10, 3);

@@ -148,7 +148,7 @@ describe.each(targets)('against %s', (name, start) => {
     expect(groups.find((g) => g.id === r.groupId)?.name).toBe('L2 pharma cohort');
     for (const id of ids) expect((await active()).has(id)).toBe(true);
     expect((await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'tt-l2' }, role: { shortname: 'student' }, onBehalfOf: t.teacherid })).created).toBe(false);
-    const list = await syncs.list(t.courseid);
+    const list = await syncs.list(t.courseid, t.teacherid);
     expect(list.find((i) => i.id === r.id)).toMatchObject({ cohortIdnumber: 'tt-l2', enabled: true, memberCount: 3 });
     const roles = await syncs.assignableRoles(t.courseid, t.teacherid);
     expect(roles.roles.map((x) => x.shortname).sort()).toEqual(['student', 'teacher']);
@@ -187,9 +187,9 @@ describe.each(targets)('against %s', (name, start) => {
       const syncs = await cohortSyncsFor(api);
       await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'etp:TT14' }, onBehalfOf: t.teacherid });
       const [course] = await api.getCoursesByField('id', t.courseid);
-      const healthy = await diagnose({ config, directory, api, syncs, store, now: new Date() }, 'e21900015', 't', course!);
+      const healthy = await diagnose({ config, directory, api, syncs, store, now: new Date(), actingUserId: t.teacherid }, 'e21900015', 't', course!);
       expect(healthy.firstBroken).toBeUndefined();
-      const notSynced = await diagnose({ config, directory, api, syncs, store, now: new Date() }, 'e21900012', 't', course!);
+      const notSynced = await diagnose({ config, directory, api, syncs, store, now: new Date(), actingUserId: t.teacherid }, 'e21900012', 't', course!);
       expect(notSynced.firstBroken).toBe('course-sync');
     } finally {
       await store.close();

@@ -17,7 +17,10 @@
 defined('MOODLE_INTERNAL') || die();
 
 $capabilities = [
+    // Whoever holds it changes enrolment methods (config), sees participants (personal data) and can
+    // remove a cohort sync, which unenrols its members (data loss): the role page flags all three.
     'local/cohortbot:use' => [
+        'riskbitmask' => RISK_CONFIG | RISK_PERSONAL | RISK_DATALOSS,
         'captype' => 'write',
         'contextlevel' => CONTEXT_SYSTEM,
         'archetypes' => [],

@@ -86,6 +86,7 @@ $services = [
             'core_course_search_courses',
             'core_course_get_categories',
             'core_enrol_get_enrolled_users',
+            'core_enrol_get_enrolled_users_with_capability',
             'core_enrol_get_users_courses',
             'core_group_get_course_groups',
             'enrol_manual_enrol_users',

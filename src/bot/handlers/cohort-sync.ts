@@ -5,38 +5,26 @@
  */
 import type { MoodleUser } from '../../moodle/api';
 import type { CohortSync, CohortSyncs } from '../../moodle/cohort-syncs';
+import type { CourseAccess } from '../authz';
 import { currentAcademicYear } from '../../domain/academic-year';
-import type { Command, CourseRef, GroupSpec, RoleSpec } from '../commands';
-import { fold, parseCourse } from '../commands';
+import type { Command, GroupSpec, RoleSpec } from '../commands';
+import { fold } from '../commands';
 import type { HandlerContext } from '../context';
-import { ResolvedCourse, pickCohort, q, resolveCourse } from '../resolve';
+import { ResolvedCourse, pickCohort, q } from '../resolve';
 import { View, facts, table, text } from '../views';
 import { confirmSupport } from './support';
 
 type AddCommand = Extract<Command, { kind: 'add' }>;
 
-/** The course, the actor's account on its platform and the platform's cohort-sync methods. */
-async function prepare(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<{ ok: true; rc: ResolvedCourse; me: MoodleUser; syncs: CohortSyncs } | { ok: false; view: View }> {
-  const resolved = await resolveCourse(ctx, ref, rebuild);
-  if (!resolved.ok) return resolved;
-  const rc = resolved.value;
-  const me = await ctx.actor.moodleUser(rc.platform);
-  if (!me) return { ok: false, view: { tone: 'error', blocks: [text(ctx.t.noMoodleAccount(rc.platform))] } };
-  return { ok: true, rc, me, syncs: await ctx.cohortSyncs(rc.platform) };
-}
-
 const spec = (rc: ResolvedCourse) => `${rc.platform}:${rc.course.shortname}`;
 
-export async function listSyncs(ctx: HandlerContext, ref: CourseRef): Promise<View> {
-  const p = await prepare(ctx, ref, (c) => `méthodes ${q(c)}`);
-  if (!p.ok) return p.view;
+/** The course's cohort syncs, read as the person (authorisation checked they may see them). */
+export async function listSyncs(ctx: HandlerContext, p: CourseAccess): Promise<View> {
   const t = ctx.t;
-  // Reading the methods is checked like changing them: the plugin re-checks the teacher's rights.
-  await p.syncs.availableCohorts(p.rc.course.id, '', 1, p.me.id);
-  const list = await p.syncs.list(p.rc.course.id);
-  if (list.length === 0) return { blocks: [text(t.syncsNone(p.rc.label)), text(t.syncsNext(spec(p.rc)))] };
+  const list = await p.syncs.list(p.course.id, p.me.id);
+  if (list.length === 0) return { blocks: [text(t.syncsNone(p.label)), text(t.syncsNext(spec(p)))] };
   const rows = list.map((i) => [i.cohortName ? `${i.cohortName} (${i.cohortIdnumber})` : '—', t.roleLabels[i.roleName] ?? (i.roleName || t.none), i.groupName || t.none, i.enabled ? t.enabled : t.disabled, i.memberCount >= 0 ? i.memberCount : '?']);
-  return { title: t.syncsTitle(p.rc.label), blocks: [table(t.syncsColumns, rows), text(t.syncsNext(spec(p.rc)))] };
+  return { title: t.syncsTitle(p.label), blocks: [table(t.syncsColumns, rows), text(t.syncsNext(spec(p)))] };
 }
 
 async function resolveRole(ctx: HandlerContext, syncs: CohortSyncs, courseId: number, me: MoodleUser, role: RoleSpec | undefined): Promise<{ id: number; name: string } | View> {
@@ -74,20 +62,11 @@ function academicYearEnd(ctx: HandlerContext): { epoch: number; label: string } 
   return { epoch: Math.floor(Date.UTC(y, 7, 31, 21, 59, 59) / 1000), label: ctx.t.locale === 'en' ? `31 August ${y}` : `31 août ${y}` };
 }
 
-export async function add(ctx: HandlerContext, cmd: AddCommand): Promise<View> {
+export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAccess): Promise<View> {
   const opts = `${cmd.role ? ` rôle ${cmd.role.shortname}` : ''}${cmd.group ? ` groupe ${cmd.group.kind === 'name' ? q(cmd.group.name) : cmd.group.kind === 'new' ? 'nouveau' : 'aucun'}` : ''}${cmd.name ? ` nom ${q(cmd.name)}` : ''}${cmd.inactive ? ' inactive' : ''}`;
-  let p = await prepare(ctx, cmd.course, (c) => `ajouter ${q(cmd.cohort)} à ${q(c)}${opts}`);
-  let cohortRef = cmd.cohort;
-  if (!p.ok && !cmd.orderKnown) {
-    // "add <cohort> <course>": try the other way round before giving up.
-    const swapped = await prepare(ctx, parseCourse(cmd.cohort, ctx.config.platforms.map((x) => x.name)), (c) => `ajouter ${q(cmd.course.raw)} à ${q(c)}${opts}`);
-    if (swapped.ok) {
-      p = swapped;
-      cohortRef = cmd.course.raw;
-    }
-  }
-  if (!p.ok) return p.view;
-  const { rc, me, syncs } = p;
+  const cohortRef = access.cohortRef ?? cmd.cohort;
+  const { me, syncs } = access;
+  const rc: ResolvedCourse = access;
   const t = ctx.t;
   const available = await syncs.availableCohorts(rc.course.id, '', 1000, me.id);
   const picked = pickCohort(ctx, cohortRef, available.cohorts, rc.label, (c) => `ajouter ${q(c)} à ${q(spec(rc))}${opts}`);
@@ -140,13 +119,11 @@ function matching(ctx: HandlerContext, list: CohortSync[], ref: string): CohortS
   return list.filter((i) => fold(i.cohortName ?? '').includes(f) || fold(i.cohortIdnumber ?? '').includes(f));
 }
 
-export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 'remove' }>): Promise<View> {
-  const p = await prepare(ctx, cmd.course, (c) => `retirer ${q(cmd.cohort)} de ${q(c)}`);
-  if (!p.ok) return p.view;
-  const { rc, me, syncs } = p;
+export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 'remove' }>, access: CourseAccess): Promise<View> {
+  const { me, syncs } = access;
+  const rc: ResolvedCourse = access;
   const t = ctx.t;
-  await syncs.availableCohorts(rc.course.id, '', 1, me.id); // the teacher's rights, before saying anything about the course
-  const found = matching(ctx, await syncs.list(rc.course.id), cmd.cohort);
+  const found = matching(ctx, await syncs.list(rc.course.id, me.id), cmd.cohort);
   if (found.length === 0) return { tone: 'error', blocks: [text(t.cohortNotInCourse(cmd.cohort, rc.label))] };
   const label = `${found[0]!.cohortName} (${found[0]!.cohortIdnumber})`;
   if (new Set(found.map((i) => i.cohortId)).size > 1) {
@@ -166,14 +143,12 @@ export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   };
 }
 
-export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 'update' }>): Promise<View> {
+export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 'update' }>, access: CourseAccess): Promise<View> {
   const t = ctx.t;
   if (!cmd.role && !cmd.group && cmd.enabled === undefined && cmd.name === undefined) return { tone: 'error', blocks: [text(t.updateNothing)] };
-  const p = await prepare(ctx, cmd.course, (c) => `modifier ${q(cmd.cohort)} dans ${q(c)}`);
-  if (!p.ok) return p.view;
-  const { rc, me, syncs } = p;
-  await syncs.availableCohorts(rc.course.id, '', 1, me.id);
-  const found = matching(ctx, await syncs.list(rc.course.id), cmd.cohort);
+  const { me, syncs } = access;
+  const rc: ResolvedCourse = access;
+  const found = matching(ctx, await syncs.list(rc.course.id, me.id), cmd.cohort);
   if (found.length !== 1) return { tone: 'error', blocks: [text(found.length === 0 ? t.cohortNotInCourse(cmd.cohort, rc.label) : t.cohortAmbiguous(cmd.cohort))] };
   const instance = found[0]!;
   const changes: string[] = [];
@@ -205,14 +180,13 @@ export async function confirm(ctx: HandlerContext, id: string | undefined): Prom
   if (!pending) return { tone: 'error', blocks: [text(problem === 'notYours' ? t.confirmNotYours : problem === 'none' ? t.nothingToConfirm : t.confirmExpired)] };
   const other = await confirmSupport(ctx, pending);
   if (other) return other;
-  const me = await ctx.actor.moodleUser(pending.platform);
-  if (!me) return { tone: 'error', blocks: [text(t.noMoodleAccount(pending.platform))] };
+  const me = ctx.actor.account(pending.platform);
   const syncs = await ctx.cohortSyncs(pending.platform);
   const d = pending.data;
   if (pending.command.kind === 'add') {
     const cmd = pending.command;
     const r = await syncs.add({ courseId: pending.courseId, cohort: { id: d.cohortId as number }, role: { id: d.roleId as number }, groupId: d.groupId as number, enabled: !cmd.inactive, name: cmd.name, onBehalfOf: me.id });
-    const instance = (await syncs.list(pending.courseId)).find((i) => i.id === r.id);
+    const instance = (await syncs.list(pending.courseId, me.id)).find((i) => i.id === r.id);
     await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd.cohort, outcome: r.created ? 'ok' : 'unchanged' });
     const label = d.cohortLabel as string;
     return { tone: 'success', blocks: [text(r.created ? t.addDone(label, pending.courseLabel, instance?.memberCount ?? 0) : t.addExisting(label, pending.courseLabel))] };
@@ -240,8 +214,7 @@ export async function manualInstead(ctx: HandlerContext, id: string): Promise<Vi
   const { pending, problem } = await ctx.takePending(id);
   if (!pending || pending.command.kind !== 'add') return { tone: 'error', blocks: [text(problem === 'notYours' ? t.confirmNotYours : t.confirmExpired)] };
   const api = ctx.api(pending.platform);
-  const me = await ctx.actor.moodleUser(pending.platform);
-  if (!me) return { tone: 'error', blocks: [text(t.noMoodleAccount(pending.platform))] };
+  const me = ctx.actor.account(pending.platform);
   const may = (await api.getEnrolledUsers(pending.courseId, [{ name: 'withcapability', value: 'enrol/manual:enrol' }, { name: 'onlyactive', value: 1 }])).some((u) => u.id === me.id);
   if (!may && !ctx.actor.has('admin')) {
     await ctx.audit({ command: 'manual', platform: pending.platform, course: pending.courseLabel, outcome: 'refused' });

@@ -12,14 +12,16 @@ export function help(ctx: HandlerContext): View {
 
 export async function whoami(ctx: HandlerContext): Promise<View> {
   const t = ctx.t;
-  const roles = [...ctx.actor.roles].map((r) => t.roleNames[r] ?? r).join(', ') || '—';
-  const accounts = await Promise.all(
-    ctx.config.platforms.map(async (p) => {
-      const u = await ctx.actor.moodleUser(p.name).catch(() => undefined);
-      return u ? t.whoamiAccount(p.name, `${u.username ?? u.id} (${u.fullname})`) : t.whoamiNoAccount(p.name);
-    }),
-  );
-  return { title: t.whoamiTitle, private: true, blocks: [text(`${ctx.actor.key || ctx.actor.identity.chatUserId} (${ctx.actor.identity.channel})`), text(t.whoamiRoles(roles)), text(accounts.join('\n'))] };
+  const actor = ctx.actor;
+  // Someone Moodle does not know gets no role label: only what is wrong and what to do.
+  if (!actor.verified) return { title: t.whoamiTitle, private: true, blocks: [text(`${actor.key || actor.identity.chatUserId} (${actor.identity.channel})`), text(t.accountProblem(actor.mainProblem))] };
+  const roles = [...actor.roles].map((r) => t.roleNames[r] ?? r).join(', ') || t.whoamiNoRole;
+  const accounts = ctx.config.platforms.map((p) => {
+    if (!actor.hasAccount(p.name)) return t.accountProblemOn(actor.problems.get(p.name) ?? 'none', p.name);
+    const u = actor.account(p.name);
+    return t.whoamiAccount(p.name, `${u.username ?? u.id} (${u.fullname})`);
+  });
+  return { title: t.whoamiTitle, private: true, blocks: [text(`${actor.key} (${actor.identity.channel})`), text(t.whoamiRoles(roles)), text(accounts.join('\n'))] };
 }
 
 const fmt = (iso: string, locale: string) =>

@@ -20,19 +20,21 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
     const { platform, course, label } = resolved.value;
     courseLabel = label;
     courseSpec = `${platform}:${course.shortname}`;
-    const me = await ctx.actor.moodleUser(platform);
-    const syncs = await ctx.cohortSyncs(platform);
-    const available = await syncs.availableCohorts(course.id, query, 200, me?.id);
+    // The plugin's answer as this person: the cohorts Moodle lets them use here, hidden ones only where they may see them.
+    const available = await (await ctx.cohortSyncs(platform)).availableCohorts(course.id, query, 200, ctx.actor.account(platform).id);
     for (const c of available.cohorts) rows.push({ cohort: { id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, description: '', descriptionformat: 1 }, platform, members: c.memberCount, available: true });
-  } else {
+  } else if (ctx.actor.has('support')) {
+    // Support and admins see every cohort of the site; hidden ones only for admins (site administrators in Moodle).
     await Promise.all(
       ctx.config.platforms.map(async (p) => {
         const api = ctx.api(p.name);
-        const found = await api.searchCohorts(query, { contextlevel: 'system', instanceid: 0 }, 'all', 0, 200);
+        const found = (await api.searchCohorts(query, { contextlevel: 'system', instanceid: 0 }, 'all', 0, 200)).filter((c) => c.visible || ctx.actor.has('admin'));
         const counts = found.length ? await api.getCohortMembers(found.map((c) => c.id)) : new Map<number, number[]>();
         for (const c of found) rows.push({ cohort: c, platform: p.name, members: counts.get(c.id)?.length ?? 0 });
       }),
     );
+  } else {
+    rows.push(...(await teachableCohorts(ctx, query)));
   }
   if (rows.length === 0) return { tone: 'info', blocks: [text(t.searchNone(query))] };
   rows.sort((a, b) => a.cohort.name.localeCompare(b.cohort.name) || a.platform.localeCompare(b.platform));
@@ -47,3 +49,38 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
   }
   return { title: t.searchTitle(query), blocks: [table(columns, body), text(t.searchNext(courseLabel))], buttons };
 }
+
+/** At most this many of a teacher's courses are asked about, so one search stays a handful of calls. */
+const MAX_COURSES = 30;
+
+/**
+ * Without a course, a teacher sees the cohorts they could use in the courses they teach: each of their
+ * courses asked through the plugin as them (Moodle refuses the ones where they may not add a method).
+ */
+async function teachableCohorts(ctx: HandlerContext, query: string): Promise<Array<{ cohort: Cohort; platform: string; members: number }>> {
+  const byKey = new Map<string, { cohort: Cohort; platform: string; members: number }>();
+  await Promise.all(
+    ctx.config.platforms
+      .filter((p) => ctx.actor.hasAccount(p.name))
+      .map(async (p) => {
+        const me = ctx.actor.account(p.name);
+        const courses = (await ctx.api(p.name).getUsersCourses(me.id)).filter((c) => c.id !== 1).slice(0, MAX_COURSES);
+        if (courses.length === 0) return;
+        const syncs = await ctx.cohortSyncs(p.name).catch(() => undefined);
+        if (!syncs) return;
+        for (const course of courses) {
+          const available = await syncs.availableCohorts(course.id, query, 200, me.id).catch((err: unknown) => {
+            if (isRefusal(err)) return undefined;
+            throw err;
+          });
+          for (const c of available?.cohorts ?? []) byKey.set(`${p.name}:${c.id}`, { cohort: { id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, description: '', descriptionformat: 1 }, platform: p.name, members: c.memberCount });
+        }
+      }),
+  );
+  return [...byKey.values()];
+}
+
+const isRefusal = (err: unknown): boolean => {
+  const code = (err as { errorcode?: string; code?: string }).errorcode ?? (err as { code?: string }).code;
+  return code === 'onbehalfnopermission' || code === 'nopermissions' || code === 'requireloginerror';
+};

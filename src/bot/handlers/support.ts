@@ -2,7 +2,9 @@
  * Support and admin commands: why, on-demand sync, history, approve/reject held removals, and
  * manual cohorts. Diagnosis and history hold personal data: their views are private.
  */
-import { diagnose } from '../../diagnosis/why';
+import { diagnoseForCourse } from '../../diagnosis/course-view';
+import { Diagnosis, diagnose } from '../../diagnosis/why';
+import type { CourseAccess } from '../authz';
 import { isManaged } from '../../domain/cohorts';
 import type { Cohort, MoodleUser } from '../../moodle/api';
 import { CohortSyncUnavailable, CohortSyncs } from '../../moodle/cohort-syncs';
@@ -10,36 +12,41 @@ import { RunInProgressError } from '../../sync/engine';
 import type { Command } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, Pending } from '../context';
-import { q, resolveCourse } from '../resolve';
+import { ResolvedCourse, q, resolveCourse } from '../resolve';
 import { View, table, text } from '../views';
 
 const refuse = (ctx: HandlerContext, message: string, command: string): Promise<View> =>
   ctx.audit({ command, outcome: 'refused', detail: 'role' }).then(() => ({ tone: 'error' as const, blocks: [text(message)] }));
 
-export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'why' }>): Promise<View> {
-  const resolved = await resolveCourse(ctx, cmd.course, (c) => `pourquoi ${q(cmd.student)} ${q(c)}`);
-  if (!resolved.ok) return resolved.view;
-  const { platform, course, label } = resolved.value;
-  let syncs: CohortSyncs | undefined;
-  try {
-    syncs = await ctx.cohortSyncs(platform);
-  } catch (e) {
-    if (!(e instanceof CohortSyncUnavailable)) throw e;
-  }
-  if (!ctx.actor.has('support')) {
-    // A teacher may ask about students of their own courses only: Moodle says whether it is theirs.
-    const me = await ctx.actor.moodleUser(platform);
-    if (!me) return { tone: 'error', blocks: [text(ctx.t.noMoodleAccount(platform))] };
-    if (syncs) await syncs.availableCohorts(course.id, '', 1, me.id);
-    else return refuse(ctx, ctx.t.supportOnly, 'why');
-  }
-  const d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(platform), syncs, store: ctx.deps.store, now: ctx.now() }, cmd.student, platform, course);
-  await ctx.audit({ command: 'why', platform, course: course.shortname, target: cmd.student, outcome: d.firstBroken ?? 'ok' });
+/**
+ * pourquoi: support and admins get the full chain; a teacher (authorised as teacher of this course)
+ * gets only what the course can know. Both read Moodle as the person asking.
+ */
+export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'why' }>, access: CourseAccess | undefined): Promise<View> {
   const t = ctx.t;
+  let rc: ResolvedCourse;
+  let d: Diagnosis;
+  if (access) {
+    rc = access;
+    d = await diagnoseForCourse({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs: access.syncs, actingUserId: access.me.id }, cmd.student, rc.platform, rc.course);
+  } else {
+    const resolved = await resolveCourse(ctx, cmd.course, (c) => `pourquoi ${q(cmd.student)} ${q(c)}`);
+    if (!resolved.ok) return resolved.view;
+    rc = resolved.value;
+    const me = ctx.actor.account(rc.platform);
+    let syncs: CohortSyncs | undefined;
+    try {
+      syncs = await ctx.cohortSyncs(rc.platform);
+    } catch (e) {
+      if (!(e instanceof CohortSyncUnavailable)) throw e;
+    }
+    d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs, store: ctx.deps.store, now: ctx.now(), actingUserId: me.id }, cmd.student, rc.platform, rc.course);
+  }
+  await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.firstBroken ?? 'ok' });
   const lines = d.steps.map((s) => `${t.stepMark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}`);
   const broken = d.steps.find((s) => s.status === 'broken');
   return {
-    title: t.whyTitle(cmd.student, label),
+    title: t.whyTitle(cmd.student, rc.label),
     tone: broken ? 'warning' : 'success',
     private: true,
     blocks: [text(lines.join('\n')), text(broken ? `${t.whyBrokenAt(broken.label)} ${t.whyFix(broken.fix ?? '')}` : t.whyAllGreen)],
@@ -74,7 +81,6 @@ export async function syncNow(ctx: HandlerContext, target: string): Promise<View
 
 export async function history(ctx: HandlerContext, student: string): Promise<View> {
   const t = ctx.t;
-  if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, 'history');
   const found = await ctx.deps.directory.lookup(student);
   const key = found.student?.key ?? student.trim().toLowerCase();
   const entries = await ctx.deps.store.studentHistory(key, 50);
@@ -85,7 +91,6 @@ export async function history(ctx: HandlerContext, student: string): Promise<Vie
 
 export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 'reject', run: string): Promise<View> {
   const t = ctx.t;
-  if (!ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, kind);
   const held = await ctx.deps.store.getHeldPlan(run);
   if (!held || held.status !== 'held') return { tone: 'error', blocks: [text(t.noHeldPlan(run))] };
   if (kind === 'reject') {
@@ -123,7 +128,6 @@ async function findManualCohort(ctx: HandlerContext, ref: string): Promise<{ pla
 
 export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { kind: 'createCohort' }>): Promise<View> {
   const t = ctx.t;
-  if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, 'createCohort');
   const idnumber = (cmd.idnumber ?? fold(cmd.name).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')).slice(0, 100);
   if (isManaged({ prefix: ctx.config.cohorts.idnumberPrefix }, idnumber)) return { tone: 'error', blocks: [text(t.idnumberPrefixReserved(ctx.config.cohorts.idnumberPrefix))] };
   const platform = cmd.platform ?? ctx.config.platforms[0]!.name;
@@ -153,7 +157,6 @@ async function resolvePeople(ctx: HandlerContext, platform: string, list: string
 
 export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, { kind: 'addMembers' | 'removeMembers' }>): Promise<View> {
   const t = ctx.t;
-  if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, cmd.kind);
   const found = await findManualCohort(ctx, cmd.cohort);
   if ('blocks' in found) return found;
   const { users, unknown } = await resolvePeople(ctx, found.platform, cmd.list.slice(0, 2000));
@@ -173,7 +176,6 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
 
 export async function listMembers(ctx: HandlerContext, ref: string): Promise<View> {
   const t = ctx.t;
-  if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, 'members');
   const found = await findManualCohort(ctx, ref);
   if ('blocks' in found) return found;
   const api = ctx.api(found.platform);
@@ -206,28 +208,4 @@ export async function confirmSupport(ctx: HandlerContext, pending: Pending): Pro
     return { tone: 'success', blocks: [text(t.membersDone(userIds.length, pending.data.cohortLabel as string, cmd.kind === 'addMembers'))] };
   }
   return undefined;
-}
-
-/** The support commands, for BotCore.use(). */
-export function supportHandler(ctx: HandlerContext, cmd: Command): Promise<View> | undefined {
-  switch (cmd.kind) {
-    case 'why':
-      return why(ctx, cmd);
-    case 'sync':
-      return syncNow(ctx, cmd.target);
-    case 'history':
-      return history(ctx, cmd.student);
-    case 'approve':
-    case 'reject':
-      return approveOrReject(ctx, cmd.kind, cmd.run);
-    case 'createCohort':
-      return createCohort(ctx, cmd);
-    case 'addMembers':
-    case 'removeMembers':
-      return changeMembers(ctx, cmd);
-    case 'members':
-      return listMembers(ctx, cmd.cohort);
-    default:
-      return undefined;
-  }
 }

@@ -1,5 +1,6 @@
 /** English catalogue. Same keys as the French one (the type checks it). */
 import type { Catalog } from './fr';
+import type { AccountProblem } from '../identity';
 
 export const en: Catalog = {
   locale: 'en',
@@ -55,6 +56,24 @@ export const en: Catalog = {
   badRole: (role: string) => `Unknown role "${role}". Roles: student, teacher, non-editing teacher.`,
 
   noIdentity: 'I cannot tell who you are: your chat account gives no e-mail address. Ask support to check your profile.',
+  accountProblem: (p: AccountProblem): string =>
+    ({
+      noIdentity: 'I cannot tell who you are: your chat account gives no verified e-mail address. Only "help" and "whoami" are available; ask support to check your profile.',
+      foreignDomain: 'Your address is not a university address: I link it to no Moodle account. Only "help" and "whoami" are available.',
+      none: 'No Moodle account matches your address. Log in to Moodle once, then try again; until then only "help" and "whoami" are available.',
+      ambiguous: 'Several active Moodle accounts have your address: I will not guess which one is yours. Ask support to keep only one.',
+      suspended: 'Your Moodle account is suspended or cannot log in: I do not act on its behalf. Contact support.',
+      unreachable: 'Moodle does not answer: I cannot check your account. Try again in a moment.',
+    })[p],
+  accountProblemOn: (p: AccountProblem, platform: string): string =>
+    ({
+      noIdentity: `I cannot tell who you are on ${platform}.`,
+      foreignDomain: `Your address is not a university address: no account on ${platform}.`,
+      none: `You have no account on ${platform} matching your address. Log in to ${platform} once, then try again.`,
+      ambiguous: `Several active ${platform} accounts have your address: ask support to keep only one.`,
+      suspended: `Your ${platform} account is suspended or cannot log in: contact support.`,
+      unreachable: `${platform} does not answer: try again in a moment.`,
+    })[p],
   noMoodleAccount: (platform: string) => `You have no account on ${platform} matching your address. Log in to ${platform} once, then try again.`,
   notAllowed: 'You are not allowed to do that.',
   notAllowedCourse: (course: string) => `You cannot change the enrolment methods of ${course}: you must be an editing teacher of that course. Ask a teacher of the course or support.`,
@@ -117,7 +136,8 @@ export const en: Catalog = {
 
   whoamiTitle: 'Who am I?',
   whoamiRoles: (roles: string) => `Roles: ${roles}`,
-  roleNames: { teacher: 'teacher', support: 'support', admin: 'administrator' },
+  roleNames: { support: 'support', admin: 'administrator' },
+  whoamiNoRole: 'Moodle user (your rights in each course are Moodle\'s)',
   whoamiAccount: (platform: string, username: string) => `${platform}: ${username}`,
   whoamiNoAccount: (platform: string) => `${platform}: no account`,
   whyTitle: (student: string, course: string) => `Why is ${student} not enrolled in ${course}?`,

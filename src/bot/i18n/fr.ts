@@ -1,3 +1,5 @@
+import type { AccountProblem } from '../identity';
+
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
 export const fr = {
   locale: 'fr',
@@ -53,6 +55,24 @@ export const fr = {
   badRole: (role: string) => `Rôle inconnu « ${role} ». Rôles possibles : étudiant, enseignant, enseignant non éditeur.`,
 
   noIdentity: 'Je ne sais pas qui vous êtes : votre compte de messagerie ne donne pas d’adresse e-mail. Demandez au support de vérifier votre profil.',
+  accountProblem: (p: AccountProblem): string =>
+    ({
+      noIdentity: 'Je ne sais pas qui vous êtes : votre messagerie ne donne pas d’adresse e-mail vérifiée. Seules « aide » et « qui suis-je » sont disponibles ; demandez au support de vérifier votre profil.',
+      foreignDomain: 'Votre adresse n’est pas une adresse de l’université : je ne la relie à aucun compte Moodle. Seules « aide » et « qui suis-je » sont disponibles.',
+      none: 'Aucun compte Moodle ne correspond à votre adresse. Connectez-vous une fois à Moodle, puis réessayez ; en attendant, seules « aide » et « qui suis-je » sont disponibles.',
+      ambiguous: 'Plusieurs comptes Moodle actifs portent votre adresse : je ne devine pas lequel est le vôtre. Demandez au support de n’en garder qu’un.',
+      suspended: 'Votre compte Moodle est suspendu ou ne peut pas se connecter : je n’agis pas en son nom. Contactez le support.',
+      unreachable: 'Moodle ne répond pas : je ne peux pas vérifier votre compte. Réessayez dans un instant.',
+    })[p],
+  accountProblemOn: (p: AccountProblem, platform: string): string =>
+    ({
+      noIdentity: `Je ne sais pas qui vous êtes sur ${platform}.`,
+      foreignDomain: `Votre adresse n’est pas une adresse de l’université : aucun compte sur ${platform}.`,
+      none: `Vous n’avez pas de compte sur ${platform} correspondant à votre adresse. Connectez-vous une fois à ${platform}, puis réessayez.`,
+      ambiguous: `Plusieurs comptes actifs de ${platform} portent votre adresse : demandez au support de n’en garder qu’un.`,
+      suspended: `Votre compte ${platform} est suspendu ou ne peut pas se connecter : contactez le support.`,
+      unreachable: `${platform} ne répond pas : réessayez dans un instant.`,
+    })[p],
   noMoodleAccount: (platform: string) => `Vous n’avez pas de compte sur ${platform} correspondant à votre adresse. Connectez-vous une fois à ${platform}, puis réessayez.`,
   notAllowed: 'Vous n’avez pas le droit de faire cela.',
   notAllowedCourse: (course: string) => `Vous ne pouvez pas modifier les méthodes d’inscription de ${course} : il faut être enseignant éditeur de ce cours. Demandez à un enseignant du cours ou au support.`,
@@ -115,7 +135,8 @@ export const fr = {
 
   whoamiTitle: 'Qui suis-je ?',
   whoamiRoles: (roles: string) => `Rôles : ${roles}`,
-  roleNames: { teacher: 'enseignant', support: 'support', admin: 'administrateur' } as Record<string, string>,
+  roleNames: { support: 'support', admin: 'administrateur' } as Record<string, string>,
+  whoamiNoRole: 'utilisateur Moodle (vos droits dans chaque cours sont ceux de Moodle)',
   whoamiAccount: (platform: string, username: string) => `${platform} : ${username}`,
   whoamiNoAccount: (platform: string) => `${platform} : pas de compte`,
   whyTitle: (student: string, course: string) => `Pourquoi ${student} n’est pas inscrit à ${course} ?`,

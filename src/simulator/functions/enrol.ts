@@ -35,6 +35,38 @@ function userCourses(site: Site, userId: number) {
 
 export function enrolFunctions(wwwroot: () => string): WsFunction[] {
   return [
+    // Who holds a capability in a course, among its enrolled users (get_enrolled_sql): what cohortbot
+    // asks on sites whose cohort-sync plugin checks nobody's rights (local_ws_enrolcohort).
+    define({
+      name: 'core_enrol_get_enrolled_users_with_capability',
+      version: CORE_VERSION,
+      params: {
+        coursecapabilities: multiple(single({ courseid: value('int'), capabilities: multiple(value('capability')) })),
+        options: multiple(single({ name: value('alphanumext'), value: value('raw') }), DEFAULT([])),
+      },
+      returns: multiple(single({ courseid: value('int'), capability: value('capability'), users: multiple(enrolledUserOut) })),
+      execute(site, caller, args: { coursecapabilities: Array<{ courseid: number; capabilities: string[] }>; options: Array<{ name: string; value: string }> }) {
+        const opt = new Map(args.options.map((o) => [o.name, o.value]));
+        const onlyactive = opt.get('onlyactive') === '1';
+        const out = [];
+        for (const cc of args.coursecapabilities) {
+          const ctx = site.courseContext(cc.courseid);
+          site.requireCapability('moodle/course:viewparticipants', ctx, caller.id);
+          if (onlyactive) site.requireCapability('moodle/course:enrolreview', ctx, caller.id);
+          const enrolled = new Set<number>();
+          for (const inst of site.enrol.find('course', cc.courseid)) for (const ue of site.userEnrolments.find('enrol', inst.id)) enrolled.add(ue.userid);
+          for (const capability of cc.capabilities) {
+            const users = [...enrolled]
+              .map((id) => site.liveUser(id))
+              .filter((u): u is UserRow => u !== undefined)
+              .filter((u) => (!onlyactive || site.isActiveParticipant(cc.courseid, u.id)) && site.hasCapability(capability, ctx, u.id))
+              .sort((a, b) => a.id - b.id);
+            out.push({ courseid: cc.courseid, capability, users: users.map((u) => ({ ...userIdentity(site, u), ...userPictureUrls(site, wwwroot()) })) });
+          }
+        }
+        return out;
+      },
+    }),
     define({
       name: 'core_enrol_get_enrolled_users',
       version: CORE_VERSION,

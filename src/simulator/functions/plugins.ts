@@ -20,6 +20,7 @@ const ERRORS: Record<string, string> = {
   instanceexists: 'This cohort is already synchronised with the selected role.',
   notcohortinstance: 'This enrolment instance is not a cohort sync.',
   onbehalfnopermission: 'The user the request is made for may not configure cohort sync in this course.',
+  onbehalfrequired: "A request must name the Moodle user it is made for (onbehalfof): the bot never acts with its own account's rights.",
   plugindisabled: 'The cohort sync enrolment plugin is disabled on this site.',
   ambiguousparams: 'Give exactly one of the alternative parameters.',
 };
@@ -36,10 +37,29 @@ function courseFor(site: Site, caller: UserRow, courseId: number, caps: string[]
   return ctx;
 }
 
-/** Step 3: the same capabilities for the person the bot acts for; do not reveal more than that. */
+/** Step 3a: the person the request is made for — required, and an account that may log in. */
+function actingUser(site: Site, onbehalfof: number): UserRow {
+  if (onbehalfof <= 0) throw fail('onbehalfrequired');
+  const u = site.liveUser(onbehalfof);
+  if (!u || u.suspended || u.auth === 'nologin') throw fail('onbehalfnopermission');
+  return u;
+}
+
+/** Step 3b: the same capabilities for the person the bot acts for; do not reveal more than that. */
 function checkOnBehalf(site: Site, ctx: Context, onbehalfof: number, caps: string[]): void {
-  if (onbehalfof <= 0) return;
-  if (!site.liveUser(onbehalfof) || !caps.every((c) => site.hasCapability(c, ctx, onbehalfof))) throw fail('onbehalfnopermission');
+  actingUser(site, onbehalfof);
+  if (!caps.every((c) => site.hasCapability(c, ctx, onbehalfof))) throw fail('onbehalfnopermission');
+}
+
+/** An instance only once the person's rights in its course are proven: nothing said about an id to anyone else. */
+function cohortInstance(site: Site, caller: UserRow, instanceId: number, onbehalfof: number, caps: string[]): { inst: EnrolRow; ctx: Context } {
+  actingUser(site, onbehalfof);
+  const inst = site.enrol.get(instanceId);
+  if (!inst) throw fail('onbehalfnopermission');
+  const ctx = courseFor(site, caller, inst.courseid, caps);
+  checkOnBehalf(site, ctx, onbehalfof, caps);
+  if (inst.enrol !== 'cohort') throw fail('notcohortinstance');
+  return { inst, ctx };
 }
 
 function resolveCohort(site: Site, cohortid: number, cohortidnumber: string) {
@@ -87,18 +107,11 @@ const instanceOut = (site: Site, i: EnrolRow) => {
 const onbehalfof = value('int', DEFAULT(0));
 const WRITE_CAPS = ['moodle/course:enrolconfig', 'enrol/cohort:config'];
 
-function pluginInstance(site: Site, instanceId: number): EnrolRow {
-  const inst = site.enrol.get(instanceId);
-  if (!inst) throw invalidRecord('enrol');
-  if (inst.enrol !== 'cohort') throw fail('notcohortinstance');
-  return inst;
-}
-
 export const localCohortbotFunctions: WsFunction[] = [
   define({
     name: 'local_cohortbot_get_cohort_syncs',
     version: PLUGIN_VERSION,
-    params: { courseid: value('int') },
+    params: { courseid: value('int'), onbehalfof },
     returns: single({
       instances: multiple(
         single({
@@ -116,8 +129,9 @@ export const localCohortbotFunctions: WsFunction[] = [
         }),
       ),
     }),
-    execute(site, caller, a: { courseid: number }) {
-      courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig']);
+    execute(site, caller, a: { courseid: number; onbehalfof: number }) {
+      const ctx = courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig']);
+      checkOnBehalf(site, ctx, a.onbehalfof, ['moodle/course:enrolreview']);
       return { instances: site.enrol.find('course', a.courseid).filter((i) => i.enrol === 'cohort').sort((x, y) => x.id - y.id).map((i) => instanceOut(site, i)) };
     },
   }),
@@ -144,7 +158,7 @@ export const localCohortbotFunctions: WsFunction[] = [
       const cohort = resolveCohort(site, a.cohortid, a.cohortidnumber);
       const role = resolveRole(site, a.roleid, a.roleshortname);
       if (![0, 1].includes(a.status)) throw invalidParameter('status must be 0 (enabled) or 1 (disabled)');
-      checkTargets(site, ctx, a.courseid, a.onbehalfof > 0 ? [caller.id, a.onbehalfof] : [caller.id], cohort.id, role.id, a.groupid);
+      checkTargets(site, ctx, a.courseid, [caller.id, a.onbehalfof], cohort.id, role.id, a.groupid);
       const existing = site.enrol.find('course', a.courseid).find((i) => i.enrol === 'cohort' && i.customint1 === cohort.id && i.roleid === role.id);
       if (existing) return { id: existing.id, groupid: existing.customint2, created: false };
       const inst = site.addInstance(a.courseid, cohort.id, role.id, a.groupid, a.status, a.name);
@@ -159,13 +173,11 @@ export const localCohortbotFunctions: WsFunction[] = [
     returns: single({ id: value('int'), groupid: value('int') }),
     execute(site, caller, given: { instanceid: number; roleid: number | null; groupid: number | null; status: number | null; name: string | null; onbehalfof: number }) {
       const a = { ...given, roleid: given.roleid ?? undefined, groupid: given.groupid ?? undefined, status: given.status ?? undefined, name: given.name ?? undefined };
-      const inst = pluginInstance(site, a.instanceid);
       const caps = a.groupid === -1 ? [...WRITE_CAPS, 'moodle/course:managegroups'] : WRITE_CAPS;
-      const ctx = courseFor(site, caller, inst.courseid, caps);
-      checkOnBehalf(site, ctx, a.onbehalfof, caps);
+      const { inst, ctx } = cohortInstance(site, caller, a.instanceid, a.onbehalfof, caps);
       if (a.status !== undefined && ![0, 1].includes(a.status)) throw invalidParameter('status must be 0 (enabled) or 1 (disabled)');
       if (a.roleid !== undefined && a.roleid > 0 && !site.roles.get(a.roleid)) throw fail('rolenotfound');
-      checkTargets(site, ctx, inst.courseid, a.onbehalfof > 0 ? [caller.id, a.onbehalfof] : [caller.id], undefined, a.roleid, a.groupid);
+      checkTargets(site, ctx, inst.courseid, [caller.id, a.onbehalfof], undefined, a.roleid, a.groupid);
       if (a.roleid !== undefined && a.roleid !== inst.roleid) {
         const clash = site.enrol.find('course', inst.courseid).some((i) => i.id !== inst.id && i.enrol === 'cohort' && i.customint1 === inst.customint1 && i.roleid === a.roleid);
         if (clash) throw fail('instanceexists');
@@ -186,11 +198,7 @@ export const localCohortbotFunctions: WsFunction[] = [
     params: { instanceid: value('int'), onbehalfof },
     returns: null,
     execute(site, caller, a: { instanceid: number; onbehalfof: number }) {
-      const inst = site.enrol.get(a.instanceid);
-      if (!inst) throw invalidRecord('enrol');
-      const ctx = courseFor(site, caller, inst.courseid, WRITE_CAPS);
-      checkOnBehalf(site, ctx, a.onbehalfof, WRITE_CAPS);
-      if (inst.enrol !== 'cohort') throw fail('notcohortinstance');
+      const { inst } = cohortInstance(site, caller, a.instanceid, a.onbehalfof, WRITE_CAPS);
       site.deleteInstance(inst.id);
       return null;
     },
@@ -206,8 +214,8 @@ export const localCohortbotFunctions: WsFunction[] = [
     }),
     execute(site, caller, a: { courseid: number; query: string; limit: number; onbehalfof: number }) {
       const ctx = courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig']);
-      checkOnBehalf(site, ctx, a.onbehalfof, ['moodle/course:enrolconfig']);
-      const viewer = a.onbehalfof > 0 ? a.onbehalfof : caller.id;
+      checkOnBehalf(site, ctx, a.onbehalfof, WRITE_CAPS);
+      const viewer = a.onbehalfof;
       const q = a.query.toLowerCase();
       const rows = site.availableCohorts(a.courseid, viewer).filter((c) => q === '' || [c.name, c.idnumber, c.description].some((f) => f.toLowerCase().includes(q)));
       const limit = Math.max(1, Math.min(a.limit, 1000));

@@ -45,7 +45,7 @@ class add_cohort_sync extends external_api {
             'groupid' => new external_value(PARAM_INT, '0 no group, -1 a new group named after the cohort, or a group id', VALUE_DEFAULT, 0),
             'status' => new external_value(PARAM_INT, '0 enabled, 1 disabled', VALUE_DEFAULT, 0),
             'name' => new external_value(PARAM_TEXT, 'Custom instance name', VALUE_DEFAULT, ''),
-            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (0: the token user)', VALUE_DEFAULT, 0),
+            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (required; 0 is refused)', VALUE_DEFAULT, 0),
         ]);
     }
 
@@ -79,7 +79,7 @@ class add_cohort_sync extends external_api {
         if (!in_array($p['status'], [ENROL_INSTANCE_ENABLED, ENROL_INSTANCE_DISABLED])) {
             throw new \invalid_parameter_exception('status must be 0 (enabled) or 1 (disabled)');
         }
-        $users = $p['onbehalfof'] > 0 ? [(int)$USER->id, $p['onbehalfof']] : [(int)$USER->id];
+        $users = [(int)$USER->id, $p['onbehalfof']];
         sync_manager::check_targets($context, $users, (int)$cohort->id, (int)$role->id, $p['groupid']);
 
         // enrol_cohort's add_instance() does not refuse a duplicate cohort and role; the form does. So do we.

@@ -38,7 +38,7 @@ class delete_cohort_sync extends external_api {
     public static function execute_parameters(): external_function_parameters {
         return new external_function_parameters([
             'instanceid' => new external_value(PARAM_INT, 'Enrolment instance id'),
-            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (0: the token user)', VALUE_DEFAULT, 0),
+            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (required; 0 is refused)', VALUE_DEFAULT, 0),
         ]);
     }
 
@@ -52,12 +52,7 @@ class delete_cohort_sync extends external_api {
     public static function execute(int $instanceid, int $onbehalfof = 0) {
         global $DB;
         $p = self::validate_parameters(self::execute_parameters(), ['instanceid' => $instanceid, 'onbehalfof' => $onbehalfof]);
-        $instance = $DB->get_record('enrol', ['id' => $p['instanceid']], '*', MUST_EXIST);
-        $context = sync_manager::course_context((int)$instance->courseid, sync_manager::WRITE_CAPS);
-        sync_manager::check_on_behalf($context, $p['onbehalfof'], sync_manager::WRITE_CAPS);
-        if ($instance->enrol !== 'cohort') {
-            throw new \moodle_exception('notcohortinstance', 'local_cohortbot');
-        }
+        [$instance, $context] = sync_manager::cohort_instance($p['instanceid'], $p['onbehalfof'], sync_manager::WRITE_CAPS);
         $transaction = $DB->start_delegated_transaction();
         enrol_get_plugin('cohort')->delete_instance($instance);
         sync_manager::log($context, (int)$instance->id, 'deleted', $p['onbehalfof']);

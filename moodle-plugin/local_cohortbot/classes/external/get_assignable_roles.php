@@ -38,7 +38,7 @@ class get_assignable_roles extends external_api {
     public static function execute_parameters(): external_function_parameters {
         return new external_function_parameters([
             'courseid' => new external_value(PARAM_INT, 'Course id'),
-            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (0: the token user)', VALUE_DEFAULT, 0),
+            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (required; 0 is refused)', VALUE_DEFAULT, 0),
         ]);
     }
 

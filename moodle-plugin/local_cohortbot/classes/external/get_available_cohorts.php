@@ -40,7 +40,7 @@ class get_available_cohorts extends external_api {
             'courseid' => new external_value(PARAM_INT, 'Course id'),
             'query' => new external_value(PARAM_RAW, 'Text to find in the name, idnumber or description', VALUE_DEFAULT, ''),
             'limit' => new external_value(PARAM_INT, 'Most cohorts to return', VALUE_DEFAULT, 25),
-            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (0: the token user)', VALUE_DEFAULT, 0),
+            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (required; 0 is refused)', VALUE_DEFAULT, 0),
         ]);
     }
 
@@ -57,9 +57,9 @@ class get_available_cohorts extends external_api {
         global $USER;
         $p = self::validate_parameters(self::execute_parameters(), compact('courseid', 'query', 'limit', 'onbehalfof'));
         $context = sync_manager::course_context($p['courseid'], ['moodle/course:enrolconfig']);
-        sync_manager::check_on_behalf($context, $p['onbehalfof'], ['moodle/course:enrolconfig']);
+        sync_manager::check_on_behalf($context, $p['onbehalfof'], sync_manager::WRITE_CAPS);
         $limit = max(1, min(1000, $p['limit']));
-        $viewer = $p['onbehalfof'] > 0 ? $p['onbehalfof'] : (int)$USER->id;
+        $viewer = $p['onbehalfof'];
         $rows = sync_manager::available_cohorts($context, $viewer, trim($p['query']), $limit + 1);
         $cohorts = [];
         foreach (array_slice($rows, 0, $limit) as $c) {

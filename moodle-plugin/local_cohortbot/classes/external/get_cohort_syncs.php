@@ -38,6 +38,7 @@ class get_cohort_syncs extends external_api {
     public static function execute_parameters(): external_function_parameters {
         return new external_function_parameters([
             'courseid' => new external_value(PARAM_INT, 'Course id'),
+            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (required; 0 is refused)', VALUE_DEFAULT, 0),
         ]);
     }
 
@@ -45,12 +46,16 @@ class get_cohort_syncs extends external_api {
      * List the instances.
      *
      * @param int $courseid
+     * @param int $onbehalfof
      * @return array
      */
-    public static function execute(int $courseid): array {
+    public static function execute(int $courseid, int $onbehalfof = 0): array {
         global $DB;
-        ['courseid' => $courseid] = self::validate_parameters(self::execute_parameters(), ['courseid' => $courseid]);
-        sync_manager::course_context($courseid, ['moodle/course:enrolconfig']);
+        ['courseid' => $courseid, 'onbehalfof' => $onbehalfof] = self::validate_parameters(self::execute_parameters(),
+            ['courseid' => $courseid, 'onbehalfof' => $onbehalfof]);
+        $context = sync_manager::course_context($courseid, ['moodle/course:enrolconfig']);
+        // What Moodle's own enrolment-methods page asks of the person looking.
+        sync_manager::check_on_behalf($context, $onbehalfof, ['moodle/course:enrolreview']);
         $instances = $DB->get_records('enrol', ['courseid' => $courseid, 'enrol' => 'cohort'], 'id');
         return ['instances' => array_values(array_map([sync_manager::class, 'export_instance'], $instances))];
     }

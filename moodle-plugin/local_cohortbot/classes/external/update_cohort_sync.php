@@ -44,7 +44,7 @@ class update_cohort_sync extends external_api {
             'groupid' => new external_value(PARAM_INT, 'New group: 0 none, -1 new, or a group id', VALUE_DEFAULT, null, NULL_ALLOWED),
             'status' => new external_value(PARAM_INT, '0 enabled, 1 disabled', VALUE_DEFAULT, null, NULL_ALLOWED),
             'name' => new external_value(PARAM_TEXT, 'Custom instance name', VALUE_DEFAULT, null, NULL_ALLOWED),
-            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (0: the token user)', VALUE_DEFAULT, 0),
+            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id the request is made for (required; 0 is refused)', VALUE_DEFAULT, 0),
         ]);
     }
 
@@ -70,23 +70,18 @@ class update_cohort_sync extends external_api {
             }
         }
         $p = self::validate_parameters(self::execute_parameters(), $args);
-        $instance = $DB->get_record('enrol', ['id' => $p['instanceid']], '*', MUST_EXIST);
-        if ($instance->enrol !== 'cohort') {
-            throw new \moodle_exception('notcohortinstance', 'local_cohortbot');
-        }
         $caps = sync_manager::WRITE_CAPS;
         if (($p['groupid'] ?? null) == sync_manager::CREATE_GROUP) {
             $caps[] = 'moodle/course:managegroups';
         }
-        $context = sync_manager::course_context((int)$instance->courseid, $caps);
-        sync_manager::check_on_behalf($context, $p['onbehalfof'], $caps);
+        [$instance, $context] = sync_manager::cohort_instance($p['instanceid'], $p['onbehalfof'], $caps);
         if (isset($p['status']) && !in_array($p['status'], [ENROL_INSTANCE_ENABLED, ENROL_INSTANCE_DISABLED])) {
             throw new \invalid_parameter_exception('status must be 0 (enabled) or 1 (disabled)');
         }
         if (isset($p['roleid']) && $p['roleid'] > 0 && !$DB->record_exists('role', ['id' => $p['roleid']])) {
             throw new \moodle_exception('rolenotfound', 'local_cohortbot');
         }
-        $users = $p['onbehalfof'] > 0 ? [(int)$USER->id, $p['onbehalfof']] : [(int)$USER->id];
+        $users = [(int)$USER->id, $p['onbehalfof']];
         sync_manager::check_targets($context, $users, null, $p['roleid'] ?? null, $p['groupid'] ?? null);
         if (isset($p['roleid']) && $p['roleid'] != $instance->roleid && $DB->record_exists_select('enrol',
                 "courseid = ? AND enrol = 'cohort' AND customint1 = ? AND roleid = ? AND id <> ?",

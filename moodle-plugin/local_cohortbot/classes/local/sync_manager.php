@@ -63,25 +63,61 @@ class sync_manager {
     }
 
     /**
-     * Step 3: the same capabilities for the user the bot acts for. Never say whether the course exists.
+     * Step 3a: the person the request is made for. Required: without one the call would run with the
+     * service account's rights. A suspended, deleted or no-login account does not act.
+     *
+     * @param int $onbehalfof
+     * @return stdClass the user
+     */
+    public static function acting_user(int $onbehalfof): stdClass {
+        if ($onbehalfof <= 0) {
+            throw new moodle_exception('onbehalfrequired', 'local_cohortbot');
+        }
+        $user = \core_user::get_user($onbehalfof);
+        if (!$user || $user->deleted || $user->suspended || $user->auth === 'nologin') {
+            throw new moodle_exception('onbehalfnopermission', 'local_cohortbot');
+        }
+        return $user;
+    }
+
+    /**
+     * Step 3b: the same capabilities for the user the bot acts for. Never say whether the course exists.
      *
      * @param context_course $context
      * @param int $onbehalfof
      * @param string[] $caps
      */
     public static function check_on_behalf(context_course $context, int $onbehalfof, array $caps): void {
-        if ($onbehalfof <= 0) {
-            return;
-        }
-        $user = \core_user::get_user($onbehalfof);
-        if (!$user || $user->deleted) {
-            throw new moodle_exception('onbehalfnopermission', 'local_cohortbot');
-        }
+        self::acting_user($onbehalfof);
         foreach ($caps as $cap) {
             if (!has_capability($cap, $context, $onbehalfof)) {
                 throw new moodle_exception('onbehalfnopermission', 'local_cohortbot');
             }
         }
+    }
+
+    /**
+     * A cohort-sync instance, only once the acting user's rights in its course are proven: a caller
+     * without rights learns nothing about an instance id (missing, another course's, another method).
+     *
+     * @param int $instanceid
+     * @param int $onbehalfof
+     * @param string[] $caps
+     * @return array [stdClass $instance, context_course $context]
+     */
+    public static function cohort_instance(int $instanceid, int $onbehalfof, array $caps): array {
+        global $DB;
+        self::acting_user($onbehalfof);
+        $instance = $DB->get_record('enrol', ['id' => $instanceid]);
+        if (!$instance) {
+            throw new moodle_exception('onbehalfnopermission', 'local_cohortbot');
+        }
+        $context = self::course_context((int)$instance->courseid, $caps);
+        self::check_on_behalf($context, $onbehalfof, $caps);
+        if ($instance->enrol !== 'cohort') {
+            throw new moodle_exception('notcohortinstance', 'local_cohortbot');
+        }
+        return [$instance, $context];
     }
 
     /**

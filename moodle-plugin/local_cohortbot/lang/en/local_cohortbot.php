@@ -29,6 +29,7 @@ $string['eventcohortsyncchanged'] = 'Cohort sync changed through cohortbot';
 $string['groupnotincourse'] = 'The group does not belong to this course.';
 $string['instanceexists'] = 'This cohort is already synchronised with the selected role.';
 $string['notcohortinstance'] = 'This enrolment method is not a cohort sync.';
+$string['onbehalfrequired'] = 'A request must name the Moodle user it is made for (onbehalfof): the bot never acts with its own account\'s rights.';
 $string['onbehalfnopermission'] = 'The user the request is made for may not configure cohort sync in this course.';
 $string['plugindisabled'] = 'The cohort sync enrolment plugin is disabled on this site.';
 $string['pluginname'] = 'cohortbot web services';

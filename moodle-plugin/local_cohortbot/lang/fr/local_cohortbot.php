@@ -29,6 +29,7 @@ $string['eventcohortsyncchanged'] = 'Synchronisation de cohorte modifiée par co
 $string['groupnotincourse'] = 'Le groupe n\'appartient pas à ce cours.';
 $string['instanceexists'] = 'Cette cohorte est déjà synchronisée avec le rôle choisi.';
 $string['notcohortinstance'] = 'Cette méthode d\'inscription n\'est pas une synchronisation de cohorte.';
+$string['onbehalfrequired'] = 'Une demande doit nommer l’utilisateur Moodle pour qui elle est faite (onbehalfof) : le bot n’agit jamais avec les droits de son propre compte.';
 $string['onbehalfnopermission'] = 'La personne pour qui la demande est faite ne peut pas configurer la synchronisation de cohortes dans ce cours.';
 $string['plugindisabled'] = 'Le plugin d\'inscription « Synchronisation des cohortes » est désactivé sur ce site.';
 $string['pluginname'] = 'Services web cohortbot';

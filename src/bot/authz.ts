@@ -1,0 +1,119 @@
+/**
+ * The one authorisation step. Every command declares its policy here; the core checks it before any
+ * handler runs, so a handler never sees a person it should not serve:
+ *   anyone   — help, who am I: no Moodle lookup, nothing personal
+ *   account  — a verified person: exactly one live Moodle account somewhere
+ *   course   — a verified person whom Moodle allows in that course (read: see its enrolment methods;
+ *              write: configure cohort sync), asked as that person, before anything about the course is said
+ *   support / admin — from configuration, and only for a verified person
+ * When in doubt it refuses and says what to do; every refusal is audited.
+ */
+import type { Command, CourseRef } from './commands';
+import { parseCourse } from './commands';
+import type { HandlerContext } from './context';
+import type { MoodleUser } from '../moodle/api';
+import type { CohortSyncs } from '../moodle/cohort-syncs';
+import type { ResolvedCourse } from './resolve';
+import { q, resolveCourse } from './resolve';
+import { View, text } from './views';
+
+export type Policy =
+  | { who: 'anyone' }
+  | { who: 'account' }
+  | { who: 'support' }
+  | { who: 'admin' }
+  /** `staff`: support and admins skip the course check (they get the full chain, read-only). */
+  | { who: 'course'; rights: 'read' | 'write'; staff?: boolean };
+
+export const POLICIES: { [K in Command['kind']]: Policy } = {
+  help: { who: 'anyone' },
+  whoami: { who: 'anyone' },
+  status: { who: 'account' },
+  search: { who: 'account' },
+  // A confirmation re-runs its action as the person, whose rights Moodle checks again.
+  confirm: { who: 'account' },
+  cancel: { who: 'account' },
+  manual: { who: 'account' },
+  syncs: { who: 'course', rights: 'read' },
+  add: { who: 'course', rights: 'write' },
+  update: { who: 'course', rights: 'write' },
+  remove: { who: 'course', rights: 'write' },
+  why: { who: 'course', rights: 'read', staff: true },
+  // One student: support; a cohort, a platform or everything: admin (checked once the target is known).
+  sync: { who: 'support' },
+  history: { who: 'support' },
+  members: { who: 'support' },
+  createCohort: { who: 'support' },
+  addMembers: { who: 'support' },
+  removeMembers: { who: 'support' },
+  approve: { who: 'admin' },
+  reject: { who: 'admin' },
+};
+
+/** The course a command is about, as the person may see it. */
+export interface CourseAccess extends ResolvedCourse {
+  me: MoodleUser;
+  syncs: CohortSyncs;
+  /** For "add <course> <cohort>" typed the other way round: the cohort reference after the swap. */
+  cohortRef?: string;
+}
+
+export type Decision = { ok: true; course?: CourseAccess } | { ok: false; view: View };
+
+const refused = async (ctx: HandlerContext, cmd: Command, message: string, detail: string): Promise<Decision> => {
+  await ctx.audit({ command: cmd.kind, outcome: 'refused', detail }).catch(() => undefined);
+  return { ok: false, view: { tone: 'error', blocks: [text(message)] } };
+};
+
+export async function authorize(ctx: HandlerContext, cmd: Command): Promise<Decision> {
+  const policy = POLICIES[cmd.kind];
+  const { actor, t } = ctx;
+  if (policy.who === 'anyone') return { ok: true };
+  if (!actor.verified) return refused(ctx, cmd, t.accountProblem(actor.mainProblem), actor.mainProblem);
+  if (policy.who === 'account') return { ok: true };
+  if (policy.who === 'support') return actor.has('support') ? { ok: true } : refused(ctx, cmd, t.supportOnly, 'role');
+  if (policy.who === 'admin') return actor.has('admin') ? { ok: true } : refused(ctx, cmd, t.adminOnly, 'role');
+  if (policy.staff && actor.has('support')) return { ok: true };
+  return courseAccess(ctx, cmd, policy.rights);
+}
+
+/** The command's course reference and how to write the command again with another course (choice buttons). */
+function courseOf(cmd: Command): { ref: CourseRef; rebuild: (course: string) => string } | undefined {
+  switch (cmd.kind) {
+    case 'syncs':
+      return { ref: cmd.course, rebuild: (c) => `méthodes ${q(c)}` };
+    case 'add':
+      return { ref: cmd.course, rebuild: (c) => `ajouter ${q(cmd.cohort)} à ${q(c)}` };
+    case 'update':
+      return { ref: cmd.course, rebuild: (c) => `modifier ${q(cmd.cohort)} dans ${q(c)}` };
+    case 'remove':
+      return { ref: cmd.course, rebuild: (c) => `retirer ${q(cmd.cohort)} de ${q(c)}` };
+    case 'why':
+      return { ref: cmd.course, rebuild: (c) => `pourquoi ${q(cmd.student)} ${q(c)}` };
+    default:
+      return undefined;
+  }
+}
+
+async function courseAccess(ctx: HandlerContext, cmd: Command, rights: 'read' | 'write'): Promise<Decision> {
+  const of = courseOf(cmd);
+  if (!of) throw new Error(`policy "course" for ${cmd.kind}, which names no course`);
+  let resolved = await resolveCourse(ctx, of.ref, of.rebuild);
+  let cohortRef: string | undefined;
+  if (!resolved.ok && cmd.kind === 'add' && !cmd.orderKnown) {
+    // "add <cohort> <course>" without à/to: try the other way round before giving up.
+    const swapped = await resolveCourse(ctx, parseCourse(cmd.cohort, ctx.config.platforms.map((p) => p.name)), (c) => `ajouter ${q(cmd.course.raw)} à ${q(c)}`);
+    if (swapped.ok) {
+      resolved = swapped;
+      cohortRef = cmd.course.raw;
+    }
+  }
+  if (!resolved.ok) return resolved;
+  const rc = resolved.value;
+  if (!ctx.actor.hasAccount(rc.platform)) return refused(ctx, cmd, ctx.t.accountProblemOn(ctx.actor.problems.get(rc.platform) ?? 'none', rc.platform), 'account');
+  const me = ctx.actor.account(rc.platform);
+  const syncs = await ctx.cohortSyncs(rc.platform);
+  // Moodle answers as the person; a refusal surfaces as the typed error the core turns into "not your course".
+  await syncs.checkRights(rc.course.id, me.id, rights);
+  return { ok: true, course: { ...rc, me, syncs, cohortRef } };
+}

@@ -1,0 +1,75 @@
+/**
+ * "Why isn't this student enrolled?" as a teacher of the course may ask it: only what the course can
+ * know — the student has an account, is enrolled (active or not), and which of *this course's* synced
+ * cohorts hold them — and whom to ask next. No directory data, inscriptions, other cohorts, last access
+ * or liste-rouge flag: those are for support (the full chain in why.ts).
+ */
+import type { Config } from '../config';
+import type { DirectorySource } from '../directory/types';
+import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
+import type { CohortSyncs } from '../moodle/cohort-syncs';
+import type { Diagnosis, Step, StepStatus } from './why';
+
+export interface CourseViewDeps {
+  config: Config;
+  directory: DirectorySource;
+  api: MoodleApi;
+  syncs: CohortSyncs;
+  /** The teacher asking: every cohort-sync read is made as them. */
+  actingUserId: number;
+}
+
+const LABELS: Partial<Record<Step['id'], string>> = {
+  account: 'Compte Moodle',
+  'course-sync': 'Dans une cohorte synchronisée par ce cours',
+  enrolment: 'Inscription au cours active',
+};
+
+const SUPPORT = 'Demandez au support (commande `pourquoi` réservée au support) : il voit toute la chaîne, annuaire compris.';
+
+/** The student's Moodle account, found as the sync finds it (directory key → USER_MATCH), else by the usual fields. */
+async function findAccount(deps: CourseViewDeps, ref: string): Promise<MoodleUser | undefined> {
+  const { api, config } = deps;
+  const found = await deps.directory.lookup(ref).catch(() => undefined);
+  // The directory's key is already the value matched against Moodle (USER_MATCH), normalised.
+  const key = found?.student?.key;
+  if (key) {
+    const [u] = await api.getUsersByField(config.userMatch.moodleField, [key]);
+    if (u) return u;
+  }
+  const r = ref.trim();
+  if (r.includes('@')) return (await api.getUsersByField('email', [r.toLowerCase()]))[0];
+  return (await api.getUsersByField('username', [r.toLowerCase()]))[0] ?? (await api.getUsersByField('idnumber', [r]))[0];
+}
+
+export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string, platform: string, course: Course): Promise<Diagnosis> {
+  const started = Date.now();
+  const steps: Step[] = [];
+  const step = (id: Step['id'], status: StepStatus, evidence: string[], fix?: string) => steps.push({ id, label: LABELS[id]!, status, evidence, fix });
+  const finish = (): Diagnosis => {
+    for (const id of Object.keys(LABELS) as Array<Step['id']>) if (!steps.some((s) => s.id === id)) steps.push({ id, label: LABELS[id]!, status: 'skipped', evidence: ['non vérifié : un maillon précédent est rompu'] });
+    return { student: studentRef, course: `${course.shortname} (${platform})`, platform, steps, firstBroken: steps.find((s) => s.status === 'broken')?.id, listeRouge: false, syncFixes: false, actions: [], durationMs: Date.now() - started };
+  };
+
+  const user = await findAccount(deps, studentRef);
+  if (!user) {
+    step('account', 'broken', ['aucun compte Moodle trouvé pour cet identifiant'], `Vérifiez l’identifiant (numéro d’étudiant, identifiant ou e-mail). ${SUPPORT}`);
+    return finish();
+  }
+  step('account', 'ok', ['le compte existe']);
+
+  // This course's synced cohorts only, read as the teacher; membership of other cohorts is not the course's business.
+  const instances = await deps.syncs.list(course.id, deps.actingUserId);
+  const cohortIds = [...new Set(instances.map((i) => i.cohortId))];
+  const members = cohortIds.length > 0 ? await deps.api.getCohortMembers(cohortIds) : new Map<number, number[]>();
+  const holding = instances.filter((i) => members.get(i.cohortId)?.includes(user.id));
+  const label = (i: (typeof instances)[number]) => `${i.cohortName ?? i.cohortId} (${i.cohortIdnumber ?? '—'})${i.enabled ? '' : ' — synchronisation désactivée'}`;
+  if (instances.length === 0) step('course-sync', 'info', ['le cours ne synchronise aucune cohorte']);
+  else if (holding.length === 0) step('course-sync', 'broken', [`aucune des cohortes synchronisées par ce cours ne contient cet étudiant (${instances.length} synchronisée(s))`], `L’étudiant n’est pas dans les cohortes de ce cours : s’il devrait y être, ${SUPPORT}`);
+  else step('course-sync', holding.some((i) => i.enabled) ? 'ok' : 'broken', holding.map(label), holding.some((i) => i.enabled) ? undefined : 'Réactivez la synchronisation de cette cohorte (`modifier … activer`).');
+
+  const active = await deps.api.getEnrolledUsers(course.id, [{ name: 'onlyactive', value: 1 }]);
+  if (active.some((u) => u.id === user.id)) step('enrolment', 'ok', ['inscrit, inscription active']);
+  else if (!steps.some((s) => s.status === 'broken')) step('enrolment', 'broken', ['pas d’inscription active dans ce cours'], `Moodle n’a pas encore appliqué la synchronisation (tâche horaire) ; si cela dure, ${SUPPORT}`);
+  return finish();
+}
