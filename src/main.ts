@@ -10,7 +10,7 @@ import { serveCommand } from './cli/serve';
 import { whyCommand } from './cli/why';
 import { simulatorCommand } from './cli/simulator';
 import { forgetCommand, syncCommands } from './cli/sync';
-import { StoreError } from './store/sqlite';
+import { StoreError } from './store/types';
 import fs from 'node:fs';
 
 export function buildProgram(): Command {

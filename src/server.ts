@@ -78,7 +78,6 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
   const scheduler = new Scheduler({
     cron: config.schedule.cron,
     timezone: config.schedule.timezone,
-    retentionDays: config.retentionDays,
     engine: app.engine,
     store: app.store,
     logger,

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { Cron } from 'croner';
 import { createApp } from '../app';
-import { loadConfig } from '../config';
+import { Config, loadConfig } from '../config';
 import type { RunRecord } from '../store/types';
 import { RunInProgressError, SyncRequestError } from '../sync/engine';
 import { CliError, printJson, yearOption } from './common';
@@ -133,23 +133,43 @@ export async function statusDocument(app: ReturnType<typeof createApp>) {
 
 export { SyncRequestError };
 
-/** `cohortbot forget <student>`: the right to erasure for one person's journal and audit entries. */
+/**
+ * `cohortbot forget <student>`: the right to erasure. The student is named by key, number or e-mail;
+ * the directory (when it answers) gives their other identifiers, and every row of the store that
+ * mentions any of them is erased or blanked, in one transaction. Prints what it erased.
+ */
 export function forgetCommand(): Command {
   return new Command('forget')
-    .argument('<student>', 'the student key (as matched with Moodle, e.g. the username)')
-    .description("erase one person's entries from the journal and the audit trail (GDPR)")
+    .argument('<student>', 'the student: key (as matched with Moodle, e.g. the username), student number or e-mail')
+    .description("erase every trace of one person from the store: journal, audit, runs, held plans, chat state (GDPR)")
     .option('--json', 'print one JSON document')
     .action(async (student: string, opts: { json?: boolean }) => {
       const config = loadConfig(process.env, { moodle: false, directory: false });
+      const typed = student.trim();
+      if (typed.length < 3) throw new CliError(`forget ${JSON.stringify(student)}: give the student's key, number or e-mail (3 characters or more)`);
+      const identifiers = [typed, ...(await directoryIdentifiers(config, typed))];
       const { openStore } = await import('../store');
       const store = openStore(config.databaseUrl);
       try {
-        const key = config.userMatch.moodleField === 'idnumber' ? student.trim() : student.trim().toLowerCase();
-        const removed = await store.forget(key);
-        if (opts.json) printJson({ student: key, removed });
-        else process.stdout.write(`${removed} entries about ${key} erased\n`);
+        const erased = await store.forget(identifiers);
+        const total = Object.values(erased).reduce((n, x) => n + x, 0);
+        if (opts.json) printJson({ student: typed, identifiers: identifiers.length, erased, total });
+        else process.stdout.write(`${typed}: ${total} row(s) erased or blanked — journal ${erased.journal}, audit ${erased.audit}, runs ${erased.runs}, held plans ${erased.heldPlans}, chat state ${erased.state}\n`);
       } finally {
         await store.close();
       }
     });
+}
+
+/** The person's other identifiers from the directory, if one is configured and answers; none otherwise. */
+async function directoryIdentifiers(config: Config, typed: string): Promise<string[]> {
+  if (config.directory.source === 'file' && !config.directory.file) return [];
+  try {
+    const { createDirectorySource } = await import('../directory');
+    const found = await createDirectorySource(config).lookup(typed);
+    const s = found.student;
+    return s ? [s.key, s.uid, s.etuId, s.mail, s.eppn, s.displayName].filter((x): x is string => Boolean(x)) : [];
+  } catch {
+    return [];
+  }
 }

@@ -6,7 +6,8 @@
 import { Pool } from 'pg';
 import { Row, toAudit, toHeld, toJournal, toRun } from './rows';
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store } from './types';
-import { StoreError } from './sqlite';
+import { StoreError } from './types';
+import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE runs (
@@ -29,6 +30,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX audit_at ON audit(at);
    CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL);
    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  `CREATE TABLE once_keys (key TEXT PRIMARY KEY, expires_at TEXT NOT NULL);
+   CREATE INDEX once_keys_expiry ON once_keys(expires_at);`,
 ];
 
 
@@ -39,7 +42,8 @@ export class PostgresStore implements Store {
 
   constructor(url: string) {
     this.pool = new Pool({ connectionString: url, max: 5 });
-    this.pool.on('error', () => undefined);
+    // An idle client's connection dropped: the pool replaces it; say so rather than crash or hide it.
+    this.pool.on('error', (err) => process.stderr.write(`cohortbot: PostgreSQL pool error: ${maskUrl(err.message)}\n`));
   }
 
   private async q(sql: string, params: unknown[] = []): Promise<Row[]> {
@@ -50,7 +54,7 @@ export class PostgresStore implements Store {
 
   private async migrate(): Promise<void> {
     const client = await this.pool.connect().catch((err: Error) => {
-      throw new StoreError(`cannot connect to the PostgreSQL store: ${err.message} (check DATABASE_URL)`);
+      throw new StoreError(`cannot connect to the PostgreSQL store: ${maskUrl(err.message)} (check DATABASE_URL)`);
     });
     try {
       await client.query('SELECT pg_advisory_lock(4242001)');
@@ -59,9 +63,14 @@ export class PostgresStore implements Store {
       if (current > MIGRATIONS.length) throw new StoreError(`the store was written by a newer cohortbot (schema ${current}, this one knows ${MIGRATIONS.length})`);
       for (let v = current; v < MIGRATIONS.length; v++) {
         await client.query('BEGIN');
-        await client.query(MIGRATIONS[v]!);
-        await client.query('INSERT INTO schema_version (version) VALUES ($1)', [v + 1]);
-        await client.query('COMMIT');
+        try {
+          await client.query(MIGRATIONS[v]!);
+          await client.query('INSERT INTO schema_version (version) VALUES ($1)', [v + 1]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw new StoreError(`store migration ${v + 1} failed and was rolled back: ${(err as Error).message}`);
+        }
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock(4242001)').catch(() => undefined);
@@ -174,19 +183,50 @@ export class PostgresStore implements Store {
   }
 
   async purge(before: Date): Promise<number> {
-    const at = before.toISOString();
-    const j = await this.q('DELETE FROM journal WHERE at < $1 RETURNING id', [at]);
-    const a = await this.q('DELETE FROM audit WHERE at < $1 RETURNING id', [at]);
-    return j.length + a.length;
+    return this.inTransaction((tx) => purgeOlderThan(tx, before));
   }
 
-  async forget(key: string): Promise<number> {
-    const j = await this.q('DELETE FROM journal WHERE student_key = $1 RETURNING id', [key]);
-    const a = await this.q('DELETE FROM audit WHERE target = $1 OR actor = $1 RETURNING id', [key]);
-    return j.length + a.length;
+  async forget(identifiers: string[]): Promise<ErasureCounts> {
+    return this.inTransaction((tx) => erase(tx, identifiers));
+  }
+
+  async rememberOnce(key: string, until: Date, now: Date): Promise<boolean> {
+    await this.q('DELETE FROM once_keys WHERE expires_at < $1', [now.toISOString()]);
+    return (await this.q('INSERT INTO once_keys (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key', [key, until.toISOString()])).length === 1;
+  }
+
+  /** Several statements on one connection between BEGIN and COMMIT; `?` placeholders numbered for pg. */
+  private async inTransaction<T>(fn: (tx: ErasureTx) => Promise<T>): Promise<T> {
+    this.ready ??= this.migrate();
+    await this.ready;
+    const client = await this.pool.connect();
+    const numbered = (sql: string) => {
+      let i = 0;
+      return sql.replace(/\?/g, () => `$${++i}`);
+    };
+    const tx: ErasureTx = {
+      all: async (sql, params) => (await client.query(numbered(sql), params)).rows as Row[],
+      run: async (sql, params) => (await client.query(numbered(sql), params)).rowCount ?? 0,
+    };
+    try {
+      await client.query('BEGIN');
+      const out = await fn(tx);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** A connection string's password never reaches a log or an error message. */
+export function maskUrl(text: string): string {
+  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
 }

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Row, toAudit, toHeld, toJournal, toRun } from './rows';
+import { StoreError } from './types';
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store } from './types';
+import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE runs (
@@ -27,9 +29,12 @@ const MIGRATIONS: string[] = [
    CREATE INDEX audit_at ON audit(at);
    CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL);
    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Keys seen once within a window (Slack request replays), shared by replicas.
+  `CREATE TABLE once_keys (key TEXT PRIMARY KEY, expires_at TEXT NOT NULL);
+   CREATE INDEX once_keys_expiry ON once_keys(expires_at);`,
 ];
 
-export class StoreError extends Error {}
+export { StoreError };
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -181,16 +186,36 @@ export class SqliteStore implements Store {
   }
 
   async purge(before: Date): Promise<number> {
-    const at = before.toISOString();
-    return this.db.transaction(() => this.db.prepare('DELETE FROM journal WHERE at < ?').run(at).changes + this.db.prepare('DELETE FROM audit WHERE at < ?').run(at).changes)();
+    return this.inTransaction((tx) => purgeOlderThan(tx, before));
   }
 
-  async forget(key: string): Promise<number> {
-    return this.db.transaction(
-      () =>
-        this.db.prepare('DELETE FROM journal WHERE student_key = ?').run(key).changes +
-        this.db.prepare('DELETE FROM audit WHERE target = ? OR actor = ?').run(key, key).changes,
-    )();
+  async forget(identifiers: string[]): Promise<ErasureCounts> {
+    return this.inTransaction((tx) => erase(tx, identifiers));
+  }
+
+  async rememberOnce(key: string, until: Date, now: Date): Promise<boolean> {
+    this.db.prepare('DELETE FROM once_keys WHERE expires_at < ?').run(now.toISOString());
+    return this.db.prepare('INSERT INTO once_keys (key, expires_at) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, until.toISOString()).changes === 1;
+  }
+
+  /**
+   * Several statements as one: better-sqlite3 is synchronous, so nothing else on this connection runs
+   * between them; BEGIN IMMEDIATE takes the write lock up front against other processes.
+   */
+  private async inTransaction<T>(fn: (tx: ErasureTx) => Promise<T>): Promise<T> {
+    const tx: ErasureTx = {
+      all: async (sql, params) => this.db.prepare(sql).all(...(params as never[])) as Row[],
+      run: async (sql, params) => this.db.prepare(sql).run(...(params as never[])).changes,
+    };
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = await fn(tx);
+      this.db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

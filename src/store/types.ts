@@ -4,6 +4,13 @@
  * Async so that a server database can stand behind the same interface.
  */
 
+import type { ErasureCounts } from './erasure';
+
+export type { ErasureCounts };
+
+/** A store that cannot be opened or used: the message says what to do. */
+export class StoreError extends Error {}
+
 export type RunStatus = 'running' | 'applied' | 'held' | 'aborted' | 'dry-run' | 'failed';
 
 export interface PlatformRunSummary {
@@ -100,9 +107,11 @@ export interface Store {
   leaseHolder(name: string, now: Date): Promise<{ holder: string; expiresAt: string } | undefined>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
-  /** Deletes personal data older than the retention period; returns the rows removed. */
+  /** Deletes personal data older than the retention period (blanks one-student run scopes); returns the rows touched. */
   purge(before: Date): Promise<number>;
-  /** Erases one person's journal and audit entries (right to erasure); returns the rows removed. */
-  forget(key: string): Promise<number>;
+  /** Erases every trace of one person, found by any of their identifiers, in one transaction (right to erasure). */
+  forget(identifiers: string[]): Promise<ErasureCounts>;
+  /** Records a key until `until`; false when it was already recorded (and not expired): one winner across replicas. */
+  rememberOnce(key: string, until: Date, now: Date): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -101,9 +101,20 @@ export class SyncEngine {
       if (!opts.dryRun) {
         await this.deps.store.saveRun(stripPlans(run));
         await this.deps.store.releaseLease(LEASE, this.holder);
+        await this.purgeExpired();
       }
     }
     return run;
+  }
+
+  /** Retention after every run, scheduled or not (CLI runs included): personal data past RETENTION_DAYS goes. */
+  private async purgeExpired(): Promise<void> {
+    try {
+      const purged = await this.deps.store.purge(new Date(this.now().getTime() - this.deps.config.retentionDays * 86_400_000));
+      if (purged > 0) this.log.info({ purged }, 'store rows past retention deleted or blanked');
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'retention purge failed; it runs again after the next run');
+    }
   }
 
   private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions): Promise<void> {
@@ -111,7 +122,9 @@ export class SyncEngine {
     const { read, onlyKey } = await this.readDirectory(opts);
     run.directoryStudents = read.students.filter((s) => countedEtapes(s, window.add).length > 0).length;
     run.directoryComplete = read.complete;
-    this.log.info({ runId: run.runId, scope: run.scope, students: run.directoryStudents, complete: read.complete }, 'directory read');
+    // A one-student scope names the student: only at debug.
+    this.log.info({ runId: run.runId, scope: run.scope.startsWith('user:') ? 'user' : run.scope, students: run.directoryStudents, complete: read.complete }, 'directory read');
+    this.log.debug({ runId: run.runId, scope: run.scope }, 'run scope');
 
     const desired = desiredStates(read, window, platforms);
     const plans: Plan[] = [];

@@ -1,7 +1,7 @@
 /**
  * The nightly schedule: croner fires SYNC_SCHEDULE in SYNC_TIMEZONE; `protect` stops a tick from
  * starting while the previous run is still going, and the store's lease stops a second instance.
- * After each run: the digest listeners, then the retention purge.
+ * After each run: the digest listeners (the engine itself purges past retention after every run).
  */
 import { Cron } from 'croner';
 import type { Logger } from '../log';
@@ -12,7 +12,6 @@ import { RunInProgressError, RunResult, SyncEngine } from './engine';
 export interface SchedulerOptions {
   cron: string;
   timezone: string;
-  retentionDays: number;
   engine: SyncEngine;
   store: Store;
   logger?: Logger;
@@ -65,8 +64,6 @@ export class Scheduler {
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'digest failed');
     }
-    const purged = await this.opts.store.purge(new Date(Date.now() - this.opts.retentionDays * 86_400_000));
-    if (purged > 0) this.log.info({ purged }, 'journal and audit entries past retention deleted');
     return run;
   }
 }

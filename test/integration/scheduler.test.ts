@@ -18,8 +18,8 @@ describe('scheduler', () => {
   it('two instances ticking at once: one runs, the other sees the lease and skips', async () => {
     h.sim.sim.knobs.latencyMs = 20;
     const digests: string[] = [];
-    const a = new Scheduler({ cron: '0 2 * * *', timezone: 'Europe/Paris', retentionDays: 400, engine: h.newEngine(dir), store: h.store, onRun: (r) => void digests.push(r.runId) });
-    const b = new Scheduler({ cron: '0 2 * * *', timezone: 'Europe/Paris', retentionDays: 400, engine: h.newEngine(dir), store: h.store, onRun: (r) => void digests.push(r.runId) });
+    const a = new Scheduler({ cron: '0 2 * * *', timezone: 'Europe/Paris', engine: h.newEngine(dir), store: h.store, onRun: (r) => void digests.push(r.runId) });
+    const b = new Scheduler({ cron: '0 2 * * *', timezone: 'Europe/Paris', engine: h.newEngine(dir), store: h.store, onRun: (r) => void digests.push(r.runId) });
     const [ra, rb] = await Promise.all([a.tick(), b.tick()]);
     expect([ra, rb].filter((r) => r !== undefined)).toHaveLength(1);
     expect(digests).toHaveLength(1);
@@ -28,7 +28,7 @@ describe('scheduler', () => {
 
   it('fires on its cron and never starts a tick while the previous run is going', async () => {
     h.sim.sim.knobs.latencyMs = 150; // a run lasts longer than the one-second tick
-    const s = new Scheduler({ cron: '* * * * * *', timezone: 'Europe/Paris', retentionDays: 400, engine: h.newEngine(dir), store: h.store });
+    const s = new Scheduler({ cron: '* * * * * *', timezone: 'Europe/Paris', engine: h.newEngine(dir), store: h.store });
     s.start();
     await new Promise((r) => setTimeout(r, 3500));
     s.stop();
@@ -39,14 +39,14 @@ describe('scheduler', () => {
   });
 
   it('says when the next nightly run is, in Paris time', () => {
-    const s = new Scheduler({ cron: '0 2 * * *', timezone: 'Europe/Paris', retentionDays: 400, engine: h.engine, store: h.store });
+    const s = new Scheduler({ cron: '0 2 * * *', timezone: 'Europe/Paris', engine: h.engine, store: h.store });
     const next = s.nextRun()!;
     expect(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(next)).toBe('02:00');
   });
 
   it('purges journal entries past the retention period after a run', async () => {
     await h.store.journal([{ runId: 'old', platform: 'ecampus', cohortIdnumber: 'etp:X', studentKey: 'someone', action: 'add', reason: 'r', at: '2020-01-01T00:00:00.000Z' }]);
-    const s = new Scheduler({ cron: '0 2 * * *', timezone: 'Europe/Paris', retentionDays: 400, engine: h.engine, store: h.store });
+    const s = new Scheduler({ cron: '0 2 * * *', timezone: 'Europe/Paris', engine: h.engine, store: h.store });
     await s.tick();
     expect(await h.store.studentHistory('someone')).toEqual([]);
   });

@@ -43,7 +43,7 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
       const { Client } = await import('pg');
       const c = new Client({ connectionString: pg.url });
       await c.connect();
-      await c.query('DROP TABLE IF EXISTS runs, journal, held_plans, audit, leases, state, schema_version');
+      await c.query('DROP TABLE IF EXISTS runs, journal, held_plans, audit, leases, state, once_keys, schema_version');
       await c.end();
     }
   });
@@ -63,15 +63,15 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
   it('journals, and answers the history of a student and of a cohort', async () => {
     const at = (d: number) => new Date(Date.UTC(2026, 10, d)).toISOString();
     await store.journal([
-      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e1', moodleUserId: 9, action: 'add', reason: 'inscription 2026 L2PHA1', at: at(1) },
-      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e1', moodleUserId: 9, action: 'remove', reason: 'gone', at: at(2) },
-      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2', action: 'pending', reason: 'no account', at: at(2) },
+      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2190001', moodleUserId: 9, action: 'add', reason: 'inscription 2026 L2PHA1', at: at(1) },
+      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2190001', moodleUserId: 9, action: 'remove', reason: 'gone', at: at(2) },
+      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2190002', action: 'pending', reason: 'no account', at: at(2) },
     ]);
-    expect((await store.studentHistory('e1')).map((j) => j.action)).toEqual(['remove', 'add']);
+    expect((await store.studentHistory('e2190001')).map((j) => j.action)).toEqual(['remove', 'add']);
     expect(await store.cohortHistory('ecampus', 'etp:L2PHA1')).toHaveLength(3);
     expect(await store.purge(new Date(Date.UTC(2026, 10, 2)))).toBe(1);
-    expect(await store.forget('e1')).toBe(1);
-    expect(await store.studentHistory('e1')).toEqual([]);
+    expect(await store.forget(['e2190001'])).toMatchObject({ journal: 1 });
+    expect(await store.studentHistory('e2190001')).toEqual([]);
   });
 
   it('decides a held plan exactly once', async () => {
@@ -103,5 +103,51 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
     await store.setState('confirm:1234abcd', '{"x":2}');
     expect(await store.getState('confirm:1234abcd')).toBe('{"x":2}');
     expect(await store.getState('nope')).toBeUndefined();
+  });
+
+  it('forgets a person everywhere in one go: journal, audit as typed, runs, held plans, chat state', async () => {
+    const ids = ['e21900077', 'Sarah.Laurent@etu.univ-demo.fr', '21900077', 'Sarah Laurent'];
+    await store.journal([
+      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e21900077', moodleUserId: 9, action: 'add', reason: 'inscription 2026 L2PHA1', at: '2026-11-01T00:00:00.000Z' },
+      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e21900078', moodleUserId: 10, action: 'add', reason: 'inscription 2026 L2PHA1', at: '2026-11-01T00:00:00.000Z' },
+    ]);
+    await store.audit({ at: '2026-11-01T00:00:00.000Z', actor: 'marie.durand@univ-demo.fr', channel: 'teams', command: 'why', target: 'SARAH LAURENT', outcome: 'ok' });
+    await store.audit({ at: '2026-11-01T00:00:00.000Z', actor: 'claire.moreau@univ-demo.fr', channel: 'cli', command: 'sync', target: '21900077', outcome: 'applied' });
+    await store.audit({ at: '2026-11-01T00:00:00.000Z', actor: 'claire.moreau@univ-demo.fr', channel: 'cli', command: 'sync', target: 'e21900078', outcome: 'applied' });
+    await store.saveRun(run('r4', { scope: 'user:E21900077', trigger: 'chat:claire.moreau@univ-demo.fr', platforms: [{ ...run('r4').platforms[0]!, errors: ['e21900077: account suspended'] }] }));
+    await store.saveHeldPlan({ runId: 'r5', createdAt: 'now', status: 'held', reasons: ['too many removals'], removals: [
+      { platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 9, key: 'e21900077', reason: 'gone' },
+      { platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 10, key: 'e21900078', reason: 'gone' },
+    ] });
+    await store.setState('confirm:0badcafe', JSON.stringify({ command: { kind: 'addMembers', list: ['sarah.laurent@etu.univ-demo.fr'] } }));
+    await store.setState('teams:digest-reference', '{"conversation":"19:x"}');
+
+    const erased = await store.forget(ids);
+    expect(erased).toEqual({ journal: 1, audit: 2, runs: 1, heldPlans: 1, state: 1 });
+    // Nothing left that names her, in any table; everyone else untouched.
+    const dump = JSON.stringify([await store.lastRuns(10), await store.heldPlans(), await store.auditEntries(100), await store.studentHistory('e21900077'), await store.getState('confirm:0badcafe')]).toLowerCase();
+    for (const id of ids) expect(dump).not.toContain(id.toLowerCase());
+    expect(await store.studentHistory('e21900078')).toHaveLength(1);
+    expect((await store.heldPlans())[0]!.removals.map((r) => r.key)).toEqual(['e21900078']);
+    expect(await store.auditEntries(100)).toHaveLength(1);
+    expect(await store.getState('teams:digest-reference')).toBeDefined();
+  });
+
+  it('purges past retention and blanks the student of old one-student runs', async () => {
+    await store.saveRun(run('r1', { scope: 'user:e21900077', trigger: 'chat:claire.moreau@univ-demo.fr' }));
+    await store.saveRun(run('r9', { scope: 'user:e21900088' }));
+    await store.purge(new Date('2026-11-25T00:00:00.000Z'));
+    const runs = await store.lastRuns(10);
+    expect(runs.find((r) => r.runId === 'r1')).toMatchObject({ scope: 'user:[effacé]', trigger: 'chat:[effacé]' });
+    expect(runs.find((r) => r.runId === 'r9')!.scope).toBe('user:e21900088');
+  });
+
+  it('remembers a key once across concurrent callers, until it expires', async () => {
+    const now = new Date('2026-11-29T10:00:00.000Z');
+    const until = new Date(now.getTime() + 300_000);
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.rememberOnce('slack:abc', until, now)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.rememberOnce('slack:abc', until, new Date(now.getTime() + 299_000))).toBe(false);
+    expect(await store.rememberOnce('slack:abc', new Date(now.getTime() + 900_000), new Date(now.getTime() + 301_000))).toBe(true);
   });
 });
