@@ -2,6 +2,7 @@
  * `serve`: one HTTP server (restify) with the Teams endpoint, /healthz and /metrics, and the
  * scheduler whose runs end with the digest. Slack joins on the same port when configured.
  */
+import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import restify from 'restify';
 import type { App } from './app';
@@ -12,6 +13,20 @@ import { createTeamsAdapter, postTeamsDigest, privateSender } from './channels/t
 import { SlackChannel, createSlackChannel, slackConfigured } from './channels/slack/app';
 import { Metrics } from './observability/metrics';
 import { Scheduler } from './sync/scheduler';
+
+/** 127.0.0.0/8 and ::1, including IPv4-mapped IPv6 addresses. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.replace(/^::ffff:/, '');
+  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+/** Constant-time comparison of a bearer token. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && crypto.timingSafeEqual(given, wanted);
+}
 
 export interface Running {
   port: number;
@@ -39,15 +54,24 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
   const server = restify.createServer({ name: 'cohortbot', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser());
 
-  const adapter = createTeamsAdapter(config, logger);
-  const teamsBot = new CohortTeamsBot(core, app.store, opts.teamsIdentities ?? teamsInfoResolver, privateSender(adapter, config), logger);
-  server.post('/api/messages', restify.plugins.bodyParser({ maxBodySize: 1 << 20 }), async (req, res) => {
-    await adapter.process(req, res, (ctx) => teamsBot.run(ctx));
-  });
+  // Teams only with an app id (Bot Framework authentication), or in local mode for the Emulator,
+  // which answers loopback callers only. Otherwise the route does not exist (404).
+  const teamsMode = config.teams.appId ? 'authenticated' : config.teams.localMode ? 'local' : 'off';
+  const adapter = teamsMode === 'off' ? undefined : createTeamsAdapter(config, logger);
+  if (adapter) {
+    const teamsBot = new CohortTeamsBot(core, app.store, opts.teamsIdentities ?? teamsInfoResolver, privateSender(adapter, config), logger, config.teams.tenantId);
+    server.post('/api/messages', restify.plugins.bodyParser({ maxBodySize: 1 << 20 }), async (req, res) => {
+      if (teamsMode === 'local' && !isLoopback(req.socket.remoteAddress)) {
+        res.send(403, { error: 'TEAMS_LOCAL_MODE answers loopback callers only' });
+        return;
+      }
+      await adapter.process(req, res, (ctx) => teamsBot.run(ctx));
+    });
+  } else logger.info('Teams endpoint off: set MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType and MicrosoftAppTenantId (or TEAMS_LOCAL_MODE=true for the Bot Framework Emulator)');
 
   let slack: SlackChannel | undefined;
   if (slackConfigured(config)) {
-    slack = createSlackChannel(core, config, logger);
+    slack = createSlackChannel(core, config, logger, app.store);
     const listener = slack.requestListener;
     // Bolt reads and verifies the raw body itself: no body parser on this route.
     if (listener) {
@@ -68,7 +92,12 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     const lease = await app.store.leaseHolder('sync', new Date());
     res.json(200, { ok: true, lastRun: last ? { runId: last.runId, status: last.status, finishedAt: last.finishedAt ?? null } : null, syncRunning: Boolean(lease), nextRun: scheduler.nextRun()?.toISOString() ?? null });
   });
-  server.get('/metrics', async (_req, res) => {
+  server.get('/metrics', async (req, res) => {
+    if (config.metricsToken && !bearerMatches(req.headers.authorization, config.metricsToken)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      res.send(401, { error: 'METRICS_TOKEN required' });
+      return;
+    }
     const body = await metrics.registry.metrics();
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.writeHead(200);
@@ -85,7 +114,7 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
       metrics.recordRun(run);
       const view = digestView(run, scheduler.nextRun());
       try {
-        if (!(await postTeamsDigest(adapter, config, app.store, view))) logger.info('no Teams digest conversation configured');
+        if (!adapter || !(await postTeamsDigest(adapter, config, app.store, view))) logger.info('no Teams digest conversation configured');
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'teams digest failed');
       }

@@ -12,7 +12,8 @@ import { addForm } from './forms';
 import { catalog, Catalog } from './i18n';
 import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from './handlers/cohort-sync';
 import { help, status, whoami } from './handlers/general';
-import { search } from './handlers/search';
+import { search, usableCohorts } from './handlers/search';
+import type { Cohort } from '../moodle/api';
 import { approveOrReject, changeMembers, createCohort, history, listMembers, syncNow, why } from './handlers/support';
 import { View, text } from './views';
 
@@ -77,6 +78,18 @@ export class BotCore {
     } catch (err) {
       return { view: await this.failure(ctx, cmd, err), kind: cmd.kind };
     }
+  }
+
+  /** The cohorts this person may use, for pickers (Slack's cohort field): the rules of `chercher`, nobody → none. */
+  async searchCohorts(identity: Identity, query: string): Promise<Cohort[]> {
+    const actor = await Actor.resolve(identity, this.deps);
+    if (!actor.verified) return [];
+    const ctx = new HandlerContext(this.deps, actor, catalog(identity.locale));
+    const rows = await usableCohorts(ctx, query).catch((err: Error) => {
+      this.deps.logger.warn({ err: err.message }, 'cohort picker search failed');
+      return [];
+    });
+    return rows.map((r) => r.cohort);
   }
 
   private parseError(t: Catalog, e: ParseError): View {

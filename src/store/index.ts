@@ -8,12 +8,10 @@ export type { Store };
 /** Each driver is loaded only for its own URLs: a PostgreSQL deployment never loads better-sqlite3's native module. */
 export function openStore(databaseUrl: string): Store {
   if (databaseUrl.startsWith('sqlite:')) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { SqliteStore } = require('./sqlite') as typeof import('./sqlite');
     return new SqliteStore(databaseUrl.slice('sqlite:'.length));
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PostgresStore } = require('./postgres') as typeof import('./postgres');
     return new PostgresStore(databaseUrl);
   }

@@ -2,49 +2,15 @@
  * Slack end to end: correctly signed (and forged) requests to the real /slack/events endpoint, the
  * Web API pointed at a local stub (SLACK_API_URL), assertions on what reaches the stub and on Moodle.
  */
-import crypto from 'node:crypto';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { Running, serve } from '../../src/server';
 import { COLLEAGUE, SUPPORT, TEACHER } from '../helpers/bot';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
+import { Call, SECRET, sign, slackStub } from '../helpers/chat-stubs';
 
-const SECRET = 'test-signing-secret';
 const USERS: Record<string, string> = { U_TEACHER: TEACHER, U_COLLEAGUE: COLLEAGUE, U_SUPPORT: SUPPORT };
-
-interface Call {
-  path: string;
-  body: Record<string, unknown>;
-}
-
-async function slackStub() {
-  const calls: Call[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const body = (req.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw || '{}') as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
-      calls.push({ path: req.url!, body });
-      res.setHeader('content-type', 'application/json');
-      const method = req.url!.replace(/^\/api\//, '');
-      if (method === 'users.info') {
-        const email = USERS[String(body.user)];
-        return void res.end(JSON.stringify({ ok: true, user: { id: body.user, locale: 'fr-FR', profile: { email } } }));
-      }
-      res.end(JSON.stringify({ ok: true, user_id: 'UBOT', team_id: 'T1', ts: '1.0', channel: 'C1' }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, calls, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-function sign(body: string, ts = Math.floor(Date.now() / 1000), secret = SECRET) {
-  return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${crypto.createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}` };
-}
 
 describe('Slack endpoint', () => {
   let h: SyncHarness;
@@ -55,7 +21,7 @@ describe('Slack endpoint', () => {
   beforeAll(async () => {
     h = await startSyncHarness();
     await h.engine.run();
-    stub = await slackStub();
+    stub = await slackStub(USERS);
     const app = createApp(loadConfig({ ...h.env, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${stub.url}/api`, SLACK_DIGEST_CHANNEL: 'C_DIGEST' }), { logger: silentLogger });
     running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
   });

@@ -2,45 +2,13 @@
  * Teams end to end: message activities POSTed to the real /api/messages endpoint (restify +
  * CloudAdapter), replies captured by a local mock Bot Connector, assertions on the cards and on Moodle.
  */
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { Running, serve } from '../../src/server';
 import { ADMIN, COLLEAGUE, SUPPORT, TEACHER } from '../helpers/bot';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
+import { mockConnector } from '../helpers/chat-stubs';
 import { silentLogger } from '../../src/log';
-
-interface Recorded {
-  method: string;
-  path: string;
-  body: Record<string, unknown>;
-}
-
-/** A mock Bot Connector: records what the bot sends and answers as the Bot Framework would. */
-async function mockConnector(members: Record<string, string>) {
-  const calls: Recorded[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      calls.push({ method: req.method!, path: req.url!, body });
-      const member = /\/v3\/conversations\/[^/]+\/members\/(.+)$/.exec(req.url!);
-      res.setHeader('content-type', 'application/json');
-      if (req.method === 'GET' && member) {
-        const id = decodeURIComponent(member[1]!);
-        const email = members[id];
-        if (!email) return void res.writeHead(404).end('{}');
-        return void res.end(JSON.stringify({ id, name: email, aadObjectId: `aad-${id}`, email, userPrincipalName: email, tenantId: 't1' }));
-      }
-      if (req.method === 'POST' && req.url === '/v3/conversations') return void res.end(JSON.stringify({ id: 'a:private-conv', activityId: 'p1' }));
-      res.end(JSON.stringify({ id: `reply-${calls.length}` }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, calls, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 describe('Teams endpoint', () => {
   let h: SyncHarness;
@@ -53,7 +21,7 @@ describe('Teams endpoint', () => {
     h = await startSyncHarness();
     await h.engine.run();
     connector = await mockConnector(users);
-    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
+    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_LOCAL_MODE: 'true', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
     running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
   });
   afterAll(async () => {
@@ -185,7 +153,15 @@ describe('Teams endpoint with an app id', () => {
     expect((await h.store.auditEntries(100)).length).toBe(before);
   });
 
-  it('refuses to start in production without an app id', async () => {
-    await expect(serve(createApp(loadConfig({ ...h.env, NODE_ENV: 'production' }), { logger: silentLogger }), { port: 0, scheduler: false })).rejects.toThrow(/MicrosoftAppId is required in production/);
+  it('in production without an app id, starts with no Teams endpoint at all (404), and refuses local mode', async () => {
+    const r = await serve(createApp(loadConfig({ ...h.env, NODE_ENV: 'production' }), { logger: silentLogger }), { port: 0, host: '127.0.0.1', scheduler: false });
+    try {
+      const res = await fetch(`${r.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"aide"}' });
+      expect(res.status).toBe(404);
+      expect((await fetch(`${r.url}/healthz`)).status).toBe(200);
+    } finally {
+      await r.stop();
+    }
+    expect(() => loadConfig({ ...h.env, NODE_ENV: 'production', TEAMS_LOCAL_MODE: 'true' })).toThrow(/TEAMS_LOCAL_MODE=true: refused in production/);
   });
 });

@@ -1,26 +1,12 @@
 /** The terminal chat and the demo as a newcomer runs them: processes, stdin, stdout. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { COLLEAGUE, TEACHER } from '../helpers/bot';
 import { DEMO_SEED, demoEnv } from '../helpers/engine';
 import { RunningSimulator, startSimulator } from '../helpers/simulator';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'cohortbot.js');
-
-function run(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+import { CLI, run } from '../helpers/cli';
 
 describe('cohortbot chat', () => {
   let sim: RunningSimulator;

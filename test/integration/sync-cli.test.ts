@@ -1,24 +1,11 @@
 /** `cohortbot sync` as a process: JSON on stdout, a SIGKILL mid-apply, two runs at once. */
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite';
 import { DEMO_SEED, demoEnv } from '../helpers/engine';
 import { RunningSimulator, startSimulator } from '../helpers/simulator';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'cohortbot.js');
-
-function cli(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c));
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
-}
+import { cli } from '../helpers/cli';
 
 describe('sync as a process', () => {
   let sim: RunningSimulator;

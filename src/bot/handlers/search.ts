@@ -23,18 +23,8 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
     // The plugin's answer as this person: the cohorts Moodle lets them use here, hidden ones only where they may see them.
     const available = await (await ctx.cohortSyncs(platform)).availableCohorts(course.id, query, 200, ctx.actor.account(platform).id);
     for (const c of available.cohorts) rows.push({ cohort: { id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, description: '', descriptionformat: 1 }, platform, members: c.memberCount, available: true });
-  } else if (ctx.actor.has('support')) {
-    // Support and admins see every cohort of the site; hidden ones only for admins (site administrators in Moodle).
-    await Promise.all(
-      ctx.config.platforms.map(async (p) => {
-        const api = ctx.api(p.name);
-        const found = (await api.searchCohorts(query, { contextlevel: 'system', instanceid: 0 }, 'all', 0, 200)).filter((c) => c.visible || ctx.actor.has('admin'));
-        const counts = found.length ? await api.getCohortMembers(found.map((c) => c.id)) : new Map<number, number[]>();
-        for (const c of found) rows.push({ cohort: c, platform: p.name, members: counts.get(c.id)?.length ?? 0 });
-      }),
-    );
   } else {
-    rows.push(...(await teachableCohorts(ctx, query)));
+    rows.push(...(await usableCohorts(ctx, query)));
   }
   if (rows.length === 0) return { tone: 'info', blocks: [text(t.searchNone(query))] };
   rows.sort((a, b) => a.cohort.name.localeCompare(b.cohort.name) || a.platform.localeCompare(b.platform));
@@ -50,6 +40,27 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
   return { title: t.searchTitle(query), blocks: [table(columns, body), text(t.searchNext(courseLabel))], buttons };
 }
 
+type Row = { cohort: Cohort; platform: string; members: number };
+
+/**
+ * The cohorts a person may see without naming a course: support and admins every cohort of the sites
+ * (hidden ones only for admins, site administrators in Moodle); a teacher those usable in the courses
+ * they teach; anyone else none. Also feeds pickers (Slack's cohort field).
+ */
+export async function usableCohorts(ctx: HandlerContext, query: string): Promise<Row[]> {
+  if (!ctx.actor.has('support')) return teachableCohorts(ctx, query);
+  const rows: Row[] = [];
+  await Promise.all(
+    ctx.config.platforms.map(async (p) => {
+      const api = ctx.api(p.name);
+      const found = (await api.searchCohorts(query, { contextlevel: 'system', instanceid: 0 }, 'all', 0, 200)).filter((c) => c.visible || ctx.actor.has('admin'));
+      const counts = found.length ? await api.getCohortMembers(found.map((c) => c.id)) : new Map<number, number[]>();
+      for (const c of found) rows.push({ cohort: c, platform: p.name, members: counts.get(c.id)?.length ?? 0 });
+    }),
+  );
+  return rows;
+}
+
 /** At most this many of a teacher's courses are asked about, so one search stays a handful of calls. */
 const MAX_COURSES = 30;
 
@@ -57,8 +68,8 @@ const MAX_COURSES = 30;
  * Without a course, a teacher sees the cohorts they could use in the courses they teach: each of their
  * courses asked through the plugin as them (Moodle refuses the ones where they may not add a method).
  */
-async function teachableCohorts(ctx: HandlerContext, query: string): Promise<Array<{ cohort: Cohort; platform: string; members: number }>> {
-  const byKey = new Map<string, { cohort: Cohort; platform: string; members: number }>();
+async function teachableCohorts(ctx: HandlerContext, query: string): Promise<Row[]> {
+  const byKey = new Map<string, Row>();
   await Promise.all(
     ctx.config.platforms
       .filter((p) => ctx.actor.hasAccount(p.name))

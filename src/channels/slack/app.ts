@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, isValidSlackRequest } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { BotCore } from '../../bot/core';
 import type { Identity } from '../../bot/context';
@@ -13,6 +13,7 @@ import { addForm } from '../../bot/forms';
 import { formCommand, type View } from '../../bot/views';
 import type { Config } from '../../config';
 import type { Logger } from '../../log';
+import type { Store } from '../../store/types';
 import { fallbackText, renderBlocks, renderModal } from './blocks';
 
 export interface SlackChannel {
@@ -26,11 +27,13 @@ export interface SlackChannel {
 interface SlackUser {
   email?: string;
   locale?: string;
+  /** Why this person is nobody to the bot (another workspace, a guest, a Slack Connect stranger). */
+  refused?: string;
 }
 
 export { addForm };
 
-export function createSlackChannel(core: BotCore, config: Config, log: Logger): SlackChannel {
+export function createSlackChannel(core: BotCore, config: Config, log: Logger, store: Store): SlackChannel {
   const s = config.slack;
   const clientOptions = s.apiUrl ? { slackApiUrl: `${s.apiUrl.replace(/\/+$/, '')}/` } : undefined;
   const common = { token: s.botToken, logLevel: LogLevel.ERROR, clientOptions, tokenVerificationEnabled: !s.apiUrl };
@@ -45,19 +48,38 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger): 
 
   // users.info gives the e-mail (users:read.email) and the locale; kept a few minutes.
   const cache = new Map<string, { at: number; user: SlackUser }>();
+  const allowedTeams = new Set(s.teamIds);
   const whoIs = async (client: WebClient, userId: string): Promise<SlackUser> => {
     const hit = cache.get(userId);
     if (hit && Date.now() - hit.at < 300_000) return hit.user;
     const r = await client.users.info({ user: userId, include_locale: true });
-    const user = { email: r.user?.profile?.email ?? undefined, locale: r.user?.locale ?? undefined };
+    const u = r.user as (typeof r.user & { is_stranger?: boolean }) | undefined;
+    const refused = !u
+      ? 'unknown user'
+      : u.deleted
+        ? 'deactivated'
+        : u.is_stranger
+          ? 'external (Slack Connect)'
+          : u.is_restricted || u.is_ultra_restricted
+            ? 'guest'
+            : allowedTeams.size > 0 && !allowedTeams.has(u.team_id ?? '')
+              ? 'another workspace'
+              : undefined;
+    const user = { email: refused ? undefined : (u?.profile?.email ?? undefined), locale: u?.locale ?? undefined, refused };
     cache.set(userId, { at: Date.now(), user });
     return user;
   };
-  const identity = async (client: WebClient, userId: string): Promise<Identity> => {
+  /** The person as Slack vouches for them; anyone the workspace rules exclude is nobody (help and whoami only). */
+  const identity = async (client: WebClient, userId: string, teamId: string | undefined): Promise<Identity> => {
+    if (allowedTeams.size > 0 && !allowedTeams.has(teamId ?? '')) {
+      log.warn({ team: teamId ?? null }, 'slack: request from a workspace outside SLACK_TEAM_IDS, treated as unidentified');
+      return { channel: 'slack', chatUserId: userId, conversation: 'private' };
+    }
     const u = await whoIs(client, userId).catch((err: Error) => {
       log.warn({ err: err.message }, 'slack: users.info failed');
       return {} as SlackUser;
     });
+    if (u.refused) log.warn({ reason: u.refused }, 'slack: user refused, treated as unidentified');
     return { channel: 'slack', chatUserId: userId, email: u.email, locale: u.locale, conversation: 'private' };
   };
   const message = (view: View) => ({ response_type: 'ephemeral' as const, replace_original: false, text: fallbackText(view), blocks: renderBlocks(view) });
@@ -72,7 +94,7 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger): 
       return;
     }
     await ack();
-    const view = await core.handle(await identity(client, command.user_id), text || 'aide');
+    const view = await core.handle(await identity(client, command.user_id, command.team_id), text || 'aide');
     await respond(message(view));
   });
 
@@ -80,7 +102,7 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger): 
     await ack();
     const payload = (action as { value?: string }).value ?? '';
     // The clicker's own rights, not those of whoever ran the command that showed the button.
-    const view = await core.handle(await identity(client, body.user.id), payload);
+    const view = await core.handle(await identity(client, body.user.id, body.team?.id ?? (body.user as { team_id?: string }).team_id), payload);
     await respond(message(view));
   });
 
@@ -96,17 +118,18 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger): 
     }
     await ack();
     const { channel } = JSON.parse(view.private_metadata || '{}') as { channel?: string };
-    const reply = await core.handle(await identity(client, body.user.id), formCommand(addForm(), values));
+    const reply = await core.handle(await identity(client, body.user.id, body.team?.id ?? (body.user as { team_id?: string }).team_id), formCommand(addForm(), values));
     await client.chat.postEphemeral({ channel: channel ?? body.user.id, user: body.user.id, text: fallbackText(reply), blocks: renderBlocks(reply) as never });
   });
 
   // The cohort field of the modal searches as the person types (external_select).
-  app.options({ block_id: 'cohort' } as never, async ({ ack, payload }) => {
-    const query = String((payload as { value?: string }).value ?? '').slice(0, 100);
-    const found = await Promise.all(
-      [...core.deps.apis.values()].map((api) => api.searchCohorts(query, { contextlevel: 'system', instanceid: 0 }, 'all', 0, 50).catch(() => [])),
-    );
-    const options = found.flat().filter((c) => c.idnumber).slice(0, 100).map((c) => ({ text: { type: 'plain_text' as const, text: `${c.name} (${c.idnumber})`.slice(0, 75) }, value: c.idnumber }));
+  // Through the core as the person typing: they are offered only the cohorts they may use.
+  app.options({ block_id: 'cohort' } as never, async ({ ack, payload, body, client }) => {
+    const query = String((payload as { value?: string }).value ?? '').replace(/["\s]+/g, ' ').trim().slice(0, 100);
+    const b = body as { user?: { id?: string; team_id?: string }; team?: { id?: string } };
+    const who = await identity(client, b.user?.id ?? '', b.team?.id ?? b.user?.team_id);
+    const cohorts = await core.searchCohorts(who, query);
+    const options = cohorts.filter((c) => c.idnumber).slice(0, 100).map((c) => ({ text: { type: 'plain_text' as const, text: `${c.name} (${c.idnumber})`.slice(0, 75) }, value: c.idnumber }));
     await ack({ options });
   });
 
@@ -114,22 +137,16 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger): 
     log.error({ err: err.message }, 'slack handler failed');
   });
 
-  const seen = new Map<string, number>();
+  /**
+   * Replays: a correctly signed body seen in the last five minutes is refused before Bolt sees it. The
+   * signature is checked first (a forged request must not burn a key), and the key is recorded in the
+   * store, so every replica refuses it.
+   */
   const requestListener = receiver
     ? (req: IncomingMessage, res: ServerResponse) => {
-        // A signed body seen in the last five minutes is a replay: refused before Bolt sees it.
-        const sig = String(req.headers['x-slack-signature'] ?? '');
-        const ts = String(req.headers['x-slack-request-timestamp'] ?? '');
-        const now = Date.now();
-        for (const [k, at] of seen) if (now - at > 300_000) seen.delete(k);
-        const key = crypto.createHash('sha256').update(`${ts}:${sig}`).digest('hex');
-        if (sig && seen.has(key)) {
-          res.statusCode = 401;
-          res.end();
-          return;
-        }
-        if (sig) seen.set(key, now);
-        receiver!.requestListener(req, res);
+        void guardReplay(req, res, store, s.signingSecret ?? '', log).then((ok) => {
+          if (ok) receiver!.requestListener(req, res);
+        });
       }
     : undefined;
 
@@ -149,3 +166,46 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger): 
 
 /** Slack is on when it has a bot token and a way to receive (a signing secret, or Socket Mode). */
 export const slackConfigured = (config: Config): boolean => Boolean(config.slack.botToken && (config.slack.signingSecret || config.slack.appToken));
+
+const REPLAY_WINDOW_MS = 5 * 60_000;
+
+/** Buffers the body for Bolt (req.rawBody) and refuses a verified request already seen. */
+async function guardReplay(req: IncomingMessage, res: ServerResponse, store: Store, signingSecret: string, log: Logger): Promise<boolean> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > 1 << 20) {
+        res.statusCode = 413;
+        res.end();
+        return false;
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch {
+    res.statusCode = 400;
+    res.end();
+    return false;
+  }
+  const raw = Buffer.concat(chunks);
+  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = raw;
+  const sig = String(req.headers['x-slack-signature'] ?? '');
+  const ts = Number(req.headers['x-slack-request-timestamp'] ?? 0);
+  // Unsigned or forged: Bolt refuses it with its own 401; nothing is recorded.
+  if (!sig || !isValidSlackRequest({ signingSecret, body: raw.toString(), headers: { 'x-slack-signature': sig, 'x-slack-request-timestamp': ts } })) return true;
+  const now = new Date();
+  const key = `slack:${crypto.createHash('sha256').update(`${ts}:${sig}`).digest('hex')}`;
+  try {
+    if (await store.rememberOnce(key, new Date(now.getTime() + REPLAY_WINDOW_MS), now)) return true;
+  } catch (err) {
+    // Cannot tell whether it is a replay: refuse (Slack retries), never guess.
+    log.error({ err: (err as Error).message }, 'slack: replay check failed');
+    res.statusCode = 503;
+    res.end();
+    return false;
+  }
+  res.statusCode = 401;
+  res.end();
+  return false;
+}

@@ -11,13 +11,16 @@ export class TeamsConfigError extends Error {
   override name = 'TeamsConfigError';
 }
 
-/** Without an app id the endpoint accepts anything: allowed only outside production. */
+/**
+ * Without an app id the adapter authenticates nothing: the server mounts it only in TEAMS_LOCAL_MODE
+ * (loopback callers, never in production — config refuses that combination).
+ */
 export function createTeamsAdapter(config: Config, log: Logger): CloudAdapter {
   const t = config.teams;
-  if (!t.appId && config.nodeEnv === 'production') {
-    throw new TeamsConfigError('MicrosoftAppId is required in production: refusing to start an unauthenticated Teams endpoint (set MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId)');
+  if (!t.appId && (!t.localMode || config.nodeEnv === 'production')) {
+    throw new TeamsConfigError('MicrosoftAppId is required for the Teams endpoint: refusing an unauthenticated one (set MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId; TEAMS_LOCAL_MODE=true is for the Emulator, outside production)');
   }
-  if (!t.appId) log.warn('Teams endpoint in local/emulator mode (no MicrosoftAppId): requests are not authenticated');
+  if (!t.appId) log.warn('Teams endpoint in local mode (Bot Framework Emulator): requests are not authenticated and only loopback callers are answered');
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: t.appId ?? '',
     MicrosoftAppPassword: t.appPassword ?? '',

@@ -35,6 +35,8 @@ export class CohortTeamsBot extends ActivityHandler {
     private readonly identities: TeamsIdentityResolver,
     private readonly privately: PrivateSender,
     private readonly log: Logger,
+    /** MicrosoftAppTenantId: activities from any other tenant are nobody (SingleTenant). */
+    private readonly tenantId?: string,
   ) {
     super();
     this.onMessage(async (ctx, next) => {
@@ -61,10 +63,16 @@ export class CohortTeamsBot extends ActivityHandler {
     const text = CohortTeamsBot.commandOf(ctx);
     const shared = ctx.activity.conversation.conversationType !== 'personal';
     let who: { email?: string; upn?: string } = {};
-    try {
-      who = await this.identities.resolve(ctx);
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'teams: could not resolve the user');
+    const tenant = (ctx.activity.conversation as { tenantId?: string }).tenantId ?? (ctx.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    if (this.tenantId && tenant !== this.tenantId) {
+      // Another organisation's user: no identity at all, so the core answers only help and whoami.
+      this.log.warn({ tenant: tenant ?? null }, 'teams: activity from another tenant, treated as unidentified');
+    } else {
+      try {
+        who = await this.identities.resolve(ctx);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'teams: could not resolve the user');
+      }
     }
     const identity: Identity = { channel: 'teams', chatUserId: ctx.activity.from.aadObjectId ?? ctx.activity.from.id, email: who.email ?? who.upn, upn: who.upn, locale: ctx.activity.locale, conversation: shared ? 'shared' : 'private' };
     const view = await this.core.handle(identity, text);

@@ -1,0 +1,71 @@
+/** Stand-ins for the chat platforms' servers: a Bot Connector for Teams and a Slack Web API, both recording what they get. */
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+interface Recorded {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+}
+
+/** A mock Bot Connector: records what the bot sends and answers as the Bot Framework would. */
+export async function mockConnector(members: Record<string, string>) {
+  const calls: Recorded[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c));
+    req.on('end', () => {
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      calls.push({ method: req.method!, path: req.url!, body });
+      const member = /\/v3\/conversations\/[^/]+\/members\/(.+)$/.exec(req.url!);
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'GET' && member) {
+        const id = decodeURIComponent(member[1]!);
+        const email = members[id];
+        if (!email) return void res.writeHead(404).end('{}');
+        return void res.end(JSON.stringify({ id, name: email, aadObjectId: `aad-${id}`, email, userPrincipalName: email, tenantId: 't1' }));
+      }
+      if (req.method === 'POST' && req.url === '/v3/conversations') return void res.end(JSON.stringify({ id: 'a:private-conv', activityId: 'p1' }));
+      res.end(JSON.stringify({ id: `reply-${calls.length}` }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, calls, stop: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+export const SECRET = 'test-signing-secret';
+
+export interface Call {
+  path: string;
+  body: Record<string, unknown>;
+}
+
+/** A Slack Web API stub: users.info answers from `users` (id → e-mail, or a user object), everything else ok. */
+export async function slackStub(users: Record<string, string | Record<string, unknown>>) {
+  const calls: Call[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c));
+    req.on('end', () => {
+      const body = (req.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw || '{}') as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
+      calls.push({ path: req.url!, body });
+      res.setHeader('content-type', 'application/json');
+      const method = req.url!.replace(/^\/api\//, '');
+      if (method === 'users.info') {
+        const u = users[String(body.user)];
+        const user = typeof u === 'object' ? { id: body.user, locale: 'fr-FR', ...u } : { id: body.user, team_id: 'T0UNIV01', locale: 'fr-FR', profile: { email: u } };
+        return void res.end(JSON.stringify({ ok: true, user }));
+      }
+      res.end(JSON.stringify({ ok: true, user_id: 'UBOT', team_id: 'T1', ts: '1.0', channel: 'C1' }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, calls, stop: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+export function sign(body: string, ts = Math.floor(Date.now() / 1000), secret = SECRET) {
+  return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${crypto.createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}` };
+}
+

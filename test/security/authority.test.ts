@@ -1,0 +1,211 @@
+/**
+ * Authority fails closed: one test per attack of issue #17, against the demo university on the
+ * simulator, through the same core the channels use.
+ */
+import fs from 'node:fs';
+import { BotCore } from '../../src/bot/core';
+import { loadConfig } from '../../src/config';
+import { NoActingUserError, PluginCohortSyncs, cohortSyncsFor } from '../../src/moodle/cohort-syncs';
+import { createPlatformApis } from '../../src/moodle/platforms';
+import { createDirectorySource } from '../../src/directory';
+import { silentLogger } from '../../src/log';
+import type { Site } from '../../src/simulator/model';
+import { z } from 'zod';
+import { ADMIN, COLLEAGUE, SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
+import { DEMO_SEED, SyncHarness, startSyncHarness } from '../helpers/engine';
+
+const uid = (site: Site, username: string) => site.users.first('username', username)!.id;
+const cid = (site: Site, shortname: string) => site.courses.first('shortname', shortname)!.id;
+const errorCode = async (p: Promise<unknown>) => p.then(() => 'no error', (e: { errorcode?: string; code?: string; message: string }) => e.errorcode ?? e.code ?? e.message);
+
+describe('authority fails closed (simulator)', () => {
+  let h: SyncHarness;
+  let bot: BotCore;
+  let site: Site;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    await h.engine.run();
+    bot = botFor(h);
+    site = h.sim.sim.site('ecampus');
+  });
+  afterAll(() => h.stop());
+
+  it('a teacher asking why about a student outside her course learns only what the course can know', async () => {
+    // A law student (L1DRT1), nothing to do with PHA-L2-101; the liste-rouge student too.
+    const law = site.cohorts.first('idnumber', 'etp:L1DRT1')!;
+    const lawStudent = site.users.get(site.members.find('cohort', law.id)[0]!.userid)!;
+    const [r] = await converse(bot, TEACHER, [`pourquoi ${lawStudent.username} PHA-L2-101`]);
+    expect(r!.view.private).toBe(true);
+    const said = r!.text;
+    expect(said).toContain('Compte Moodle');
+    for (const secret of ['Entrée dans l’annuaire', 'L1DRT1', 'Licence 1 Droit', 'liste rouge', 'dernière', 'inscription 2026', lawStudent.email, lawStudent.lastname]) expect(said).not.toContain(secret);
+    expect(said).toMatch(/support/);
+    // Support, on the same question, gets the full chain.
+    const [s] = await converse(bot, SUPPORT, [`pourquoi ${lawStudent.username} PHA-L2-101`]);
+    expect(s!.text).toContain('Entrée dans l’annuaire');
+  });
+
+  it("a teacher cannot ask why in a colleague's course at all", async () => {
+    const [r] = await converse(bot, COLLEAGUE, ['pourquoi e21900001 PHA-L2-101']);
+    expect(r!.view.tone).toBe('error');
+    expect(r!.text).not.toMatch(/Compte Moodle|Entrée dans l’annuaire/);
+    expect((await h.store.auditEntries(5)).find((a) => a.actor === COLLEAGUE && a.command === 'why')).toMatchObject({ outcome: 'refused' });
+  });
+
+  it('an outsider (no Moodle account) gets help and whoami only: no role label, no search', async () => {
+    const [help, who, search, syncs] = await converse(bot, 'stranger@nowhere.example', ['aide', 'qui suis-je', 'chercher pharma', 'méthodes PHA-L2-101']);
+    expect(help!.view.tone).not.toBe('error');
+    expect(who!.text).not.toMatch(/enseignant|support|administrateur/);
+    expect(who!.text).toMatch(/Aucun compte Moodle/);
+    for (const r of [search!, syncs!]) {
+      expect(r.view.tone).toBe('error');
+      expect(r.text).not.toMatch(/L2PHA1|Pharmacie|Tuteurs/);
+    }
+  });
+
+  it('a student with an account lists no cohorts (teaches nothing) and is not called a teacher', async () => {
+    const student = site.users.first('username', 'e21900001')!;
+    const [who, search] = await converse(bot, student.email, ['qui suis-je', 'chercher pharma']);
+    expect(who!.text).not.toMatch(/enseignant/);
+    expect(search!.text).not.toMatch(/L2PHA1|Tuteurs/);
+  });
+
+  it('hidden cohorts stay hidden: not to teachers in their course, not to support; admins see them', async () => {
+    const pha = site.categories.first('idnumber', 'PHA')!;
+    site.cohorts.insert({ contextlevel: 'coursecat', categoryid: pha.id, name: 'Cohorte cachée pharma', idnumber: 'cachee-pharma', description: '', descriptionformat: 1, visible: false, component: '', theme: '', timecreated: 0 });
+    const [teacherInCourse, teacherAnywhere] = await converse(bot, TEACHER, ['chercher cachée dans PHA-L2-101', 'chercher cachée']);
+    expect(teacherInCourse!.text).not.toContain('cachee-pharma');
+    expect(teacherAnywhere!.text).not.toContain('cachee-pharma');
+    const [support] = await converse(bot, SUPPORT, ['chercher cachée']);
+    expect(support!.text).not.toContain('cachee-pharma');
+    const [admin] = await converse(bot, ADMIN, ['chercher cachée']);
+    expect(admin!.text).toContain('cachee-pharma');
+    // And a teacher cannot add it by naming it.
+    const [add] = await converse(bot, TEACHER, ['ajouter cachee-pharma à PHA-L2-101']);
+    expect(add!.view.tone).toBe('error');
+  });
+
+  it('a suspended teacher does not act', async () => {
+    const id = uid(site, 'mdurand');
+    site.users.update(id, { suspended: true });
+    try {
+      const [r] = await converse(bot, TEACHER, ['méthodes PHA-L2-101']);
+      expect(r!.view.tone).toBe('error');
+      expect(r!.text).toMatch(/suspendu/);
+    } finally {
+      site.users.update(id, { suspended: false });
+    }
+  });
+
+  it('two live accounts with one e-mail are ambiguous: refused with what to do, never the first one', async () => {
+    const me = site.users.first('username', 'pmartin')!;
+    const twin = site.users.insert({ ...me, id: undefined as never, username: 'pmartin2' });
+    try {
+      const [r] = await converse(bot, COLLEAGUE, ['méthodes DRT-L1-101']);
+      expect(r!.view.tone).toBe('error');
+      expect(r!.text).toMatch(/Plusieurs comptes (Moodle )?actifs/);
+      // Suspend the twin: only one live account again, and it works.
+      site.users.update(twin.id, { suspended: true });
+      const [ok] = await converse(bot, COLLEAGUE, ['méthodes DRT-L1-101']);
+      expect(ok!.view.tone).not.toBe('error');
+    } finally {
+      site.users.update(twin.id, { deleted: true });
+    }
+  });
+
+  it('an e-mail matches exactly: a longer or different address is nobody', async () => {
+    for (const email of ['marie.durand@univ-demo.fr.evil.example', 'xmarie.durand@univ-demo.fr']) {
+      const [r] = await converse(bot, email, ['méthodes PHA-L2-101']);
+      expect(r!.view.tone).toBe('error');
+      expect(r!.text).not.toContain('Licence 2 Pharmacie');
+    }
+    const [upper] = await converse(bot, 'Marie.Durand@UNIV-DEMO.fr', ['méthodes PHA-L2-101']);
+    expect(upper!.view.tone).not.toBe('error');
+  });
+
+  it('CHAT_IDENTITY_MATCH=username maps only the university domains; it needs CHAT_IDENTITY_DOMAINS', async () => {
+    expect(() => loadConfig({ ...h.env, CHAT_IDENTITY_MATCH: 'username' })).toThrow(/CHAT_IDENTITY_DOMAINS: missing/);
+    const config = loadConfig({ ...h.env, CHAT_IDENTITY_MATCH: 'username', CHAT_IDENTITY_DOMAINS: 'univ-demo.fr' });
+    const byName = new BotCore({ config, apis: createPlatformApis(config), store: h.store, engine: h.engine, directory: createDirectorySource(config), logger: silentLogger });
+    const [foreign] = await converse(byName, 'mdurand@gmail.com', ['méthodes PHA-L2-101']);
+    expect(foreign!.view.tone).toBe('error');
+    expect(foreign!.text).toMatch(/pas une adresse de l’université/);
+    const [own] = await converse(byName, 'mdurand@univ-demo.fr', ['méthodes PHA-L2-101']);
+    expect(own!.view.tone).not.toBe('error');
+  });
+
+  it('onbehalfof 0 is refused by the TypeScript side before sending, and by the plugin', async () => {
+    const api = createPlatformApis(h.config).get('ecampus')!;
+    const syncs = await cohortSyncsFor(api);
+    const course = cid(site, 'PHA-L2-101');
+    const before = (api.client.stats.reads + api.client.stats.writes);
+    await expect(syncs.list(course, 0)).rejects.toBeInstanceOf(NoActingUserError);
+    await expect(syncs.add({ courseId: course, cohort: { idnumber: 'etp:L2PHA1' }, onBehalfOf: 0 })).rejects.toBeInstanceOf(NoActingUserError);
+    expect((api.client.stats.reads + api.client.stats.writes)).toBe(before);
+    // The plugin itself, called directly with 0 or without the parameter.
+    const call = (fn: string, params: Record<string, unknown>) => errorCode(api.client.call(fn, params as never, z.unknown()));
+    expect(await call('local_cohortbot_get_cohort_syncs', { courseid: course, onbehalfof: 0 })).toBe('onbehalfrequired');
+    expect(await call('local_cohortbot_get_cohort_syncs', { courseid: course })).toBe('onbehalfrequired');
+    expect(await call('local_cohortbot_add_cohort_sync', { courseid: course, cohortidnumber: 'etp:L2PHA1' })).toBe('onbehalfrequired');
+    expect(await call('local_cohortbot_get_available_cohorts', { courseid: course, onbehalfof: 0 })).toBe('onbehalfrequired');
+    // A student is no acting teacher, and a suspended or no-login account acts for nobody.
+    expect(await call('local_cohortbot_get_cohort_syncs', { courseid: course, onbehalfof: uid(site, 'e21900001') })).toBe('onbehalfnopermission');
+    const id = uid(site, 'mdurand');
+    site.users.update(id, { auth: 'nologin' });
+    try {
+      expect(await call('local_cohortbot_get_cohort_syncs', { courseid: course, onbehalfof: id })).toBe('onbehalfnopermission');
+    } finally {
+      site.users.update(id, { auth: 'cas' });
+    }
+  });
+
+  it('the plugin says nothing about an instance id to someone without rights: missing, foreign and non-cohort ids answer alike', async () => {
+    const api = createPlatformApis(h.config).get('ecampus')!;
+    const syncs = new PluginCohortSyncs(api);
+    const colleague = uid(site, 'pmartin');
+    const pha = cid(site, 'PHA-L2-102');
+    const phaSync = site.enrol.find('course', pha).find((i) => i.enrol === 'cohort')!;
+    const manual = site.enrol.find('course', pha).find((i) => i.enrol === 'manual')!;
+    for (const id of [phaSync.id, manual.id, 999_999]) {
+      expect(await errorCode(syncs.remove(id, colleague))).toBe('onbehalfnopermission');
+      expect(await errorCode(syncs.update(id, { enabled: false }, colleague))).toBe('onbehalfnopermission');
+    }
+    expect(site.enrol.get(phaSync.id)!.status).toBe(0);
+  });
+});
+
+describe('fallback sites (local_ws_enrolcohort): rights from Moodle core, reads included', () => {
+  let h: SyncHarness;
+  let site: Site;
+  beforeAll(async () => {
+    const seed = JSON.parse(fs.readFileSync(DEMO_SEED, 'utf8')) as { platforms: Array<{ settings: Record<string, unknown> }> };
+    for (const p of seed.platforms) p.settings.cohortSyncPlugin = 'local_ws_enrolcohort';
+    h = await startSyncHarness({ seed });
+    site = h.sim.sim.site('ecampus');
+  });
+  afterAll(() => h.stop());
+
+  it("a colleague cannot even read another course's cohort syncs; the teacher can", async () => {
+    const bot = botFor(h);
+    const [colleague] = await converse(bot, COLLEAGUE, ['méthodes PHA-L2-102']);
+    expect(colleague!.view.tone).toBe('error');
+    expect(colleague!.text).not.toContain('L2PHA1');
+    const [teacher] = await converse(bot, TEACHER, ['méthodes PHA-L2-102']);
+    expect(teacher!.view.tone).not.toBe('error');
+    expect(teacher!.text).toContain('L2PHA1');
+  });
+
+  it('only COHORT_SYNC_FALLBACK_ROLES can be given (student by default); hidden cohorts are refused', async () => {
+    const syncs = await cohortSyncsFor(createPlatformApis(h.config).get('ecampus')!, h.config.cohortSyncFallbackRoles);
+    const course = cid(site, 'PHA-L2-101');
+    const me = uid(site, 'mdurand');
+    expect((await syncs.assignableRoles(course, me)).roles.map((r) => r.shortname)).toEqual(['student']);
+    expect(await errorCode(syncs.add({ courseId: course, cohort: { idnumber: 'etp:L2PHA1' }, role: { shortname: 'editingteacher' }, onBehalfOf: me }))).toBe('rolenotassignable');
+    const pha = site.categories.first('idnumber', 'PHA')!;
+    site.cohorts.insert({ contextlevel: 'coursecat', categoryid: pha.id, name: 'Cachée', idnumber: 'cachee', description: '', descriptionformat: 1, visible: false, component: '', theme: '', timecreated: 0 });
+    expect(await errorCode(syncs.add({ courseId: course, cohort: { idnumber: 'cachee' }, onBehalfOf: me }))).toBe('cohortnotavailable');
+    expect((await syncs.availableCohorts(course, '', 100, me)).cohorts.map((c) => c.idnumber)).not.toContain('cachee');
+    const r = await syncs.add({ courseId: course, cohort: { idnumber: 'etp:L2PHA1' }, onBehalfOf: me });
+    expect(site.enrol.get(r.id)!.roleid).toBe(site.roles.first('shortname', 'student')!.id);
+  });
+});
