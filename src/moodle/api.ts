@@ -11,6 +11,7 @@ export const siteInfoSchema = z.object({
   sitename: z.string(),
   username: z.string(),
   userid: z.number(),
+  userissiteadmin: z.boolean().optional(),
   siteurl: z.string(),
   release: z.string().optional(),
   version: z.string().optional(),

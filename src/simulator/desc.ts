@@ -42,6 +42,14 @@ export const invalidRecord = (table: string) =>
 export const invalidUser = () => new WsException('dml_missing_record_exception', 'invaliduser', 'Invalid user');
 export const noPermissions = (capability: string) =>
   new WsException('core\\exception\\required_capability_exception', 'nopermissions', `Sorry, but you do not currently have permissions to do that (${capability}).`);
+/** require_login() refused inside validate_context() (the plugin lets it through as is). */
+export const requireLoginError = () => new WsException('core\\exception\\require_login_exception', 'requireloginerror', 'Course or activity not accessible. (Not enrolled)');
+/** core_enrol's wrapper of the same refusal: Moodle passes the message as the error code (get_string). */
+export const courseContextNotValid = (courseId: number) => {
+  void courseId;
+  const message = 'You cannot execute functions in the course context (course id:). The context error message was: Course or activity not accessible.';
+  return new WsException('core\\exception\\moodle_exception', message, message);
+};
 export const codingError = (detail: string) =>
   new WsException('core\\exception\\coding_exception', 'codingerror', `Coding error detected, it must be fixed by a programmer: ${detail}`);
 export const moodleException = (errorcode: string, message: string, component = 'core') =>

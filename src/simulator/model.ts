@@ -153,6 +153,14 @@ export class Site {
     return { level: 'course', instanceid: courseId };
   }
 
+  /**
+   * external_api::validate_context() on a course: require_login() lets in admins, active participants
+   * and holders of moodle/course:view (access without enrolment); anyone else is refused.
+   */
+  canAccessCourse(courseId: number, userid: number): boolean {
+    return this.isSiteAdmin(userid) || this.isActiveParticipant(courseId, userid) || this.hasCapability('moodle/course:view', { level: 'course', instanceid: courseId }, userid);
+  }
+
   cohortContext(c: CohortRow): Context {
     return c.contextlevel === 'system' ? SYSTEM : { level: 'coursecat', instanceid: c.categoryid };
   }

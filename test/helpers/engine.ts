@@ -11,6 +11,20 @@ import { REPO_FIXTURES, RunningSimulator, startSimulator } from './simulator';
 
 export const DEMO_SEED = path.join(REPO_FIXTURES, 'moodle-seed.json');
 
+/**
+ * The demo seed on sites that run another cohort-sync plugin. With local_ws_enrolcohort the service
+ * role gets the extra capabilities the plugin README asks for there (fixtures/service-role.json).
+ */
+export function demoSeedWith(plugin: 'local_cohortbot' | 'local_ws_enrolcohort' | 'none'): unknown {
+  const seed = JSON.parse(fs.readFileSync(DEMO_SEED, 'utf8')) as { platforms: Array<{ settings: Record<string, unknown>; roles: Array<{ shortname: string; capabilities: string[] }> }> };
+  const role = JSON.parse(fs.readFileSync(path.join(REPO_FIXTURES, 'service-role.json'), 'utf8')) as { shortname: string; fallbackCapabilities: string[] };
+  for (const p of seed.platforms) {
+    p.settings.cohortSyncPlugin = plugin;
+    if (plugin === 'local_ws_enrolcohort') p.roles.find((r) => r.shortname === role.shortname)!.capabilities.push(...role.fallbackCapabilities);
+  }
+  return seed;
+}
+
 /** The environment of the demo, pointed at a running simulator. */
 export function demoEnv(sim: RunningSimulator, extra: Record<string, string> = {}, dir?: string): Record<string, string> {
   const [ecampus, collegium] = [sim.platforms.find((p) => p.name === 'ecampus')!, sim.platforms.find((p) => p.name === 'collegium')!];

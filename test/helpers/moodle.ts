@@ -14,6 +14,8 @@ import { Postgres, startPostgres } from './postgres';
 
 const SHARED_ARCHIVE = path.resolve(__dirname, '..', '..', '..', 'shared', 'moodle', 'moodle-4.5.6.tar.xz');
 const PLUGIN = path.resolve(__dirname, '..', '..', 'moodle-plugin', 'local_cohortbot');
+/** The service account's role as the plugin README documents it. */
+export const SERVICE_ROLE = path.resolve(__dirname, '..', '..', 'fixtures', 'service-role.json');
 
 export interface RealMoodle {
   url: string;
@@ -21,7 +23,13 @@ export interface RealMoodle {
   maxInputVars(n: number): Promise<void>;
   /** Puts the database and the dataroot back as they were after the fixture (between scenarios). */
   restore(): Promise<void>;
+  /** Adds capabilities to the service account's role (until the next restore). */
+  grantServiceRole(capabilities: string[]): Promise<void>;
+  /** The token of the `cohortbot` service account, holding exactly the README's role (least privilege). */
   token: string;
+  /** A site administrator's token, for test set-up only (never what cohortbot runs with). */
+  adminToken: string;
+  serviceUserId: number;
   courseid: number;
   teacherid: number;
   colleagueid: number;
@@ -56,6 +64,7 @@ export async function startRealMoodle(): Promise<RealMoodle> {
   const root = path.join(dir, 'moodle');
   fs.cpSync(PLUGIN, path.join(root, 'local', 'cohortbot'), { recursive: true });
   fs.copyFileSync(path.join(__dirname, 'moodle', 'setup.php'), path.join(root, 'cohortbot-setup.php'));
+  fs.copyFileSync(path.join(__dirname, 'moodle', 'grant.php'), path.join(root, 'cohortbot-grant.php'));
   t('unpack', since);
   const ini = path.join(dir, 'php.d');
   fs.mkdirSync(ini);
@@ -78,7 +87,7 @@ export async function startRealMoodle(): Promise<RealMoodle> {
   fs.appendFileSync(path.join(root, 'config.php'), '\n$CFG->noemailever = true;\n');
   t('install', since);
   since = Date.now();
-  const fixture = JSON.parse(php(['cohortbot-setup.php']).trim().split('\n').pop()!) as { token: string; courseid: number; teacherid: number; colleagueid: number };
+  const fixture = JSON.parse(php(['cohortbot-setup.php', SERVICE_ROLE]).trim().split('\n').pop()!) as { token: string; adminToken: string; serviceUserId: number; courseid: number; teacherid: number; colleagueid: number };
   t('fixture', since);
   // A dump and a dataroot copy, restored between scenarios instead of reinstalling.
   since = Date.now();
@@ -117,6 +126,10 @@ export async function startRealMoodle(): Promise<RealMoodle> {
     maxInputVars: serve,
     ...fixture,
     timings,
+    async grantServiceRole(capabilities: string[]) {
+      const role = JSON.parse(fs.readFileSync(SERVICE_ROLE, 'utf8')) as { shortname: string };
+      php(['cohortbot-grant.php', role.shortname, ...capabilities]);
+    },
     async restore() {
       const started = Date.now();
       execFileSync(pgBin('pg_restore'), [...pgArgs, '--clean', '--if-exists', '--single-transaction', '-d', 'cohortbot', dump], { stdio: 'ignore' });

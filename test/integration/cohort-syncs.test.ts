@@ -1,15 +1,10 @@
 /** Cohort-sync methods through src/moodle/cohort-syncs.ts against the simulator, as teachers would use them. */
-import fs from 'node:fs';
 import { CohortSyncRefused, CohortSyncUnavailable, CohortSyncs, PluginCohortSyncs, WsEnrolcohortSyncs, cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import type { Site } from '../../src/simulator/model';
-import { DEMO_SEED } from '../helpers/engine';
+import { demoSeedWith } from '../helpers/engine';
 import { RunningSimulator, startSimulator } from '../helpers/simulator';
 
-const seedWith = (plugin: 'local_cohortbot' | 'local_ws_enrolcohort' | 'none') => {
-  const seed = JSON.parse(fs.readFileSync(DEMO_SEED, 'utf8')) as { platforms: Array<{ settings: Record<string, unknown> }> };
-  for (const p of seed.platforms) p.settings.cohortSyncPlugin = plugin;
-  return seed;
-};
+const seedWith = demoSeedWith;
 const uid = (site: Site, username: string) => site.users.first('username', username)!.id;
 const cid = (site: Site, shortname: string) => site.courses.first('shortname', shortname)!.id;
 const errorCode = async (p: Promise<unknown>) => p.then(() => 'no error', (e: { errorcode?: string; code?: string; message: string }) => e.errorcode ?? e.code ?? e.message);

@@ -93,3 +93,13 @@ describe('local_cohortbot plugin', () => {
     }
   });
 });
+
+describe('the service role of the plugin README', () => {
+  it('lists exactly the capabilities of fixtures/service-role.json, which every seed and the real-Moodle fixture use', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'moodle-plugin', 'local_cohortbot', 'README.md'), 'utf8');
+    const step = readme.slice(readme.indexOf('3. **A system role**'), readme.indexOf('4. **The service**'));
+    const listed = new Set([...step.matchAll(/`([a-z]+\/[a-z0-9_]+:[a-z0-9_]+)`/g)].map((m) => m[1]));
+    const role = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'service-role.json'), 'utf8')) as { capabilities: string[] };
+    expect(listed).toEqual(new Set(role.capabilities));
+  });
+});

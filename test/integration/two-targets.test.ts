@@ -12,12 +12,14 @@ import { MoodleApi } from '../../src/moodle/api';
 import { MoodleClient } from '../../src/moodle/client';
 import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import { MoodleError } from '../../src/moodle/errors';
+import { z } from 'zod';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import { SqliteStore } from '../../src/store/sqlite';
 import { SyncEngine } from '../../src/sync/engine';
 import { Site } from '../../src/simulator/model';
+import { CORE_SERVICE_FUNCTIONS, PLUGIN_FUNCTIONS } from '../../src/simulator/seed';
 import { MemoryDirectory } from '../helpers/directory';
-import { RealMoodle, startRealMoodle } from '../helpers/moodle';
+import { RealMoodle, SERVICE_ROLE, startRealMoodle } from '../helpers/moodle';
 import { startSimulator } from '../helpers/simulator';
 
 /** What a target offers the suite: the real Moodle helper's interface, less its timings. */
@@ -25,8 +27,10 @@ type Target = Omit<RealMoodle, 'timings'>;
 
 /** The simulator seeded like the real Moodle's fixture (test/helpers/moodle/setup.php). */
 async function simulatorTarget(): Promise<Target> {
+  const role = JSON.parse(fs.readFileSync(SERVICE_ROLE, 'utf8')) as { shortname: string; name: string; capabilities: string[]; canassign: string[] };
   const users = [
     { username: 'admin', firstname: 'Admin', lastname: 'User', email: 'admin@example.org' },
+    { username: 'cohortbot', firstname: 'cohortbot', lastname: 'Service', email: 'cohortbot@univ-demo.fr' },
     { username: 'mdurand', firstname: 'Marie', lastname: 'Durand', email: 'mdurand@univ-demo.fr', idnumber: 'MDURAND' },
     { username: 'pmartin', firstname: 'Paul', lastname: 'Martin', email: 'pmartin@univ-demo.fr', idnumber: 'PMARTIN' },
     ...Array.from({ length: 300 }, (_, i) => ({ username: `e2190${String(i + 1).padStart(4, '0')}`, firstname: `Student${i + 1}`, lastname: `Name${String(i + 1).padStart(2, '0')}`, email: `e2190${String(i + 1).padStart(4, '0')}@univ-demo.fr`, idnumber: `E2190${String(i + 1).padStart(4, '0')}` })),
@@ -40,8 +44,14 @@ async function simulatorTarget(): Promise<Target> {
         courses: [{ shortname: 'PHA-L2-101', fullname: 'Pharmacologie générale', category: 'PHA', idnumber: 'PHA-L2-101' }, { shortname: 'DRT-L1-101', fullname: 'Introduction au droit', category: 'DROIT' }],
         users,
         admins: ['admin'],
+        roles: [{ shortname: role.shortname, name: role.name, capabilities: role.capabilities, canassign: role.canassign }],
+        roleAssignments: [{ user: 'cohortbot', role: role.shortname }],
         enrolments: [{ user: 'mdurand', course: 'PHA-L2-101', role: 'editingteacher' }, { user: 'pmartin', course: 'DRT-L1-101', role: 'editingteacher' }],
-        tokens: [{ token: 'simulated-token-000000', user: 'admin', functions: 'all' }],
+        tokens: [
+          // The predefined service plus the core functions the real fixture adds for these tests (setup.php).
+          { token: 'simulated-token-000000', user: 'cohortbot', functions: [...CORE_SERVICE_FUNCTIONS, ...PLUGIN_FUNCTIONS.local_cohortbot, 'core_enrol_get_course_enrolment_methods', 'enrol_manual_unenrol_users'] },
+          { token: 'simulated-admin-token-0', user: 'admin', functions: 'all' },
+        ],
       },
     ],
   });
@@ -53,11 +63,18 @@ async function simulatorTarget(): Promise<Target> {
       s.sim.site('t').settings.maxInputVars = n;
     },
     token: 'simulated-token-000000',
+    adminToken: 'simulated-admin-token-0',
+    serviceUserId: site.users.first('username', 'cohortbot')!.id,
     courseid: site.courses.first('shortname', 'PHA-L2-101')!.id,
     teacherid: site.users.first('username', 'mdurand')!.id,
     colleagueid: site.users.first('username', 'pmartin')!.id,
     async restore() {
       s.sim.replaceSite(Site.restore(JSON.parse(snapshot) as ReturnType<Site['dump']>));
+    },
+    async grantServiceRole(capabilities: string[]) {
+      const site = s.sim.site('t');
+      const r = site.roles.first('shortname', role.shortname)!;
+      site.roles.update(r.id, { capabilities: [...new Set([...r.capabilities, ...capabilities])] });
     },
     stop: () => s.stop(),
   };
@@ -106,9 +123,42 @@ describe.each(targets)('against %s', (name, start) => {
   const student = async (n: number) => (await api.getUsersByField('username', [`e2190${String(n).padStart(4, '0')}`]))[0]!.id;
   const active = async () => new Set((await api.getEnrolledUsers(t.courseid, [{ name: 'onlyactive', value: 1 }])).map((u) => u.id));
 
-  it('lists the plugin functions for the token (the plugin is installed)', async () => {
-    const names = (await api.siteInfo()).functions.map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining(['local_cohortbot_add_cohort_sync', 'local_cohortbot_get_enrolment_diagnosis', 'core_cohort_add_cohort_members']));
+  it('runs with the least-privilege service account of the plugin README, not a site admin', async () => {
+    const info = await api.siteInfo();
+    expect(info).toMatchObject({ username: 'cohortbot', userid: t.serviceUserId });
+    expect((info as { userissiteadmin?: boolean }).userissiteadmin).toBe(false);
+    const names = info.functions.map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['local_cohortbot_add_cohort_sync', 'local_cohortbot_get_enrolment_diagnosis', 'core_cohort_add_cohort_members', 'core_enrol_get_enrolled_users_with_capability']));
+  });
+
+  it('the plugin refuses a call made for nobody (onbehalfof 0 or missing), a student, and says nothing of instance ids', async () => {
+    const call = (fn: string, params: Record<string, unknown>) => code(api.client.call(fn, params as never, z.unknown()));
+    expect(await call('local_cohortbot_get_cohort_syncs', { courseid: t.courseid, onbehalfof: 0 })).toBe('onbehalfrequired');
+    expect(await call('local_cohortbot_get_cohort_syncs', { courseid: t.courseid })).toBe('onbehalfrequired');
+    expect(await call('local_cohortbot_add_cohort_sync', { courseid: t.courseid, cohortidnumber: 'x' })).toBe('onbehalfrequired');
+    expect(await call('local_cohortbot_get_assignable_roles', { courseid: t.courseid, onbehalfof: 0 })).toBe('onbehalfrequired');
+    expect(await call('local_cohortbot_get_cohort_syncs', { courseid: t.courseid, onbehalfof: await student(1) })).toBe('onbehalfnopermission');
+    expect(await call('local_cohortbot_get_cohort_syncs', { courseid: t.courseid, onbehalfof: t.colleagueid })).toBe('onbehalfnopermission');
+    expect(await call('local_cohortbot_get_cohort_syncs', { courseid: t.courseid, onbehalfof: t.teacherid })).toBe('ok');
+    // The course's manual instance and an id that does not exist: the same answer to a colleague.
+    // The teacher's own enrolment is a manual instance of the course (the diagnosis names it).
+    const manual = (await (await cohortSyncsFor(api)).userEnrolments(t.courseid, t.teacherid)).enrolments.find((e) => e.method === 'manual')!;
+    for (const id of [manual.instanceId, 987654]) {
+      expect(await call('local_cohortbot_delete_cohort_sync', { instanceid: id, onbehalfof: t.colleagueid })).toBe('onbehalfnopermission');
+      expect(await call('local_cohortbot_update_cohort_sync', { instanceid: id, status: 1, onbehalfof: t.colleagueid })).toBe('onbehalfnopermission');
+    }
+    expect(await call('local_cohortbot_delete_cohort_sync', { instanceid: manual.instanceId, onbehalfof: t.teacherid })).toBe('notcohortinstance');
+  });
+
+  it('who holds a capability in a course: Moodle core answers with moodle/role:review (fallback sites), not without', async () => {
+    // The plugin README's role alone (plugin sites) may not review others' permissions.
+    expect(await code(api.getEnrolledUsersWithCapability(t.courseid, 'enrol/cohort:config'))).toBe('nopermissions');
+    const role = JSON.parse(fs.readFileSync(SERVICE_ROLE, 'utf8')) as { fallbackCapabilities: string[] };
+    await t.grantServiceRole(role.fallbackCapabilities);
+    const holders = await api.getEnrolledUsersWithCapability(t.courseid, 'enrol/cohort:config');
+    expect(holders.has(t.teacherid)).toBe(true);
+    expect(holders.has(t.colleagueid)).toBe(false);
+    expect(holders.has(await student(1))).toBe(false);
   });
 
   it('cohorts: create, duplicate, members with every error case, batching, delete', async () => {

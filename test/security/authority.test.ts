@@ -2,7 +2,6 @@
  * Authority fails closed: one test per attack of issue #17, against the demo university on the
  * simulator, through the same core the channels use.
  */
-import fs from 'node:fs';
 import { BotCore } from '../../src/bot/core';
 import { loadConfig } from '../../src/config';
 import { NoActingUserError, PluginCohortSyncs, cohortSyncsFor } from '../../src/moodle/cohort-syncs';
@@ -12,7 +11,7 @@ import { silentLogger } from '../../src/log';
 import type { Site } from '../../src/simulator/model';
 import { z } from 'zod';
 import { ADMIN, COLLEAGUE, SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
-import { DEMO_SEED, SyncHarness, startSyncHarness } from '../helpers/engine';
+import { SyncHarness, demoSeedWith, startSyncHarness } from '../helpers/engine';
 
 const uid = (site: Site, username: string) => site.users.first('username', username)!.id;
 const cid = (site: Site, shortname: string) => site.courses.first('shortname', shortname)!.id;
@@ -178,9 +177,7 @@ describe('fallback sites (local_ws_enrolcohort): rights from Moodle core, reads 
   let h: SyncHarness;
   let site: Site;
   beforeAll(async () => {
-    const seed = JSON.parse(fs.readFileSync(DEMO_SEED, 'utf8')) as { platforms: Array<{ settings: Record<string, unknown> }> };
-    for (const p of seed.platforms) p.settings.cohortSyncPlugin = 'local_ws_enrolcohort';
-    h = await startSyncHarness({ seed });
+    h = await startSyncHarness({ seed: demoSeedWith('local_ws_enrolcohort') });
     site = h.sim.sim.site('ecampus');
   });
   afterAll(() => h.stop());

@@ -1,5 +1,5 @@
 /** core_enrol_* and enrol_manual_* functions. */
-import { DEFAULT, OPTIONAL, WsException, invalidParameter, invalidUser, moodleException, multiple, single, value } from '../desc';
+import { DEFAULT, OPTIONAL, WsException, courseContextNotValid, invalidParameter, invalidUser, moodleException, multiple, single, value } from '../desc';
 import { ENROL_USER_ACTIVE, ENROL_USER_SUSPENDED, Site, UserRow } from '../model';
 import { courseSortorder } from './course';
 import { userIdentity, userPictureUrls } from './user';
@@ -51,8 +51,11 @@ export function enrolFunctions(wwwroot: () => string): WsFunction[] {
         const out = [];
         for (const cc of args.coursecapabilities) {
           const ctx = site.courseContext(cc.courseid);
+          if (!site.canAccessCourse(cc.courseid, caller.id)) throw courseContextNotValid(cc.courseid);
           site.requireCapability('moodle/course:viewparticipants', ctx, caller.id);
           if (onlyactive) site.requireCapability('moodle/course:enrolreview', ctx, caller.id);
+          // To see the permissions of others, moodle/role:review (enrol/externallib.php).
+          site.requireCapability('moodle/role:review', ctx, caller.id);
           const enrolled = new Set<number>();
           for (const inst of site.enrol.find('course', cc.courseid)) for (const ue of site.userEnrolments.find('enrol', inst.id)) enrolled.add(ue.userid);
           for (const capability of cc.capabilities) {
@@ -74,6 +77,7 @@ export function enrolFunctions(wwwroot: () => string): WsFunction[] {
       returns: multiple(enrolledUserOut),
       execute(site, caller, args: { courseid: number; options: Array<{ name: string; value: string }> }) {
         const ctx = site.courseContext(args.courseid);
+        if (!site.canAccessCourse(args.courseid, caller.id)) throw courseContextNotValid(args.courseid);
         site.requireCapability('moodle/course:viewparticipants', ctx, caller.id);
         const opt = new Map(args.options.map((o) => [o.name, o.value]));
         for (const name of opt.keys()) {

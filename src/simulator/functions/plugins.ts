@@ -3,7 +3,7 @@
  * our companion plugin local_cohortbot, with Moodle's own permission checks on behalf of the
  * teacher, and the contributed local_ws_enrolcohort, which checks next to nothing.
  */
-import { DEFAULT, OPTIONAL, WsException, invalidParameter, invalidRecord, multiple, single, value } from '../desc';
+import { DEFAULT, OPTIONAL, WsException, invalidParameter, invalidRecord, multiple, requireLoginError, single, value } from '../desc';
 import { Context, EnrolRow, SYSTEM, Site, UserRow } from '../model';
 import { WsFunction, define } from './types';
 
@@ -30,6 +30,7 @@ const fail = (code: keyof typeof ERRORS) => pluginError(code, ERRORS[code]!);
 function courseFor(site: Site, caller: UserRow, courseId: number, caps: string[]): Context {
   if (courseId === 1) throw invalidParameter('The site course cannot be used');
   const ctx = site.courseContext(courseId);
+  if (!site.canAccessCourse(courseId, caller.id)) throw requireLoginError();
   // local/cohortbot:use at system level: the admins' kill switch for the bot.
   site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
   for (const cap of caps) site.requireCapability(cap, ctx, caller.id);

@@ -67,6 +67,25 @@ export function exportUser(site: Site, u: UserRow, wwwroot: string) {
 
 const FIELDS = ['id', 'idnumber', 'username', 'email'] as const;
 
+/**
+ * user_get_user_details() as another user sees it (user/lib.php): nothing without moodle/user:viewdetails;
+ * username, idnumber, department and auth only with moodle/user:viewalldetails; e-mail only as an
+ * identity field (moodle/site:viewuseridentity). Admins and the user themselves see everything.
+ */
+export function userAsSeenBy(site: Site, u: UserRow, viewerId: number, wwwroot: string): Partial<ReturnType<typeof exportUser>> | undefined {
+  const full = exportUser(site, u, wwwroot);
+  if (viewerId === u.id || site.isSiteAdmin(viewerId)) return full;
+  if (!site.hasCapability('moodle/user:viewdetails', SYSTEM, viewerId)) return undefined;
+  const all = site.hasCapability('moodle/user:viewalldetails', SYSTEM, viewerId);
+  const identity = site.hasCapability('moodle/site:viewuseridentity', SYSTEM, viewerId);
+  const { username, idnumber, department, email, auth, confirmed, lang, theme, mailformat, trackforums, ...rest } = full;
+  return {
+    ...rest,
+    ...(all ? { username, idnumber, department, auth, confirmed, lang, theme, mailformat, trackforums } : {}),
+    ...(identity ? { email } : {}),
+  };
+}
+
 export function userFunctions(wwwroot: () => string): WsFunction[] {
   return [
     define({
@@ -74,7 +93,7 @@ export function userFunctions(wwwroot: () => string): WsFunction[] {
       version: CORE_VERSION,
       params: { field: value('alpha'), values: multiple(value('raw')) },
       returns: multiple(userDetailsOut),
-      execute(site, _caller, args: { field: string; values: string[] }) {
+      execute(site, caller, args: { field: string; values: string[] }) {
         if (!(FIELDS as readonly string[]).includes(args.field)) throw codingError('invalid field parameter');
         const out: UserRow[] = [];
         const seen = new Set<number>();
@@ -91,7 +110,11 @@ export function userFunctions(wwwroot: () => string): WsFunction[] {
             out.push(u);
           }
         }
-        return out.sort((a, b) => a.id - b.id).map((u) => exportUser(site, u, wwwroot()));
+        // A user is returned only when the searched field is in what the caller may see of them.
+        return out
+          .sort((a, b) => a.id - b.id)
+          .map((u) => userAsSeenBy(site, u, caller.id, wwwroot()))
+          .filter((u): u is NonNullable<typeof u> => u !== undefined && (args.field === 'id' || Boolean(u[args.field as 'username' | 'idnumber' | 'email'])));
       },
     }),
 
