@@ -156,7 +156,9 @@ class Reader {
     if (value === undefined) return undefined;
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    const shown = /TOKEN|PASSWORD|SECRET/i.test(name) ? '(hidden)' : JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    // Secrets never echo; a connection string keeps its shape but not its password.
+    const masked = value.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/, '$1***@');
+    const shown = /TOKEN|PASSWORD|SECRET/i.test(name) ? '(hidden)' : JSON.stringify(masked.length > 60 ? `${masked.slice(0, 60)}…` : masked);
     this.problems.push(`${name}=${shown}: expected ${parsed.error.issues[0]?.message ?? 'a valid value'}`);
     return undefined;
   }

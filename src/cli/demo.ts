@@ -102,6 +102,8 @@ export function demoCommand(): Command {
         const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-demo-'));
         stops.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
         env.DATABASE_URL ??= `sqlite:${path.join(dataDir, 'cohortbot.db')}`;
+        // Without a Bot Framework registration, Teams is the Emulator's: local mode, loopback callers only.
+        if (!env.MicrosoftAppId) env.TEAMS_LOCAL_MODE ??= 'true';
         env.PORT = String(await freePort(Number(env.PORT ?? 3978)));
 
         const config = loadConfig(env);

@@ -206,3 +206,32 @@ describe('fallback sites (local_ws_enrolcohort): rights from Moodle core, reads 
     expect(site.enrol.get(r.id)!.roleid).toBe(site.roles.first('shortname', 'student')!.id);
   });
 });
+
+describe('personal data stays out of logs above debug', () => {
+  it('a one-student sync and a why leave no student identifier in info logs', async () => {
+    const pino = (await import('pino')).default;
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const h = await startSyncHarness();
+    try {
+      const { SyncEngine } = await import('../../src/sync/engine');
+      const engine = new SyncEngine({ config: h.config, directory: createDirectorySource(h.config), apis: createPlatformApis(h.config), store: h.store, logger });
+      await engine.run({ user: 'e21900003' });
+      const bot = new BotCore({ config: h.config, apis: createPlatformApis(h.config), store: h.store, engine, directory: createDirectorySource(h.config), logger });
+      await converse(bot, SUPPORT, ['pourquoi e21900003 PHA-L2-102', 'synchroniser e21900003']);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join('\n')).not.toMatch(/e21900003|21900003/);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('a bad DATABASE_URL is reported without its password', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://cohortbot:hunter2-secret@db/x' }, { moodle: false, directory: false })).toThrow(/\*\*\*@/);
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://cohortbot:hunter2-secret@db/x' }, { moodle: false, directory: false });
+    } catch (err) {
+      expect(String(err)).not.toContain('hunter2');
+    }
+  });
+});

@@ -163,3 +163,33 @@ describe('Slack', () => {
     expect((await fetch(`${running.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...genuine }, body })).status).toBe(200);
   });
 });
+
+describe('Slack cohort picker (external select)', () => {
+  let stub: Awaited<ReturnType<typeof slackStub>>;
+  let running: Running;
+  beforeAll(async () => {
+    stub = await slackStub({ U_TEACHER: TEACHER, U_OUTSIDER: 'someone@gmail.example' });
+    running = await serve(createApp(loadConfig({ ...h.env, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${stub.url}/api` }), { logger: silentLogger }), { port: 0, host: '127.0.0.1', scheduler: false });
+  });
+  afterAll(async () => {
+    await running.stop();
+    await stub.stop();
+  });
+  const options = async (user: string, value: string) => {
+    const payload = JSON.stringify({ type: 'block_suggestion', user: { id: user, team_id: 'T0UNIV01' }, team: { id: 'T0UNIV01' }, block_id: 'cohort', action_id: 'value', value, view: { id: 'V1', callback_id: 'cohortbot_form' } });
+    const body = new URLSearchParams({ payload }).toString();
+    const res = await fetch(`${running.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
+    return (await res.json()) as { options: Array<{ value: string }> };
+  };
+
+  it('offers an outsider nothing, and a teacher only the cohorts usable in the courses she teaches', async () => {
+    const site = h.sim.sim.site('ecampus');
+    const droit = site.categories.first('idnumber', 'DROIT')!;
+    site.cohorts.insert({ contextlevel: 'coursecat', categoryid: droit.id, name: 'Moot court team', idnumber: 'droit-only', description: '', descriptionformat: 1, visible: true, component: '', theme: '', timecreated: 0 });
+    expect((await options('U_OUTSIDER', '')).options).toEqual([]);
+    const mine = (await options('U_TEACHER', '')).options.map((o) => o.value);
+    // System cohorts (the managed ones) are usable everywhere, her category's too; not the law faculty's.
+    expect(mine).toEqual(expect.arrayContaining(['etp:L2PHA1', 'tuteurs-l2-pharma']));
+    expect(mine).not.toContain('droit-only');
+  });
+});
