@@ -4,7 +4,8 @@ import type { Identity } from '../../src/bot/context';
 import { renderText } from '../../src/channels/cli/render';
 import type { View } from '../../src/bot/views';
 import { silentLogger } from '../../src/log';
-import type { SyncHarness } from './engine';
+import { SyncHarness, startSyncHarness } from './engine';
+import type { Site } from '../../src/simulator/model';
 import { createDirectorySource } from '../../src/directory';
 import { createPlatformApis } from '../../src/moodle/platforms';
 
@@ -27,4 +28,11 @@ export async function converse(bot: BotCore, email: string, lines: string[], ext
     out.push({ view, text: renderText(view) });
   }
   return out;
+}
+
+/** The demo university after its first sync, with a bot on it: what most bot tests start from. */
+export async function startDemoBot(): Promise<{ h: SyncHarness; bot: BotCore; site: Site }> {
+  const h = await startSyncHarness();
+  await h.engine.run();
+  return { h, bot: botFor(h), site: h.sim.sim.site('ecampus') };
 }

@@ -4,6 +4,7 @@ import { MoodleSimulator, Knobs } from '../../src/simulator/server';
 import { PlatformSeed, parseSeed, readSeedFile } from '../../src/simulator/seed';
 import { MoodleClient, MoodleClientOptions } from '../../src/moodle/client';
 import { MoodleApi } from '../../src/moodle/api';
+import type { Site } from '../../src/simulator/model';
 
 export const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 export const REPO_FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures');
@@ -35,3 +36,14 @@ export async function startSimulator(seed: string | PlatformSeed[] | unknown, op
     stop: () => sim.stop(),
   };
 }
+
+/** A user's id on a simulated site, by username. */
+export const uid = (site: Site, username: string): number => site.users.first('username', username)!.id;
+/** A course's id on a simulated site, by short name. */
+export const cid = (site: Site, shortname: string): number => site.courses.first('shortname', shortname)!.id;
+/** The Moodle error code (or the refusal's code, or the message) a call fails with; 'no error' when it succeeds. */
+export const errorCode = async (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'no error',
+    (e: { errorcode?: string; code?: string; message: string }) => e.errorcode ?? e.code ?? e.message,
+  );

@@ -1,8 +1,8 @@
 /** The command core's handlers against the simulator, as teachers use them. */
 import type { BotCore } from '../../src/bot/core';
 import type { Site } from '../../src/simulator/model';
-import { COLLEAGUE, TEACHER, botFor, converse } from '../helpers/bot';
-import { SyncHarness, startSyncHarness } from '../helpers/engine';
+import { COLLEAGUE, TEACHER, converse, startDemoBot } from '../helpers/bot';
+import type { SyncHarness } from '../helpers/engine';
 import { HOSTILE } from '../helpers/hostile';
 
 describe('bot core on the demo university', () => {
@@ -10,10 +10,7 @@ describe('bot core on the demo university', () => {
   let bot: BotCore;
   let site: Site;
   beforeAll(async () => {
-    h = await startSyncHarness();
-    await h.engine.run();
-    bot = botFor(h);
-    site = h.sim.sim.site('ecampus');
+    ({ h, bot, site } = await startDemoBot());
   });
   afterAll(() => h.stop());
 

@@ -2,12 +2,9 @@
 import { CohortSyncRefused, CohortSyncUnavailable, CohortSyncs, PluginCohortSyncs, WsEnrolcohortSyncs, cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import type { Site } from '../../src/simulator/model';
 import { demoSeedWith } from '../helpers/engine';
-import { RunningSimulator, startSimulator } from '../helpers/simulator';
+import { RunningSimulator, cid, errorCode, startSimulator, uid } from '../helpers/simulator';
 
 const seedWith = demoSeedWith;
-const uid = (site: Site, username: string) => site.users.first('username', username)!.id;
-const cid = (site: Site, shortname: string) => site.courses.first('shortname', shortname)!.id;
-const errorCode = async (p: Promise<unknown>) => p.then(() => 'no error', (e: { errorcode?: string; code?: string; message: string }) => e.errorcode ?? e.code ?? e.message);
 
 describe('cohort syncs through local_cohortbot', () => {
   let s: RunningSimulator;

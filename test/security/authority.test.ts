@@ -10,22 +10,17 @@ import { createDirectorySource } from '../../src/directory';
 import { silentLogger } from '../../src/log';
 import type { Site } from '../../src/simulator/model';
 import { z } from 'zod';
-import { ADMIN, COLLEAGUE, SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
+import { ADMIN, COLLEAGUE, SUPPORT, TEACHER, botFor, converse, startDemoBot } from '../helpers/bot';
+import { cid, errorCode, uid } from '../helpers/simulator';
 import { SyncHarness, demoSeedWith, startSyncHarness } from '../helpers/engine';
 
-const uid = (site: Site, username: string) => site.users.first('username', username)!.id;
-const cid = (site: Site, shortname: string) => site.courses.first('shortname', shortname)!.id;
-const errorCode = async (p: Promise<unknown>) => p.then(() => 'no error', (e: { errorcode?: string; code?: string; message: string }) => e.errorcode ?? e.code ?? e.message);
 
 describe('authority fails closed (simulator)', () => {
   let h: SyncHarness;
   let bot: BotCore;
   let site: Site;
   beforeAll(async () => {
-    h = await startSyncHarness();
-    await h.engine.run();
-    bot = botFor(h);
-    site = h.sim.sim.site('ecampus');
+    ({ h, bot, site } = await startDemoBot());
   });
   afterAll(() => h.stop());
 
