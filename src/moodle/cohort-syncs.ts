@@ -20,7 +20,14 @@ export interface CohortSync {
   groupName: string;
   enabled: boolean;
   name: string;
+  /** Users enrolled through this instance, active or not. */
   memberCount: number;
+  /** The role's short name (student, teacher…): the noun a count goes with. */
+  roleShortname: string;
+  /** Users this instance lets into the course now (Moodle's notion of active); -1 when the site cannot say. */
+  activeCount: number;
+  /** Of those, users with no other active way in: who lose access if it is removed or disabled; -1 unknown. */
+  onlyAccessCount: number;
 }
 
 export interface AvailableCohort {
@@ -134,6 +141,10 @@ const instanceSchema = z.object({
   status: z.number(),
   name: z.string(),
   membercount: z.number(),
+  // Added in plugin 2026112900; an older plugin on a site says nothing, which the views show as unknown.
+  roleshortname: z.string().default(''),
+  activecount: z.number().default(-1),
+  onlyaccesscount: z.number().default(-1),
 });
 
 export class PluginCohortSyncs implements CohortSyncs {
@@ -160,6 +171,9 @@ export class PluginCohortSyncs implements CohortSyncs {
       enabled: i.status === 0,
       name: i.name,
       memberCount: i.membercount,
+      roleShortname: i.roleshortname,
+      activeCount: i.activecount,
+      onlyAccessCount: i.onlyaccesscount,
     }));
   }
 
@@ -275,7 +289,7 @@ export class WsEnrolcohortSyncs implements CohortSyncs {
       const n = (k: string) => Number(row[k] ?? 0);
       const cohort = cohorts.get(n('cohortid'));
       const role = STANDARD_ROLES.find((x) => x.id === n('roleid'));
-      return { id: n('id'), cohortId: n('cohortid'), cohortIdnumber: cohort?.idnumber ?? null, cohortName: cohort?.name ?? null, roleId: n('roleid'), roleName: role?.name ?? String(n('roleid')), groupId: n('groupid'), groupName: '', enabled: n('status') === 0, name: String(row.name ?? ''), memberCount: -1 };
+      return { id: n('id'), cohortId: n('cohortid'), cohortIdnumber: cohort?.idnumber ?? null, cohortName: cohort?.name ?? null, roleId: n('roleid'), roleName: role?.name ?? String(n('roleid')), roleShortname: role?.shortname ?? '', groupId: n('groupid'), groupName: '', enabled: n('status') === 0, name: String(row.name ?? ''), memberCount: -1, activeCount: -1, onlyAccessCount: -1 };
     });
   }
 

@@ -75,7 +75,7 @@ describe('Teams endpoint', () => {
     const before = site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length;
     // A click arrives as a message whose value carries the payload, with no text.
     const [done] = await send('29:teacher', '', { value: actions[0]!.data });
-    expect(cardText(cardOf(done!))).toMatch(/Le cours compte maintenant 17 participant/);
+    expect(cardText(cardOf(done!))).toMatch(/17 étudiant\(s\) y ont maintenant accès/);
     expect(site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length).toBe(before + 1);
   });
 

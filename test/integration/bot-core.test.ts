@@ -33,7 +33,10 @@ describe('bot core on the demo university', () => {
     for (const m of members) expect(site.isActiveParticipant(course('PHA-L3-201').id, m)).toBe(false);
     const [done] = await converse(bot, TEACHER, [ask!.view.buttons![0]!.payload]);
     expect(done!.view.tone).toBe('success');
-    expect(done!.text).toContain(`Le cours compte maintenant ${members.length} participant(s) venant de cette cohorte`);
+    // Moodle's truth: a suspended account is enrolled but has no access, so it is not counted.
+    const live = members.filter((m) => !site.users.get(m)!.suspended);
+    expect(live.length).toBeLessThan(members.length);
+    expect(done!.text).toContain(`${live.length} étudiant(s) y ont maintenant accès par cette cohorte`);
     for (const m of members) expect(site.isActiveParticipant(course('PHA-L3-201').id, m)).toBe(true);
     // The confirmation is used up.
     const [again] = await converse(bot, TEACHER, [ask!.view.buttons![0]!.payload]);
@@ -88,12 +91,19 @@ describe('bot core on the demo university', () => {
     await converse(bot, TEACHER, [add!.view.buttons![0]!.payload]);
     const [list] = await converse(bot, TEACHER, ['méthodes PHA-L2-101']);
     expect(list!.text).toMatch(/Licence 2 Pharmacie \(L2PHA1\).*étudiant\s+Licence 2 Pharmacie \(L2PHA1\) cohort\s+active\s+17/);
+    // A role change and disabling change people's access: confirmed first, saying how many.
     const [upd] = await converse(bot, TEACHER, ['modifier L2PHA1 dans PHA-L2-101 rôle enseignant non éditeur désactiver']);
-    expect(upd!.view.tone).toBe('success');
+    expect(upd!.view.tone).toBe('warning');
+    expect(upd!.text).toMatch(/17 étudiant\(s\) perdront l’accès au cours jusqu’à sa réactivation/);
+    expect(upd!.text).toMatch(/17 étudiant\(s\) inscrits par .* recevront le rôle « enseignant non éditeur »/);
     const inst = instances('PHA-L2-101').find((i) => i.customint1 === cohort('etp:L2PHA1').id)!;
-    expect([inst.roleid, inst.status]).toEqual([4, 1]);
+    expect([inst.roleid, inst.status]).toEqual([5, 0]);
+    const [applied] = await converse(bot, TEACHER, [upd!.view.buttons![0]!.payload]);
+    expect(applied!.view.tone).toBe('success');
+    expect([site.enrol.get(inst.id)!.roleid, site.enrol.get(inst.id)!.status]).toEqual([4, 1]);
+    // Disabled, the sync lets nobody in: removing it now takes access from nobody.
     const [ask] = await converse(bot, TEACHER, ['retirer etp:L2PHA1 de PHA-L2-101']);
-    expect(ask!.text).toMatch(/17 étudiant\(s\) perdront l’accès au cours/);
+    expect(ask!.text).toMatch(/0 enseignant\(s\) perdront l’accès au cours/);
     expect(site.enrol.get(inst.id)).toBeDefined();
     const [done] = await converse(bot, TEACHER, ['oui']);
     expect(done!.view.tone).toBe('success');

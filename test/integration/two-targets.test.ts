@@ -214,6 +214,33 @@ describe.each(targets)('against %s', (name, start) => {
     expect((await api.getEnrolledUsers(t.courseid)).map((u) => u.id)).not.toContain(ids[0]);
   });
 
+  it('counts what Moodle says: active through this method, and who has no other way in (another method, another cohort; expired and suspended ones do not count)', async () => {
+    const ids = await Promise.all([1, 2, 3, 4].map(student));
+    const [c, d] = await api.createCohorts([
+      { categorytype: { type: 'system', value: '' }, name: 'Counted', idnumber: 'tt-c' },
+      { categorytype: { type: 'system', value: '' }, name: 'Other way', idnumber: 'tt-d' },
+    ]);
+    await api.addCohortMembers([...ids.map((userId) => ({ cohortId: c!.id, userId })), { cohortId: d!.id, userId: ids[1]! }]);
+    const syncs = await cohortSyncsFor(api);
+    const studentRole = (await syncs.assignableRoles(t.courseid, t.teacherid)).roles.find((r) => r.shortname === 'student')!.id;
+    const r = await syncs.add({ courseId: t.courseid, cohort: { id: c!.id }, role: { shortname: 'student' }, onBehalfOf: t.teacherid });
+    await syncs.add({ courseId: t.courseid, cohort: { id: d!.id }, role: { shortname: 'student' }, onBehalfOf: t.teacherid });
+    const now = Math.floor(Date.now() / 1000);
+    await api.manualEnrolUsers([
+      { roleid: studentRole, userid: ids[0]!, courseid: t.courseid },
+      { roleid: studentRole, userid: ids[2]!, courseid: t.courseid, timestart: now - 86_400 * 30, timeend: now - 86_400 },
+      { roleid: studentRole, userid: ids[3]!, courseid: t.courseid, suspend: true },
+    ]);
+    const mine = async () => (await syncs.list(t.courseid, t.teacherid)).find((i) => i.id === r.id)!;
+    expect(await mine()).toMatchObject({ roleShortname: 'student', memberCount: 4, activeCount: 4, onlyAccessCount: 2 });
+    // Disabled, the method lets nobody in: students 3 and 4 lose the course, 1 and 2 keep it.
+    await syncs.update(r.id, { enabled: false }, t.teacherid);
+    expect(await mine()).toMatchObject({ enabled: false, memberCount: 4, activeCount: 0, onlyAccessCount: 0 });
+    const now2 = await active();
+    expect([ids[0], ids[1]].every((id) => now2.has(id!))).toBe(true);
+    expect([ids[2], ids[3]].some((id) => now2.has(id!))).toBe(false);
+  });
+
   it('the sync engine: a full sync, a no-op rerun with zero writes, departures; then why for a healthy student', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-2t-'));
     const config = loadConfig({ MOODLE_PLATFORMS: 't', MOODLE_T_URL: t.url, MOODLE_T_TOKEN: t.token, MOODLE_T_MAX_INPUT_VARS: '5000', DIRECTORY_FILE: 'unused.ldif', ACADEMIC_YEAR: '2026', SYNC_MAX_REMOVAL_PERCENT: '100', LOG_LEVEL: 'silent' });

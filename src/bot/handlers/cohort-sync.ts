@@ -23,7 +23,7 @@ export async function listSyncs(ctx: HandlerContext, p: CourseAccess): Promise<V
   const t = ctx.t;
   const list = await p.syncs.list(p.course.id, p.me.id);
   if (list.length === 0) return { blocks: [text(t.syncsNone(p.label)), text(t.syncsNext(spec(p)))] };
-  const rows = list.map((i) => [i.cohortName ? `${i.cohortName} (${i.cohortIdnumber})` : '—', t.roleLabels[i.roleName] ?? (i.roleName || t.none), i.groupName || t.none, i.enabled ? t.enabled : t.disabled, i.memberCount >= 0 ? i.memberCount : '?']);
+  const rows = list.map((i) => [i.cohortName ? `${i.cohortName} (${i.cohortIdnumber})` : '—', t.roleLabels[i.roleName] ?? (i.roleName || t.none), i.groupName || t.none, i.enabled ? t.enabled : t.disabled, i.activeCount >= 0 ? i.activeCount : '?']);
   return { title: t.syncsTitle(p.label), blocks: [table(t.syncsColumns, rows), text(t.syncsNext(spec(p)))] };
 }
 
@@ -129,13 +129,15 @@ export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   if (new Set(found.map((i) => i.cohortId)).size > 1) {
     return { tone: 'warning', blocks: [text(t.cohortAmbiguous(cmd.cohort))], buttons: found.map((i) => ({ label: `${i.cohortName} (${i.cohortIdnumber}) — ${i.roleName}`, payload: `retirer ${q(i.cohortIdnumber ?? String(i.cohortId))} de ${q(spec(rc))}` })) };
   }
-  const count = found.reduce((n, i) => n + Math.max(0, i.memberCount), 0);
+  // Who loses access: those whose only active way in is this instance. Several instances of one cohort
+  // give each other's members a way in, so their sum would be false: say it is unknown instead.
+  const count = found.length === 1 ? found[0]!.onlyAccessCount : -1;
   const pending = await ctx.savePending({ command: cmd, platform: rc.platform, courseId: rc.course.id, courseLabel: rc.label, data: { instanceIds: found.map((i) => i.id), cohortLabel: label } });
   await ctx.audit({ command: 'remove', platform: rc.platform, course: rc.course.shortname, target: found[0]!.cohortIdnumber ?? undefined, outcome: 'asked' });
   return {
     title: t.removeConfirmTitle,
     tone: 'warning',
-    blocks: [text(t.removeConfirmText(label, rc.label, count))],
+    blocks: [text(t.removeConfirmText(label, rc.label, t.people(count, found[0]!.roleShortname)))],
     buttons: [
       { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
       { label: t.cancel, payload: `non ${pending.id}` },
@@ -168,9 +170,38 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   }
   if (cmd.enabled !== undefined) changes.push(t.statusChanged(cmd.enabled));
   if (cmd.name !== undefined) changes.push(t.nameChanged(cmd.name));
-  await syncs.update(instance.id, { roleId, groupId, enabled: cmd.enabled, name: cmd.name }, me.id);
-  await ctx.audit({ command: 'update', platform: rc.platform, course: rc.course.shortname, target: instance.cohortIdnumber ?? undefined, outcome: 'ok', detail: changes.join('; ') });
-  return { tone: 'success', blocks: [text(t.updateDone(`${instance.cohortName} (${instance.cohortIdnumber})`, rc.label, changes.join(', '))), text(t.syncsNext(spec(rc)))] };
+  const label = `${instance.cohortName} (${instance.cohortIdnumber})`;
+  const patch = { roleId, groupId, enabled: cmd.enabled, name: cmd.name };
+  const disabling = cmd.enabled === false && instance.enabled;
+  const roleChanging = roleId !== undefined && roleId !== instance.roleId;
+  if (!disabling && !roleChanging) return applyUpdate(ctx, rc.platform, rc.label, spec(rc), instance.id, label, instance.cohortIdnumber ?? '', patch, changes);
+  // What changes people's access or role is confirmed first, saying how many people it touches.
+  const pending = await ctx.savePending({ command: cmd, platform: rc.platform, courseId: rc.course.id, courseLabel: rc.label, data: { instanceId: instance.id, cohortLabel: label, cohortIdnumber: instance.cohortIdnumber ?? '', courseSpec: spec(rc), patch, changes } });
+  await ctx.audit({ command: 'update', platform: rc.platform, course: rc.course.shortname, target: instance.cohortIdnumber ?? undefined, outcome: 'asked' });
+  const roleName = roleChanging && cmd.role ? (t.roleLabels[cmd.role.shortname] ?? cmd.role.shortname) : '';
+  const blocks = [
+    ...(disabling ? [text(t.disableConfirmText(label, rc.label, t.people(instance.onlyAccessCount, instance.roleShortname)))] : []),
+    ...(roleChanging ? [text(t.roleConfirmText(label, rc.label, t.people(instance.activeCount, instance.roleShortname), roleName))] : []),
+  ];
+  return {
+    title: disabling ? t.disableConfirmTitle : t.roleConfirmTitle,
+    tone: 'warning',
+    blocks,
+    buttons: [
+      { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
+      { label: t.cancel, payload: `non ${pending.id}` },
+    ],
+  };
+}
+
+type SyncPatch = { roleId?: number; groupId?: number; enabled?: boolean; name?: string };
+
+/** Applies a change to a cohort sync as the person (Moodle re-checks their rights), then says what changed. */
+async function applyUpdate(ctx: HandlerContext, platform: string, courseLabel: string, courseSpec: string, instanceId: number, label: string, idnumber: string, patch: SyncPatch, changes: string[]): Promise<View> {
+  const me = ctx.actor.account(platform);
+  await (await ctx.cohortSyncs(platform)).update(instanceId, patch, me.id);
+  await ctx.audit({ command: 'update', platform, course: courseLabel, target: idnumber || undefined, outcome: 'ok', detail: changes.join('; ') });
+  return { tone: 'success', blocks: [text(ctx.t.updateDone(label, courseLabel, changes.join(', '))), text(ctx.t.syncsNext(courseSpec))] };
 }
 
 /** oui / confirm: carries out the pending action, with the teacher's rights checked again by Moodle. */
@@ -189,7 +220,10 @@ export async function confirm(ctx: HandlerContext, id: string | undefined): Prom
     const instance = (await syncs.list(pending.courseId, me.id)).find((i) => i.id === r.id);
     await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd.cohort, outcome: r.created ? 'ok' : 'unchanged' });
     const label = d.cohortLabel as string;
-    return { tone: 'success', blocks: [text(r.created ? t.addDone(label, pending.courseLabel, instance?.memberCount ?? 0) : t.addExisting(label, pending.courseLabel))] };
+    return { tone: 'success', blocks: [text(r.created ? t.addDone(label, pending.courseLabel, t.people(instance?.activeCount ?? -1, instance?.roleShortname ?? '')) : t.addExisting(label, pending.courseLabel))] };
+  }
+  if (pending.command.kind === 'update') {
+    return applyUpdate(ctx, pending.platform, pending.courseLabel, d.courseSpec as string, d.instanceId as number, d.cohortLabel as string, d.cohortIdnumber as string, d.patch as SyncPatch, d.changes as string[]);
   }
   if (pending.command.kind === 'remove') {
     for (const instanceId of d.instanceIds as number[]) await syncs.remove(instanceId, me.id);

@@ -102,8 +102,25 @@ const instanceOut = (site: Site, i: EnrolRow) => {
     status: i.status,
     name: i.name,
     membercount: site.userEnrolments.find('enrol', i.id).length,
+    roleshortname: role?.shortname ?? '',
+    ...accessCounts(site, i),
   };
 };
+
+/** sync_manager::access_counts(): who this instance lets in now, and who has no other way in. */
+function accessCounts(site: Site, i: EnrolRow): { activecount: number; onlyaccesscount: number } {
+  if (i.status !== 0) return { activecount: 0, onlyaccesscount: 0 };
+  const now = site.now();
+  const activeVia = (inst: EnrolRow, userId: number) =>
+    inst.status === 0 && site.userEnrolments.find('enrol', inst.id).some((ue) => ue.userid === userId && ue.status === 0 && ue.timestart <= now && (ue.timeend === 0 || ue.timeend > now));
+  const users = site.userEnrolments
+    .find('enrol', i.id)
+    .filter((ue) => ue.status === 0 && ue.timestart <= now && (ue.timeend === 0 || ue.timeend > now))
+    .map((ue) => site.users.get(ue.userid))
+    .filter((u): u is UserRow => u !== undefined && !u.deleted && !u.suspended);
+  const others = site.enrol.find('course', i.courseid).filter((x) => x.id !== i.id);
+  return { activecount: users.length, onlyaccesscount: users.filter((u) => !others.some((x) => activeVia(x, u.id))).length };
+}
 
 const onbehalfof = value('int', DEFAULT(0));
 const WRITE_CAPS = ['moodle/course:enrolconfig', 'enrol/cohort:config'];
@@ -127,6 +144,9 @@ export const localCohortbotFunctions: WsFunction[] = [
           status: value('int'),
           name: value('text'),
           membercount: value('int'),
+          roleshortname: value('alphanumext'),
+          activecount: value('int'),
+          onlyaccesscount: value('int'),
         }),
       ),
     }),

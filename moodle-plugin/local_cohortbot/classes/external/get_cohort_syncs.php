@@ -78,7 +78,10 @@ class get_cohort_syncs extends external_api {
                 'groupname' => new external_value(PARAM_TEXT, 'Group name'),
                 'status' => new external_value(PARAM_INT, '0 enabled, 1 disabled'),
                 'name' => new external_value(PARAM_TEXT, 'Custom instance name'),
-                'membercount' => new external_value(PARAM_INT, 'Users enrolled through this instance'),
+                'membercount' => new external_value(PARAM_INT, 'Users enrolled through this instance, active or not'),
+                'roleshortname' => new external_value(PARAM_ALPHANUMEXT, 'Short name of the role given (empty: none)'),
+                'activecount' => new external_value(PARAM_INT, 'Users this instance lets into the course now (enabled, active, within dates, live account)'),
+                'onlyaccesscount' => new external_value(PARAM_INT, 'Of those, users with no other active way into the course'),
             ])),
         ]);
     }

@@ -268,6 +268,38 @@ class sync_manager {
             'status' => (int)$instance->status,
             'name' => (string)$instance->name,
             'membercount' => $DB->count_records('user_enrolments', ['enrolid' => $instance->id]),
+            'roleshortname' => $role ? $role->shortname : '',
+        ] + self::access_counts($instance);
+    }
+
+    /**
+     * Who really gets into the course through this instance, as Moodle decides access: an enabled
+     * instance, an active enrolment within its dates, a live account. `onlyaccesscount`: those of them
+     * with no other active way in (another method, another synced cohort) — who lose access if it goes.
+     *
+     * @param stdClass $instance
+     * @return array ['activecount' => int, 'onlyaccesscount' => int]
+     */
+    public static function access_counts(stdClass $instance): array {
+        global $DB;
+        if ((int)$instance->status !== ENROL_INSTANCE_ENABLED) {
+            return ['activecount' => 0, 'onlyaccesscount' => 0];
+        }
+        $now = time();
+        $sql = "FROM {user_enrolments} ue
+                JOIN {user} u ON u.id = ue.userid AND u.deleted = 0 AND u.suspended = 0
+               WHERE ue.enrolid = :enrolid AND ue.status = :active
+                 AND ue.timestart <= :now1 AND (ue.timeend = 0 OR ue.timeend > :now2)";
+        $params = ['enrolid' => $instance->id, 'active' => ENROL_USER_ACTIVE, 'now1' => $now, 'now2' => $now];
+        $other = "NOT EXISTS (SELECT 1 FROM {user_enrolments} ue2 JOIN {enrol} e2 ON e2.id = ue2.enrolid
+                   WHERE ue2.userid = ue.userid AND e2.courseid = :courseid AND e2.id <> :self
+                     AND e2.status = :enabled AND ue2.status = :active2
+                     AND ue2.timestart <= :now3 AND (ue2.timeend = 0 OR ue2.timeend > :now4))";
+        $more = ['courseid' => $instance->courseid, 'self' => $instance->id, 'enabled' => ENROL_INSTANCE_ENABLED,
+            'active2' => ENROL_USER_ACTIVE, 'now3' => $now, 'now4' => $now];
+        return [
+            'activecount' => $DB->count_records_sql("SELECT COUNT(1) $sql", $params),
+            'onlyaccesscount' => $DB->count_records_sql("SELECT COUNT(1) $sql AND $other", $params + $more),
         ];
     }
 
