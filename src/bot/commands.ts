@@ -1,3 +1,5 @@
+import { levenshtein } from '../util/closest';
+
 /**
  * The command grammar, French and English, accent- and case-insensitive for keywords (values keep
  * their spelling). Pure: text in, Command or a ParseError out; never throws. Anything unparsed gets
@@ -16,6 +18,8 @@ export interface CourseRef {
 }
 
 export type RoleSpec = { shortname: string };
+/** What `synchroniser` runs on: named explicitly (étudiant/cohorte/plateforme/tout), or a bare word to identify. */
+export type SyncTarget = { kind: 'student' | 'cohort' | 'platform' | 'guess'; ref: string } | { kind: 'all' };
 export type GroupSpec = { kind: 'none' } | { kind: 'new' } | { kind: 'name'; name: string };
 
 export type Command =
@@ -31,7 +35,7 @@ export type Command =
   | { kind: 'cancel'; id?: string }
   | { kind: 'manual'; id: string }
   | { kind: 'why'; student: string; course: CourseRef }
-  | { kind: 'sync'; target: string }
+  | { kind: 'sync'; target: SyncTarget }
   | { kind: 'history'; student: string }
   | { kind: 'approve'; run: string }
   | { kind: 'reject'; run: string }
@@ -215,13 +219,6 @@ export function parseCourse(raw: string, platforms: string[] = []): CourseRef {
   return { raw: ref, text: ref };
 }
 
-function levenshtein(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
-
 /** The word to suggest for each command, in each language. */
 const CANONICAL: Record<string, [string, string]> = {
   help: ['aide', 'help'], whoami: ['qui suis-je', 'whoami'], search: ['chercher', 'search'], syncs: ['méthodes', 'syncs'], add: ['ajouter', 'add'],
@@ -333,9 +330,17 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
       if (s.found && s.left.length && s.right.length) return { ok: true, command: { kind: 'why', student: joined(s.left), course: course(joined(s.right)) } };
       return { ok: true, command: { kind: 'why', student: joined(rest.slice(0, -1)), course: course(rest[rest.length - 1]!) } };
     }
-    case 'sync':
-      if (rest.length === 0) return missing('un étudiant, une cohorte ou « tout »', 'synchroniser e21900123');
-      return { ok: true, command: { kind: 'sync', target: joined(rest) } };
+    case 'sync': {
+      if (rest.length === 0) return missing('un étudiant, une cohorte, une plateforme ou « tout »', 'synchroniser étudiant e21900123');
+      const head = fold(rest[0]!);
+      const kind = ['etudiant', 'student', 'etu'].includes(head) ? 'student' : ['cohorte', 'cohort', 'etape'].includes(head) ? 'cohort' : ['plateforme', 'platform'].includes(head) ? 'platform' : undefined;
+      if (kind) {
+        if (rest.length < 2) return missing(kind === 'student' ? "l'étudiant" : kind === 'cohort' ? 'la cohorte' : 'la plateforme', `synchroniser ${rest[0]} ${kind === 'student' ? 'e21900123' : kind === 'cohort' ? 'L2PHA1' : 'ecampus'}`);
+        return { ok: true, command: { kind: 'sync', target: { kind, ref: joined(rest.slice(1)) } } };
+      }
+      if (rest.length === 1 && ['tout', 'all', 'tous'].includes(head)) return { ok: true, command: { kind: 'sync', target: { kind: 'all' } } };
+      return { ok: true, command: { kind: 'sync', target: { kind: 'guess', ref: joined(rest) } } };
+    }
     case 'history':
       if (rest.length === 0) return missing("l'étudiant", 'historique e21900123');
       return { ok: true, command: { kind: 'history', student: joined(rest) } };

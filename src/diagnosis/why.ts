@@ -145,8 +145,8 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   if (inCohorts.length === 0) {
     const missing = wanted.map((w) => (mine.some((c) => c.idnumber === w) ? `${w} existe, sans cet étudiant` : `${w} n’existe pas encore`));
     syncFixes = true;
-    actions.push({ label: 'Synchroniser cet étudiant maintenant', command: `synchroniser ${s.key}` });
-    step('cohort', 'broken', [...missing, ...wanted.flatMap(journal)], `La synchronisation de ${nextLabel} UTC l’ajoutera ; pour ne pas attendre : \`synchroniser ${s.key}\`.`);
+    actions.push({ label: 'Synchroniser cet étudiant maintenant', command: `synchroniser étudiant ${s.key}` });
+    step('cohort', 'broken', [...missing, ...wanted.flatMap(journal)], `La synchronisation de ${nextLabel} UTC l’ajoutera ; pour ne pas attendre : \`synchroniser étudiant ${s.key}\`.`);
     return finish();
   }
   step('cohort', 'ok', inCohorts.flatMap((c) => [`membre de ${c.idnumber}`, ...journal(c.idnumber)]));
@@ -198,7 +198,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
     } else {
       const cohortEnrol = d.enrolments.find((e) => e.method === 'cohort');
       const fix = cohortEnrol && !cohortEnrol.active ? 'L’inscription par cohorte est suspendue (l’étudiant avait quitté la cohorte) : elle sera réactivée par la tâche horaire de Moodle, ou tout de suite en resynchronisant l’étudiant.' : 'L’inscription existe mais n’est pas active (suspendue, pas encore commencée ou terminée) : vérifiez ses dates dans Participants.';
-      if (cohortEnrol && !cohortEnrol.active) actions.push({ label: 'Synchroniser cet étudiant maintenant', command: `synchroniser ${s.key}` });
+      if (cohortEnrol && !cohortEnrol.active) actions.push({ label: 'Synchroniser cet étudiant maintenant', command: `synchroniser étudiant ${s.key}` });
       step('enrolment', 'broken', lines, fix);
       return finish();
     }

@@ -9,7 +9,8 @@ import type { Config } from '../config';
 import { countedEtapes } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
 import { YearWindow, yearWindow } from '../domain/academic-year';
-import type { CohortNaming } from '../domain/cohorts';
+import { CohortNaming, isManaged } from '../domain/cohorts';
+import { closest } from '../util/closest';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { CategoryType, MoodleApi } from '../moodle/api';
@@ -27,7 +28,22 @@ export class RunInProgressError extends Error {
   }
 }
 
-export class SyncRequestError extends Error {}
+/** The caller named something that does not exist or is not valid: its code and parameters let a chat say it in the asker's language. */
+export type SyncRequestProblem =
+  | { code: 'unknownPlatform'; platform: string; configured: string[] }
+  | { code: 'badCohort'; cohort: string }
+  | { code: 'unknownCohort'; cohort: string; near?: string }
+  | { code: 'unknownStudent'; student: string }
+  | { code: 'ambiguousStudent'; student: string; matches: number };
+
+export class SyncRequestError extends Error {
+  constructor(
+    message: string,
+    readonly problem?: SyncRequestProblem,
+  ) {
+    super(message);
+  }
+}
 
 export interface RunOptions {
   dryRun?: boolean;
@@ -78,10 +94,13 @@ export class SyncEngine {
 
   async run(opts: RunOptions = {}): Promise<RunResult> {
     const platforms = this.deps.config.platforms.filter((p) => !opts.platform || p.name === opts.platform);
-    if (platforms.length === 0) throw new SyncRequestError(`unknown platform ${opts.platform}; configured: ${this.deps.config.platforms.map((p) => p.name).join(', ')}`);
+    if (platforms.length === 0) throw new SyncRequestError(`unknown platform ${opts.platform}; configured: ${this.deps.config.platforms.map((p) => p.name).join(', ')}`, { code: 'unknownPlatform', platform: opts.platform ?? '', configured: this.deps.config.platforms.map((p) => p.name) });
     const cohort = opts.cohort?.trim().toUpperCase().replace(new RegExp(`^${escapeRe(this.naming.prefix.toUpperCase())}`), '');
-    if (cohort !== undefined && !/^[A-Z0-9]{1,8}$/.test(cohort)) throw new SyncRequestError(`--cohort ${JSON.stringify(opts.cohort)}: expected an étape code such as L2PHA1`);
+    if (cohort !== undefined && !/^[A-Z0-9]{1,8}$/.test(cohort)) throw new SyncRequestError(`--cohort ${JSON.stringify(opts.cohort)}: expected an étape code such as L2PHA1`, { code: 'badCohort', cohort: opts.cohort ?? '' });
     const scope = opts.user ? `user:${opts.user}` : cohort ? `cohort:${cohort}` : opts.platform ? `platform:${opts.platform}` : 'all';
+    // Read-only work first: an unknown student or cohort is the caller's error, not a run.
+    const dir = await this.readDirectory(opts);
+    await this.checkTarget({ ...opts, cohort }, dir, platforms);
 
     if (!opts.dryRun) await this.takeLease();
     const renew = opts.dryRun ? undefined : setInterval(() => void this.deps.store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS), LEASE_TTL_MS / 4);
@@ -89,7 +108,7 @@ export class SyncEngine {
     const run: RunResult = { runId: newRunId(started), status: 'running', trigger: opts.trigger ?? 'cli', scope, startedAt: started.toISOString(), guard: [], platforms: [] };
     try {
       if (!opts.dryRun) await this.deps.store.saveRun(run);
-      await this.execute(run, platforms, { ...opts, cohort });
+      await this.execute(run, platforms, { ...opts, cohort }, dir);
     } catch (err) {
       run.status = 'failed';
       run.guard.push(`run failed: ${(err as Error).message}`);
@@ -117,9 +136,31 @@ export class SyncEngine {
     }
   }
 
-  private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions): Promise<void> {
+  /**
+   * A scoped run must name something that exists: a student the directory or a Moodle platform knows
+   * (one who left the directory but still has an account is known: the run removes them), or an étape
+   * the directory lists or a managed cohort some platform has. Otherwise: an error, with the closest
+   * étape code when there is one — never a student's identifier.
+   */
+  private async checkTarget(opts: RunOptions, dir: { read: DirectoryRead; onlyKey?: string }, platforms: Config['platforms']): Promise<void> {
+    if (opts.user && dir.read.complete && dir.read.students.length === 0) {
+      const field = this.deps.config.userMatch.moodleField;
+      const accounts = await Promise.all(platforms.map((p) => this.api(p.name).getUsersByField(field, [dir.onlyKey!]).then((u) => u.length, () => 1)));
+      if (accounts.every((n) => n === 0)) throw new SyncRequestError(`unknown student "${opts.user}": not in the directory and no Moodle account on ${platforms.map((p) => p.name).join(', ')}; give the username, student number or e-mail`, { code: 'unknownStudent', student: opts.user });
+    }
+    const known = () => new Set([...Object.keys(dir.read.etapes), ...dir.read.students.flatMap((st) => st.inscriptions.map((i) => i.etape))]);
+    if (opts.cohort && dir.read.complete && !known().has(opts.cohort)) {
+      const managed = (await Promise.all(platforms.map((p) => this.api(p.name).getCohorts().catch(() => [])))).flat().map((c) => c.idnumber).filter((id) => isManaged(this.naming, id)).map((id) => id.slice(this.naming.prefix.length));
+      if (!managed.includes(opts.cohort)) {
+        const near = closest(opts.cohort, new Set([...known(), ...managed]));
+        throw new SyncRequestError(`unknown cohort ${opts.cohort}: no such étape in the directory nor managed cohort on ${platforms.map((p) => p.name).join(', ')}${near ? `; did you mean ${near}?` : ''}`, { code: 'unknownCohort', cohort: opts.cohort, near });
+      }
+    }
+  }
+
+  private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions, dir: { read: DirectoryRead; onlyKey?: string }): Promise<void> {
     const window = yearWindow(this.now(), { ...this.deps.config.academicYear, year: opts.year ?? this.deps.config.academicYear.year });
-    const { read, onlyKey } = await this.readDirectory(opts);
+    const { read, onlyKey } = dir;
     run.directoryStudents = read.students.filter((s) => countedEtapes(s, window.add).length > 0).length;
     run.directoryComplete = read.complete;
     // A one-student scope names the student: only at debug.
@@ -164,7 +205,18 @@ export class SyncEngine {
       run.platforms = platforms.map((p) => summaries.get(p.name)!);
       return;
     }
+    const countCalls = () => {
+      for (const p of platforms) {
+        const s = summaries.get(p.name)!;
+        const before = statsBefore.get(p.name)!;
+        const after = this.api(p.name).client.stats;
+        s.writeCalls = after.writes - before.writes;
+        s.readCalls = after.reads - before.reads;
+      }
+    };
     if (opts.dryRun) {
+      // A dry run reads Moodle as a real one does: its reads are counted too.
+      countCalls();
       run.status = 'dry-run';
       run.plans = plans;
       run.platforms = platforms.map((p) => plannedSummary(summaries.get(p.name)!, plans.find((x) => x.platform === p.name), decision));
@@ -194,13 +246,7 @@ export class SyncEngine {
         if (mode === 'hold') held.push(...pl.removals.map((r) => ({ platform: pl.platform, cohortId: r.cohortId!, cohortIdnumber: r.cohortIdnumber, userId: r.userId, key: r.key, reason: r.reason })));
       }),
     );
-    for (const p of platforms) {
-      const s = summaries.get(p.name)!;
-      const before = statsBefore.get(p.name)!;
-      const after = this.api(p.name).client.stats;
-      s.writeCalls = after.writes - before.writes;
-      s.readCalls = after.reads - before.reads;
-    }
+    countCalls();
     run.platforms = platforms.map((p) => summaries.get(p.name)!);
     if (held.length > 0) {
       await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: decision.reasons });
@@ -215,7 +261,7 @@ export class SyncEngine {
     if (!opts.user) return { read: await this.deps.directory.read() };
     const started = Date.now();
     const found = await this.deps.directory.lookup(opts.user);
-    if (found.matches > 1) throw new SyncRequestError(`${opts.user} matches ${found.matches} directory entries; give the exact username or student number`);
+    if (found.matches > 1) throw new SyncRequestError(`${opts.user} matches ${found.matches} directory entries; give the exact username or student number`, { code: 'ambiguousStudent', student: opts.user, matches: found.matches });
     const field = this.deps.config.userMatch.moodleField;
     const onlyKey = found.student?.key ?? (field === 'idnumber' ? opts.user.trim() : opts.user.trim().toLowerCase());
     return {

@@ -46,7 +46,7 @@ describe('why is this student not enrolled?', () => {
     expect(d.firstBroken).toBe('cohort');
     expect(d.syncFixes).toBe(true);
     expect(d.steps.find((s) => s.id === 'cohort')!.fix).toMatch(/La synchronisation de .* l’ajoutera ; pour ne pas attendre : `synchroniser /);
-    expect(d.actions).toContainEqual({ label: 'Synchroniser cet étudiant maintenant', command: `synchroniser ${uid}` });
+    expect(d.actions).toContainEqual({ label: 'Synchroniser cet étudiant maintenant', command: `synchroniser étudiant ${uid}` });
     await h.engine.run();
   });
 

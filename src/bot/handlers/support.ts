@@ -8,8 +8,8 @@ import type { CourseAccess } from '../authz';
 import { isManaged } from '../../domain/cohorts';
 import type { Cohort, MoodleUser } from '../../moodle/api';
 import { CohortSyncUnavailable, CohortSyncs } from '../../moodle/cohort-syncs';
-import { RunInProgressError } from '../../sync/engine';
-import type { Command } from '../commands';
+import { RunInProgressError, SyncRequestError } from '../../sync/engine';
+import type { Command, SyncTarget } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, Pending } from '../context';
 import { ResolvedCourse, q, resolveCourse } from '../resolve';
@@ -54,29 +54,62 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
   };
 }
 
-export async function syncNow(ctx: HandlerContext, target: string): Promise<View> {
+/**
+ * synchroniser: one student (support), a cohort, a platform or everything (admins). A bare word is
+ * identified — a platform, a directory student, an étape — and an unknown or ambiguous one is an
+ * error or a choice, never a run on a guess. The reply says what the run did, with its counts.
+ */
+export async function syncNow(ctx: HandlerContext, target: SyncTarget): Promise<View> {
   const t = ctx.t;
-  const f = fold(target.trim());
+  const resolved = target.kind === 'guess' ? await identifySyncTarget(ctx, target.ref) : target;
+  if ('view' in resolved) return resolved.view;
+  if (resolved.kind !== 'student' && !ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, 'sync');
   const prefix = ctx.config.cohorts.idnumberPrefix;
-  let opts: { user?: string; cohort?: string } = {};
-  if (f === 'tout' || f === 'all') opts = {};
-  else if (f.startsWith(fold(prefix))) opts = { cohort: target.trim().slice(prefix.length) };
-  else {
-    const found = await ctx.deps.directory.lookup(target);
-    opts = found.found === 'student' || !/^[a-z0-9]{1,8}$/i.test(target.trim()) ? { user: target.trim() } : { cohort: target.trim() };
-  }
-  const isStudent = opts.user !== undefined;
-  if (isStudent ? !ctx.actor.has('support') : !ctx.actor.has('admin')) return refuse(ctx, isStudent ? t.supportOnly : t.adminOnly, 'sync');
+  const opts =
+    resolved.kind === 'student'
+      ? { user: resolved.ref }
+      : resolved.kind === 'cohort'
+        ? { cohort: fold(resolved.ref).startsWith(fold(prefix)) ? resolved.ref.slice(prefix.length) : resolved.ref }
+        : resolved.kind === 'platform'
+          ? { platform: resolved.ref.toLowerCase() }
+          : {};
   try {
     const run = await ctx.deps.engine.run({ ...opts, trigger: `chat:${ctx.actor.key}` });
-    await ctx.audit({ command: 'sync', target: target, outcome: run.status });
-    const sum = (k: 'membersAdded' | 'membersRemoved' | 'pendingAccounts') => run.platforms.reduce((n, p) => n + p[k], 0);
-    if (isStudent) return { tone: run.status === 'applied' ? 'success' : 'warning', private: true, blocks: [text(t.syncStudentDone(target, sum('membersAdded'), sum('membersRemoved'), sum('pendingAccounts'))), ...run.guard.map((g) => text(t.statusGuard(g)))] };
-    return { tone: run.status === 'applied' ? 'success' : 'warning', blocks: [text(t.syncRunDone(run.runId, t.runStatus[run.status] ?? run.status)), ...run.guard.map((g) => text(t.statusGuard(g)))] };
+    await ctx.audit({ command: 'sync', target: resolved.kind === 'all' ? 'all' : `${resolved.kind}:${resolved.ref}`, outcome: run.status });
+    const sum = (k: 'cohortsCreated' | 'membersAdded' | 'membersRemoved' | 'removalsHeld' | 'pendingAccounts') => run.platforms.reduce((n, p) => n + p[k], 0);
+    const errors = run.platforms.reduce((n, p) => n + p.errors.length, 0);
+    const tone = run.status === 'applied' && errors === 0 ? 'success' : 'warning';
+    const guard = run.guard.map((g) => text(t.statusGuard(g)));
+    if (resolved.kind === 'student') return { tone, private: true, blocks: [text(t.syncStudentDone(resolved.ref, sum('membersAdded'), sum('membersRemoved'), sum('pendingAccounts'))), ...guard] };
+    return {
+      tone,
+      blocks: [text(t.syncRunDone(run.runId, t.runStatus[run.status] ?? run.status)), text(t.syncRunCounts(sum('cohortsCreated'), sum('membersAdded'), sum('membersRemoved'), sum('removalsHeld'), sum('pendingAccounts'), errors)), ...guard],
+    };
   } catch (e) {
     if (e instanceof RunInProgressError) return { tone: 'warning', blocks: [text(t.syncRunBusy)] };
+    if (e instanceof SyncRequestError && e.problem) {
+      await ctx.audit({ command: 'sync', outcome: 'refused', detail: e.problem.code });
+      return { tone: 'error', blocks: [text(t.syncProblem(e.problem))] };
+    }
     throw e;
   }
+}
+
+/** What a bare `synchroniser <x>` means: exactly one of a platform, a student, an étape — or a choice. */
+async function identifySyncTarget(ctx: HandlerContext, ref: string): Promise<Exclude<SyncTarget, { kind: 'guess' }> | { view: View }> {
+  const t = ctx.t;
+  const word = ref.trim();
+  if (ctx.config.platforms.some((p) => p.name === word.toLowerCase())) return { kind: 'platform', ref: word.toLowerCase() };
+  if (fold(word).startsWith(fold(ctx.config.cohorts.idnumberPrefix))) return { kind: 'cohort', ref: word };
+  const found = await ctx.deps.directory.lookup(word);
+  const looksEtape = /^[a-z0-9]{1,8}$/i.test(word);
+  if (found.student && !looksEtape) return { kind: 'student', ref: word };
+  if (!found.student && looksEtape && found.matches === 0) return { kind: 'cohort', ref: word };
+  if (found.student && looksEtape) {
+    return { view: { tone: 'warning', blocks: [text(t.syncWhich(word))], buttons: [{ label: t.syncAsStudent(word), payload: `synchroniser étudiant ${q(word)}` }, { label: t.syncAsCohort(word), payload: `synchroniser cohorte ${q(word)}` }] } };
+  }
+  // Anything else (a name, an e-mail nobody has): the engine says it is unknown, in the asker's language.
+  return { kind: 'student', ref: word };
 }
 
 export async function history(ctx: HandlerContext, student: string): Promise<View> {
@@ -162,11 +195,18 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
   const { users, unknown } = await resolvePeople(ctx, found.platform, cmd.list.slice(0, 2000));
   if (unknown.length > 0) return { tone: 'error', private: true, blocks: [text(t.membersUnknown(unknown.slice(0, 50).join(', ')))] };
   const adding = cmd.kind === 'addMembers';
-  const pending = await ctx.savePending({ command: cmd, platform: found.platform, courseId: 0, courseLabel: '', data: { cohortId: found.cohort.id, cohortLabel: `${found.cohort.name} (${found.cohort.idnumber})`, userIds: users.map((u) => u.id) } });
+  // Say the truth about each person: removing a non-member or adding a member changes nothing.
+  const current = new Set((await ctx.api(found.platform).getCohortMembers([found.cohort.id])).get(found.cohort.id) ?? []);
+  const acting = users.filter((u) => (adding ? !current.has(u.id) : current.has(u.id)));
+  const unchanged = users.filter((u) => !acting.includes(u));
+  const label = `${found.cohort.name} (${found.cohort.idnumber})`;
+  const unchangedNote = unchanged.length ? [text(t.membersUnchanged(unchanged.map((u) => u.username ?? String(u.id)).slice(0, 50).join(', '), adding))] : [];
+  if (acting.length === 0) return { tone: 'info', private: true, blocks: [text(t.membersNothingToDo(label, adding)), ...unchangedNote] };
+  const pending = await ctx.savePending({ command: cmd, platform: found.platform, courseId: 0, courseLabel: '', data: { cohortId: found.cohort.id, cohortLabel: label, userIds: acting.map((u) => u.id), unchanged: unchanged.length } });
   return {
-    title: t.membersConfirmTitle(users.length, `${found.cohort.name} (${found.cohort.idnumber})`, adding),
+    title: t.membersConfirmTitle(acting.length, label, adding),
     private: true,
-    blocks: [table(t.membersColumns, users.slice(0, 30).map((u) => [u.fullname, u.username ?? '', u.email ?? '']))],
+    blocks: [table(t.membersColumns, acting.slice(0, 30).map((u) => [u.fullname, u.username ?? '', u.email ?? ''])), ...unchangedNote],
     buttons: [
       { label: t.confirm, payload: `oui ${pending.id}`, style: adding ? 'primary' : 'danger' },
       { label: t.cancel, payload: `non ${pending.id}` },
@@ -204,8 +244,11 @@ export async function confirmSupport(ctx: HandlerContext, pending: Pending): Pro
     const userIds = pending.data.userIds as number[];
     if (cmd.kind === 'addMembers') await api.addCohortMembers(userIds.map((userId) => ({ cohortId, userId })));
     else await api.deleteCohortMembers(userIds.map((userid) => ({ cohortid: cohortId, userid })));
-    await ctx.audit({ command: cmd.kind, platform: pending.platform, target: cmd.cohort, outcome: 'ok', detail: `${userIds.length} users` });
-    return { tone: 'success', blocks: [text(t.membersDone(userIds.length, pending.data.cohortLabel as string, cmd.kind === 'addMembers'))] };
+    // Count from Moodle afterwards: what the cohort really gained or lost.
+    const after = new Set((await api.getCohortMembers([cohortId])).get(cohortId) ?? []);
+    const done = userIds.filter((id) => (cmd.kind === 'addMembers' ? after.has(id) : !after.has(id))).length;
+    await ctx.audit({ command: cmd.kind, platform: pending.platform, target: cmd.cohort, outcome: 'ok', detail: `${done} users` });
+    return { tone: done === userIds.length ? 'success' : 'warning', blocks: [text(t.membersDone(done, pending.data.cohortLabel as string, cmd.kind === 'addMembers'))] };
   }
   return undefined;
 }

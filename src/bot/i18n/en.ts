@@ -1,6 +1,7 @@
 /** English catalogue. Same keys as the French one (the type checks it). */
 import type { Catalog } from './fr';
 import type { AccountProblem } from '../identity';
+import type { SyncRequestProblem } from '../../sync/engine';
 
 export const en: Catalog = {
   locale: 'en',
@@ -154,6 +155,25 @@ export const en: Catalog = {
   syncStudentDone: (student: string, added: number, removed: number, pending: number) => `Sync of ${student}: ${added} added, ${removed} removed${pending ? `, ${pending} waiting for an account` : ''}.`,
   syncRunDone: (run: string, status: string) => `Sync ${run}: ${status}.`,
   syncRunBusy: 'A sync is already running: try again in a few minutes.',
+  syncRunCounts: (created: number, added: number, removed: number, held: number, pending: number, errors: number) =>
+    `${created} cohort(s) created, ${added} added, ${removed} removed, ${held} removal(s) held, ${pending} waiting for an account${errors ? `, ${errors} error(s) (see "status")` : ''}.`,
+  syncWhich: (x: string) => `"${x}" may be a student or a cohort: which one should I sync?`,
+  syncAsStudent: (x: string) => `Student ${x}`,
+  syncAsCohort: (x: string) => `Cohort ${x}`,
+  syncProblem: (p: SyncRequestProblem): string => {
+    switch (p.code) {
+      case 'unknownPlatform':
+        return `Unknown platform "${p.platform}". Platforms: ${p.configured.join(', ')}.`;
+      case 'badCohort':
+        return `"${p.cohort}" is not an étape code (for example L2PHA1).`;
+      case 'unknownCohort':
+        return `Unknown cohort "${p.cohort}": neither in the directory nor on the platforms.${p.near ? ` Did you mean ${p.near}? \`sync cohort ${p.near}\`` : ''}`;
+      case 'unknownStudent':
+        return `Unknown student "${p.student}": not in the directory and no Moodle account. Check the username, student number or e-mail.`;
+      case 'ambiguousStudent':
+        return `"${p.student}" matches ${p.matches} directory entries: give the exact username or student number.`;
+    }
+  },
   historyTitle: (student: string) => `History of ${student}`,
   historyEmpty: (student: string) => `No journal entry for ${student}.`,
   historyColumns: ['Date', 'Platform', 'Cohort', 'Action', 'Reason'],
@@ -170,5 +190,7 @@ export const en: Catalog = {
   membersDone: (n: number, cohort: string, adding: boolean) => `${n} member(s) ${adding ? 'added to' : 'removed from'} ${cohort}.`,
   membersTitle: (cohort: string, n: number) => `${cohort} — ${n} member(s)`,
   membersColumns: ['Name', 'Username', 'E-mail'],
+  membersUnchanged: (list: string, adding: boolean) => `${adding ? 'Already members' : 'Not members'}, nothing to do for them: ${list}.`,
+  membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `All of them are already members of ${cohort}: nothing was done.` : `None of them is a member of ${cohort}: nothing was done.`),
   idnumberPrefixReserved: (prefix: string) => `ID numbers starting with "${prefix}" are reserved for general cohorts.`,
 };

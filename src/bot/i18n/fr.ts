@@ -1,4 +1,5 @@
 import type { AccountProblem } from '../identity';
+import type { SyncRequestProblem } from '../../sync/engine';
 
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
 export const fr = {
@@ -153,6 +154,25 @@ export const fr = {
   syncStudentDone: (student: string, added: number, removed: number, pending: number) => `Synchronisation de ${student} : ${added} ajout(s), ${removed} retrait(s)${pending ? `, ${pending} en attente de compte` : ''}.`,
   syncRunDone: (run: string, status: string) => `Synchronisation ${run} : ${status}.`,
   syncRunBusy: 'Une synchronisation est déjà en cours : réessayez dans quelques minutes.',
+  syncRunCounts: (created: number, added: number, removed: number, held: number, pending: number, errors: number) =>
+    `${created} cohorte(s) créée(s), ${added} ajout(s), ${removed} retrait(s), ${held} retrait(s) retenu(s), ${pending} en attente de compte${errors ? `, ${errors} erreur(s) (voir « état »)` : ''}.`,
+  syncWhich: (x: string) => `« ${x} » peut être un étudiant ou une cohorte : lequel synchroniser ?`,
+  syncAsStudent: (x: string) => `L’étudiant ${x}`,
+  syncAsCohort: (x: string) => `La cohorte ${x}`,
+  syncProblem: (p: SyncRequestProblem): string => {
+    switch (p.code) {
+      case 'unknownPlatform':
+        return `Plateforme inconnue « ${p.platform} ». Plateformes : ${p.configured.join(', ')}.`;
+      case 'badCohort':
+        return `« ${p.cohort} » n’est pas un code étape (exemple : L2PHA1).`;
+      case 'unknownCohort':
+        return `Cohorte inconnue « ${p.cohort} » : ni dans l’annuaire ni sur les plateformes.${p.near ? ` Vouliez-vous dire ${p.near} ? \`synchroniser cohorte ${p.near}\`` : ''}`;
+      case 'unknownStudent':
+        return `Étudiant inconnu « ${p.student} » : absent de l’annuaire et sans compte Moodle. Vérifiez l’identifiant, le numéro d’étudiant ou l’e-mail.`;
+      case 'ambiguousStudent':
+        return `« ${p.student} » correspond à ${p.matches} entrées de l’annuaire : donnez l’identifiant exact ou le numéro d’étudiant.`;
+    }
+  },
   historyTitle: (student: string) => `Historique de ${student}`,
   historyEmpty: (student: string) => `Aucune entrée au journal pour ${student}.`,
   historyColumns: ['Date', 'Plateforme', 'Cohorte', 'Action', 'Raison'],
@@ -169,6 +189,8 @@ export const fr = {
   membersDone: (n: number, cohort: string, adding: boolean) => `${n} membre(s) ${adding ? 'ajouté(s) à' : 'retiré(s) de'} ${cohort}.`,
   membersTitle: (cohort: string, n: number) => `${cohort} — ${n} membre(s)`,
   membersColumns: ['Nom', 'Identifiant', 'E-mail'],
+  membersUnchanged: (list: string, adding: boolean) => `${adding ? 'Déjà membres' : 'Pas membres'}, rien à faire pour eux : ${list}.`,
+  membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `Tous sont déjà membres de ${cohort} : rien n’a été fait.` : `Aucun d’eux n’est membre de ${cohort} : rien n’a été fait.`),
   idnumberPrefixReserved: (prefix: string) => `Les identifiants commençant par « ${prefix} » sont réservés aux cohortes générales.`,
 };
 
