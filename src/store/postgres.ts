@@ -139,8 +139,12 @@ export class PostgresStore implements Store {
     return (await this.q(`SELECT * FROM held_plans WHERE status = 'held' ORDER BY created_at`)).map(toHeld);
   }
 
-  async decideHeldPlan(runId: string, status: 'approved' | 'rejected', by: string, at: string): Promise<boolean> {
-    return (await this.q(`UPDATE held_plans SET status = $1, decided_by = $2, decided_at = $3 WHERE run_id = $4 AND status = 'held' RETURNING run_id`, [status, by, at, runId])).length === 1;
+  async decideHeldPlan(runId: string, status: 'approved' | 'rejected' | 'superseded', by: string, at: string): Promise<boolean> {
+    return this.inTransaction(async (tx) => {
+      const won = (await tx.run(`UPDATE held_plans SET status = ?, decided_by = ?, decided_at = ? WHERE run_id = ? AND status = 'held'`, [status, by, at, runId])) === 1;
+      if (won) await tx.run(`UPDATE runs SET status = 'applied' WHERE run_id = ? AND status = 'held'`, [runId]);
+      return won;
+    });
   }
 
   async audit(e: AuditEntry): Promise<void> {

@@ -140,9 +140,12 @@ export class SqliteStore implements Store {
   }
 
   /** Only a held plan can be decided, once: a second click or a concurrent approve gets false. */
-  async decideHeldPlan(runId: string, status: 'approved' | 'rejected', by: string, at: string): Promise<boolean> {
-    const r = this.db.prepare(`UPDATE held_plans SET status = ?, decided_by = ?, decided_at = ? WHERE run_id = ? AND status = 'held'`).run(status, by, at, runId);
-    return r.changes === 1;
+  async decideHeldPlan(runId: string, status: 'approved' | 'rejected' | 'superseded', by: string, at: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const r = this.db.prepare(`UPDATE held_plans SET status = ?, decided_by = ?, decided_at = ? WHERE run_id = ? AND status = 'held'`).run(status, by, at, runId);
+      if (r.changes === 1) this.db.prepare(`UPDATE runs SET status = 'applied' WHERE run_id = ? AND status = 'held'`).run(runId);
+      return r.changes === 1;
+    })();
   }
 
   async audit(e: AuditEntry): Promise<void> {

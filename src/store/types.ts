@@ -66,7 +66,8 @@ export interface HeldRemoval {
 export interface HeldPlan {
   runId: string;
   createdAt: string;
-  status: 'held' | 'approved' | 'rejected';
+  /** superseded: a later run re-planned the same platforms, so its own plan is the one that counts. */
+  status: 'held' | 'approved' | 'rejected' | 'superseded';
   removals: HeldRemoval[];
   reasons: string[];
   decidedBy?: string;
@@ -98,7 +99,8 @@ export interface Store {
   saveHeldPlan(plan: HeldPlan): Promise<void>;
   getHeldPlan(runId: string): Promise<HeldPlan | undefined>;
   heldPlans(): Promise<HeldPlan[]>;
-  decideHeldPlan(runId: string, status: 'approved' | 'rejected', by: string, at: string): Promise<boolean>;
+  /** Decides a held plan once (false if it was not held any more); its run stops being `held` (it is `applied`) in the same transaction. */
+  decideHeldPlan(runId: string, status: 'approved' | 'rejected' | 'superseded', by: string, at: string): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;
   auditEntries(limit: number): Promise<AuditEntry[]>;
   /** Takes or renews a named lease until `expiresAt`; false when another holder has a live one. */

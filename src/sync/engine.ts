@@ -254,6 +254,7 @@ export class SyncEngine {
     } else {
       run.status = 'applied';
     }
+    if (!opts.user && !opts.cohort) await this.supersedeOlderHeld(run.runId, platforms.map((p) => p.name));
   }
 
   /** The whole directory, or one student through the source's escaped lookup. */
@@ -344,6 +345,17 @@ export class SyncEngine {
       await this.deps.store.releaseLease(LEASE, this.holder);
     }
     return run;
+  }
+
+  /**
+   * This run re-planned these platforms from the current state: an older held plan about them is no
+   * longer the truth (its removals are held again here if still wanted, or were no longer wanted).
+   */
+  private async supersedeOlderHeld(runId: string, platforms: string[]): Promise<void> {
+    for (const h of await this.deps.store.heldPlans()) {
+      if (h.runId === runId || !h.removals.every((r) => platforms.includes(r.platform))) continue;
+      await this.deps.store.decideHeldPlan(h.runId, 'superseded', runId, this.now().toISOString());
+    }
   }
 
   async reject(runId: string, actor: string): Promise<{ runId: string; status: 'rejected'; removals: number }> {

@@ -136,6 +136,9 @@ describe('sync engine on the demo fixtures', () => {
     expect(a! + b!).toBe(e.removalsHeld);
     expect(sizes()).toEqual([0, 0]);
     await expect(h.engine.approve(held.runId, 'someone')).rejects.toThrow(/already approved by admin.moodle/);
+    // One state of truth: the held run is resolved everywhere (its run record, the held list).
+    expect((await h.store.getRun(held.runId))!.status).toBe('applied');
+    expect(await h.store.heldPlans()).toEqual([]);
     // A second wave, rejected: nothing removed, and the plan cannot be approved afterwards.
     // (few enough students leave that the source stays above SYNC_MIN_SOURCE_RATIO of the last run)
     dir.students = dir.students.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && ['L2DRT1', 'M1DRT2'].includes(i.etape)));
@@ -146,6 +149,22 @@ describe('sync engine on the demo fixtures', () => {
     expect(await h.engine.reject(held2.runId, 'admin')).toMatchObject({ status: 'rejected' });
     expect(site.members.find('cohort', l2.id).length).toBe(count);
     await expect(h.engine.approve(held2.runId, 'admin')).rejects.toThrow(/already rejected/);
+  });
+
+  it('a newer held plan for the same platforms supersedes the older one; the older run is no longer held', async () => {
+    await h.engine.run();
+    dir.students = dir.students.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && (i.etape === 'L1DRT1' || i.etape === 'L3DRT1')));
+    const first = await h.engine.run();
+    expect(first.status).toBe('held');
+    const second = await h.engine.run();
+    expect(second.status).toBe('held');
+    expect((await h.store.heldPlans()).map((p) => p.runId)).toEqual([second.runId]);
+    expect(await h.store.getHeldPlan(first.runId)).toMatchObject({ status: 'superseded', decidedBy: second.runId });
+    expect((await h.store.getRun(first.runId))!.status).toBe('applied');
+    await expect(h.engine.approve(first.runId, 'admin')).rejects.toThrow(/already superseded/);
+    // A scoped run re-plans one student only: it supersedes nothing.
+    await h.engine.run({ user: dir.students[0]!.key });
+    expect((await h.store.heldPlans()).map((p) => p.runId)).toEqual([second.runId]);
   });
 
   it('a scoped run for one student touches only that student', async () => {

@@ -125,7 +125,9 @@ export async function history(ctx: HandlerContext, student: string): Promise<Vie
 export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 'reject', run: string): Promise<View> {
   const t = ctx.t;
   const held = await ctx.deps.store.getHeldPlan(run);
-  if (!held || held.status !== 'held') return { tone: 'error', blocks: [text(t.noHeldPlan(run))] };
+  if (!held) return { tone: 'error', blocks: [text(t.noHeldPlan(run))] };
+  // Already decided (a second click, an old digest's button): say how it was resolved, change nothing.
+  if (held.status !== 'held') return { tone: 'info', blocks: [text(t.heldPlanDecided(run, held.status, held.decidedBy ?? '?'))] };
   if (kind === 'reject') {
     const r = await ctx.deps.engine.reject(run, ctx.actor.key);
     await ctx.audit({ command: 'reject', target: run, outcome: 'ok' });

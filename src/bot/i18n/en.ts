@@ -182,6 +182,8 @@ export const en: Catalog = {
   approveDone: (run: string, removed: number, skipped: number) => `Removals of ${run} applied: ${removed} removed${skipped ? `, ${skipped} skipped as enrolled again` : ''}.`,
   rejectDone: (run: string, n: number) => `${n} removal(s) of ${run} dropped.`,
   noHeldPlan: (run: string) => `No held removals for ${run}. See \`status\`.`,
+  heldPlanDecided: (run: string, status: string, by: string) =>
+    status === 'superseded' ? `The held removals of ${run} were superseded by those of run ${by}: see \`status\`.` : `The held removals of ${run} were already ${status} by ${by}: nothing changed.`,
   cohortCreated: (name: string, idnumber: string, platform: string) => `Manual cohort "${name}" (${idnumber}) created on ${platform}. Add members: \`add members ${idnumber} <list>\``,
   managedReadOnly: (idnumber: string) => `${idnumber} is a general cohort, kept by the sync: it is not edited by hand.`,
   manualCohortNotFound: (ref: string) => `No manual cohort "${ref}".`,

@@ -181,6 +181,8 @@ export const fr = {
   approveDone: (run: string, removed: number, skipped: number) => `Retraits de ${run} appliqués : ${removed} retiré(s)${skipped ? `, ${skipped} ignoré(s) car de nouveau inscrits` : ''}.`,
   rejectDone: (run: string, n: number) => `${n} retrait(s) de ${run} abandonné(s).`,
   noHeldPlan: (run: string) => `Aucun retrait retenu pour ${run}. Voir \`état\`.`,
+  heldPlanDecided: (run: string, status: string, by: string) =>
+    status === 'superseded' ? `Les retraits retenus de ${run} ont été remplacés par ceux de la synchronisation ${by} : voir \`état\`.` : `Les retraits retenus de ${run} ont déjà été ${status === 'approved' ? 'approuvés' : 'rejetés'} par ${by} : rien n’a changé.`,
   cohortCreated: (name: string, idnumber: string, platform: string) => `Cohorte manuelle « ${name} » (${idnumber}) créée sur ${platform}. Ajoutez des membres : \`ajouter membres ${idnumber} <liste>\``,
   managedReadOnly: (idnumber: string) => `${idnumber} est une cohorte générale, tenue par la synchronisation : elle ne se modifie pas à la main.`,
   manualCohortNotFound: (ref: string) => `Aucune cohorte manuelle « ${ref} ».`,
