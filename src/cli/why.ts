@@ -4,6 +4,7 @@ import { createApp } from '../app';
 import { parseCourse } from '../bot/commands';
 import { loadConfig } from '../config';
 import { diagnose } from '../diagnosis/why';
+import { whyLocale, whyMessages } from '../diagnosis/messages';
 import { CohortSyncUnavailable, cohortSyncsFor } from '../moodle/cohort-syncs';
 import type { Course, MoodleApi } from '../moodle/api';
 import type { Config } from '../config';
@@ -16,8 +17,11 @@ export function whyCommand(): Command {
     .argument('<course>', 'course id, short name, ID number, URL, or platform:shortname')
     .description("why isn't this student enrolled in this course? The checklist, stopping at the first broken link")
     .option('--json', 'print one JSON document')
+    .option('--lang <fr|en>', 'the language of the checklist', 'fr')
     .option('--as <email>', 'ask as this support person (their Moodle rights); without it, as the service account whose token this server holds')
-    .action(async (student: string, courseArg: string, opts: { json?: boolean; as?: string }) => {
+    .action(async (student: string, courseArg: string, opts: { json?: boolean; as?: string; lang?: string }) => {
+      const locale = whyLocale(opts.lang);
+      const m = whyMessages(locale);
       const app = createApp(loadConfig());
       try {
         const ref = parseCourse(courseArg, app.config.platforms.map((p) => p.name));
@@ -39,15 +43,15 @@ export function whyCommand(): Command {
           throw e;
         });
         const actingUserId = await actingUser(app.config, api, opts.as);
-        const d = await diagnose({ config: app.config, directory: app.directory, api, syncs, store: app.store, now: new Date(), actingUserId }, student, platform, course);
+        const d = await diagnose({ config: app.config, directory: app.directory, api, syncs, store: app.store, now: new Date(), actingUserId, locale }, student, platform, course);
         await app.store.audit({ at: new Date().toISOString(), actor: opts.as?.toLowerCase() ?? process.env.USER ?? 'cli', channel: 'cli', command: 'why', platform, course: course.shortname, target: student, outcome: d.firstBroken ?? 'ok' });
         if (opts.json) {
           printJson({ ...d, steps: d.steps.map((s) => ({ id: s.id, label: s.label, ok: s.status === 'skipped' ? null : s.status === 'ok' || s.status === 'info', status: s.status, evidence: s.evidence, fix: s.fix ?? null })) });
         } else {
           const mark = { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as const;
-          process.stdout.write(`Pourquoi ${student} n'est pas inscrit à ${d.course} ?\n`);
+          process.stdout.write(`${m.title(student, d.course)}\n`);
           for (const s of d.steps) process.stdout.write(`${mark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}\n${s.fix ? `    → ${s.fix}\n` : ''}`);
-          process.stdout.write(d.firstBroken ? '' : "Tout est en ordre : l'étudiant a accès au cours.\n");
+          process.stdout.write(d.firstBroken ? '' : `${m.allGood}\n`);
         }
       } finally {
         await app.close();

@@ -9,6 +9,7 @@ import type { DirectorySource } from '../directory/types';
 import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
 import type { CohortSyncs } from '../moodle/cohort-syncs';
 import type { Diagnosis, Step, StepStatus } from './why';
+import { WhyLocale, whyMessages } from './messages';
 
 export interface CourseViewDeps {
   config: Config;
@@ -17,15 +18,10 @@ export interface CourseViewDeps {
   syncs: CohortSyncs;
   /** The teacher asking: every cohort-sync read is made as them. */
   actingUserId: number;
+  locale?: WhyLocale;
 }
 
-const LABELS: Partial<Record<Step['id'], string>> = {
-  account: 'Compte Moodle',
-  'course-sync': 'Dans une cohorte synchronisée par ce cours',
-  enrolment: 'Inscription au cours active',
-};
-
-const SUPPORT = 'Demandez au support (commande `pourquoi` réservée au support) : il voit toute la chaîne, annuaire compris.';
+const CHAIN: Array<Step['id']> = ['account', 'course-cohort', 'enrolment'];
 
 /** The student's Moodle account, found as the sync finds it (directory key → USER_MATCH), else by the usual fields. */
 async function findAccount(deps: CourseViewDeps, ref: string): Promise<MoodleUser | undefined> {
@@ -44,32 +40,33 @@ async function findAccount(deps: CourseViewDeps, ref: string): Promise<MoodleUse
 
 export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string, platform: string, course: Course): Promise<Diagnosis> {
   const started = Date.now();
+  const m = whyMessages(deps.locale ?? 'fr');
   const steps: Step[] = [];
-  const step = (id: Step['id'], status: StepStatus, evidence: string[], fix?: string) => steps.push({ id, label: LABELS[id]!, status, evidence, fix });
+  const step = (id: Step['id'], status: StepStatus, evidence: string[], fix?: string) => steps.push({ id, label: m.labels[id], status, evidence, fix });
   const finish = (): Diagnosis => {
-    for (const id of Object.keys(LABELS) as Array<Step['id']>) if (!steps.some((s) => s.id === id)) steps.push({ id, label: LABELS[id]!, status: 'skipped', evidence: ['non vérifié : un maillon précédent est rompu'] });
+    for (const id of CHAIN) if (!steps.some((s) => s.id === id)) steps.push({ id, label: m.labels[id], status: 'skipped', evidence: [m.notChecked] });
     return { student: studentRef, course: `${course.shortname} (${platform})`, platform, steps, firstBroken: steps.find((s) => s.status === 'broken')?.id, listeRouge: false, syncFixes: false, actions: [], durationMs: Date.now() - started };
   };
 
   const user = await findAccount(deps, studentRef);
   if (!user) {
-    step('account', 'broken', ['aucun compte Moodle trouvé pour cet identifiant'], `Vérifiez l’identifiant (numéro d’étudiant, identifiant ou e-mail). ${SUPPORT}`);
+    step('account', 'broken', [m.teacherNoAccount], m.teacherNoAccountFix(m.askSupport));
     return finish();
   }
-  step('account', 'ok', ['le compte existe']);
+  step('account', 'ok', [m.teacherAccountOk]);
 
   // This course's synced cohorts only, read as the teacher; membership of other cohorts is not the course's business.
   const instances = await deps.syncs.list(course.id, deps.actingUserId);
   const cohortIds = [...new Set(instances.map((i) => i.cohortId))];
   const members = cohortIds.length > 0 ? await deps.api.getCohortMembers(cohortIds) : new Map<number, number[]>();
   const holding = instances.filter((i) => members.get(i.cohortId)?.includes(user.id));
-  const label = (i: (typeof instances)[number]) => `${i.cohortName ?? i.cohortId} (${i.cohortIdnumber ?? '—'})${i.enabled ? '' : ' — synchronisation désactivée'}`;
-  if (instances.length === 0) step('course-sync', 'info', ['le cours ne synchronise aucune cohorte']);
-  else if (holding.length === 0) step('course-sync', 'broken', [`aucune des cohortes synchronisées par ce cours ne contient cet étudiant (${instances.length} synchronisée(s))`], `L’étudiant n’est pas dans les cohortes de ce cours : s’il devrait y être, ${SUPPORT}`);
-  else step('course-sync', holding.some((i) => i.enabled) ? 'ok' : 'broken', holding.map(label), holding.some((i) => i.enabled) ? undefined : 'Réactivez la synchronisation de cette cohorte (`modifier … activer`).');
+  const label = (i: (typeof instances)[number]) => `${i.cohortName ?? i.cohortId} (${i.cohortIdnumber ?? '—'})${i.enabled ? '' : m.teacherDisabled}`;
+  if (instances.length === 0) step('course-cohort', 'info', [m.teacherNoSyncs]);
+  else if (holding.length === 0) step('course-cohort', 'broken', [m.teacherNotInCohorts(instances.length)], m.teacherNotInCohortsFix(m.askSupport));
+  else step('course-cohort', holding.some((i) => i.enabled) ? 'ok' : 'broken', holding.map(label), holding.some((i) => i.enabled) ? undefined : m.teacherReenableFix);
 
   const active = await deps.api.getEnrolledUsers(course.id, [{ name: 'onlyactive', value: 1 }]);
-  if (active.some((u) => u.id === user.id)) step('enrolment', 'ok', ['inscrit, inscription active']);
-  else if (!steps.some((s) => s.status === 'broken')) step('enrolment', 'broken', ['pas d’inscription active dans ce cours'], `Moodle n’a pas encore appliqué la synchronisation (tâche horaire) ; si cela dure, ${SUPPORT}`);
+  if (active.some((u) => u.id === user.id)) step('enrolment', 'ok', [m.teacherEnrolled]);
+  else if (!steps.some((s) => s.status === 'broken')) step('enrolment', 'broken', [m.teacherNotEnrolled], m.teacherNotEnrolledFix(m.askSupport));
   return finish();
 }

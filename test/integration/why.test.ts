@@ -56,6 +56,24 @@ describe('why is this student not enrolled?', () => {
     expect(d.steps.filter((s) => s.status === 'skipped').length).toBe(6);
   });
 
+  it('a removal held for approval is its own state: still enrolled, which run, who may decide — not "see the registrar"', async () => {
+    const key = studentOf('L2PHA1');
+    const gone = dir.students.find((x) => x.key === key)!;
+    dir.students = dir.students.filter((x) => x !== gone);
+    await h.store.saveHeldPlan({ runId: 'r-held-1', createdAt: new Date().toISOString(), status: 'held', reasons: [], removals: [{ platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:L2PHA1', userId: 1, key, reason: 'no longer in directory' }] });
+    try {
+      const d = await why(key, 'PHA-L2-102');
+      expect(d.firstBroken).toBe('held-removal');
+      const held = d.steps.find((x) => x.id === 'held-removal')!;
+      expect(held.evidence.join(' ')).toMatch(/retenu par la synchronisation r-held-1.*toujours inscrit/);
+      expect(held.fix).toMatch(/`approuver r-held-1`.*`rejeter r-held-1`/);
+      expect(d.steps.find((x) => x.id === 'directory')!.status).toBe('info');
+    } finally {
+      await h.store.decideHeldPlan('r-held-1', 'rejected', 'test', new Date().toISOString());
+      dir.students.push(gone);
+    }
+  });
+
   it('a cancelled inscription', async () => {
     const s = MemoryDirectory.student('ecancel1', []);
     s.inscriptions = [{ year: 2026, etape: 'L2PHA1', status: 'A' }];
@@ -99,7 +117,7 @@ describe('why is this student not enrolled?', () => {
     try {
       const d = await why(studentOf('L1DRT1', (u) => !!account(u)), 'DRT-L1-101');
       expect(d.firstBroken).toBe('course-sync');
-      expect(d.steps[4]!.fix).toMatch(/désactivée : un enseignant peut `modifier etp:L1DRT1 dans DRT-L1-101 activer`/);
+      expect(d.steps[4]!.fix).toMatch(/désactivée : un enseignant peut `modifier etp:L1DRT1 dans ecampus:DRT-L1-101 activer`/);
     } finally {
       site.transaction(() => site.updateInstanceStatus(inst.id, 0));
     }
@@ -127,7 +145,7 @@ describe('why is this student not enrolled?', () => {
     const d = await why(uid, 'ESP-L2PHA1-2026');
     expect(d.steps[4]).toMatchObject({ id: 'course-sync', status: 'info' });
     expect(d.firstBroken).toBe('enrolment');
-    expect(d.steps[5]!.fix).toMatch(/L’inscription manuelle a expiré le 2025-06-15/);
+    expect(d.steps[5]!.fix).toMatch(/L’inscription manuelle a expiré le 15 juin 2025/);
   });
 
   it('a healthy student, and a healthy liste-rouge student, get an all-green answer', async () => {

@@ -4,6 +4,7 @@
  */
 import { diagnoseForCourse } from '../../diagnosis/course-view';
 import { Diagnosis, diagnose } from '../../diagnosis/why';
+import { whyLocale } from '../../diagnosis/messages';
 import type { CourseAccess } from '../authz';
 import { isManaged } from '../../domain/cohorts';
 import type { Cohort, MoodleUser } from '../../moodle/api';
@@ -28,7 +29,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
   let d: Diagnosis;
   if (access) {
     rc = access;
-    d = await diagnoseForCourse({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs: access.syncs, actingUserId: access.me.id }, cmd.student, rc.platform, rc.course);
+    d = await diagnoseForCourse({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs: access.syncs, actingUserId: access.me.id, locale: whyLocale(ctx.t.locale) }, cmd.student, rc.platform, rc.course);
   } else {
     const resolved = await resolveCourse(ctx, cmd.course, (c) => `pourquoi ${q(cmd.student)} ${q(c)}`);
     if (!resolved.ok) return resolved.view;
@@ -40,7 +41,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
     } catch (e) {
       if (!(e instanceof CohortSyncUnavailable)) throw e;
     }
-    d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs, store: ctx.deps.store, now: ctx.now(), actingUserId: me.id }, cmd.student, rc.platform, rc.course);
+    d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs, store: ctx.deps.store, now: ctx.now(), actingUserId: me.id, locale: whyLocale(ctx.t.locale) }, cmd.student, rc.platform, rc.course);
   }
   await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.firstBroken ?? 'ok' });
   const lines = d.steps.map((s) => `${t.stepMark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}`);
