@@ -44,11 +44,15 @@ export type Command =
   | { kind: 'removeMembers'; cohort: string; list: string[] }
   | { kind: 'members'; cohort: string };
 
+/** What a command lacks, as a code: the catalogue says it in the asker's language. */
+export type MissingWhat = 'role' | 'group' | 'name' | 'cohortName' | 'cohortAndList' | 'confirmation' | 'searchText' | 'course' | 'cohortAndCourse' | 'studentAndCourse' | 'syncTarget' | 'student' | 'cohort' | 'platform' | 'runId';
+
 export type ParseError =
   | { code: 'empty' }
   | { code: 'tooLong'; max: number }
-  | { code: 'unknown'; input: string; suggestion?: string }
-  | { code: 'missing'; what: string; example: string }
+  /** The suggestion in both languages: the core answers in the asker's. */
+  | { code: 'unknown'; input: string; suggestion?: { fr: string; en: string } }
+  | { code: 'missing'; what: MissingWhat; example: { fr: string; en: string } }
   | { code: 'badOption'; option: string; allowed: string }
   | { code: 'badRole'; role: string };
 
@@ -141,7 +145,7 @@ function readOptions(tokens: string[], allowed: Array<keyof Options>): { ok: tru
     const next = () => inline ?? tokens[++i];
     if ((key === 'role' || key === 'rôle') && allowed.includes('role')) {
       const v = next();
-      if (!v) return { ok: false, error: { code: 'missing', what: 'role', example: 'rôle étudiant' } };
+      if (!v) return { ok: false, error: { code: 'missing', what: 'role', example: { fr: 'rôle étudiant', en: 'role student' } } };
       let word = fold(v);
       // "enseignant non éditeur", "non-editing teacher": join the words that follow.
       const more = tokens[i + 1] ? fold(tokens[i + 1]!) : '';
@@ -160,12 +164,12 @@ function readOptions(tokens: string[], allowed: Array<keyof Options>): { ok: tru
       o.role = { shortname };
     } else if ((key === 'groupe' || key === 'group') && allowed.includes('group')) {
       const v = next();
-      if (!v) return { ok: false, error: { code: 'missing', what: 'groupe', example: 'groupe aucun' } };
+      if (!v) return { ok: false, error: { code: 'missing', what: 'group', example: { fr: 'groupe aucun', en: 'group none' } } };
       const f = fold(v);
       o.group = ['aucun', 'none', 'non', 'sans', 'pas'].includes(f) ? { kind: 'none' } : ['nouveau', 'new', 'creer', 'create'].includes(f) ? { kind: 'new' } : { kind: 'name', name: v };
     } else if ((key === 'nom' || key === 'name') && allowed.includes('name')) {
       const v = next();
-      if (v === undefined) return { ok: false, error: { code: 'missing', what: 'nom', example: 'nom "L2 pharmacie"' } };
+      if (v === undefined) return { ok: false, error: { code: 'missing', what: 'name', example: { fr: 'nom "L2 pharmacie"', en: 'name "L2 pharmacy"' } } };
       o.name = v;
     } else if (['inactive', 'inactif', 'desactive', 'disabled'].includes(key) && allowed.includes('inactive')) {
       o.inactive = true;
@@ -226,7 +230,7 @@ const CANONICAL: Record<string, [string, string]> = {
   history: ['historique', 'history'], approve: ['approuver', 'approve'], reject: ['rejeter', 'reject'], members: ['membres', 'members'], create: ['créer cohorte', 'create cohort'],
 };
 
-function suggest(word: string, english: boolean): string | undefined {
+function suggest(word: string): { fr: string; en: string } | undefined {
   const f = fold(word).slice(0, 30);
   let best: { w: string; d: number } | undefined;
   for (const [w, kind] of VERB_OF) {
@@ -235,7 +239,8 @@ function suggest(word: string, english: boolean): string | undefined {
     if (!best || d < best.d) best = { w, d };
   }
   if (!best || best.d === 0 || best.d > Math.max(1, Math.floor(best.w.length / 3))) return undefined;
-  return CANONICAL[VERB_OF.get(best.w)!]![english ? 1 : 0];
+  const [fr, en] = CANONICAL[VERB_OF.get(best.w)!]!;
+  return { fr, en };
 }
 
 /** Control characters (other than tab and newline) become spaces: they never mean anything here. */
@@ -252,21 +257,21 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
   const second = tokens[1] ? fold(tokens[1]) : '';
   const rest = tokens.slice(1);
   const course = (raw: string) => parseCourse(raw, platforms);
-  const missing = (what: string, example: string): ParseResult => ({ ok: false, error: { code: 'missing', what, example } });
+  const missing = (what: MissingWhat, fr: string, en: string): ParseResult => ({ ok: false, error: { code: 'missing', what, example: { fr, en } } });
   const joined = (t: string[]) => t.join(' ').trim();
 
   // Two-word verbs first.
   if (first === 'qui' && second === 'suis-je') return { ok: true, command: { kind: 'whoami' } };
   if ((first === 'creer' || first === 'create') && (second === 'cohorte' || second === 'cohort')) {
     const args = tokens.slice(2);
-    if (args.length === 0) return missing('le nom de la cohorte', 'créer cohorte "Tuteurs L2 pharma" tuteurs-l2-pharma');
+    if (args.length === 0) return missing('cohortName', 'créer cohorte "Tuteurs L2 pharma" tuteurs-l2-pharma', 'create cohort "L2 pharma tutors" tutors-l2-pharma');
     const [name, idnumber, platform] = args;
     return { ok: true, command: { kind: 'createCohort', name: name!, idnumber, platform: platform && platforms.includes(platform.toLowerCase()) ? platform.toLowerCase() : undefined } };
   }
   const verb = VERB_OF.get(first);
   if ((verb === 'add' || verb === 'remove') && (second === 'membres' || second === 'members')) {
     const args = tokens.slice(2);
-    if (args.length < 2) return missing('la cohorte et la liste', `${tokens[0]} membres tuteurs-l2-pharma e21900001 e21900002`);
+    if (args.length < 2) return missing('cohortAndList', `${tokens[0]} membres tuteurs-l2-pharma e21900001 e21900002`, `${tokens[0]} members tuteurs-l2-pharma e21900001 e21900002`);
     const list = args.slice(1).flatMap((a) => a.split(/[,;\s]+/)).map((a) => a.trim()).filter(Boolean);
     return { ok: true, command: { kind: verb === 'add' ? 'addMembers' : 'removeMembers', cohort: args[0]!, list } };
   }
@@ -281,7 +286,7 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
     case 'cancel':
       return { ok: true, command: { kind: 'cancel', id: rest[0] } };
     case 'manual':
-      if (!rest[0]) return missing('la confirmation', 'manuel <id>');
+      if (!rest[0]) return missing('confirmation', 'manuel <id>', 'manual <id>');
       return { ok: true, command: { kind: 'manual', id: rest[0] } };
     case 'status':
       return { ok: true, command: { kind: 'status', target: rest.length ? joined(rest) : undefined } };
@@ -290,11 +295,11 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
       const parsed = readOptions(s.options, ['page']);
       if (!parsed.ok) return parsed;
       const query = joined(s.left);
-      if (query === '') return missing('le texte à chercher', 'chercher pharma');
+      if (query === '') return missing('searchText', 'chercher pharma', 'search pharma');
       return { ok: true, command: { kind: 'search', query, course: s.found && s.right.length ? course(joined(s.right)) : undefined, page: parsed.options.page ?? 1 } };
     }
     case 'syncs':
-      if (rest.length === 0) return missing('le cours', 'méthodes PHA-L2-101');
+      if (rest.length === 0) return missing('course', 'méthodes PHA-L2-101', 'syncs PHA-L2-101');
       if (rest.length > 1) return { ok: false, error: { code: 'badOption', option: rest[1]!, allowed: '—' } };
       return { ok: true, command: { kind: 'syncs', course: course(rest[0]!) } };
     case 'add': {
@@ -303,57 +308,55 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
       if (!parsed.ok) return parsed;
       const o = parsed.options;
       if (s.found) {
-        if (s.left.length === 0 || s.right.length === 0) return missing('la cohorte et le cours', 'ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun');
+        if (s.left.length === 0 || s.right.length === 0) return missing('cohortAndCourse', 'ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun', 'add etp:L2PHA1 to PHA-L2-101 role student group none');
         return { ok: true, command: { kind: 'add', cohort: joined(s.left), course: course(joined(s.right)), role: o.role, group: o.group, name: o.name, inactive: !!o.inactive, orderKnown: true } };
       }
       // "add <course> <cohort>" (the Slack convention): the handler checks which is which.
-      if (s.left.length < 2) return missing('la cohorte et le cours', 'ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun');
+      if (s.left.length < 2) return missing('cohortAndCourse', 'ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun', 'add etp:L2PHA1 to PHA-L2-101 role student group none');
       return { ok: true, command: { kind: 'add', cohort: joined(s.left.slice(1)), course: course(s.left[0]!), role: o.role, group: o.group, name: o.name, inactive: !!o.inactive, orderKnown: false } };
     }
     case 'update': {
       const s = splitAround(rest, INCOURSE);
       const parsed = readOptions(s.options, ['role', 'group', 'name', 'enabled']);
       if (!parsed.ok) return parsed;
-      if (!s.found || s.left.length === 0 || s.right.length === 0) return missing('la cohorte et le cours', 'modifier etp:L2PHA1 dans PHA-L2-101 rôle enseignant');
+      if (!s.found || s.left.length === 0 || s.right.length === 0) return missing('cohortAndCourse', 'modifier etp:L2PHA1 dans PHA-L2-101 rôle enseignant', 'update etp:L2PHA1 in PHA-L2-101 role teacher');
       const o = parsed.options;
       return { ok: true, command: { kind: 'update', cohort: joined(s.left), course: course(joined(s.right)), role: o.role, group: o.group, enabled: o.enabled, name: o.name } };
     }
     case 'remove': {
       const s = splitAround(rest, FROM);
       if (s.options.length > 0) return { ok: false, error: { code: 'badOption', option: s.options[0]!, allowed: '—' } };
-      if (!s.found || s.left.length === 0 || s.right.length === 0) return missing('la cohorte et le cours', 'retirer etp:L2PHA1 de PHA-L2-101');
+      if (!s.found || s.left.length === 0 || s.right.length === 0) return missing('cohortAndCourse', 'retirer etp:L2PHA1 de PHA-L2-101', 'remove etp:L2PHA1 from PHA-L2-101');
       return { ok: true, command: { kind: 'remove', cohort: joined(s.left), course: course(joined(s.right)) } };
     }
     case 'why': {
-      if (rest.length < 2) return missing("l'étudiant et le cours", 'pourquoi e21900123 PHA-L2-101');
+      if (rest.length < 2) return missing('studentAndCourse', 'pourquoi e21900123 PHA-L2-101', 'why e21900123 PHA-L2-101');
       const s = splitAround(rest, INCOURSE);
       if (s.found && s.left.length && s.right.length) return { ok: true, command: { kind: 'why', student: joined(s.left), course: course(joined(s.right)) } };
       return { ok: true, command: { kind: 'why', student: joined(rest.slice(0, -1)), course: course(rest[rest.length - 1]!) } };
     }
     case 'sync': {
-      if (rest.length === 0) return missing('un étudiant, une cohorte, une plateforme ou « tout »', 'synchroniser étudiant e21900123');
+      if (rest.length === 0) return missing('syncTarget', 'synchroniser étudiant e21900123', 'sync student e21900123');
       const head = fold(rest[0]!);
       const kind = ['etudiant', 'student', 'etu'].includes(head) ? 'student' : ['cohorte', 'cohort', 'etape'].includes(head) ? 'cohort' : ['plateforme', 'platform'].includes(head) ? 'platform' : undefined;
       if (kind) {
-        if (rest.length < 2) return missing(kind === 'student' ? "l'étudiant" : kind === 'cohort' ? 'la cohorte' : 'la plateforme', `synchroniser ${rest[0]} ${kind === 'student' ? 'e21900123' : kind === 'cohort' ? 'L2PHA1' : 'ecampus'}`);
+        if (rest.length < 2) return missing(kind, `synchroniser ${rest[0]} ${kind === 'student' ? 'e21900123' : kind === 'cohort' ? 'L2PHA1' : 'ecampus'}`, `sync ${kind} ${kind === 'student' ? 'e21900123' : kind === 'cohort' ? 'L2PHA1' : 'ecampus'}`);
         return { ok: true, command: { kind: 'sync', target: { kind, ref: joined(rest.slice(1)) } } };
       }
       if (rest.length === 1 && ['tout', 'all', 'tous'].includes(head)) return { ok: true, command: { kind: 'sync', target: { kind: 'all' } } };
       return { ok: true, command: { kind: 'sync', target: { kind: 'guess', ref: joined(rest) } } };
     }
     case 'history':
-      if (rest.length === 0) return missing("l'étudiant", 'historique e21900123');
+      if (rest.length === 0) return missing('student', 'historique e21900123', 'history e21900123');
       return { ok: true, command: { kind: 'history', student: joined(rest) } };
     case 'approve':
     case 'reject':
-      if (rest.length !== 1) return missing("l'identifiant de la synchronisation", `${tokens[0]} r20261129-020000-ab12`);
+      if (rest.length !== 1) return missing('runId', `${tokens[0]} r20261129-020000-ab12`, `${tokens[0]} r20261129-020000-ab12`);
       return { ok: true, command: { kind: verb, run: rest[0]! } };
     case 'members':
-      if (rest.length === 0) return missing('la cohorte', 'membres tuteurs-l2-pharma');
+      if (rest.length === 0) return missing('cohort', 'membres tuteurs-l2-pharma', 'members tuteurs-l2-pharma');
       return { ok: true, command: { kind: 'members', cohort: joined(rest) } };
-    default: {
-      const english = /^[\x20-\x7e]*$/.test(text) && !/\b(le|la|les|de|du|des|à|dans)\b/i.test(text);
-      return { ok: false, error: { code: 'unknown', input: text.slice(0, 80), suggestion: suggest(tokens[0]!, english) } };
-    }
+    default:
+      return { ok: false, error: { code: 'unknown', input: text.slice(0, 80), suggestion: suggest(tokens[0]!) } };
   }
 }

@@ -99,13 +99,13 @@ export class BotCore {
       case 'tooLong':
         return { tone: 'error', blocks: [text(t.tooLong(e.max))] };
       case 'missing':
-        return { tone: 'error', blocks: [text(t.missing(e.what, e.example))] };
+        return { tone: 'error', blocks: [text(t.missing(t.missingWhat[e.what], t.locale === 'en' ? e.example.en : e.example.fr))] };
       case 'badOption':
         return { tone: 'error', blocks: [text(t.badOption(e.option, e.allowed))] };
       case 'badRole':
         return { tone: 'error', blocks: [text(t.badRole(e.role))] };
       case 'unknown':
-        return { tone: 'error', blocks: [text([t.unknownCommand(e.input), e.suggestion ? t.didYouMean(e.suggestion) : '', t.seeHelp].filter(Boolean).join(' '))] };
+        return { tone: 'error', blocks: [text([t.unknownCommand(e.input), e.suggestion ? t.didYouMean(t.locale === 'en' ? e.suggestion.en : e.suggestion.fr) : '', t.seeHelp].filter(Boolean).join(' '))] };
     }
   }
 

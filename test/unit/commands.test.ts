@@ -99,9 +99,9 @@ describe('errors name what is missing and the closest command', () => {
 
   it('suggests the closest valid command in the language used', () => {
     const fr = parseCommand('ajoutr etp:X à Y', P);
-    expect(!fr.ok && fr.error.code === 'unknown' && fr.error.suggestion).toBe('ajouter');
+    expect(!fr.ok && fr.error.code === 'unknown' && fr.error.suggestion).toEqual({ fr: 'ajouter', en: 'add' });
     const en = parseCommand('serch pharma', P);
-    expect(!en.ok && en.error.code === 'unknown' && en.error.suggestion).toBe('search');
+    expect(!en.ok && en.error.code === 'unknown' && en.error.suggestion).toEqual({ fr: 'chercher', en: 'search' });
     const none = parseCommand('bonjour', P);
     expect(!none.ok && none.error.code === 'unknown' && none.error.suggestion).toBeUndefined();
   });

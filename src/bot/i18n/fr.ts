@@ -1,4 +1,5 @@
 import type { AccountProblem } from '../identity';
+import type { MissingWhat } from '../commands';
 import type { SyncRequestProblem } from '../../sync/engine';
 
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
@@ -50,6 +51,23 @@ export const fr = {
   unknownCommand: (input: string) => `Je n’ai pas compris « ${input} ».`,
   didYouMean: (cmd: string) => `Vouliez-vous dire \`${cmd}\` ?`,
   seeHelp: 'Tapez `aide` pour la liste des commandes.',
+  missingWhat: {
+    role: 'le rôle',
+    group: 'le groupe',
+    name: 'le nom',
+    cohortName: 'le nom de la cohorte',
+    cohortAndList: 'la cohorte et la liste',
+    confirmation: 'la confirmation',
+    searchText: 'le texte à chercher',
+    course: 'le cours',
+    cohortAndCourse: 'la cohorte et le cours',
+    studentAndCourse: 'l’étudiant et le cours',
+    syncTarget: 'un étudiant, une cohorte, une plateforme ou « tout »',
+    student: 'l’étudiant',
+    cohort: 'la cohorte',
+    platform: 'la plateforme',
+    runId: 'l’identifiant de la synchronisation',
+  } as Record<MissingWhat, string>,
   missing: (what: string, example: string) => `Il manque ${what}. Exemple : \`${example}\``,
   tooLong: (max: number) => `Message trop long (plus de ${max} caractères) : envoyez une seule commande à la fois.`,
   badOption: (option: string, allowed: string) => `Option inconnue ou invalide « ${option} ». Options possibles : ${allowed}.`,
