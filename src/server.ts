@@ -112,7 +112,7 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     logger,
     onRun: async (run) => {
       metrics.recordRun(run);
-      const view = digestView(run, scheduler.nextRun());
+      const view = digestView(run, scheduler.nextRun(), undefined, config.academicYear.timezone);
       try {
         if (!adapter || !(await postTeamsDigest(adapter, config, app.store, view))) logger.info('no Teams digest conversation configured');
       } catch (err) {

@@ -3,14 +3,15 @@ import type { RunRecord } from '../store/types';
 import { catalog } from './i18n';
 import { View, table, text } from './views';
 
-export function digestView(run: RunRecord, next: Date | null, locale?: string): View {
+/** `timeZone`: ACADEMIC_TIMEZONE — every time the bot shows is the university's local time. */
+export function digestView(run: RunRecord, next: Date | null, locale?: string, timeZone = 'Europe/Paris'): View {
   const t = catalog(locale);
-  const when = new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'short' });
+  const when = new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
   const rows = run.platforms.map((p) => [p.name, p.cohortsCreated, p.membersAdded, p.membersRemoved, p.removalsHeld, p.pendingAccounts, p.errors.length]);
   const blocks = [
     text(t.statusLast(when.format(new Date(run.startedAt)), t.runStatus[run.status] ?? run.status, run.durationMs ?? 0)),
     table(t.statusColumns, rows),
-    ...run.guard.map((g) => text(t.statusGuard(g))),
+    ...(run.guardReasons ?? []).map((g) => text(t.statusGuard(g))),
     ...(next ? [text(t.statusNext(when.format(next)))] : []),
   ];
   const held = run.platforms.reduce((n, p) => n + p.removalsHeld, 0);
@@ -19,6 +20,6 @@ export function digestView(run: RunRecord, next: Date | null, locale?: string): 
     title: t.statusTitle,
     tone: run.status === 'applied' && run.platforms.every((p) => p.errors.length === 0) ? 'success' : 'warning',
     blocks,
-    buttons: held > 0 ? [{ label: t.locale === 'en' ? 'Approve removals' : 'Approuver les retraits', payload: `approuver ${run.runId}`, style: 'danger' }, { label: t.locale === 'en' ? 'Reject' : 'Rejeter', payload: `rejeter ${run.runId}` }] : [],
+    buttons: held > 0 ? [{ label: t.approveButton, payload: `approuver ${run.runId}`, style: 'danger' }, { label: t.rejectButton, payload: `rejeter ${run.runId}` }] : [],
   };
 }

@@ -4,7 +4,7 @@
  * Migrations run on first use, under an advisory lock so replicas starting together do not race.
  */
 import { Pool } from 'pg';
-import { Row, toAudit, toHeld, toJournal, toRun } from './rows';
+import { Row, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows';
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store } from './types';
 import { StoreError } from './types';
 import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
@@ -84,7 +84,7 @@ export class PostgresStore implements Store {
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
        ON CONFLICT (run_id) DO UPDATE SET status=EXCLUDED.status, finished_at=EXCLUDED.finished_at, duration_ms=EXCLUDED.duration_ms,
          directory_students=EXCLUDED.directory_students, directory_complete=EXCLUDED.directory_complete, guard=EXCLUDED.guard, platforms=EXCLUDED.platforms`,
-      [run.runId, run.status, run.trigger, run.scope, run.startedAt, run.finishedAt ?? null, run.durationMs ?? null, run.directoryStudents ?? null, run.directoryComplete ?? null, JSON.stringify(run.guard), JSON.stringify(run.platforms)],
+      [run.runId, run.status, run.trigger, run.scope, run.startedAt, run.finishedAt ?? null, run.durationMs ?? null, run.directoryStudents ?? null, run.directoryComplete ?? null, serializeReasons(run.guardReasons, run.guard), JSON.stringify(run.platforms)],
     );
   }
 
@@ -126,7 +126,7 @@ export class PostgresStore implements Store {
     await this.q(
       `INSERT INTO held_plans (run_id, created_at, status, removals, reasons, decided_by, decided_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
        ON CONFLICT (run_id) DO UPDATE SET status=EXCLUDED.status, removals=EXCLUDED.removals, reasons=EXCLUDED.reasons, decided_by=EXCLUDED.decided_by, decided_at=EXCLUDED.decided_at`,
-      [plan.runId, plan.createdAt, plan.status, JSON.stringify(plan.removals), JSON.stringify(plan.reasons), plan.decidedBy ?? null, plan.decidedAt ?? null],
+      [plan.runId, plan.createdAt, plan.status, JSON.stringify(plan.removals), serializeReasons(plan.reasonCodes, plan.reasons), plan.decidedBy ?? null, plan.decidedAt ?? null],
     );
   }
 

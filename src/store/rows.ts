@@ -1,5 +1,15 @@
 /** Database rows → store records, shared by the SQLite and PostgreSQL stores (same columns). */
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord } from './types';
+import type { GuardReason } from '../sync/guard';
+import { guardText } from '../sync/guard-text';
+
+/** Reasons are stored as codes with parameters; rows written before that hold plain sentences. */
+export function parseReasons(json: string): GuardReason[] {
+  return (JSON.parse(json) as Array<string | GuardReason>).map((r) => (typeof r === 'string' ? { code: 'text', detail: r } : r));
+}
+
+/** What goes in the column: the codes when the record has them, else its sentences. */
+export const serializeReasons = (codes: GuardReason[] | undefined, texts: string[]): string => JSON.stringify(codes ?? texts.map((detail) => ({ code: 'text', detail })));
 
 export type Row = Record<string, unknown>;
 
@@ -17,7 +27,7 @@ export function toRun(r: Row): RunRecord {
     directoryStudents: opt<number>(r.directory_students),
     // SQLite stores booleans as 0/1, PostgreSQL as booleans.
     directoryComplete: r.directory_complete === null || r.directory_complete === undefined ? undefined : Boolean(r.directory_complete),
-    guard: JSON.parse(r.guard as string) as string[],
+    ...withReasons(r.guard as string),
     platforms: JSON.parse(r.platforms as string) as RunRecord['platforms'],
   };
 }
@@ -41,7 +51,7 @@ export function toHeld(r: Row): HeldPlan {
     createdAt: r.created_at as string,
     status: r.status as HeldPlan['status'],
     removals: JSON.parse(r.removals as string) as HeldPlan['removals'],
-    reasons: JSON.parse(r.reasons as string) as string[],
+    ...(({ guard, guardReasons }) => ({ reasons: guard, reasonCodes: guardReasons }))(withReasons(r.reasons as string)),
     decidedBy: opt<string>(r.decided_by),
     decidedAt: opt<string>(r.decided_at),
   };
@@ -59,4 +69,9 @@ export function toAudit(r: Row): AuditEntry {
     outcome: r.outcome as string,
     detail: opt<string>(r.detail),
   };
+}
+
+function withReasons(json: string): { guard: string[]; guardReasons: GuardReason[] } {
+  const guardReasons = parseReasons(json);
+  return { guard: guardReasons.map((g) => guardText(g, 'en')), guardReasons };
 }

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Row, toAudit, toHeld, toJournal, toRun } from './rows';
+import { Row, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows';
 import { StoreError } from './types';
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store } from './types';
 import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
@@ -85,7 +85,7 @@ export class SqliteStore implements Store {
         durationMs: run.durationMs ?? null,
         directoryStudents: run.directoryStudents ?? null,
         directoryComplete: run.directoryComplete === undefined ? null : Number(run.directoryComplete),
-        guard: JSON.stringify(run.guard),
+        guard: serializeReasons(run.guardReasons, run.guard),
         platforms: JSON.stringify(run.platforms),
       });
   }
@@ -127,7 +127,7 @@ export class SqliteStore implements Store {
   async saveHeldPlan(plan: HeldPlan): Promise<void> {
     this.db
       .prepare('INSERT OR REPLACE INTO held_plans (run_id, created_at, status, removals, reasons, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(plan.runId, plan.createdAt, plan.status, JSON.stringify(plan.removals), JSON.stringify(plan.reasons), plan.decidedBy ?? null, plan.decidedAt ?? null);
+      .run(plan.runId, plan.createdAt, plan.status, JSON.stringify(plan.removals), serializeReasons(plan.reasonCodes, plan.reasons), plan.decidedBy ?? null, plan.decidedAt ?? null);
   }
 
   async getHeldPlan(runId: string): Promise<HeldPlan | undefined> {

@@ -5,6 +5,7 @@
  */
 
 import type { ErasureCounts } from './erasure';
+import type { GuardReason } from '../sync/guard';
 
 export type { ErasureCounts };
 
@@ -37,7 +38,10 @@ export interface RunRecord {
   durationMs?: number;
   directoryStudents?: number;
   directoryComplete?: boolean;
+  /** The guard's reasons (and failures) in English, as the CLI and JSON documents print them. */
   guard: string[];
+  /** The same as codes with parameters, for readers in other languages. */
+  guardReasons?: GuardReason[];
   platforms: PlatformRunSummary[];
 }
 
@@ -70,6 +74,7 @@ export interface HeldPlan {
   status: 'held' | 'approved' | 'rejected' | 'superseded';
   removals: HeldRemoval[];
   reasons: string[];
+  reasonCodes?: GuardReason[];
   decidedBy?: string;
   decidedAt?: string;
 }

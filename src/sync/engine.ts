@@ -18,7 +18,8 @@ import type { HeldRemoval, PlatformRunSummary, RunRecord, Store } from '../store
 import { readActualState } from './actual';
 import { applyPlan, removeMembers } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
-import { GuardDecision, guard } from './guard';
+import { GuardDecision, GuardReason, guard } from './guard';
+import { guardText } from './guard-text';
 import { plan } from './plan';
 import type { Plan } from './types';
 
@@ -111,7 +112,7 @@ export class SyncEngine {
       await this.execute(run, platforms, { ...opts, cohort }, dir);
     } catch (err) {
       run.status = 'failed';
-      run.guard.push(`run failed: ${(err as Error).message}`);
+      setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
       throw err;
     } finally {
       if (renew) clearInterval(renew);
@@ -197,8 +198,8 @@ export class SyncEngine {
       lastGoodStudents: lastGood?.directoryStudents,
       scoped: run.scope.startsWith('user:') || run.scope.startsWith('cohort:'),
     }, this.deps.config.guard);
-    run.guard = decision.reasons;
-    for (const r of decision.reasons) this.log.warn({ runId: run.runId }, r);
+    setReasons(run, decision.reasons);
+    for (const r of decision.reasons) this.log.warn({ runId: run.runId, code: r.code }, guardText(r));
 
     if (decision.action === 'abort') {
       run.status = 'aborted';
@@ -249,7 +250,7 @@ export class SyncEngine {
     countCalls();
     run.platforms = platforms.map((p) => summaries.get(p.name)!);
     if (held.length > 0) {
-      await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: decision.reasons });
+      await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: decision.reasons.map((r) => guardText(r)), reasonCodes: decision.reasons });
       run.status = 'held';
     } else {
       run.status = 'applied';
@@ -336,7 +337,7 @@ export class SyncEngine {
       await this.deps.store.audit({ at: started.toISOString(), actor, channel: 'cli', command: 'approve', target: runId, outcome: 'ok', detail: `${run.platforms.reduce((n, p) => n + p.membersRemoved, 0)} removed` });
     } catch (err) {
       run.status = 'failed';
-      run.guard.push((err as Error).message);
+      setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
       throw err;
     } finally {
       run.finishedAt = this.now().toISOString();
@@ -374,6 +375,12 @@ function wantedPairs(read: DirectoryRead, window: YearWindow): Set<string> {
   const out = new Set<string>();
   for (const s of read.students) for (const e of countedEtapes(s, [...window.add, ...window.keepOnly])) out.add(`${s.key}|${e}`);
   return out;
+}
+
+/** A run's reasons as codes (for every language) and as the English sentences the CLI prints. */
+function setReasons(run: RunRecord, reasons: GuardReason[]): void {
+  run.guardReasons = reasons;
+  run.guard = reasons.map((r) => guardText(r));
 }
 
 function emptySummary(name: string): PlatformRunSummary {

@@ -26,31 +26,45 @@ export interface SourceFacts {
   scoped: boolean;
 }
 
+/**
+ * Why the guard (or a failure) changed the course of a run: a code and its parameters, so each
+ * reader says it in its own language (guard-text.ts); `detail` is a source's own technical words.
+ */
+export type GuardReason =
+  | { code: 'incomplete'; detail: string }
+  | { code: 'noInscriptions'; effect: 'skip' | 'none' }
+  | { code: 'tooFewRecords'; students: number; min: number; effect: 'skip' | 'none' }
+  | { code: 'belowRatio'; students: number; ratio: number; last: number; effect: 'skip' | 'none' }
+  | { code: 'sourceWarning'; detail: string; effect: 'skip' | 'none' }
+  | { code: 'tooManyRemovals'; removals: number; max: number }
+  | { code: 'removalPercent'; removals: number; percent: number; memberships: number; max: number }
+  | { code: 'runFailed'; detail: string }
+  | { code: 'text'; detail: string };
+
 export type GuardDecision =
-  | { action: 'abort'; reasons: string[] }
-  | { action: 'apply'; removals: 'apply' | 'skip' | 'hold'; reasons: string[] };
+  | { action: 'abort'; reasons: GuardReason[] }
+  | { action: 'apply'; removals: 'apply' | 'skip' | 'hold'; reasons: GuardReason[] };
 
 export function guard(plans: Plan[], source: SourceFacts, limits: GuardLimits): GuardDecision {
-  if (!source.complete) {
-    return { action: 'abort', reasons: [`directory read incomplete: ${source.incompleteReason ?? 'unknown reason'}; nothing was changed`] };
-  }
-  const skip: string[] = [...source.warnings];
+  if (!source.complete) return { action: 'abort', reasons: [{ code: 'incomplete', detail: source.incompleteReason ?? 'unknown reason' }] };
+  const removals = plans.reduce((n, p) => n + p.removals.length, 0);
+  const effect = removals > 0 ? ('skip' as const) : ('none' as const);
+  const skip: GuardReason[] = source.warnings.map((detail) => ({ code: 'sourceWarning' as const, detail, effect }));
   if (!source.scoped) {
-    if (source.desiredMembers === 0) skip.push('the directory gives no inscription for the target year');
-    if (source.students < limits.minSourceRecords) skip.push(`the directory has ${source.students} students, fewer than SYNC_MIN_SOURCE_RECORDS=${limits.minSourceRecords}`);
+    if (source.desiredMembers === 0) skip.push({ code: 'noInscriptions', effect });
+    if (source.students < limits.minSourceRecords) skip.push({ code: 'tooFewRecords', students: source.students, min: limits.minSourceRecords, effect });
     if (source.lastGoodStudents !== undefined && source.students < limits.minSourceRatio * source.lastGoodStudents) {
-      skip.push(`the directory has ${source.students} students, fewer than ${limits.minSourceRatio} × ${source.lastGoodStudents} of the last good run (SYNC_MIN_SOURCE_RATIO)`);
+      skip.push({ code: 'belowRatio', students: source.students, ratio: limits.minSourceRatio, last: source.lastGoodStudents, effect });
     }
   }
-  const removals = plans.reduce((n, p) => n + p.removals.length, 0);
-  if (skip.length > 0) return { action: 'apply', removals: removals > 0 ? 'skip' : 'apply', reasons: removals > 0 ? skip.map((s) => `removals skipped: ${s}`) : skip };
+  if (skip.length > 0) return { action: 'apply', removals: removals > 0 ? 'skip' : 'apply', reasons: skip };
   if (removals === 0) return { action: 'apply', removals: 'apply', reasons: [] };
 
-  const hold: string[] = [];
-  if (removals > limits.maxRemovals) hold.push(`${removals} removals exceed SYNC_MAX_REMOVALS=${limits.maxRemovals}`);
+  const hold: GuardReason[] = [];
+  if (removals > limits.maxRemovals) hold.push({ code: 'tooManyRemovals', removals, max: limits.maxRemovals });
   const memberships = plans.reduce((n, p) => n + p.managedMemberships, 0);
   const percent = memberships === 0 ? 100 : (removals / memberships) * 100;
-  if (percent > limits.maxRemovalPercent) hold.push(`${removals} removals are ${percent.toFixed(1)} % of ${memberships} managed memberships, above SYNC_MAX_REMOVAL_PERCENT=${limits.maxRemovalPercent}`);
-  if (hold.length > 0) return { action: 'apply', removals: 'hold', reasons: hold.map((h) => `removals held for approval: ${h}`) };
+  if (percent > limits.maxRemovalPercent) hold.push({ code: 'removalPercent', removals, percent: Math.round(percent * 10) / 10, memberships, max: limits.maxRemovalPercent });
+  if (hold.length > 0) return { action: 'apply', removals: 'hold', reasons: hold };
   return { action: 'apply', removals: 'apply', reasons: [] };
 }

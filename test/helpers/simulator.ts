@@ -17,9 +17,21 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
+/** A seeded PRNG (mulberry32): fault injection in tests is the same on every run. */
+export function seededRandom(seed = 20261129): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export async function startSimulator(seed: string | PlatformSeed[] | unknown, opts: { knobs?: Partial<Knobs>; statePath?: string; random?: () => number } = {}): Promise<RunningSimulator> {
   const platforms = typeof seed === 'string' ? readSeedFile(seed).platforms : Array.isArray(seed) ? (seed as PlatformSeed[]) : parseSeed(seed).platforms;
-  const sim = new MoodleSimulator({ platforms, knobs: opts.knobs, statePath: opts.statePath, random: opts.random });
+  const sim = new MoodleSimulator({ platforms, knobs: opts.knobs, statePath: opts.statePath, random: opts.random ?? seededRandom() });
   const started = await sim.start();
   const clients: MoodleClient[] = [];
   return {

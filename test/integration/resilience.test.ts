@@ -122,7 +122,8 @@ describe('a directory that fails removes no one, and the digest says why', () =>
     const run = await h.newEngine(mem).run();
     expect(run.platforms.every((p) => p.membersRemoved === 0)).toBe(true);
     expect(memberships()).toBe(before);
-    expect(renderText(digestView(run, null))).toMatch(/removals skipped: the read returned exactly 500 entries/);
+    expect(renderText(digestView(run, null, 'en'))).toMatch(/removals skipped: the read returned exactly 500 entries/);
+    expect(renderText(digestView(run, null, 'fr'))).toMatch(/retraits non appliqués : lecture de l’annuaire douteuse/);
   });
 });
 

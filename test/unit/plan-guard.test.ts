@@ -1,4 +1,5 @@
 import { desiredStates } from '../../src/sync/desired';
+import { guardText } from '../../src/sync/guard-text';
 import { guard, GuardLimits, SourceFacts } from '../../src/sync/guard';
 import { applyPlanInMemory, plan } from '../../src/sync/plan';
 import type { ActualState, DesiredState, Plan } from '../../src/sync/types';
@@ -145,7 +146,10 @@ describe('guard', () => {
   ];
 
   it('aborts on an incomplete read, whatever else', () => {
-    expect(guard(plans(0), { ...facts, complete: false, incompleteReason: 'size limit' }, limits)).toEqual({ action: 'abort', reasons: ['directory read incomplete: size limit; nothing was changed'] });
+    const aborted = guard(plans(0), { ...facts, complete: false, incompleteReason: 'size limit' }, limits);
+    expect(aborted).toEqual({ action: 'abort', reasons: [{ code: 'incomplete', detail: 'size limit' }] });
+    expect(guardText(aborted.reasons[0]!)).toBe('directory read incomplete: size limit; nothing was changed');
+    expect(guardText(aborted.reasons[0]!, 'fr')).toBe('lecture de l’annuaire incomplète (détail technique : size limit) ; rien n’a été modifié');
   });
 
   it('skips removals when the source is doubtful', () => {
@@ -162,7 +166,8 @@ describe('guard', () => {
     expect(guard(plans(500, 100_000), facts, limits)).toMatchObject({ removals: 'apply' });
     const held = guard(plans(501, 100_000), facts, limits);
     expect(held).toMatchObject({ action: 'apply', removals: 'hold' });
-    expect(held.reasons[0]).toMatch(/501 removals exceed SYNC_MAX_REMOVALS=500/);
+    expect(guardText(held.reasons[0]!)).toMatch(/501 removals exceed SYNC_MAX_REMOVALS=500/);
+    expect(guardText(held.reasons[0]!, 'fr')).toMatch(/^retraits retenus pour approbation : 501 retraits dépassent SYNC_MAX_REMOVALS=500$/);
   });
 
   it('holds removals above SYNC_MAX_REMOVAL_PERCENT, at and around the limit', () => {

@@ -1,6 +1,7 @@
 /** help, whoami, status: no Moodle rights needed, no personal data. */
 import { Cron } from 'croner';
 import type { HandlerContext } from '../context';
+import { formatDate } from '../../diagnosis/messages';
 import { View, facts, table, text } from '../views';
 
 /** Help works for everyone, without any Moodle lookup, and shows what this person may do. */
@@ -24,8 +25,7 @@ export async function whoami(ctx: HandlerContext): Promise<View> {
   return { title: t.whoamiTitle, private: true, blocks: [text(`${actor.key} (${actor.identity.channel})`), text(t.whoamiRoles(roles)), text(accounts.join('\n'))] };
 }
 
-const fmt = (iso: string, locale: string) =>
-  new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+const fmt = (iso: string, locale: string, timeZone: string) => formatDate(new Date(iso), locale === 'en' ? 'en' : 'fr', timeZone, true);
 
 /** Last run per platform, next run, counts, held removals (aggregates only). */
 export async function status(ctx: HandlerContext, target?: string): Promise<View> {
@@ -37,21 +37,21 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
   const last = runs.find((r) => r.scope === 'all') ?? runs[0];
   if (!last) blocks.push(text(t.statusNever));
   else {
-    blocks.push(text(t.statusLast(fmt(last.startedAt, t.locale), t.runStatus[last.status] ?? last.status, last.durationMs ?? 0)));
+    blocks.push(text(t.statusLast(fmt(last.startedAt, t.locale, ctx.config.academicYear.timezone), t.runStatus[last.status] ?? last.status, last.durationMs ?? 0)));
     const wanted = target?.toLowerCase();
     const rows = last.platforms
       .filter((p) => !wanted || p.name === wanted || !ctx.config.platforms.some((c) => c.name === wanted))
       .map((p) => [p.name, p.cohortsCreated, p.membersAdded, p.membersRemoved, p.removalsHeld, p.pendingAccounts, p.errors.length]);
     blocks.push(table(t.statusColumns, rows));
-    for (const g of last.guard) blocks.push(text(t.statusGuard(g)));
+    for (const g of last.guardReasons ?? []) blocks.push(text(t.statusGuard(g)));
   }
-  if (next) blocks.push(text(t.statusNext(fmt(next.toISOString(), t.locale))));
+  if (next) blocks.push(text(t.statusNext(fmt(next.toISOString(), t.locale, ctx.config.academicYear.timezone))));
   for (const h of await store.heldPlans()) blocks.push(text(t.statusHeld(h.runId, h.removals.length)));
   if (target && !ctx.config.platforms.some((p) => p.name === target.toLowerCase())) {
     // A cohort: its recent history in aggregate (no names).
     const counts = await Promise.all(ctx.config.platforms.map(async (p) => [p.name, await store.cohortHistory(p.name, target.includes(':') ? target : `${ctx.config.cohorts.idnumberPrefix}${target.toUpperCase()}`, 500)] as const));
     const byAction = counts.flatMap(([name, entries]) => (entries.length ? [[name, entries.filter((e) => e.action === 'add').length, entries.filter((e) => e.action === 'remove').length, entries.filter((e) => e.action === 'pending').length] as Array<string | number>] : []));
-    if (byAction.length) blocks.push(facts(byAction.map(([n, a, r, p]) => [`${target} @ ${n}`, `+${a} / −${r} / ${p} en attente`])));
+    if (byAction.length) blocks.push(facts(byAction.map(([n, a, r, p]) => [`${target} @ ${n}`, t.statusCohortCounts(Number(a), Number(r), Number(p))])));
   }
   return { title: t.statusTitle, blocks };
 }

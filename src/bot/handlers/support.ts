@@ -4,7 +4,7 @@
  */
 import { diagnoseForCourse } from '../../diagnosis/course-view';
 import { Diagnosis, diagnose } from '../../diagnosis/why';
-import { whyLocale } from '../../diagnosis/messages';
+import { formatDate, whyLocale } from '../../diagnosis/messages';
 import type { CourseAccess } from '../authz';
 import { isManaged } from '../../domain/cohorts';
 import type { Cohort, MoodleUser } from '../../moodle/api';
@@ -80,7 +80,7 @@ export async function syncNow(ctx: HandlerContext, target: SyncTarget): Promise<
     const sum = (k: 'cohortsCreated' | 'membersAdded' | 'membersRemoved' | 'removalsHeld' | 'pendingAccounts') => run.platforms.reduce((n, p) => n + p[k], 0);
     const errors = run.platforms.reduce((n, p) => n + p.errors.length, 0);
     const tone = run.status === 'applied' && errors === 0 ? 'success' : 'warning';
-    const guard = run.guard.map((g) => text(t.statusGuard(g)));
+    const guard = (run.guardReasons ?? []).map((g) => text(t.statusGuard(g)));
     if (resolved.kind === 'student') return { tone, private: true, blocks: [text(t.syncStudentDone(resolved.ref, sum('membersAdded'), sum('membersRemoved'), sum('pendingAccounts'))), ...guard] };
     return {
       tone,
@@ -120,7 +120,7 @@ export async function history(ctx: HandlerContext, student: string): Promise<Vie
   const entries = await ctx.deps.store.studentHistory(key, 50);
   await ctx.audit({ command: 'history', target: key, outcome: 'ok' });
   if (entries.length === 0) return { private: true, blocks: [text(t.historyEmpty(key))] };
-  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [e.at.slice(0, 16).replace('T', ' '), e.platform, e.cohortIdnumber, e.action, e.reason]))] };
+  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [formatDate(new Date(e.at), whyLocale(t.locale), ctx.config.academicYear.timezone, true), e.platform, e.cohortIdnumber, t.journalActions[e.action] ?? e.action, e.reason]))] };
 }
 
 export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 'reject', run: string): Promise<View> {
@@ -140,7 +140,7 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
   return {
     title: t.approveTitle(run),
     tone: 'warning',
-    blocks: [text(t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...held.reasons.map((r) => text(t.statusGuard(r)))],
+    blocks: [text(t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r)))],
     buttons: [
       { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
       { label: t.cancel, payload: `non ${pending.id}` },

@@ -1,6 +1,8 @@
 /** English catalogue. Same keys as the French one (the type checks it). */
 import type { Catalog } from './fr';
 import type { AccountProblem } from '../identity';
+import type { GuardReason } from '../../sync/guard';
+import { guardText } from '../../sync/guard-text';
 import type { SyncRequestProblem } from '../../sync/engine';
 
 export const en: Catalog = {
@@ -154,7 +156,11 @@ export const en: Catalog = {
   statusNext: (at: string) => `Next: ${at}`,
   statusColumns: ['Platform', 'Cohorts created', 'Added', 'Removed', 'Held', 'Pending accounts', 'Errors'],
   statusHeld: (run: string, n: number) => `${n} removal(s) held by the guard in ${run}: an administrator must \`approve ${run}\` or \`reject ${run}\`.`,
-  statusGuard: (reason: string) => `Guard: ${reason}`,
+  statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} waiting for an account`,
+  approveButton: 'Approve removals',
+  rejectButton: 'Reject',
+  journalActions: { add: 'added', remove: 'removed', pending: 'waiting for an account', create: 'created', rename: 'renamed', delete: 'deleted', held: 'removal held' } as Record<string, string>,
+  statusGuard: (reason: GuardReason): string => `Guard: ${guardText(reason, 'en')}`,
   runStatus: { applied: 'applied', held: 'removals held', aborted: 'aborted', 'dry-run': 'dry run', running: 'running', failed: 'failed' },
 
   whoamiTitle: 'Who am I?',

@@ -1,4 +1,6 @@
 import type { AccountProblem } from '../identity';
+import type { GuardReason } from '../../sync/guard';
+import { guardText } from '../../sync/guard-text';
 import type { MissingWhat } from '../commands';
 import type { SyncRequestProblem } from '../../sync/engine';
 
@@ -154,7 +156,11 @@ export const fr = {
   statusNext: (at: string) => `Prochaine : ${at}`,
   statusColumns: ['Plateforme', 'Cohortes créées', 'Ajouts', 'Retraits', 'Retenus', 'Comptes en attente', 'Erreurs'],
   statusHeld: (run: string, n: number) => `${n} retrait(s) retenu(s) par le garde-fou dans ${run} : un administrateur doit \`approuver ${run}\` ou \`rejeter ${run}\`.`,
-  statusGuard: (reason: string) => `Garde-fou : ${reason}`,
+  statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} en attente de compte`,
+  approveButton: 'Approuver les retraits',
+  rejectButton: 'Rejeter',
+  journalActions: { add: 'ajout', remove: 'retrait', pending: 'en attente de compte', create: 'création', rename: 'renommage', delete: 'suppression', held: 'retrait retenu' } as Record<string, string>,
+  statusGuard: (reason: GuardReason): string => `Garde-fou : ${guardText(reason, 'fr')}`,
   runStatus: { applied: 'appliquée', held: 'retraits retenus', aborted: 'abandonnée', 'dry-run': 'simulation', running: 'en cours', failed: 'échouée' } as Record<string, string>,
 
   whoamiTitle: 'Qui suis-je ?',
