@@ -53,7 +53,8 @@ export type ParseError =
   /** The suggestion in both languages: the core answers in the asker's. */
   | { code: 'unknown'; input: string; suggestion?: { fr: string; en: string } }
   | { code: 'missing'; what: MissingWhat; example: { fr: string; en: string } }
-  | { code: 'badOption'; option: string; allowed: string }
+  /** allowed: which options were possible, as a code the catalogue spells out in the asker's language. */
+  | { code: 'badOption'; option: string; allowed: 'options' | 'page' | 'none' }
   | { code: 'badRole'; role: string };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: ParseError };
@@ -123,7 +124,6 @@ const ROLE_WORDS: Record<string, string> = {
   gestionnaire: 'manager',
 };
 
-const OPTION_HELP = 'rôle|role <…>, groupe|group aucun|none|nouveau|new|<nom>, nom|name "<…>", inactive, activer|enable, désactiver|disable';
 
 interface Options {
   role?: RoleSpec;
@@ -146,19 +146,21 @@ function readOptions(tokens: string[], allowed: Array<keyof Options>): { ok: tru
     if ((key === 'role' || key === 'rôle') && allowed.includes('role')) {
       const v = next();
       if (!v) return { ok: false, error: { code: 'missing', what: 'role', example: { fr: 'rôle étudiant', en: 'role student' } } };
-      let word = fold(v);
-      // "enseignant non éditeur", "non-editing teacher": join the words that follow.
-      const more = tokens[i + 1] ? fold(tokens[i + 1]!) : '';
-      if (inline === undefined && (more === 'non' || more === 'non-editeur' || more === 'non-editing')) {
-        word = `${word}-${more}`;
-        i++;
-        const third = tokens[i + 1] ? fold(tokens[i + 1]!) : '';
-        if (third === 'editeur' || third === 'editing' || third === 'teacher') {
-          word = `${word}-${third}`;
-          i++;
+      // Multi-word roles ("enseignant non éditeur", "non-editing teacher"): the longest run of the
+      // following words that names a role wins.
+      let word = fold(v).replace(/\s+/g, '-');
+      if (inline === undefined) {
+        for (let take = 3; take >= 1; take--) {
+          const extra = tokens.slice(i + 1, i + 1 + take);
+          if (extra.length < take) continue;
+          const joined = [word, ...extra.map((x) => fold(x))].join('-').replace(/\s+/g, '-');
+          if (ROLE_WORDS[joined]) {
+            word = joined;
+            i += take;
+            break;
+          }
         }
       }
-      word = word.replace(/\s+/g, '-');
       const shortname = ROLE_WORDS[word];
       if (!shortname) return { ok: false, error: { code: 'badRole', role: v } };
       o.role = { shortname };
@@ -179,10 +181,10 @@ function readOptions(tokens: string[], allowed: Array<keyof Options>): { ok: tru
       o.enabled = false;
     } else if (key === 'page' && allowed.includes('page')) {
       const v = Number(next());
-      if (!Number.isInteger(v) || v < 1 || v > 1000) return { ok: false, error: { code: 'badOption', option: raw, allowed: 'page <n>' } };
+      if (!Number.isInteger(v) || v < 1 || v > 1000) return { ok: false, error: { code: 'badOption', option: raw, allowed: 'page' } };
       o.page = v;
     } else {
-      return { ok: false, error: { code: 'badOption', option: raw, allowed: OPTION_HELP } };
+      return { ok: false, error: { code: 'badOption', option: raw, allowed: 'options' } };
     }
   }
   return { ok: true, options: o };
@@ -300,7 +302,7 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
     }
     case 'syncs':
       if (rest.length === 0) return missing('course', 'méthodes PHA-L2-101', 'syncs PHA-L2-101');
-      if (rest.length > 1) return { ok: false, error: { code: 'badOption', option: rest[1]!, allowed: '—' } };
+      if (rest.length > 1) return { ok: false, error: { code: 'badOption', option: rest[1]!, allowed: 'none' } };
       return { ok: true, command: { kind: 'syncs', course: course(rest[0]!) } };
     case 'add': {
       const s = splitAround(rest, TO);
@@ -325,7 +327,7 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
     }
     case 'remove': {
       const s = splitAround(rest, FROM);
-      if (s.options.length > 0) return { ok: false, error: { code: 'badOption', option: s.options[0]!, allowed: '—' } };
+      if (s.options.length > 0) return { ok: false, error: { code: 'badOption', option: s.options[0]!, allowed: 'none' } };
       if (!s.found || s.left.length === 0 || s.right.length === 0) return missing('cohortAndCourse', 'retirer etp:L2PHA1 de PHA-L2-101', 'remove etp:L2PHA1 from PHA-L2-101');
       return { ok: true, command: { kind: 'remove', cohort: joined(s.left), course: course(joined(s.right)) } };
     }

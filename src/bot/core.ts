@@ -101,7 +101,7 @@ export class BotCore {
       case 'missing':
         return { tone: 'error', blocks: [text(t.missing(t.missingWhat[e.what], t.locale === 'en' ? e.example.en : e.example.fr))] };
       case 'badOption':
-        return { tone: 'error', blocks: [text(t.badOption(e.option, e.allowed))] };
+        return { tone: 'error', blocks: [text(t.badOption(e.option, t.optionsAllowed[e.allowed]))] };
       case 'badRole':
         return { tone: 'error', blocks: [text(t.badRole(e.role))] };
       case 'unknown':

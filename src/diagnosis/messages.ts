@@ -12,6 +12,8 @@ export function formatDate(d: Date, locale: WhyLocale, timeZone: string, withTim
 }
 
 const fr = {
+  roleLabels: { student: 'étudiant', editingteacher: 'enseignant', teacher: 'enseignant non éditeur', manager: 'gestionnaire' } as Record<string, string>,
+  methodLabels: { cohort: 'synchronisation de cohorte', manual: 'inscription manuelle', self: 'auto-inscription', guest: 'accès anonyme', unknown: 'méthode inconnue' } as Record<string, string>,
   title: (student: string, course: string) => `Pourquoi ${student} n’est pas inscrit à ${course} ?`,
   allGood: 'Tout est en ordre : l’étudiant a accès au cours.',
   labels: {
@@ -101,6 +103,8 @@ const fr = {
 export type WhyMessages = typeof fr;
 
 const en: WhyMessages = {
+  roleLabels: { student: 'student', editingteacher: 'teacher', teacher: 'non-editing teacher', manager: 'manager' },
+  methodLabels: { cohort: 'cohort sync', manual: 'manual enrolment', self: 'self enrolment', guest: 'guest access', unknown: 'unknown method' },
   title: (student, course) => `Why is ${student} not enrolled in ${course}?`,
   allGood: 'All is well: the student has access to the course.',
   labels: {
@@ -187,3 +191,7 @@ const en: WhyMessages = {
 };
 
 export const whyMessages = (locale: WhyLocale): WhyMessages => (locale === 'en' ? en : fr);
+
+/** A role or an enrolment method in words: the label when known, else what Moodle called it. */
+export const roleWord = (m: WhyMessages, shortname: string, name = shortname): string => m.roleLabels[shortname] ?? name;
+export const methodWord = (m: WhyMessages, method: string): string => m.methodLabels[method] ?? method;

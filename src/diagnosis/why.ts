@@ -12,7 +12,7 @@ import { cohortIdnumber, isManaged, platformsFor } from '../domain/cohorts';
 import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
 import type { CohortSyncs } from '../moodle/cohort-syncs';
 import type { Store } from '../store/types';
-import { WhyLocale, formatDate, whyMessages } from './messages';
+import { WhyLocale, formatDate, methodWord, roleWord, whyMessages } from './messages';
 
 export type StepStatus = 'ok' | 'broken' | 'skipped' | 'info';
 
@@ -177,13 +177,13 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
     const list = await deps.syncs.list(course.id, deps.actingUserId);
     const myIds = new Set(inCohorts.map((c) => c.id));
     const relevant = list.filter((i) => myIds.has(i.cohortId));
-    const synced = list.map((i) => m.syncedEntry(i.cohortIdnumber ?? String(i.cohortId), i.enabled, i.roleName));
+    const synced = list.map((i) => m.syncedEntry(i.cohortIdnumber ?? String(i.cohortId), i.enabled, roleWord(m, i.roleShortname, i.roleName)));
     const enabled = relevant.filter((i) => i.enabled);
     // Enrolled some other way (manual enrolment on an auto-created space): the enrolment step decides.
     const otherWays = relevant.length === 0 ? (await deps.syncs.userEnrolments(course.id, user.id)).enrolments.filter((e) => e.method !== 'cohort') : [];
     const listed = synced.length ? m.courseSyncs(synced.join(', ')) : m.courseSyncsNone;
     if (relevant.length === 0 && otherWays.length > 0) {
-      step('course-sync', 'info', [listed, m.otherWays(otherWays.map((e) => e.method).join(', '))]);
+      step('course-sync', 'info', [listed, m.otherWays(otherWays.map((e) => methodWord(m, e.method)).join(', '))]);
     } else if (relevant.length === 0) {
       const c = inCohorts[0]!;
       actions.push({ label: m.addLabel(c.idnumber), command: `ajouter ${c.idnumber} à ${courseSpec}` });
@@ -196,7 +196,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
       step('course-sync', 'broken', enabled.map((i) => m.noRole(i.cohortIdnumber ?? '')), m.noRoleFix(enabled[0]!.cohortIdnumber ?? '', courseSpec));
       return finish();
     } else {
-      step('course-sync', 'ok', enabled.map((i) => m.syncOk(i.cohortIdnumber ?? '', i.roleName, i.groupName || undefined)));
+      step('course-sync', 'ok', enabled.map((i) => m.syncOk(i.cohortIdnumber ?? '', roleWord(m, i.roleShortname, i.roleName), i.groupName || undefined)));
     }
   }
 
@@ -204,7 +204,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   if (deps.syncs) {
     const d = await deps.syncs.userEnrolments(course.id, user.id);
     const now = Math.floor(deps.now.getTime() / 1000);
-    const lines = d.enrolments.map((e) => m.enrolmentLine(e.method, e.name, e.active, e.instanceEnabled, e.timeStart ? day(e.timeStart) : undefined, e.timeEnd ? day(e.timeEnd) : undefined, e.roles.join(', ')));
+    const lines = d.enrolments.map((e) => m.enrolmentLine(methodWord(m, e.method), e.name, e.active, e.instanceEnabled, e.timeStart ? day(e.timeStart) : undefined, e.timeEnd ? day(e.timeEnd) : undefined, e.roles.map((r) => roleWord(m, r)).join(', ')));
     const expiredManual = d.enrolments.find((e) => e.method === 'manual' && e.timeEnd > 0 && e.timeEnd <= now);
     if (d.canAccess) {
       step('enrolment', 'ok', lines);

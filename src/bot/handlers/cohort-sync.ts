@@ -31,7 +31,11 @@ async function resolveRole(ctx: HandlerContext, syncs: CohortSyncs, courseId: nu
   const roles = await syncs.assignableRoles(courseId, me.id);
   const wanted = role?.shortname;
   const found = wanted ? roles.roles.find((r) => r.shortname === wanted) : roles.roles.find((r) => r.id === roles.defaultRoleId);
-  if (!found) return { tone: 'error', blocks: [text(ctx.t.badRole(wanted ?? String(roles.defaultRoleId))), text(roles.roles.map((r) => r.shortname).join(', '))] };
+  if (!found) {
+    // A role the grammar knows but this person may not give here: say so, with the roles they may give.
+    const possible = roles.roles.map((r) => ctx.t.roleLabels[r.shortname] ?? r.name).join(', ');
+    return { tone: 'error', blocks: [text(ctx.t.roleNotAssignable(ctx.t.roleLabels[wanted ?? ''] ?? wanted ?? '?', possible))] };
+  }
   return { id: found.id, name: ctx.t.roleLabels[found.shortname] ?? found.name };
 }
 

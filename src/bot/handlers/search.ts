@@ -37,7 +37,7 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
   if (courseSpec && shown.length <= 5) {
     for (const r of shown) buttons.push({ label: `+ ${r.cohort.idnumber || r.cohort.name}`, payload: `ajouter ${q(r.cohort.idnumber || r.cohort.name)} à ${q(courseSpec)}` });
   }
-  return { title: t.searchTitle(query), blocks: [table(columns, body), text(t.searchNext(courseLabel))], buttons };
+  return { title: t.searchTitle(query), blocks: [table(columns, body), text(t.searchNext(courseSpec))], buttons };
 }
 
 type Row = { cohort: Cohort; platform: string; members: number };

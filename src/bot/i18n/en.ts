@@ -43,16 +43,18 @@ export const en: Catalog = {
   ],
   helpSupport: [
     "`why <student> <course>` — why a student is not enrolled (private answer)",
-    '`sync <student>` — sync one student now',
+    '`sync student <student>` — sync one student now',
     "`history <student>` — a student's journal (private answer)",
     '`create cohort "<name>" [idnumber]`, `add members <cohort> <list>`, `remove members <cohort> <list>`, `members <cohort>` — manual cohorts',
   ],
-  helpAdmin: ['`sync <cohort>` or `sync all`', '`approve <run>`, `reject <run>` — removals held by the guard'],
+  helpAdmin: ['`sync cohort <cohort>`, `sync platform <platform>` or `sync all`', '`approve <run>`, `reject <run>` — removals held by the guard'],
   helpCourseForms: 'Name a course by id, short name, ID number or its Moodle URL (which picks the platform); prefix with the platform when needed: `ecampus:PHA-L2-101`.',
 
   unknownCommand: (input: string) => `I did not understand "${input}".`,
   didYouMean: (cmd: string) => `Did you mean \`${cmd}\`?`,
   seeHelp: 'Type `help` for the list of commands.',
+  optionsAllowed: { options: 'role <…>, group none|new|<name>, name "<…>", inactive, enable, disable', page: 'page <n>', none: 'none' },
+  roleNotAssignable: (role: string, possible: string) => `You may not give the role "${role}" in this course. Possible roles: ${possible || 'none'}.`,
   missingWhat: {
     role: 'the role',
     group: 'the group',

@@ -43,16 +43,18 @@ export const fr = {
   ],
   helpSupport: [
     '`pourquoi <étudiant> <cours>` — pourquoi un étudiant n’est pas inscrit (réponse privée)',
-    '`synchroniser <étudiant>` — synchroniser un étudiant maintenant',
+    '`synchroniser étudiant <étudiant>` — synchroniser un étudiant maintenant',
     '`historique <étudiant>` — le journal d’un étudiant (réponse privée)',
     '`créer cohorte "<nom>" [idnumber]`, `ajouter membres <cohorte> <liste>`, `retirer membres <cohorte> <liste>`, `membres <cohorte>` — cohortes manuelles',
   ],
-  helpAdmin: ['`synchroniser <cohorte>` ou `synchroniser tout`', '`approuver <run>`, `rejeter <run>` — retraits retenus par le garde-fou'],
+  helpAdmin: ['`synchroniser cohorte <cohorte>`, `synchroniser plateforme <plateforme>` ou `synchroniser tout`', '`approuver <run>`, `rejeter <run>` — retraits retenus par le garde-fou'],
   helpCourseForms: 'Un cours se désigne par son id, son nom abrégé, son numéro d’identification ou son URL Moodle (qui choisit la plateforme) ; préfixez par la plateforme si besoin : `ecampus:PHA-L2-101`.',
 
   unknownCommand: (input: string) => `Je n’ai pas compris « ${input} ».`,
   didYouMean: (cmd: string) => `Vouliez-vous dire \`${cmd}\` ?`,
   seeHelp: 'Tapez `aide` pour la liste des commandes.',
+  optionsAllowed: { options: 'rôle <…>, groupe aucun|nouveau|<nom>, nom "<…>", inactive, activer, désactiver', page: 'page <n>', none: 'aucune' } as Record<'options' | 'page' | 'none', string>,
+  roleNotAssignable: (role: string, possible: string) => `Vous ne pouvez pas donner le rôle « ${role} » dans ce cours. Rôles possibles : ${possible || 'aucun'}.`,
   missingWhat: {
     role: 'le rôle',
     group: 'le groupe',
