@@ -54,7 +54,7 @@ export class BotCore {
   async handle(identity: Identity, input: string): Promise<View> {
     const { view, kind } = await this.answer(identity, input);
     this.onCommand?.(identity.channel, kind, view.tone ?? 'info');
-    return view;
+    return { ...view, lang: catalog(identity.locale).locale === 'en' ? 'en' : 'fr' };
   }
 
   private async answer(identity: Identity, input: string): Promise<{ view: View; kind: string }> {

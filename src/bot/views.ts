@@ -43,6 +43,8 @@ export interface View {
   buttons?: Button[];
   /** Holds personal data: only ever shown to the person who asked, in a private reply. */
   private?: boolean;
+  /** The language it is written in: renderers follow its typography (French: a space before « : »). */
+  lang?: 'fr' | 'en';
 }
 
 export const text = (t: string): Block => ({ type: 'text', text: t });

@@ -9,14 +9,16 @@ function tableText(columns: string[], rows: string[][]): string {
 
 export function renderText(v: View): string {
   const out: string[] = [];
+  // French typography puts a (narrow) space before a colon; English does not.
+  const colon = v.lang === 'en' ? ': ' : ' : ';
   const mark = v.tone === 'error' ? '✗ ' : v.tone === 'warning' ? '! ' : v.tone === 'success' ? '✓ ' : '';
   if (v.title) out.push(`${mark}${v.title}`);
   v.blocks.forEach((b, i) => {
     const prefix = !v.title && i === 0 ? mark : '';
     if (b.type === 'text') out.push(prefix + b.text);
-    else if (b.type === 'facts') out.push(b.facts.map((f) => `  ${f.label}: ${f.value}`).join('\n'));
+    else if (b.type === 'facts') out.push(b.facts.map((f) => `  ${f.label}${colon}${f.value}`).join('\n'));
     else if (b.type === 'table') out.push(tableText(b.columns, b.rows));
-    else out.push(`${b.form.title}: ${b.form.fields.map((f) => f.label).join(', ')}`);
+    else out.push(`${b.form.title}${colon}${b.form.fields.map((f) => f.label).join(', ')}`);
   });
   (v.buttons ?? []).forEach((b, i) => out.push(`  [${i + 1}] ${b.label}`));
   return out.join('\n');
