@@ -25,7 +25,7 @@ export type GroupSpec = { kind: 'none' } | { kind: 'new' } | { kind: 'name'; nam
 export type Command =
   | { kind: 'help' }
   | { kind: 'whoami' }
-  | { kind: 'search'; query: string; course?: CourseRef; page: number }
+  | { kind: 'search'; query: string; course?: CourseRef; page: number; platform?: string }
   | { kind: 'syncs'; course: CourseRef }
   | { kind: 'add'; cohort: string; course: CourseRef; role?: RoleSpec; group?: GroupSpec; name?: string; inactive: boolean; orderKnown: boolean }
   | { kind: 'update'; cohort: string; course: CourseRef; role?: RoleSpec; group?: GroupSpec; enabled?: boolean; name?: string }
@@ -40,9 +40,9 @@ export type Command =
   | { kind: 'approve'; run: string }
   | { kind: 'reject'; run: string }
   | { kind: 'createCohort'; name: string; idnumber?: string; platform?: string }
-  | { kind: 'addMembers'; cohort: string; list: string[] }
-  | { kind: 'removeMembers'; cohort: string; list: string[] }
-  | { kind: 'members'; cohort: string };
+  | { kind: 'addMembers'; cohort: string; list: string[]; platform?: string }
+  | { kind: 'removeMembers'; cohort: string; list: string[]; platform?: string }
+  | { kind: 'members'; cohort: string; platform?: string };
 
 /** What a command lacks, as a code: the catalogue says it in the asker's language. */
 export type MissingWhat = 'role' | 'group' | 'name' | 'cohortName' | 'cohortAndList' | 'confirmation' | 'searchText' | 'course' | 'cohortAndCourse' | 'studentAndCourse' | 'syncTarget' | 'student' | 'cohort' | 'platform' | 'runId';
@@ -252,13 +252,37 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
   if (input.length > MAX_INPUT) return { ok: false, error: { code: 'tooLong', max: MAX_INPUT } };
   const text = clean(input).trim().replace(/^\/cohort\s+/i, '').replace(/^@\S+\s+/, '');
   if (text === '') return { ok: false, error: { code: 'empty' } };
-  const tokens = tokenize(text);
-  if (tokens.length === 0) return { ok: false, error: { code: 'empty' } };
   const platforms = opts.platforms ?? [];
+  // "sur <plateforme>" / "on <platform>", anywhere: the platform of the course or cohort named.
+  let onPlatform: string | undefined;
+  const tokens: string[] = [];
+  {
+    const all = tokenize(text);
+    for (let k = 0; k < all.length; k++) {
+      const w = fold(all[k]!);
+      const nextWord = all[k + 1]?.toLowerCase();
+      if (k > 0 && (w === 'sur' || w === 'on') && nextWord && platforms.includes(nextWord)) {
+        onPlatform = nextWord;
+        k++;
+        continue;
+      }
+      tokens.push(all[k]!);
+    }
+  }
+  if (tokens.length === 0) return { ok: false, error: { code: 'empty' } };
   const first = fold(tokens[0]!);
   const second = tokens[1] ? fold(tokens[1]) : '';
   const rest = tokens.slice(1);
-  const course = (raw: string) => parseCourse(raw, platforms);
+  const course = (raw: string): CourseRef => {
+    const c = parseCourse(raw, platforms);
+    return onPlatform && !c.platform && !c.site ? { ...c, platform: onPlatform } : c;
+  };
+  /** A cohort named "platform:ref", or with "sur <plateforme>": its platform, and the reference itself. */
+  const cohortOn = (raw: string): { cohort: string; platform?: string } => {
+    const m = /^([a-z][a-z0-9_]*):(.+)$/i.exec(raw);
+    if (m && platforms.includes(m[1]!.toLowerCase())) return { cohort: m[2]!, platform: m[1]!.toLowerCase() };
+    return { cohort: raw, platform: onPlatform };
+  };
   const missing = (what: MissingWhat, fr: string, en: string): ParseResult => ({ ok: false, error: { code: 'missing', what, example: { fr, en } } });
   const joined = (t: string[]) => t.join(' ').trim();
 
@@ -268,14 +292,17 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
     const args = tokens.slice(2);
     if (args.length === 0) return missing('cohortName', 'créer cohorte "Tuteurs L2 pharma" tuteurs-l2-pharma', 'create cohort "L2 pharma tutors" tutors-l2-pharma');
     const [name, idnumber, platform] = args;
-    return { ok: true, command: { kind: 'createCohort', name: name!, idnumber, platform: platform && platforms.includes(platform.toLowerCase()) ? platform.toLowerCase() : undefined } };
+    // "créer cohorte "X" collegium:x", "… x sur collegium", or the platform as a third word.
+    const id = idnumber ? cohortOn(idnumber) : { cohort: undefined, platform: onPlatform };
+    const third = platform && platforms.includes(platform.toLowerCase()) ? platform.toLowerCase() : undefined;
+    return { ok: true, command: { kind: 'createCohort', name: name!, idnumber: id.cohort, platform: third ?? id.platform ?? onPlatform } };
   }
   const verb = VERB_OF.get(first);
   if ((verb === 'add' || verb === 'remove') && (second === 'membres' || second === 'members')) {
     const args = tokens.slice(2);
     if (args.length < 2) return missing('cohortAndList', `${tokens[0]} membres tuteurs-l2-pharma e21900001 e21900002`, `${tokens[0]} members tuteurs-l2-pharma e21900001 e21900002`);
     const list = args.slice(1).flatMap((a) => a.split(/[,;\s]+/)).map((a) => a.trim()).filter(Boolean);
-    return { ok: true, command: { kind: verb === 'add' ? 'addMembers' : 'removeMembers', cohort: args[0]!, list } };
+    return { ok: true, command: { kind: verb === 'add' ? 'addMembers' : 'removeMembers', ...cohortOn(args[0]!), list } };
   }
 
   switch (verb) {
@@ -298,7 +325,7 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
       if (!parsed.ok) return parsed;
       const query = joined(s.left);
       if (query === '') return missing('searchText', 'chercher pharma', 'search pharma');
-      return { ok: true, command: { kind: 'search', query, course: s.found && s.right.length ? course(joined(s.right)) : undefined, page: parsed.options.page ?? 1 } };
+      return { ok: true, command: { kind: 'search', query, course: s.found && s.right.length ? course(joined(s.right)) : undefined, page: parsed.options.page ?? 1, platform: onPlatform } };
     }
     case 'syncs':
       if (rest.length === 0) return missing('course', 'méthodes PHA-L2-101', 'syncs PHA-L2-101');
@@ -357,7 +384,7 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
       return { ok: true, command: { kind: verb, run: rest[0]! } };
     case 'members':
       if (rest.length === 0) return missing('cohort', 'membres tuteurs-l2-pharma', 'members tuteurs-l2-pharma');
-      return { ok: true, command: { kind: 'members', cohort: joined(rest) } };
+      return { ok: true, command: { kind: 'members', ...cohortOn(joined(rest)) } };
     default:
       return { ok: false, error: { code: 'unknown', input: text.slice(0, 80), suggestion: suggest(tokens[0]!) } };
   }

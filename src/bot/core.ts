@@ -24,7 +24,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   help: (ctx) => help(ctx),
   whoami: (ctx) => whoami(ctx),
   status: (ctx, cmd) => status(ctx, cmd.target),
-  search: (ctx, cmd) => search(ctx, cmd.query, cmd.course, cmd.page),
+  search: (ctx, cmd) => search(ctx, cmd.query, cmd.course, cmd.page, cmd.platform),
   syncs: (ctx, _cmd, course) => listSyncs(ctx, course!),
   add: (ctx, cmd, course) => add(ctx, cmd, course!),
   update: (ctx, cmd, course) => update(ctx, cmd, course!),
@@ -40,7 +40,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   createCohort: (ctx, cmd) => createCohort(ctx, cmd),
   addMembers: (ctx, cmd) => changeMembers(ctx, cmd),
   removeMembers: (ctx, cmd) => changeMembers(ctx, cmd),
-  members: (ctx, cmd) => listMembers(ctx, cmd.cohort),
+  members: (ctx, cmd) => listMembers(ctx, cmd.cohort, cmd.platform),
 };
 
 const PLUGIN_REFUSALS = new Set(['onbehalfnopermission', 'nopermissions', 'cohortnotavailable', 'rolenotassignable', 'groupnotincourse', 'instanceexists', 'cohortnotfound', 'hiddencohort']);

@@ -38,6 +38,7 @@ export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild
       else if (ref.text) {
         courses = await api.getCoursesByField('shortname', ref.text);
         if (courses.length === 0) courses = await api.getCoursesByField('idnumber', ref.text);
+        if (courses.length === 0) courses = byFullname((await api.searchCourses(ref.text, 0, 50)).courses, ref.text);
       }
       for (const course of courses.filter((c) => c.id !== 1)) found.push({ platform, course, label: `${course.shortname} (${platform})` });
     }),
@@ -66,6 +67,17 @@ export function pickCohort(ctx: HandlerContext, ref: string, available: Availabl
   if (partial.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.cohortNotFound(ref, courseLabel))] });
   const buttons: Button[] = partial.slice(0, 10).map((c) => ({ label: `${c.name} — ${c.idnumber || '(sans idnumber)'} (${c.memberCount})`, payload: rebuild(c.idnumber || String(c.id)) }));
   return fail({ tone: 'warning', blocks: [text(ctx.t.cohortAmbiguous(ref))], buttons });
+}
+
+/**
+ * A course by its full name, as people say it: the exact name (accents and case aside), else the one
+ * course whose name starts with what was typed; several → all of them, for the choice buttons.
+ */
+function byFullname(found: Course[], typed: string): Course[] {
+  const f = fold(typed.trim());
+  const exact = found.filter((c) => fold(c.fullname) === f);
+  if (exact.length > 0) return exact;
+  return found.filter((c) => fold(c.fullname).startsWith(f));
 }
 
 /** Quotes a value for a command payload when it holds spaces. */

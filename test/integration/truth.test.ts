@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BotCore } from '../../src/bot/core';
 import type { Site } from '../../src/simulator/model';
-import { ADMIN, SUPPORT, converse, startDemoBot } from '../helpers/bot';
+import { ADMIN, SUPPORT, TEACHER, converse, startDemoBot } from '../helpers/bot';
 import { run } from '../helpers/cli';
 import { DEMO_SEED, SyncHarness, demoEnv } from '../helpers/engine';
 import { startSimulator } from '../helpers/simulator';
@@ -73,6 +73,54 @@ describe('outcomes in chat', () => {
     const [done] = await converse(bot, SUPPORT, [mixed!.view.buttons![0]!.payload]);
     expect(done!.text).toMatch(/^✓ 1 membre\(s\) retiré\(s\) de Tuteurs L2 pharma/);
     expect(site.members.find('cohort', cohort.id)).toHaveLength(members.length - 1);
+  });
+});
+
+describe('grammar that finds what people mean', () => {
+  let h: SyncHarness;
+  let bot: BotCore;
+  let site: Site;
+  beforeAll(async () => {
+    ({ h, bot, site } = await startDemoBot());
+    site.cohorts.insert({ contextlevel: 'system', categoryid: 0, name: 'Sciences du Médicament', idnumber: 'sci-medicament', description: '', descriptionformat: 1, visible: true, component: '', theme: '', timecreated: 0 });
+  });
+  afterAll(() => h.stop());
+
+  it('search text ignores accents and case, in and out of a course', async () => {
+    for (const line of ['chercher medicament', 'chercher MÉDICAMENT', 'search Medicament']) {
+      const [r] = await converse(bot, SUPPORT, [line]);
+      expect(r!.text).toContain('sci-medicament');
+    }
+    const [inCourse] = await converse(bot, TEACHER, ['chercher medicament dans PHA-L2-101']);
+    expect(inCourse!.text).toContain('sci-medicament');
+  });
+
+  it('a course by its full name (exact or an unambiguous start), accents aside', async () => {
+    const [exact] = await converse(bot, TEACHER, ['méthodes "Pharmacologie générale"']);
+    expect(exact!.text).toMatch(/PHA-L2-101 \(ecampus\)/);
+    const [prefix] = await converse(bot, TEACHER, ['méthodes Chimie']);
+    expect(prefix!.text).toMatch(/PHA-L2-102 \(ecampus\)/);
+  });
+
+  it('"sur <plateforme>" and "<plateforme>:" name the platform of a cohort', async () => {
+    const collegium = h.sim.sim.site('collegium');
+    await converse(bot, SUPPORT, ['créer cohorte "Tuteurs M1" sur collegium']);
+    expect(collegium.cohorts.first('idnumber', 'tuteurs-m1')).toBeDefined();
+    expect(site.cohorts.first('idnumber', 'tuteurs-m1')).toBeUndefined();
+    await converse(bot, SUPPORT, ['créer cohorte "Tuteurs M2" collegium:tut-m2']);
+    expect(collegium.cohorts.first('idnumber', 'tut-m2')).toBeDefined();
+    const [onlyCollegium] = await converse(bot, SUPPORT, ['chercher tuteurs sur collegium']);
+    expect(onlyCollegium!.text).toContain('tut-m2');
+    expect(onlyCollegium!.text).not.toContain('tuteurs-l2-pharma');
+  });
+
+  it('support may list the members of any cohort, a managed one included (read-only)', async () => {
+    const [r] = await converse(bot, SUPPORT, ['membres ecampus:L2PHA1']);
+    expect(r!.view.tone).not.toBe('error');
+    const c = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+    expect(r!.text).toContain(`— ${site.members.find('cohort', c.id).length} membre(s)`);
+    const [edit] = await converse(bot, SUPPORT, ['ajouter membres etp:L2PHA1 e21900001']);
+    expect(edit!.text).toMatch(/cohorte générale, tenue par la synchronisation/);
   });
 });
 

@@ -2,13 +2,36 @@
 import { isManaged } from '../../domain/cohorts';
 import type { Cohort } from '../../moodle/api';
 import type { CourseRef } from '../commands';
+import { fold } from '../commands';
 import type { HandlerContext } from '../context';
 import { q, resolveCourse } from '../resolve';
 import { View, table, text } from '../views';
 
 const PAGE = 10;
 
-export async function search(ctx: HandlerContext, query: string, courseRef: CourseRef | undefined, page: number): Promise<View> {
+/** Accents and case never matter in what is searched: "medicament" finds "Médicament". */
+export const matchesQuery = (query: string, ...fields: Array<string | undefined>): boolean => {
+  const f = fold(query.trim());
+  return f === '' || fields.some((x) => x !== undefined && fold(x).includes(f));
+};
+
+/**
+ * The cohorts available to a course for this person (the plugin, as them), matched accent- and
+ * case-insensitively here: Moodle's own search is accent-sensitive on PostgreSQL.
+ */
+async function availableMatching(ctx: HandlerContext, platform: string, courseId: number, query: string): Promise<Row[]> {
+  const syncs = await ctx.cohortSyncs(platform);
+  const me = ctx.actor.account(platform).id;
+  const all = await syncs.availableCohorts(courseId, '', 1000, me);
+  // A very large site truncates the full list: Moodle's own search, as typed, covers the rest.
+  const extra = all.truncated ? (await syncs.availableCohorts(courseId, query, 1000, me)).cohorts : [];
+  const seen = new Set<number>();
+  return [...all.cohorts.filter((c) => matchesQuery(query, c.name, c.idnumber)), ...extra]
+    .filter((c) => !seen.has(c.id) && seen.add(c.id))
+    .map((c) => ({ cohort: { id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, description: '', descriptionformat: 1 }, platform, members: c.memberCount }));
+}
+
+export async function search(ctx: HandlerContext, query: string, courseRef: CourseRef | undefined, page: number, platform?: string): Promise<View> {
   const t = ctx.t;
   const rebuild = (course?: string, p = page) => `chercher ${q(query)}${course ? ` dans ${q(course)}` : ''}${p > 1 ? ` page ${p}` : ''}`;
   const rows: Array<{ cohort: Cohort; platform: string; members: number; available?: boolean }> = [];
@@ -17,14 +40,14 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
   if (courseRef) {
     const resolved = await resolveCourse(ctx, courseRef, (c) => rebuild(c));
     if (!resolved.ok) return resolved.view;
-    const { platform, course, label } = resolved.value;
+    const { course, label } = resolved.value;
+    const platform = resolved.value.platform;
     courseLabel = label;
     courseSpec = `${platform}:${course.shortname}`;
     // The plugin's answer as this person: the cohorts Moodle lets them use here, hidden ones only where they may see them.
-    const available = await (await ctx.cohortSyncs(platform)).availableCohorts(course.id, query, 200, ctx.actor.account(platform).id);
-    for (const c of available.cohorts) rows.push({ cohort: { id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, description: '', descriptionformat: 1 }, platform, members: c.memberCount, available: true });
+    for (const r of await availableMatching(ctx, platform, course.id, query)) rows.push({ ...r, available: true });
   } else {
-    rows.push(...(await usableCohorts(ctx, query)));
+    rows.push(...(await usableCohorts(ctx, query, platform)));
   }
   if (rows.length === 0) return { tone: 'info', blocks: [text(t.searchNone(query))] };
   rows.sort((a, b) => a.cohort.name.localeCompare(b.cohort.name) || a.platform.localeCompare(b.platform));
@@ -47,13 +70,13 @@ type Row = { cohort: Cohort; platform: string; members: number };
  * (hidden ones only for admins, site administrators in Moodle); a teacher those usable in the courses
  * they teach; anyone else none. Also feeds pickers (Slack's cohort field).
  */
-export async function usableCohorts(ctx: HandlerContext, query: string): Promise<Row[]> {
-  if (!ctx.actor.has('support')) return teachableCohorts(ctx, query);
+export async function usableCohorts(ctx: HandlerContext, query: string, platform?: string): Promise<Row[]> {
+  if (!ctx.actor.has('support')) return teachableCohorts(ctx, query, platform);
   const rows: Row[] = [];
   await Promise.all(
-    ctx.config.platforms.map(async (p) => {
+    ctx.config.platforms.filter((p) => !platform || p.name === platform).map(async (p) => {
       const api = ctx.api(p.name);
-      const found = (await api.searchCohorts(query, { contextlevel: 'system', instanceid: 0 }, 'all', 0, 200)).filter((c) => c.visible || ctx.actor.has('admin'));
+      const found = (await api.getCohorts()).filter((c) => (c.visible || ctx.actor.has('admin')) && matchesQuery(query, c.name, c.idnumber, c.description)).slice(0, 200);
       const counts = found.length ? await api.getCohortMembers(found.map((c) => c.id)) : new Map<number, number[]>();
       for (const c of found) rows.push({ cohort: c, platform: p.name, members: counts.get(c.id)?.length ?? 0 });
     }),
@@ -68,23 +91,22 @@ const MAX_COURSES = 30;
  * Without a course, a teacher sees the cohorts they could use in the courses they teach: each of their
  * courses asked through the plugin as them (Moodle refuses the ones where they may not add a method).
  */
-async function teachableCohorts(ctx: HandlerContext, query: string): Promise<Row[]> {
+async function teachableCohorts(ctx: HandlerContext, query: string, platform?: string): Promise<Row[]> {
   const byKey = new Map<string, Row>();
   await Promise.all(
     ctx.config.platforms
-      .filter((p) => ctx.actor.hasAccount(p.name))
+      .filter((p) => ctx.actor.hasAccount(p.name) && (!platform || p.name === platform))
       .map(async (p) => {
         const me = ctx.actor.account(p.name);
         const courses = (await ctx.api(p.name).getUsersCourses(me.id)).filter((c) => c.id !== 1).slice(0, MAX_COURSES);
         if (courses.length === 0) return;
-        const syncs = await ctx.cohortSyncs(p.name).catch(() => undefined);
-        if (!syncs) return;
+        if (!(await ctx.cohortSyncs(p.name).catch(() => undefined))) return;
         for (const course of courses) {
-          const available = await syncs.availableCohorts(course.id, query, 200, me.id).catch((err: unknown) => {
-            if (isRefusal(err)) return undefined;
+          const available = await availableMatching(ctx, p.name, course.id, query).catch((err: unknown) => {
+            if (isRefusal(err)) return [];
             throw err;
           });
-          for (const c of available?.cohorts ?? []) byKey.set(`${p.name}:${c.id}`, { cohort: { id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, description: '', descriptionformat: 1 }, platform: p.name, members: c.memberCount });
+          for (const r of available) byKey.set(`${p.name}:${r.cohort.id}`, r);
         }
       }),
   );

@@ -148,18 +148,29 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
   };
 }
 
-async function findManualCohort(ctx: HandlerContext, ref: string): Promise<{ platform: string; cohort: Cohort } | View> {
+/**
+ * A cohort by idnumber, étape code or name, on the platform named (`ecampus:…`, `sur ecampus`) or on
+ * any. Found on several platforms: a choice. `editable`: managed cohorts are kept by the sync and
+ * never edited by hand — but anyone allowed may look at them.
+ */
+async function findCohort(ctx: HandlerContext, ref: string, platform: string | undefined, editable: boolean, rebuild: (spec: string) => string): Promise<{ platform: string; cohort: Cohort } | View> {
   const t = ctx.t;
-  if (isManaged({ prefix: ctx.config.cohorts.idnumberPrefix }, ref.trim())) return { tone: 'error', blocks: [text(t.managedReadOnly(ref))] };
-  for (const p of ctx.config.platforms) {
+  const naming = { prefix: ctx.config.cohorts.idnumberPrefix };
+  const r = fold(ref.trim());
+  if (editable && isManaged(naming, ref.trim())) return { tone: 'error', blocks: [text(t.managedReadOnly(ref))] };
+  const platforms = ctx.config.platforms.filter((p) => !platform || p.name === platform);
+  const found: Array<{ platform: string; cohort: Cohort }> = [];
+  for (const p of platforms) {
     const all = await ctx.api(p.name).getCohorts();
-    const c = all.find((x) => fold(x.idnumber) === fold(ref.trim())) ?? all.find((x) => fold(x.name) === fold(ref.trim()));
-    if (c) {
-      if (isManaged({ prefix: ctx.config.cohorts.idnumberPrefix }, c.idnumber)) return { tone: 'error', blocks: [text(t.managedReadOnly(c.idnumber))] };
-      return { platform: p.name, cohort: c };
-    }
+    const c = all.find((x) => fold(x.idnumber) === r) ?? all.find((x) => fold(x.idnumber) === `${fold(naming.prefix)}${r}`) ?? all.find((x) => fold(x.name) === r);
+    if (c) found.push({ platform: p.name, cohort: c });
   }
-  return { tone: 'error', blocks: [text(t.manualCohortNotFound(ref))] };
+  if (found.length === 0) return { tone: 'error', blocks: [text(editable ? t.manualCohortNotFound(ref) : t.cohortUnknown(ref))] };
+  if (found.length > 1) {
+    return { tone: 'warning', blocks: [text(t.cohortOnSeveral(ref))], buttons: found.map((f) => ({ label: `${f.cohort.name} (${f.platform})`, payload: rebuild(`${f.platform}:${f.cohort.idnumber}`) })) };
+  }
+  if (editable && isManaged(naming, found[0]!.cohort.idnumber)) return { tone: 'error', blocks: [text(t.managedReadOnly(found[0]!.cohort.idnumber))] };
+  return found[0]!;
 }
 
 export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { kind: 'createCohort' }>): Promise<View> {
@@ -193,7 +204,7 @@ async function resolvePeople(ctx: HandlerContext, platform: string, list: string
 
 export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, { kind: 'addMembers' | 'removeMembers' }>): Promise<View> {
   const t = ctx.t;
-  const found = await findManualCohort(ctx, cmd.cohort);
+  const found = await findCohort(ctx, cmd.cohort, cmd.platform, true, (c) => `${cmd.kind === 'addMembers' ? 'ajouter' : 'retirer'} membres ${c} ${cmd.list.join(' ')}`);
   if ('blocks' in found) return found;
   const { users, unknown } = await resolvePeople(ctx, found.platform, cmd.list.slice(0, 2000));
   if (unknown.length > 0) return { tone: 'error', private: true, blocks: [text(t.membersUnknown(unknown.slice(0, 50).join(', ')))] };
@@ -217,9 +228,10 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
   };
 }
 
-export async function listMembers(ctx: HandlerContext, ref: string): Promise<View> {
+/** Support may look at any cohort's members, managed ones included (read-only). */
+export async function listMembers(ctx: HandlerContext, ref: string, platform?: string): Promise<View> {
   const t = ctx.t;
-  const found = await findManualCohort(ctx, ref);
+  const found = await findCohort(ctx, ref, platform, false, (c) => `membres ${c}`);
   if ('blocks' in found) return found;
   const api = ctx.api(found.platform);
   const ids = (await api.getCohortMembers([found.cohort.id])).get(found.cohort.id) ?? [];
