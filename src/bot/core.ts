@@ -122,7 +122,9 @@ export class BotCore {
       await ctx.audit({ command: cmd.kind, course: course || undefined, target: 'cohort' in cmd ? cmd.cohort : undefined, outcome: 'refused', detail: code }).catch(() => undefined);
       const message =
         code === 'onbehalfnopermission' || code === 'nopermissions'
-          ? t.notAllowedCourse(course)
+          ? ctx.actor.has('support')
+            ? t.notAllowedCourseSupport(course)
+            : t.notAllowedCourse(course)
           : code === 'cohortnotavailable'
             ? t.cohortNotFound('cohort' in cmd ? cmd.cohort : '', course)
             : code === 'rolenotassignable'

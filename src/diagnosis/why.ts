@@ -94,6 +94,8 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
     return finish();
   }
   if (found.matches > 1) {
+    // A name several students share: a choice, never a guess.
+    for (const c of found.candidates ?? []) actions.push({ label: c.displayName ? `${c.displayName} (${c.key})` : c.key, command: `pourquoi ${c.key} ${courseSpec}` });
     step('directory', 'broken', [m.directorySeveral(found.matches, studentRef)], m.directorySeveralFix);
     return finish();
   }

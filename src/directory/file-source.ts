@@ -48,10 +48,15 @@ export function emptyRead(source: string, started: number, reason: string): Dire
 export function lookupInRead(read: DirectoryRead, key: string, excluded: Map<string, string> = new Map()): LookupResult {
   const k = key.trim().toLowerCase();
   const base = { complete: read.complete, incompleteReason: read.incompleteReason, skipped: {} };
-  const hits = read.students.filter((s) => [s.key, s.uid, s.etuId, s.mail].some((v) => v !== undefined && v.toLowerCase() === k));
+  let hits = read.students.filter((s) => [s.key, s.uid, s.etuId, s.mail].some((v) => v !== undefined && v.toLowerCase() === k));
+  // Asked by name ("Sarah Laurent"): the display name, accents and case aside.
+  if (hits.length === 0 && /\s/.test(k)) hits = read.students.filter((s) => s.displayName !== undefined && foldName(s.displayName) === foldName(key));
   if (hits.length === 1) return { ...base, found: 'student', student: hits[0], matches: 1 };
-  if (hits.length > 1) return { ...base, found: 'student', student: undefined, matches: hits.length };
+  if (hits.length > 1) return { ...base, found: 'student', student: undefined, matches: hits.length, candidates: hits.slice(0, 10).map((s) => ({ key: s.key, displayName: s.displayName })) };
   const reason = excluded.get(k);
   if (reason) return { ...base, found: 'excluded', reason, matches: 1 };
   return { ...base, found: 'none', matches: 0 };
 }
+
+/** Names compared the way people type them: no accents, no case, single spaces. */
+export const foldName = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();

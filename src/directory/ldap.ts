@@ -114,12 +114,19 @@ export class LdapSource implements DirectorySource {
     let client: Client | undefined;
     try {
       client = await this.connect();
-      const attributes = [...new Set(['uid', 'supannEtuId', 'mail', this.opts.rules.keyAttribute])];
+      // A value with a space is a name ("Sarah Laurent"): displayName and cn too.
+      const attributes = [...new Set(['uid', 'supannEtuId', 'mail', this.opts.rules.keyAttribute, ...(/\s/.test(value) ? ['displayName', 'cn'] : [])])];
       const filter = new OrFilter({ filters: attributes.map((attribute) => new EqualityFilter({ attribute, value })) });
       const { searchEntries, searchReferences } = await client.search(this.opts.baseDn, { scope: 'sub', filter, attributes: this.attributes(), timeLimit: this.opts.timeLimitSeconds });
       if (searchReferences.length > 0) return { ...none, complete: false, incompleteReason: 'the server returned a referral' };
       if (searchEntries.length === 0) return none;
-      if (searchEntries.length > 1) return { ...none, found: 'student', matches: searchEntries.length };
+      if (searchEntries.length > 1) {
+        const candidates = searchEntries.slice(0, 10).flatMap((e) => {
+          const r = studentFromEntry(e.dn, toAttrMap(e), this.opts.rules, new SkipCounter(), this.opts.logger);
+          return r.ok ? [{ key: r.student.key, displayName: r.student.displayName }] : [];
+        });
+        return { ...none, found: 'student', matches: searchEntries.length, candidates };
+      }
       const e = searchEntries[0]!;
       const r = studentFromEntry(e.dn, toAttrMap(e), this.opts.rules, skip, this.opts.logger);
       if (!r.ok) return { complete: true, found: 'excluded', reason: r.reason, matches: 1, skipped: skip.counts };

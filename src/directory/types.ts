@@ -49,6 +49,8 @@ export interface LookupResult {
   reason?: string;
   /** Entries that matched; more than one is reported rather than guessed. */
   matches: number;
+  /** With several matches (a name shared by several students): who they are, for a choice. */
+  candidates?: Array<{ key: string; displayName?: string }>;
   /** Skipped values of the matched entry, by reason. */
   skipped: Record<string, number>;
 }
@@ -56,7 +58,7 @@ export interface LookupResult {
 export interface DirectorySource {
   describe(): string;
   read(): Promise<DirectoryRead>;
-  /** One student by uid, student number or e-mail; the value is escaped, never part of the filter. */
+  /** One student by uid, student number, e-mail or full name; the value is escaped, never part of the filter. */
   lookup(key: string): Promise<LookupResult>;
 }
 

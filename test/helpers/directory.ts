@@ -1,4 +1,5 @@
 /** An in-memory directory for engine tests: students and inscriptions set by the test. */
+import { lookupInRead } from '../../src/directory/file-source';
 import type { DirectoryRead, DirectorySource, LookupResult, Student } from '../../src/directory/types';
 
 export class MemoryDirectory implements DirectorySource {
@@ -26,11 +27,10 @@ export class MemoryDirectory implements DirectorySource {
     };
   }
 
+  /** The same lookup as the file sources (key, number, e-mail, or full name). */
   async lookup(key: string): Promise<LookupResult> {
-    const k = key.toLowerCase();
-    const hits = this.students.filter((s) => [s.key, s.etuId, s.mail].some((v) => v?.toLowerCase() === k));
     if (!this.complete) return { complete: false, incompleteReason: this.incompleteReason, found: 'none', matches: 0, skipped: {} };
-    return hits.length === 1 ? { complete: true, found: 'student', student: hits[0], matches: 1, skipped: {} } : { complete: true, found: hits.length ? 'student' : 'none', matches: hits.length, skipped: {} };
+    return lookupInRead(await this.read(), key);
   }
 
   /** A student with current-year inscriptions to the given étapes. */

@@ -71,6 +71,14 @@ describe('LDAP source on a real slapd with 10,000 students', () => {
     }
   });
 
+  it('finds a student by full name; a name shared by several gives the candidates, never a guess', async () => {
+    const src = new LdapSource(options(slapd.url));
+    const one = await src.lookup('Student 42');
+    expect(one).toMatchObject({ complete: true, found: 'student', matches: 1 });
+    expect(one.student!.key).toBe('g000042');
+    expect(await src.lookup('Student')).toMatchObject({ found: 'none' }); // one word is an identifier, not a name
+  });
+
   it('cannot be steered by filter injection in the one-student lookup', async () => {
     const src = new LdapSource(options(slapd.url));
     const hostile = ['*', 'g0000*', 'g000001)(uid=*', '*)(|(uid=*', 'g000001)(|(objectClass=*)', '\\2a', 'g000001\u0000', '(uid=g000001)', 'x)(supannEtuId=*'];

@@ -114,6 +114,17 @@ describe('grammar that finds what people mean', () => {
     expect(onlyCollegium!.text).not.toContain('tuteurs-l2-pharma');
   });
 
+  it('a view never offers a button its viewer may not use: support is not offered "add to the course"', async () => {
+    const l3 = site.cohorts.first('idnumber', 'etp:L3PHA1')!;
+    const student = site.users.get(site.members.find('cohort', l3.id)[0]!.userid)!.username;
+    const [support] = await converse(bot, SUPPORT, [`pourquoi ${student} PHA-L2-101`]);
+    expect(support!.text).toMatch(/Le cours synchronise cette cohorte/);
+    expect((support!.view.buttons ?? []).filter((b) => b.payload.startsWith('ajouter'))).toEqual([]);
+    // An admin (a Moodle site administrator) may add it: the button is there.
+    const [admin] = await converse(bot, ADMIN, [`pourquoi ${student} PHA-L2-101`]);
+    expect((admin!.view.buttons ?? []).some((b) => b.payload === 'ajouter etp:L3PHA1 à ecampus:PHA-L2-101')).toBe(true);
+  });
+
   it('support may list the members of any cohort, a managed one included (read-only)', async () => {
     const [r] = await converse(bot, SUPPORT, ['membres ecampus:L2PHA1']);
     expect(r!.view.tone).not.toBe('error');

@@ -74,6 +74,18 @@ describe('why is this student not enrolled?', () => {
     }
   });
 
+  it('a student asked by name is looked up; a name two students share gives choices', async () => {
+    // The demo directory has one "Louis Roux" and two "Sarah Dupont".
+    const louis = dir.students.find((x) => x.displayName === 'Louis Roux')!;
+    const d = await why('louis roux', 'PHA-L2-102');
+    expect(d.steps.find((x) => x.id === 'directory')!.evidence.join(' ')).toContain(louis.key);
+    const sarahs = dir.students.filter((x) => x.displayName === 'Sarah Dupont').map((x) => x.key);
+    expect(sarahs).toHaveLength(2);
+    const amb = await why('Sarah Dupont', 'PHA-L2-102');
+    expect(amb.firstBroken).toBe('directory');
+    expect(amb.actions.map((a) => a.command).sort()).toEqual(sarahs.map((k) => `pourquoi ${k} ecampus:PHA-L2-102`).sort());
+  });
+
   it('a cancelled inscription', async () => {
     const s = MemoryDirectory.student('ecancel1', []);
     s.inscriptions = [{ year: 2026, etape: 'L2PHA1', status: 'A' }];

@@ -42,6 +42,11 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
       if (!(e instanceof CohortSyncUnavailable)) throw e;
     }
     d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs, store: ctx.deps.store, now: ctx.now(), actingUserId: me.id, locale: whyLocale(ctx.t.locale) }, cmd.student, rc.platform, rc.course);
+    // Offer "add to the course" only to someone Moodle lets add a cohort sync there.
+    if (d.actions.some((a) => a.command.startsWith('ajouter '))) {
+      const mayAdd = syncs ? await syncs.checkRights(rc.course.id, me.id, 'write').then(() => true, () => false) : false;
+      if (!mayAdd) d = { ...d, actions: d.actions.filter((a) => !a.command.startsWith('ajouter ')) };
+    }
   }
   await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.firstBroken ?? 'ok' });
   const lines = d.steps.map((s) => `${t.stepMark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}`);
