@@ -30,7 +30,16 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // A .env in the working directory fills in what the environment does not already say.
+  // COHORTBOT_ENV_FILE (e.g. the one a running demo writes), then a .env in the working directory, fill
+  // in what the environment does not already say.
+  const envFile = process.env.COHORTBOT_ENV_FILE;
+  if (envFile) {
+    if (!fs.existsSync(envFile)) {
+      process.stderr.write(`cohortbot: COHORTBOT_ENV_FILE=${envFile} does not exist\n`);
+      process.exit(2);
+    }
+    process.loadEnvFile(envFile);
+  }
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const program = buildProgram();
   try {

@@ -148,9 +148,14 @@ export function demoCommand(): Command {
         out();
         out('Trois conversations pour essayer :');
         out(`  enseignante (${DEMO_TEACHER}) : chercher pharma · ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun · oui`);
-        out(`  support (${DEMO_SUPPORT})      : pourquoi e21900011 PHA-L2-102 · synchroniser e21900011 · historique e21900011`);
+        out(`  support (${DEMO_SUPPORT})      : pourquoi e21900011 PHA-L2-102 · synchroniser étudiant e21900011 · historique e21900011`);
         out(`  admin (${DEMO_ADMIN})         : état · synchroniser tout · approuver <run>`);
         out('  (cohortbot demo --as <e-mail> pour changer de personne)');
+        // A second terminal can talk to this very demo (same simulator, directory and store).
+        const envFile = path.join(dataDir, 'demo.env');
+        const shared = Object.entries(env).filter(([k]) => /^(MOODLE_|DIRECTORY_|ETAPE_LABELS_FILE$|ACADEMIC_YEAR$|SUPPORT_USERS$|ADMIN_USERS$|DATABASE_URL$|USER_MATCH$|COHORT_)/.test(k));
+        fs.writeFileSync(envFile, shared.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+        out(`  Dans un autre terminal, pendant que la démo tourne : COHORTBOT_ENV_FILE=${envFile} npx cohortbot chat --as ${DEMO_SUPPORT} [--lang en]`);
         out();
 
         const core = new BotCore(app);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { COLLEAGUE, TEACHER } from '../helpers/bot';
 import { DEMO_SEED, demoEnv } from '../helpers/engine';
 import { RunningSimulator, startSimulator } from '../helpers/simulator';
-import { CLI, run } from '../helpers/cli';
+import { CLI, cli, run } from '../helpers/cli';
 
 describe('cohortbot chat', () => {
   let sim: RunningSimulator;
@@ -68,4 +68,27 @@ describe('cohortbot simulator', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--plugin "nope": expected local_cohortbot, local_ws_enrolcohort or none/);
   });
+});
+
+describe('a second terminal on a running demo', () => {
+  it('talks to the same simulator and store with the env file the demo prints, in English too', async () => {
+    const demo = cli(['demo', '--as', TEACHER], { HOME: os.tmpdir() });
+    try {
+      let envFile: string | undefined;
+      let out = '';
+      demo.child.stdout!.on('data', (c: Buffer) => (out += c));
+      for (let i = 0; i < 600 && !envFile; i++) {
+        envFile = /COHORTBOT_ENV_FILE=(\S+)/.exec(out)?.[1];
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(envFile).toBeDefined();
+      const r = await run(['chat', '--as', 'claire.moreau@univ-demo.fr', '--lang', 'en'], { COHORTBOT_ENV_FILE: envFile!, HOME: os.tmpdir() }, 'members tuteurs-l2-pharma\nstatus\n');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Tuteurs L2 pharma \(tuteurs-l2-pharma\) — \d+ member/);
+      expect(r.stdout).toMatch(/Last sync/);
+    } finally {
+      demo.child.kill('SIGINT');
+      await demo.done;
+    }
+  }, 60_000);
 });
