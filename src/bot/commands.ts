@@ -168,7 +168,14 @@ function readOptions(tokens: string[], allowed: Array<keyof Options>): { ok: tru
       const v = next();
       if (!v) return { ok: false, error: { code: 'missing', what: 'group', example: { fr: 'groupe aucun', en: 'group none' } } };
       const f = fold(v);
-      o.group = ['aucun', 'none', 'non', 'sans', 'pas'].includes(f) ? { kind: 'none' } : ['nouveau', 'new', 'creer', 'create'].includes(f) ? { kind: 'new' } : { kind: 'name', name: v };
+      if (['aucun', 'none', 'non', 'sans', 'pas'].includes(f)) o.group = { kind: 'none' };
+      else if (['nouveau', 'new', 'creer', 'create'].includes(f)) o.group = { kind: 'new' };
+      else {
+        // An unquoted group name of several words runs to the next option keyword.
+        const words = [v];
+        while (inline === undefined && i + 1 < tokens.length && !OPTION_START.test(tokens[i + 1]!)) words.push(tokens[++i]!);
+        o.group = { kind: 'name', name: words.join(' ') };
+      }
     } else if ((key === 'nom' || key === 'name') && allowed.includes('name')) {
       const v = next();
       if (v === undefined) return { ok: false, error: { code: 'missing', what: 'name', example: { fr: 'nom "L2 pharmacie"', en: 'name "L2 pharmacy"' } } };
