@@ -9,7 +9,8 @@ import type { App } from './app';
 import { BotCore } from './bot/core';
 import { digestView } from './bot/digest';
 import { CohortTeamsBot, TeamsIdentityResolver, teamsInfoResolver } from './channels/teams/bot';
-import { createTeamsAdapter, postTeamsDigest, privateSender } from './channels/teams/adapter';
+import { createTeamsAdapter, postTeamsDigest, privateSender, updateTeamsDigest } from './channels/teams/adapter';
+import type { ConversationReference } from 'botbuilder';
 import { SlackChannel, createSlackChannel, slackConfigured } from './channels/slack/app';
 import { Metrics } from './observability/metrics';
 import { Scheduler } from './sync/scheduler';
@@ -35,6 +36,8 @@ export interface Running {
   scheduler: Scheduler;
   metrics: Metrics;
   slack?: SlackChannel;
+  /** Replaces posted summaries whose held removals were decided since (also run after each run and decision). */
+  refreshResolvedDigests(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +53,11 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
   const metrics = new Metrics();
   metrics.observe(app.apis);
   const core = new BotCore(app);
-  core.onCommand = (channel, command, outcome) => metrics.chatCommands.inc({ channel, command, outcome });
+  core.onCommand = (channel, command, outcome) => {
+    metrics.chatCommands.inc({ channel, command, outcome });
+    // An approval or rejection may have resolved a posted summary: its buttons go.
+    if (command === 'confirm' || command === 'reject') void refreshResolvedDigests().catch((err: Error) => logger.warn({ err: err.message }, 'digest refresh failed'));
+  };
   const server = restify.createServer({ name: 'cohortbot', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser());
 
@@ -104,6 +111,32 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     res.end(body);
   });
 
+  /**
+   * Posted summaries whose removals were held keep Approve/Reject buttons until the plan is decided
+   * (approved, rejected, or superseded by a later run — in chat, on the CLI or on another replica):
+   * then the message is replaced by the resolved summary, without buttons.
+   */
+  const OPEN = 'digest:open';
+  const openDigests = async (): Promise<string[]> => JSON.parse((await app.store.getState(OPEN)) ?? '[]') as string[];
+  const refreshResolvedDigests = async (): Promise<void> => {
+    const open = await openDigests();
+    const still: string[] = [];
+    for (const runId of open) {
+      const held = await app.store.getHeldPlan(runId);
+      const run = await app.store.getRun(runId);
+      if (held?.status === 'held' || !run) {
+        if (held?.status === 'held') still.push(runId);
+        continue;
+      }
+      const view = digestView(run, null, undefined, config.academicYear.timezone, held ? { status: held.status, by: held.decidedBy ?? '?' } : undefined);
+      const where = JSON.parse((await app.store.getState(`digest:${runId}`)) ?? '{}') as { slack?: { channel: string; ts: string }; teams?: { ref: Partial<ConversationReference>; id: string } };
+      if (where.slack && slack) await slack.updateDigest(where.slack, view).catch((err: Error) => logger.warn({ err: err.message }, 'slack digest update failed'));
+      if (where.teams && adapter) await updateTeamsDigest(adapter, config, where.teams, view).catch((err: Error) => logger.warn({ err: err.message }, 'teams digest update failed'));
+      await app.store.setState(`digest:${runId}`, '');
+    }
+    if (still.length !== open.length) await app.store.setState(OPEN, JSON.stringify(still));
+  };
+
   const scheduler = new Scheduler({
     cron: config.schedule.cron,
     timezone: config.schedule.timezone,
@@ -113,16 +146,26 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     onRun: async (run) => {
       metrics.recordRun(run);
       const view = digestView(run, scheduler.nextRun(), undefined, config.academicYear.timezone);
+      const where: { slack?: { channel: string; ts: string }; teams?: { ref: Partial<ConversationReference>; id: string } } = {};
       try {
-        if (!adapter || !(await postTeamsDigest(adapter, config, app.store, view))) logger.info('no Teams digest conversation configured');
+        const posted = adapter ? await postTeamsDigest(adapter, config, app.store, view) : undefined;
+        if (posted) where.teams = posted;
+        else logger.info('no Teams digest conversation configured');
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'teams digest failed');
       }
       try {
-        if (slack && !(await slack.postDigest(view))) logger.info('no Slack digest channel configured');
+        const posted = slack ? await slack.postDigest(view) : undefined;
+        if (posted) where.slack = posted;
+        else logger.info('no Slack digest channel configured');
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'slack digest failed');
       }
+      if (run.status === 'held' && (where.slack || where.teams)) {
+        await app.store.setState(`digest:${run.runId}`, JSON.stringify(where));
+        await app.store.setState(OPEN, JSON.stringify([...(await openDigests()), run.runId]));
+      }
+      await refreshResolvedDigests().catch((err: Error) => logger.warn({ err: err.message }, 'digest refresh failed'));
     },
   });
   if (opts.scheduler !== false) scheduler.start();
@@ -140,6 +183,7 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     scheduler,
     metrics,
     slack,
+    refreshResolvedDigests,
     async stop() {
       scheduler.stop();
       await slack?.stop();

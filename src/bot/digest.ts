@@ -3,8 +3,11 @@ import type { RunRecord } from '../store/types';
 import { catalog } from './i18n';
 import { View, table, text } from './views';
 
-/** `timeZone`: ACADEMIC_TIMEZONE — every time the bot shows is the university's local time. */
-export function digestView(run: RunRecord, next: Date | null, locale?: string, timeZone = 'Europe/Paris'): View {
+/**
+ * `timeZone`: ACADEMIC_TIMEZONE — every time the bot shows is the university's local time.
+ * `decision`: how its held removals were resolved; the summary then says so and offers no button.
+ */
+export function digestView(run: RunRecord, next: Date | null, locale?: string, timeZone = 'Europe/Paris', decision?: { status: string; by: string }): View {
   const t = catalog(locale);
   const when = new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone, dateStyle: 'medium', timeStyle: 'short' });
   const rows = run.platforms.map((p) => [p.name, p.cohortsCreated, p.membersAdded, p.membersRemoved, p.removalsHeld, p.pendingAccounts, p.errors.length]);
@@ -14,8 +17,9 @@ export function digestView(run: RunRecord, next: Date | null, locale?: string, t
     ...(run.guardReasons ?? []).map((g) => text(t.statusGuard(g))),
     ...(next ? [text(t.statusNext(when.format(next)))] : []),
   ];
-  const held = run.platforms.reduce((n, p) => n + p.removalsHeld, 0);
+  const held = decision ? 0 : run.platforms.reduce((n, p) => n + p.removalsHeld, 0);
   if (held > 0) blocks.push(text(t.statusHeld(run.runId, held)));
+  if (decision) blocks.push(text(t.heldPlanDecided(run.runId, decision.status, decision.by)));
   return {
     title: t.statusTitle,
     tone: run.status === 'applied' && run.platforms.every((p) => p.errors.length === 0) ? 'success' : 'warning',

@@ -6,7 +6,7 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { Running, serve } from '../../src/server';
-import { COLLEAGUE, SUPPORT, TEACHER } from '../helpers/bot';
+import { ADMIN, COLLEAGUE, SUPPORT, TEACHER } from '../helpers/bot';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { Call, SECRET, sign, slackStub } from '../helpers/chat-stubs';
 
@@ -163,4 +163,44 @@ describe('Slack endpoint', () => {
       h.sim.sim.knobs.latencyMs = 0;
     }
   }, 90_000);
+});
+
+describe('a held summary in the channel', () => {
+  let h: SyncHarness;
+  let running: Running;
+  let stub: Awaited<ReturnType<typeof slackStub>>;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    await h.engine.run();
+    stub = await slackStub({ U_ADMIN: ADMIN });
+    const app = createApp(loadConfig({ ...h.env, SYNC_MAX_REMOVALS: '0', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${stub.url}/api`, SLACK_DIGEST_CHANNEL: 'C_DIGEST' }), { logger: silentLogger });
+    running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
+  });
+  afterAll(async () => {
+    await running.stop();
+    await stub.stop();
+    await h.stop();
+  });
+
+  it('loses its approve/reject buttons once the removals are decided: the message is replaced by the resolved summary', async () => {
+    // Two people in L2PHA1's cohort whom the directory does not put there: removals, held at SYNC_MAX_REMOVALS=0.
+    const site = h.sim.sim.site('ecampus');
+    const cohort = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+    for (const u of ['e21900044', 'e21900046']) site.addMember(cohort.id, site.users.first('username', u)!.id);
+    const run = await running.scheduler.tick();
+    expect(run!.status).toBe('held');
+    const posted = stub.calls.filter((c) => c.path === '/api/chat.postMessage').pop()!;
+    expect(String(posted.body.blocks)).toContain(`approuver ${run!.runId}`);
+    const body = new URLSearchParams({ command: '/cohort', text: `rejeter ${run!.runId}`, user_id: 'U_ADMIN', team_id: 'T1', channel_id: 'C1', trigger_id: 'TRH', response_url: `${stub.url}/resp/held` }).toString();
+    await fetch(`${running.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
+    let update: Call | undefined;
+    for (let i = 0; i < 300 && !update; i++) {
+      update = stub.calls.find((c) => c.path === '/api/chat.update');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(update).toBeDefined();
+    expect(update!.body.channel).toBe('C1');
+    expect(String(update!.body.blocks)).not.toContain('approuver');
+    expect(String(update!.body.blocks)).toMatch(/déjà été rejetés par admin\.moodle@univ-demo\.fr/);
+  });
 });

@@ -20,7 +20,9 @@ export interface SlackChannel {
   app: App;
   /** Mounts on an existing HTTP server (restify), at POST /slack/events. */
   requestListener?: (req: IncomingMessage, res: ServerResponse) => void;
-  postDigest(view: View): Promise<boolean>;
+  /** Posts the digest to SLACK_DIGEST_CHANNEL; returns where (for later updates), or undefined when none is configured. */
+  postDigest(view: View): Promise<{ channel: string; ts: string } | undefined>;
+  updateDigest(where: { channel: string; ts: string }, view: View): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -154,9 +156,13 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger, s
     app,
     requestListener,
     async postDigest(view: View) {
-      if (!s.digestChannel) return false;
-      await app.client.chat.postMessage({ channel: s.digestChannel, text: fallbackText(view), blocks: renderBlocks(view) as never });
-      return true;
+      if (!s.digestChannel) return undefined;
+      const r = await app.client.chat.postMessage({ channel: s.digestChannel, text: fallbackText(view), blocks: renderBlocks(view) as never });
+      return { channel: r.channel ?? s.digestChannel, ts: r.ts ?? '' };
+    },
+    async updateDigest(where, view) {
+      if (!where.ts) return;
+      await app.client.chat.update({ channel: where.channel, ts: where.ts, text: fallbackText(view), blocks: renderBlocks(view) as never });
     },
     async stop() {
       if (s.appToken) await app.stop();

@@ -57,8 +57,8 @@ export function privateSender(adapter: CloudAdapter, config: Config): PrivateSen
   };
 }
 
-/** Posts the digest to the configured conversation, or to the one captured when the bot joined a team. */
-export async function postTeamsDigest(adapter: CloudAdapter, config: Config, store: Store, view: View): Promise<boolean> {
+/** Posts the digest to the configured conversation, or to the one captured when the bot joined a team; returns where, for later updates. */
+export async function postTeamsDigest(adapter: CloudAdapter, config: Config, store: Store, view: View): Promise<{ ref: Partial<ConversationReference>; id: string } | undefined> {
   let ref: Partial<ConversationReference> | undefined;
   if (config.teams.digestConversationId && config.teams.serviceUrl) {
     ref = { channelId: 'msteams', serviceUrl: config.teams.serviceUrl, conversation: { id: config.teams.digestConversationId, isGroup: true, conversationType: 'channel', name: '' }, bot: { id: config.teams.appId ?? 'cohortbot', name: 'cohortbot' } };
@@ -66,9 +66,18 @@ export async function postTeamsDigest(adapter: CloudAdapter, config: Config, sto
     const saved = await store.getState('teams:digest-reference');
     if (saved) ref = JSON.parse(saved) as ConversationReference;
   }
-  if (!ref) return false;
+  if (!ref) return undefined;
+  let id = '';
   await adapter.continueConversationAsync(config.teams.appId ?? '', ref, async (ctx) => {
-    await ctx.sendActivity(cardOf(view));
+    id = (await ctx.sendActivity(cardOf(view)))?.id ?? '';
   });
-  return true;
+  return { ref, id };
+}
+
+/** Replaces a posted digest card (its held removals were decided: no more buttons). */
+export async function updateTeamsDigest(adapter: CloudAdapter, config: Config, where: { ref: Partial<ConversationReference>; id: string }, view: View): Promise<void> {
+  if (!where.id) return;
+  await adapter.continueConversationAsync(config.teams.appId ?? '', where.ref, async (ctx) => {
+    await ctx.updateActivity({ ...cardOf(view), id: where.id, conversation: ctx.activity.conversation });
+  });
 }
