@@ -180,7 +180,9 @@ export class SyncEngine {
           const want = desired.get(p.name)!;
           const keys = [...new Set([...want.cohorts.values()].flatMap((c) => [...c.members.keys(), ...c.keepOnly]))];
           const actual = await readActualState(this.api(p.name), { naming: this.naming, field: this.deps.config.userMatch.moodleField, keys, onlyKey });
-          plans.push(plan(want, actual, { naming: this.naming, onlyKey, onlyEtape: opts.cohort, year: window.current, deleteUnusedEmpty: false }));
+          const p0 = plan(want, actual, { naming: this.naming, onlyKey, onlyEtape: opts.cohort, year: window.current, deleteUnusedEmpty: false });
+          // An incomplete read may lack the labels of some étapes: it creates and adds, never renames.
+          plans.push(read.complete ? p0 : { ...p0, renames: [] });
         } catch (err) {
           summary.errors.push(`reading ${p.name}: ${(err as Error).message}`);
         }

@@ -14,6 +14,7 @@ export function guardText(r: GuardReason, locale: GuardLocale = 'en'): string {
   const skipped = (effect: 'skip' | 'none', why: string) => (effect === 'skip' ? (fr ? `retraits non appliqués : ${why}` : `removals skipped: ${why}`) : why);
   switch (r.code) {
     case 'incomplete':
+      if (r.effect === 'skip') return fr ? `lecture de l’annuaire incomplète (détail technique : ${r.detail}) : ajouts appliqués, retraits retenus jusqu’à une lecture complète` : `directory read incomplete: ${r.detail}; adds applied, removals withheld until a complete read`;
       return fr ? `lecture de l’annuaire incomplète (détail technique : ${r.detail}) ; rien n’a été modifié` : `directory read incomplete: ${r.detail}; nothing was changed`;
     case 'noInscriptions':
       return skipped(r.effect, fr ? 'l’annuaire ne donne aucune inscription pour l’année visée' : 'the directory gives no inscription for the target year');

@@ -31,7 +31,8 @@ export interface SourceFacts {
  * reader says it in its own language (guard-text.ts); `detail` is a source's own technical words.
  */
 export type GuardReason =
-  | { code: 'incomplete'; detail: string }
+  /** abort: nothing could be read; skip: what was read is applied, removals are withheld. */
+  | { code: 'incomplete'; detail: string; effect?: 'abort' | 'skip' }
   | { code: 'noInscriptions'; effect: 'skip' | 'none' }
   | { code: 'tooFewRecords'; students: number; min: number; effect: 'skip' | 'none' }
   | { code: 'belowRatio'; students: number; ratio: number; last: number; effect: 'skip' | 'none' }
@@ -46,7 +47,13 @@ export type GuardDecision =
   | { action: 'apply'; removals: 'apply' | 'skip' | 'hold'; reasons: GuardReason[] };
 
 export function guard(plans: Plan[], source: SourceFacts, limits: GuardLimits): GuardDecision {
-  if (!source.complete) return { action: 'abort', reasons: [{ code: 'incomplete', detail: source.incompleteReason ?? 'unknown reason' }] };
+  // An incomplete read (DESIGN.md §4): students who enrol are still added, nobody is removed. With
+  // nothing read at all, there is nothing to do.
+  if (!source.complete) {
+    const detail = source.incompleteReason ?? 'unknown reason';
+    if (source.students === 0) return { action: 'abort', reasons: [{ code: 'incomplete', detail, effect: 'abort' }] };
+    return { action: 'apply', removals: 'skip', reasons: [{ code: 'incomplete', detail, effect: 'skip' }] };
+  }
   const removals = plans.reduce((n, p) => n + p.removals.length, 0);
   const effect = removals > 0 ? ('skip' as const) : ('none' as const);
   const skip: GuardReason[] = source.warnings.map((detail) => ({ code: 'sourceWarning' as const, detail, effect }));

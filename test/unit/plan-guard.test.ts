@@ -145,9 +145,13 @@ describe('guard', () => {
     { platform: 'p', creates: [], renames: [], adds: [], pending: [], deletes: [], managedMemberships: memberships, removals: Array.from({ length: removals }, (_, i) => ({ etape: 'E', cohortIdnumber: 'etp:E', cohortId: 1, userId: i, reason: 'r' })) },
   ];
 
-  it('aborts on an incomplete read, whatever else', () => {
-    const aborted = guard(plans(0), { ...facts, complete: false, incompleteReason: 'size limit' }, limits);
-    expect(aborted).toEqual({ action: 'abort', reasons: [{ code: 'incomplete', detail: 'size limit' }] });
+  it('an incomplete read removes nobody: with nothing read it aborts, else adds proceed', () => {
+    const aborted = guard(plans(0), { ...facts, students: 0, complete: false, incompleteReason: 'size limit' }, limits);
+    expect(aborted).toEqual({ action: 'abort', reasons: [{ code: 'incomplete', detail: 'size limit', effect: 'abort' }] });
+    // Something was read: adds go ahead, removals are withheld.
+    const partial = guard(plans(5), { ...facts, complete: false, incompleteReason: 'size limit' }, limits);
+    expect(partial).toEqual({ action: 'apply', removals: 'skip', reasons: [{ code: 'incomplete', detail: 'size limit', effect: 'skip' }] });
+    expect(guardText(partial.reasons[0]!)).toBe('directory read incomplete: size limit; adds applied, removals withheld until a complete read');
     expect(guardText(aborted.reasons[0]!)).toBe('directory read incomplete: size limit; nothing was changed');
     expect(guardText(aborted.reasons[0]!, 'fr')).toBe('lecture de l’annuaire incomplète (détail technique : size limit) ; rien n’a été modifié');
   });
