@@ -66,8 +66,11 @@ export function syncCommands(): Command[] {
           printRun(run);
           if (opts.verbose && run.plans) for (const p of run.plans) process.stdout.write(`${JSON.stringify(p, null, 1)}\n`);
         }
-        if (run.status === 'aborted' || run.status === 'failed') process.exitCode = 1;
+        if (run.status === 'aborted' || run.status === 'failed' || run.status === 'partial') process.exitCode = 1;
       });
+      // The run is recorded and reported: exit now, whatever requests or sockets the client gave up on.
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+      process.exit(process.exitCode ?? 0);
     });
 
   const approve = new Command('approve')

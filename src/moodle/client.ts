@@ -129,9 +129,17 @@ export class MoodleClient {
     return out;
   }
 
+  /**
+   * Fencing for writes: called before every write request (and before each of its retries); the sync
+   * engine sets it to check that this process still holds the run lease, so a process that lost it
+   * (paused, partitioned) writes nothing more.
+   */
+  fence?: () => Promise<void>;
+
   private async send<S extends z.ZodTypeAny>(fn: string, body: string, schema: S): Promise<z.output<S>> {
     const started = Date.now();
     const write = isWriteFunction(fn);
+    if (write && this.fence) await this.fence();
     this.stats.byFunction[fn] = (this.stats.byFunction[fn] ?? 0) + 1;
     if (write) this.stats.writes++;
     else this.stats.reads++;
@@ -150,6 +158,7 @@ export class MoodleClient {
     for (let attempt = 0; ; attempt++) {
       let status: number;
       let text: string;
+      if (attempt > 0 && this.fence && isWriteFunction(fn)) await this.fence();
       try {
         const res = await this.http.post<string>('/webservice/rest/server.php', body);
         status = res.status;

@@ -12,7 +12,7 @@ export type { ErasureCounts };
 /** A store that cannot be opened or used: the message says what to do. */
 export class StoreError extends Error {}
 
-export type RunStatus = 'running' | 'applied' | 'held' | 'aborted' | 'dry-run' | 'failed';
+export type RunStatus = 'running' | 'applied' | 'partial' | 'held' | 'aborted' | 'dry-run' | 'failed' | 'interrupted';
 
 export interface PlatformRunSummary {
   name: string;

@@ -37,6 +37,13 @@ export type SyncRequestProblem =
   | { code: 'unknownStudent'; student: string }
   | { code: 'ambiguousStudent'; student: string; matches: number };
 
+/** This process no longer holds the run lease (another replica took it over): it must not write. */
+export class LeaseLostError extends Error {
+  constructor(holder: string) {
+    super(`the run lease is no longer held by ${holder}: stopping before the next write`);
+  }
+}
+
 export class SyncRequestError extends Error {
   constructor(
     message: string,
@@ -103,8 +110,21 @@ export class SyncEngine {
     const dir = await this.readDirectory(opts);
     await this.checkTarget({ ...opts, cohort }, dir, platforms);
 
-    if (!opts.dryRun) await this.takeLease();
-    const renew = opts.dryRun ? undefined : setInterval(() => void this.deps.store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS), LEASE_TTL_MS / 4);
+    if (!opts.dryRun) {
+      await this.takeLease();
+      await this.closeInterrupted();
+    }
+    // Renewal keeps the lease; a failed renewal is logged (never an unhandled rejection), and every
+    // write is fenced: it renews the lease first and stops if another process holds it.
+    const renew = opts.dryRun
+      ? undefined
+      : setInterval(() => {
+          this.deps.store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS).then(
+            (ok) => ok || this.log.warn('run lease lost: the next write stops this run'),
+            (err: Error) => this.log.warn({ err: err.message }, 'renewing the run lease failed'),
+          );
+        }, LEASE_TTL_MS / 4);
+    if (!opts.dryRun) for (const p of platforms) this.api(p.name).client.fence = () => this.fence();
     const started = this.now();
     const run: RunResult = { runId: newRunId(started), status: 'running', trigger: opts.trigger ?? 'cli', scope, startedAt: started.toISOString(), guard: [], platforms: [] };
     try {
@@ -116,6 +136,7 @@ export class SyncEngine {
       throw err;
     } finally {
       if (renew) clearInterval(renew);
+      for (const p of platforms) this.api(p.name).client.fence = undefined;
       run.finishedAt = this.now().toISOString();
       run.durationMs = Date.parse(run.finishedAt) - started.getTime();
       if (!opts.dryRun) {
@@ -251,12 +272,15 @@ export class SyncEngine {
     );
     countCalls();
     run.platforms = platforms.map((p) => summaries.get(p.name)!);
+    const failedPlatforms = run.platforms.filter((p) => p.errors.length > 0).length;
     if (held.length > 0) {
       await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: decision.reasons.map((r) => guardText(r)), reasonCodes: decision.reasons });
       run.status = 'held';
     } else {
       run.status = 'applied';
     }
+    // Errors outrank everything: monitoring built on the exit code must learn of an outage.
+    if (failedPlatforms > 0) run.status = failedPlatforms === run.platforms.length ? 'failed' : 'partial';
     if (!opts.user && !opts.cohort) await this.supersedeOlderHeld(run.runId, platforms.map((p) => p.name));
   }
 
@@ -291,6 +315,20 @@ export class SyncEngine {
   }
 
   /** Takes the lease; a holder that died on this host (SIGKILL) is taken over at once. */
+  private async fence(): Promise<void> {
+    if (!(await this.deps.store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS))) throw new LeaseLostError(this.holder);
+  }
+
+  /** Holding the lease, no other run is live: a run still marked running was killed — it is closed as interrupted. */
+  private async closeInterrupted(): Promise<void> {
+    for (const r of await this.deps.store.lastRuns(50)) {
+      if (r.status !== 'running') continue;
+      const reasons: GuardReason[] = [...(r.guardReasons ?? []), { code: 'interrupted' }];
+      await this.deps.store.saveRun({ ...r, status: 'interrupted', finishedAt: r.finishedAt ?? this.now().toISOString(), guardReasons: reasons, guard: reasons.map((x) => guardText(x)) });
+      this.log.warn({ runId: r.runId }, 'a run that never finished (killed) is closed as interrupted');
+    }
+  }
+
   private async takeLease(): Promise<void> {
     const store = this.deps.store;
     if (await store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS)) return;

@@ -32,6 +32,8 @@ export function guardText(r: GuardReason, locale: GuardLocale = 'en'): string {
         : `removals held for approval: ${r.removals} removals are ${r.percent.toFixed(1)} % of ${r.memberships} managed memberships, above SYNC_MAX_REMOVAL_PERCENT=${r.max}`;
     case 'runFailed':
       return fr ? `la synchronisation a échoué (détail technique : ${r.detail})` : `run failed: ${r.detail}`;
+    case 'interrupted':
+      return fr ? 'interrompue : le processus a été arrêté avant la fin ; la synchronisation suivante reprend où elle en était' : 'interrupted: the process was stopped before the end; the next run converges from where it was';
     case 'text':
       return r.detail;
   }

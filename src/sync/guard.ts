@@ -40,6 +40,7 @@ export type GuardReason =
   | { code: 'tooManyRemovals'; removals: number; max: number }
   | { code: 'removalPercent'; removals: number; percent: number; memberships: number; max: number }
   | { code: 'runFailed'; detail: string }
+  | { code: 'interrupted' }
   | { code: 'text'; detail: string };
 
 export type GuardDecision =

@@ -69,8 +69,32 @@ describe('sync as a process', () => {
     const rerun = await cli(['sync', '--json'], slow).done;
     expect(rerun.stderr).not.toMatch(/in progress/);
     expect(rerun.code).toBe(0);
+    // The killed run is no longer "running" forever: the next start closed it as interrupted.
+    const after = new SqliteStore(path.join(dir, 'cohortbot-test.db'));
+    expect(await after.getRun(interrupted!.runId)).toMatchObject({ status: 'interrupted' });
+    await after.close();
     const again = JSON.parse((await cli(['sync', '--json'], slow).done).stdout) as { platforms: Array<{ writeCalls: number; membersAdded: number }> };
     expect(again.platforms.map((p) => p.writeCalls)).toEqual([0, 0]);
+  });
+
+  it('every Moodle unreachable: the run is failed, recorded with why, exit 1 — at once; one of two: partial', async () => {
+    const closed = 'http://127.0.0.1:9';
+    const down = { ...env, MOODLE_ECAMPUS_URL: closed, MOODLE_COLLEGIUM_URL: closed, MOODLE_RETRIES: '0', MOODLE_TIMEOUT_MS: '1000' };
+    const started = Date.now();
+    const r = await cli(['sync', '--json'], down).done;
+    const wall = Date.now() - started;
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { runId: string; status: string; durationMs: number; platforms: Array<{ errors: string[] }> };
+    expect(doc.status).toBe('failed');
+    expect(doc.platforms.every((p) => p.errors.length > 0)).toBe(true);
+    // The process ends right after reporting (process start aside), not when abandoned requests time out.
+    expect(wall - doc.durationMs).toBeLessThan(5000);
+    const store = new SqliteStore(path.join(dir, 'cohortbot-test.db'));
+    expect(await store.getRun(doc.runId)).toMatchObject({ status: 'failed' });
+    await store.close();
+    const half = await cli(['sync', '--json'], { ...env, MOODLE_COLLEGIUM_URL: closed, MOODLE_RETRIES: '0' }).done;
+    expect(half.code).toBe(1);
+    expect((JSON.parse(half.stdout) as { status: string }).status).toBe('partial');
   });
 
   it('two syncs at once: the second says a run is in progress and exits non-zero', async () => {

@@ -167,6 +167,31 @@ describe('sync engine on the demo fixtures', () => {
     expect((await h.store.heldPlans()).map((p) => p.runId)).toEqual([second.runId]);
   });
 
+  it('a process that lost the run lease writes nothing more (fencing), and its run says why', async () => {
+    h.sim.sim.knobs.latencyMs = 30;
+    for (const s of ['ecampus', 'collegium']) h.sim.sim.site(s).settings.maxInputVars = 43;
+    (h.config.platforms as Array<{ maxInputVars: number; concurrency: number }>).forEach((p) => ((p.maxInputVars = 43), (p.concurrency = 1)));
+    try {
+      const engine = h.newEngine(dir);
+      h.sim.sim.resetCounters();
+      const running = engine.run();
+      while (h.sim.sim.writeCalls() < 2) await new Promise((r) => setTimeout(r, 5));
+      // Another replica takes the lease over (this one was paused past its TTL, say).
+      await h.store.releaseLease('sync', engine.holder);
+      expect(await h.store.acquireLease('sync', 'other-replica', new Date(), 120_000)).toBe(true);
+      const writesAtTakeover = h.sim.sim.writeCalls();
+      const run = await running;
+      // At most the requests already on the wire when the lease changed hands.
+      expect(h.sim.sim.writeCalls() - writesAtTakeover).toBeLessThanOrEqual(2);
+      expect(['failed', 'partial']).toContain(run.status);
+      expect(run.platforms.flatMap((p) => p.errors).join(' ')).toMatch(/run lease is no longer held/);
+      expect((await h.store.leaseHolder('sync', new Date()))!.holder).toBe('other-replica');
+    } finally {
+      h.sim.sim.knobs.latencyMs = 0;
+      await h.store.releaseLease('sync', 'other-replica');
+    }
+  });
+
   it('a scoped run for one student touches only that student', async () => {
     await h.engine.run();
     const site = h.sim.sim.site('ecampus');

@@ -164,7 +164,7 @@ export const en: Catalog = {
   rejectButton: 'Reject',
   journalActions: { add: 'added', remove: 'removed', pending: 'waiting for an account', create: 'created', rename: 'renamed', delete: 'deleted', held: 'removal held' } as Record<string, string>,
   statusGuard: (reason: GuardReason): string => `Guard: ${guardText(reason, 'en')}`,
-  runStatus: { applied: 'applied', held: 'removals held', aborted: 'aborted', 'dry-run': 'dry run', running: 'running', failed: 'failed' },
+  runStatus: { applied: 'applied', partial: 'partly failed', held: 'removals held', aborted: 'aborted', 'dry-run': 'dry run', running: 'running', failed: 'failed', interrupted: 'interrupted' },
 
   whoamiTitle: 'Who am I?',
   whoamiRoles: (roles: string) => `Roles: ${roles}`,

@@ -164,7 +164,7 @@ export const fr = {
   rejectButton: 'Rejeter',
   journalActions: { add: 'ajout', remove: 'retrait', pending: 'en attente de compte', create: 'création', rename: 'renommage', delete: 'suppression', held: 'retrait retenu' } as Record<string, string>,
   statusGuard: (reason: GuardReason): string => `Garde-fou : ${guardText(reason, 'fr')}`,
-  runStatus: { applied: 'appliquée', held: 'retraits retenus', aborted: 'abandonnée', 'dry-run': 'simulation', running: 'en cours', failed: 'échouée' } as Record<string, string>,
+  runStatus: { applied: 'appliquée', partial: 'en partie échouée', held: 'retraits retenus', aborted: 'abandonnée', 'dry-run': 'simulation', running: 'en cours', failed: 'échouée', interrupted: 'interrompue' } as Record<string, string>,
 
   whoamiTitle: 'Qui suis-je ?',
   whoamiRoles: (roles: string) => `Rôles : ${roles}`,
