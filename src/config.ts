@@ -135,6 +135,8 @@ export interface Config {
   chatIdentityDomains: string[];
   /** Roles a teacher may give through cohort sync on local_ws_enrolcohort sites (no plugin to check). */
   cohortSyncFallbackRoles: string[];
+  /** How long a confirmation card stays valid. */
+  confirmTtlMinutes: number;
   supportUsers: string[];
   adminUsers: string[];
 }
@@ -306,6 +308,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
     metricsToken: r.raw('METRICS_TOKEN'),
     chatIdentityMatch: r.get('CHAT_IDENTITY_MATCH', z.enum(['email', 'username'], { errorMap: () => ({ message: 'email or username' }) }), 'email') ?? 'email',
     chatIdentityDomains: r.get('CHAT_IDENTITY_DOMAINS', list.pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'mail domains such as univ-demo.fr, comma-separated').transform((d) => d.toLowerCase()))), '') ?? [],
+    confirmTtlMinutes: r.get('CONFIRM_TTL_MINUTES', int(1, 1440), '15') ?? 15,
     cohortSyncFallbackRoles: r.get('COHORT_SYNC_FALLBACK_ROLES', list.pipe(z.array(z.enum(['student', 'teacher', 'editingteacher'], { errorMap: () => ({ message: 'role short names among student, teacher, editingteacher' }) }))), 'student') ?? ['student'],
     supportUsers: r.get('SUPPORT_USERS', emails, '') ?? [],
     adminUsers: r.get('ADMIN_USERS', emails, '') ?? [],

@@ -39,18 +39,30 @@ export interface BotDeps {
   now?: () => Date;
 }
 
+/** A change to a cohort sync, as the update command resolved it. */
+export type SyncPatch = { roleId?: number; groupId?: number; enabled?: boolean; name?: string };
+
+/** What a "yes" will do: one typed case per action that is confirmed first. */
+export type PendingAction =
+  | { kind: 'add'; cohortId: number; cohortLabel: string; roleId: number; groupId: number; timeend: number; endLabel: string }
+  | { kind: 'remove'; instanceIds: number[]; cohortLabel: string }
+  | { kind: 'update'; instanceId: number; cohortLabel: string; cohortIdnumber: string; courseSpec: string; patch: SyncPatch; changes: string[] }
+  | { kind: 'approve'; run: string }
+  | { kind: 'members'; adding: boolean; cohortId: number; cohortLabel: string; userIds: number[] };
+
 export interface Pending {
   id: string;
   actor: string;
+  /** The command as typed and resolved (for the audit trail and the follow-up). */
   command: Command;
   platform: string;
   courseId: number;
   courseLabel: string;
-  data: Record<string, unknown>;
+  action: PendingAction;
   expiresAt: string;
 }
 
-const CONFIRM_TTL_MS = 15 * 60_000;
+export type PendingProblem = 'expired' | 'notYours' | 'none' | 'used';
 
 /** The person has no account that may act on this platform: said to them with what to do. */
 export class NoAccountError extends Error {
@@ -164,23 +176,18 @@ export class HandlerContext {
     await this.deps.store.audit({ at: this.now().toISOString(), actor: this.actor.key || this.actor.identity.chatUserId, channel: this.actor.identity.channel, ...e });
   }
 
+  /** Saves what a "yes" will do, for CONFIRM_TTL_MINUTES, owned by this person. */
   async savePending(p: Omit<Pending, 'id' | 'expiresAt' | 'actor'>): Promise<Pending> {
-    const pending: Pending = { ...p, id: crypto.randomBytes(4).toString('hex'), actor: this.actor.key, expiresAt: new Date(this.now().getTime() + CONFIRM_TTL_MS).toISOString() };
-    await this.deps.store.setState(`confirm:${pending.id}`, JSON.stringify(pending));
-    await this.deps.store.setState(`pending:${this.actor.key}`, pending.id);
+    const now = this.now();
+    const pending: Pending = { ...p, id: crypto.randomBytes(4).toString('hex'), actor: this.actor.key, expiresAt: new Date(now.getTime() + this.config.confirmTtlMinutes * 60_000).toISOString() };
+    await this.deps.store.saveConfirmation({ id: pending.id, actor: pending.actor, body: JSON.stringify(pending), createdAt: now.toISOString(), expiresAt: pending.expiresAt });
     return pending;
   }
 
-  /** The pending confirmation by id, or the person's latest; consumed once. */
-  async takePending(id: string | undefined): Promise<{ pending?: Pending; problem?: 'expired' | 'notYours' | 'none' }> {
-    const pid = id ?? (await this.deps.store.getState(`pending:${this.actor.key}`));
-    if (!pid || !/^[0-9a-f]{8}$/.test(pid)) return { problem: id ? 'expired' : 'none' };
-    const raw = await this.deps.store.getState(`confirm:${pid}`);
-    if (!raw) return { problem: 'expired' };
-    const pending = JSON.parse(raw) as Pending;
-    if (pending.actor !== this.actor.key) return { problem: 'notYours' };
-    await this.deps.store.setState(`confirm:${pid}`, '');
-    if (Date.parse(pending.expiresAt) < this.now().getTime()) return { problem: 'expired' };
-    return { pending };
+  /** The pending confirmation by id, or the person's latest; consumed atomically, once. */
+  async takePending(id: string | undefined): Promise<{ pending?: Pending; problem?: PendingProblem }> {
+    if (id !== undefined && !/^[0-9a-f]{8}$/.test(id)) return { problem: 'expired' };
+    const r = await this.deps.store.consumeConfirmation(id, this.actor.key, this.now());
+    return r.ok ? { pending: JSON.parse(r.body) as Pending } : { problem: r.problem };
   }
 }

@@ -82,6 +82,8 @@ export async function erase(tx: ErasureTx, identifiers: string[]): Promise<Erasu
   // Chat state: confirmations and pointers that mention the person are dropped.
   const st = anyLike(['key', 'value'], ids);
   counts.state = await tx.run(`DELETE FROM state WHERE ${st.sql}`, st.params);
+  const cf = anyLike(['actor', 'body'], ids);
+  counts.state += await tx.run(`DELETE FROM confirmations WHERE ${cf.sql}`, cf.params);
   return counts;
 }
 
@@ -94,5 +96,7 @@ export async function purgeOlderThan(tx: ErasureTx, before: Date): Promise<numbe
   n += await tx.run(`UPDATE runs SET scope = 'user:${ERASED}', trigger = CASE WHEN trigger LIKE 'chat:%' THEN 'chat:${ERASED}' ELSE trigger END WHERE scope LIKE 'user:%' AND scope <> 'user:${ERASED}' AND started_at < ?`, [at]);
   n += await tx.run("DELETE FROM held_plans WHERE status <> 'held' AND created_at < ?", [at]);
   n += await tx.run('DELETE FROM once_keys WHERE expires_at < ?', [new Date().toISOString()]);
+  // Confirmations live minutes: gone a day after they expired, used or not.
+  n += await tx.run('DELETE FROM confirmations WHERE expires_at < ?', [new Date(Date.now() - 86_400_000).toISOString()]);
   return n;
 }

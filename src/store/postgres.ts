@@ -8,6 +8,7 @@ import { Row, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store } from './types';
 import { StoreError } from './types';
 import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
+import { CONFIRMATIONS_DDL, ConsumeResult, StoredConfirmation, consumeConfirmation } from './confirmations';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE runs (
@@ -32,6 +33,7 @@ const MIGRATIONS: string[] = [
    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   `CREATE TABLE once_keys (key TEXT PRIMARY KEY, expires_at TEXT NOT NULL);
    CREATE INDEX once_keys_expiry ON once_keys(expires_at);`,
+  CONFIRMATIONS_DDL,
 ];
 
 
@@ -192,6 +194,14 @@ export class PostgresStore implements Store {
 
   async forget(identifiers: string[]): Promise<ErasureCounts> {
     return this.inTransaction((tx) => erase(tx, identifiers));
+  }
+
+  async saveConfirmation(c: StoredConfirmation): Promise<void> {
+    await this.q('INSERT INTO confirmations (id, actor, body, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [c.id, c.actor, c.body, c.createdAt, c.expiresAt]);
+  }
+
+  async consumeConfirmation(id: string | undefined, actor: string, now: Date): Promise<ConsumeResult> {
+    return this.inTransaction((tx) => consumeConfirmation(tx, id, actor, now));
   }
 
   async rememberOnce(key: string, until: Date, now: Date): Promise<boolean> {

@@ -6,6 +6,7 @@ import { Row, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows
 import { StoreError } from './types';
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store } from './types';
 import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
+import { CONFIRMATIONS_DDL, ConsumeResult, StoredConfirmation, consumeConfirmation } from './confirmations';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE runs (
@@ -32,6 +33,7 @@ const MIGRATIONS: string[] = [
   // Keys seen once within a window (Slack request replays), shared by replicas.
   `CREATE TABLE once_keys (key TEXT PRIMARY KEY, expires_at TEXT NOT NULL);
    CREATE INDEX once_keys_expiry ON once_keys(expires_at);`,
+  CONFIRMATIONS_DDL,
 ];
 
 export { StoreError };
@@ -196,6 +198,14 @@ export class SqliteStore implements Store {
     return this.inTransaction((tx) => erase(tx, identifiers));
   }
 
+  async saveConfirmation(c: StoredConfirmation): Promise<void> {
+    this.db.prepare('INSERT INTO confirmations (id, actor, body, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(c.id, c.actor, c.body, c.createdAt, c.expiresAt);
+  }
+
+  async consumeConfirmation(id: string | undefined, actor: string, now: Date): Promise<ConsumeResult> {
+    return this.inTransaction((tx) => consumeConfirmation(tx, id, actor, now));
+  }
+
   async rememberOnce(key: string, until: Date, now: Date): Promise<boolean> {
     this.db.prepare('DELETE FROM once_keys WHERE expires_at < ?').run(now.toISOString());
     return this.db.prepare('INSERT INTO once_keys (key, expires_at) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(key, until.toISOString()).changes === 1;
@@ -205,7 +215,16 @@ export class SqliteStore implements Store {
    * Several statements as one: better-sqlite3 is synchronous, so nothing else on this connection runs
    * between them; BEGIN IMMEDIATE takes the write lock up front against other processes.
    */
-  private async inTransaction<T>(fn: (tx: ErasureTx) => Promise<T>): Promise<T> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private inTransaction<T>(fn: (tx: ErasureTx) => Promise<T>): Promise<T> {
+    // One connection: transactions of this process run one after the other (their steps are async).
+    const next = this.queue.then(() => this.transaction(fn));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async transaction<T>(fn: (tx: ErasureTx) => Promise<T>): Promise<T> {
     const tx: ErasureTx = {
       all: async (sql, params) => this.db.prepare(sql).all(...(params as never[])) as Row[],
       run: async (sql, params) => this.db.prepare(sql).run(...(params as never[])).changes,

@@ -5,6 +5,7 @@
  */
 
 import type { ErasureCounts } from './erasure';
+import type { ConsumeResult, StoredConfirmation } from './confirmations';
 import type { GuardReason } from '../sync/guard';
 
 export type { ErasureCounts };
@@ -118,6 +119,10 @@ export interface Store {
   purge(before: Date): Promise<number>;
   /** Erases every trace of one person, found by any of their identifiers, in one transaction (right to erasure). */
   forget(identifiers: string[]): Promise<ErasureCounts>;
+  /** A confirmation waiting for its person's "yes". */
+  saveConfirmation(c: StoredConfirmation): Promise<void>;
+  /** Consumes one (by id, or the person's latest), atomically: exactly one caller ever gets it. */
+  consumeConfirmation(id: string | undefined, actor: string, now: Date): Promise<ConsumeResult>;
   /** Records a key until `until`; false when it was already recorded (and not expired): one winner across replicas. */
   rememberOnce(key: string, until: Date, now: Date): Promise<boolean>;
   close(): Promise<void>;

@@ -40,7 +40,18 @@ describe('bot core on the demo university', () => {
     for (const m of members) expect(site.isActiveParticipant(course('PHA-L3-201').id, m)).toBe(true);
     // The confirmation is used up.
     const [again] = await converse(bot, TEACHER, [ask!.view.buttons![0]!.payload]);
-    expect(again!.text).toMatch(/expiré ou a déjà servi/);
+    expect(again!.text).toMatch(/C’est déjà fait : cette confirmation a déjà servi/);
+  });
+
+  it('two clicks on the same "yes" at once (a double click, a retried request): one effect, the other "already done"', async () => {
+    const [ask] = await converse(bot, TEACHER, ['ajouter etp:L1DRT1 à PHA-L3-201']);
+    const yes = ask!.view.buttons!.find((b) => b.payload.startsWith('oui '))!.payload;
+    const before = instances('PHA-L3-201').length;
+    const [a, b] = await Promise.all([converse(bot, TEACHER, [yes]), converse(bot, TEACHER, [yes])]);
+    const texts = [a[0]!.text, b[0]!.text];
+    expect(texts.filter((x) => /C’est fait/.test(x))).toHaveLength(1);
+    expect(texts.filter((x) => /C’est déjà fait/.test(x))).toHaveLength(1);
+    expect(instances('PHA-L3-201').length).toBe(before + 1);
   });
 
   it('refuses a teacher on a colleague\'s course, and audits the refusal', async () => {

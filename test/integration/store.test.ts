@@ -43,7 +43,7 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
       const { Client } = await import('pg');
       const c = new Client({ connectionString: pg.url });
       await c.connect();
-      await c.query('DROP TABLE IF EXISTS runs, journal, held_plans, audit, leases, state, once_keys, schema_version');
+      await c.query('DROP TABLE IF EXISTS runs, journal, held_plans, audit, leases, state, once_keys, confirmations, schema_version');
       await c.end();
     }
   });
@@ -149,5 +149,21 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.rememberOnce('slack:abc', until, new Date(now.getTime() + 299_000))).toBe(false);
     expect(await store.rememberOnce('slack:abc', new Date(now.getTime() + 900_000), new Date(now.getTime() + 301_000))).toBe(true);
+  });
+
+  it('consumes a confirmation once, whoever races for it; says used, expired or not yours', async () => {
+    const now = new Date('2026-11-29T10:00:00.000Z');
+    const later = new Date(now.getTime() + 15 * 60_000).toISOString();
+    await store.saveConfirmation({ id: 'a1b2c3d4', actor: 'marie@u.fr', body: '{"x":1}', createdAt: now.toISOString(), expiresAt: later });
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.consumeConfirmation('a1b2c3d4', 'marie@u.fr', now)));
+    expect(results.filter((r) => r.ok)).toEqual([{ ok: true, body: '{"x":1}' }]);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.problem === 'used')).toBe(true);
+    await store.saveConfirmation({ id: 'b1b2c3d4', actor: 'marie@u.fr', body: '{"y":2}', createdAt: new Date(now.getTime() + 1000).toISOString(), expiresAt: later });
+    expect(await store.consumeConfirmation('b1b2c3d4', 'paul@u.fr', now)).toEqual({ ok: false, problem: 'notYours' });
+    expect(await store.consumeConfirmation('b1b2c3d4', 'marie@u.fr', new Date(now.getTime() + 16 * 60_000))).toEqual({ ok: false, problem: 'expired' });
+    // Without an id: the person's latest unused one.
+    await store.saveConfirmation({ id: 'c1b2c3d4', actor: 'marie@u.fr', body: '{"z":3}', createdAt: new Date(now.getTime() + 2000).toISOString(), expiresAt: later });
+    expect(await store.consumeConfirmation(undefined, 'marie@u.fr', now)).toEqual({ ok: true, body: '{"z":3}' });
+    expect(await store.consumeConfirmation('zzzzzzzz', 'marie@u.fr', now)).toEqual({ ok: false, problem: 'expired' });
   });
 });

@@ -180,11 +180,13 @@ describe('sync engine on the demo fixtures', () => {
       await h.store.releaseLease('sync', engine.holder);
       expect(await h.store.acquireLease('sync', 'other-replica', new Date(), 120_000)).toBe(true);
       const writesAtTakeover = h.sim.sim.writeCalls();
-      const run = await running;
+      // The run ends failed (or partial): with an error of its own, or thrown from a phase that stops the run.
+      const thrown = await running.then(() => undefined, (e: Error) => e);
       // At most the requests already on the wire when the lease changed hands.
       expect(h.sim.sim.writeCalls() - writesAtTakeover).toBeLessThanOrEqual(2);
-      expect(['failed', 'partial']).toContain(run.status);
-      expect(run.platforms.flatMap((p) => p.errors).join(' ')).toMatch(/run lease is no longer held/);
+      const [run] = await h.store.lastRuns(1);
+      expect(['failed', 'partial']).toContain(run!.status);
+      expect([thrown?.message ?? '', ...run!.guard, ...run!.platforms.flatMap((p) => p.errors)].join(' ')).toMatch(/run lease is no longer held/);
       expect((await h.store.leaseHolder('sync', new Date()))!.holder).toBe('other-replica');
     } finally {
       h.sim.sim.knobs.latencyMs = 0;

@@ -9,7 +9,7 @@ import type { CourseAccess } from '../authz';
 import { currentAcademicYear } from '../../domain/academic-year';
 import type { Command, GroupSpec, RoleSpec } from '../commands';
 import { fold } from '../commands';
-import type { HandlerContext } from '../context';
+import type { HandlerContext, PendingProblem, SyncPatch } from '../context';
 import { ResolvedCourse, pickCohort, q } from '../resolve';
 import { View, facts, table, text } from '../views';
 import { confirmSupport } from './support';
@@ -87,7 +87,7 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
     platform: rc.platform,
     courseId: rc.course.id,
     courseLabel: rc.label,
-    data: { cohortId: cohort.id, cohortLabel: `${cohort.name} (${cohort.idnumber})`, memberCount: cohort.memberCount, roleId: role.id, roleName: role.name, groupId: group.id, timeend: end.epoch, endLabel: end.label, autoSpace },
+    action: { kind: 'add', cohortId: cohort.id, cohortLabel: `${cohort.name} (${cohort.idnumber})`, roleId: role.id, groupId: group.id, timeend: end.epoch, endLabel: end.label },
   });
   await ctx.audit({ command: 'add', platform: rc.platform, course: rc.course.shortname, target: cohort.idnumber, outcome: 'asked' });
   const blocks = [
@@ -136,7 +136,7 @@ export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   // Who loses access: those whose only active way in is this instance. Several instances of one cohort
   // give each other's members a way in, so their sum would be false: say it is unknown instead.
   const count = found.length === 1 ? found[0]!.onlyAccessCount : -1;
-  const pending = await ctx.savePending({ command: cmd, platform: rc.platform, courseId: rc.course.id, courseLabel: rc.label, data: { instanceIds: found.map((i) => i.id), cohortLabel: label } });
+  const pending = await ctx.savePending({ command: cmd, platform: rc.platform, courseId: rc.course.id, courseLabel: rc.label, action: { kind: 'remove', instanceIds: found.map((i) => i.id), cohortLabel: label } });
   await ctx.audit({ command: 'remove', platform: rc.platform, course: rc.course.shortname, target: found[0]!.cohortIdnumber ?? undefined, outcome: 'asked' });
   return {
     title: t.removeConfirmTitle,
@@ -180,7 +180,7 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   const roleChanging = roleId !== undefined && roleId !== instance.roleId;
   if (!disabling && !roleChanging) return applyUpdate(ctx, rc.platform, rc.label, spec(rc), instance.id, label, instance.cohortIdnumber ?? '', patch, changes);
   // What changes people's access or role is confirmed first, saying how many people it touches.
-  const pending = await ctx.savePending({ command: cmd, platform: rc.platform, courseId: rc.course.id, courseLabel: rc.label, data: { instanceId: instance.id, cohortLabel: label, cohortIdnumber: instance.cohortIdnumber ?? '', courseSpec: spec(rc), patch, changes } });
+  const pending = await ctx.savePending({ command: cmd, platform: rc.platform, courseId: rc.course.id, courseLabel: rc.label, action: { kind: 'update', instanceId: instance.id, cohortLabel: label, cohortIdnumber: instance.cohortIdnumber ?? '', courseSpec: spec(rc), patch, changes } });
   await ctx.audit({ command: 'update', platform: rc.platform, course: rc.course.shortname, target: instance.cohortIdnumber ?? undefined, outcome: 'asked' });
   const roleName = roleChanging && cmd.role ? (t.roleLabels[cmd.role.shortname] ?? cmd.role.shortname) : '';
   const blocks = [
@@ -198,8 +198,6 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   };
 }
 
-type SyncPatch = { roleId?: number; groupId?: number; enabled?: boolean; name?: string };
-
 /** Applies a change to a cohort sync as the person (Moodle re-checks their rights), then says what changed. */
 async function applyUpdate(ctx: HandlerContext, platform: string, courseLabel: string, courseSpec: string, instanceId: number, label: string, idnumber: string, patch: SyncPatch, changes: string[]): Promise<View> {
   const me = ctx.actor.account(platform);
@@ -208,37 +206,46 @@ async function applyUpdate(ctx: HandlerContext, platform: string, courseLabel: s
   return { tone: 'success', blocks: [text(ctx.t.updateDone(label, courseLabel, changes.join(', '))), text(ctx.t.syncsNext(courseSpec))] };
 }
 
-/** oui / confirm: carries out the pending action, with the teacher's rights checked again by Moodle. */
+/** oui / confirm: carries out the pending action, with the person's rights checked again by Moodle. */
 export async function confirm(ctx: HandlerContext, id: string | undefined): Promise<View> {
   const t = ctx.t;
   const { pending, problem } = await ctx.takePending(id);
-  if (!pending) return { tone: 'error', blocks: [text(problem === 'notYours' ? t.confirmNotYours : problem === 'none' ? t.nothingToConfirm : t.confirmExpired)] };
-  const other = await confirmSupport(ctx, pending);
-  if (other) return other;
-  const me = ctx.actor.account(pending.platform);
-  const syncs = await ctx.cohortSyncs(pending.platform);
-  const d = pending.data;
-  if (pending.command.kind === 'add') {
-    const cmd = pending.command;
-    const r = await syncs.add({ courseId: pending.courseId, cohort: { id: d.cohortId as number }, role: { id: d.roleId as number }, groupId: d.groupId as number, enabled: !cmd.inactive, name: cmd.name, onBehalfOf: me.id });
-    const instance = (await syncs.list(pending.courseId, me.id)).find((i) => i.id === r.id);
-    await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd.cohort, outcome: r.created ? 'ok' : 'unchanged' });
-    const label = d.cohortLabel as string;
-    return { tone: 'success', blocks: [text(r.created ? t.addDone(label, pending.courseLabel, t.people(instance?.activeCount ?? -1, instance?.roleShortname ?? '')) : t.addExisting(label, pending.courseLabel))] };
+  if (!pending) return { tone: problem === 'used' ? 'info' : 'error', blocks: [text(pendingProblem(ctx, problem))] };
+  const a = pending.action;
+  switch (a.kind) {
+    case 'approve':
+    case 'members':
+      return confirmSupport(ctx, pending, a);
+    case 'update':
+      return applyUpdate(ctx, pending.platform, pending.courseLabel, a.courseSpec, a.instanceId, a.cohortLabel, a.cohortIdnumber, a.patch, a.changes);
+    case 'add': {
+      const me = ctx.actor.account(pending.platform);
+      const syncs = await ctx.cohortSyncs(pending.platform);
+      const cmd = pending.command.kind === 'add' ? pending.command : undefined;
+      const r = await syncs.add({ courseId: pending.courseId, cohort: { id: a.cohortId }, role: { id: a.roleId }, groupId: a.groupId, enabled: !cmd?.inactive, name: cmd?.name, onBehalfOf: me.id });
+      const instance = (await syncs.list(pending.courseId, me.id)).find((i) => i.id === r.id);
+      await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd?.cohort, outcome: r.created ? 'ok' : 'unchanged' });
+      return { tone: 'success', blocks: [text(r.created ? t.addDone(a.cohortLabel, pending.courseLabel, t.people(instance?.activeCount ?? -1, instance?.roleShortname ?? '')) : t.addExisting(a.cohortLabel, pending.courseLabel))] };
+    }
+    case 'remove': {
+      const me = ctx.actor.account(pending.platform);
+      const syncs = await ctx.cohortSyncs(pending.platform);
+      for (const instanceId of a.instanceIds) await syncs.remove(instanceId, me.id);
+      await ctx.audit({ command: 'remove', platform: pending.platform, course: pending.courseLabel, target: pending.command.kind === 'remove' ? pending.command.cohort : undefined, outcome: 'ok' });
+      return { tone: 'success', blocks: [text(t.removeDone(a.cohortLabel, pending.courseLabel))] };
+    }
   }
-  if (pending.command.kind === 'update') {
-    return applyUpdate(ctx, pending.platform, pending.courseLabel, d.courseSpec as string, d.instanceId as number, d.cohortLabel as string, d.cohortIdnumber as string, d.patch as SyncPatch, d.changes as string[]);
-  }
-  if (pending.command.kind === 'remove') {
-    for (const instanceId of d.instanceIds as number[]) await syncs.remove(instanceId, me.id);
-    await ctx.audit({ command: 'remove', platform: pending.platform, course: pending.courseLabel, target: pending.command.cohort, outcome: 'ok' });
-    return { tone: 'success', blocks: [text(t.removeDone(d.cohortLabel as string, pending.courseLabel))] };
-  }
-  return { tone: 'error', blocks: [text(t.nothingToConfirm)] };
+}
+
+/** Why there is nothing to confirm: already done (a second click, a retry), someone else's, expired, or none. */
+function pendingProblem(ctx: HandlerContext, problem: PendingProblem | undefined): string {
+  const t = ctx.t;
+  return problem === 'used' ? t.confirmAlreadyDone : problem === 'notYours' ? t.confirmNotYours : problem === 'none' ? t.nothingToConfirm : t.confirmExpired;
 }
 
 export async function cancel(ctx: HandlerContext, id: string | undefined): Promise<View> {
-  const { pending } = await ctx.takePending(id);
+  const { pending, problem } = await ctx.takePending(id);
+  if (problem === 'used') return { tone: 'info', blocks: [text(ctx.t.confirmAlreadyDone)] };
   if (pending) await ctx.audit({ command: pending.command.kind, platform: pending.platform, course: pending.courseLabel, outcome: 'cancelled' });
   return { blocks: [text(pending ? ctx.t.cancelled : ctx.t.nothingToConfirm)] };
 }
@@ -250,7 +257,8 @@ export async function cancel(ctx: HandlerContext, id: string | undefined): Promi
 export async function manualInstead(ctx: HandlerContext, id: string): Promise<View> {
   const t = ctx.t;
   const { pending, problem } = await ctx.takePending(id);
-  if (!pending || pending.command.kind !== 'add') return { tone: 'error', blocks: [text(problem === 'notYours' ? t.confirmNotYours : t.confirmExpired)] };
+  if (!pending || pending.action.kind !== 'add') return { tone: problem === 'used' ? 'info' : 'error', blocks: [text(pendingProblem(ctx, problem ?? 'expired'))] };
+  const d = pending.action;
   const api = ctx.api(pending.platform);
   const me = ctx.actor.account(pending.platform);
   const may = (await api.getEnrolledUsers(pending.courseId, [{ name: 'withcapability', value: 'enrol/manual:enrol' }, { name: 'onlyactive', value: 1 }])).some((u) => u.id === me.id);
@@ -258,10 +266,9 @@ export async function manualInstead(ctx: HandlerContext, id: string): Promise<Vi
     await ctx.audit({ command: 'manual', platform: pending.platform, course: pending.courseLabel, outcome: 'refused' });
     return { tone: 'error', blocks: [text(t.notAllowedCourse(pending.courseLabel))] };
   }
-  const d = pending.data;
-  const members = (await api.getCohortMembers([d.cohortId as number])).get(d.cohortId as number) ?? [];
+  const members = (await api.getCohortMembers([d.cohortId])).get(d.cohortId) ?? [];
   const now = Math.floor(ctx.now().getTime() / 1000);
-  await api.manualEnrolUsers(members.map((userid) => ({ roleid: d.roleId as number, userid, courseid: pending.courseId, timestart: now, timeend: d.timeend as number })));
-  await ctx.audit({ command: 'manual', platform: pending.platform, course: pending.courseLabel, target: pending.command.cohort, outcome: 'ok', detail: `${members.length} enrolled until ${d.endLabel}` });
-  return { tone: 'success', blocks: [text(t.manualDone(members.length, pending.courseLabel, d.endLabel as string))] };
+  await api.manualEnrolUsers(members.map((userid) => ({ roleid: d.roleId, userid, courseid: pending.courseId, timestart: now, timeend: d.timeend })));
+  await ctx.audit({ command: 'manual', platform: pending.platform, course: pending.courseLabel, target: d.cohortLabel, outcome: 'ok', detail: `${members.length} enrolled until ${d.endLabel}` });
+  return { tone: 'success', blocks: [text(t.manualDone(members.length, pending.courseLabel, d.endLabel))] };
 }

@@ -12,7 +12,7 @@ import { CohortSyncUnavailable, CohortSyncs } from '../../moodle/cohort-syncs';
 import { RunInProgressError, SyncRequestError } from '../../sync/engine';
 import type { Command, SyncTarget } from '../commands';
 import { fold } from '../commands';
-import type { HandlerContext, Pending } from '../context';
+import type { HandlerContext, Pending, PendingAction } from '../context';
 import { ResolvedCourse, q, resolveCourse } from '../resolve';
 import { View, table, text } from '../views';
 
@@ -141,7 +141,7 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
   }
   const byCohort = new Map<string, number>();
   for (const r of held.removals) byCohort.set(`${r.platform} ${r.cohortIdnumber}`, (byCohort.get(`${r.platform} ${r.cohortIdnumber}`) ?? 0) + 1);
-  const pending = await ctx.savePending({ command: { kind: 'approve', run }, platform: '', courseId: 0, courseLabel: '', data: {} });
+  const pending = await ctx.savePending({ command: { kind: 'approve', run }, platform: '', courseId: 0, courseLabel: '', action: { kind: 'approve', run } });
   return {
     title: t.approveTitle(run),
     tone: 'warning',
@@ -221,7 +221,7 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
   const label = `${found.cohort.name} (${found.cohort.idnumber})`;
   const unchangedNote = unchanged.length ? [text(t.membersUnchanged(unchanged.map((u) => u.username ?? String(u.id)).slice(0, 50).join(', '), adding))] : [];
   if (acting.length === 0) return { tone: 'info', private: true, blocks: [text(t.membersNothingToDo(label, adding)), ...unchangedNote] };
-  const pending = await ctx.savePending({ command: cmd, platform: found.platform, courseId: 0, courseLabel: '', data: { cohortId: found.cohort.id, cohortLabel: label, userIds: acting.map((u) => u.id), unchanged: unchanged.length } });
+  const pending = await ctx.savePending({ command: cmd, platform: found.platform, courseId: 0, courseLabel: '', action: { kind: 'members', adding, cohortId: found.cohort.id, cohortLabel: label, userIds: acting.map((u) => u.id) } });
   return {
     title: t.membersConfirmTitle(acting.length, label, adding),
     private: true,
@@ -245,30 +245,25 @@ export async function listMembers(ctx: HandlerContext, ref: string, platform?: s
   return { title: t.membersTitle(`${found.cohort.name} (${found.cohort.idnumber})`, users.length), private: true, blocks: [table(t.membersColumns, users.map((u) => [u.fullname, u.username ?? '', u.email ?? '']))] };
 }
 
-/** Confirmations of the support commands (called by the common `oui` handler). */
-export async function confirmSupport(ctx: HandlerContext, pending: Pending): Promise<View | undefined> {
+/** Confirmations of the support and admin actions (approving held removals, manual cohort members). */
+export async function confirmSupport(ctx: HandlerContext, pending: Pending, a: Extract<PendingAction, { kind: 'approve' | 'members' }>): Promise<View> {
   const t = ctx.t;
-  const cmd = pending.command;
-  if (cmd.kind === 'approve') {
+  if (a.kind === 'approve') {
+    // Rights are checked again at the "yes": the role lists may have changed since the card was shown.
     if (!ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, 'approve');
-    const run = await ctx.deps.engine.approve(cmd.run, ctx.actor.key);
+    const run = await ctx.deps.engine.approve(a.run, ctx.actor.key);
     const removed = run.platforms.reduce((n, p) => n + p.membersRemoved, 0);
     const skipped = run.platforms.reduce((n, p) => n + p.removalsSkipped, 0);
-    await ctx.audit({ command: 'approve', target: cmd.run, outcome: 'ok', detail: `${removed} removed` });
-    return { tone: 'success', blocks: [text(t.approveDone(cmd.run, removed, skipped))] };
+    await ctx.audit({ command: 'approve', target: a.run, outcome: 'ok', detail: `${removed} removed` });
+    return { tone: 'success', blocks: [text(t.approveDone(a.run, removed, skipped))] };
   }
-  if (cmd.kind === 'addMembers' || cmd.kind === 'removeMembers') {
-    if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, cmd.kind);
-    const api = ctx.api(pending.platform);
-    const cohortId = pending.data.cohortId as number;
-    const userIds = pending.data.userIds as number[];
-    if (cmd.kind === 'addMembers') await api.addCohortMembers(userIds.map((userId) => ({ cohortId, userId })));
-    else await api.deleteCohortMembers(userIds.map((userid) => ({ cohortid: cohortId, userid })));
-    // Count from Moodle afterwards: what the cohort really gained or lost.
-    const after = new Set((await api.getCohortMembers([cohortId])).get(cohortId) ?? []);
-    const done = userIds.filter((id) => (cmd.kind === 'addMembers' ? after.has(id) : !after.has(id))).length;
-    await ctx.audit({ command: cmd.kind, platform: pending.platform, target: cmd.cohort, outcome: 'ok', detail: `${done} users` });
-    return { tone: done === userIds.length ? 'success' : 'warning', blocks: [text(t.membersDone(done, pending.data.cohortLabel as string, cmd.kind === 'addMembers'))] };
-  }
-  return undefined;
+  if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, pending.command.kind);
+  const api = ctx.api(pending.platform);
+  if (a.adding) await api.addCohortMembers(a.userIds.map((userId) => ({ cohortId: a.cohortId, userId })));
+  else await api.deleteCohortMembers(a.userIds.map((userid) => ({ cohortid: a.cohortId, userid })));
+  // Count from Moodle afterwards: what the cohort really gained or lost.
+  const after = new Set((await api.getCohortMembers([a.cohortId])).get(a.cohortId) ?? []);
+  const done = a.userIds.filter((id) => (a.adding ? after.has(id) : !after.has(id))).length;
+  await ctx.audit({ command: a.adding ? 'addMembers' : 'removeMembers', platform: pending.platform, target: a.cohortLabel, outcome: 'ok', detail: `${done} users` });
+  return { tone: done === a.userIds.length ? 'success' : 'warning', blocks: [text(t.membersDone(done, a.cohortLabel, a.adding))] };
 }

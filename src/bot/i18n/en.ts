@@ -149,6 +149,7 @@ export const en: Catalog = {
   nameChanged: (name: string) => `name "${name}"`,
 
   confirmExpired: 'This confirmation has expired or was already used. Run the command again.',
+  confirmAlreadyDone: 'Already done: this confirmation was used already (a second click, or a message sent again). Nothing was done twice.',
   confirmNotYours: 'This confirmation belongs to someone else.',
   nothingToConfirm: 'Nothing to confirm.',
   cancelled: 'Cancelled, nothing changed.',

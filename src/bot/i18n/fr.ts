@@ -149,6 +149,7 @@ export const fr = {
   nameChanged: (name: string) => `nom « ${name} »`,
 
   confirmExpired: 'Cette confirmation a expiré ou a déjà servi. Recommencez la commande.',
+  confirmAlreadyDone: 'C’est déjà fait : cette confirmation a déjà servi (un second clic, ou un message renvoyé). Rien n’a été refait.',
   confirmNotYours: 'Cette confirmation appartient à quelqu’un d’autre.',
   nothingToConfirm: 'Rien à confirmer.',
   cancelled: 'Annulé, rien n’a changé.',
