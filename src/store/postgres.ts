@@ -81,13 +81,17 @@ export class PostgresStore implements Store {
   }
 
   async saveRun(run: RunRecord): Promise<void> {
-    await this.q(
-      `INSERT INTO runs (run_id, status, trigger, scope, started_at, finished_at, duration_ms, directory_students, directory_complete, guard, platforms)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
-       ON CONFLICT (run_id) DO UPDATE SET status=EXCLUDED.status, finished_at=EXCLUDED.finished_at, duration_ms=EXCLUDED.duration_ms,
-         directory_students=EXCLUDED.directory_students, directory_complete=EXCLUDED.directory_complete, guard=EXCLUDED.guard, platforms=EXCLUDED.platforms`,
-      [run.runId, run.status, run.trigger, run.scope, run.startedAt, run.finishedAt ?? null, run.durationMs ?? null, run.directoryStudents ?? null, run.directoryComplete ?? null, serializeReasons(run.guardReasons, run.guard), JSON.stringify(run.platforms)],
-    );
+    await this.inTransaction((tx) => upsertRun(tx, run));
+  }
+
+  async recordApproval(run: RunRecord, heldRunId: string, by: string, at: string): Promise<boolean> {
+    return this.inTransaction(async (tx) => {
+      const won = (await tx.run(`UPDATE held_plans SET status = 'approved', decided_by = ?, decided_at = ? WHERE run_id = ? AND status = 'held'`, [by, at, heldRunId])) === 1;
+      if (!won) return false;
+      await tx.run(`UPDATE runs SET status = 'applied' WHERE run_id = ? AND status = 'held'`, [heldRunId]);
+      await upsertRun(tx, run);
+      return true;
+    });
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -243,4 +247,14 @@ export class PostgresStore implements Store {
 /** A connection string's password never reaches a log or an error message. */
 export function maskUrl(text: string): string {
   return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+}
+
+async function upsertRun(tx: ErasureTx, run: RunRecord): Promise<void> {
+  await tx.run(
+    `INSERT INTO runs (run_id, status, trigger, scope, started_at, finished_at, duration_ms, directory_students, directory_complete, guard, platforms)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?)
+     ON CONFLICT (run_id) DO UPDATE SET status=EXCLUDED.status, finished_at=EXCLUDED.finished_at, duration_ms=EXCLUDED.duration_ms,
+       directory_students=EXCLUDED.directory_students, directory_complete=EXCLUDED.directory_complete, guard=EXCLUDED.guard, platforms=EXCLUDED.platforms`,
+    [run.runId, run.status, run.trigger, run.scope, run.startedAt, run.finishedAt ?? null, run.durationMs ?? null, run.directoryStudents ?? null, run.directoryComplete ?? null, serializeReasons(run.guardReasons, run.guard), JSON.stringify(run.platforms)],
+  );
 }

@@ -74,6 +74,20 @@ export class SqliteStore implements Store {
   }
 
   async saveRun(run: RunRecord): Promise<void> {
+    this.saveRunNow(run);
+  }
+
+  async recordApproval(run: RunRecord, heldRunId: string, by: string, at: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const won = this.db.prepare(`UPDATE held_plans SET status = 'approved', decided_by = ?, decided_at = ? WHERE run_id = ? AND status = 'held'`).run(by, at, heldRunId).changes === 1;
+      if (!won) return false;
+      this.db.prepare(`UPDATE runs SET status = 'applied' WHERE run_id = ? AND status = 'held'`).run(heldRunId);
+      this.saveRunNow(run);
+      return true;
+    })();
+  }
+
+  private saveRunNow(run: RunRecord): void {
     this.db
       .prepare(
         `INSERT INTO runs (run_id, status, trigger, scope, started_at, finished_at, duration_ms, directory_students, directory_complete, guard, platforms)

@@ -105,6 +105,8 @@ export interface Store {
   saveHeldPlan(plan: HeldPlan): Promise<void>;
   getHeldPlan(runId: string): Promise<HeldPlan | undefined>;
   heldPlans(): Promise<HeldPlan[]>;
+  /** Records an applied approval run and marks its held plan approved, in one transaction; false if it was decided meanwhile (nothing recorded). */
+  recordApproval(run: RunRecord, heldRunId: string, by: string, at: string): Promise<boolean>;
   /** Decides a held plan once (false if it was not held any more); its run stops being `held` (it is `applied`) in the same transaction. */
   decideHeldPlan(runId: string, status: 'approved' | 'rejected' | 'superseded', by: string, at: string): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;

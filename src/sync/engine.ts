@@ -346,45 +346,65 @@ export class SyncEngine {
     throw new RunInProgressError(current.holder, current.expiresAt);
   }
 
-  /** Applies held removals, re-checked against a fresh directory read so no one who came back is removed. */
-  async approve(runId: string, actor: string): Promise<RunResult> {
+  /**
+   * Approval of held removals, through the same pieces as every run: a fresh directory read, the
+   * desired state of desired.ts, the same removal applier, the same fencing. Only removals still not
+   * wanted are applied. The applied run and the decision are recorded in one transaction; an approval
+   * that fails (directory incomplete, Moodle errors) is recorded as such and leaves the plan held, so a
+   * later approval completes it. `channel`: where the approval came from, for the one audit entry.
+   */
+  async approve(runId: string, actor: string, channel = 'cli'): Promise<RunResult> {
     const held = await this.deps.store.getHeldPlan(runId);
     if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
     if (held.status !== 'held') throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
     await this.takeLease();
     const started = this.now();
     const run: RunResult = { runId: newRunId(started), status: 'running', trigger: `approve by ${actor}`, scope: `approve:${runId}`, startedAt: started.toISOString(), guard: [], platforms: [] };
+    const platforms = [...new Set(held.removals.map((r) => r.platform))];
+    for (const p of platforms) this.api(p).client.fence = () => this.fence();
     try {
+      await this.deps.store.saveRun(run);
       const read = await this.deps.directory.read();
       if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`);
-      if (!(await this.deps.store.decideHeldPlan(runId, 'approved', actor, started.toISOString()))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`);
       const window = yearWindow(this.now(), this.deps.config.academicYear);
-      const stillWanted = wantedPairs(read, window);
-      const byPlatform = new Map<string, HeldRemoval[]>();
-      for (const r of held.removals) byPlatform.set(r.platform, [...(byPlatform.get(r.platform) ?? []), r]);
-      for (const [platform, removals] of byPlatform) {
+      const desired = desiredStates(read, window, this.deps.config.platforms.filter((p) => platforms.includes(p.name)));
+      const stillWanted = (r: HeldRemoval) => {
+        const cohort = desired.get(r.platform)?.cohorts.get(r.cohortIdnumber.slice(this.naming.prefix.length));
+        return r.key !== undefined && cohort !== undefined && (cohort.members.has(r.key) || cohort.keepOnly.has(r.key));
+      };
+      for (const platform of platforms) {
+        const removals = held.removals.filter((r) => r.platform === platform);
         const summary = emptySummary(platform);
         const api = this.api(platform);
         const before = { ...api.client.stats };
-        const todo = removals.filter((r) => !(r.key && stillWanted.has(`${r.key}|${r.cohortIdnumber.slice(this.naming.prefix.length)}`)));
+        const todo = removals.filter((r) => !stillWanted(r));
         summary.removalsSkipped = removals.length - todo.length;
         summary.membersRemoved = await removeMembers(platform, todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length) })), { api, runId: run.runId, now: this.now, journal: (e) => this.deps.store.journal(e) }, summary.errors, (r) => `${r.reason} (held in ${runId}, approved by ${actor})`);
         summary.writeCalls = api.client.stats.writes - before.writes;
         summary.readCalls = api.client.stats.reads - before.reads;
         run.platforms.push(summary);
       }
-      run.status = 'applied';
-      await this.deps.store.audit({ at: started.toISOString(), actor, channel: 'cli', command: 'approve', target: runId, outcome: 'ok', detail: `${run.platforms.reduce((n, p) => n + p.membersRemoved, 0)} removed` });
+      const failed = run.platforms.filter((p) => p.errors.length > 0).length;
+      run.status = failed === 0 ? 'applied' : failed === run.platforms.length ? 'failed' : 'partial';
     } catch (err) {
       run.status = 'failed';
       setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
-      throw err;
     } finally {
+      for (const p of platforms) this.api(p).client.fence = undefined;
       run.finishedAt = this.now().toISOString();
       run.durationMs = Date.parse(run.finishedAt) - started.getTime();
-      if (run.status !== 'failed') await this.deps.store.saveRun(run);
+    }
+    const removed = run.platforms.reduce((n, p) => n + p.membersRemoved, 0);
+    try {
+      if (run.status === 'applied') {
+        // The run and the decision together: never an applied approval whose plan still says held.
+        if (!(await this.deps.store.recordApproval(stripPlans(run), runId, actor, run.finishedAt!))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`);
+      } else await this.deps.store.saveRun(stripPlans(run));
+      await this.deps.store.audit({ at: started.toISOString(), actor, channel, command: 'approve', target: runId, outcome: run.status, detail: `${removed} removed` });
+    } finally {
       await this.deps.store.releaseLease(LEASE, this.holder);
     }
+    if (run.status === 'failed' && run.guardReasons?.some((g) => g.code === 'runFailed')) throw new SyncRequestError(run.guard[run.guard.length - 1]!);
     return run;
   }
 
@@ -399,22 +419,15 @@ export class SyncEngine {
     }
   }
 
-  async reject(runId: string, actor: string): Promise<{ runId: string; status: 'rejected'; removals: number }> {
+  async reject(runId: string, actor: string, channel = 'cli'): Promise<{ runId: string; status: 'rejected'; removals: number }> {
     const held = await this.deps.store.getHeldPlan(runId);
     if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
     if (!(await this.deps.store.decideHeldPlan(runId, 'rejected', actor, this.now().toISOString()))) {
       throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
     }
-    await this.deps.store.audit({ at: this.now().toISOString(), actor, channel: 'cli', command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
+    await this.deps.store.audit({ at: this.now().toISOString(), actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
     return { runId, status: 'rejected', removals: held.removals.length };
   }
-}
-
-/** "key|ETAPE" for every membership the directory wants now (adds and grace keeps). */
-function wantedPairs(read: DirectoryRead, window: YearWindow): Set<string> {
-  const out = new Set<string>();
-  for (const s of read.students) for (const e of countedEtapes(s, [...window.add, ...window.keepOnly])) out.add(`${s.key}|${e}`);
-  return out;
 }
 
 /** A run's reasons as codes (for every language) and as the English sentences the CLI prints. */

@@ -151,6 +151,32 @@ describe('sync engine on the demo fixtures', () => {
     await expect(h.engine.approve(held2.runId, 'admin')).rejects.toThrow(/already rejected/);
   });
 
+  it('an approval that fails mid-way leaves the plan held and recorded with its error; a retry completes it', async () => {
+    await h.engine.run();
+    dir.students = dir.students.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && (i.etape === 'L1DRT1' || i.etape === 'L3DRT1')));
+    const held = await h.engine.run();
+    expect(held.status).toBe('held');
+    const removals = held.platforms.reduce((n, p) => n + p.removalsHeld, 0);
+    // Moodle fails every call during the first approval.
+    h.sim.sim.knobs.faultRate = 1;
+    const failing = h.newEngine(dir);
+    const { createPlatformApis } = await import('../../src/moodle/platforms');
+    const apis = createPlatformApis({ ...h.config, moodle: { ...h.config.moodle, retries: 0, timeoutMs: 500 } });
+    const first = await new (failing.constructor as typeof import('../../src/sync/engine').SyncEngine)({ config: h.config, directory: dir, apis, store: h.store }).approve(held.runId, 'admin.moodle@univ-demo.fr', 'teams');
+    h.sim.sim.knobs.faultRate = 0;
+    expect(['failed', 'partial']).toContain(first.status);
+    expect(await h.store.getHeldPlan(held.runId)).toMatchObject({ status: 'held' });
+    expect((await h.store.getRun(first.runId))!.status).toBe(first.status);
+    const audit = (await h.store.auditEntries(20)).filter((a) => a.command === 'approve' && a.target === held.runId);
+    expect(audit).toEqual([expect.objectContaining({ channel: 'teams', outcome: first.status })]);
+    // The retry applies what is left, and only then is the plan approved and its run resolved.
+    const second = await h.engine.approve(held.runId, 'admin.moodle@univ-demo.fr');
+    expect(second.status).toBe('applied');
+    expect(first.platforms.reduce((n, p) => n + p.membersRemoved, 0) + second.platforms.reduce((n, p) => n + p.membersRemoved, 0)).toBe(removals);
+    expect(await h.store.getHeldPlan(held.runId)).toMatchObject({ status: 'approved' });
+    expect((await h.store.getRun(held.runId))!.status).toBe('applied');
+  });
+
   it('a newer held plan for the same platforms supersedes the older one; the older run is no longer held', async () => {
     await h.engine.run();
     dir.students = dir.students.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && (i.etape === 'L1DRT1' || i.etape === 'L3DRT1')));

@@ -135,8 +135,7 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
   // Already decided (a second click, an old digest's button): say how it was resolved, change nothing.
   if (held.status !== 'held') return { tone: 'info', blocks: [text(t.heldPlanDecided(run, held.status, held.decidedBy ?? '?'))] };
   if (kind === 'reject') {
-    const r = await ctx.deps.engine.reject(run, ctx.actor.key);
-    await ctx.audit({ command: 'reject', target: run, outcome: 'ok' });
+    const r = await ctx.deps.engine.reject(run, ctx.actor.key, ctx.actor.identity.channel);
     return { tone: 'success', blocks: [text(t.rejectDone(run, r.removals))] };
   }
   const byCohort = new Map<string, number>();
@@ -251,10 +250,11 @@ export async function confirmSupport(ctx: HandlerContext, pending: Pending, a: E
   if (a.kind === 'approve') {
     // Rights are checked again at the "yes": the role lists may have changed since the card was shown.
     if (!ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, 'approve');
-    const run = await ctx.deps.engine.approve(a.run, ctx.actor.key);
+    // The engine writes the one audit entry of the approval, with this channel.
+    const run = await ctx.deps.engine.approve(a.run, ctx.actor.key, ctx.actor.identity.channel);
     const removed = run.platforms.reduce((n, p) => n + p.membersRemoved, 0);
     const skipped = run.platforms.reduce((n, p) => n + p.removalsSkipped, 0);
-    await ctx.audit({ command: 'approve', target: a.run, outcome: 'ok', detail: `${removed} removed` });
+    if (run.status !== 'applied') return { tone: 'warning', blocks: [text(t.approvePartial(a.run, removed, run.runId))] };
     return { tone: 'success', blocks: [text(t.approveDone(a.run, removed, skipped))] };
   }
   if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, pending.command.kind);

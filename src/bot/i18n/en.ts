@@ -208,6 +208,7 @@ export const en: Catalog = {
   approveSummary: (n: number) => `${n} held removal(s), by cohort:`,
   approveDone: (run: string, removed: number, skipped: number) => `Removals of ${run} applied: ${removed} removed${skipped ? `, ${skipped} skipped as enrolled again` : ''}.`,
   rejectDone: (run: string, n: number) => `${n} removal(s) of ${run} dropped.`,
+  approvePartial: (run: string, removed: number, approval: string) => `Approving the removals of ${run} did not complete (${removed} removal(s) done, see run ${approval} in \`status\`): the removals stay held; try \`approve ${run}\` again.`,
   noHeldPlan: (run: string) => `No held removals for ${run}. See \`status\`.`,
   heldPlanDecided: (run: string, status: string, by: string) =>
     status === 'superseded' ? `The held removals of ${run} were superseded by those of run ${by}: see \`status\`.` : `The held removals of ${run} were already ${status} by ${by}: nothing changed.`,

@@ -208,6 +208,7 @@ export const fr = {
   approveSummary: (n: number) => `${n} retrait(s) retenu(s), par cohorte :`,
   approveDone: (run: string, removed: number, skipped: number) => `Retraits de ${run} appliqués : ${removed} retiré(s)${skipped ? `, ${skipped} ignoré(s) car de nouveau inscrits` : ''}.`,
   rejectDone: (run: string, n: number) => `${n} retrait(s) de ${run} abandonné(s).`,
+  approvePartial: (run: string, removed: number, approval: string) => `L’approbation des retraits de ${run} n’a pas abouti (${removed} retrait(s) faits, voir la synchronisation ${approval} dans \`état\`) : les retraits restent retenus ; réessayez \`approuver ${run}\`.`,
   noHeldPlan: (run: string) => `Aucun retrait retenu pour ${run}. Voir \`état\`.`,
   heldPlanDecided: (run: string, status: string, by: string) =>
     status === 'superseded' ? `Les retraits retenus de ${run} ont été remplacés par ceux de la synchronisation ${by} : voir \`état\`.` : `Les retraits retenus de ${run} ont déjà été ${status === 'approved' ? 'approuvés' : 'rejetés'} par ${by} : rien n’a changé.`,
