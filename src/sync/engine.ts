@@ -8,7 +8,7 @@ import os from 'node:os';
 import type { Config } from '../config';
 import { countedEtapes } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
-import { YearWindow, yearWindow } from '../domain/academic-year';
+import { yearWindow } from '../domain/academic-year';
 import { CohortNaming, isManaged } from '../domain/cohorts';
 import { closest } from '../util/closest';
 import type { Logger } from '../log';
