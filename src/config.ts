@@ -106,7 +106,7 @@ export interface Config {
   };
   userMatch: { moodleField: 'username' | 'idnumber' | 'email'; attribute: string };
   academicYear: { start: string; nextYearFrom: string; graceUntil: string; timezone: string; year?: number };
-  cohorts: { idnumberPrefix: string; nameTemplate: string; deleteUnusedEmpty: boolean };
+  cohorts: { idnumberPrefix: string; nameTemplate: string };
   guard: {
     minSourceRecords: number;
     minSourceRatio: number;
@@ -269,7 +269,6 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       nameTemplate:
         r.get('COHORT_NAME_TEMPLATE', z.string().refine((v) => v.includes('{etape}') || v.includes('{label}'), 'a template using {etape} and/or {label}'), '{label} ({etape})') ??
         '{label} ({etape})',
-      deleteUnusedEmpty: r.get('SYNC_DELETE_UNUSED_EMPTY_COHORTS', bool, 'false') ?? false,
     },
     guard: {
       minSourceRecords: r.get('SYNC_MIN_SOURCE_RECORDS', int(0, 10_000_000), '1') ?? 1,
@@ -316,6 +315,11 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
 
   if (config.teams.appType !== 'MultiTenant' && config.teams.appId && !config.teams.tenantId) {
     r.problems.push(`MicrosoftAppTenantId: missing; expected the university tenant id when MicrosoftAppType=${config.teams.appType}`);
+  }
+  // Deleting managed cohorts needs to know that no course syncs them, which no web service says for
+  // a whole site: the setting was dropped rather than kept and ignored.
+  if (r.get('SYNC_DELETE_UNUSED_EMPTY_COHORTS', bool, 'false')) {
+    r.problems.push('SYNC_DELETE_UNUSED_EMPTY_COHORTS=true: not supported — managed cohorts are emptied, never deleted; delete an unused empty one in Moodle (Site administration › Users › Cohorts), or remove the variable');
   }
   if (config.chatIdentityMatch === 'username' && config.chatIdentityDomains.length === 0 && r.raw('CHAT_IDENTITY_DOMAINS') === undefined) {
     r.problems.push('CHAT_IDENTITY_DOMAINS: missing; expected the university mail domains (e.g. univ-demo.fr) when CHAT_IDENTITY_MATCH=username, so that an address elsewhere never maps to a Moodle username');

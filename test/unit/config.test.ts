@@ -78,3 +78,10 @@ describe('config', () => {
     expect(problems({ ...base, MOODLE_PLATFORMS: 'Ecampus!' })[0]).toMatch(/lower case/);
   });
 });
+
+describe('dropped settings', () => {
+  it('SYNC_DELETE_UNUSED_EMPTY_COHORTS=true is refused with what to do, never silently ignored', () => {
+    expect(() => loadConfig({ SYNC_DELETE_UNUSED_EMPTY_COHORTS: 'true' }, { moodle: false, directory: false })).toThrow(/not supported — managed cohorts are emptied, never deleted/);
+    expect(() => loadConfig({ SYNC_DELETE_UNUSED_EMPTY_COHORTS: 'false' }, { moodle: false, directory: false })).not.toThrow();
+  });
+});
