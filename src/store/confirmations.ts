@@ -28,9 +28,3 @@ export async function consumeConfirmation(tx: ErasureTx, id: string | undefined,
   const won = (await tx.run('UPDATE confirmations SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?', [at, row.id, at])) === 1;
   return won ? { ok: true, body: String(row.body) } : { ok: false, problem: 'used' };
 }
-
-export const CONFIRMATIONS_DDL = `CREATE TABLE confirmations (
-     id TEXT PRIMARY KEY, actor TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
-     expires_at TEXT NOT NULL, used_at TEXT);
-   CREATE INDEX confirmations_actor ON confirmations(actor, created_at);
-   CREATE INDEX confirmations_expiry ON confirmations(expires_at);`;

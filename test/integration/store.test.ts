@@ -43,7 +43,7 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
       const { Client } = await import('pg');
       const c = new Client({ connectionString: pg.url });
       await c.connect();
-      await c.query('DROP TABLE IF EXISTS runs, journal, held_plans, audit, leases, state, once_keys, confirmations, schema_version');
+      await c.query('DROP TABLE IF EXISTS runs, journal, held_plans, audit, leases, state, once_keys, confirmations, schema_version, kysely_migration, kysely_migration_lock');
       await c.end();
     }
   });
@@ -165,5 +165,34 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
     await store.saveConfirmation({ id: 'c1b2c3d4', actor: 'marie@u.fr', body: '{"z":3}', createdAt: new Date(now.getTime() + 2000).toISOString(), expiresAt: later });
     expect(await store.consumeConfirmation(undefined, 'marie@u.fr', now)).toEqual({ ok: true, body: '{"z":3}' });
     expect(await store.consumeConfirmation('zzzzzzzz', 'marie@u.fr', now)).toEqual({ ok: false, problem: 'expired' });
+  });
+});
+
+describe('an SQLite store written by an earlier version', () => {
+  it('migrates forward in place: its runs and journal stay, the new tables appear', async () => {
+    const file = path.join(dir, 'old.db');
+    const Database = (await import('better-sqlite3')).default;
+    const old = new Database(file);
+    // The schema the hand-written store of the first version created.
+    old.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
+      CREATE TABLE runs (run_id TEXT PRIMARY KEY, status TEXT NOT NULL, trigger TEXT NOT NULL, scope TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, duration_ms INTEGER, directory_students INTEGER, directory_complete INTEGER, guard TEXT NOT NULL, platforms TEXT NOT NULL);
+      CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, platform TEXT NOT NULL, cohort_idnumber TEXT NOT NULL, student_key TEXT, moodle_user_id INTEGER, action TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL);
+      CREATE TABLE held_plans (run_id TEXT PRIMARY KEY, created_at TEXT NOT NULL, status TEXT NOT NULL, removals TEXT NOT NULL, reasons TEXT NOT NULL, decided_by TEXT, decided_at TEXT);
+      CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, channel TEXT NOT NULL, command TEXT NOT NULL, platform TEXT, course TEXT, target TEXT, outcome TEXT NOT NULL, detail TEXT);
+      CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL);
+      CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO runs VALUES ('r-old', 'held', 'cron', 'all', '2026-10-01T02:00:00.000Z', NULL, 1000, 100, 1, '["removals held for approval: 600 removals exceed SYNC_MAX_REMOVALS=500"]', '[]');
+      INSERT INTO journal (run_id, platform, cohort_idnumber, student_key, action, reason, at) VALUES ('r-old', 'ecampus', 'etp:X', 'e21900001', 'add', 'inscription', '2026-10-01T02:00:00.000Z');`);
+    old.close();
+    const store = openStore(`sqlite:${file}`);
+    try {
+      expect(await store.getRun('r-old')).toMatchObject({ status: 'held', guard: ['removals held for approval: 600 removals exceed SYNC_MAX_REMOVALS=500'] });
+      expect(await store.studentHistory('e21900001')).toHaveLength(1);
+      await store.saveConfirmation({ id: 'a1b2c3d4', actor: 'x@u.fr', body: '{}', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() });
+      expect(await store.consumeConfirmation('a1b2c3d4', 'x@u.fr', new Date())).toMatchObject({ ok: true });
+      expect(await store.rememberOnce('k', new Date(Date.now() + 60_000), new Date())).toBe(true);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,0 +1,244 @@
+/**
+ * The store, once, on Kysely: the same typed queries and transactions on SQLite (better-sqlite3, one
+ * file) and PostgreSQL (pg, shared by replicas). The dialect is only a constructor argument; every
+ * multi-statement operation is a transaction on both; migrations run through Kysely's Migrator under
+ * its own lock, so replicas starting together do not race.
+ */
+import { Kysely, Migrator, RawBuilder, Transaction, sql } from 'kysely';
+import type { Dialect as KyselyDialect } from 'kysely';
+import { ConsumeResult, StoredConfirmation, consumeConfirmation } from './confirmations';
+import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
+import { Row, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows';
+import { Database, Dialect, migrationProvider } from './schema';
+import { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store, StoreError } from './types';
+
+/** A connection string's password never reaches a log or an error message. */
+export const maskUrl = (text: string): string => text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+
+/** A statement written with `?` placeholders (the shared erasure and confirmation SQL), as a Kysely raw query. */
+function raw(text: string, params: unknown[]): RawBuilder<Row> {
+  const parts = text.split('?');
+  if (parts.length !== params.length + 1) throw new Error(`placeholders and parameters differ in: ${text.slice(0, 80)}`);
+  return sql<Row>(Object.assign([...parts], { raw: parts }) as unknown as TemplateStringsArray, ...params);
+}
+
+const txOf = (db: Kysely<Database> | Transaction<Database>): ErasureTx => ({
+  all: async (text, params) => (await raw(text, params).execute(db)).rows,
+  run: async (text, params) => Number((await raw(text, params).execute(db)).numAffectedRows ?? 0),
+});
+
+export class KyselyStore implements Store {
+  private ready?: Promise<void>;
+
+  constructor(
+    readonly kind: Dialect,
+    private readonly db: Kysely<Database>,
+    private readonly describe: string,
+  ) {}
+
+
+  static kysely(dialect: KyselyDialect): Kysely<Database> {
+    return new Kysely<Database>({ dialect });
+  }
+
+  /** Migrates on first use; an error rolls the migration back and says what to do. */
+  private async q(): Promise<Kysely<Database>> {
+    this.ready ??= (async () => {
+      const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider(this.kind) }).migrateToLatest();
+      const failed = results?.find((r) => r.status === 'Error');
+      if (error || failed) {
+        const detail = maskUrl(error instanceof Error ? error.message : String(error ?? failed?.migrationName));
+        if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|password authentication|does not exist/i.test(detail)) throw new StoreError(`cannot connect to the store ${this.describe}: ${detail} (check DATABASE_URL)`);
+        throw new StoreError(`the store ${this.describe} could not be migrated (rolled back): ${detail}`);
+      }
+    })();
+    await this.ready;
+    return this.db;
+  }
+
+  private async tx<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return (await this.q()).transaction().execute(fn);
+  }
+
+  async saveRun(run: RunRecord): Promise<void> {
+    await upsertRun(await this.q(), run, this.kind);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const r = await (await this.q()).selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    return r ? toRun(r as Row) : undefined;
+  }
+
+  async lastRuns(limit: number): Promise<RunRecord[]> {
+    const rows = await (await this.q()).selectFrom('runs').selectAll().orderBy('started_at', 'desc').orderBy('run_id', 'desc').limit(limit).execute();
+    return rows.map((r) => toRun(r as Row));
+  }
+
+  async lastGoodRun(): Promise<RunRecord | undefined> {
+    const r = await (await this.q())
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', 'in', ['applied', 'held'])
+      .where('scope', '=', 'all')
+      .where('directory_complete', '=', this.kind === 'sqlite' ? 1 : true)
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? toRun(r as Row) : undefined;
+  }
+
+  async journal(entries: JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.tx(async (trx) => {
+      for (let i = 0; i < entries.length; i += 500) {
+        const rows = entries.slice(i, i + 500).map((e) => ({ run_id: e.runId, platform: e.platform, cohort_idnumber: e.cohortIdnumber, student_key: e.studentKey ?? null, moodle_user_id: e.moodleUserId ?? null, action: e.action, reason: e.reason, at: e.at }));
+        await trx.insertInto('journal').values(rows).execute();
+      }
+    });
+  }
+
+  async studentHistory(key: string, limit = 200): Promise<JournalEntry[]> {
+    const rows = await (await this.q()).selectFrom('journal').selectAll().where('student_key', '=', key).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => toJournal(r as Row));
+  }
+
+  async cohortHistory(platform: string, cohortIdnumber: string, limit = 200): Promise<JournalEntry[]> {
+    const rows = await (await this.q()).selectFrom('journal').selectAll().where('platform', '=', platform).where('cohort_idnumber', '=', cohortIdnumber).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => toJournal(r as Row));
+  }
+
+  async saveHeldPlan(plan: HeldPlan): Promise<void> {
+    const row = { run_id: plan.runId, created_at: plan.createdAt, status: plan.status, removals: JSON.stringify(plan.removals), reasons: serializeReasons(plan.reasonCodes, plan.reasons), decided_by: plan.decidedBy ?? null, decided_at: plan.decidedAt ?? null };
+    await (await this.q())
+      .insertInto('held_plans')
+      .values(row)
+      .onConflict((oc) => oc.column('run_id').doUpdateSet({ status: row.status, removals: row.removals, reasons: row.reasons, decided_by: row.decided_by, decided_at: row.decided_at }))
+      .execute();
+  }
+
+  async getHeldPlan(runId: string): Promise<HeldPlan | undefined> {
+    const r = await (await this.q()).selectFrom('held_plans').selectAll().where('run_id', '=', runId).executeTakeFirst();
+    return r ? toHeld(r as Row) : undefined;
+  }
+
+  async heldPlans(): Promise<HeldPlan[]> {
+    const rows = await (await this.q()).selectFrom('held_plans').selectAll().where('status', '=', 'held').orderBy('created_at').execute();
+    return rows.map((r) => toHeld(r as Row));
+  }
+
+  /** Only a held plan can be decided, once; its run stops being held in the same transaction. */
+  async decideHeldPlan(runId: string, status: 'approved' | 'rejected' | 'superseded', by: string, at: string): Promise<boolean> {
+    return this.tx(async (trx) => decide(trx, runId, status, by, at));
+  }
+
+  async recordApproval(run: RunRecord, heldRunId: string, by: string, at: string): Promise<boolean> {
+    return this.tx(async (trx) => {
+      if (!(await decide(trx, heldRunId, 'approved', by, at))) return false;
+      await upsertRun(trx, run, this.kind);
+      return true;
+    });
+  }
+
+  async audit(e: AuditEntry): Promise<void> {
+    await (await this.q())
+      .insertInto('audit')
+      .values({ at: e.at, actor: e.actor, channel: e.channel, command: e.command, platform: e.platform ?? null, course: e.course ?? null, target: e.target ?? null, outcome: e.outcome, detail: e.detail ?? null })
+      .execute();
+  }
+
+  async auditEntries(limit: number): Promise<AuditEntry[]> {
+    const rows = await (await this.q()).selectFrom('audit').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => toAudit(r as Row));
+  }
+
+  /** One statement, so two processes cannot both see the lease free. */
+  async acquireLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    const expires = new Date(now.getTime() + ttlMs).toISOString();
+    const r = await (await this.q())
+      .insertInto('leases')
+      .values({ name, holder, expires_at: expires })
+      .onConflict((oc) =>
+        oc
+          .column('name')
+          .doUpdateSet({ holder: (eb) => eb.ref('excluded.holder'), expires_at: (eb) => eb.ref('excluded.expires_at') })
+          .where((eb) => eb.or([eb('leases.holder', '=', eb.ref('excluded.holder')), eb('leases.expires_at', '<=', now.toISOString())])),
+      )
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await (await this.q()).deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
+  }
+
+  async leaseHolder(name: string, now: Date): Promise<{ holder: string; expiresAt: string } | undefined> {
+    const r = await (await this.q()).selectFrom('leases').select(['holder', 'expires_at']).where('name', '=', name).where('expires_at', '>', now.toISOString()).executeTakeFirst();
+    return r ? { holder: r.holder, expiresAt: r.expires_at } : undefined;
+  }
+
+  async getState(key: string): Promise<string | undefined> {
+    return (await (await this.q()).selectFrom('state').select('value').where('key', '=', key).executeTakeFirst())?.value;
+  }
+
+  async setState(key: string, value: string): Promise<void> {
+    await (await this.q())
+      .insertInto('state')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
+  async purge(before: Date): Promise<number> {
+    return this.tx((trx) => purgeOlderThan(txOf(trx), before));
+  }
+
+  async forget(identifiers: string[]): Promise<ErasureCounts> {
+    return this.tx((trx) => erase(txOf(trx), identifiers));
+  }
+
+  async rememberOnce(key: string, until: Date, now: Date): Promise<boolean> {
+    return this.tx(async (trx) => {
+      await trx.deleteFrom('once_keys').where('expires_at', '<', now.toISOString()).execute();
+      const r = await trx.insertInto('once_keys').values({ key, expires_at: until.toISOString() }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+    });
+  }
+
+  async saveConfirmation(c: StoredConfirmation): Promise<void> {
+    await (await this.q()).insertInto('confirmations').values({ id: c.id, actor: c.actor, body: c.body, created_at: c.createdAt, expires_at: c.expiresAt, used_at: null }).execute();
+  }
+
+  async consumeConfirmation(id: string | undefined, actor: string, now: Date): Promise<ConsumeResult> {
+    return this.tx((trx) => consumeConfirmation(txOf(trx), id, actor, now));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+async function decide(trx: Transaction<Database>, runId: string, status: string, by: string, at: string): Promise<boolean> {
+  const r = await trx.updateTable('held_plans').set({ status, decided_by: by, decided_at: at }).where('run_id', '=', runId).where('status', '=', 'held').executeTakeFirst();
+  const won = Number(r.numUpdatedRows) === 1;
+  if (won) await trx.updateTable('runs').set({ status: 'applied' }).where('run_id', '=', runId).where('status', '=', 'held').execute();
+  return won;
+}
+
+async function upsertRun(db: Kysely<Database> | Transaction<Database>, run: RunRecord, kind: Dialect): Promise<void> {
+  const complete = run.directoryComplete === undefined ? null : kind === 'sqlite' ? Number(run.directoryComplete) : run.directoryComplete;
+  const row = {
+    run_id: run.runId,
+    status: run.status,
+    trigger: run.trigger,
+    scope: run.scope,
+    started_at: run.startedAt,
+    finished_at: run.finishedAt ?? null,
+    duration_ms: run.durationMs ?? null,
+    directory_students: run.directoryStudents ?? null,
+    directory_complete: complete,
+    guard: serializeReasons(run.guardReasons, run.guard),
+    platforms: JSON.stringify(run.platforms),
+  };
+  const { run_id: _id, trigger: _t, scope: _s, started_at: _st, ...update } = row;
+  await db.insertInto('runs').values(row).onConflict((oc) => oc.column('run_id').doUpdateSet(update)).execute();
+}
