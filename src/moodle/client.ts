@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import axios, { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { Logger, silentLogger } from '../log';
@@ -28,6 +29,9 @@ const CONTROL_VARS = 3;
 
 const WRITE_PATTERN = /_(create|update|delete|add|remove|assign|unassign|enrol|unenrol)_|^enrol_manual_(un)?enrol_users$/;
 export const isWriteFunction = (fn: string): boolean => WRITE_PATTERN.test(fn);
+
+/** Calls counted per platform for one unit of work (a run), through async context: concurrent work on the same clients is not counted in. */
+export const callScope = new AsyncLocalStorage<Map<string, { reads: number; writes: number }>>();
 
 export interface CallStats {
   reads: number;
@@ -143,6 +147,9 @@ export class MoodleClient {
     this.stats.byFunction[fn] = (this.stats.byFunction[fn] ?? 0) + 1;
     if (write) this.stats.writes++;
     else this.stats.reads++;
+    // The run (or anything else) that made this call counts it, whatever else shares the client.
+    const scope = callScope.getStore()?.get(this.platform);
+    if (scope) scope[write ? 'writes' : 'reads']++;
     try {
       const result = await this.sendWithRetry(fn, body, schema);
       this.onCall?.(fn, 'ok', Date.now() - started);

@@ -14,6 +14,7 @@ import { closest } from '../util/closest';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { CategoryType, MoodleApi } from '../moodle/api';
+import { callScope } from '../moodle/client';
 import type { HeldRemoval, PlatformRunSummary, RunRecord, Store } from '../store/types';
 import { readActualState } from './actual';
 import { applyPlan, removeMembers } from './apply';
@@ -129,7 +130,9 @@ export class SyncEngine {
     const run: RunResult = { runId: newRunId(started), status: 'running', trigger: opts.trigger ?? 'cli', scope, startedAt: started.toISOString(), guard: [], platforms: [] };
     try {
       if (!opts.dryRun) await this.deps.store.saveRun(run);
-      await this.execute(run, platforms, { ...opts, cohort }, dir);
+      // This run's own calls, counted in its async context (a chat command on the same clients is not).
+      const counters = new Map(this.deps.config.platforms.map((p) => [p.name, { reads: 0, writes: 0 }]));
+      await callScope.run(counters, () => this.execute(run, platforms, { ...opts, cohort }, dir));
     } catch (err) {
       run.status = 'failed';
       setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
@@ -192,7 +195,7 @@ export class SyncEngine {
     const desired = desiredStates(read, window, platforms);
     const plans: Plan[] = [];
     const summaries = new Map<string, PlatformRunSummary>();
-    const statsBefore = new Map(platforms.map((p) => [p.name, { ...this.api(p.name).client.stats }]));
+    const calls = callScope.getStore() ?? new Map<string, { reads: number; writes: number }>();
     await Promise.all(
       platforms.map(async (p) => {
         const summary = emptySummary(p.name);
@@ -232,10 +235,8 @@ export class SyncEngine {
     const countCalls = () => {
       for (const p of platforms) {
         const s = summaries.get(p.name)!;
-        const before = statsBefore.get(p.name)!;
-        const after = this.api(p.name).client.stats;
-        s.writeCalls = after.writes - before.writes;
-        s.readCalls = after.reads - before.reads;
+        s.writeCalls = calls.get(p.name)?.writes ?? 0;
+        s.readCalls = calls.get(p.name)?.reads ?? 0;
       }
     };
     if (opts.dryRun) {
@@ -372,18 +373,20 @@ export class SyncEngine {
         const cohort = desired.get(r.platform)?.cohorts.get(r.cohortIdnumber.slice(this.naming.prefix.length));
         return r.key !== undefined && cohort !== undefined && (cohort.members.has(r.key) || cohort.keepOnly.has(r.key));
       };
-      for (const platform of platforms) {
-        const removals = held.removals.filter((r) => r.platform === platform);
-        const summary = emptySummary(platform);
-        const api = this.api(platform);
-        const before = { ...api.client.stats };
-        const todo = removals.filter((r) => !stillWanted(r));
-        summary.removalsSkipped = removals.length - todo.length;
-        summary.membersRemoved = await removeMembers(platform, todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length) })), { api, runId: run.runId, now: this.now, journal: (e) => this.deps.store.journal(e) }, summary.errors, (r) => `${r.reason} (held in ${runId}, approved by ${actor})`);
-        summary.writeCalls = api.client.stats.writes - before.writes;
-        summary.readCalls = api.client.stats.reads - before.reads;
-        run.platforms.push(summary);
-      }
+      const counters = new Map(platforms.map((p) => [p, { reads: 0, writes: 0 }]));
+      await callScope.run(counters, async () => {
+        for (const platform of platforms) {
+          const removals = held.removals.filter((r) => r.platform === platform);
+          const summary = emptySummary(platform);
+          const api = this.api(platform);
+          const todo = removals.filter((r) => !stillWanted(r));
+          summary.removalsSkipped = removals.length - todo.length;
+          summary.membersRemoved = await removeMembers(platform, todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length) })), { api, runId: run.runId, now: this.now, journal: (e) => this.deps.store.journal(e) }, summary.errors, (r) => `${r.reason} (held in ${runId}, approved by ${actor})`);
+          summary.writeCalls = counters.get(platform)!.writes;
+          summary.readCalls = counters.get(platform)!.reads;
+          run.platforms.push(summary);
+        }
+      });
       const failed = run.platforms.filter((p) => p.errors.length > 0).length;
       run.status = failed === 0 ? 'applied' : failed === run.platforms.length ? 'failed' : 'partial';
     } catch (err) {

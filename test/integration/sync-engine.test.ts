@@ -177,6 +177,20 @@ describe('sync engine on the demo fixtures', () => {
     expect((await h.store.getRun(held.runId))!.status).toBe('applied');
   });
 
+  it('counts its own calls only, whatever else uses the same Moodle clients meanwhile', async () => {
+    const { createPlatformApis } = await import('../../src/moodle/platforms');
+    const { SyncEngine } = await import('../../src/sync/engine');
+    const apis = createPlatformApis(h.config);
+    const engine = new SyncEngine({ config: h.config, directory: dir, apis, store: h.store });
+    await engine.run();
+    const quiet = await engine.run();
+    // A chat command (say) reading through the same client while the next run is under way.
+    const noise = Promise.all(Array.from({ length: 20 }, () => apis.get('ecampus')!.getCohorts()));
+    const busy = await engine.run();
+    await noise;
+    expect(busy.platforms.map((p) => [p.readCalls, p.writeCalls])).toEqual(quiet.platforms.map((p) => [p.readCalls, p.writeCalls]));
+  });
+
   it('a newer held plan for the same platforms supersedes the older one; the older run is no longer held', async () => {
     await h.engine.run();
     dir.students = dir.students.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && (i.etape === 'L1DRT1' || i.etape === 'L3DRT1')));
