@@ -113,7 +113,7 @@ export interface Config {
     maxRemovals: number;
     maxRemovalPercent: number;
   };
-  schedule: { cron: string; timezone: string };
+  schedule: { cron: string; timezone: string; leaseTtlMs: number };
   retentionDays: number;
   databaseUrl: string;
   port: number;
@@ -279,6 +279,8 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
     schedule: {
       cron: r.get('SYNC_SCHEDULE', z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression such as "0 2 * * *"'), '0 2 * * *') ?? '0 2 * * *',
       timezone: r.get('SYNC_TIMEZONE', z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris'), 'Europe/Paris') ?? 'Europe/Paris',
+      // How long a replica that stops answering keeps the run lease before another may take over.
+      leaseTtlMs: (r.get('SYNC_LEASE_TTL_SECONDS', int(5, 3600), '120') ?? 120) * 1000,
     },
     retentionDays: r.get('RETENTION_DAYS', int(1, 36_500), '400') ?? 400,
     databaseUrl:

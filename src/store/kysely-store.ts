@@ -167,6 +167,11 @@ export class KyselyStore implements Store {
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
+  async renewLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    const r = await (await this.q()).updateTable('leases').set({ expires_at: new Date(now.getTime() + ttlMs).toISOString() }).where('name', '=', name).where('holder', '=', holder).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   async releaseLease(name: string, holder: string): Promise<void> {
     await (await this.q()).deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
   }

@@ -114,6 +114,8 @@ export interface Store {
   /** Takes or renews a named lease until `expiresAt`; false when another holder has a live one. */
   acquireLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+  /** Extends a lease this holder still has; false once it was released or taken by another (never re-acquires). */
+  renewLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
   leaseHolder(name: string, now: Date): Promise<{ holder: string; expiresAt: string } | undefined>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;

@@ -80,7 +80,6 @@ export interface EngineDeps {
 }
 
 const LEASE = 'sync';
-const LEASE_TTL_MS = 120_000;
 
 export class SyncEngine {
   private readonly log: Logger;
@@ -90,6 +89,10 @@ export class SyncEngine {
   constructor(private readonly deps: EngineDeps) {
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
+  }
+
+  private get leaseTtlMs(): number {
+    return this.deps.config.schedule.leaseTtlMs;
   }
 
   private get naming(): CohortNaming {
@@ -120,11 +123,11 @@ export class SyncEngine {
     const renew = opts.dryRun
       ? undefined
       : setInterval(() => {
-          this.deps.store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS).then(
+          this.deps.store.renewLease(LEASE, this.holder, this.now(), this.leaseTtlMs).then(
             (ok) => ok || this.log.warn('run lease lost: the next write stops this run'),
             (err: Error) => this.log.warn({ err: err.message }, 'renewing the run lease failed'),
           );
-        }, LEASE_TTL_MS / 4);
+        }, this.leaseTtlMs / 4);
     if (!opts.dryRun) for (const p of platforms) this.api(p.name).client.fence = () => this.fence();
     const started = this.now();
     const run: RunResult = { runId: newRunId(started), status: 'running', trigger: opts.trigger ?? 'cli', scope, startedAt: started.toISOString(), guard: [], platforms: [] };
@@ -317,7 +320,8 @@ export class SyncEngine {
 
   /** Takes the lease; a holder that died on this host (SIGKILL) is taken over at once. */
   private async fence(): Promise<void> {
-    if (!(await this.deps.store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS))) throw new LeaseLostError(this.holder);
+    // Renew, never re-acquire: a lease released or taken by another replica meanwhile stays lost for this run.
+    if (!(await this.deps.store.renewLease(LEASE, this.holder, this.now(), this.leaseTtlMs))) throw new LeaseLostError(this.holder);
   }
 
   /** Holding the lease, no other run is live: a run still marked running was killed — it is closed as interrupted. */
@@ -332,17 +336,17 @@ export class SyncEngine {
 
   private async takeLease(): Promise<void> {
     const store = this.deps.store;
-    if (await store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS)) return;
+    if (await store.acquireLease(LEASE, this.holder, this.now(), this.leaseTtlMs)) return;
     const current = await store.leaseHolder(LEASE, this.now());
     if (!current) {
-      if (await store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS)) return;
+      if (await store.acquireLease(LEASE, this.holder, this.now(), this.leaseTtlMs)) return;
       throw new RunInProgressError('another process', 'unknown');
     }
     const [host, pid] = current.holder.split(':');
     if (host === os.hostname() && pid !== undefined && !processAlive(Number(pid))) {
       this.log.warn({ holder: current.holder }, 'taking over the lease of a sync process that is gone');
       await store.releaseLease(LEASE, current.holder);
-      if (await store.acquireLease(LEASE, this.holder, this.now(), LEASE_TTL_MS)) return;
+      if (await store.acquireLease(LEASE, this.holder, this.now(), this.leaseTtlMs)) return;
     }
     throw new RunInProgressError(current.holder, current.expiresAt);
   }

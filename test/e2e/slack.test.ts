@@ -107,6 +107,11 @@ describe('Slack endpoint', () => {
     await post(mine, sign(mine));
     expect(JSON.stringify(await responseTo(9002))).toMatch(/13 étudiant\(s\) y ont maintenant accès/);
     expect(site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort')).toHaveLength(1);
+    // Slack retries the delivery (X-Slack-Retry-Num, signed anew): already done, nothing twice.
+    const retry = click('U_TEACHER', 9003);
+    await post(retry, { ...sign(retry, Math.floor(Date.now() / 1000) + 1), 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    expect(JSON.stringify(await responseTo(9003))).toMatch(/C’est déjà fait/);
+    expect(site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort')).toHaveLength(1);
   });
 
   it('answers why only ephemerally: nothing posted to a channel', async () => {

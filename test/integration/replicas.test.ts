@@ -76,3 +76,86 @@ describe('two replicas on one PostgreSQL', () => {
     survivor.kill('SIGTERM');
   }, 60_000);
 });
+
+describe('a lease holder paused past its lease (SIGSTOP)', () => {
+  let pg: Postgres;
+  let sim: RunningSimulator;
+  let store: Store;
+  let dir: string;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    pg = await startPostgres();
+    sim = await startSimulator(DEMO_SEED);
+    sim.sim.knobs.latencyMs = 100;
+    sim.sim.site('ecampus').settings.maxInputVars = 43; // many small batches: the first run lasts
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-sigstop-'));
+    store = openStore(pg.url);
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of children) {
+      if (c.exitCode === null) {
+        c.kill('SIGCONT');
+        c.kill('SIGKILL');
+      }
+    }
+    await store.close();
+    await sim.stop();
+    await pg.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const replica = () => {
+    const env = {
+      ...demoEnv(sim, { DATABASE_URL: pg.url, PORT: '0', SYNC_SCHEDULE: '* * * * * *', SYNC_LEASE_TTL_SECONDS: '5', LOG_LEVEL: 'silent', MOODLE_ECAMPUS_MAX_INPUT_VARS: '43', MOODLE_ECAMPUS_CONCURRENCY: '1' }, dir),
+      PATH: process.env.PATH ?? '',
+    };
+    const child = spawn(process.execPath, [CLI, 'serve', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    return new Promise<ChildProcess>((resolve, reject) => {
+      child.stdout!.once('data', () => resolve(child));
+      child.once('exit', (code) => reject(new Error(`replica exited with ${code}`)));
+    });
+  };
+
+  it('the other replica takes over after the lease expires; the paused one, resumed, writes nothing more', async () => {
+    const [a, b] = await Promise.all([replica(), replica()]);
+    // Wait until a run is adding members (writes under way), then freeze its process.
+    const deadline = Date.now() + 20_000;
+    while ((sim.sim.counters().ecampus?.core_cohort_add_cohort_members ?? 0) < 2) {
+      if (Date.now() > deadline) throw new Error('no run reached its adds');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const holder = (await store.leaseHolder('sync', new Date()))!;
+    const pid = Number(holder.holder.split(':')[1]);
+    const paused = [a, b].find((c) => c.pid === pid)!;
+    const other = [a, b].find((c) => c.pid !== pid)!;
+    paused.kill('SIGSTOP');
+    const [pausedRun] = (await store.lastRuns(5)).filter((r) => r.status === 'running');
+    expect(pausedRun).toBeDefined();
+    // Past the 5 s lease, the other replica's next tick takes over and finishes the work.
+    let takenOver: RunRecord | undefined;
+    for (let i = 0; i < 400 && !takenOver; i++) {
+      takenOver = (await store.lastRuns(20)).find((r) => r.runId !== pausedRun!.runId && r.startedAt > pausedRun!.startedAt && r.status === 'applied');
+      if (!takenOver) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(takenOver).toBeDefined();
+    expect((await store.leaseHolder('sync', new Date()))?.holder ?? '').not.toBe(holder.holder);
+    // From here on only the paused replica has work left: Moodle's write counter must not move.
+    const writesBefore = sim.sim.writeCalls();
+    paused.kill('SIGCONT');
+    // The resumed run stops before its next write, and says why.
+    let closed: RunRecord | undefined;
+    for (let i = 0; i < 200 && !closed; i++) {
+      const r = await store.getRun(pausedRun!.runId);
+      if (r && r.status !== 'running') closed = r;
+      else await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(closed).toBeDefined();
+    expect(['failed', 'partial', 'interrupted']).toContain(closed!.status);
+    await new Promise((r) => setTimeout(r, 1500)); // the other replica's next ticks are no-ops
+    expect(sim.sim.writeCalls() - writesBefore).toBe(0);
+    // Closed by the replica that took over (interrupted), or by itself when it met the fence (lease lost).
+    expect([...(closed!.guard ?? []), ...closed!.platforms.flatMap((p) => p.errors)].join(' ')).toMatch(/lease|interrupted/);
+    expect(other.exitCode).toBeNull();
+  }, 90_000);
+});

@@ -31,7 +31,7 @@ describe('config', () => {
     expect(c.platforms[1]!.etapes).toEqual(['*']);
     expect(c.guard).toEqual({ minSourceRecords: 1, minSourceRatio: 0.8, maxRemovals: 500, maxRemovalPercent: 10 });
     expect(c.userMatch).toEqual({ moodleField: 'username', attribute: 'uid' });
-    expect(c.schedule).toEqual({ cron: '0 2 * * *', timezone: 'Europe/Paris' });
+    expect(c.schedule).toEqual({ cron: '0 2 * * *', timezone: 'Europe/Paris', leaseTtlMs: 120_000 });
   });
 
   it('names every bad variable once, with what it expects', () => {
