@@ -15,14 +15,14 @@ import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { CategoryType, MoodleApi } from '../moodle/api';
 import { callScope } from '../moodle/client';
-import type { HeldRemoval, PlatformRunSummary, RunRecord, Store } from '../store/types';
+import type { HeldRemoval, PlatformRunSummary, RunRecord, RunStatus, Store } from '../store/types';
 import { readActualState } from './actual';
-import { applyPlan, removeMembers } from './apply';
+import { applyPlan } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
 import { GuardDecision, GuardReason, guard } from './guard';
 import { guardText } from './guard-text';
 import { plan } from './plan';
-import type { Plan } from './types';
+import { Plan, emptyPlan } from './types';
 
 export class RunInProgressError extends Error {
   constructor(readonly holder: string, readonly expiresAt: string) {
@@ -186,7 +186,36 @@ export class SyncEngine {
     }
   }
 
+  /** One run, read top to bottom: plan (a value), then — unless aborted or dry — apply it and record the outcome. */
   private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions, dir: { read: DirectoryRead; onlyKey?: string }): Promise<void> {
+    const planned = await this.plan(run, platforms, opts, dir);
+    if (planned.decision.action === 'abort') {
+      run.status = 'aborted';
+      run.platforms = platforms.map((p) => planned.summaries.get(p.name)!);
+      return;
+    }
+    if (opts.dryRun) {
+      // A dry run reads Moodle as a real one does: its reads are counted too.
+      this.countCalls(planned);
+      run.status = 'dry-run';
+      run.plans = planned.plans;
+      run.platforms = platforms.map((p) => plannedSummary(planned.summaries.get(p.name)!, planned.plans.find((x) => x.platform === p.name), planned.decision));
+      return;
+    }
+    const held = await this.apply(run, planned);
+    run.platforms = platforms.map((p) => planned.summaries.get(p.name)!);
+    if (held.length > 0) {
+      await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: planned.decision.reasons.map((r) => guardText(r)), reasonCodes: planned.decision.reasons });
+    }
+    run.status = outcome(run.platforms, held.length > 0);
+    if (!opts.user && !opts.cohort) await this.supersedeOlderHeld(run.runId, platforms.map((p) => p.name));
+  }
+
+  /**
+   * The plan of a run, a value: per platform the changes with their reasons (desired state of the
+   * directory against Moodle's), and the guard's decision about them. Reads only.
+   */
+  private async plan(run: RunResult, platforms: Config['platforms'], opts: RunOptions, dir: { read: DirectoryRead; onlyKey?: string }): Promise<RunPlan> {
     const window = yearWindow(this.now(), { ...this.deps.config.academicYear, year: opts.year ?? this.deps.config.academicYear.year });
     const { read, onlyKey } = dir;
     run.directoryStudents = read.students.filter((s) => countedEtapes(s, window.add).length > 0).length;
@@ -198,7 +227,6 @@ export class SyncEngine {
     const desired = desiredStates(read, window, platforms);
     const plans: Plan[] = [];
     const summaries = new Map<string, PlatformRunSummary>();
-    const calls = callScope.getStore() ?? new Map<string, { reads: number; writes: number }>();
     await Promise.all(
       platforms.map(async (p) => {
         const summary = emptySummary(p.name);
@@ -229,27 +257,13 @@ export class SyncEngine {
     }, this.deps.config.guard);
     setReasons(run, decision.reasons);
     for (const r of decision.reasons) this.log.warn({ runId: run.runId, code: r.code }, guardText(r));
+    return { plans, decision, summaries };
+  }
 
-    if (decision.action === 'abort') {
-      run.status = 'aborted';
-      run.platforms = platforms.map((p) => summaries.get(p.name)!);
-      return;
-    }
-    const countCalls = () => {
-      for (const p of platforms) {
-        const s = summaries.get(p.name)!;
-        s.writeCalls = calls.get(p.name)?.writes ?? 0;
-        s.readCalls = calls.get(p.name)?.reads ?? 0;
-      }
-    };
-    if (opts.dryRun) {
-      // A dry run reads Moodle as a real one does: its reads are counted too.
-      countCalls();
-      run.status = 'dry-run';
-      run.plans = plans;
-      run.platforms = platforms.map((p) => plannedSummary(summaries.get(p.name)!, plans.find((x) => x.platform === p.name), decision));
-      return;
-    }
+  /** Applies a plan as its decision says (removals applied, skipped or held); returns the held removals. */
+  private async apply(run: RunResult, planned: RunPlan): Promise<HeldRemoval[]> {
+    const { plans, decision, summaries } = planned;
+    if (decision.action === 'abort') return [];
     const held: HeldRemoval[] = [];
     await Promise.all(
       plans.map(async (pl) => {
@@ -274,18 +288,17 @@ export class SyncEngine {
         if (mode === 'hold') held.push(...pl.removals.map((r) => ({ platform: pl.platform, cohortId: r.cohortId!, cohortIdnumber: r.cohortIdnumber, userId: r.userId, key: r.key, reason: r.reason })));
       }),
     );
-    countCalls();
-    run.platforms = platforms.map((p) => summaries.get(p.name)!);
-    const failedPlatforms = run.platforms.filter((p) => p.errors.length > 0).length;
-    if (held.length > 0) {
-      await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: decision.reasons.map((r) => guardText(r)), reasonCodes: decision.reasons });
-      run.status = 'held';
-    } else {
-      run.status = 'applied';
+    this.countCalls(planned);
+    return held;
+  }
+
+  /** This run's own calls (counted in its async context), into its summaries. */
+  private countCalls(planned: RunPlan): void {
+    const calls = callScope.getStore();
+    for (const [name, s] of planned.summaries) {
+      s.writeCalls = calls?.get(name)?.writes ?? 0;
+      s.readCalls = calls?.get(name)?.reads ?? 0;
     }
-    // Errors outrank everything: monitoring built on the exit code must learn of an outage.
-    if (failedPlatforms > 0) run.status = failedPlatforms === run.platforms.length ? 'failed' : 'partial';
-    if (!opts.user && !opts.cohort) await this.supersedeOlderHeld(run.runId, platforms.map((p) => p.name));
   }
 
   /** The whole directory, or one student through the source's escaped lookup. */
@@ -377,22 +390,18 @@ export class SyncEngine {
         const cohort = desired.get(r.platform)?.cohorts.get(r.cohortIdnumber.slice(this.naming.prefix.length));
         return r.key !== undefined && cohort !== undefined && (cohort.members.has(r.key) || cohort.keepOnly.has(r.key));
       };
+      // The approval's plan: the held removals still not wanted, nothing else; applied like any plan.
+      const planned: RunPlan = { plans: [], decision: { action: 'apply', removals: 'apply', reasons: [] }, summaries: new Map() };
+      for (const platform of platforms) {
+        const removals = held.removals.filter((r) => r.platform === platform);
+        const todo = removals.filter((r) => !stillWanted(r));
+        planned.plans.push({ ...emptyPlan(platform), removals: todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length), reason: `${r.reason} (held in ${runId}, approved by ${actor})` })) });
+        planned.summaries.set(platform, { ...emptySummary(platform), removalsSkipped: removals.length - todo.length });
+      }
       const counters = new Map(platforms.map((p) => [p, { reads: 0, writes: 0 }]));
-      await callScope.run(counters, async () => {
-        for (const platform of platforms) {
-          const removals = held.removals.filter((r) => r.platform === platform);
-          const summary = emptySummary(platform);
-          const api = this.api(platform);
-          const todo = removals.filter((r) => !stillWanted(r));
-          summary.removalsSkipped = removals.length - todo.length;
-          summary.membersRemoved = await removeMembers(platform, todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length) })), { api, runId: run.runId, now: this.now, journal: (e) => this.deps.store.journal(e) }, summary.errors, (r) => `${r.reason} (held in ${runId}, approved by ${actor})`);
-          summary.writeCalls = counters.get(platform)!.writes;
-          summary.readCalls = counters.get(platform)!.reads;
-          run.platforms.push(summary);
-        }
-      });
-      const failed = run.platforms.filter((p) => p.errors.length > 0).length;
-      run.status = failed === 0 ? 'applied' : failed === run.platforms.length ? 'failed' : 'partial';
+      await callScope.run(counters, () => this.apply(run, planned));
+      run.platforms = platforms.map((p) => planned.summaries.get(p)!);
+      run.status = outcome(run.platforms, false);
     } catch (err) {
       run.status = 'failed';
       setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
@@ -435,6 +444,20 @@ export class SyncEngine {
     await this.deps.store.audit({ at: this.now().toISOString(), actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
     return { runId, status: 'rejected', removals: held.removals.length };
   }
+}
+
+/** A plan of a run, as a value: what each platform would change, and the guard's decision. */
+export interface RunPlan {
+  plans: Plan[];
+  decision: GuardDecision;
+  summaries: Map<string, PlatformRunSummary>;
+}
+
+/** How a run ended: errors outrank everything, so monitoring built on the exit code learns of an outage. */
+function outcome(platforms: PlatformRunSummary[], held: boolean): RunStatus {
+  const failed = platforms.filter((p) => p.errors.length > 0).length;
+  if (failed > 0) return failed === platforms.length ? 'failed' : 'partial';
+  return held ? 'held' : 'applied';
 }
 
 /** A run's reasons as codes (for every language) and as the English sentences the CLI prints. */
