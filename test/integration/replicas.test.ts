@@ -11,6 +11,17 @@ import { RunningSimulator, startSimulator } from '../helpers/simulator';
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'cohortbot.js');
 
+/** A `serve` replica on the simulator and the shared PostgreSQL, ticking every second; resolves once it listens. */
+function spawnReplica(sim: RunningSimulator, pgUrl: string, dir: string, children: ChildProcess[], extra: Record<string, string> = {}): Promise<ChildProcess> {
+  const env = { ...demoEnv(sim, { DATABASE_URL: pgUrl, PORT: '0', SYNC_SCHEDULE: '* * * * * *', LOG_LEVEL: 'silent', ...extra }, dir), PATH: process.env.PATH ?? '' };
+  const child = spawn(process.execPath, [CLI, 'serve', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise<ChildProcess>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`replica exited with ${code}`)));
+  });
+}
+
 describe('two replicas on one PostgreSQL', () => {
   let pg: Postgres;
   let sim: RunningSimulator;
@@ -33,15 +44,7 @@ describe('two replicas on one PostgreSQL', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const replica = () => {
-    const env = { ...demoEnv(sim, { DATABASE_URL: pg.url, PORT: '0', SYNC_SCHEDULE: '* * * * * *', LOG_LEVEL: 'silent' }, dir), PATH: process.env.PATH ?? '' };
-    const child = spawn(process.execPath, [CLI, 'serve', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    return new Promise<ChildProcess>((resolve, reject) => {
-      child.stdout!.once('data', () => resolve(child));
-      child.once('exit', (code) => reject(new Error(`replica exited with ${code}`)));
-    });
-  };
+  const replica = () => spawnReplica(sim, pg.url, dir, children);
   const scheduled = async (): Promise<RunRecord[]> => (await store.lastRuns(200)).filter((r) => r.trigger === 'schedule').sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 
   it('runs one sync per tick across both, never two at once; a kill of the holder mid-run is taken over', async () => {
@@ -104,18 +107,7 @@ describe('a lease holder paused past its lease (SIGSTOP)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const replica = () => {
-    const env = {
-      ...demoEnv(sim, { DATABASE_URL: pg.url, PORT: '0', SYNC_SCHEDULE: '* * * * * *', SYNC_LEASE_TTL_SECONDS: '5', LOG_LEVEL: 'silent', MOODLE_ECAMPUS_MAX_INPUT_VARS: '43', MOODLE_ECAMPUS_CONCURRENCY: '1' }, dir),
-      PATH: process.env.PATH ?? '',
-    };
-    const child = spawn(process.execPath, [CLI, 'serve', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    return new Promise<ChildProcess>((resolve, reject) => {
-      child.stdout!.once('data', () => resolve(child));
-      child.once('exit', (code) => reject(new Error(`replica exited with ${code}`)));
-    });
-  };
+  const replica = () => spawnReplica(sim, pg.url, dir, children, { SYNC_LEASE_TTL_SECONDS: '5', MOODLE_ECAMPUS_MAX_INPUT_VARS: '43', MOODLE_ECAMPUS_CONCURRENCY: '1' });
 
   it('the other replica takes over after the lease expires; the paused one, resumed, writes nothing more', async () => {
     const [a, b] = await Promise.all([replica(), replica()]);
