@@ -60,7 +60,8 @@ export function syncCommands(): Command[] {
     .action(async (opts: { dryRun?: boolean; platform?: string; user?: string; cohort?: string; year?: string; json?: boolean; verbose?: boolean }) => {
       await withApp(async (app) => {
         const run = await app.engine.run({ dryRun: opts.dryRun, platform: opts.platform, user: opts.user, cohort: opts.cohort, year: yearOption(opts.year), trigger: 'cli' });
-        const doc = { runId: run.runId, status: run.status, platforms: run.platforms, durationMs: run.durationMs, scope: run.scope, guard: run.guard, directoryStudents: run.directoryStudents, ...(opts.verbose ? { plans: run.plans } : {}) };
+        // peakRssMB: this process's own peak resident memory (maxRSS), as an operator would watch it.
+        const doc = { runId: run.runId, status: run.status, platforms: run.platforms, durationMs: run.durationMs, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), scope: run.scope, guard: run.guard, directoryStudents: run.directoryStudents, ...(opts.verbose ? { plans: run.plans } : {}) };
         if (opts.json) printJson(doc);
         else {
           printRun(run);

@@ -128,6 +128,7 @@ export class MoodleSimulator {
   }
 
   async stop(): Promise<void> {
+    this.flushState();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -216,7 +217,7 @@ export class MoodleSimulator {
     const params = Object.fromEntries(Object.keys(def.params).map((k, i) => [k, values[i]]).filter(([, v]) => v !== undefined));
     const before = site.undo.changes;
     const result = site.transaction(() => cleanReturnValue(def.returns, def.execute(site, caller, params, tokenRow)));
-    if (site.undo.changes !== before) this.writeState();
+    if (site.undo.changes !== before) this.scheduleStateWrite();
     return result;
   }
 
@@ -260,7 +261,32 @@ export class MoodleSimulator {
     }
   }
 
+  private stateTimer?: NodeJS.Timeout;
+  /** How many times the state file was rewritten (the bench and tests watch it). */
+  stateWrites = 0;
+
+  /**
+   * Writes are coalesced: one rewrite of the whole state at most every STATE_FLUSH_MS, whatever the
+   * number of write calls (a 100,000-student first sync is thousands of them), and a last one at stop.
+   */
+  private scheduleStateWrite(): void {
+    if (!this.opts.statePath || this.stateTimer) return;
+    this.stateTimer = setTimeout(() => {
+      this.stateTimer = undefined;
+      this.writeState();
+    }, STATE_FLUSH_MS);
+  }
+
+  /** Writes a pending state now (at stop, or before another process must see it). */
+  flushState(): void {
+    if (!this.stateTimer) return;
+    clearTimeout(this.stateTimer);
+    this.stateTimer = undefined;
+    this.writeState();
+  }
+
   writeState(): void {
+    this.stateWrites++;
     const file = this.opts.statePath;
     if (!file) return;
     const data = { platforms: Object.fromEntries([...this.platforms].map(([name, p]) => [name, p.site.dump()])) };
@@ -271,6 +297,9 @@ export class MoodleSimulator {
     this.stateMtimeMs = fs.statSync(file).mtimeMs;
   }
 }
+
+/** The longest a change waits before the state file shows it to another simulator process. */
+const STATE_FLUSH_MS = 200;
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

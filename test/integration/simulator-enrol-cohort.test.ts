@@ -164,6 +164,14 @@ describe('simulator state file', () => {
       await a.stop();
       const b = new MoodleSimulator({ platforms: parseSeed(seed(0)).platforms, statePath });
       expect(b.site('p').cohorts.first('idnumber', 'PERSIST')?.name).toBe('Persisted');
+      // Many write calls, few rewrites of the whole state: they are coalesced, and the last one lands at stop.
+      const c = await startSimulator(seed(0), { statePath });
+      const api = c.api('p');
+      for (let i = 0; i < 50; i++) await api.createCohorts([{ categorytype: { type: 'system', value: '' }, name: `Coalesced ${i}`, idnumber: `coal-${i}` }]);
+      await c.stop();
+      expect(c.sim.stateWrites).toBeLessThan(10);
+      const d = new MoodleSimulator({ platforms: parseSeed(seed(0)).platforms, statePath });
+      expect(d.site('p').cohorts.first('idnumber', 'coal-49')?.name).toBe('Coalesced 49');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -25,7 +25,10 @@ describe('sync as a process', () => {
     const first = await cli(['sync', '--json'], env).done;
     expect(first.code).toBe(0);
     const doc = JSON.parse(first.stdout) as Record<string, unknown>;
-    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['runId', 'status', 'platforms', 'durationMs']));
+    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['runId', 'status', 'platforms', 'durationMs', 'peakRssMB']));
+    // The sync process's own peak memory, in MB: a Node process holds tens of MB at least.
+    expect(doc.peakRssMB).toEqual(expect.any(Number));
+    expect(doc.peakRssMB as number).toBeGreaterThan(20);
     expect(doc.status).toBe('applied');
     const platforms = doc.platforms as Array<Record<string, unknown>>;
     expect(platforms.map((p) => p.name)).toEqual(['ecampus', 'collegium']);
