@@ -1,6 +1,9 @@
 /**
- * `npm run bench`: a synthetic university against the simulator (a separate process, with a latency
- * knob), timed. Prints one JSON line on stdout; asserts nothing about time.
+ * `npm run bench`: the product as an operator runs it — `cohortbot sync --json` as its own process,
+ * the same binary and configuration path, reading the directory from an LDIF file (or a real slapd
+ * with --ldap), against the simulator in its own process. Times the first sync and the no-op rerun
+ * (wall clock of the processes), reads their peak memory from the sync's own report, and checks the
+ * exact final state. Prints one JSON line on stdout; asserts correctness, never time.
  *   --students N (40000) --etapes N (1500) --platforms N (2) --latency MS (5) [--ldap]
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -8,14 +11,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../src/config';
 import { LdapSource } from '../src/directory/ldap';
-import type { DirectoryRead, DirectorySource, LookupResult, Student } from '../src/directory/types';
-import { createPlatformApis } from '../src/moodle/platforms';
-import { cohortSyncsFor } from '../src/moodle/cohort-syncs';
-import { diagnose } from '../src/diagnosis/why';
-import { SqliteStore } from '../src/store/sqlite';
-import { SyncEngine } from '../src/sync/engine';
+import type { Student } from '../src/directory/types';
+import { MoodleApi } from '../src/moodle/api';
+import { MoodleClient } from '../src/moodle/client';
 import { BASE_DN, READER_DN, READER_PW, baseEntries, startSlapd } from '../test/helpers/slapd';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -45,20 +44,6 @@ function university(o: Options) {
     students.push({ key, uid: key, etuId: String(30000000 + i), listeRouge: false, inscriptions });
   }
   return { etapes, students };
-}
-
-class BenchDirectory implements DirectorySource {
-  constructor(private readonly students: Student[]) {}
-  describe() {
-    return 'bench';
-  }
-  async read(): Promise<DirectoryRead> {
-    return { source: 'bench', entries: this.students.length, students: this.students, skipped: {}, complete: true, warnings: [], etapes: {}, durationMs: 0 };
-  }
-  async lookup(key: string): Promise<LookupResult> {
-    const s = this.students.find((x) => x.key === key);
-    return { complete: true, found: s ? 'student' : 'none', student: s, matches: s ? 1 : 0, skipped: {} };
-  }
 }
 
 function seedFile(o: Options, students: Student[], dir: string): string {
@@ -97,6 +82,29 @@ async function startSimulatorProcess(seed: string, latency: number): Promise<{ p
   return { platforms: ready.platforms, stop: () => child.kill('SIGTERM') };
 }
 
+/** Every managed cohort on every platform holds exactly the students whose 2026 inscription routes there (and who have an account). */
+async function exactState(platforms: Array<{ name: string; url: string; token: string }>, students: Student[]): Promise<{ ok: boolean; detail?: string }> {
+  for (const [p, platform] of platforms.entries()) {
+    const letter = letters[p]!;
+    const api = new MoodleApi(new MoodleClient({ platform: platform.name, url: platform.url, token: platform.token, maxInputVars: MAX_INPUT_VARS, timeoutMs: 600_000 }));
+    const cohorts = (await api.getCohorts()).filter((c) => c.idnumber.startsWith('etp:'));
+    const members = await api.getCohortMembers(cohorts.map((c) => c.id));
+    const users = new Map((await api.getUsersByField('id', [...new Set([...members.values()].flat())])).map((u) => [u.id, u.username]));
+    const want = new Map<string, Set<string>>();
+    students.forEach((st, i) => {
+      if (i % 33 === 0) return; // no Moodle account yet
+      for (const x of st.inscriptions) if (x.year === 2026 && x.etape.startsWith(letter)) (want.get(x.etape) ?? want.set(x.etape, new Set()).get(x.etape)!).add(st.key);
+    });
+    for (const c of cohorts) {
+      const got = new Set((members.get(c.id) ?? []).map((id) => users.get(id)));
+      const exp = want.get(c.idnumber.slice(4)) ?? new Set();
+      if (got.size !== exp.size || [...exp].some((k) => !got.has(k))) return { ok: false, detail: `${platform.name} ${c.idnumber}: ${got.size} members, ${exp.size} expected` };
+    }
+    if (cohorts.length !== want.size) return { ok: false, detail: `${platform.name}: ${cohorts.length} cohorts, ${want.size} expected` };
+  }
+  return { ok: true };
+}
+
 /** The fewest write calls that can do a first sync: cohorts and members packed to max_input_vars. */
 function minWriteCalls(students: Student[], etapes: string[], platforms: number): number {
   let calls = 0;
@@ -114,12 +122,14 @@ function minWriteCalls(students: Student[], etapes: string[], platforms: number)
   return calls;
 }
 
-async function ldapTimes(students: Student[]): Promise<{ ldaptsReadMs: number; ldapsearchReadMs: number }> {
-  const ldif = students
+/** The university as SupAnn entries: what the directory file (or slapd) holds. */
+const ldifOf = (students: Student[]): string =>
+  students
     .map((s) => [`dn: uid=${s.key},ou=people,${BASE_DN}`, 'objectClass: inetOrgPerson', 'objectClass: eduPerson', 'objectClass: supannPerson', `uid: ${s.key}`, `cn: ${s.key}`, `sn: ${s.key}`, 'eduPersonAffiliation: student', `supannEtuId: ${s.etuId}`, ...s.inscriptions.map((i) => `supannEtuInscription: [etab={UAI}0141408E][anneeinsc=${i.year}][etape={UAI:0141408E}${i.etape}]`), ''].join('\n'))
     .join('\n');
-  const slapd = await startSlapd(`${baseEntries()}\n${ldif}`);
-  try {
+
+async function ldapTimes(slapd: Awaited<ReturnType<typeof startSlapd>>, students: Student[]): Promise<{ ldaptsReadMs: number; ldapsearchReadMs: number }> {
+  {
     const source = new LdapSource({ url: slapd.url, bindDn: READER_DN, bindPassword: READER_PW, baseDn: `ou=people,${BASE_DN}`, filter: '(eduPersonAffiliation=student)', pageSize: 500, startTls: false, timeoutMs: 120_000, connectTimeoutMs: 5000, timeLimitSeconds: 120, rules: { keyAttribute: 'uid', keyField: 'username', uai: '0141408E' } });
     await source.read(); // warm the server
     let t = process.hrtime.bigint();
@@ -131,9 +141,15 @@ async function ldapTimes(students: Student[]): Promise<{ ldaptsReadMs: number; l
     execFileSync('ldapsearch', ['-x', '-LLL', '-H', slapd.url, '-D', READER_DN, '-w', READER_PW, '-b', `ou=people,${BASE_DN}`, '-E', 'pr=500/noprompt', '(eduPersonAffiliation=student)', ...attrs], { maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'inherit'] });
     const ldapsearchReadMs = Number(process.hrtime.bigint() - t) / 1e6;
     return { ldaptsReadMs: Math.round(ldaptsReadMs), ldapsearchReadMs: Math.round(ldapsearchReadMs) };
-  } finally {
-    await slapd.stop();
   }
+}
+
+/** `cohortbot sync --json` as its own process: its JSON report and the wall time of the whole process. */
+function syncProcess(env: Record<string, string>): { doc: { status: string; peakRssMB: number; platforms: Array<{ writeCalls: number; readCalls: number; membersAdded: number; errors: string[] }> }; wallMs: number } {
+  const t = process.hrtime.bigint();
+  const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'cohortbot.js'), 'sync', '--json'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
+  const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
+  return { doc: JSON.parse(out) as ReturnType<typeof syncProcess>['doc'], wallMs: Math.round(wallMs) };
 }
 
 async function main(): Promise<void> {
@@ -151,61 +167,62 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-bench-'));
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   let sim: Awaited<ReturnType<typeof startSimulatorProcess>> | undefined;
   try {
     const { etapes, students } = university(o);
     sim = await startSimulatorProcess(seedFile(o, students, dir), o.latency);
-    const env: Record<string, string> = { MOODLE_PLATFORMS: sim.platforms.map((p) => p.name).join(','), DIRECTORY_SOURCE: 'file', DIRECTORY_FILE: 'unused.ldif', ACADEMIC_YEAR: '2026', LOG_LEVEL: 'silent', SYNC_MAX_REMOVAL_PERCENT: '100', SYNC_MAX_REMOVALS: '10000000' };
+    const env: Record<string, string> = { MOODLE_PLATFORMS: sim.platforms.map((p) => p.name).join(','), ACADEMIC_YEAR: '2026', LOG_LEVEL: 'silent', SYNC_MAX_REMOVAL_PERCENT: '100', SYNC_MAX_REMOVALS: '10000000' };
     sim.platforms.forEach((p, i) => {
       const P = `MOODLE_${p.name.toUpperCase()}`;
       Object.assign(env, { [`${P}_URL`]: p.url, [`${P}_TOKEN`]: p.token, [`${P}_ETAPES`]: `${letters[i]}*`, [`${P}_MAX_INPUT_VARS`]: String(MAX_INPUT_VARS) });
     });
-    const config = loadConfig(env);
-    const store = new SqliteStore(path.join(dir, 'bench.db'));
-    const engine = new SyncEngine({ config, directory: new BenchDirectory(students), apis: createPlatformApis(config), store });
-    let t = Date.now();
-    const first = await engine.run();
-    const firstSyncMs = Date.now() - t;
-    t = Date.now();
-    const noop = await engine.run();
-    const noopSyncMs = Date.now() - t;
-    const sum = (r: typeof first, k: 'writeCalls' | 'readCalls') => r.platforms.reduce((n, p) => n + p[k], 0);
-    const errors = first.platforms.flatMap((p) => p.errors);
-    if (errors.length > 0) process.stderr.write(`bench: first sync errors: ${errors.slice(0, 3).join('; ')}\n`);
-    // One "why" answer on the synced university (the first platform, a student of it).
-    const firstPlatform = sim.platforms[0]!.name;
-    const api = createPlatformApis(config).get(firstPlatform)!;
-    const [course] = await api.getCoursesByField('shortname', 'BENCH-101');
-    const someone = students.find((s, i) => i % 33 !== 0 && s.inscriptions.some((x) => x.year === 2026 && x.etape.startsWith('A')))!;
-    const syncs = await cohortSyncsFor(api);
-    t = Date.now();
-    await diagnose({ config, directory: new BenchDirectory(students), api, syncs, store, now: new Date(), actingUserId: (await api.siteInfo()).userid }, someone.key, firstPlatform, course!);
-    const whyMs = Date.now() - t;
-    const ldap = o.ldap ? await ldapTimes(students.slice(0, o.students)) : { ldaptsReadMs: null, ldapsearchReadMs: null };
-    await store.close();
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    // The directory the product reads: an LDIF file, or the same entries in a real slapd (--ldap).
+    const ldifFile = path.join(dir, 'directory.ldif');
+    fs.writeFileSync(ldifFile, ldifOf(students));
+    const slapd = o.ldap ? await startSlapd(`${baseEntries()}\n${fs.readFileSync(ldifFile, 'utf8')}`) : undefined;
+    Object.assign(env, { DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`, DIRECTORY_UAI: '0141408E' });
+    if (slapd) Object.assign(env, { DIRECTORY_SOURCE: 'ldap', LDAP_URL: slapd.url, LDAP_BIND_DN: READER_DN, LDAP_BIND_PASSWORD: READER_PW, LDAP_BASE_DN: `ou=people,${BASE_DN}`, LDAP_TIMEOUT_MS: '600000', LDAP_TIME_LIMIT: '600' });
+    else Object.assign(env, { DIRECTORY_SOURCE: 'file', DIRECTORY_FILE: ldifFile });
+    try {
+      const first = syncProcess(env);
+      const noop = syncProcess(env);
+      const sum = (r: typeof first, k: 'writeCalls' | 'readCalls') => r.doc.platforms.reduce((n, p) => n + p[k], 0);
+      const errors = first.doc.platforms.flatMap((p) => p.errors);
+      if (errors.length > 0) throw new Error(`first sync errors: ${errors.slice(0, 3).join('; ')}`);
+      // Correctness, checked on Moodle's side: every managed cohort holds exactly the students it must.
+      const exact = await exactState(sim.platforms, students);
+      if (!exact.ok) throw new Error(`the final state is not exact: ${exact.detail}`);
+      // One "why" answer on the synced university, the CLI as a support person runs it.
+      const someone = students.find((x, i) => i % 33 !== 0 && x.inscriptions.some((y) => y.year === 2026 && y.etape.startsWith('A')))!;
+      const t = Date.now();
+      execFileSync(process.execPath, [path.join(ROOT, 'bin', 'cohortbot.js'), 'why', someone.key, `${sim.platforms[0]!.name}:BENCH-101`, '--json'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const whyMs = Date.now() - t;
+      const ldap = slapd ? await ldapTimes(slapd, students) : { ldaptsReadMs: null, ldapsearchReadMs: null };
     process.stdout.write(
       `${JSON.stringify({
         students: o.students,
         etapes: o.etapes,
         platforms: o.platforms,
         latencyMs: o.latency,
-        firstSyncMs,
-        noopSyncMs,
+        firstSyncMs: first.wallMs,
+        noopSyncMs: noop.wallMs,
         writeCalls: sum(first, 'writeCalls'),
         readCalls: sum(first, 'readCalls'),
         minWriteCalls: minWriteCalls(students, etapes, o.platforms),
         noopWrites: sum(noop, 'writeCalls'),
-        membersAdded: first.platforms.reduce((n, p) => n + p.membersAdded, 0),
-        peakRssMB: Math.round(peakRss / 1048576),
+        membersAdded: first.doc.platforms.reduce((n, p) => n + p.membersAdded, 0),
+        // The sync process's own peak memory (its maxRSS), first sync and no-op rerun.
+        peakRssMB: first.doc.peakRssMB,
+        noopPeakRssMB: noop.doc.peakRssMB,
         ...ldap,
         whyMs,
+        exact: true,
       })}\n`,
     );
+    } finally {
+      await slapd?.stop();
+    }
   } finally {
-    clearInterval(sampler);
     sim?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
