@@ -165,3 +165,42 @@ describe('Teams endpoint with an app id', () => {
     expect(() => loadConfig({ ...h.env, NODE_ENV: 'production', TEAMS_LOCAL_MODE: 'true' })).toThrow(/TEAMS_LOCAL_MODE=true: refused in production/);
   });
 });
+
+describe('a held summary in the Teams channel', () => {
+  let h: SyncHarness;
+  let running: Running;
+  let connector: Awaited<ReturnType<typeof mockConnector>>;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    await h.engine.run();
+    connector = await mockConnector({ '29:admin': ADMIN });
+    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_LOCAL_MODE: 'true', SYNC_MAX_REMOVALS: '0', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
+    running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
+  });
+  afterAll(async () => {
+    await running.stop();
+    await connector.stop();
+    await h.stop();
+  });
+
+  it('is updated in place, without its buttons, once the removals are decided', async () => {
+    const site = h.sim.sim.site('ecampus');
+    const cohort = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+    for (const u of ['e21900044', 'e21900046']) site.addMember(cohort.id, site.users.first('username', u)!.id);
+    const run = await running.scheduler.tick();
+    expect(run!.status).toBe('held');
+    const posted = connector.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/v3/conversations/19%3Adigest%40thread.tacv2/activities')).pop()!;
+    expect(JSON.stringify(posted.body)).toContain(`approuver ${run!.runId}`);
+    // The admin rejects from a 1:1 chat; the channel's card is replaced.
+    const activity = { type: 'message', id: 'rj1', channelId: 'msteams', serviceUrl: connector.url, text: `rejeter ${run!.runId}`, locale: 'fr-FR', from: { id: '29:admin', aadObjectId: 'aad-admin' }, recipient: { id: '28:bot' }, conversation: { id: 'a:29:admin', conversationType: 'personal', tenantId: 't1' } };
+    await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    let update: (typeof connector.calls)[number] | undefined;
+    for (let i = 0; i < 300 && !update; i++) {
+      update = connector.calls.find((c) => c.method === 'PUT' && c.path.startsWith('/v3/conversations/19%3Adigest%40thread.tacv2/activities/'));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(update).toBeDefined();
+    expect(JSON.stringify(update!.body)).not.toContain('approuver');
+    expect(JSON.stringify(update!.body)).toMatch(/déjà été rejetés par admin\.moodle@univ-demo\.fr/);
+  });
+});
