@@ -3,6 +3,7 @@
  * reported as one line naming the variable and what it expects, never as a stack trace.
  */
 import { z } from 'zod';
+import { maskUrl } from './util/mask-url';
 
 export type Env = Record<string, string | undefined>;
 
@@ -159,7 +160,7 @@ class Reader {
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     // Secrets never echo; a connection string keeps its shape but not its password.
-    const masked = value.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/, '$1***@');
+    const masked = maskUrl(value);
     const shown = /TOKEN|PASSWORD|SECRET/i.test(name) ? '(hidden)' : JSON.stringify(masked.length > 60 ? `${masked.slice(0, 60)}…` : masked);
     this.problems.push(`${name}=${shown}: expected ${parsed.error.issues[0]?.message ?? 'a valid value'}`);
     return undefined;

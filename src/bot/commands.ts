@@ -226,8 +226,8 @@ export function parseCourse(raw: string, platforms: string[] = []): CourseRef {
   } catch {
     return { raw: ref, text: ref };
   }
-  const m = /^([a-z][a-z0-9_]*):(.+)$/i.exec(ref);
-  if (m && platforms.includes(m[1]!.toLowerCase())) return { ...parseCourse(m[2]!, []), raw: ref, platform: m[1]!.toLowerCase() };
+  const prefixed = splitPlatform(ref, platforms);
+  if (prefixed) return { ...parseCourse(prefixed.rest, []), raw: ref, platform: prefixed.platform };
   if (/^\d{1,9}$/.test(ref)) return { raw: ref, id: Number(ref) };
   return { raw: ref, text: ref };
 }
@@ -250,6 +250,12 @@ function suggest(word: string): { fr: string; en: string } | undefined {
   if (!best || best.d === 0 || best.d > Math.max(1, Math.floor(best.w.length / 3))) return undefined;
   const [fr, en] = CANONICAL[VERB_OF.get(best.w)!]!;
   return { fr, en };
+}
+
+/** "<platform>:<rest>" when the prefix is a configured platform (an idnumber like "etp:X" is not one). */
+function splitPlatform(ref: string, platforms: string[]): { platform: string; rest: string } | undefined {
+  const m = /^([a-z][a-z0-9_]*):(.+)$/i.exec(ref);
+  return m && platforms.includes(m[1]!.toLowerCase()) ? { platform: m[1]!.toLowerCase(), rest: m[2]! } : undefined;
 }
 
 /** Control characters (other than tab and newline) become spaces: they never mean anything here. */
@@ -286,9 +292,8 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
   };
   /** A cohort named "platform:ref", or with "sur <plateforme>": its platform, and the reference itself. */
   const cohortOn = (raw: string): { cohort: string; platform?: string } => {
-    const m = /^([a-z][a-z0-9_]*):(.+)$/i.exec(raw);
-    if (m && platforms.includes(m[1]!.toLowerCase())) return { cohort: m[2]!, platform: m[1]!.toLowerCase() };
-    return { cohort: raw, platform: onPlatform };
+    const prefixed = splitPlatform(raw, platforms);
+    return prefixed ? { cohort: prefixed.rest, platform: prefixed.platform } : { cohort: raw, platform: onPlatform };
   };
   const missing = (what: MissingWhat, fr: string, en: string): ParseResult => ({ ok: false, error: { code: 'missing', what, example: { fr, en } } });
   const joined = (t: string[]) => t.join(' ').trim();

@@ -4,7 +4,7 @@
  * and every action or refusal is audited.
  */
 import { MoodleError } from '../moodle/errors';
-import { CohortSyncRefused, CohortSyncUnavailable } from '../moodle/cohort-syncs';
+import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
 import { CourseAccess, authorize } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
 import { Actor, BotDeps, HandlerContext, Identity, NoAccountError } from './context';
@@ -116,7 +116,7 @@ export class BotCore {
     if (err instanceof CohortSyncUnavailable) {
       return { tone: 'error', blocks: [text(err.teacherMessage), ...(ctx.actor.has('admin') ? [text(err.adminMessage)] : [])] };
     }
-    const code = err instanceof MoodleError ? err.errorcode : err instanceof CohortSyncRefused ? err.code : undefined;
+    const code = refusalCode(err);
     if (code && PLUGIN_REFUSALS.has(code)) {
       const course = 'course' in cmd && cmd.course ? cmd.course.raw : '';
       await ctx.audit({ command: cmd.kind, course: course || undefined, target: 'cohort' in cmd ? cmd.cohort : undefined, outcome: 'refused', detail: code }).catch(() => undefined);

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { MoodleApi } from './api';
+import { MoodleError } from './errors';
 
 export interface CohortSync {
   id: number;
@@ -115,6 +116,11 @@ export class CohortSyncRefused extends Error {
   constructor(readonly code: 'onbehalfnopermission' | 'cohortnotavailable' | 'rolenotassignable' | 'instanceexists' | 'cohortnotfound' | 'hiddencohort', message: string) {
     super(message);
   }
+}
+
+/** The code of a refusal, whoever made it: Moodle (the plugin's or core's errorcode) or cohortbot's own check. */
+export function refusalCode(err: unknown): string | undefined {
+  return err instanceof MoodleError ? err.errorcode : err instanceof CohortSyncRefused ? err.code : undefined;
 }
 
 const PLUGIN = 'local_cohortbot';

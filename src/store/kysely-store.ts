@@ -12,8 +12,7 @@ import { Row, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows
 import { Database, Dialect, migrationProvider } from './schema';
 import { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store, StoreError } from './types';
 
-/** A connection string's password never reaches a log or an error message. */
-export const maskUrl = (text: string): string => text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+import { maskUrl } from '../util/mask-url';
 
 /** A statement written with `?` placeholders (the shared erasure and confirmation SQL), as a Kysely raw query. */
 function raw(text: string, params: unknown[]): RawBuilder<Row> {

@@ -5,9 +5,8 @@
  */
 import { PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
-import { KyselyStore, maskUrl } from './kysely-store';
-
-export { maskUrl };
+import { KyselyStore } from './kysely-store';
+import { maskUrl } from '../util/mask-url';
 
 export class PostgresStore extends KyselyStore {
   constructor(url: string) {

@@ -4,6 +4,7 @@ import type { Cohort } from '../../moodle/api';
 import type { CourseRef } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext } from '../context';
+import { refusalCode } from '../../moodle/cohort-syncs';
 import { q, resolveCourse } from '../resolve';
 import { View, table, text } from '../views';
 
@@ -113,7 +114,5 @@ async function teachableCohorts(ctx: HandlerContext, query: string, platform?: s
   return [...byKey.values()];
 }
 
-const isRefusal = (err: unknown): boolean => {
-  const code = (err as { errorcode?: string; code?: string }).errorcode ?? (err as { code?: string }).code;
-  return code === 'onbehalfnopermission' || code === 'nopermissions' || code === 'requireloginerror';
-};
+/** Moodle says no for this course: it is left out of the list, not an error. */
+const isRefusal = (err: unknown): boolean => ['onbehalfnopermission', 'nopermissions', 'requireloginerror'].includes(refusalCode(err) ?? '');
