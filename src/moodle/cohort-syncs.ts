@@ -25,7 +25,7 @@ export interface CohortSync {
   memberCount: number;
   /** The role's short name (student, teacher…): the noun a count goes with. */
   roleShortname: string;
-  /** Users this instance lets into the course now (Moodle's notion of active); -1 when the site cannot say. */
+  /** Active participants through this instance, as Moodle counts them (onlyactive); -1 when the site cannot say. */
   activeCount: number;
   /** Of those, users with no other active way in: who lose access if it is removed or disabled; -1 unknown. */
   onlyAccessCount: number;

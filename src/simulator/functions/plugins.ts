@@ -107,7 +107,7 @@ const instanceOut = (site: Site, i: EnrolRow) => {
   };
 };
 
-/** sync_manager::access_counts(): who this instance lets in now, and who has no other way in. */
+/** sync_manager::access_counts(): the active participants it makes (Moodle's onlyactive), and who has no other way in. */
 function accessCounts(site: Site, i: EnrolRow): { activecount: number; onlyaccesscount: number } {
   if (i.status !== 0) return { activecount: 0, onlyaccesscount: 0 };
   const now = site.now();
@@ -117,7 +117,7 @@ function accessCounts(site: Site, i: EnrolRow): { activecount: number; onlyacces
     .find('enrol', i.id)
     .filter((ue) => ue.status === 0 && ue.timestart <= now && (ue.timeend === 0 || ue.timeend > now))
     .map((ue) => site.users.get(ue.userid))
-    .filter((u): u is UserRow => u !== undefined && !u.deleted && !u.suspended);
+    .filter((u): u is UserRow => u !== undefined && !u.deleted);
   const others = site.enrol.find('course', i.courseid).filter((x) => x.id !== i.id);
   return { activecount: users.length, onlyaccesscount: users.filter((u) => !others.some((x) => activeVia(x, u.id))).length };
 }

@@ -273,8 +273,8 @@ class sync_manager {
     }
 
     /**
-     * Who really gets into the course through this instance, as Moodle decides access: an enabled
-     * instance, an active enrolment within its dates, a live account. `onlyaccesscount`: those of them
+     * Who this instance makes an active participant, as Moodle counts them (get_enrolled_join with
+     * onlyactive): an enabled instance, an active enrolment within its dates, an undeleted account. `onlyaccesscount`: those of them
      * with no other active way in (another method, another synced cohort) — who lose access if it goes.
      *
      * @param stdClass $instance
@@ -287,7 +287,7 @@ class sync_manager {
         }
         $now = time();
         $sql = "FROM {user_enrolments} ue
-                JOIN {user} u ON u.id = ue.userid AND u.deleted = 0 AND u.suspended = 0
+                JOIN {user} u ON u.id = ue.userid AND u.deleted = 0
                WHERE ue.enrolid = :enrolid AND ue.status = :active
                  AND ue.timestart <= :now1 AND (ue.timeend = 0 OR ue.timeend > :now2)";
         $params = ['enrolid' => $instance->id, 'active' => ENROL_USER_ACTIVE, 'now1' => $now, 'now2' => $now];
