@@ -124,7 +124,9 @@ export class BotCore {
         code === 'onbehalfnopermission' || code === 'nopermissions'
           ? ctx.actor.has('support')
             ? t.notAllowedCourseSupport(course)
-            : t.notAllowedCourse(course)
+            : cmd.kind === 'why' || cmd.kind === 'syncs' || cmd.kind === 'search'
+              ? t.notAllowedCourseView(course) // a question changes nothing: do not tell a teacher they tried to
+              : t.notAllowedCourse(course)
           : code === 'cohortnotavailable'
             ? t.cohortNotFound('cohort' in cmd ? cmd.cohort : '', course)
             : code === 'rolenotassignable'

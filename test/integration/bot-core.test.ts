@@ -65,6 +65,14 @@ describe('bot core on the demo university', () => {
     expect(oui!.text).toMatch(/Rien à confirmer/);
   });
 
+  it('refuses a teacher\'s question on a colleague\'s course as a question: it says they cannot see, not change', async () => {
+    for (const q of ['méthodes PHA-L2-102', 'pourquoi e21900001 PHA-L2-102']) {
+      const [r] = await converse(bot, COLLEAGUE, [q]);
+      expect(r!.view.tone).toBe('error');
+      expect(r!.text).toMatch(/Vous ne pouvez pas voir les méthodes d’inscription de PHA-L2-102/);
+    }
+  });
+
   it('a button pressed by someone else does not act', async () => {
     const [ask] = await converse(bot, TEACHER, ['ajouter etp:M1PHA1 à PHA-M1-301']);
     const [other] = await converse(bot, COLLEAGUE, [ask!.view.buttons![0]!.payload]);

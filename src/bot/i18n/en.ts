@@ -99,6 +99,7 @@ export const en: Catalog = {
   noMoodleAccount: (platform: string) => `You have no account on ${platform} matching your address. Log in to ${platform} once, then try again.`,
   notAllowed: 'You are not allowed to do that.',
   notAllowedCourse: (course: string) => `You cannot change the enrolment methods of ${course}: you must be an editing teacher of that course. Ask a teacher of the course or support.`,
+  notAllowedCourseView: (course: string) => `You cannot see the enrolment methods of ${course}: you must be an editing teacher of that course. Ask a teacher of the course or support.`,
   notAllowedCourseSupport: (course: string) => `Your Moodle account lacks, in ${course}, the rights this command needs (seeing or changing the enrolment methods): ask a Moodle administrator if your support role needs them.`,
   supportOnly: 'This command is for support staff and administrators.',
   adminOnly: 'This command is for administrators.',

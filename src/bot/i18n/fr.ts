@@ -99,6 +99,7 @@ export const fr = {
   noMoodleAccount: (platform: string) => `Vous n’avez pas de compte sur ${platform} correspondant à votre adresse. Connectez-vous une fois à ${platform}, puis réessayez.`,
   notAllowed: 'Vous n’avez pas le droit de faire cela.',
   notAllowedCourse: (course: string) => `Vous ne pouvez pas modifier les méthodes d’inscription de ${course} : il faut être enseignant éditeur de ce cours. Demandez à un enseignant du cours ou au support.`,
+  notAllowedCourseView: (course: string) => `Vous ne pouvez pas voir les méthodes d’inscription de ${course} : il faut être enseignant éditeur de ce cours. Demandez à un enseignant du cours ou au support.`,
   notAllowedCourseSupport: (course: string) => `Votre compte Moodle n’a pas, dans ${course}, les droits que demande cette commande (voir les méthodes d’inscription, ou les modifier) : demandez-les à un administrateur Moodle si votre rôle de support en a besoin.`,
   supportOnly: 'Cette commande est réservée au support et aux administrateurs.',
   adminOnly: 'Cette commande est réservée aux administrateurs.',
