@@ -50,6 +50,12 @@ export const POLICIES: { [K in Command['kind']]: Policy } = {
   reject: { who: 'admin' },
 };
 
+/** Whether a command changes a course (a refusal then says "cannot change", a question's "cannot see"). */
+export function changesCourse(cmd: Command): boolean {
+  const policy = POLICIES[cmd.kind];
+  return cmd.kind === 'confirm' || (policy.who === 'course' && policy.rights === 'write');
+}
+
 /** The course a command is about, as the person may see it. */
 export interface CourseAccess extends ResolvedCourse {
   me: MoodleUser;

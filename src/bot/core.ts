@@ -5,7 +5,7 @@
  */
 import { MoodleError } from '../moodle/errors';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
-import { CourseAccess, authorize } from './authz';
+import { CourseAccess, authorize, changesCourse } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
 import { Actor, BotDeps, HandlerContext, Identity, NoAccountError } from './context';
 import { addForm } from './forms';
@@ -124,9 +124,9 @@ export class BotCore {
         code === 'onbehalfnopermission' || code === 'nopermissions'
           ? ctx.actor.has('support')
             ? t.notAllowedCourseSupport(course)
-            : cmd.kind === 'why' || cmd.kind === 'syncs' || cmd.kind === 'search'
-              ? t.notAllowedCourseView(course) // a question changes nothing: do not tell a teacher they tried to
-              : t.notAllowedCourse(course)
+            : changesCourse(cmd)
+              ? t.notAllowedCourse(course)
+              : t.notAllowedCourseView(course)
           : code === 'cohortnotavailable'
             ? t.cohortNotFound('cohort' in cmd ? cmd.cohort : '', course)
             : code === 'rolenotassignable'

@@ -66,7 +66,7 @@ describe('bot core on the demo university', () => {
   });
 
   it('refuses a teacher\'s question on a colleague\'s course as a question: it says they cannot see, not change', async () => {
-    for (const q of ['méthodes PHA-L2-102', 'pourquoi e21900001 PHA-L2-102']) {
+    for (const q of ['méthodes PHA-L2-102', 'pourquoi e21900001 PHA-L2-102', 'chercher pharma dans PHA-L2-102']) {
       const [r] = await converse(bot, COLLEAGUE, [q]);
       expect(r!.view.tone).toBe('error');
       expect(r!.text).toMatch(/Vous ne pouvez pas voir les méthodes d’inscription de PHA-L2-102/);
