@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import type { DirectorySource } from '../directory/types';
 import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
 import type { CohortSyncs } from '../moodle/cohort-syncs';
-import type { Diagnosis, Step, StepStatus } from './why';
+import { Diagnosis, Step, checklist } from './why';
 import { WhyLocale, whyMessages } from './messages';
 
 export interface CourseViewDeps {
@@ -41,12 +41,8 @@ async function findAccount(deps: CourseViewDeps, ref: string): Promise<MoodleUse
 export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string, platform: string, course: Course): Promise<Diagnosis> {
   const started = Date.now();
   const m = whyMessages(deps.locale ?? 'fr');
-  const steps: Step[] = [];
-  const step = (id: Step['id'], status: StepStatus, evidence: string[], fix?: string) => steps.push({ id, label: m.labels[id], status, evidence, fix });
-  const finish = (): Diagnosis => {
-    for (const id of CHAIN) if (!steps.some((s) => s.id === id)) steps.push({ id, label: m.labels[id], status: 'skipped', evidence: [m.notChecked] });
-    return { student: studentRef, course: `${course.shortname} (${platform})`, platform, steps, firstBroken: steps.find((s) => s.status === 'broken')?.id, listeRouge: false, syncFixes: false, actions: [], durationMs: Date.now() - started };
-  };
+  const { steps, step, done } = checklist(m, CHAIN);
+  const finish = (): Diagnosis => ({ student: studentRef, course: `${course.shortname} (${platform})`, platform, ...done(), listeRouge: false, syncFixes: false, actions: [], durationMs: Date.now() - started });
 
   const user = await findAccount(deps, studentRef);
   if (!user) {

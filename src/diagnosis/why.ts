@@ -12,7 +12,7 @@ import { cohortIdnumber, isManaged, platformsFor } from '../domain/cohorts';
 import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
 import type { CohortSyncs } from '../moodle/cohort-syncs';
 import type { Store } from '../store/types';
-import { WhyLocale, formatDate, methodWord, roleWord, whyMessages } from './messages';
+import { WhyLocale, WhyMessages, formatDate, methodWord, roleWord, whyMessages } from './messages';
 
 export type StepStatus = 'ok' | 'broken' | 'skipped' | 'info';
 
@@ -52,6 +52,21 @@ export interface WhyDeps {
   locale?: WhyLocale;
 }
 
+/** The steps of one diagnosis as they are checked, in the asker's words; `done()` adds the steps of
+ *  `chain` never reached, as not checked, and names the first broken one. */
+export function checklist(m: WhyMessages, chain: ReadonlyArray<Step['id']>) {
+  const steps: Step[] = [];
+  return {
+    steps,
+    step: (id: Step['id'], status: StepStatus, evidence: string[], fix?: string) => void steps.push({ id, label: m.labels[id], status, evidence, fix }),
+    done: (): Pick<Diagnosis, 'steps' | 'firstBroken'> => {
+      const reached = new Set(steps.map((s) => s.id));
+      for (const id of chain) if (!reached.has(id)) steps.push({ id, label: m.labels[id], status: 'skipped', evidence: [m.notChecked] });
+      return { steps, firstBroken: steps.find((s) => s.status === 'broken')?.id };
+    },
+  };
+}
+
 /** The chain of the full diagnosis, in order: steps not reached are reported as not checked. */
 const CHAIN: Array<Step['id']> = ['directory', 'inscription', 'account', 'cohort', 'course-sync', 'enrolment', 'manual-cohorts'];
 
@@ -61,18 +76,13 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const m = whyMessages(deps.locale ?? 'fr');
   const tz = config.academicYear.timezone;
   const day = (epoch: number) => formatDate(new Date(epoch * 1000), deps.locale ?? 'fr', tz);
-  const steps: Step[] = [];
+  const { step, done } = checklist(m, CHAIN);
   const actions: Diagnosis['actions'] = [];
-  const step = (id: Step['id'], status: StepStatus, evidence: string[], fix?: string) => steps.push({ id, label: m.labels[id], status, evidence, fix });
   const courseLabel = `${course.shortname} (${platform})`;
   const courseSpec = `${platform}:${course.shortname}`;
   let listeRouge = false;
   let syncFixes = false;
-  const finish = (): Diagnosis => {
-    const done = new Set(steps.map((s) => s.id));
-    for (const id of CHAIN) if (!done.has(id)) steps.push({ id, label: m.labels[id], status: 'skipped', evidence: [m.notChecked] });
-    return { student: studentRef, course: courseLabel, platform, steps, firstBroken: steps.find((s) => s.status === 'broken')?.id, listeRouge, syncFixes, actions, durationMs: Date.now() - started };
-  };
+  const finish = (): Diagnosis => ({ student: studentRef, course: courseLabel, platform, ...done(), listeRouge, syncFixes, actions, durationMs: Date.now() - started });
   /** A removal of this student held for approval: they are still enrolled, whatever the directory says now. */
   const heldFor = async (key: string) => {
     const k = key.trim().toLowerCase();
