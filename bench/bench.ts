@@ -135,7 +135,7 @@ async function ldapTimes(slapd: Awaited<ReturnType<typeof startSlapd>>, students
     let t = process.hrtime.bigint();
     const read = await source.read();
     const ldaptsReadMs = Number(process.hrtime.bigint() - t) / 1e6;
-    if (!read.complete || read.students.length !== students.length) throw new Error(`ldapts read ${read.students.length}/${students.length}: ${read.incompleteReason}`);
+    if (!read.complete || read.roster.size !== students.length) throw new Error(`ldapts read ${read.roster.size}/${students.length}: ${read.incompleteReason}`);
     const attrs = ['uid', 'mail', 'supannEtuId', 'supannEtuInscription', 'supannListeRouge', 'eduPersonAffiliation', 'eduPersonPrimaryAffiliation', 'eduPersonPrincipalName', 'supannAliasLogin', 'displayName', 'cn'];
     t = process.hrtime.bigint();
     execFileSync('ldapsearch', ['-x', '-LLL', '-H', slapd.url, '-D', READER_DN, '-w', READER_PW, '-b', `ou=people,${BASE_DN}`, '-E', 'pr=500/noprompt', '(eduPersonAffiliation=student)', ...attrs], { maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -145,9 +145,9 @@ async function ldapTimes(slapd: Awaited<ReturnType<typeof startSlapd>>, students
 }
 
 /** `cohortbot sync --json` as its own process: its JSON report and the wall time of the whole process. */
-function syncProcess(env: Record<string, string>): { doc: { status: string; peakRssMB: number; platforms: Array<{ writeCalls: number; readCalls: number; membersAdded: number; errors: string[] }> }; wallMs: number } {
+function syncProcess(env: Record<string, string>, nodeFlags: string[] = []): { doc: { status: string; peakRssMB: number; platforms: Array<{ writeCalls: number; readCalls: number; membersAdded: number; errors: string[] }> }; wallMs: number } {
   const t = process.hrtime.bigint();
-  const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'cohortbot.js'), 'sync', '--json'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, [...nodeFlags, path.join(ROOT, 'bin', 'cohortbot.js'), 'sync', '--json'], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
   const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
   return { doc: JSON.parse(out) as ReturnType<typeof syncProcess>['doc'], wallMs: Math.round(wallMs) };
 }
@@ -159,8 +159,10 @@ async function main(): Promise<void> {
     .option('--platforms <n>', 'platforms (1 to 26)', '2')
     .option('--latency <ms>', 'simulated latency per Moodle call', '5')
     .option('--ldap', 'also load the directory into a real slapd and time ldapts against ldapsearch')
+    .option('--profile <dir>', 'write CPU profiles of the two sync processes (node --cpu-prof) there')
     .parse(process.argv);
-  const raw = cmd.opts<{ students: string; etapes: string; platforms: string; latency: string; ldap?: boolean }>();
+  const raw = cmd.opts<{ students: string; etapes: string; platforms: string; latency: string; ldap?: boolean; profile?: string }>();
+  const flags = raw.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(raw.profile)}`] : [];
   const o: Options = { students: Number(raw.students), etapes: Number(raw.etapes), platforms: Number(raw.platforms), latency: Number(raw.latency), ldap: raw.ldap };
   if (![o.students, o.etapes, o.platforms, o.latency].every((n) => Number.isInteger(n) && n >= 0) || o.platforms < 1 || o.platforms > 26 || o.etapes < 1) {
     process.stderr.write('bench: --students, --etapes, --platforms (1–26) and --latency take whole numbers\n');
@@ -184,8 +186,8 @@ async function main(): Promise<void> {
     if (slapd) Object.assign(env, { DIRECTORY_SOURCE: 'ldap', LDAP_URL: slapd.url, LDAP_BIND_DN: READER_DN, LDAP_BIND_PASSWORD: READER_PW, LDAP_BASE_DN: `ou=people,${BASE_DN}`, LDAP_TIMEOUT_MS: '600000', LDAP_TIME_LIMIT: '600' });
     else Object.assign(env, { DIRECTORY_SOURCE: 'file', DIRECTORY_FILE: ldifFile });
     try {
-      const first = syncProcess(env);
-      const noop = syncProcess(env);
+      const first = syncProcess(env, flags);
+      const noop = syncProcess(env, flags);
       const sum = (r: typeof first, k: 'writeCalls' | 'readCalls') => r.doc.platforms.reduce((n, p) => n + p[k], 0);
       const errors = first.doc.platforms.flatMap((p) => p.errors);
       if (errors.length > 0) throw new Error(`first sync errors: ${errors.slice(0, 3).join('; ')}`);

@@ -13,7 +13,7 @@ import { BotCore } from '../bot/core';
 import { TerminalChat } from '../channels/cli/chat';
 import { renderText } from '../channels/cli/render';
 import { loadConfig } from '../config';
-import { createDirectorySource } from '../directory';
+import { Roster, createDirectorySource } from '../directory';
 import type { DirectoryRead, DirectorySource, LookupResult, Student } from '../directory/types';
 import { createLogger } from '../log';
 import { createPlatformApis } from '../moodle/platforms';
@@ -35,10 +35,10 @@ class DemoDirectory implements DirectorySource {
   describe() {
     return this.inner.describe();
   }
-  private trim = (s: Student): Student => ({ ...s, inscriptions: s.inscriptions.filter((i) => !this.dropped.has(i.etape)) });
+  private trim = <S extends Pick<Student, 'inscriptions'>>(s: S): S => ({ ...s, inscriptions: s.inscriptions.filter((i) => !this.dropped.has(i.etape)) });
   async read(): Promise<DirectoryRead> {
     const r = await this.inner.read();
-    return { ...r, students: r.students.map(this.trim) };
+    return this.dropped.size === 0 ? r : { ...r, roster: Roster.from([...r.roster.students()].map(this.trim)) };
   }
   async lookup(key: string): Promise<LookupResult> {
     const r = await this.inner.lookup(key);

@@ -6,6 +6,7 @@
 import type { Logger } from '../log';
 import { FileChecks, emptyRead, lookupInRead, readTrustedFile, sidecarCount } from './file-source';
 import { ETAPE_CODE, hasControlChars, normaliseEtape } from './supann';
+import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
 
 /** Splits one CSV line on `;`, honouring double quotes ("" inside quotes is a quote). */
@@ -47,25 +48,40 @@ export class ApogeeCsvSource implements DirectorySource {
   }
 
   async lookup(key: string): Promise<LookupResult> {
-    return lookupInRead(await this.read(), key);
+    const { read, students } = this.scan();
+    return lookupInRead(students, read, key);
   }
 
   async read(): Promise<DirectoryRead> {
+    return this.scan().read;
+  }
+
+  /** Every student of the extract (for lookups; the roster of a read holds the same, compactly). */
+  async students(): Promise<Student[]> {
+    return this.scan().students;
+  }
+
+  private scan(): { read: DirectoryRead; students: Student[] } {
+    const read = this.parse();
+    return { read: { ...read, roster: Roster.from(read.students) }, students: read.students };
+  }
+
+  private parse(): Omit<DirectoryRead, 'roster'> & { students: Student[] } {
     const started = Date.now();
     const file = readTrustedFile(this.opts.path, this.opts);
-    if ('problem' in file) return emptyRead(this.describe(), started, file.problem);
+    if ('problem' in file) return { ...emptyRead(this.describe(), started, file.problem), students: [] };
     const lines = file.text.split(/\r?\n/).filter((l) => l.trim() !== '');
-    if (lines.length === 0) return emptyRead(this.describe(), started, 'the extract is empty (no header row)');
+    if (lines.length === 0) return { ...emptyRead(this.describe(), started, 'the extract is empty (no header row)'), students: [] };
     const header = splitCsvLine(lines[0]!).map((h) => h.trim().toLowerCase());
     const missing = REQUIRED.filter((c) => !header.includes(c));
-    if (missing.length > 0) return emptyRead(this.describe(), started, `the extract has no ${missing.join(', ')} column (header: ${header.join(';').slice(0, 120)})`);
+    if (missing.length > 0) return { students: [], ...emptyRead(this.describe(), started, `the extract has no ${missing.join(', ')} column (header: ${header.join(';').slice(0, 120)})`) };
     const col = (name: string) => header.indexOf(name);
     const [iEtu, iAnu, iEtp, iEta, iLib] = [col('cod_etu'), col('cod_anu'), col('cod_etp'), col('eta_iae'), col('lib_etp')];
 
     const rows = lines.length - 1;
     const expected = sidecarCount(this.opts.path);
     if (expected !== undefined && expected !== rows) {
-      return { ...emptyRead(this.describe(), started, `the extract has ${rows} rows but ${this.opts.path}.count says ${expected}: the file is truncated or being written`), entries: rows };
+      return { ...emptyRead(this.describe(), started, `the extract has ${rows} rows but ${this.opts.path}.count says ${expected}: the file is truncated or being written`), entries: rows, students: [] };
     }
 
     const skip = new SkipCounter();

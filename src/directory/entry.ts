@@ -11,13 +11,18 @@ export type AttrMap = Map<string, string[]>;
 /** Longest value we parse; anything longer is hostile or broken and is skipped, not processed. */
 const MAX_VALUE = 4096;
 
+const text = (x: unknown): string => (typeof x === 'string' ? x : Buffer.isBuffer(x) ? x.toString('utf8') : String(x));
+
 /** Normalises ldapts values (string | string[] | Buffer…) into a lower-cased-key map of strings. */
 export function toAttrMap(entry: Record<string, unknown>): AttrMap {
   const map: AttrMap = new Map();
-  for (const [k, v] of Object.entries(entry)) {
-    if (k === 'dn') continue;
-    const list = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
-    map.set(k.toLowerCase(), [...(map.get(k.toLowerCase()) ?? []), ...list.map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x)))]);
+  for (const k in entry) {
+    if (k === 'dn' || !Object.prototype.hasOwnProperty.call(entry, k)) continue;
+    const v = entry[k];
+    const values = v === undefined || v === null ? [] : Array.isArray(v) ? v.map(text) : [text(v)];
+    const name = k.toLowerCase();
+    const before = map.get(name);
+    map.set(name, before ? before.concat(values) : values);
   }
   return map;
 }
@@ -36,6 +41,14 @@ export const STUDENT_ATTRIBUTES = [
   'cn',
 ];
 
+/**
+ * What a full read asks for: only what decides membership and the skip counts — never names or
+ * e-mails (the nightly read does not need personal data it would not use; lookups ask for more).
+ */
+export function syncAttributes(keyAttribute: string): string[] {
+  return [...new Set([keyAttribute, 'eduPersonAffiliation', 'supannEtuInscription', 'supannListeRouge', 'supannEtuId'])];
+}
+
 export interface EntryRules extends InscriptionRules {
   /** The directory attribute that matches Moodle (USER_MATCH), e.g. uid. */
   keyAttribute: string;
@@ -46,7 +59,16 @@ export interface EntryRules extends InscriptionRules {
 export type EntryResult = { ok: true; student: Student } | { ok: false; reason: 'not_student' | 'no_user_key' | 'no_inscription' };
 
 export function studentFromEntry(dn: string, attrs: AttrMap, rules: EntryRules, skip: SkipCounter, log?: Logger): EntryResult {
-  const all = (name: string) => (attrs.get(name.toLowerCase()) ?? []).map((v) => v.trim()).filter((v) => v !== '');
+  const all = (name: string): string[] => {
+    const raw = attrs.get(name.toLowerCase());
+    if (raw === undefined) return [];
+    const out: string[] = [];
+    for (const v of raw) {
+      const t = v.trim();
+      if (t !== '') out.push(t);
+    }
+    return out;
+  };
   const affiliations = all('eduPersonAffiliation').map((a) => a.toLowerCase());
   if (!affiliations.includes('student')) return { ok: false, reason: 'not_student' };
 

@@ -3,7 +3,8 @@
  * read. A file that cannot be trusted makes the read incomplete, so the sync removes no one.
  */
 import fs from 'node:fs';
-import { DirectoryRead, LookupResult } from './types';
+import { Roster } from './roster';
+import { DirectoryRead, LookupResult, Student } from './types';
 
 export interface FileChecks {
   /** Refuse a file older than this many hours (0 = no check). */
@@ -41,16 +42,16 @@ export function sidecarCount(path: string): number | undefined {
 }
 
 export function emptyRead(source: string, started: number, reason: string): DirectoryRead {
-  return { source, entries: 0, students: [], skipped: {}, complete: false, incompleteReason: reason, warnings: [], etapes: {}, durationMs: Date.now() - started };
+  return { source, entries: 0, roster: new Roster(), skipped: {}, complete: false, incompleteReason: reason, warnings: [], etapes: {}, durationMs: Date.now() - started };
 }
 
-/** Finds one student in a full read by uid, student number or e-mail (case-insensitive). */
-export function lookupInRead(read: DirectoryRead, key: string, excluded: Map<string, string> = new Map()): LookupResult {
+/** Finds one student among the students of a full read by uid, student number or e-mail (case-insensitive). */
+export function lookupInRead(students: Student[], read: Pick<DirectoryRead, 'complete' | 'incompleteReason'>, key: string, excluded: Map<string, string> = new Map()): LookupResult {
   const k = key.trim().toLowerCase();
   const base = { complete: read.complete, incompleteReason: read.incompleteReason, skipped: {} };
-  let hits = read.students.filter((s) => [s.key, s.uid, s.etuId, s.mail].some((v) => v !== undefined && v.toLowerCase() === k));
+  let hits = students.filter((s) => [s.key, s.uid, s.etuId, s.mail].some((v) => v !== undefined && v.toLowerCase() === k));
   // Asked by name ("Sarah Laurent"): the display name, accents and case aside.
-  if (hits.length === 0 && /\s/.test(k)) hits = read.students.filter((s) => s.displayName !== undefined && foldName(s.displayName) === foldName(key));
+  if (hits.length === 0 && /\s/.test(k)) hits = students.filter((s) => s.displayName !== undefined && foldName(s.displayName) === foldName(key));
   if (hits.length === 1) return { ...base, found: 'student', student: hits[0], matches: 1 };
   if (hits.length > 1) return { ...base, found: 'student', student: undefined, matches: hits.length, candidates: hits.slice(0, 10).map((s) => ({ key: s.key, displayName: s.displayName })) };
   const reason = excluded.get(k);

@@ -7,9 +7,11 @@ import { ApogeeCsvSource, splitCsvLine } from './apogee-csv';
 import { EntryRules } from './entry';
 import { LdapSource } from './ldap';
 import { LdifSource } from './ldif';
+import type { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, Student } from './types';
 
 export * from './types';
+export { Roster } from './roster';
 
 /** The étape label file (`code;label;composante`, header optional) that names cohorts when LDAP cannot. */
 export function readEtapeLabels(path: string | undefined): Record<string, EtapeInfo> {
@@ -49,9 +51,23 @@ export function createDirectorySource(config: Config, logger?: Logger): Director
   return new LdifSource({ path: file, rules, etapes, maxFileAgeHours: d.maxFileAgeHours, logger });
 }
 
-/** Inscriptions that count in the year window: in force (LDAP, or Apogée status E) and of a counted year. */
-export function countedEtapes(s: Student, years: number[]): string[] {
-  return [...new Set(s.inscriptions.filter((i) => years.includes(i.year) && (i.status === undefined || i.status === 'E')).map((i) => i.etape))];
+/** In force: LDAP publishes only inscriptions in force (no status); Apogée's must say E. */
+export const inForce = (status: string | undefined): boolean => status === undefined || status === 'E';
+
+/** Inscriptions that count in the year window: in force and of a counted year. */
+export function countedEtapes(s: Pick<Student, 'inscriptions'>, years: number[]): string[] {
+  return [...new Set(s.inscriptions.filter((i) => years.includes(i.year) && inForce(i.status)).map((i) => i.etape))];
+}
+
+/** Students of the roster with at least one counted inscription (the run's "directory students"). */
+export function countedStudents(roster: Roster, years: number[]): number {
+  let n = 0;
+  for (let i = 0; i < roster.size; i++) {
+    let counted = false;
+    roster.forEachInscription(i, (_e, year, status) => (counted ||= years.includes(year) && inForce(status)));
+    if (counted) n++;
+  }
+  return n;
 }
 
 export interface DirectorySummary {
@@ -68,18 +84,30 @@ export interface DirectorySummary {
 
 /** The `directory --json` document: counts per étape for the years that add members. */
 export function summariseRead(read: DirectoryRead, window: YearWindow): DirectorySummary {
-  const etapes: Record<string, number> = {};
+  const { roster } = read;
+  const counts = new Array<number>(roster.etapeCodes.length).fill(0);
   const skipped = { ...read.skipped };
-  for (const s of read.students) {
-    for (const code of countedEtapes(s, window.add)) etapes[code] = (etapes[code] ?? 0) + 1;
-    const other = s.inscriptions.filter((i) => !window.add.includes(i.year)).length;
-    if (other > 0) skipped.other_year = (skipped.other_year ?? 0) + other;
+  const seen = new Set<number>();
+  for (let i = 0; i < roster.size; i++) {
+    seen.clear();
+    roster.forEachInscription(i, (e, year, status) => {
+      if (!window.add.includes(year)) skipped.other_year = (skipped.other_year ?? 0) + 1;
+      else if (inForce(status) && !seen.has(e)) {
+        seen.add(e);
+        counts[e]!++;
+      }
+    });
   }
-  const sorted = Object.fromEntries(Object.entries(etapes).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = Object.fromEntries(
+    roster.etapeCodes
+      .map((code, e) => [code, counts[e]!] as const)
+      .filter(([, n]) => n > 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
   return {
     source: read.source,
     entries: read.entries,
-    students: read.students.length,
+    students: roster.size,
     etapes: sorted,
     skipped,
     complete: read.complete,

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import { Client, EqualityFilter, Filter, FilterParser, InvalidCredentialsError, NoSuchObjectError, OrFilter, SizeLimitExceededError, TimeLimitExceededError } from 'ldapts';
 import type { LdapSettings } from '../config';
 import type { Logger } from '../log';
-import { EntryRules, STUDENT_ATTRIBUTES, studentFromEntry, toAttrMap } from './entry';
-import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
+import { EntryRules, STUDENT_ATTRIBUTES, studentFromEntry, syncAttributes, toAttrMap } from './entry';
+import { Roster } from './roster';
+import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter } from './types';
 
 export interface LdapSourceOptions extends LdapSettings {
   url: string;
@@ -56,36 +57,50 @@ export class LdapSource implements DirectorySource {
     return client;
   }
 
+  /**
+   * The whole directory, streamed: each page is folded into the roster as it arrives and dropped, and
+   * the next page is asked for before the current one is folded, so slapd works while we parse.
+   */
   async read(): Promise<DirectoryRead> {
     const started = Date.now();
     const skip = new SkipCounter();
-    const students: Student[] = [];
+    const roster = new Roster();
     let entries = 0;
     let incompleteReason: string | undefined;
     let client: Client | undefined;
+    let ahead: Promise<unknown> | undefined;
     try {
       client = await this.connect();
-      for await (const page of client.searchPaginated(this.opts.baseDn, {
+      const pages = client.searchPaginated(this.opts.baseDn, {
         scope: 'sub',
         filter: this.filter,
-        attributes: this.attributes(),
+        attributes: syncAttributes(this.opts.rules.keyAttribute),
         paged: { pageSize: this.opts.pageSize },
         timeLimit: this.opts.timeLimitSeconds,
-      })) {
+      });
+      let next = pages.next();
+      ahead = next;
+      for (;;) {
+        const { done, value: page } = await next;
+        if (done) break;
         if (page.searchReferences.length > 0) {
           incompleteReason = `the server returned ${page.searchReferences.length} referral(s): part of the directory lives elsewhere`;
           break;
         }
+        next = pages.next();
+        ahead = next;
         for (const e of page.searchEntries) {
           entries++;
           const r = studentFromEntry(e.dn, toAttrMap(e), this.opts.rules, skip, this.opts.logger);
-          if (r.ok) students.push(r.student);
+          if (r.ok) roster.add(r.student.key, r.student.listeRouge, r.student.inscriptions);
           else skip.add(r.reason);
         }
       }
     } catch (err) {
       incompleteReason = describeLdapError(err, this.opts, entries);
     } finally {
+      // A page asked for ahead of a referral stop is abandoned with the connection.
+      ahead?.catch(() => undefined);
       await client?.unbind().catch(() => undefined);
     }
     if (!incompleteReason && entries === 0) incompleteReason = 'the search returned no entries (wrong base DN or filter, or an ACL hides them)';
@@ -95,7 +110,7 @@ export class LdapSource implements DirectorySource {
     return {
       source: this.describe(),
       entries,
-      students,
+      roster,
       skipped: skip.counts,
       complete: incompleteReason === undefined,
       incompleteReason,

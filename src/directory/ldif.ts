@@ -2,6 +2,7 @@
 import type { Logger } from '../log';
 import { AttrMap, EntryRules, studentFromEntry } from './entry';
 import { FileChecks, emptyRead, lookupInRead, readTrustedFile } from './file-source';
+import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
 
 export interface LdifEntry {
@@ -13,33 +14,74 @@ export interface LdifEntry {
 export function parseLdif(text: string): { entries: LdifEntry[]; errors: number } {
   const entries: LdifEntry[] = [];
   let errors = 0;
-  const unfolded = text.replace(/\r\n/g, '\n').replace(/\n /g, '');
-  for (const block of unfolded.split(/\n\s*\n/)) {
-    const lines = block.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-    if (lines.length === 0) continue;
-    if (lines.length === 1 && /^version:/i.test(lines[0]!)) continue;
-    let dn: string | undefined;
-    const attrs: AttrMap = new Map();
-    for (const line of lines) {
-      if (/^version:/i.test(line)) continue;
-      const m = /^([A-Za-z][A-Za-z0-9;-]*)(::?|:<)\s?(.*)$/.exec(line);
-      if (!m) {
-        errors++;
-        continue;
-      }
-      const [, name, sep, rest] = m as unknown as [string, string, string, string];
-      if (sep === ':<') continue; // URL values are not fetched
-      const value = sep === '::' ? Buffer.from(rest, 'base64').toString('utf8') : rest;
-      if (name.toLowerCase() === 'dn') dn = value;
-      else {
-        const key = name.split(';')[0]!.toLowerCase();
-        attrs.set(key, [...(attrs.get(key) ?? []), value]);
-      }
-    }
-    if (dn === undefined) errors++;
-    else entries.push({ dn, attrs });
+  for (const r of ldifRecords(text)) {
+    if (r === 'error') errors++;
+    else entries.push(r);
   }
   return { entries, errors };
+}
+
+const LINE = /^([A-Za-z][A-Za-z0-9;-]*)(::?|:<)\s?(.*)$/;
+
+/**
+ * The records of an LDIF text one at a time ('error' for a broken line or a record without a dn), so
+ * a reader can fold each entry and keep none: no array of entries, no copy of the unfolded text.
+ */
+export function* ldifRecords(text: string): Generator<LdifEntry | 'error'> {
+  let pos = 0;
+  const n = text.length;
+  let dn: string | undefined;
+  let attrs: AttrMap = new Map();
+  let lines = 0;
+  let versionOnly = true;
+  const take = (line: string): 'error' | undefined => {
+    if (line === '' || line.startsWith('#')) return undefined;
+    lines++;
+    if (/^version:/i.test(line)) return undefined;
+    versionOnly = false;
+    const m = LINE.exec(line);
+    if (!m) return 'error';
+    const [, name, sep, rest] = m as unknown as [string, string, string, string];
+    if (sep === ':<') return undefined; // URL values are not fetched
+    const value = sep === '::' ? Buffer.from(rest, 'base64').toString('utf8') : rest;
+    if (name.toLowerCase() === 'dn') dn = value;
+    else {
+      const key = name.split(';')[0]!.toLowerCase();
+      const before = attrs.get(key);
+      if (before) before.push(value);
+      else attrs.set(key, [value]);
+    }
+    return undefined;
+  };
+  const end = function* (): Generator<LdifEntry | 'error'> {
+    if (lines > 0 && !versionOnly) {
+      if (dn === undefined) yield 'error';
+      else yield { dn, attrs };
+    }
+    dn = undefined;
+    attrs = new Map();
+    lines = 0;
+    versionOnly = true;
+  };
+  while (pos < n) {
+    // One logical line: a physical line plus its continuations (lines starting with one space).
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = n;
+    let line = text.slice(pos, eol > pos && text[eol - 1] === '\r' ? eol - 1 : eol);
+    pos = eol + 1;
+    while (pos < n && text[pos] === ' ') {
+      let e2 = text.indexOf('\n', pos);
+      if (e2 < 0) e2 = n;
+      line += text.slice(pos + 1, e2 > pos && text[e2 - 1] === '\r' ? e2 - 1 : e2);
+      pos = e2 + 1;
+    }
+    if (line.trim() === '') {
+      yield* end();
+      continue;
+    }
+    if (take(line) === 'error') yield 'error';
+  }
+  yield* end();
 }
 
 export interface LdifSourceOptions extends FileChecks {
@@ -56,30 +98,41 @@ export class LdifSource implements DirectorySource {
     return `ldif:${this.opts.path}`;
   }
 
+  /** The whole file, folded entry by entry into the roster. */
   async read(): Promise<DirectoryRead> {
-    return (await this.readWithExclusions()).read;
+    const roster = new Roster();
+    return this.scan((s) => roster.add(s.key, s.listeRouge, s.inscriptions), roster).read;
+  }
+
+  /** Every student with all their details (names, e-mails): for one-student lookups only. */
+  async students(): Promise<Student[]> {
+    const students: Student[] = [];
+    this.scan((s) => students.push(s), new Roster());
+    return students;
   }
 
   async lookup(key: string): Promise<LookupResult> {
-    const { read, excluded } = await this.readWithExclusions();
-    return lookupInRead(read, key, excluded);
+    const students: Student[] = [];
+    const { read, excluded } = this.scan((s) => students.push(s), new Roster());
+    return lookupInRead(students, read, key, excluded);
   }
 
-  private async readWithExclusions(): Promise<{ read: DirectoryRead; excluded: Map<string, string> }> {
+  private scan(onStudent: (s: Student) => void, roster: Roster): { read: DirectoryRead; excluded: Map<string, string> } {
     const started = Date.now();
     const file = readTrustedFile(this.opts.path, this.opts);
     if ('problem' in file) return { read: emptyRead(this.describe(), started, file.problem), excluded: new Map() };
-    const { entries, errors } = parseLdif(file.text);
     const skip = new SkipCounter();
-    if (errors > 0) skip.add('malformed_ldif_record', errors);
-    const students: Student[] = [];
     const excluded = new Map<string, string>();
     let people = 0;
-    for (const e of entries) {
+    for (const e of ldifRecords(file.text)) {
+      if (e === 'error') {
+        skip.add('malformed_ldif_record');
+        continue;
+      }
       if (!isPerson(e.attrs)) continue;
       people++;
       const r = studentFromEntry(e.dn, e.attrs, this.opts.rules, skip, this.opts.logger);
-      if (r.ok) students.push(r.student);
+      if (r.ok) onStudent(r.student);
       else {
         skip.add(r.reason);
         for (const a of ['uid', 'mail', 'supannetuid']) for (const v of e.attrs.get(a) ?? []) excluded.set(v.toLowerCase(), r.reason);
@@ -88,7 +141,7 @@ export class LdifSource implements DirectorySource {
     const read: DirectoryRead = {
       source: this.describe(),
       entries: people,
-      students,
+      roster,
       skipped: skip.counts,
       complete: people > 0,
       incompleteReason: people > 0 ? undefined : 'the file holds no person entries',

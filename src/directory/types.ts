@@ -1,4 +1,5 @@
 /** What every directory source yields: students with their inscriptions, and whether the read was whole. */
+import type { Roster } from './roster';
 import type { Inscription } from './supann';
 
 export interface Student {
@@ -26,7 +27,8 @@ export interface DirectoryRead {
   source: string;
   /** Entries (LDAP/LDIF) or data rows (CSV) seen. */
   entries: number;
-  students: Student[];
+  /** The usable students, once each by key, with their inscriptions (compact: see roster.ts). */
+  roster: Roster;
   /** Skipped entries and values by reason (reference/directory.md §1.2). */
   skipped: Record<string, number>;
   /** False when anything cut the read short: it must never look like a smaller, complete directory. */

@@ -105,6 +105,55 @@ export type Group = z.infer<typeof groupSchema>;
 
 const nullReply = z.null();
 
+/** A managed cohort as the plugin lists it: with its member count, so member reads can be sized. */
+export interface ManagedCohort {
+  id: number;
+  idnumber: string;
+  name: string;
+  visible: boolean;
+  membercount: number;
+}
+
+/** An account as the sync needs it: id, the matched field's value, suspended. */
+export interface UserKey {
+  id: number;
+  key: string;
+  suspended: boolean;
+}
+
+/**
+ * Replies of tens of thousands of rows are checked by one loop (a zod object per row costs more than
+ * the rest of the run's parsing); a wrong shape still fails loudly, naming the first bad path.
+ */
+function checked<T>(check: (v: unknown) => string | undefined): z.ZodType<T> {
+  let problem: string | undefined;
+  return z.custom<T>((v) => (problem = check(v)) === undefined, () => ({ message: problem ?? 'invalid' }));
+}
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+function rowsProblem(rows: unknown, path: string, row: (r: Record<string, unknown>) => string | undefined): string | undefined {
+  if (!Array.isArray(rows)) return `${path}: expected an array`;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const p = isObj(r) ? row(r) : 'expected an object';
+    if (p !== undefined) return `${path}[${i}]: ${p}`;
+  }
+  return undefined;
+}
+const userKeyProblem = (u: Record<string, unknown>) => (!isInt(u.id) ? 'id: expected an integer' : typeof u.key !== 'string' ? 'key: expected a string' : typeof u.suspended !== 'boolean' ? 'suspended: expected a boolean' : undefined);
+const managedCohortsReply = checked<{ cohorts: ManagedCohort[] }>((v) =>
+  !isObj(v)
+    ? 'expected an object'
+    : rowsProblem(v.cohorts, 'cohorts', (c) => (!isInt(c.id) ? 'id' : typeof c.idnumber !== 'string' ? 'idnumber' : typeof c.name !== 'string' ? 'name' : typeof c.visible !== 'boolean' ? 'visible' : !isInt(c.membercount) ? 'membercount' : undefined)),
+);
+const cohortMembersReply = checked<{ cohorts: Array<{ cohortid: number; userids: number[] }>; users: UserKey[] }>((v) =>
+  !isObj(v)
+    ? 'expected an object'
+    : (rowsProblem(v.cohorts, 'cohorts', (c) => (!isInt(c.cohortid) ? 'cohortid: expected an integer' : !Array.isArray(c.userids) || !c.userids.every(isInt) ? 'userids: expected integers' : undefined)) ?? rowsProblem(v.users, 'users', userKeyProblem)),
+);
+const usersByKeysReply = checked<{ users: UserKey[] }>((v) => (!isObj(v) ? 'expected an object' : rowsProblem(v.users, 'users', userKeyProblem)));
+const cohortMemberIdsReply = checked<Array<{ cohortid: number; userids: number[] }>>((v) => rowsProblem(v, '(root)', (c) => (!isInt(c.cohortid) ? 'cohortid: expected an integer' : !Array.isArray(c.userids) || !c.userids.every(isInt) ? 'userids: expected integers' : undefined)));
+
 export type UserField = 'id' | 'idnumber' | 'username' | 'email';
 export type CourseField = 'id' | 'ids' | 'shortname' | 'idnumber' | 'category';
 
@@ -174,8 +223,40 @@ export class MoodleApi {
 
   /** Members of many cohorts, in as few calls as max_input_vars allows. */
   async getCohortMembers(cohortIds: number[]): Promise<Map<number, number[]>> {
-    const replies = await this.client.callBatched('core_cohort_get_cohort_members', cohortIds, (batch) => ({ cohortids: batch }), z.array(z.object({ cohortid: z.number(), userids: z.array(z.number()) })));
-    return new Map(replies.flat().map((r) => [r.cohortid, r.userids]));
+    const replies = await this.client.callBatched('core_cohort_get_cohort_members', cohortIds, (batch) => ({ cohortids: batch }), cohortMemberIdsReply);
+    const out = new Map<number, number[]>();
+    for (const r of replies) for (const c of r) out.set(c.cohortid, c.userids);
+    return out;
+  }
+
+  // ---- the sync's own reads (local_cohortbot ≥ 2026120100) ------------------------------------
+
+  /** The web-service functions this token may call (core_webservice_get_site_info). */
+  async functionNames(): Promise<Set<string>> {
+    return new Set((await this.siteInfo()).functions.map((f) => f.name));
+  }
+
+  /** Cohorts whose idnumber starts with `prefix`, with their member counts: one query on the site. */
+  async getManagedCohorts(prefix: string): Promise<ManagedCohort[]> {
+    return (await this.client.call('local_cohortbot_get_managed_cohorts', { idnumberprefix: prefix }, managedCohortsReply)).cohorts;
+  }
+
+  /** Members of these cohorts, and each member's id, matched field and suspension (not their profile). */
+  async getCohortMemberKeys(cohortIds: number[], field: 'username' | 'idnumber' | 'email'): Promise<{ members: Map<number, number[]>; users: UserKey[] }> {
+    const replies = await this.client.callBatched('local_cohortbot_get_cohort_members', cohortIds, (batch) => ({ cohortids: batch, userfield: field }), cohortMembersReply);
+    const members = new Map<number, number[]>();
+    const users: UserKey[] = [];
+    for (const r of replies) {
+      for (const c of r.cohorts) members.set(c.cohortid, c.userids);
+      for (const u of r.users) users.push(u);
+    }
+    return { members, users };
+  }
+
+  /** Accounts whose `field` is one of `values` (id, value, suspended), in as few calls as max_input_vars allows. */
+  async getUsersByKeys(field: 'username' | 'idnumber' | 'email', values: string[]): Promise<UserKey[]> {
+    const replies = await this.client.callBatched('local_cohortbot_get_users_by_keys', values, (batch) => ({ userfield: field, values: batch }), usersByKeysReply);
+    return replies.flatMap((r) => r.users);
   }
 
   // ---- users ---------------------------------------------------------------------------------

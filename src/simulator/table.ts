@@ -121,8 +121,13 @@ export class Table<R extends Row> {
 
   /** Loads rows without recording undo steps (seeding, restoring a saved state). */
   load(rows: R[], nextId?: number): void {
-    for (const r of rows) this.put(r);
-    this.nextId = Math.max(nextId ?? 1, ...rows.map((r) => r.id + 1), this.nextId);
+    // A loop, not Math.max(...rows): a spread of 100,000 arguments overflows the stack.
+    let next = Math.max(nextId ?? 1, this.nextId);
+    for (const r of rows) {
+      this.put(r);
+      if (r.id + 1 > next) next = r.id + 1;
+    }
+    this.nextId = next;
   }
 
   private put(row: R): void {

@@ -1,55 +1,130 @@
 /**
- * Reads the actual state of one platform: managed cohorts with their members, and the Moodle
- * accounts of the students concerned. Reads are batched (members of many cohorts per call).
+ * Reads the actual state of one platform in two steps:
+ * 1. the managed cohorts, their members and each member's key — what Moodle holds, needing nothing
+ *    from the directory, so the engine reads it while the directory is being read;
+ * 2. the accounts of desired students who are not members yet (in a nightly no-op: only the few who
+ *    have no account), once the directory says who they are.
+ * With local_cohortbot's sync reads each step is one SQL query per call on the site (ids, keys and
+ * suspension only); without them, core functions give the same answer at the price of full profiles.
  */
 import { CohortNaming, isManaged } from '../domain/cohorts';
-import type { MoodleApi, MoodleUser } from '../moodle/api';
-import type { ActualState } from './types';
+import type { MoodleApi, MoodleUser, UserKey } from '../moodle/api';
+import type { ActualCohort, ActualState } from './types';
 
 export type MoodleUserField = 'username' | 'idnumber' | 'email';
 
+/** The plugin functions of the fast path: all three, or the core path. */
+export const SYNC_READS = ['local_cohortbot_get_managed_cohorts', 'local_cohortbot_get_cohort_members', 'local_cohortbot_get_users_by_keys'];
+
+/** Members read per call at most: bounds the site's memory and the reply's size. */
+export const MEMBERS_PER_CALL = 20_000;
+
 /** The student key a Moodle account answers to, normalised like directory keys. */
-export function keyOfUser(u: MoodleUser, field: MoodleUserField): string | undefined {
+export function keyOfUser(u: Pick<MoodleUser, 'username' | 'email' | 'idnumber'>, field: MoodleUserField): string | undefined {
   const v = field === 'username' ? u.username : field === 'email' ? u.email : u.idnumber;
-  if (v === undefined || v === '') return undefined;
-  return field === 'idnumber' ? v : v.toLowerCase();
+  return normaliseKey(v, field);
 }
 
-export interface ReadActualOptions {
+const normaliseKey = (v: string | undefined, field: MoodleUserField): string | undefined => (v === undefined || v === '' ? undefined : field === 'idnumber' ? v : v.toLowerCase());
+
+/** Step 1's result: cohorts with members, and what is known of the accounts met so far. */
+export interface CohortState {
+  platform: string;
+  cohorts: ActualCohort[];
+  accounts: Map<string, { id: number; suspended: boolean }>;
+  keyOf: Map<number, string>;
+  /** Which functions answered: the plugin's sync reads, or core's. */
+  via: 'plugin' | 'core';
+}
+
+export interface ReadCohortOptions {
   naming: CohortNaming;
   field: MoodleUserField;
+  /**
+   * Whether members' keys are needed: a one-student run only cares about that student, so the core
+   * path skips the (costly) lookup of every member there.
+   */
+  memberKeys: boolean;
+}
+
+export async function readCohortState(api: MoodleApi, opts: ReadCohortOptions): Promise<CohortState> {
+  const functions = await api.functionNames();
+  const state: CohortState = { platform: api.platform, cohorts: [], accounts: new Map(), keyOf: new Map(), via: SYNC_READS.every((f) => functions.has(f)) ? 'plugin' : 'core' };
+  if (state.via === 'plugin') {
+    const managed = (await api.getManagedCohorts(opts.naming.prefix)).filter((c) => isManaged(opts.naming, c.idnumber));
+    const { members, users } = managed.length > 0 ? await readMemberKeys(api, managed, opts.field) : { members: new Map<number, number[]>(), users: [] };
+    state.cohorts = managed.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, members: members.get(c.id) ?? [] }));
+    for (const u of users) remember(state, u, opts.field);
+    return state;
+  }
+  const managed = (await api.getCohorts()).filter((c) => isManaged(opts.naming, c.idnumber));
+  const members = managed.length > 0 ? await api.getCohortMembers(managed.map((c) => c.id)) : new Map<number, number[]>();
+  state.cohorts = managed.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, members: members.get(c.id) ?? [] }));
+  if (opts.memberKeys) {
+    const ids = new Set<number>();
+    for (const c of state.cohorts) for (const id of c.members) ids.add(id);
+    if (ids.size > 0) for (const u of await api.getUsersByField('id', [...ids])) remember(state, { id: u.id, key: keyOfUser(u, opts.field) ?? '', suspended: u.suspended ?? false }, opts.field);
+  }
+  return state;
+}
+
+/** Members in calls of at most MEMBERS_PER_CALL (the client splits further under max_input_vars and runs them concurrently). */
+async function readMemberKeys(api: MoodleApi, cohorts: Array<{ id: number; membercount: number }>, field: MoodleUserField): Promise<{ members: Map<number, number[]>; users: UserKey[] }> {
+  const groups: number[][] = [];
+  let group: number[] = [];
+  let size = 0;
+  for (const c of cohorts) {
+    if (group.length > 0 && size + c.membercount > MEMBERS_PER_CALL) {
+      groups.push(group);
+      group = [];
+      size = 0;
+    }
+    group.push(c.id);
+    size += c.membercount;
+  }
+  if (group.length > 0) groups.push(group);
+  const parts = await Promise.all(groups.map((g) => api.getCohortMemberKeys(g, field)));
+  const members = new Map<number, number[]>();
+  const users: UserKey[] = [];
+  for (const p of parts) {
+    for (const [id, m] of p.members) members.set(id, m);
+    for (const u of p.users) users.push(u);
+  }
+  return { members, users };
+}
+
+function remember(state: Pick<CohortState, 'accounts' | 'keyOf'>, u: UserKey, field: MoodleUserField): void {
+  const key = normaliseKey(u.key, field);
+  if (key === undefined) return;
+  state.accounts.set(key, { id: u.id, suspended: u.suspended });
+  state.keyOf.set(u.id, key);
+}
+
+export interface ResolveOptions {
+  field: MoodleUserField;
   /** Student keys whose accounts are needed (the desired members). */
-  keys: string[];
-  /** A scoped run by student: members are only interesting if they are that student. */
+  keys: Iterable<string>;
+  /** A scoped run by student: only that student's account matters. */
   onlyKey?: string;
 }
 
-export async function readActualState(api: MoodleApi, opts: ReadActualOptions): Promise<ActualState> {
-  const all = await api.getCohorts();
-  const managed = all.filter((c) => isManaged(opts.naming, c.idnumber));
-  const members = managed.length > 0 ? await api.getCohortMembers(managed.map((c) => c.id)) : new Map<number, number[]>();
-  const cohorts = managed.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, members: members.get(c.id) ?? [] }));
+/** Step 2: the accounts of the desired students not met among the members; gives the plan's actual state. */
+export async function resolveAccounts(api: MoodleApi, state: CohortState, opts: ResolveOptions): Promise<ActualState> {
+  const missing: string[] = [];
+  if (opts.onlyKey !== undefined) {
+    if (!state.accounts.has(opts.onlyKey)) missing.push(opts.onlyKey);
+  } else for (const k of opts.keys) if (!state.accounts.has(k)) missing.push(k);
+  if (missing.length > 0) {
+    const found =
+      state.via === 'plugin'
+        ? await api.getUsersByKeys(opts.field, missing)
+        : (await api.getUsersByField(opts.field, missing)).map((u) => ({ id: u.id, key: keyOfUser(u, opts.field) ?? '', suspended: u.suspended ?? false }));
+    for (const u of found) remember(state, u, opts.field);
+  }
+  return { platform: state.platform, cohorts: state.cohorts, accounts: state.accounts, keyOf: state.keyOf };
+}
 
-  const keys = [...new Set(opts.onlyKey !== undefined ? [opts.onlyKey] : opts.keys)];
-  const accounts = new Map<string, { id: number; suspended: boolean }>();
-  const keyOf = new Map<number, string>();
-  if (keys.length > 0) {
-    for (const u of await api.getUsersByField(opts.field, keys)) {
-      const key = keyOfUser(u, opts.field);
-      if (key === undefined) continue;
-      accounts.set(key, { id: u.id, suspended: u.suspended ?? false });
-      keyOf.set(u.id, key);
-    }
-  }
-  if (opts.onlyKey === undefined) {
-    // Members who are not desired students: find their key to say who is removed and why.
-    const unknown = [...new Set(cohorts.flatMap((c) => c.members))].filter((id) => !keyOf.has(id));
-    if (unknown.length > 0) {
-      for (const u of await api.getUsersByField('id', unknown)) {
-        const key = keyOfUser(u, opts.field);
-        if (key !== undefined) keyOf.set(u.id, key);
-      }
-    }
-  }
-  return { platform: api.platform, cohorts, accounts, keyOf };
+/** Both steps at once (tests and callers that have the desired keys at hand). */
+export async function readActualState(api: MoodleApi, opts: ReadCohortOptions & ResolveOptions): Promise<ActualState> {
+  return resolveAccounts(api, await readCohortState(api, opts), opts);
 }

@@ -1,47 +1,54 @@
 /**
  * Desired state from a directory read (pure): for each platform, each étape routed to it, the
- * students whose inscription of a counted year makes them members.
+ * students whose inscription of a counted year makes them members. Members are roster indices and
+ * reasons are shared strings (one per étape, year and status), so a 100,000-student university costs
+ * a map entry per membership and nothing more.
  */
-import type { DirectoryRead, Student } from '../directory/types';
+import { inForce } from '../directory';
+import type { DirectoryRead } from '../directory/types';
 import type { YearWindow } from '../domain/academic-year';
 import { platformsFor } from '../domain/cohorts';
 import type { DesiredCohort, DesiredState } from './types';
 
-const inForce = (status?: string) => status === undefined || status === 'E';
-
-export function desiredStates(read: Pick<DirectoryRead, 'students' | 'etapes'>, window: YearWindow, platforms: Array<{ name: string; etapes: string[] }>): Map<string, DesiredState> {
-  const states = new Map<string, DesiredState>(platforms.map((p) => [p.name, { platform: p.name, cohorts: new Map() }]));
-  const routes = new Map<string, string[]>();
-  const route = (etape: string) => {
-    let r = routes.get(etape);
-    if (!r) routes.set(etape, (r = platformsFor(etape, platforms)));
+export function desiredStates(read: Pick<DirectoryRead, 'roster' | 'etapes'>, window: YearWindow, platforms: Array<{ name: string; etapes: string[] }>): Map<string, DesiredState> {
+  const { roster } = read;
+  const states = new Map<string, DesiredState>(platforms.map((p) => [p.name, { platform: p.name, roster, cohorts: new Map() }]));
+  // Per étape id: the platforms it routes to, and its desired cohort on each (made on first use).
+  const routes: Array<string[] | undefined> = [];
+  const cohorts: Array<Map<string, DesiredCohort> | undefined> = [];
+  const reasons = new Map<string, string>();
+  const reason = (year: number, etape: string, status: string | undefined): string => {
+    const k = `${year}:${etape}:${status ?? ''}`;
+    let r = reasons.get(k);
+    if (r === undefined) reasons.set(k, (r = `inscription ${year} ${etape}${status ? ` status ${status}` : ''}`));
     return r;
   };
-  const cohortOf = (platform: string, etape: string): DesiredCohort => {
-    const state = states.get(platform)!;
-    let c = state.cohorts.get(etape);
+  const cohortOf = (platform: string, e: number): DesiredCohort => {
+    const byPlatform = (cohorts[e] ??= new Map());
+    let c = byPlatform.get(platform);
     if (!c) {
+      const etape = roster.etapeCodes[e]!;
       const info = read.etapes[etape];
-      state.cohorts.set(etape, (c = { etape, label: info?.label, composante: info?.composante, members: new Map(), keepOnly: new Set() }));
+      c = { etape, label: info?.label, composante: info?.composante, members: new Map(), keepOnly: new Set() };
+      byPlatform.set(platform, c);
+      states.get(platform)!.cohorts.set(etape, c);
     }
     return c;
   };
-  for (const s of read.students) addStudent(s, window, route, cohortOf);
-  return states;
-}
-
-function addStudent(s: Student, window: YearWindow, route: (etape: string) => string[], cohortOf: (p: string, e: string) => DesiredCohort): void {
-  for (const i of s.inscriptions) {
-    if (!inForce(i.status)) continue;
-    const adds = window.add.includes(i.year);
-    const keeps = window.keepOnly.includes(i.year);
-    if (!adds && !keeps) continue;
-    for (const platform of route(i.etape)) {
-      const c = cohortOf(platform, i.etape);
-      if (adds) c.members.set(s.key, `inscription ${i.year} ${i.etape}${i.status ? ` status ${i.status}` : ''}`);
-      else c.keepOnly.add(s.key);
-    }
+  for (let i = 0; i < roster.size; i++) {
+    roster.forEachInscription(i, (e, year, status) => {
+      if (!inForce(status)) return;
+      const adds = window.add.includes(year);
+      if (!adds && !window.keepOnly.includes(year)) return;
+      const to = (routes[e] ??= platformsFor(roster.etapeCodes[e]!, platforms));
+      for (const platform of to) {
+        const c = cohortOf(platform, e);
+        if (adds) c.members.set(i, reason(year, c.etape, status));
+        else c.keepOnly.add(i);
+      }
+    });
   }
+  return states;
 }
 
 /** Total members wanted across platforms: zero means the read cannot be trusted for removals. */

@@ -6,23 +6,23 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Config } from '../config';
-import { countedEtapes } from '../directory';
+import { Roster, countedStudents } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
 import { yearWindow } from '../domain/academic-year';
-import { CohortNaming, isManaged } from '../domain/cohorts';
+import { CohortNaming } from '../domain/cohorts';
 import { closest } from '../util/closest';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { CategoryType, MoodleApi } from '../moodle/api';
 import { callScope } from '../moodle/client';
 import type { HeldRemoval, PlatformRunSummary, RunRecord, RunStatus, Store } from '../store/types';
-import { readActualState } from './actual';
+import { CohortState, readCohortState, resolveAccounts } from './actual';
 import { applyPlan } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
 import { GuardDecision, GuardReason, guard } from './guard';
 import { guardText } from './guard-text';
 import { plan } from './plan';
-import { Plan, emptyPlan } from './types';
+import { DesiredState, Plan, emptyPlan } from './types';
 
 export class RunInProgressError extends Error {
   constructor(readonly holder: string, readonly expiresAt: string) {
@@ -110,16 +110,11 @@ export class SyncEngine {
     const cohort = opts.cohort?.trim().toUpperCase().replace(new RegExp(`^${escapeRe(this.naming.prefix.toUpperCase())}`), '');
     if (cohort !== undefined && !/^[A-Z0-9]{1,8}$/.test(cohort)) throw new SyncRequestError(`--cohort ${JSON.stringify(opts.cohort)}: expected an étape code such as L2PHA1`, { code: 'badCohort', cohort: opts.cohort ?? '' });
     const scope = opts.user ? `user:${opts.user}` : cohort ? `cohort:${cohort}` : opts.platform ? `platform:${opts.platform}` : 'all';
-    // Read-only work first: an unknown student or cohort is the caller's error, not a run.
-    const dir = await this.readDirectory(opts);
-    await this.checkTarget({ ...opts, cohort }, dir, platforms);
-
-    if (!opts.dryRun) {
-      await this.takeLease();
-      await this.closeInterrupted();
-    }
-    // Renewal keeps the lease; a failed renewal is logged (never an unhandled rejection), and every
-    // write is fenced: it renews the lease first and stops if another process holds it.
+    const started = this.now();
+    if (!opts.dryRun) await this.takeLease();
+    // Renewal keeps the lease from the start (reads of a big university take a while); a failed renewal
+    // is logged (never an unhandled rejection), and every write is fenced: it renews the lease first
+    // and stops if another process holds it.
     const renew = opts.dryRun
       ? undefined
       : setInterval(() => {
@@ -128,20 +123,32 @@ export class SyncEngine {
             (err: Error) => this.log.warn({ err: err.message }, 'renewing the run lease failed'),
           );
         }, this.leaseTtlMs / 4);
+    const stopRenewing = () => renew && clearInterval(renew);
+    // This run's own calls, counted in its async context (a chat command on the same clients is not).
+    const counters = new Map(this.deps.config.platforms.map((p) => [p.name, { reads: 0, writes: 0 }]));
+    let reads: Reads;
+    try {
+      // Read-only work first, both sides at once: Moodle's cohorts and members need nothing from the
+      // directory. An unknown student or cohort is the caller's error, not a run: nothing is recorded.
+      reads = await callScope.run(counters, () => this.read({ ...opts, cohort }, platforms));
+      await callScope.run(counters, () => this.checkTarget({ ...opts, cohort }, reads, platforms));
+      if (!opts.dryRun) await this.closeInterrupted();
+    } catch (err) {
+      stopRenewing();
+      if (!opts.dryRun) await this.deps.store.releaseLease(LEASE, this.holder);
+      throw err;
+    }
     if (!opts.dryRun) for (const p of platforms) this.api(p.name).client.fence = () => this.fence();
-    const started = this.now();
     const run: RunResult = { runId: newRunId(started), status: 'running', trigger: opts.trigger ?? 'cli', scope, startedAt: started.toISOString(), guard: [], platforms: [] };
     try {
       if (!opts.dryRun) await this.deps.store.saveRun(run);
-      // This run's own calls, counted in its async context (a chat command on the same clients is not).
-      const counters = new Map(this.deps.config.platforms.map((p) => [p.name, { reads: 0, writes: 0 }]));
-      await callScope.run(counters, () => this.execute(run, platforms, { ...opts, cohort }, dir));
+      await callScope.run(counters, () => this.execute(run, platforms, { ...opts, cohort }, reads));
     } catch (err) {
       run.status = 'failed';
       setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
       throw err;
     } finally {
-      if (renew) clearInterval(renew);
+      stopRenewing();
       for (const p of platforms) this.api(p.name).client.fence = undefined;
       run.finishedAt = this.now().toISOString();
       run.durationMs = Date.parse(run.finishedAt) - started.getTime();
@@ -152,6 +159,27 @@ export class SyncEngine {
       }
     }
     return run;
+  }
+
+  /**
+   * The directory (whole, or one student) and, at the same time, each platform's managed cohorts with
+   * their members. A platform that cannot be read is an error of that platform, not of the run.
+   */
+  private async read(opts: RunOptions, platforms: Config['platforms']): Promise<Reads> {
+    const memberKeys = !opts.user;
+    const cohorts = new Map(
+      platforms.map((p) => [
+        p.name,
+        readCohortState(this.api(p.name), { naming: this.naming, field: this.deps.config.userMatch.moodleField, memberKeys }).then(
+          (state) => state,
+          (err: Error) => err,
+        ),
+      ]),
+    );
+    const dir = await this.readDirectory(opts);
+    const states = new Map<string, CohortState | Error>();
+    for (const [name, state] of cohorts) states.set(name, await state);
+    return { ...dir, states };
   }
 
   /** Retention after every run, scheduled or not (CLI runs included): personal data past RETENTION_DAYS goes. */
@@ -170,15 +198,22 @@ export class SyncEngine {
    * the directory lists or a managed cohort some platform has. Otherwise: an error, with the closest
    * étape code when there is one — never a student's identifier.
    */
-  private async checkTarget(opts: RunOptions, dir: { read: DirectoryRead; onlyKey?: string }, platforms: Config['platforms']): Promise<void> {
-    if (opts.user && dir.read.complete && dir.read.students.length === 0) {
+  private async checkTarget(opts: RunOptions, reads: Reads, platforms: Config['platforms']): Promise<void> {
+    const { read, onlyKey, states } = reads;
+    if (opts.user && read.complete && read.roster.size === 0) {
       const field = this.deps.config.userMatch.moodleField;
-      const accounts = await Promise.all(platforms.map((p) => this.api(p.name).getUsersByField(field, [dir.onlyKey!]).then((u) => u.length, () => 1)));
+      const accounts = await Promise.all(
+        platforms.map((p) => {
+          const state = states.get(p.name);
+          if (state && !(state instanceof Error) && state.accounts.has(onlyKey!)) return 1;
+          return this.api(p.name).getUsersByField(field, [onlyKey!]).then((u) => u.length, () => 1);
+        }),
+      );
       if (accounts.every((n) => n === 0)) throw new SyncRequestError(`unknown student "${opts.user}": not in the directory and no Moodle account on ${platforms.map((p) => p.name).join(', ')}; give the username, student number or e-mail`, { code: 'unknownStudent', student: opts.user });
     }
-    const known = () => new Set([...Object.keys(dir.read.etapes), ...dir.read.students.flatMap((st) => st.inscriptions.map((i) => i.etape))]);
-    if (opts.cohort && dir.read.complete && !known().has(opts.cohort)) {
-      const managed = (await Promise.all(platforms.map((p) => this.api(p.name).getCohorts().catch(() => [])))).flat().map((c) => c.idnumber).filter((id) => isManaged(this.naming, id)).map((id) => id.slice(this.naming.prefix.length));
+    const known = () => new Set([...Object.keys(read.etapes), ...read.roster.etapeCodes]);
+    if (opts.cohort && read.complete && !known().has(opts.cohort)) {
+      const managed = [...states.values()].flatMap((st) => (st instanceof Error ? [] : st.cohorts.map((c) => c.idnumber.slice(this.naming.prefix.length))));
       if (!managed.includes(opts.cohort)) {
         const near = closest(opts.cohort, new Set([...known(), ...managed]));
         throw new SyncRequestError(`unknown cohort ${opts.cohort}: no such étape in the directory nor managed cohort on ${platforms.map((p) => p.name).join(', ')}${near ? `; did you mean ${near}?` : ''}`, { code: 'unknownCohort', cohort: opts.cohort, near });
@@ -187,8 +222,8 @@ export class SyncEngine {
   }
 
   /** One run, read top to bottom: plan (a value), then — unless aborted or dry — apply it and record the outcome. */
-  private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions, dir: { read: DirectoryRead; onlyKey?: string }): Promise<void> {
-    const planned = await this.plan(run, platforms, opts, dir);
+  private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads): Promise<void> {
+    const planned = await this.plan(run, platforms, opts, reads);
     if (planned.decision.action === 'abort') {
       run.status = 'aborted';
       run.platforms = platforms.map((p) => planned.summaries.get(p.name)!);
@@ -215,10 +250,10 @@ export class SyncEngine {
    * The plan of a run, a value: per platform the changes with their reasons (desired state of the
    * directory against Moodle's), and the guard's decision about them. Reads only.
    */
-  private async plan(run: RunResult, platforms: Config['platforms'], opts: RunOptions, dir: { read: DirectoryRead; onlyKey?: string }): Promise<RunPlan> {
+  private async plan(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads): Promise<RunPlan> {
     const window = yearWindow(this.now(), { ...this.deps.config.academicYear, year: opts.year ?? this.deps.config.academicYear.year });
-    const { read, onlyKey } = dir;
-    run.directoryStudents = read.students.filter((s) => countedEtapes(s, window.add).length > 0).length;
+    const { read, onlyKey, states } = reads;
+    run.directoryStudents = countedStudents(read.roster, window.add);
     run.directoryComplete = read.complete;
     // A one-student scope names the student: only at debug.
     this.log.info({ runId: run.runId, scope: run.scope.startsWith('user:') ? 'user' : run.scope, students: run.directoryStudents, complete: read.complete }, 'directory read');
@@ -233,8 +268,9 @@ export class SyncEngine {
         summaries.set(p.name, summary);
         try {
           const want = desired.get(p.name)!;
-          const keys = [...new Set([...want.cohorts.values()].flatMap((c) => [...c.members.keys(), ...c.keepOnly]))];
-          const actual = await readActualState(this.api(p.name), { naming: this.naming, field: this.deps.config.userMatch.moodleField, keys, onlyKey });
+          const state = states.get(p.name)!;
+          if (state instanceof Error) throw state;
+          const actual = await resolveAccounts(this.api(p.name), state, { field: this.deps.config.userMatch.moodleField, keys: desiredKeys(want), onlyKey });
           const p0 = plan(want, actual, { naming: this.naming, onlyKey, onlyEtape: opts.cohort, year: window.current, deleteUnusedEmpty: false });
           // An incomplete read may lack the labels of some étapes: it creates and adds, never renames.
           plans.push(read.complete ? p0 : { ...p0, renames: [] });
@@ -314,7 +350,7 @@ export class SyncEngine {
       read: {
         source: `${this.deps.directory.describe()} (lookup)`,
         entries: found.matches,
-        students: found.student ? [found.student] : [],
+        roster: Roster.from(found.student ? [found.student] : []),
         skipped: found.skipped,
         complete: found.complete,
         incompleteReason: found.incompleteReason,
@@ -388,7 +424,8 @@ export class SyncEngine {
       const desired = desiredStates(read, window, this.deps.config.platforms.filter((p) => platforms.includes(p.name)));
       const stillWanted = (r: HeldRemoval) => {
         const cohort = desired.get(r.platform)?.cohorts.get(r.cohortIdnumber.slice(this.naming.prefix.length));
-        return r.key !== undefined && cohort !== undefined && (cohort.members.has(r.key) || cohort.keepOnly.has(r.key));
+        const i = r.key === undefined ? undefined : read.roster.indexOf(r.key);
+        return i !== undefined && cohort !== undefined && (cohort.members.has(i) || cohort.keepOnly.has(i));
       };
       // The approval's plan: the held removals still not wanted, nothing else; applied like any plan.
       const planned: RunPlan = { plans: [], decision: { action: 'apply', removals: 'apply', reasons: [] }, summaries: new Map() };
@@ -443,6 +480,27 @@ export class SyncEngine {
     }
     await this.deps.store.audit({ at: this.now().toISOString(), actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
     return { runId, status: 'rejected', removals: held.removals.length };
+  }
+}
+
+/** What a run read before planning: the directory (or one student), and each platform's cohorts or why they could not be read. */
+interface Reads {
+  read: DirectoryRead;
+  onlyKey?: string;
+  states: Map<string, CohortState | Error>;
+}
+
+/** The keys of every student a platform wants as a member (or keeps), each once. */
+function* desiredKeys(want: DesiredState): Generator<string> {
+  const seen = new Set<number>();
+  for (const c of want.cohorts.values()) {
+    for (const ids of [c.members.keys(), c.keepOnly.values()]) {
+      for (const i of ids) {
+        if (seen.has(i)) continue;
+        seen.add(i);
+        yield want.roster.key(i);
+      }
+    }
   }
 }
 

@@ -30,6 +30,7 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
   const inScope = (etape: string) => opts.onlyEtape === undefined || opts.onlyEtape === etape;
   const keyInScope = (key: string | undefined) => opts.onlyKey === undefined || key === opts.onlyKey;
 
+  const { roster } = desired;
   const etapes = [...desired.cohorts.keys()].filter(inScope).sort();
   for (const etape of etapes) {
     const want = desired.cohorts.get(etape)!;
@@ -37,14 +38,16 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
     const name = cohortName(naming, want);
     const existing = byIdnumber.get(idnumber);
     if (!existing) {
-      const hasMembersInScope = [...want.members.keys()].some(keyInScope);
-      if (opts.onlyKey === undefined || hasMembersInScope) out.creates.push({ etape, idnumber, name, reason: `étape ${etape} has ${want.members.size} student(s) in the directory` });
+      const hasMembersInScope = opts.onlyKey === undefined || [...want.members.keys()].some((i) => roster.key(i) === opts.onlyKey);
+      if (hasMembersInScope) out.creates.push({ etape, idnumber, name, reason: `étape ${etape} has ${want.members.size} student(s) in the directory` });
     } else if (existing.name !== name && opts.onlyKey === undefined) {
       out.renames.push({ cohortId: existing.id, idnumber, from: existing.name, to: name, reason: 'name template or étape label changed' });
     }
     const current = new Set(existing?.members ?? []);
-    for (const [key, reason] of [...want.members].sort(([a], [b]) => a.localeCompare(b))) {
-      if (!keyInScope(key)) continue;
+    // In key order, so a plan reads (and prints) the same whatever order the directory came in.
+    const wanted = [...want.members.keys()].map((i) => roster.key(i)).filter(keyInScope).sort();
+    for (const key of wanted) {
+      const reason = want.members.get(roster.indexOf(key)!)!;
       const account = actual.accounts.get(key);
       if (!account) {
         out.pending.push({ etape, cohortIdnumber: idnumber, key, reason: 'no Moodle account yet (created at first login)' });
@@ -57,7 +60,8 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
       for (const userId of existing.members) {
         const key = actual.keyOf.get(userId);
         if (!keyInScope(key)) continue;
-        if (key !== undefined && (want.members.has(key) || want.keepOnly.has(key))) continue;
+        const i = key === undefined ? undefined : roster.indexOf(key);
+        if (i !== undefined && (want.members.has(i) || want.keepOnly.has(i))) continue;
         out.removals.push(removal(etape, existing, userId, key, opts.year));
       }
     }

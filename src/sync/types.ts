@@ -1,18 +1,21 @@
 /** The values the sync passes around: desired state, actual state, and the plan between them. */
+import type { Roster } from '../directory/roster';
 
 /** One étape as the directory wants it on one platform. */
 export interface DesiredCohort {
   etape: string;
   label?: string;
   composante?: string;
-  /** Student keys that must be members (added if missing), with the reason for each. */
-  members: Map<string, string>;
-  /** Keys that stay if already members but are never added (last year's, during the grace period). */
-  keepOnly: Set<string>;
+  /** Students (roster indices) who must be members (added if missing), with the reason for each. */
+  members: Map<number, string>;
+  /** Students who stay if already members but are never added (last year's, during the grace period). */
+  keepOnly: Set<number>;
 }
 
 export interface DesiredState {
   platform: string;
+  /** The read the members index into: roster.key(i) is the student key of member i. */
+  roster: Roster;
   cohorts: Map<string, DesiredCohort>;
 }
 

@@ -1,5 +1,6 @@
 /** An in-memory directory for engine tests: students and inscriptions set by the test. */
 import { lookupInRead } from '../../src/directory/file-source';
+import { Roster } from '../../src/directory/roster';
 import type { DirectoryRead, DirectorySource, LookupResult, Student } from '../../src/directory/types';
 
 export class MemoryDirectory implements DirectorySource {
@@ -17,7 +18,7 @@ export class MemoryDirectory implements DirectorySource {
     return {
       source: 'memory',
       entries: this.students.length,
-      students: this.complete ? this.students.map((s) => ({ ...s, inscriptions: [...s.inscriptions] })) : this.students.slice(0, Math.floor(this.students.length / 2)),
+      roster: Roster.from(this.complete ? this.students : this.students.slice(0, Math.floor(this.students.length / 2))),
       skipped: {},
       complete: this.complete,
       incompleteReason: this.incompleteReason,
@@ -30,7 +31,7 @@ export class MemoryDirectory implements DirectorySource {
   /** The same lookup as the file sources (key, number, e-mail, or full name). */
   async lookup(key: string): Promise<LookupResult> {
     if (!this.complete) return { complete: false, incompleteReason: this.incompleteReason, found: 'none', matches: 0, skipped: {} };
-    return lookupInRead(await this.read(), key);
+    return lookupInRead(this.students, { complete: true }, key);
   }
 
   /** A student with current-year inscriptions to the given étapes. */

@@ -36,8 +36,8 @@ describe('LDAP source on a real slapd with 10,000 students', () => {
     expect(read.incompleteReason).toBeUndefined();
     expect(read.complete).toBe(true);
     expect(read.entries).toBe(10_000);
-    expect(read.students).toHaveLength(10_000);
-    expect(new Set(read.students.map((s) => s.key)).size).toBe(10_000);
+    expect([...read.roster.students()]).toHaveLength(10_000);
+    expect(new Set([...read.roster.students()].map((s) => s.key)).size).toBe(10_000);
     const summary = summariseRead(read, { current: 2026, add: [2026], keepOnly: [] });
     expect(Object.values(summary.etapes).reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(summary.skipped.other_year).toBe(10_000);
@@ -47,14 +47,14 @@ describe('LDAP source on a real slapd with 10,000 students', () => {
     const read = await new LdapSource(options(slapd.url, { bindDn: LIMITED_DN, bindPassword: LIMITED_PW })).read();
     expect(read.complete).toBe(false);
     expect(read.incompleteReason).toMatch(/size limit cut the result/);
-    expect(read.students.length).toBeLessThan(10_000);
+    expect([...read.roster.students()].length).toBeLessThan(10_000);
   });
 
   it('says which setting is wrong for a bad password and for a bad base DN', async () => {
     const bad = await new LdapSource(options(slapd.url, { bindPassword: 'wrong' })).read();
     expect(bad.complete).toBe(false);
     expect(bad.incompleteReason).toMatch(/invalid credentials.*LDAP_BIND_PASSWORD/);
-    expect(bad.students).toEqual([]);
+    expect([...bad.roster.students()]).toEqual([]);
     const base = await new LdapSource(options(slapd.url, { baseDn: `ou=nowhere,${BASE_DN}` })).read();
     expect(base.complete).toBe(false);
     expect(base.incompleteReason).toMatch(/LDAP_BASE_DN/);
@@ -108,10 +108,10 @@ describe('the demo directory through LDAP and LDIF', () => {
   it('gives the same students and inscriptions from slapd as from the LDIF file', async () => {
     const viaLdap = await new LdapSource(options(slapd.url)).read();
     const viaFile = await new LdifSource({ path: ldif, rules, maxFileAgeHours: 0 }).read();
-    const norm = (r: typeof viaFile) => r.students.map((s) => ({ key: s.key, listeRouge: s.listeRouge, ins: s.inscriptions.map((i) => `${i.year}:${i.etape}`).sort() })).sort((a, b) => a.key.localeCompare(b.key));
+    const norm = (r: typeof viaFile) => [...r.roster.students()].map((s) => ({ key: s.key, listeRouge: s.listeRouge, ins: s.inscriptions.map((i) => `${i.year}:${i.etape}`).sort() })).sort((a, b) => a.key.localeCompare(b.key));
     expect(viaLdap.complete).toBe(true);
     expect(norm(viaLdap)).toEqual(norm(viaFile));
-    expect(viaLdap.students.filter((s) => s.listeRouge)).toHaveLength(5);
+    expect([...viaLdap.roster.students()].filter((s) => s.listeRouge)).toHaveLength(5);
   });
 
   it('`cohortbot directory --json` reads it with the counts of the LDIF', () => {

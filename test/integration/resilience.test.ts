@@ -60,7 +60,7 @@ describe('hostile directory values', () => {
     const read = await new LdifSource({ path: file, rules, maxFileAgeHours: 0 }).read();
     expect(read.entries).toBeGreaterThanOrEqual(100);
     // Only values that are valid after normalisation survive: L2PHA1 (trimmed, upper-cased) and the HX codes.
-    const codes = new Set(read.students.flatMap((s) => s.inscriptions.map((i) => i.etape)));
+    const codes = new Set([...read.roster.students()].flatMap((s) => s.inscriptions.map((i) => i.etape)));
     for (const c of codes) expect(c).toMatch(/^(L2PHA1|HX\d+)$/);
     expect(read.skipped.malformed_inscription).toBeGreaterThan(5);
     expect(read.skipped.bad_etape_code).toBeGreaterThan(5);
@@ -73,7 +73,7 @@ describe('hostile directory values', () => {
     try {
       const viaLdap = await new LdapSource({ url: slapd.url, bindDn: READER_DN, bindPassword: READER_PW, baseDn: `ou=people,${BASE_DN}`, filter: '(eduPersonAffiliation=student)', pageSize: 50, startTls: false, timeoutMs: 10_000, connectTimeoutMs: 2000, timeLimitSeconds: 30, rules }).read();
       expect(viaLdap.complete).toBe(true);
-      expect(new Set(viaLdap.students.flatMap((s) => s.inscriptions.map((i) => i.etape)))).toEqual(codes);
+      expect(new Set([...viaLdap.roster.students()].flatMap((s) => s.inscriptions.map((i) => i.etape)))).toEqual(codes);
     } finally {
       await slapd.stop();
     }
@@ -85,7 +85,7 @@ describe('a directory that fails removes no one, and the digest says why', () =>
   let slapd: Slapd;
   const mem = new MemoryDirectory();
   beforeAll(async () => {
-    mem.students = (await new LdifSource({ path: path.resolve(__dirname, '..', '..', 'fixtures', 'demo-directory.ldif'), rules, maxFileAgeHours: 0 }).read()).students;
+    mem.students = (await new LdifSource({ path: path.resolve(__dirname, '..', '..', 'fixtures', 'demo-directory.ldif'), rules, maxFileAgeHours: 0 }).students());
     h = await startSyncHarness({ directory: mem });
     await h.engine.run();
     slapd = await startSlapd(baseEntries()); // no people at all: an empty directory

@@ -10,7 +10,7 @@ describe('scheduler', () => {
   let h: SyncHarness;
   const dir = new MemoryDirectory();
   beforeAll(async () => {
-    dir.students = (await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).read()).students;
+    dir.students = (await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students());
   });
   beforeEach(async () => (h = await startSyncHarness({ directory: dir })));
   afterEach(() => h.stop());

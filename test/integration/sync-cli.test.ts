@@ -104,7 +104,7 @@ describe('sync as a process', () => {
     sim.sim.knobs.latencyMs = 150;
     const a = cli(['sync', '--json'], env);
     // Once the first run talks to Moodle it holds the lease.
-    while ((sim.sim.counters().ecampus?.core_cohort_get_cohorts ?? 0) < 1) await new Promise((r) => setTimeout(r, 10));
+    while ((sim.sim.counters().ecampus?.core_webservice_get_site_info ?? 0) < 1) await new Promise((r) => setTimeout(r, 10));
     const b = await cli(['sync', '--json'], env).done;
     const first = await a.done;
     expect(first.code).toBe(0);

@@ -14,7 +14,7 @@ const ROUTES: Record<string, RegExp> = { ecampus: /PHA|DRT|SCI|INF|^L2T1/, colle
 const rules = { keyAttribute: 'uid', keyField: 'username' as const, uai: '0141408E' };
 
 async function demoStudents(): Promise<Student[]> {
-  return (await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules, maxFileAgeHours: 0 }).read()).students;
+  return (await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules, maxFileAgeHours: 0 }).students());
 }
 
 /** Managed cohorts of a site as idnumber → sorted usernames (read behind the REST interface). */

@@ -20,7 +20,7 @@ describe('why is this student not enrolled?', () => {
 
   beforeAll(async () => {
     dir = new MemoryDirectory();
-    dir.students = (await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).read()).students;
+    dir.students = (await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students());
     dir.etapes = {};
     h = await startSyncHarness({ directory: dir });
     site = h.sim.sim.site('ecampus');

@@ -36,16 +36,17 @@ describe('LDIF', () => {
   it('reads the demo directory: 189 students, 6 staff skipped, the red list kept', async () => {
     const read = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules, maxFileAgeHours: 0 }).read();
     expect(read.complete).toBe(true);
-    expect(read.students).toHaveLength(189);
+    expect([...read.roster.students()]).toHaveLength(189);
     expect(read.skipped).toEqual({ not_student: 6 });
-    expect(read.students.filter((s) => s.listeRouge)).toHaveLength(5);
-    const leaver = read.students.find((s) => s.key === 'e21800999')!;
+    expect([...read.roster.students()].filter((s) => s.listeRouge)).toHaveLength(5);
+    const leaver = [...read.roster.students()].find((s) => s.key === 'e21800999')!;
     expect(countedEtapes(leaver, [2026])).toEqual([]);
   });
 
   it('an empty or stale file is an incomplete read, never an empty directory', async () => {
     const empty = await new LdifSource({ path: write('e.ldif', ''), rules, maxFileAgeHours: 0 }).read();
-    expect(empty).toMatchObject({ complete: false, students: [] });
+    expect(empty).toMatchObject({ complete: false });
+    expect(empty.roster.size).toBe(0);
     const stale = write('s.ldif', fs.readFileSync(path.join(REPO_FIXTURES, 'demo-directory.ldif'), 'utf8'));
     const old = new Date(Date.now() - 48 * 3600_000);
     fs.utimesSync(stale, old, old);
@@ -77,14 +78,15 @@ describe('Apogée CSV extract', () => {
     expect(read.entries).toBe(3);
     expect(read.etapes).toEqual({ L2PHA1: { label: 'Licence 2 Pharmacie' }, L3PHA1: { label: 'Licence 3; Pharmacie' } });
     expect(read.skipped).toEqual({ normalised_code: 1, not_active: 1 });
-    const s124 = read.students.find((s) => s.key === '00124')!;
+    const s124 = [...read.roster.students()].find((s) => s.key === '00124')!;
     expect(countedEtapes(s124, [2026])).toEqual([]);
-    expect(countedEtapes(read.students.find((s) => s.key === '00123')!, [2026])).toEqual(['L2PHA1']);
+    expect(countedEtapes([...read.roster.students()].find((s) => s.key === '00123')!, [2026])).toEqual(['L2PHA1']);
   });
 
   it('refuses a file without a required column, or whose row count differs from its .count sidecar', async () => {
     const noCol = await new ApogeeCsvSource({ path: write('a.csv', 'cod_etu;cod_etp\n1;L1\n'), maxFileAgeHours: 0 }).read();
-    expect(noCol).toMatchObject({ complete: false, students: [] });
+    expect(noCol).toMatchObject({ complete: false });
+    expect(noCol.roster.size).toBe(0);
     expect(noCol.incompleteReason).toMatch(/no cod_anu column/);
     const p = write('b.csv', 'cod_etu;cod_anu;cod_etp\n1;2026;L1\n2;2026;L1\n');
     fs.writeFileSync(`${p}.count`, '3\n');
@@ -99,7 +101,7 @@ describe('Apogée CSV extract', () => {
     const p = write('c.csv', 'cod_etu;cod_anu;cod_etp\n;2026;L1\n5;26;L1\n6;2026;\n7;2026;L1-X\n8;2026;L1SCI1\n');
     const read = await new ApogeeCsvSource({ path: p, maxFileAgeHours: 0 }).read();
     expect(read.skipped).toEqual({ no_user_key: 1, bad_year: 1, no_etape: 1, bad_etape_code: 1 });
-    expect(read.students.map((s) => s.key)).toEqual(['8']);
+    expect([...read.roster.students()].map((s) => s.key)).toEqual(['8']);
   });
 
   it('reads the demo extract: the cancelled inscription does not count', async () => {

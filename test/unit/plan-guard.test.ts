@@ -2,7 +2,19 @@ import { desiredStates } from '../../src/sync/desired';
 import { guardText } from '../../src/sync/guard-text';
 import { guard, GuardLimits, SourceFacts } from '../../src/sync/guard';
 import { applyPlanInMemory, plan } from '../../src/sync/plan';
-import type { ActualState, DesiredState, Plan } from '../../src/sync/types';
+import { Roster } from '../../src/directory/roster';
+import type { ActualState, DesiredCohort, DesiredState, Plan } from '../../src/sync/types';
+
+/** A desired state written by student key (as a reader thinks of it), indexed the way the engine holds it. */
+function desiredByKey(platform: string, cohorts: Array<{ etape: string; label?: string; members: Map<string, string>; keepOnly: Set<string> }>): DesiredState {
+  const roster = new Roster();
+  const index = (k: string) => roster.indexOf(k) ?? roster.add(k, false, []);
+  const out = new Map<string, DesiredCohort>();
+  for (const c of cohorts) out.set(c.etape, { etape: c.etape, label: c.label, members: new Map([...c.members].map(([k, r]) => [index(k), r])), keepOnly: new Set([...c.keepOnly].map(index)) });
+  return { platform, roster, cohorts: out };
+}
+/** The members (or kept students) of a desired cohort, by key. */
+const keysOf = (d: DesiredState, ids: Iterable<number>) => [...ids].map((i) => d.roster.key(i));
 
 const naming = { prefix: 'etp:', template: '{label} ({etape})' };
 
@@ -23,7 +35,7 @@ function randomCase(seed: number): { desired: DesiredState; actual: ActualState 
       keyOf.set(100 + i, k);
     }
   });
-  const desired: DesiredState = { platform: 'p', cohorts: new Map() };
+  const wanted: Parameters<typeof desiredByKey>[1] = [];
   for (const e of etapes) {
     if (r() < 0.2) continue; // étape gone from the directory
     const members = new Map<string, string>();
@@ -33,8 +45,9 @@ function randomCase(seed: number): { desired: DesiredState; actual: ActualState 
       if (x < 0.3) members.set(k, `inscription 2026 ${e}`);
       else if (x < 0.35) keepOnly.add(k);
     }
-    desired.cohorts.set(e, { etape: e, label: r() < 0.5 ? `Label ${e}` : undefined, members, keepOnly });
+    wanted.push({ etape: e, label: r() < 0.5 ? `Label ${e}` : undefined, members, keepOnly });
   }
+  const desired = desiredByKey('p', wanted);
   const cohorts = etapes
     .filter(() => r() < 0.6)
     .map((e, i) => ({ id: 10 + i, idnumber: `etp:${e}`, name: r() < 0.5 ? `old ${e}` : `Label ${e} (${e})`, visible: true, members: [...keyOf.keys(), 999].filter(() => r() < 0.3) }));
@@ -61,8 +74,9 @@ describe('plan (property): applying the plan yields the desired managed state', 
         expect(c).toBeDefined();
         const before = actual.cohorts.find((x) => x.idnumber === `etp:${etape}`);
         const expected = new Set<number>();
-        for (const k of want.members.keys()) if (actual.accounts.has(k)) expected.add(actual.accounts.get(k)!.id);
-        for (const id of before?.members ?? []) if (want.keepOnly.has(actual.keyOf.get(id) ?? '')) expected.add(id);
+        for (const k of keysOf(desired, want.members.keys())) if (actual.accounts.has(k)) expected.add(actual.accounts.get(k)!.id);
+        const kept = new Set(keysOf(desired, want.keepOnly));
+        for (const id of before?.members ?? []) if (kept.has(actual.keyOf.get(id) ?? '')) expected.add(id);
         expect(new Set(c.members)).toEqual(expected);
         expect(c.name).toBe(want.label ? `${want.label} (${etape})` : etape);
       }
@@ -83,7 +97,7 @@ describe('plan (property): applying the plan yields the desired managed state', 
 describe('plan details', () => {
   const accounts = new Map([['a', { id: 1, suspended: false }], ['b', { id: 2, suspended: false }]]);
   const keyOf = new Map([[1, 'a'], [2, 'b']]);
-  const desired: DesiredState = { platform: 'p', cohorts: new Map([['L2PHA1', { etape: 'L2PHA1', label: 'Licence 2 Pharmacie', members: new Map([['a', 'inscription 2026 L2PHA1'], ['c', 'inscription 2026 L2PHA1']]), keepOnly: new Set<string>() }]]) };
+  const desired = desiredByKey('p', [{ etape: 'L2PHA1', label: 'Licence 2 Pharmacie', members: new Map([['a', 'inscription 2026 L2PHA1'], ['c', 'inscription 2026 L2PHA1']]), keepOnly: new Set<string>() }]);
 
   it('gives every change its reason', () => {
     const actual: ActualState = { platform: 'p', cohorts: [{ id: 5, idnumber: 'etp:L2PHA1', name: 'x', visible: true, members: [2, 77] }], accounts, keyOf };
@@ -119,22 +133,22 @@ describe('plan details', () => {
 describe('desired state', () => {
   it('routes étapes, counts only inscriptions in force of counted years, keeps grace-year members', () => {
     const read = {
-      students: [
+      roster: Roster.from([
         { key: 'a', listeRouge: false, inscriptions: [{ year: 2026, etape: 'L2PHA1' }, { year: 2025, etape: 'L1SCI1' }] },
         { key: 'b', listeRouge: false, inscriptions: [{ year: 2026, etape: 'DUCGE1', status: 'A' }, { year: 2026, etape: 'DUFLE1', status: 'E' }] },
-      ],
+      ]),
       etapes: { L2PHA1: { label: 'Licence 2 Pharmacie' } },
     };
     const states = desiredStates(read, { current: 2026, add: [2026], keepOnly: [2025] }, [{ name: 'ecampus', etapes: ['L*'] }, { name: 'collegium', etapes: ['DU*'] }]);
     const e = states.get('ecampus')!;
     expect([...e.cohorts.keys()].sort()).toEqual(['L1SCI1', 'L2PHA1']);
-    expect([...e.cohorts.get('L2PHA1')!.members]).toEqual([['a', 'inscription 2026 L2PHA1']]);
+    expect([...e.cohorts.get('L2PHA1')!.members].map(([i, r]) => [e.roster.key(i), r])).toEqual([['a', 'inscription 2026 L2PHA1']]);
     expect(e.cohorts.get('L1SCI1')!.members.size).toBe(0);
-    expect([...e.cohorts.get('L1SCI1')!.keepOnly]).toEqual(['a']);
+    expect(keysOf(e, e.cohorts.get('L1SCI1')!.keepOnly)).toEqual(['a']);
     expect(e.cohorts.get('L2PHA1')!.label).toBe('Licence 2 Pharmacie');
     const c = states.get('collegium')!;
     expect([...c.cohorts.keys()]).toEqual(['DUFLE1']);
-    expect(c.cohorts.get('DUFLE1')!.members.get('b')).toBe('inscription 2026 DUFLE1 status E');
+    expect(c.cohorts.get('DUFLE1')!.members.get(c.roster.indexOf('b')!)).toBe('inscription 2026 DUFLE1 status E');
   });
 });
 

@@ -3,7 +3,7 @@ import { multiple, single, value, OPTIONAL } from '../desc';
 import { cohortFunctions } from './cohort';
 import { courseFunctions } from './course';
 import { enrolFunctions, groupFunctions } from './enrol';
-import { localCohortbotFunctions, wsEnrolcohortFunctions } from './plugins';
+import { localCohortbotFunctions, syncStateFunctions, wsEnrolcohortFunctions } from './plugins';
 import { userFunctions } from './user';
 import { CORE_VERSION, WsFunction, define } from './types';
 
@@ -24,6 +24,7 @@ export function buildRegistry(wwwroot: () => string): Map<string, WsFunction> {
     ...enrolFunctions(wwwroot),
     ...groupFunctions,
     ...localCohortbotFunctions,
+    ...syncStateFunctions,
     ...wsEnrolcohortFunctions,
   ];
   const registry = new Map(fns.map((f) => [f.name, f]));

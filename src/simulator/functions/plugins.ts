@@ -4,10 +4,10 @@
  * teacher, and the contributed local_ws_enrolcohort, which checks next to nothing.
  */
 import { DEFAULT, OPTIONAL, WsException, invalidParameter, invalidRecord, multiple, requireLoginError, single, value } from '../desc';
-import { Context, EnrolRow, SYSTEM, Site, UserRow } from '../model';
+import { Context, EnrolRow, SYSTEM, Site, UserRow, contextId } from '../model';
 import { WsFunction, define } from './types';
 
-const PLUGIN_VERSION = '2026112900';
+const PLUGIN_VERSION = '2026120100';
 const WS_ENROLCOHORT_VERSION = '2020031800';
 
 const pluginError = (code: string, message: string) => new WsException('core\\exception\\moodle_exception', code, message);
@@ -289,6 +289,83 @@ export const localCohortbotFunctions: WsFunction[] = [
         cohorts: site.members.find('user', a.userid).map((m) => site.cohorts.get(m.cohortid)).filter((c) => c !== undefined).map((c) => ({ cohortid: c!.id, idnumber: c!.idnumber, synced: synced.has(c!.id) })),
         canaccess: site.isActiveParticipant(a.courseid, a.userid) && !site.users.get(a.userid)!.suspended,
       };
+    },
+  }),
+];
+
+/**
+ * The sync's own reads (local_cohortbot ≥ 2026120100): managed cohorts with member counts, their members
+ * with only the matched field, and accounts by that field — one SQL query each on a real Moodle, where
+ * core_user_get_users_by_field builds every user's full profile.
+ */
+const USER_FIELDS = ['username', 'idnumber', 'email'] as const;
+type UserField = (typeof USER_FIELDS)[number];
+
+function checkUserField(site: Site, caller: UserRow, field: string): UserField {
+  if (!(USER_FIELDS as readonly string[]).includes(field)) throw invalidParameter(`userfield must be one of ${USER_FIELDS.join(', ')}`);
+  site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
+  site.requireCapability(field === 'email' ? 'moodle/site:viewuseridentity' : 'moodle/user:viewalldetails', SYSTEM, caller.id);
+  return field as UserField;
+}
+
+function requireCohortView(site: Site, caller: UserRow, ctx: Context): void {
+  if (!site.hasCapability('moodle/cohort:manage', ctx, caller.id)) site.requireCapability('moodle/cohort:view', ctx, caller.id);
+}
+
+const keyOf = (u: UserRow, field: UserField): string => (field === 'email' ? u.email.toLowerCase() : u[field]);
+const userKeyOut = single({ id: value('int'), key: value('raw'), suspended: value('bool') });
+
+export const syncStateFunctions: WsFunction[] = [
+  define({
+    name: 'local_cohortbot_get_managed_cohorts',
+    version: PLUGIN_VERSION,
+    params: { idnumberprefix: value('raw') },
+    returns: single({ cohorts: multiple(single({ id: value('int'), idnumber: value('raw'), name: value('text'), visible: value('bool'), contextid: value('int'), membercount: value('int') })) }),
+    execute(site, caller, a: { idnumberprefix: string }) {
+      if (a.idnumberprefix === '') throw invalidParameter('idnumberprefix cannot be empty');
+      site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
+      const rows = site.cohorts.all().filter((c) => c.idnumber.startsWith(a.idnumberprefix)).sort((x, y) => x.id - y.id);
+      for (const c of rows) requireCohortView(site, caller, site.cohortContext(c));
+      return { cohorts: rows.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextid: contextId(site.cohortContext(c)), membercount: site.members.find('cohort', c.id).length })) };
+    },
+  }),
+
+  define({
+    name: 'local_cohortbot_get_cohort_members',
+    version: PLUGIN_VERSION,
+    params: { cohortids: multiple(value('int')), userfield: value('alpha') },
+    returns: single({ cohorts: multiple(single({ cohortid: value('int'), userids: multiple(value('int')) })), users: multiple(userKeyOut) }),
+    execute(site, caller, a: { cohortids: number[]; userfield: string }) {
+      const field = checkUserField(site, caller, a.userfield);
+      const users = new Map<number, UserRow>();
+      const cohorts = [...new Set(a.cohortids)].map((id) => {
+        const cohort = site.requireCohort(id);
+        requireCohortView(site, caller, site.cohortContext(cohort));
+        const userids: number[] = [];
+        for (const m of site.members.find('cohort', id)) {
+          const u = site.liveUser(m.userid);
+          if (!u) continue;
+          userids.push(u.id);
+          users.set(u.id, u);
+        }
+        return { cohortid: id, userids: userids.sort((x, y) => x - y) };
+      });
+      return { cohorts, users: [...users.values()].sort((x, y) => x.id - y.id).map((u) => ({ id: u.id, key: keyOf(u, field), suspended: u.suspended })) };
+    },
+  }),
+
+  define({
+    name: 'local_cohortbot_get_users_by_keys',
+    version: PLUGIN_VERSION,
+    params: { userfield: value('alpha'), values: multiple(value('raw')) },
+    returns: single({ users: multiple(userKeyOut) }),
+    execute(site, caller, a: { userfield: string; values: string[] }) {
+      const field = checkUserField(site, caller, a.userfield);
+      const found = new Map<number, UserRow>();
+      for (const v of a.values) {
+        for (const u of field === 'email' ? site.users.find('email', v.toLowerCase()) : site.users.find(field, v)) if (!u.deleted) found.set(u.id, u);
+      }
+      return { users: [...found.values()].sort((x, y) => x.id - y.id).map((u) => ({ id: u.id, key: keyOf(u, field), suspended: u.suspended })) };
     },
   }),
 ];
