@@ -185,6 +185,12 @@ async function main(): Promise<void> {
     Object.assign(env, { DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`, DIRECTORY_UAI: '0141408E' });
     if (slapd) Object.assign(env, { DIRECTORY_SOURCE: 'ldap', LDAP_URL: slapd.url, LDAP_BIND_DN: READER_DN, LDAP_BIND_PASSWORD: READER_PW, LDAP_BASE_DN: `ou=people,${BASE_DN}`, LDAP_TIMEOUT_MS: '600000', LDAP_TIME_LIMIT: '600' });
     else Object.assign(env, { DIRECTORY_SOURCE: 'file', DIRECTORY_FILE: ldifFile });
+    if (process.env.BENCH_HOLD) {
+      // Development aid: leave the directory and the simulator up for manual runs.
+      fs.writeFileSync(process.env.BENCH_HOLD, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+      process.stderr.write(`bench: env in ${process.env.BENCH_HOLD}; Ctrl-C to stop\n`);
+      await new Promise((r) => process.once('SIGINT', r));
+    }
     try {
       const first = syncProcess(env, flags);
       const noop = syncProcess(env, flags);

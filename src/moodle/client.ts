@@ -9,7 +9,7 @@ import axios, { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { Logger, silentLogger } from '../log';
 import { backoffDelay, Limiter, sleep } from '../util/limiter';
-import { countVars, encodeParams, formBody, WsParams, WsValue } from './encode';
+import { countVars, encodeBody, WsParams, WsValue } from './encode';
 import { MoodleError } from './errors';
 
 export interface MoodleClientOptions {
@@ -86,19 +86,31 @@ export class MoodleClient {
     });
   }
 
-  /** Calls one function and checks the reply against `schema`; the parsed reply is returned. */
-  async call<S extends z.ZodTypeAny>(fn: string, params: WsParams, schema: S): Promise<z.output<S>> {
-    const pairs = encodeParams(params);
-    if (CONTROL_VARS + pairs.length > this.maxInputVars) {
+  /**
+   * Calls one function and checks the reply against `schema`; the parsed reply is returned. Parameters
+   * given as a function are built when the call gets its turn under the concurrency cap, so a run's
+   * queued batches do not all sit in memory as bodies at once.
+   */
+  async call<S extends z.ZodTypeAny>(fn: string, params: WsParams | (() => WsParams), schema: S): Promise<z.output<S>> {
+    const early = typeof params === 'function' ? undefined : params;
+    if (early) this.checkVars(fn, early);
+    return this.limiter.run(() => {
+      const p = early ?? (params as () => WsParams)();
+      if (!early) this.checkVars(fn, p);
+      return this.send(fn, encodeBody([['wstoken', this.token], ['wsfunction', fn], ['moodlewsrestformat', 'json']], p), schema);
+    });
+  }
+
+  private checkVars(fn: string, params: WsParams): void {
+    const vars = CONTROL_VARS + countVars(params);
+    if (vars > this.maxInputVars) {
       throw new MoodleError({
         kind: 'truncated',
         platform: this.platform,
         function: fn,
-        message: `call needs ${CONTROL_VARS + pairs.length} input variables but the site accepts ${this.maxInputVars} (max_input_vars); split it into batches`,
+        message: `call needs ${vars} input variables but the site accepts ${this.maxInputVars} (max_input_vars); split it into batches`,
       });
     }
-    const body = formBody([['wstoken', this.token], ['wsfunction', fn], ['moodlewsrestformat', 'json']], pairs);
-    return this.limiter.run(() => this.send(fn, body, schema));
   }
 
   /**
@@ -107,7 +119,7 @@ export class MoodleClient {
    */
   async callBatched<T, S extends z.ZodTypeAny>(fn: string, items: readonly T[], build: (batch: T[]) => WsParams, schema: S): Promise<Array<z.output<S>>> {
     const batches = this.batches(items, build);
-    return Promise.all(batches.map((batch) => this.call(fn, build(batch), schema)));
+    return Promise.all(batches.map((batch) => this.call(fn, () => build(batch), schema)));
   }
 
   /** Splits items into the fewest consecutive batches whose call stays under max_input_vars. */

@@ -37,9 +37,45 @@ export function countVars(value: WsValue): number {
 
 /** Form-encodes pairs; control fields go first so a max_input_vars cut can only hit arguments. */
 export function formBody(control: Array<[string, string]>, params: Array<[string, string]>): string {
-  const sp = new URLSearchParams();
-  for (const [k, v] of [...control, ...params]) sp.append(k, v);
-  return sp.toString();
+  const parts: string[] = [];
+  for (const [k, v] of control) parts.push(`${formEscape(k)}=${formEscape(v)}`);
+  for (const [k, v] of params) parts.push(`${formEscape(k)}=${formEscape(v)}`);
+  return parts.join('&');
+}
+
+/**
+ * The body of a call in one pass: the same bytes as formBody(control, encodeParams(params)), without
+ * the pairs — a first sync's hundred thousand members would otherwise be half a million small strings.
+ */
+export function encodeBody(control: Array<[string, string]>, params: WsParams): string {
+  const parts: string[] = [];
+  for (const [k, v] of control) parts.push(`${formEscape(k)}=${formEscape(v)}`);
+  const walk = (prefix: string, value: WsValue): void => {
+    if (value === undefined || value === null) return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) walk(`${prefix}%5B${i}%5D`, value[i]);
+    } else if (typeof value === 'object') {
+      for (const k of Object.keys(value)) walk(`${prefix}%5B${formEscape(k)}%5D`, value[k]);
+    } else if (typeof value === 'boolean') {
+      parts.push(`${prefix}=${value ? '1' : '0'}`);
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new TypeError(`cannot send non-finite number in ${prefix}`);
+      parts.push(`${prefix}=${String(value)}`);
+    } else {
+      parts.push(`${prefix}=${formEscape(value)}`);
+    }
+  };
+  for (const k of Object.keys(params)) walk(formEscape(k), params[k]);
+  return parts.join('&');
+}
+
+const SAFE = /^[A-Za-z0-9*._-]*$/;
+/** A lone surrogate cannot be percent-encoded: URLSearchParams sends U+FFFD for it, and so do we. */
+const wellFormed = (s: string): string => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+/** application/x-www-form-urlencoded, exactly as URLSearchParams writes it (space as +). */
+export function formEscape(s: string): string {
+  if (SAFE.test(s)) return s;
+  return encodeURIComponent(wellFormed(s)).replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
 }
 
 /** Parses PHP bracket notation back into nested values (used by the simulator, mirrors PHP's parser). */

@@ -31,7 +31,7 @@ export class KyselyStore implements Store {
 
   constructor(
     readonly kind: Dialect,
-    private readonly db: Kysely<Database>,
+    protected readonly db: Kysely<Database>,
     private readonly describe: string,
   ) {}
 
@@ -41,7 +41,7 @@ export class KyselyStore implements Store {
   }
 
   /** Migrates on first use; an error rolls the migration back and says what to do. */
-  private async q(): Promise<Kysely<Database>> {
+  protected async q(): Promise<Kysely<Database>> {
     this.ready ??= (async () => {
       const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider(this.kind) }).migrateToLatest();
       const failed = results?.find((r) => r.status === 'Error');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store';
-import { StoreError } from './types';
+import { JournalEntry, StoreError } from './types';
 
 export { StoreError };
 
@@ -16,6 +16,10 @@ function openFile(file: string): Database.Database {
   try {
     const db = new Database(file, { timeout: 5000 });
     db.pragma('journal_mode = WAL');
+    // WAL + NORMAL: a commit is durable against a crash of the process (the store is never corrupted),
+    // and only a power cut can lose the last commits — each commit no longer waits for an fsync, which
+    // made a first sync's journal (one commit per Moodle call) cost seconds.
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // Take and give back the write lock: a store another process holds is said now, not mid-run.
     db.exec('BEGIN IMMEDIATE; ROLLBACK');
@@ -32,8 +36,29 @@ function openFile(file: string): Database.Database {
 }
 
 export class SqliteStore extends KyselyStore {
-  constructor(file: string) {
-    const database = openFile(file);
+  private insertJournal?: Database.Statement;
+
+  constructor(
+    file: string,
+    private readonly database = openFile(file),
+  ) {
     super('sqlite', KyselyStore.kysely(new SqliteDialect({ database })), file);
+  }
+
+  /**
+   * The journal of a first sync is a hundred thousand rows: one prepared statement in one native
+   * transaction, run while Kysely's connection is held (so no other query of this store interleaves),
+   * instead of compiling multi-row inserts.
+   */
+  override async journal(entries: JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const db = await this.q();
+    await db.connection().execute(async () => {
+      // Prepared once the migrations have made the table.
+      const insert = (this.insertJournal ??= this.database.prepare('INSERT INTO journal (run_id, platform, cohort_idnumber, student_key, moodle_user_id, action, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'));
+      this.database.transaction(() => {
+        for (const e of entries) insert.run(e.runId, e.platform, e.cohortIdnumber, e.studentKey ?? null, e.moodleUserId ?? null, e.action, e.reason, e.at);
+      })();
+    });
   }
 }

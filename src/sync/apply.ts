@@ -32,7 +32,8 @@ const describe = (e: unknown): string => (e instanceof MoodleError ? `${e.functi
 
 export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ctx: ApplyContext): Promise<ApplyResult> {
   const result: ApplyResult = { created: 0, renamed: 0, added: 0, removed: 0, deleted: 0, errors: [] };
-  const entry = (e: Omit<JournalEntry, 'runId' | 'platform' | 'at'>): JournalEntry => ({ ...e, runId: ctx.runId, platform: p.platform, at: ctx.now().toISOString() });
+  // One time stamp per call's batch, not per row: a first sync journals a hundred thousand rows.
+  const entry = (e: Omit<JournalEntry, 'runId' | 'platform' | 'at'>, at = ctx.now().toISOString()): JournalEntry => ({ runId: ctx.runId, platform: p.platform, at, cohortIdnumber: e.cohortIdnumber, studentKey: e.studentKey, moodleUserId: e.moodleUserId, action: e.action, reason: e.reason });
   const progress = (phase: string, done: number, total: number) => ctx.onProgress?.({ platform: p.platform, phase, done, total });
 
   const ids = await createCohorts(p, ctx, result, entry);
@@ -66,13 +67,14 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
         else failed.add(w.message);
       }
       const journal: JournalEntry[] = [];
+      const at = ctx.now().toISOString();
       for (const a of batch) {
         const gone = failed.has(`user id=${a.userId} not exists`) || failed.has(`cohort id=${a.cohortId} not exists`);
         const already = failed.has(`already:record already exists: cohort(id=${a.cohortId} id=${a.userId})`);
         if (gone) result.errors.push(`${a.cohortIdnumber}: user ${a.userId} or the cohort no longer exists`);
         else if (!already) {
           result.added++;
-          journal.push(entry({ cohortIdnumber: a.cohortIdnumber, studentKey: a.key, moodleUserId: a.userId, action: 'add', reason: a.reason }));
+          journal.push(entry({ cohortIdnumber: a.cohortIdnumber, studentKey: a.key, moodleUserId: a.userId, action: 'add', reason: a.reason }, at));
         }
       }
       await ctx.journal(journal);
@@ -82,12 +84,13 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
     progress('add', (done += batch.length), adds.length);
   });
 
+  const now = ctx.now().toISOString();
   if (p.pending.length > 0) {
-    await ctx.journal(p.pending.map((x) => entry({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key, action: 'pending', reason: x.reason })));
+    await ctx.journal(p.pending.map((x) => entry({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key, action: 'pending', reason: x.reason }, now)));
   }
 
   if (removals === 'hold') {
-    await ctx.journal(p.removals.map((r) => entry({ cohortIdnumber: r.cohortIdnumber, studentKey: r.key, moodleUserId: r.userId, action: 'held', reason: `${r.reason}; removal held for approval` })));
+    await ctx.journal(p.removals.map((r) => entry({ cohortIdnumber: r.cohortIdnumber, studentKey: r.key, moodleUserId: r.userId, action: 'held', reason: `${r.reason}; removal held for approval` }, now)));
   }
   if (removals === 'apply') {
     result.removed = await removeMembers(p.platform, p.removals, ctx, result.errors, (r) => r.reason);
@@ -150,8 +153,8 @@ export async function removeMembers(platform: string, removals: MemberChange[], 
   let removed = 0;
   let done = 0;
   const valid = removals.filter((r): r is MemberChange & { cohortId: number } => r.cohortId !== undefined);
-  const journalOf = (rs: MemberChange[]): JournalEntry[] =>
-    rs.map((r) => ({ runId: ctx.runId, platform, at: ctx.now().toISOString(), cohortIdnumber: r.cohortIdnumber, studentKey: r.key, moodleUserId: r.userId, action: 'remove', reason: reasonOf(r) }));
+  const journalOf = (rs: MemberChange[], at = ctx.now().toISOString()): JournalEntry[] =>
+    rs.map((r) => ({ runId: ctx.runId, platform, at, cohortIdnumber: r.cohortIdnumber, studentKey: r.key, moodleUserId: r.userId, action: 'remove', reason: reasonOf(r) }));
   await forEachBatch(ctx.api, valid, (b) => ({ members: b.map((r) => ({ cohortid: r.cohortId, userid: r.userId })) }), async (batch) => {
     try {
       await ctx.api.deleteCohortMembers(batch.map((r) => ({ cohortid: r.cohortId, userid: r.userId })));

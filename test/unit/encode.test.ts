@@ -1,4 +1,4 @@
-import { countVars, decodeParams, encodeParams, formBody } from '../../src/moodle/encode';
+import { countVars, decodeParams, encodeBody, encodeParams, formBody } from '../../src/moodle/encode';
 import { DEFAULT, OPTIONAL, WsException, cleanReturnValue, multiple, single, validateParameters, value } from '../../src/simulator/desc';
 
 describe('PHP bracket encoding', () => {
@@ -38,6 +38,15 @@ describe('PHP bracket encoding', () => {
     const body = formBody([['wstoken', 't']], encodeParams(input));
     const decoded = decodeParams(new URLSearchParams(body));
     expect(decoded).toEqual({ wstoken: 't', cohorts: { '0': { categorytype: { type: 'system', value: '' }, name: input.cohorts[0]!.name, idnumber: 'etp:L2PHA1' } }, query: 'a&b=c' });
+  });
+
+  it('encodes a body in one pass with exactly the bytes URLSearchParams writes', () => {
+    const tricky = ['a b', "!'()~*._-", 'é&=?+%', '[x]', '😀 中文', 'lone \ud800 surrogate', '', 'tab\tnl\n'];
+    const params = { members: tricky.map((t, i) => ({ cohorttype: { type: 'idnumber', value: t }, usertype: { type: 'id', value: String(i) } })), 'weird key[]': tricky[0]!, flag: false, n: 12, none: null, empty: [] };
+    const control: Array<[string, string]> = [['wstoken', 't k'], ['wsfunction', 'f']];
+    const reference = new URLSearchParams([...control, ...encodeParams(params)]).toString();
+    expect(encodeBody(control, params)).toBe(reference);
+    expect(formBody(control, encodeParams(params))).toBe(reference);
   });
 
   it('puts the control fields first', () => {
