@@ -1,9 +1,7 @@
 /** `cohortbot chat [--as <email>]`: talk to the bot from a terminal, with the same core as Teams and Slack. */
 import { Command } from 'commander';
 import { createApp } from '../app';
-import { BotCore } from '../bot/core';
 import { loadConfig } from '../config';
-import { TerminalChat } from '../channels/cli/chat';
 import { createLogger } from '../log';
 import { CliError } from './common';
 
@@ -19,6 +17,8 @@ export function chatCommand(): Command {
       // Logs stay quiet in the terminal chat unless asked for: they would mix with the replies.
       const app = createApp(config, { logger: createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn') });
       try {
+        // The bot layer is loaded only for the chat: a nightly sync does not pay for it.
+        const [{ BotCore }, { TerminalChat }] = await Promise.all([import('../bot/core'), import('../channels/cli/chat')]);
         const core = new BotCore({ ...app });
         await new TerminalChat(core, { as: opts.as, locale: opts.lang }).run({});
       } finally {

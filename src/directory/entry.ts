@@ -3,10 +3,15 @@
  * Attribute names are matched case-insensitively and every attribute is treated as multi-valued.
  */
 import type { Logger } from '../log';
-import { InscriptionRules, hasControlChars, ldapBoolean, parseInscription } from './supann';
+import { InscriptionRules, ParsedInscription, hasControlChars, ldapBoolean, parseInscription } from './supann';
 import { SkipCounter, Student } from './types';
 
 export type AttrMap = Map<string, string[]>;
+
+/** What an entry's rules read: the values of an attribute by its lower-case name. A Map is one. */
+export interface Attrs {
+  get(lowerName: string): readonly string[] | undefined;
+}
 
 /** Longest value we parse; anything longer is hostile or broken and is skipped, not processed. */
 const MAX_VALUE = 4096;
@@ -25,6 +30,63 @@ export function toAttrMap(entry: Record<string, unknown>): AttrMap {
     map.set(name, before ? before.concat(values) : values);
   }
   return map;
+}
+
+/**
+ * An ldapts entry as Attrs without copying it: names matched case-insensitively (servers answer in
+ * their own case), single values as one-element lists, binary values decoded as UTF-8.
+ */
+export function ldapEntryAttrs(entry: Record<string, unknown>): Attrs {
+  return {
+    get(lowerName) {
+      let out: string[] | undefined;
+      for (const k of Object.keys(entry)) {
+        if (k === 'dn' || lowerOf(k) !== lowerName) continue;
+        const v = entry[k];
+        if (v === undefined || v === null) continue;
+        // A list of strings, as ldapts gives a multi-valued attribute, is used as it is.
+        if (out === undefined && Array.isArray(v) && v.every((x) => typeof x === 'string')) out = v as string[];
+        else {
+          out = out === undefined ? [] : out.slice();
+          if (Array.isArray(v)) for (const x of v) out.push(text(x));
+          else out.push(text(v));
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** Attribute names repeat in every entry: lower-cased once each. */
+const lowered = new Map<string, string>();
+function lowerOf(name: string): string {
+  let l = lowered.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (lowered.size < 1000) lowered.set(name, l);
+  }
+  return l;
+}
+
+/**
+ * Parsed inscription values by their text: a university has a few thousand distinct values shared
+ * by a hundred thousand students, so a read parses each once. Bounded: past the limit it parses.
+ */
+export class InscriptionCache {
+  private readonly parsed = new Map<string, ParsedInscription>();
+  constructor(
+    private readonly rules: InscriptionRules,
+    private readonly limit = 50_000,
+  ) {}
+
+  parse(value: string): ParsedInscription {
+    let r = this.parsed.get(value);
+    if (r === undefined) {
+      r = parseInscription(value, this.rules);
+      if (this.parsed.size < this.limit) this.parsed.set(value, r);
+    }
+    return r;
+  }
 }
 
 export const STUDENT_ATTRIBUTES = [
@@ -56,12 +118,18 @@ export interface EntryRules extends InscriptionRules {
   keyField: 'username' | 'idnumber' | 'email';
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
 export type EntryResult = { ok: true; student: Student } | { ok: false; reason: 'not_student' | 'no_user_key' | 'no_inscription' };
 
-export function studentFromEntry(dn: string, attrs: AttrMap, rules: EntryRules, skip: SkipCounter, log?: Logger): EntryResult {
-  const all = (name: string): string[] => {
-    const raw = attrs.get(name.toLowerCase());
-    if (raw === undefined) return [];
+export function studentFromEntry(dn: string, attrs: Attrs, rules: EntryRules, skip: SkipCounter, log?: Logger, cache?: InscriptionCache): EntryResult {
+  const all = (name: string): readonly string[] => {
+    const raw = attrs.get(lowerOf(name));
+    if (raw === undefined || raw.length === 0) return NONE;
+    // The usual case (values already clean) allocates nothing.
+    let clean = true;
+    for (const v of raw) if (v === '' || v.trim() !== v) clean = false;
+    if (clean) return raw;
     const out: string[] = [];
     for (const v of raw) {
       const t = v.trim();
@@ -69,17 +137,16 @@ export function studentFromEntry(dn: string, attrs: AttrMap, rules: EntryRules, 
     }
     return out;
   };
-  const affiliations = all('eduPersonAffiliation').map((a) => a.toLowerCase());
-  if (!affiliations.includes('student')) return { ok: false, reason: 'not_student' };
+  if (!all('eduPersonAffiliation').some((a) => a === 'student' || a.toLowerCase() === 'student')) return { ok: false, reason: 'not_student' };
 
   const listeRouge = ldapBoolean(all('supannListeRouge'));
   const keyValues = all(rules.keyAttribute).filter((v) => v.length <= 256 && !hasControlChars(v));
   if (keyValues.length === 0) return { ok: false, reason: 'no_user_key' };
-  const sortedKeys = [...keyValues].sort();
-  const keyRaw = sortedKeys[0]!;
+  const keyRaw = keyValues.length === 1 ? keyValues[0]! : [...keyValues].sort()[0]!;
   const key = rules.keyField === 'idnumber' ? keyRaw : keyRaw.toLowerCase();
 
-  const etuIds = [...new Set(all('supannEtuId'))].sort();
+  const etuIdValues = all('supannEtuId');
+  const etuIds = etuIdValues.length <= 1 ? etuIdValues : [...new Set(etuIdValues)].sort();
   if (etuIds.length === 0) skip.add('no_etu_id');
   if (etuIds.length > 1) skip.add('multi_etu_id');
 
@@ -88,7 +155,7 @@ export function studentFromEntry(dn: string, attrs: AttrMap, rules: EntryRules, 
   const inscriptions = [];
   const seen = new Set<string>();
   for (const value of values) {
-    const parsed = value.length > MAX_VALUE ? ({ ok: false, reason: 'malformed_inscription' } as const) : parseInscription(value, rules);
+    const parsed = value.length > MAX_VALUE ? ({ ok: false, reason: 'malformed_inscription' } as const) : cache ? cache.parse(value) : parseInscription(value, rules);
     if (!parsed.ok) {
       skip.add(parsed.reason);
       // A red-listed person's DN is not logged, only that a value was skipped.

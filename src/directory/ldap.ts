@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { Client, EqualityFilter, Filter, FilterParser, InvalidCredentialsError, NoSuchObjectError, OrFilter, SizeLimitExceededError, TimeLimitExceededError } from 'ldapts';
 import type { LdapSettings } from '../config';
 import type { Logger } from '../log';
-import { EntryRules, STUDENT_ATTRIBUTES, studentFromEntry, syncAttributes, toAttrMap } from './entry';
+import { EntryRules, InscriptionCache, STUDENT_ATTRIBUTES, ldapEntryAttrs, studentFromEntry, syncAttributes, toAttrMap } from './entry';
 import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter } from './types';
 
@@ -69,6 +69,7 @@ export class LdapSource implements DirectorySource {
     let incompleteReason: string | undefined;
     let client: Client | undefined;
     let ahead: Promise<unknown> | undefined;
+    const cache = new InscriptionCache(this.opts.rules);
     try {
       client = await this.connect();
       const pages = client.searchPaginated(this.opts.baseDn, {
@@ -91,7 +92,7 @@ export class LdapSource implements DirectorySource {
         ahead = next;
         for (const e of page.searchEntries) {
           entries++;
-          const r = studentFromEntry(e.dn, toAttrMap(e), this.opts.rules, skip, this.opts.logger);
+          const r = studentFromEntry(e.dn, ldapEntryAttrs(e), this.opts.rules, skip, this.opts.logger, cache);
           if (r.ok) roster.add(r.student.key, r.student.listeRouge, r.student.inscriptions);
           else skip.add(r.reason);
         }

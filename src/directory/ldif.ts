@@ -1,6 +1,6 @@
 /** The directory from an LDIF file: the same entries and rules as LDAP, for the demo and offline runs. */
 import type { Logger } from '../log';
-import { AttrMap, EntryRules, studentFromEntry } from './entry';
+import { AttrMap, EntryRules, InscriptionCache, studentFromEntry } from './entry';
 import { FileChecks, emptyRead, lookupInRead, readTrustedFile } from './file-source';
 import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
@@ -123,6 +123,7 @@ export class LdifSource implements DirectorySource {
     if ('problem' in file) return { read: emptyRead(this.describe(), started, file.problem), excluded: new Map() };
     const skip = new SkipCounter();
     const excluded = new Map<string, string>();
+    const cache = new InscriptionCache(this.opts.rules);
     let people = 0;
     for (const e of ldifRecords(file.text)) {
       if (e === 'error') {
@@ -131,7 +132,7 @@ export class LdifSource implements DirectorySource {
       }
       if (!isPerson(e.attrs)) continue;
       people++;
-      const r = studentFromEntry(e.dn, e.attrs, this.opts.rules, skip, this.opts.logger);
+      const r = studentFromEntry(e.dn, e.attrs, this.opts.rules, skip, this.opts.logger, cache);
       if (r.ok) onStudent(r.student);
       else {
         skip.add(r.reason);

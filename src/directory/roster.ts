@@ -20,18 +20,19 @@ const statusCode = (s: string | undefined): number => (s === undefined ? 0 : s.l
 export class Roster {
   private readonly keyList: string[] = [];
   private readonly indexByKey = new Map<string, number>();
-  private readonly red: number[] = [];
+  private red = new Uint8Array(1024);
   private readonly codes: string[] = [];
   private readonly codeIds = new Map<string, number>();
   /** Long statuses (never seen in practice, kept exact all the same), by negative code. */
   private readonly longStatuses: string[] = [];
-  /** Per inscription: étape id, year, status code — three ints; a student's run is contiguous. */
-  private packed = new Int32Array(3 * 1024);
+  /** Per inscription: étape id, year, status code — three ints; a student's first run is contiguous. */
+  private packed = new Int32Array(3 * 4096);
   private used = 0;
-  /** starts[i] = first int of student i's run; runs of merged duplicates are chained through next. */
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly next: number[] = [];
+  /** starts[i], ends[i]: student i's first run of inscriptions in `packed`. */
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  /** Runs added by later entries with the same key (rare): [start, end] pairs by student. */
+  private readonly more = new Map<number, number[]>();
 
   get size(): number {
     return this.keyList.length;
@@ -72,42 +73,43 @@ export class Roster {
    * Adds a student, or merges a second entry with the same key into the first (one person, one
    * member: the union of their inscriptions, red list if either entry says so).
    */
-  add(key: string, listeRouge: boolean, inscriptions: Iterable<Pick<Inscription, 'year' | 'etape' | 'status'>>): number {
-    let i = this.indexByKey.get(key);
+  add(key: string, listeRouge: boolean, inscriptions: ReadonlyArray<Pick<Inscription, 'year' | 'etape' | 'status'>>): number {
+    const known = this.indexByKey.get(key);
     const start = this.used;
-    for (const ins of inscriptions) {
-      if (i !== undefined && this.has(i, ins)) continue;
+    for (let k = 0; k < inscriptions.length; k++) {
+      const ins = inscriptions[k]!;
+      if (known !== undefined && this.has(known, ins)) continue;
       this.push(this.etapeId(ins.etape), ins.year, this.encodeStatus(ins.status));
     }
-    if (i === undefined) {
-      i = this.keyList.length;
-      this.keyList.push(key);
-      this.indexByKey.set(key, i);
-      this.red.push(listeRouge ? 1 : 0);
-      this.starts.push(start);
-      this.ends.push(this.used);
-      this.next.push(-1);
-      return i;
+    if (known !== undefined) {
+      if (listeRouge) this.red[known] = 1;
+      if (this.used > start) {
+        const runs = this.more.get(known);
+        if (runs) runs.push(start, this.used);
+        else this.more.set(known, [start, this.used]);
+      }
+      return known;
     }
-    if (listeRouge) this.red[i] = 1;
-    if (this.used > start) {
-      // Chain the new run after the student's last one.
-      let last = i;
-      while (this.next[last]! >= 0) last = this.next[last]!;
-      const link = this.starts.length;
-      this.starts.push(start);
-      this.ends.push(this.used);
-      this.next.push(-1);
-      this.next[last] = link;
+    const i = this.keyList.length;
+    if (i === this.starts.length) {
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.red = grow(this.red);
     }
+    this.keyList.push(key);
+    this.indexByKey.set(key, i);
+    this.red[i] = listeRouge ? 1 : 0;
+    this.starts[i] = start;
+    this.ends[i] = this.used;
     return i;
   }
 
   /** Calls fn for each inscription of student i: its étape id, year and status (undefined: in force, as LDAP publishes). */
   forEachInscription(i: number, fn: (etapeId: number, year: number, status: string | undefined) => void): void {
-    for (let run = i; run >= 0; run = this.next[run]!) {
-      for (let p = this.starts[run]!; p < this.ends[run]!; p += 3) fn(this.packed[p]!, this.packed[p + 1]!, this.decodeStatus(this.packed[p + 2]!));
-    }
+    const p = this.packed;
+    for (let q = this.starts[i]!, end = this.ends[i]!; q < end; q += 3) fn(p[q]!, p[q + 1]!, this.decodeStatus(p[q + 2]!));
+    const runs = this.more.get(i);
+    if (runs) for (let r = 0; r < runs.length; r += 2) for (let q = runs[r]!; q < runs[r + 1]!; q += 3) fn(p[q]!, p[q + 1]!, this.decodeStatus(p[q + 2]!));
   }
 
   student(i: number): RosterStudent {
@@ -120,7 +122,7 @@ export class Roster {
     for (let i = 0; i < this.size; i++) yield this.student(i);
   }
 
-  static from(students: Iterable<{ key: string; listeRouge?: boolean; inscriptions: Iterable<Pick<Inscription, 'year' | 'etape' | 'status'>> }>): Roster {
+  static from(students: Iterable<{ key: string; listeRouge?: boolean; inscriptions: ReadonlyArray<Pick<Inscription, 'year' | 'etape' | 'status'>> }>): Roster {
     const r = new Roster();
     for (const s of students) r.add(s.key, s.listeRouge ?? false, s.inscriptions);
     return r;
@@ -148,13 +150,15 @@ export class Roster {
   }
 
   private push(a: number, b: number, c: number): void {
-    if (this.used + 3 > this.packed.length) {
-      const bigger = new Int32Array(this.packed.length * 2);
-      bigger.set(this.packed);
-      this.packed = bigger;
-    }
+    if (this.used + 3 > this.packed.length) this.packed = grow(this.packed);
     this.packed[this.used++] = a;
     this.packed[this.used++] = b;
     this.packed[this.used++] = c;
   }
+}
+
+function grow<T extends Int32Array | Uint8Array>(a: T): T {
+  const bigger = new (a.constructor as new (n: number) => T)(a.length * 2);
+  bigger.set(a);
+  return bigger;
 }

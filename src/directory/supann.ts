@@ -94,7 +94,7 @@ export function parseInscription(raw: string, rules: InscriptionRules = {}): Par
 }
 
 /** LDAP booleans arrive as "TRUE"/"FALSE"; anything missing is FALSE. */
-export function ldapBoolean(values: string[]): boolean {
+export function ldapBoolean(values: readonly string[]): boolean {
   return values.some((v) => v.trim().toUpperCase() === 'TRUE');
 }
 

@@ -10,7 +10,7 @@ import { ConsumeResult, StoredConfirmation, consumeConfirmation } from './confir
 import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
 import { Row, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows';
 import { Database, Dialect, migrationProvider } from './schema';
-import { AuditEntry, HeldPlan, JournalEntry, RunRecord, Store, StoreError } from './types';
+import { AuditEntry, HeldPlan, JournalAction, JournalEntry, RunRecord, Store, StoreError } from './types';
 
 import { maskUrl } from '../util/mask-url';
 
@@ -94,6 +94,25 @@ export class KyselyStore implements Store {
         await trx.insertInto('journal').values(rows).execute();
       }
     });
+  }
+
+  async latestActions(platform: string, pairs: Array<{ cohortIdnumber: string; studentKey: string }>): Promise<Map<string, JournalAction>> {
+    const out = new Map<string, JournalAction>();
+    const wanted = new Set(pairs.map((p) => `${p.cohortIdnumber}\n${p.studentKey}`));
+    const keys = [...new Set(pairs.map((p) => p.studentKey))];
+    const latest = new Map<string, number>();
+    // By student (the journal_student index), in chunks well under both dialects' parameter limits.
+    for (let i = 0; i < keys.length; i += 500) {
+      // Only student_key in the WHERE: with platform too, SQLite prefers the (platform, cohort) index and scans the platform.
+      const rows = await (await this.q()).selectFrom('journal').select(['id', 'platform', 'cohort_idnumber', 'student_key', 'action']).where('student_key', 'in', keys.slice(i, i + 500)).execute();
+      for (const r of rows) {
+        const k = `${r.cohort_idnumber}\n${r.student_key}`;
+        if (r.platform !== platform || !wanted.has(k) || (latest.get(k) ?? -1) > Number(r.id)) continue;
+        latest.set(k, Number(r.id));
+        out.set(k, r.action as JournalAction);
+      }
+    }
+    return out;
   }
 
   async studentHistory(key: string, limit = 200): Promise<JournalEntry[]> {

@@ -100,6 +100,11 @@ export interface Store {
   /** The last full, complete, non-dry run: the base of the source-ratio rule. */
   lastGoodRun(): Promise<RunRecord | undefined>;
   journal(entries: JournalEntry[]): Promise<void>;
+  /**
+   * The latest journal action of each (cohort, student) asked about on a platform, keyed
+   * `${cohortIdnumber}\n${studentKey}`: a run journals a pending account once, when it becomes pending.
+   */
+  latestActions(platform: string, pairs: Array<{ cohortIdnumber: string; studentKey: string }>): Promise<Map<string, JournalAction>>;
   studentHistory(key: string, limit?: number): Promise<JournalEntry[]>;
   cohortHistory(platform: string, cohortIdnumber: string, limit?: number): Promise<JournalEntry[]>;
   saveHeldPlan(plan: HeldPlan): Promise<void>;

@@ -16,6 +16,8 @@ export interface ApplyContext {
   runId: string;
   now: () => Date;
   journal: (entries: JournalEntry[]) => Promise<void>;
+  /** Of these pending accounts, the ones the journal does not already say are pending (journaled once, not every night). */
+  newlyPending?: (pending: Plan['pending']) => Promise<Plan['pending']>;
   onProgress?: (p: { platform: string; phase: string; done: number; total: number }) => void;
 }
 
@@ -85,8 +87,9 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
   });
 
   const now = ctx.now().toISOString();
-  if (p.pending.length > 0) {
-    await ctx.journal(p.pending.map((x) => entry({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key, action: 'pending', reason: x.reason }, now)));
+  const pending = p.pending.length > 0 && ctx.newlyPending ? await ctx.newlyPending(p.pending) : p.pending;
+  if (pending.length > 0) {
+    await ctx.journal(pending.map((x) => entry({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key, action: 'pending', reason: x.reason }, now)));
   }
 
   if (removals === 'hold') {

@@ -167,11 +167,15 @@ export class SyncEngine {
    */
   private async read(opts: RunOptions, platforms: Config['platforms']): Promise<Reads> {
     const memberKeys = !opts.user;
+    const began = Date.now();
     const cohorts = new Map(
       platforms.map((p) => [
         p.name,
         readCohortState(this.api(p.name), { naming: this.naming, field: this.deps.config.userMatch.moodleField, memberKeys }).then(
-          (state) => state,
+          (state) => {
+            this.log.info({ platform: p.name, cohorts: state.cohorts.length, via: state.via, ms: Date.now() - began }, 'cohorts and members read');
+            return state;
+          },
           (err: Error) => err,
         ),
       ]),
@@ -256,7 +260,7 @@ export class SyncEngine {
     run.directoryStudents = countedStudents(read.roster, window.add);
     run.directoryComplete = read.complete;
     // A one-student scope names the student: only at debug.
-    this.log.info({ runId: run.runId, scope: run.scope.startsWith('user:') ? 'user' : run.scope, students: run.directoryStudents, complete: read.complete }, 'directory read');
+    this.log.info({ runId: run.runId, scope: run.scope.startsWith('user:') ? 'user' : run.scope, students: run.directoryStudents, complete: read.complete, ms: read.durationMs }, 'directory read');
     this.log.debug({ runId: run.runId, scope: run.scope }, 'run scope');
 
     const desired = desiredStates(read, window, platforms);
@@ -270,8 +274,11 @@ export class SyncEngine {
           const want = desired.get(p.name)!;
           const state = states.get(p.name)!;
           if (state instanceof Error) throw state;
+          const began = Date.now();
           const actual = await resolveAccounts(this.api(p.name), state, { field: this.deps.config.userMatch.moodleField, keys: desiredKeys(want), onlyKey });
+          const resolved = Date.now();
           const p0 = plan(want, actual, { naming: this.naming, onlyKey, onlyEtape: opts.cohort, year: window.current, deleteUnusedEmpty: false });
+          this.log.info({ platform: p.name, accountsMs: resolved - began, planMs: Date.now() - resolved, adds: p0.adds.length, removals: p0.removals.length, pending: p0.pending.length }, 'planned');
           // An incomplete read may lack the labels of some étapes: it creates and adds, never renames.
           plans.push(read.complete ? p0 : { ...p0, renames: [] });
         } catch (err) {
@@ -311,6 +318,10 @@ export class SyncEngine {
           runId: run.runId,
           now: this.now,
           journal: (e) => this.deps.store.journal(e),
+          newlyPending: async (pending) => {
+            const latest = await this.deps.store.latestActions(pl.platform, pending.map((x) => ({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key })));
+            return pending.filter((x) => latest.get(`${x.cohortIdnumber}\n${x.key}`) !== 'pending');
+          },
           onProgress: this.deps.onProgress,
         });
         summary.cohortsCreated = result.created;

@@ -44,18 +44,18 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
       out.renames.push({ cohortId: existing.id, idnumber, from: existing.name, to: name, reason: 'name template or étape label changed' });
     }
     const current = new Set(existing?.members ?? []);
-    // In key order, so a plan reads (and prints) the same whatever order the directory came in.
-    const wanted = [...want.members.keys()].map((i) => roster.key(i)).filter(keyInScope).sort();
-    for (const key of wanted) {
-      const reason = want.members.get(roster.indexOf(key)!)!;
+    const adds: MemberChange[] = [];
+    const pending: Plan['pending'] = [];
+    for (const [i, reason] of want.members) {
+      const key = roster.key(i);
+      if (!keyInScope(key)) continue;
       const account = actual.accounts.get(key);
-      if (!account) {
-        out.pending.push({ etape, cohortIdnumber: idnumber, key, reason: 'no Moodle account yet (created at first login)' });
-        continue;
-      }
-      if (current.has(account.id)) continue;
-      out.adds.push({ etape, cohortIdnumber: idnumber, cohortId: existing?.id, userId: account.id, key, reason });
+      if (!account) pending.push({ etape, cohortIdnumber: idnumber, key, reason: 'no Moodle account yet (created at first login)' });
+      else if (!current.has(account.id)) adds.push({ etape, cohortIdnumber: idnumber, cohortId: existing?.id, userId: account.id, key, reason });
     }
+    // In key order, so a plan reads (and prints) the same whatever order the directory came in.
+    for (const a of adds.sort(byKey)) out.adds.push(a);
+    for (const x of pending.sort(byKey)) out.pending.push(x);
     if (existing) {
       for (const userId of existing.members) {
         const key = actual.keyOf.get(userId);
@@ -83,6 +83,8 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
   }
   return out;
 }
+
+const byKey = (a: { key?: string }, b: { key?: string }) => ((a.key ?? '') < (b.key ?? '') ? -1 : (a.key ?? '') > (b.key ?? '') ? 1 : 0);
 
 function removal(etape: string, c: ActualCohort, userId: number, key: string | undefined, year?: number): MemberChange {
   const reason = key === undefined ? 'not a student in the directory' : `no ${year ?? 'current'} inscription to ${etape} in the directory`;
