@@ -1,4 +1,5 @@
 /** What cohortbot does when things go wrong: bad directory data, a directory that fails, a bad store. */
+import { hostileEntries } from '../helpers/hostile-directory';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,38 +17,6 @@ import { BASE_DN, READER_DN, READER_PW, Slapd, baseEntries, freePort, startSlapd
 const rules = { keyAttribute: 'uid', keyField: 'username' as const, uai: '0141408E' };
 
 /** Over a hundred hostile directory values: injection, huge, control characters, bad UTF-8, malformed SupAnn. */
-function hostileEntries(): string {
-  const values = [
-    ...['*', ')(uid=*', '*)(|(objectClass=*))', '\\2a', "'; DROP TABLE journal;--", '${jndi:ldap://x}', '<script>x</script>', '../../etc/passwd'].flatMap((v) => [
-      `[anneeinsc=2026][etape=${v}]`,
-      `[anneeinsc=${v}][etape=L2PHA1]`,
-      `[etab=${v}][anneeinsc=2026][etape=L2PHA1]`,
-      `[${v}=1][anneeinsc=2026][etape=L2PHA1]`,
-    ]),
-    '[anneeinsc=2026][etape=' + 'A'.repeat(5000) + ']',
-    '['.repeat(3000),
-    '[anneeinsc=2026][etape=L2PHA1' + ']'.repeat(50),
-    '[anneeinsc=2026]\u0000[etape=L2PHA1]',
-    '[anneeinsc=2026][etape=L2\u0007PHA1]',
-    '[anneeinsc=2026][etape=\uFFFD\uFFFD]',
-    '[anneeinsc=٢٠٢٦][etape=L2PHA1]',
-    '[anneeinsc=2026][etape=L2PHA1][anneeinsc=2025]',
-    '[anneeinsc=2026][etape={UAI:0751717J}L2PHA1]',
-    '[etab={UAI}0751717J][anneeinsc=2026][etape=L2PHA1]',
-    '[anneeinsc=2026][etape={}]',
-    '[anneeinsc=2026][etape={UAI:}]',
-    '[anneeinsc=2026][etape=😀]',
-    '[anneeinsc=2026][etape=l2pha1 ]',
-    ...Array.from({ length: 60 }, (_, i) => `[anneeinsc=${2026 + (i % 3) - 1}][etape=HX${i}]${i % 2 ? '[diplome={SISE}1]' : ''}`),
-  ];
-  const b64 = (v: string) => `supannEtuInscription:: ${Buffer.from(v, 'utf8').toString('base64')}`;
-  const bad = Buffer.from([0x5b, 0x61, 0x6e, 0x6e, 0x65, 0x65, 0xff, 0xfe, 0x5d]).toString('base64'); // invalid UTF-8
-  const entries = values.map((v, i) => [`dn: uid=h${i},ou=people,${BASE_DN}`, 'objectClass: inetOrgPerson', 'objectClass: eduPerson', 'objectClass: supannPerson', `uid: h${i}`, 'cn: h', 'sn: h', 'eduPersonAffiliation: student', b64(v), ''].join('\n'));
-  entries.push([`dn: uid=hbad,ou=people,${BASE_DN}`, 'objectClass: inetOrgPerson', 'objectClass: eduPerson', 'objectClass: supannPerson', 'uid: hbad', 'cn: h', 'sn: h', 'eduPersonAffiliation: student', `supannEtuInscription:: ${bad}`, ''].join('\n'));
-  entries.push([`dn: uid=hkey,ou=people,${BASE_DN}`, 'objectClass: inetOrgPerson', 'objectClass: eduPerson', 'objectClass: supannPerson', `uid:: ${Buffer.from('a\u0000b').toString('base64')}`, 'cn: h', 'sn: h', 'eduPersonAffiliation: student', 'supannEtuInscription: [anneeinsc=2026][etape=L2PHA1]', ''].join('\n'));
-  return entries.join('\n');
-}
-
 describe('hostile directory values', () => {
   let dir: string;
   beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-hostile-'))));
