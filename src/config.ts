@@ -95,7 +95,7 @@ export interface Config {
   nodeEnv: string;
   logLevel: z.infer<typeof logLevel>;
   platforms: PlatformConfig[];
-  moodle: { timeoutMs: number; retries: number; retryBaseMs: number };
+  moodle: { timeoutMs: number; retries: number; retryBaseMs: number; recordFile?: string };
   directory: {
     source: 'ldap' | 'file';
     file?: string;
@@ -233,6 +233,8 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       timeoutMs: r.get('MOODLE_TIMEOUT_MS', int(100, 600_000), '30000') ?? 30000,
       retries: r.get('MOODLE_RETRIES', int(0, 10), '3') ?? 3,
       retryBaseMs: r.get('MOODLE_RETRY_BASE_MS', int(1, 60_000), '200') ?? 200,
+      // Benchmarks only: every request sent, without tokens, to a private file (see moodle/recorder.ts).
+      recordFile: r.raw('COHORTBOT_RECORD_REQUESTS'),
     },
     directory: {
       source,

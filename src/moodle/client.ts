@@ -11,6 +11,7 @@ import { Logger, silentLogger } from '../log';
 import { backoffDelay, Limiter, sleep } from '../util/limiter';
 import { countVars, encodeBody, WsParams, WsValue } from './encode';
 import { MoodleError } from './errors';
+import type { RequestRecorder } from './recorder';
 
 export interface MoodleClientOptions {
   platform: string;
@@ -22,6 +23,8 @@ export interface MoodleClientOptions {
   concurrency?: number;
   maxInputVars?: number;
   logger?: Logger;
+  /** Records every request sent (COHORTBOT_RECORD_REQUESTS), for the benchmark's replay. */
+  recorder?: RequestRecorder;
 }
 
 /** wstoken, wsfunction, moodlewsrestformat. */
@@ -60,6 +63,7 @@ export class MoodleClient {
   private readonly retries: number;
   private readonly retryBaseMs: number;
   private readonly log: Logger;
+  private readonly recorder?: RequestRecorder;
   /** Observers for metrics: called once per finished call. */
   onCall?: (fn: string, outcome: 'ok' | 'error', ms: number, errorcode?: string) => void;
 
@@ -72,6 +76,7 @@ export class MoodleClient {
     this.maxInputVars = opts.maxInputVars ?? 1000;
     this.limiter = new Limiter(opts.concurrency ?? 4);
     this.log = (opts.logger ?? silentLogger).child({ platform: opts.platform });
+    this.recorder = opts.recorder;
     const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 4 };
     this.http = axios.create({
       baseURL: this.url,
@@ -178,10 +183,12 @@ export class MoodleClient {
       let status: number;
       let text: string;
       if (attempt > 0 && this.fence && isWriteFunction(fn)) await this.fence();
+      const sentAt = this.recorder?.now();
       try {
         const res = await this.http.post<string>('/webservice/rest/server.php', body);
         status = res.status;
         text = typeof res.data === 'string' ? res.data : String(res.data ?? '');
+        if (sentAt !== undefined) this.recorder!.record(this.platform, fn, sentAt, body);
       } catch (err) {
         const reason = describeTransportError(err);
         if (attempt < this.retries) {

@@ -3,8 +3,10 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { MoodleApi } from './api';
 import { MoodleClient } from './client';
+import { RequestRecorder } from './recorder';
 
 export function createPlatformApis(config: Config, logger?: Logger): Map<string, MoodleApi> {
+  const recorder = config.moodle.recordFile ? new RequestRecorder(config.moodle.recordFile) : undefined;
   return new Map(
     config.platforms.map((p) => [
       p.name,
@@ -19,6 +21,7 @@ export function createPlatformApis(config: Config, logger?: Logger): Map<string,
           retries: config.moodle.retries,
           retryBaseMs: config.moodle.retryBaseMs,
           logger,
+          recorder,
         }),
       ),
     ]),

@@ -51,18 +51,19 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
   }
 
   // Adds: by id, so a warning message names exactly which member it is about.
-  const adds: Array<MemberChange & { cohortId: number }> = [];
+  // The plan's own changes (no copies: a first sync has a hundred thousand), with the ids of new cohorts looked up.
+  const cohortOf = (a: MemberChange): number => a.cohortId ?? ids.get(a.cohortIdnumber)!;
+  const adds: MemberChange[] = [];
   const missing = new Map<string, number>();
   for (const a of p.adds) {
-    const cohortId = a.cohortId ?? ids.get(a.cohortIdnumber);
-    if (cohortId === undefined) missing.set(a.cohortIdnumber, (missing.get(a.cohortIdnumber) ?? 0) + 1);
-    else adds.push({ ...a, cohortId });
+    if (a.cohortId === undefined && !ids.has(a.cohortIdnumber)) missing.set(a.cohortIdnumber, (missing.get(a.cohortIdnumber) ?? 0) + 1);
+    else adds.push(a);
   }
   for (const [idnumber, n] of missing) result.errors.push(`cohort ${idnumber} could not be created: ${n} member(s) not added`);
   let done = 0;
-  await forEachBatch(ctx.api, adds, (b) => ({ members: b.map((a) => ({ cohorttype: { type: 'id', value: String(a.cohortId) }, usertype: { type: 'id', value: String(a.userId) } })) }), async (batch) => {
+  await forEachBatch(ctx.api, adds, (b) => ({ members: b.map((a) => ({ cohorttype: { type: 'id', value: String(cohortOf(a)) }, usertype: { type: 'id', value: String(a.userId) } })) }), async (batch) => {
     try {
-      const warnings = await ctx.api.addCohortMembers(batch.map((a) => ({ cohortId: a.cohortId, userId: a.userId })));
+      const warnings = await ctx.api.addCohortMembers(batch.map((a) => ({ cohortId: cohortOf(a), userId: a.userId })));
       const failed = new Set<string>();
       for (const w of warnings) {
         if (w.warningcode === '3') failed.add(`already:${w.message}`);
@@ -71,8 +72,8 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
       const journal: JournalEntry[] = [];
       const at = ctx.now().toISOString();
       for (const a of batch) {
-        const gone = failed.has(`user id=${a.userId} not exists`) || failed.has(`cohort id=${a.cohortId} not exists`);
-        const already = failed.has(`already:record already exists: cohort(id=${a.cohortId} id=${a.userId})`);
+        const gone = failed.has(`user id=${a.userId} not exists`) || failed.has(`cohort id=${cohortOf(a)} not exists`);
+        const already = failed.has(`already:record already exists: cohort(id=${cohortOf(a)} id=${a.userId})`);
         if (gone) result.errors.push(`${a.cohortIdnumber}: user ${a.userId} or the cohort no longer exists`);
         else if (!already) {
           result.added++;
