@@ -11,7 +11,10 @@ import { MoodleApi } from '../../src/moodle/api';
 import { MoodleClient } from '../../src/moodle/client';
 import { PluginCohortSyncs } from '../../src/moodle/cohort-syncs';
 import type { WsParams } from '../../src/moodle/encode';
-import { localCohortbotFunctions } from '../../src/simulator/functions/plugins';
+import { localCohortbotFunctions as cohortSyncFunctions, syncStateFunctions } from '../../src/simulator/functions/plugins';
+
+/** Every function of the plugin: the cohort syncs done for a person, and the sync's own reads. */
+const localCohortbotFunctions = [...cohortSyncFunctions, ...syncStateFunctions];
 
 const PLUGIN = path.resolve(__dirname, '..', '..', 'moodle-plugin', 'local_cohortbot');
 
@@ -30,7 +33,7 @@ function pluginFunctions(): Map<string, string[]> {
   for (const m of services.matchAll(/'(local_cohortbot_\w+)' => \[\s*'classname' => 'local_cohortbot\\external\\(\w+)'/g)) {
     const src = fs.readFileSync(path.join(PLUGIN, 'classes', 'external', `${m[2]}.php`), 'utf8');
     const params = /function execute_parameters\(\)[\s\S]*?return new external_function_parameters\(\[([\s\S]*?)\]\);/.exec(src)![1]!;
-    out.set(m[1]!, [...params.matchAll(/^\s*'(\w+)' => new external_value/gm)].map((x) => x[1]!));
+    out.set(m[1]!, [...params.matchAll(/^\s*'(\w+)' => new external_(?:value|multiple_structure|single_structure)/gm)].map((x) => x[1]!));
   }
   return out;
 }
@@ -46,7 +49,7 @@ describe('local_cohortbot plugin', () => {
     }
   });
 
-  it('declares the seven functions, each backed by a class, all in the predefined service', () => {
+  it('declares the ten functions, each backed by a class, all in the predefined service', () => {
     const fns = pluginFunctions();
     expect([...fns.keys()].sort()).toEqual(localCohortbotFunctions.map((f) => f.name).sort());
     const services = fs.readFileSync(path.join(PLUGIN, 'db', 'services.php'), 'utf8');
@@ -63,7 +66,8 @@ describe('local_cohortbot plugin', () => {
     // Record what the client sends for every method, with every option set.
     const sent: Array<{ fn: string; keys: string[] }> = [];
     class Recorder extends MoodleClient {
-      override async call<S extends z.ZodTypeAny>(fn: string, params: WsParams, _schema: S): Promise<z.output<S>> {
+      override async call<S extends z.ZodTypeAny>(fn: string, given: WsParams | (() => WsParams), _schema: S): Promise<z.output<S>> {
+        const params = typeof given === 'function' ? given() : given;
         sent.push({ fn, keys: Object.entries(params).filter(([, v]) => v !== undefined).map(([k]) => k) });
         const replies: Record<string, unknown> = {
           local_cohortbot_get_cohort_syncs: { instances: [] },
@@ -73,6 +77,9 @@ describe('local_cohortbot plugin', () => {
           local_cohortbot_get_available_cohorts: { cohorts: [], truncated: false },
           local_cohortbot_get_assignable_roles: { roles: [], defaultroleid: 5 },
           local_cohortbot_get_enrolment_diagnosis: { enrolments: [], cohorts: [], canaccess: false },
+          local_cohortbot_get_managed_cohorts: { cohorts: [] },
+          local_cohortbot_get_cohort_members: { cohorts: [], users: [] },
+          local_cohortbot_get_users_by_keys: { users: [] },
         };
         return replies[fn] as z.output<S>;
       }
@@ -86,6 +93,10 @@ describe('local_cohortbot plugin', () => {
     await syncs.availableCohorts(2, 'q', 10, 3);
     await syncs.assignableRoles(2, 3);
     await syncs.userEnrolments(2, 9);
+    const api = new MoodleApi(new Recorder({ platform: 'x', url: 'http://127.0.0.1:9', token: 't' }));
+    await api.getManagedCohorts('etp:');
+    await api.getCohortMemberKeys([1, 2], 'username');
+    await api.getUsersByKeys('username', ['a']);
     expect(new Set(sent.map((s) => s.fn))).toEqual(new Set(fns.keys()));
     for (const s of sent) {
       const declared = fns.get(s.fn)!;

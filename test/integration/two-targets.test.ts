@@ -241,6 +241,39 @@ describe.each(targets)('against %s', (name, start) => {
     expect([ids[2], ids[3]].some((id) => now2.has(id!))).toBe(false);
   });
 
+  it("the plugin's sync reads: managed cohorts with counts, members with their keys, accounts by key — what core says, without profiles", async () => {
+    const created = await api.createCohorts([
+      { categorytype: { type: 'system', value: '' }, name: 'Managed A', idnumber: 'etp:SRA' },
+      { categorytype: { type: 'system', value: '' }, name: 'Managed B', idnumber: 'etp:SRB' },
+      { categorytype: { type: 'system', value: '' }, name: 'Manual', idnumber: 'manual-sr' },
+    ]);
+    const [a, b, manual] = created.map((c) => c.id) as [number, number, number];
+    const users = await api.getUsersByField('username', ['e21900001', 'e21900002', 'e21900003', 'e21900004']);
+    const id = (u: string) => users.find((x) => x.username === u)!.id;
+    await api.addCohortMembers([
+      { cohortId: a, userId: id('e21900001') },
+      { cohortId: a, userId: id('e21900002') },
+      { cohortId: b, userId: id('e21900002') },
+      { cohortId: b, userId: id('e21900003') },
+      { cohortId: manual, userId: id('e21900004') },
+    ]);
+    const managed = await api.getManagedCohorts('etp:SR');
+    expect(managed.map((c) => [c.idnumber, c.name, c.visible, c.membercount])).toEqual([['etp:SRA', 'Managed A', true, 2], ['etp:SRB', 'Managed B', true, 2]]);
+    const { members, users: keyed } = await api.getCohortMemberKeys([a, b], 'username');
+    // The same members as core's get_cohort_members, and each member once with only what the sync needs.
+    const core = await api.getCohortMembers([a, b]);
+    for (const c of [a, b]) expect([...members.get(c)!].sort()).toEqual([...core.get(c)!].sort());
+    expect(keyed).toEqual(['e21900001', 'e21900002', 'e21900003'].map((u) => ({ id: id(u), key: u, suspended: false })).sort((x, y) => x.id - y.id));
+    for (const u of keyed) expect(Object.keys(u).sort()).toEqual(['id', 'key', 'suspended']);
+    // By idnumber and e-mail too (e-mails in lower case, as cohortbot keys them).
+    expect((await api.getCohortMemberKeys([a], 'idnumber')).users.map((u) => u.key)).toEqual(['E21900001', 'E21900002']);
+    expect((await api.getUsersByKeys('email', ['E21900003@UNIV-DEMO.FR', 'nobody@univ-demo.fr'])).map((u) => [u.id, u.key])).toEqual([[id('e21900003'), 'e21900003@univ-demo.fr']]);
+    expect((await api.getUsersByKeys('username', ['e21900004', 'e21999999', 'e21900001'])).map((u) => u.id)).toEqual([id('e21900001'), id('e21900004')].sort((x, y) => x - y));
+    // An unknown cohort id and an unknown field are errors, never an empty answer.
+    await expect(api.getCohortMemberKeys([a, 999_999], 'username')).rejects.toMatchObject({ errorcode: 'invalidrecord' });
+    await expect(api.getUsersByKeys('firstname' as 'username', ['x'])).rejects.toMatchObject({ errorcode: 'invalidparameter' });
+  });
+
   it('the sync engine: a full sync, a no-op rerun with zero writes, departures; then why for a healthy student', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-2t-'));
     const config = loadConfig({ MOODLE_PLATFORMS: 't', MOODLE_T_URL: t.url, MOODLE_T_TOKEN: t.token, MOODLE_T_MAX_INPUT_VARS: '5000', DIRECTORY_FILE: 'unused.ldif', ACADEMIC_YEAR: '2026', SYNC_MAX_REMOVAL_PERCENT: '100', LOG_LEVEL: 'silent' });

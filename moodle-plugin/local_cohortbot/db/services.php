@@ -66,6 +66,28 @@ $functions = [
         'type' => 'read',
         'capabilities' => 'moodle/course:enrolconfig, moodle/course:enrolreview',
     ],
+    // The sync's own reads: ids, the matched field and suspension, in one query each.
+    'local_cohortbot_get_managed_cohorts' => [
+        'classname' => 'local_cohortbot\external\get_managed_cohorts',
+        'methodname' => 'execute',
+        'description' => 'The cohorts whose idnumber starts with a prefix, with member counts.',
+        'type' => 'read',
+        'capabilities' => 'local/cohortbot:use, moodle/cohort:view',
+    ],
+    'local_cohortbot_get_cohort_members' => [
+        'classname' => 'local_cohortbot\external\get_cohort_members',
+        'methodname' => 'execute',
+        'description' => 'Members of cohorts with their id, matched field and suspension.',
+        'type' => 'read',
+        'capabilities' => 'local/cohortbot:use, moodle/cohort:view, moodle/user:viewalldetails',
+    ],
+    'local_cohortbot_get_users_by_keys' => [
+        'classname' => 'local_cohortbot\external\get_users_by_keys',
+        'methodname' => 'execute',
+        'description' => 'Accounts by username, idnumber or e-mail: id, value and suspension only.',
+        'type' => 'read',
+        'capabilities' => 'local/cohortbot:use, moodle/user:viewalldetails',
+    ],
 ];
 
 $services = [
@@ -97,6 +119,9 @@ $services = [
             'local_cohortbot_get_available_cohorts',
             'local_cohortbot_get_assignable_roles',
             'local_cohortbot_get_enrolment_diagnosis',
+            'local_cohortbot_get_managed_cohorts',
+            'local_cohortbot_get_cohort_members',
+            'local_cohortbot_get_users_by_keys',
         ],
         'restrictedusers' => 1,
         'enabled' => 0,
