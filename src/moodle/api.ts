@@ -152,6 +152,21 @@ const cohortMembersReply = checked<{ cohorts: Array<{ cohortid: number; userids:
     : (rowsProblem(v.cohorts, 'cohorts', (c) => (!isInt(c.cohortid) ? 'cohortid: expected an integer' : !Array.isArray(c.userids) || !c.userids.every(isInt) ? 'userids: expected integers' : undefined)) ?? rowsProblem(v.users, 'users', userKeyProblem)),
 );
 const usersByKeysReply = checked<{ users: UserKey[] }>((v) => (!isObj(v) ? 'expected an object' : rowsProblem(v.users, 'users', userKeyProblem)));
+/** A member local_cohortbot's bulk functions refused: 2, no such cohort or account; 3, already a member (or not one). */
+export interface BulkWarning {
+  warningcode: string;
+  cohortid: number;
+  userid: number;
+  message: string;
+}
+const bulkReply = (count: 'added' | 'removed') =>
+  checked<{ warnings: BulkWarning[] } & Record<typeof count, number>>((v) =>
+    !isObj(v)
+      ? 'expected an object'
+      : !isInt(v[count])
+        ? `${count}: expected an integer`
+        : rowsProblem(v.warnings, 'warnings', (w) => (typeof w.warningcode !== 'string' ? 'warningcode' : !isInt(w.cohortid) ? 'cohortid' : !isInt(w.userid) ? 'userid' : typeof w.message !== 'string' ? 'message' : undefined)),
+  );
 const cohortMemberIdsReply = checked<Array<{ cohortid: number; userids: number[] }>>((v) => rowsProblem(v, '(root)', (c) => (!isInt(c.cohortid) ? 'cohortid: expected an integer' : !Array.isArray(c.userids) || !c.userids.every(isInt) ? 'userids: expected integers' : undefined)));
 
 export type UserField = 'id' | 'idnumber' | 'username' | 'email';
@@ -251,6 +266,13 @@ export class MoodleApi {
       for (const u of r.users) users.push(u);
     }
     return { members, users };
+  }
+
+  /** Adds or removes members in bulk (local_cohortbot): the changed count and a warning naming each member refused. */
+  async changeMembersBulk(verb: 'add' | 'remove', members: Array<{ cohortId: number; userId: number }>): Promise<{ changed: number; warnings: BulkWarning[] }> {
+    const count = verb === 'add' ? 'added' : 'removed';
+    const replies = await this.client.callBatched(`local_cohortbot_${verb === 'add' ? 'add' : 'delete'}_cohort_members`, members, (b) => ({ members: b.map((m) => ({ cohortid: m.cohortId, userid: m.userId })) }), bulkReply(count));
+    return { changed: replies.reduce((n, r) => n + r[count], 0), warnings: replies.flatMap((r) => r.warnings) };
   }
 
   /** Accounts whose `field` is one of `values` (id, value, suspended), in as few calls as max_input_vars allows. */

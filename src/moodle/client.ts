@@ -127,8 +127,23 @@ export class MoodleClient {
     return Promise.all(batches.map((batch) => this.call(fn, () => build(batch), schema)));
   }
 
-  /** Splits items into the fewest consecutive batches whose call stays under max_input_vars. */
-  batches<T>(items: readonly T[], build: (batch: T[]) => WsParams): T[][] {
+  /**
+   * Splits items into the fewest consecutive batches whose call stays under max_input_vars — or, with
+   * `spread`, into as many as the concurrency cap when there is enough work (each call at least
+   * `spread` items): a site serves calls side by side, and one huge call keeps all but one worker idle.
+   */
+  batches<T>(items: readonly T[], build: (batch: T[]) => WsParams, spread?: number): T[][] {
+    const fewest = this.fewestBatches(items, build);
+    const parts = spread ? Math.min(this.limiter.max, Math.floor(items.length / spread)) : 0;
+    if (parts <= fewest.length) return fewest;
+    // The same items in `parts` near-equal runs: each is smaller than a batch that fitted, so it fits.
+    const out: T[][] = [];
+    for (let k = 0; k < parts; k++) out.push(items.slice(Math.floor((k * items.length) / parts), Math.floor(((k + 1) * items.length) / parts)));
+    const budget = this.maxInputVars - CONTROL_VARS;
+    return out.every((b) => countVars(build(b) as WsValue) <= budget) ? out : fewest;
+  }
+
+  private fewestBatches<T>(items: readonly T[], build: (batch: T[]) => WsParams): T[][] {
     if (items.length === 0) return [];
     const fixed = countVars(build([]) as WsValue);
     const budget = this.maxInputVars - CONTROL_VARS - fixed;

@@ -9,12 +9,16 @@
  */
 import { CohortNaming, isManaged } from '../domain/cohorts';
 import type { MoodleApi, MoodleUser, UserKey } from '../moodle/api';
+import { PLUGIN_WRITES } from './member-writer';
 import type { ActualCohort, ActualState } from './types';
 
 export type MoodleUserField = 'username' | 'idnumber' | 'email';
 
 /** The plugin functions of the fast path: all three, or the core path. */
 export const SYNC_READS = ['local_cohortbot_get_managed_cohorts', 'local_cohortbot_get_cohort_members', 'local_cohortbot_get_users_by_keys'];
+
+/** The bulk membership functions when the token may call both, else core's. */
+export const writesVia = (functions: Set<string>): 'plugin' | 'core' => (PLUGIN_WRITES.every((f) => functions.has(f)) ? 'plugin' : 'core');
 
 /** Members read per call at most: bounds the site's memory and the reply's size. */
 export const MEMBERS_PER_CALL = 20_000;
@@ -35,6 +39,8 @@ export interface CohortState {
   keyOf: Map<number, string>;
   /** Which functions answered: the plugin's sync reads, or core's. */
   via: 'plugin' | 'core';
+  /** Which functions will take membership changes: the plugin's bulk writes, or core's. */
+  writes: 'plugin' | 'core';
 }
 
 export interface ReadCohortOptions {
@@ -49,7 +55,7 @@ export interface ReadCohortOptions {
 
 export async function readCohortState(api: MoodleApi, opts: ReadCohortOptions): Promise<CohortState> {
   const functions = await api.functionNames();
-  const state: CohortState = { platform: api.platform, cohorts: [], accounts: new Map(), keyOf: new Map(), via: SYNC_READS.every((f) => functions.has(f)) ? 'plugin' : 'core' };
+  const state: CohortState = { platform: api.platform, cohorts: [], accounts: new Map(), keyOf: new Map(), via: SYNC_READS.every((f) => functions.has(f)) ? 'plugin' : 'core', writes: writesVia(functions) };
   if (state.via === 'plugin') {
     const managed = (await api.getManagedCohorts(opts.naming.prefix)).filter((c) => isManaged(opts.naming, c.idnumber));
     const { members, users } = managed.length > 0 ? await readMemberKeys(api, managed, opts.field) : { members: new Map<number, number[]>(), users: [] };

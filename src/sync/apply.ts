@@ -5,9 +5,9 @@
  * each successful call, so it never holds a change that did not happen.
  */
 import type { CategoryType, MoodleApi } from '../moodle/api';
-import type { WsParams } from '../moodle/encode';
 import { MoodleError } from '../moodle/errors';
 import type { JournalEntry } from '../store/types';
+import type { MemberWriter, Outcome } from './member-writer';
 import type { MemberChange, Plan } from './types';
 
 export interface ApplyContext {
@@ -16,6 +16,8 @@ export interface ApplyContext {
   runId: string;
   now: () => Date;
   journal: (entries: JournalEntry[]) => Promise<void>;
+  /** How this platform takes membership changes (local_cohortbot's bulk functions, or core's). */
+  writer: MemberWriter;
   /** Of these pending accounts, the ones the journal does not already say are pending (journaled once, not every night). */
   newlyPending?: (pending: Plan['pending']) => Promise<Plan['pending']>;
   onProgress?: (p: { platform: string; phase: string; done: number; total: number }) => void;
@@ -36,7 +38,6 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
   const result: ApplyResult = { created: 0, renamed: 0, added: 0, removed: 0, deleted: 0, errors: [] };
   // One time stamp per call's batch, not per row: a first sync journals a hundred thousand rows.
   const entry = (e: Omit<JournalEntry, 'runId' | 'platform' | 'at'>, at = ctx.now().toISOString()): JournalEntry => ({ runId: ctx.runId, platform: p.platform, at, cohortIdnumber: e.cohortIdnumber, studentKey: e.studentKey, moodleUserId: e.moodleUserId, action: e.action, reason: e.reason });
-  const progress = (phase: string, done: number, total: number) => ctx.onProgress?.({ platform: p.platform, phase, done, total });
 
   const ids = await createCohorts(p, ctx, result, entry);
 
@@ -50,8 +51,7 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
     }
   }
 
-  // Adds: by id, so a warning message names exactly which member it is about.
-  // The plan's own changes (no copies: a first sync has a hundred thousand), with the ids of new cohorts looked up.
+  // Adds: the plan's own changes (no copies: a first sync has a hundred thousand), with the ids of new cohorts looked up.
   const cohortOf = (a: MemberChange): number => a.cohortId ?? ids.get(a.cohortIdnumber)!;
   const adds: MemberChange[] = [];
   const missing = new Map<string, number>();
@@ -60,32 +60,7 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
     else adds.push(a);
   }
   for (const [idnumber, n] of missing) result.errors.push(`cohort ${idnumber} could not be created: ${n} member(s) not added`);
-  let done = 0;
-  await forEachBatch(ctx.api, adds, (b) => ({ members: b.map((a) => ({ cohorttype: { type: 'id', value: String(cohortOf(a)) }, usertype: { type: 'id', value: String(a.userId) } })) }), async (batch) => {
-    try {
-      const warnings = await ctx.api.addCohortMembers(batch.map((a) => ({ cohortId: cohortOf(a), userId: a.userId })));
-      const failed = new Set<string>();
-      for (const w of warnings) {
-        if (w.warningcode === '3') failed.add(`already:${w.message}`);
-        else failed.add(w.message);
-      }
-      const journal: JournalEntry[] = [];
-      const at = ctx.now().toISOString();
-      for (const a of batch) {
-        const gone = failed.has(`user id=${a.userId} not exists`) || failed.has(`cohort id=${cohortOf(a)} not exists`);
-        const already = failed.has(`already:record already exists: cohort(id=${cohortOf(a)} id=${a.userId})`);
-        if (gone) result.errors.push(`${a.cohortIdnumber}: user ${a.userId} or the cohort no longer exists`);
-        else if (!already) {
-          result.added++;
-          journal.push(entry({ cohortIdnumber: a.cohortIdnumber, studentKey: a.key, moodleUserId: a.userId, action: 'add', reason: a.reason }, at));
-        }
-      }
-      await ctx.journal(journal);
-    } catch (e) {
-      result.errors.push(`adding ${batch.length} member(s): ${describe(e)}`);
-    }
-    progress('add', (done += batch.length), adds.length);
-  });
+  result.added = await changeMembers('add', p.platform, adds, cohortOf, ctx, result.errors, (a) => a.reason);
 
   const now = ctx.now().toISOString();
   const pending = p.pending.length > 0 && ctx.newlyPending ? await ctx.newlyPending(p.pending) : p.pending;
@@ -97,7 +72,8 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
     await ctx.journal(p.removals.map((r) => entry({ cohortIdnumber: r.cohortIdnumber, studentKey: r.key, moodleUserId: r.userId, action: 'held', reason: `${r.reason}; removal held for approval` }, now)));
   }
   if (removals === 'apply') {
-    result.removed = await removeMembers(p.platform, p.removals, ctx, result.errors, (r) => r.reason);
+    const valid = p.removals.filter((r) => r.cohortId !== undefined);
+    result.removed = await changeMembers('remove', p.platform, valid, (r) => r.cohortId!, ctx, result.errors, (r) => r.reason);
     for (const d of p.deletes) {
       try {
         await ctx.api.deleteCohorts([d.cohortId]);
@@ -149,43 +125,50 @@ async function createCohorts(p: Plan, ctx: ApplyContext, result: ApplyResult, en
   return ids;
 }
 
+/** Members a call should carry at least before the work is spread over the site's workers. */
+const SPREAD_MIN = 250;
+
 /**
- * Removes members in batches; a batch that fails (Moodle rolls it back whole) is retried one by one
- * so that one deleted account does not block the others.
+ * Adds or removes members in batches through the platform's writer, journals what was done after each
+ * call, and counts it; a member already so is neither counted nor an error, a gone one is an error.
+ * On core, a removal batch that fails (Moodle rolls it back whole) is retried one by one so that one
+ * deleted account does not block the others.
  */
-export async function removeMembers(platform: string, removals: MemberChange[], ctx: Omit<ApplyContext, 'categorytype'>, errors: string[], reasonOf: (r: MemberChange) => string): Promise<number> {
-  let removed = 0;
+async function changeMembers(verb: 'add' | 'remove', platform: string, changes: MemberChange[], cohortOf: (c: MemberChange) => number, ctx: Omit<ApplyContext, 'categorytype'>, errors: string[], reasonOf: (c: MemberChange) => string): Promise<number> {
+  let changed = 0;
   let done = 0;
-  const valid = removals.filter((r): r is MemberChange & { cohortId: number } => r.cohortId !== undefined);
-  const journalOf = (rs: MemberChange[], at = ctx.now().toISOString()): JournalEntry[] =>
-    rs.map((r) => ({ runId: ctx.runId, platform, at, cohortIdnumber: r.cohortIdnumber, studentKey: r.key, moodleUserId: r.userId, action: 'remove', reason: reasonOf(r) }));
-  await forEachBatch(ctx.api, valid, (b) => ({ members: b.map((r) => ({ cohortid: r.cohortId, userid: r.userId })) }), async (batch) => {
-    try {
-      await ctx.api.deleteCohortMembers(batch.map((r) => ({ cohortid: r.cohortId, userid: r.userId })));
-      removed += batch.length;
-      await ctx.journal(journalOf(batch));
-    } catch (e) {
-      if (batch.length === 1) {
-        errors.push(`removing user ${batch[0]!.userId} from ${batch[0]!.cohortIdnumber}: ${describe(e)}`);
-      } else {
-        for (const r of batch) {
-          try {
-            await ctx.api.deleteCohortMembers([{ cohortid: r.cohortId, userid: r.userId }]);
-            removed++;
-            await ctx.journal(journalOf([r]));
-          } catch (e2) {
-            errors.push(`removing user ${r.userId} from ${r.cohortIdnumber}: ${describe(e2)}`);
+  const pair = (c: MemberChange) => ({ cohortId: cohortOf(c), userId: c.userId });
+  const record = async (batch: MemberChange[], outcomes: Outcome[]) => {
+    const at = ctx.now().toISOString();
+    const journal: JournalEntry[] = [];
+    batch.forEach((c, i) => {
+      if (outcomes[i] === 'gone') errors.push(`${c.cohortIdnumber}: user ${c.userId} or the cohort no longer exists`);
+      else if (outcomes[i] === 'done') {
+        changed++;
+        journal.push({ runId: ctx.runId, platform, at, cohortIdnumber: c.cohortIdnumber, studentKey: c.key, moodleUserId: c.userId, action: verb, reason: reasonOf(c) });
+      }
+    });
+    await ctx.journal(journal);
+  };
+  const batches = ctx.api.client.batches(changes, (b) => ctx.writer.params(verb, b.map(pair)), SPREAD_MIN);
+  await Promise.all(
+    batches.map(async (batch) => {
+      try {
+        await record(batch, await ctx.writer.write(verb, batch.map(pair)));
+      } catch (e) {
+        if (verb === 'add' || !ctx.writer.retryAlone || batch.length === 1) errors.push(`${verb === 'add' ? 'adding' : 'removing'} ${batch.length} member(s): ${describe(e)}`);
+        else {
+          for (const c of batch) {
+            try {
+              await record([c], await ctx.writer.write(verb, [pair(c)]));
+            } catch (e2) {
+              errors.push(`removing user ${c.userId} from ${c.cohortIdnumber}: ${describe(e2)}`);
+            }
           }
         }
       }
-    }
-    ctx.onProgress?.({ platform, phase: 'remove', done: (done += batch.length), total: valid.length });
-  });
-  return removed;
-}
-
-/** Splits items into max_input_vars batches and runs `fn` on each; the client caps concurrency. */
-async function forEachBatch<T>(api: MoodleApi, items: T[], build: (batch: T[]) => WsParams, fn: (batch: T[]) => Promise<void>): Promise<void> {
-  const batches = api.client.batches(items, build);
-  await Promise.all(batches.map((b) => fn(b)));
+      ctx.onProgress?.({ platform, phase: verb, done: (done += batch.length), total: changes.length });
+    }),
+  );
+  return changed;
 }

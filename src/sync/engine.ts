@@ -16,7 +16,8 @@ import { silentLogger } from '../log';
 import type { CategoryType, MoodleApi } from '../moodle/api';
 import { callScope } from '../moodle/client';
 import type { HeldRemoval, PlatformRunSummary, RunRecord, RunStatus, Store } from '../store/types';
-import { CohortState, readCohortState, resolveAccounts } from './actual';
+import { CohortState, readCohortState, resolveAccounts, writesVia } from './actual';
+import { memberWriter } from './member-writer';
 import { applyPlan } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
 import { GuardDecision, GuardReason, guard } from './guard';
@@ -173,6 +174,7 @@ export class SyncEngine {
         p.name,
         readCohortState(this.api(p.name), { naming: this.naming, field: this.deps.config.userMatch.moodleField, memberKeys }).then(
           (state) => {
+            this.writes.set(p.name, state.writes);
             this.log.info({ platform: p.name, cohorts: state.cohorts.length, via: state.via, ms: Date.now() - began }, 'cohorts and members read');
             return state;
           },
@@ -312,8 +314,16 @@ export class SyncEngine {
       plans.map(async (pl) => {
         const summary = summaries.get(pl.platform)!;
         const mode = decision.removals;
+        let writes: 'plugin' | 'core';
+        try {
+          writes = await this.writesVia(pl.platform);
+        } catch (err) {
+          summary.errors.push(`reading ${pl.platform}: ${(err as Error).message}`);
+          return;
+        }
         const result = await applyPlan(pl, mode, {
           api: this.api(pl.platform),
+          writer: memberWriter(this.api(pl.platform), writes),
           categorytype: this.categorytype(pl.platform),
           runId: run.runId,
           now: this.now,
@@ -370,6 +380,14 @@ export class SyncEngine {
         durationMs: Date.now() - started,
       },
     };
+  }
+
+  /** How each platform takes membership changes, as its last read said (or as its site info says). */
+  private readonly writes = new Map<string, 'plugin' | 'core'>();
+  private async writesVia(platform: string): Promise<'plugin' | 'core'> {
+    let w = this.writes.get(platform);
+    if (!w) this.writes.set(platform, (w = writesVia(await this.api(platform).functionNames())));
+    return w;
   }
 
   private api(name: string): MoodleApi {

@@ -12,10 +12,13 @@ import { PHP_SET, ensurePackages } from './apt';
 import { freePort } from './slapd';
 import { Postgres, startPostgres } from './postgres';
 
-const SHARED_ARCHIVE = path.resolve(__dirname, '..', '..', '..', 'shared', 'moodle', 'moodle-4.5.6.tar.xz');
-const PLUGIN = path.resolve(__dirname, '..', '..', 'moodle-plugin', 'local_cohortbot');
+/** The repository, whether this file runs from test/helpers or compiled in dist/test/helpers (the benchmarks). */
+const REPO = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', '..')].find((p) => fs.existsSync(path.join(p, 'moodle-plugin')))!;
+const SHARED_ARCHIVE = path.resolve(REPO, '..', 'shared', 'moodle', 'moodle-4.5.6.tar.xz');
+const PLUGIN = path.resolve(REPO, 'moodle-plugin', 'local_cohortbot');
+const SCRIPTS = path.join(REPO, 'test', 'helpers', 'moodle');
 /** The service account's role as the plugin README documents it. */
-export const SERVICE_ROLE = path.resolve(__dirname, '..', '..', 'fixtures', 'service-role.json');
+export const SERVICE_ROLE = path.resolve(REPO, 'fixtures', 'service-role.json');
 
 export interface RealMoodle {
   url: string;
@@ -34,7 +37,25 @@ export interface RealMoodle {
   teacherid: number;
   colleagueid: number;
   timings: Record<string, number>;
+  /** The Moodle directory (dirroot), for CLI scripts and plugins (benchmarks). */
+  root: string;
+  /** The PostgreSQL cluster's port (database cohortbot, user postgres, no password). */
+  pgPort: number;
+  /** Runs a PHP CLI script in dirroot with the site's PHP settings; its stdout. */
+  php(args: string[], timeoutMs?: number): string;
+  /** A dump and dataroot copy of the site as it is now; the function puts it back. */
+  snapshot(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
+}
+
+export interface RealMoodleOptions {
+  /**
+   * PHP's built-in server processes one request at a time; with workers it forks that many, as a
+   * site with php-fpm serves requests side by side (PHP_CLI_SERVER_WORKERS).
+   */
+  workers?: number;
+  /** More php.ini lines for the server and the CLI (e.g. an auto_prepend_file that logs each call's PHP time). */
+  ini?: string[];
 }
 
 /**
@@ -51,7 +72,7 @@ export function archivePath(env: NodeJS.ProcessEnv = process.env): string {
   throw new Error(`the real-Moodle target needs Moodle 4.5.6: set MOODLE_ARCHIVE=/path/to/moodle-4.5.6.tar.xz, or put it at ${SHARED_ARCHIVE} (or run npm run test:fast, which skips that target and says so)`);
 }
 
-export async function startRealMoodle(): Promise<RealMoodle> {
+export async function startRealMoodle(options: RealMoodleOptions = {}): Promise<RealMoodle> {
   const timings: Record<string, number> = {};
   const t = (label: string, since: number) => (timings[label] = Date.now() - since);
   let since = Date.now();
@@ -63,12 +84,13 @@ export async function startRealMoodle(): Promise<RealMoodle> {
   execFileSync('tar', ['-xJf', archive, '-C', dir]);
   const root = path.join(dir, 'moodle');
   fs.cpSync(PLUGIN, path.join(root, 'local', 'cohortbot'), { recursive: true });
-  fs.copyFileSync(path.join(__dirname, 'moodle', 'setup.php'), path.join(root, 'cohortbot-setup.php'));
-  fs.copyFileSync(path.join(__dirname, 'moodle', 'grant.php'), path.join(root, 'cohortbot-grant.php'));
+  fs.copyFileSync(path.join(SCRIPTS, 'setup.php'), path.join(root, 'cohortbot-setup.php'));
+  fs.copyFileSync(path.join(SCRIPTS, 'grant.php'), path.join(root, 'cohortbot-grant.php'));
   t('unpack', since);
   const ini = path.join(dir, 'php.d');
   fs.mkdirSync(ini);
-  fs.writeFileSync(path.join(ini, '99-cohortbot.ini'), 'max_input_vars=5000\nmemory_limit=1024M\nmax_execution_time=0\nopcache.enable_cli=1\n');
+  const iniText = (maxInputVars: number) => [`max_input_vars=${maxInputVars}`, 'memory_limit=1024M', 'max_execution_time=0', 'opcache.enable_cli=1', ...(options.ini ?? []), ''].join('\n');
+  fs.writeFileSync(path.join(ini, '99-cohortbot.ini'), iniText(5000));
   const dataroot = path.join(dir, 'moodledata');
   fs.mkdirSync(dataroot);
   since = Date.now();
@@ -77,8 +99,8 @@ export async function startRealMoodle(): Promise<RealMoodle> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = { ...process.env, PHP_INI_SCAN_DIR: `:${ini}` };
-  const php = (args: string[]) => {
-    const r = spawnSync('php', args, { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000 });
+  const php = (args: string[], timeoutMs = 600_000) => {
+    const r = spawnSync('php', args, { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 26, timeout: timeoutMs });
     if (r.status !== 0) throw new Error(`php ${args[0]} failed: ${(r.stderr || r.stdout).slice(-1500)}`);
     return r.stdout;
   };
@@ -97,6 +119,13 @@ export async function startRealMoodle(): Promise<RealMoodle> {
   execFileSync(pgBin('pg_dump'), [...pgArgs, '-Fc', '-f', dump, 'cohortbot']);
   fs.cpSync(dataroot, `${dataroot}.fixture`, { recursive: true });
   t('dump', since);
+  let snapshots = 0;
+  const restoreFrom = (file: string, data: string) => {
+    execFileSync(pgBin('pg_restore'), [...pgArgs, '--clean', '--if-exists', '--single-transaction', '-d', 'cohortbot', file], { stdio: 'ignore' });
+    fs.rmSync(dataroot, { recursive: true, force: true });
+    fs.cpSync(data, dataroot, { recursive: true });
+    php(['admin/cli/purge_caches.php']);
+  };
   let server: ChildProcess | undefined;
   const serve = async (maxInputVars: number) => {
     if (server && server.exitCode === null) {
@@ -104,8 +133,9 @@ export async function startRealMoodle(): Promise<RealMoodle> {
       server.kill('SIGTERM');
       await exited;
     }
-    fs.writeFileSync(path.join(ini, '99-cohortbot.ini'), `max_input_vars=${maxInputVars}\nmemory_limit=1024M\nmax_execution_time=0\nopcache.enable_cli=1\n`);
-    server = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', root], { env, stdio: 'ignore' });
+    fs.writeFileSync(path.join(ini, '99-cohortbot.ini'), iniText(maxInputVars));
+    const workers = options.workers && options.workers > 1 ? { PHP_CLI_SERVER_WORKERS: String(options.workers) } : {};
+    server = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', root], { env: { ...env, ...workers }, stdio: 'ignore' });
     const begun = Date.now();
     for (;;) {
       try {
@@ -132,11 +162,18 @@ export async function startRealMoodle(): Promise<RealMoodle> {
     },
     async restore() {
       const started = Date.now();
-      execFileSync(pgBin('pg_restore'), [...pgArgs, '--clean', '--if-exists', '--single-transaction', '-d', 'cohortbot', dump], { stdio: 'ignore' });
-      fs.rmSync(dataroot, { recursive: true, force: true });
-      fs.cpSync(`${dataroot}.fixture`, dataroot, { recursive: true });
-      php(['admin/cli/purge_caches.php']);
+      restoreFrom(dump, `${dataroot}.fixture`);
       timings.restore = Date.now() - started;
+    },
+    root,
+    pgPort: pg.port,
+    php,
+    async snapshot() {
+      const n = (snapshots += 1);
+      const file = path.join(dir, `snapshot-${n}.dump`);
+      execFileSync(pgBin('pg_dump'), [...pgArgs, '-Fc', '-f', file, 'cohortbot']);
+      fs.cpSync(dataroot, `${dataroot}.snapshot-${n}`, { recursive: true });
+      return async () => restoreFrom(file, `${dataroot}.snapshot-${n}`);
     },
     async stop() {
       server?.kill('SIGTERM');

@@ -33,7 +33,7 @@ function pluginFunctions(): Map<string, string[]> {
   for (const m of services.matchAll(/'(local_cohortbot_\w+)' => \[\s*'classname' => 'local_cohortbot\\external\\(\w+)'/g)) {
     const src = fs.readFileSync(path.join(PLUGIN, 'classes', 'external', `${m[2]}.php`), 'utf8');
     const params = /function execute_parameters\(\)[\s\S]*?return new external_function_parameters\(\[([\s\S]*?)\]\);/.exec(src)![1]!;
-    out.set(m[1]!, [...params.matchAll(/^\s*'(\w+)' => new external_(?:value|multiple_structure|single_structure)/gm)].map((x) => x[1]!));
+    out.set(m[1]!, [...params.matchAll(/^ {12}'(\w+)' => new external_(?:value|multiple_structure|single_structure)/gm)].map((x) => x[1]!));
   }
   return out;
 }
@@ -49,7 +49,7 @@ describe('local_cohortbot plugin', () => {
     }
   });
 
-  it('declares the ten functions, each backed by a class, all in the predefined service', () => {
+  it('declares the twelve functions, each backed by a class, all in the predefined service', () => {
     const fns = pluginFunctions();
     expect([...fns.keys()].sort()).toEqual(localCohortbotFunctions.map((f) => f.name).sort());
     const services = fs.readFileSync(path.join(PLUGIN, 'db', 'services.php'), 'utf8');
@@ -80,6 +80,8 @@ describe('local_cohortbot plugin', () => {
           local_cohortbot_get_managed_cohorts: { cohorts: [] },
           local_cohortbot_get_cohort_members: { cohorts: [], users: [] },
           local_cohortbot_get_users_by_keys: { users: [] },
+          local_cohortbot_add_cohort_members: { added: 0, warnings: [] },
+          local_cohortbot_delete_cohort_members: { removed: 0, warnings: [] },
         };
         return replies[fn] as z.output<S>;
       }
@@ -97,6 +99,8 @@ describe('local_cohortbot plugin', () => {
     await api.getManagedCohorts('etp:');
     await api.getCohortMemberKeys([1, 2], 'username');
     await api.getUsersByKeys('username', ['a']);
+    await api.changeMembersBulk('add', [{ cohortId: 1, userId: 2 }]);
+    await api.changeMembersBulk('remove', [{ cohortId: 1, userId: 2 }]);
     expect(new Set(sent.map((s) => s.fn))).toEqual(new Set(fns.keys()));
     for (const s of sent) {
       const declared = fns.get(s.fn)!;

@@ -113,7 +113,7 @@ describe('a lease holder paused past its lease (SIGSTOP)', () => {
     const [a, b] = await Promise.all([replica(), replica()]);
     // Wait until a run is adding members (writes under way), then freeze its process.
     const deadline = Date.now() + 20_000;
-    while ((sim.sim.counters().ecampus?.core_cohort_add_cohort_members ?? 0) < 2) {
+    while ((sim.sim.counters().ecampus?.local_cohortbot_add_cohort_members ?? 0) < 2) {
       if (Date.now() > deadline) throw new Error('no run reached its adds');
       await new Promise((r) => setTimeout(r, 20));
     }

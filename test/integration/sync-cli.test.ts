@@ -46,7 +46,7 @@ describe('sync as a process', () => {
     const slow = { ...env, MOODLE_ECAMPUS_MAX_INPUT_VARS: '43', MOODLE_ECAMPUS_CONCURRENCY: '1' };
     const { child, done } = cli(['sync', '--json'], slow);
     const deadline = Date.now() + 20_000;
-    while ((sim.sim.counters().ecampus?.core_cohort_add_cohort_members ?? 0) < 4) {
+    while ((sim.sim.counters().ecampus?.local_cohortbot_add_cohort_members ?? 0) < 4) {
       if (Date.now() > deadline) throw new Error('the run never reached its adds');
       await new Promise((r) => setTimeout(r, 10));
     }

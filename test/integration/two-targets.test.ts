@@ -23,7 +23,7 @@ import { RealMoodle, SERVICE_ROLE, startRealMoodle } from '../helpers/moodle';
 import { startSimulator } from '../helpers/simulator';
 
 /** What a target offers the suite: the real Moodle helper's interface, less its timings. */
-type Target = Omit<RealMoodle, 'timings'>;
+type Target = Omit<RealMoodle, 'timings' | 'root' | 'pgPort' | 'php' | 'snapshot'>;
 
 /** The simulator seeded like the real Moodle's fixture (test/helpers/moodle/setup.php). */
 async function simulatorTarget(): Promise<Target> {
@@ -272,6 +272,29 @@ describe.each(targets)('against %s', (name, start) => {
     // An unknown cohort id and an unknown field are errors, never an empty answer.
     await expect(api.getCohortMemberKeys([a, 999_999], 'username')).rejects.toMatchObject({ errorcode: 'invalidrecord' });
     await expect(api.getUsersByKeys('firstname' as 'username', ['x'])).rejects.toMatchObject({ errorcode: 'invalidparameter' });
+  });
+
+  it("the plugin's bulk membership: core's rights and events (enrol_cohort enrols and unenrols), a warning naming each member refused", async () => {
+    const [cohort] = await api.createCohorts([{ categorytype: { type: 'system', value: '' }, name: 'Bulk', idnumber: 'etp:BW' }]);
+    const syncs = await cohortSyncsFor(api);
+    await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'etp:BW' }, onBehalfOf: t.teacherid });
+    const users = await api.getUsersByField('username', ['e21900101', 'e21900102', 'e21900103']);
+    const [u1, u2, u3] = ['e21900101', 'e21900102', 'e21900103'].map((u) => users.find((x) => x.username === u)!.id) as [number, number, number];
+    const c = cohort!.id;
+    const added = await api.changeMembersBulk('add', [{ cohortId: c, userId: u1 }, { cohortId: c, userId: u2 }, { cohortId: c, userId: u1 }, { cohortId: c, userId: 999_999 }, { cohortId: 999_999, userId: u3 }]);
+    expect(added.changed).toBe(2);
+    expect(added.warnings.map((w) => [w.warningcode, w.cohortid, w.userid])).toEqual([['2', c, 999_999], ['2', 999_999, u3]]);
+    expect((await api.changeMembersBulk('add', [{ cohortId: c, userId: u1 }])).warnings.map((w) => w.warningcode)).toEqual(['3']);
+    const enrolled = async () => new Set((await api.getEnrolledUsers(t.courseid, [{ name: 'onlyactive', value: 1 }])).map((u) => u.id));
+    const before = await enrolled();
+    expect(before.has(u1) && before.has(u2) && !before.has(u3)).toBe(true);
+    const removed = await api.changeMembersBulk('remove', [{ cohortId: c, userId: u1 }, { cohortId: c, userId: u3 }]);
+    expect(removed.changed).toBe(1);
+    expect(removed.warnings.map((w) => [w.warningcode, w.userid])).toEqual([['3', u3]]);
+    expect([...(await api.getCohortMembers([c])).get(c)!]).toEqual([u2]);
+    const after = await enrolled();
+    expect(after.has(u1)).toBe(false);
+    expect(after.has(u2)).toBe(true);
   });
 
   it('the sync engine: a full sync, a no-op rerun with zero writes, departures; then why for a healthy student', async () => {

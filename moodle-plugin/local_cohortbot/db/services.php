@@ -88,6 +88,21 @@ $functions = [
         'type' => 'read',
         'capabilities' => 'local/cohortbot:use, moodle/user:viewalldetails',
     ],
+    // The sync's own writes: core's rights and events, each rule applied once per call.
+    'local_cohortbot_add_cohort_members' => [
+        'classname' => 'local_cohortbot\external\add_cohort_members',
+        'methodname' => 'execute',
+        'description' => 'Adds members to cohorts in bulk (the rights and events of core_cohort_add_cohort_members).',
+        'type' => 'write',
+        'capabilities' => 'local/cohortbot:use, moodle/cohort:assign',
+    ],
+    'local_cohortbot_delete_cohort_members' => [
+        'classname' => 'local_cohortbot\external\delete_cohort_members',
+        'methodname' => 'execute',
+        'description' => 'Removes members from cohorts in bulk (the rights and events of core_cohort_delete_cohort_members).',
+        'type' => 'write',
+        'capabilities' => 'local/cohortbot:use, moodle/cohort:assign',
+    ],
 ];
 
 $services = [
@@ -122,6 +137,8 @@ $services = [
             'local_cohortbot_get_managed_cohorts',
             'local_cohortbot_get_cohort_members',
             'local_cohortbot_get_users_by_keys',
+            'local_cohortbot_add_cohort_members',
+            'local_cohortbot_delete_cohort_members',
         ],
         'restrictedusers' => 1,
         'enabled' => 0,

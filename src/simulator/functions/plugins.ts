@@ -315,6 +315,35 @@ function requireCohortView(site: Site, caller: UserRow, ctx: Context): void {
 const keyOf = (u: UserRow, field: UserField): string => (field === 'email' ? u.email.toLowerCase() : u[field]);
 const userKeyOut = single({ id: value('int'), key: value('raw'), suspended: value('bool') });
 
+/**
+ * local_cohortbot's bulk membership (classes/local/sync_members.php): core's rights once per context,
+ * core's events per member (enrol_cohort reacts), a warning naming each member refused.
+ */
+function bulkMembers(site: Site, caller: UserRow, members: Array<{ cohortid: number; userid: number }>, add: boolean) {
+  site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
+  const warnings: Array<{ warningcode: string; cohortid: number; userid: number; message: string }> = [];
+  for (const id of new Set(members.map((m) => m.cohortid))) {
+    const c = site.cohorts.get(id);
+    if (!c) continue;
+    const ctx = site.cohortContext(c);
+    if (!site.hasCapability('moodle/cohort:manage', ctx, caller.id)) site.requireCapability('moodle/cohort:assign', ctx, caller.id);
+  }
+  const done = new Set<string>();
+  for (const { cohortid: c, userid: u } of members) {
+    const k = `${c}:${u}`;
+    if (!site.cohorts.get(c)) warnings.push({ warningcode: '2', cohortid: c, userid: u, message: `cohort id=${c} not exists` });
+    else if (!site.liveUser(u)) warnings.push({ warningcode: '2', cohortid: c, userid: u, message: `user id=${u} not exists` });
+    else if (add && site.isMember(c, u) && !done.has(k)) warnings.push({ warningcode: '3', cohortid: c, userid: u, message: `record already exists: cohort(id=${c} id=${u})` });
+    else if (!add && !site.isMember(c, u) && !done.has(k)) warnings.push({ warningcode: '3', cohortid: c, userid: u, message: `not a member: cohort(id=${c} id=${u})` });
+    else if (!done.has(k)) {
+      done.add(k);
+      if (add) site.addMember(c, u);
+      else site.removeMember(c, u);
+    }
+  }
+  return { [add ? 'added' : 'removed']: done.size, warnings };
+}
+
 export const syncStateFunctions: WsFunction[] = [
   define({
     name: 'local_cohortbot_get_managed_cohorts',
@@ -368,6 +397,18 @@ export const syncStateFunctions: WsFunction[] = [
       return { users: [...found.values()].sort((x, y) => x.id - y.id).map((u) => ({ id: u.id, key: keyOf(u, field), suspended: u.suspended })) };
     },
   }),
+
+  ...(['add', 'delete'] as const).map((verb) =>
+    define({
+      name: `local_cohortbot_${verb}_cohort_members`,
+      version: PLUGIN_VERSION,
+      params: { members: multiple(single({ cohortid: value('int'), userid: value('int') })) },
+      returns: single({ [verb === 'add' ? 'added' : 'removed']: value('int'), warnings: multiple(single({ warningcode: value('alphanumext'), cohortid: value('int'), userid: value('int'), message: value('raw') })) }),
+      execute(site, caller, a: { members: Array<{ cohortid: number; userid: number }> }) {
+        return bulkMembers(site, caller, a.members, verb === 'add');
+      },
+    }),
+  ),
 ];
 
 /** learningworks/moodle-local_ws_enrolcohort, with the weaknesses the reference lists. */
