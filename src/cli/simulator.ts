@@ -1,8 +1,6 @@
 /** `cohortbot simulator`: the Moodle simulator alone, for curl, other processes and the demo. */
 import path from 'node:path';
 import { Command } from 'commander';
-import { MoodleSimulator } from '../simulator/server';
-import { readSeedFile } from '../simulator/seed';
 import { CliError, numberOption } from './common';
 
 export const DEMO_SEED = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'moodle-seed.json');
@@ -24,7 +22,7 @@ export function simulatorCommand(): Command {
       const faultRate = numberOption('--fault-rate', opts.faultRate, 0, 1, false);
       let seed;
       try {
-        seed = readSeedFile(opts.seed);
+        seed = (await import('../simulator/seed')).readSeedFile(opts.seed);
       } catch (err) {
         throw new CliError((err as Error).message);
       }
@@ -32,6 +30,7 @@ export function simulatorCommand(): Command {
         if (!['local_cohortbot', 'local_ws_enrolcohort', 'none'].includes(opts.plugin)) throw new CliError(`--plugin ${JSON.stringify(opts.plugin)}: expected local_cohortbot, local_ws_enrolcohort or none`);
         for (const p of seed.platforms) p.settings.cohortSyncPlugin = opts.plugin as 'local_cohortbot' | 'local_ws_enrolcohort' | 'none';
       }
+      const { MoodleSimulator } = await import('../simulator/server');
       const sim = new MoodleSimulator({ platforms: seed.platforms, port, host: opts.host, statePath: opts.state, knobs: { latencyMs, faultRate } });
       const started = await sim.start();
       process.stdout.write(`${JSON.stringify({ ready: true, url: started.url, platforms: started.platforms })}\n`);

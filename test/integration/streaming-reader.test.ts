@@ -87,6 +87,25 @@ describe('the streaming LDIF reader', () => {
     expect(rosterOf(read)).toEqual(norm(Roster.from(ref.students).students()));
   });
 
+  it('splits lines as the reference does, on thousands of random records over a hostile alphabet (seeded)', async () => {
+    let seed = 20261201;
+    const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const alphabet = ['a', 'Z', '9', ':', ' ', '\t', '<', ';', '-', '=', '\u00a0', '\u2028', 'é', '[', ']', '{', '}'];
+    const noise = () => Array.from({ length: Math.floor(rand() * 12) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    const records = Array.from({ length: 3000 }, (_, i) => {
+      const lines = [`dn: uid=r${i},ou=people`, 'objectClass: eduPerson', `uid${rand() < 0.3 ? noise() : ''}: r${i}`, `eduPersonAffiliation:${rand() < 0.5 ? ' ' : '\t'}student`];
+      for (let k = 0; k < 3; k++) lines.push(rand() < 0.5 ? `supannEtuInscription: [anneeinsc=2026][etape=L${Math.floor(rand() * 9)}${noise()}]` : noise());
+      return lines.join('\n');
+    });
+    const text = records.join('\n\n');
+    const file = path.join(dir, 'random.ldif');
+    fs.writeFileSync(file, text);
+    const read = await new LdifSource({ path: file, rules, maxFileAgeHours: 0 }).read();
+    const ref = referenceRead(text);
+    expect(read.skipped).toEqual(ref.skipped);
+    expect(rosterOf(read)).toEqual(norm(Roster.from(ref.students).students()));
+  });
+
   it('keeps one student per key: a second entry for the same person merges into the first', async () => {
     const file = path.join(dir, 'shapes.ldif');
     fs.writeFileSync(file, hostileShapes());

@@ -1,0 +1,63 @@
+/** The `why` command's work (loaded only when it runs: it needs the diagnosis and the bot's identity rules). */
+import { createApp } from '../app';
+import { parseCourse } from '../bot/commands';
+import { loadConfig } from '../config';
+import { diagnose } from '../diagnosis/why';
+import { whyLocale, whyMessages } from '../diagnosis/messages';
+import { CohortSyncUnavailable, cohortSyncsFor } from '../moodle/cohort-syncs';
+import type { Course, MoodleApi } from '../moodle/api';
+import type { Config } from '../config';
+import { configuredRoles, resolveAccount } from '../bot/identity';
+import { CliError, printJson } from './common';
+
+export async function runWhy(student: string, courseArg: string, opts: { json?: boolean; as?: string; lang?: string }): Promise<void> {
+  const locale = whyLocale(opts.lang);
+  const m = whyMessages(locale);
+  const app = createApp(loadConfig());
+  try {
+    const ref = parseCourse(courseArg, app.config.platforms.map((p) => p.name));
+    const candidates: Array<{ platform: string; course: Course }> = [];
+    for (const p of app.config.platforms) {
+      if (ref.platform && ref.platform !== p.name) continue;
+      if (ref.site && ref.site !== p.url.replace(/\/+$/, '')) continue;
+      const api = app.apis.get(p.name)!;
+      let found = ref.id !== undefined ? await api.getCoursesByField('id', ref.id) : await api.getCoursesByField('shortname', ref.text ?? '');
+      if (found.length === 0 && ref.text) found = await api.getCoursesByField('idnumber', ref.text);
+      for (const c of found.filter((x) => x.id !== 1)) candidates.push({ platform: p.name, course: c });
+    }
+    if (candidates.length === 0) throw new CliError(`no course ${courseArg} on ${app.config.platforms.map((p) => p.name).join(', ')}`);
+    if (candidates.length > 1) throw new CliError(`${courseArg} matches several courses: ${candidates.map((c) => `${c.platform}:${c.course.shortname}`).join(', ')}; say which with platform:shortname`);
+    const { platform, course } = candidates[0]!;
+    const api = app.apis.get(platform)!;
+    const syncs = await cohortSyncsFor(api).catch((e: unknown) => {
+      if (e instanceof CohortSyncUnavailable) return undefined;
+      throw e;
+    });
+    const actingUserId = await actingUser(app.config, api, opts.as);
+    const d = await diagnose({ config: app.config, directory: app.directory, api, syncs, store: app.store, now: new Date(), actingUserId, locale }, student, platform, course);
+    await app.store.audit({ at: new Date().toISOString(), actor: opts.as?.toLowerCase() ?? process.env.USER ?? 'cli', channel: 'cli', command: 'why', platform, course: course.shortname, target: student, outcome: d.firstBroken ?? 'ok' });
+    if (opts.json) {
+      printJson({ ...d, steps: d.steps.map((s) => ({ id: s.id, label: s.label, ok: s.status === 'skipped' ? null : s.status === 'ok' || s.status === 'info', status: s.status, evidence: s.evidence, fix: s.fix ?? null })) });
+    } else {
+      const mark = { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as const;
+      process.stdout.write(`${m.title(student, d.course)}\n`);
+      for (const s of d.steps) process.stdout.write(`${mark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}\n${s.fix ? `    → ${s.fix}\n` : ''}`);
+      process.stdout.write(d.firstBroken ? '' : `${m.allGood}\n`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * Whose Moodle rights the diagnosis reads with: a named support person (verified like in chat), or the
+ * service account itself — the operator at the server holds its token anyway.
+ */
+async function actingUser(config: Config, api: MoodleApi, as: string | undefined): Promise<number> {
+  if (!as) return (await api.siteInfo()).userid;
+  const identity = { channel: 'cli' as const, chatUserId: as, email: as };
+  if (!configuredRoles(identity, config).has('support')) throw new CliError(`${as} is not in SUPPORT_USERS or ADMIN_USERS: why --as is for support staff`);
+  const r = await resolveAccount(api, identity, config);
+  if (!r.ok) throw new CliError(`${as} has no usable account on ${api.platform} (${r.problem})`);
+  return r.user.id;
+}
