@@ -54,10 +54,18 @@ export interface ReadCohortOptions {
 }
 
 export async function readCohortState(api: MoodleApi, opts: ReadCohortOptions): Promise<CohortState> {
+  // The managed cohorts are asked for while site info says whether the plugin is there: one round trip
+  // less on the sites cohortbot is meant for; on the others the answer (an access error) is dropped.
+  const early = api.getManagedCohorts(opts.naming.prefix).then(
+    (cohorts) => ({ cohorts }),
+    (error: unknown) => ({ error }),
+  );
   const functions = await api.functionNames();
   const state: CohortState = { platform: api.platform, cohorts: [], accounts: new Map(), keyOf: new Map(), via: SYNC_READS.every((f) => functions.has(f)) ? 'plugin' : 'core', writes: writesVia(functions) };
   if (state.via === 'plugin') {
-    const managed = (await api.getManagedCohorts(opts.naming.prefix)).filter((c) => isManaged(opts.naming, c.idnumber));
+    const answer = await early;
+    if ('error' in answer) throw answer.error;
+    const managed = answer.cohorts.filter((c) => isManaged(opts.naming, c.idnumber));
     const { members, users } = managed.length > 0 ? await readMemberKeys(api, managed, opts.field) : { members: new Map<number, number[]>(), users: [] };
     state.cohorts = managed.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, members: members.get(c.id) ?? [] }));
     for (const u of users) remember(state, u, opts.field);
