@@ -141,6 +141,14 @@ async function runCohortbot(m: RealMoodle, u: University, dir: string, db: Clien
   };
   const out = [];
   const leaving = leaversOf(u);
+  if (process.env.BENCH_HOLD) {
+    // Development aid: a first sync, then the site and the environment stay up for manual runs.
+    fs.writeFileSync(ldif, ldifOf(u));
+    cohortbotSync(env);
+    fs.writeFileSync(process.env.BENCH_HOLD, `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+    process.stderr.write(`bench:moodle: env in ${process.env.BENCH_HOLD}; Ctrl-C to stop\n`);
+    await new Promise((r) => process.once('SIGINT', r));
+  }
   for (const step of STEPS) {
     const gone = step === 'removal' || step === 'final-noop' ? leaving : new Set<string>();
     fs.writeFileSync(ldif, ldifOf(u, gone));

@@ -112,6 +112,9 @@ export function* ldifRecords(text: string): Generator<LdifEntry | 'error'> {
   yield* end();
 }
 
+const YIELD_EVERY = 2000;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface LdifSourceOptions extends FileChecks {
   path: string;
   rules: EntryRules;
@@ -129,23 +132,24 @@ export class LdifSource implements DirectorySource {
   /** The whole file, folded entry by entry into the roster. */
   async read(): Promise<DirectoryRead> {
     const roster = new Roster();
-    return this.scan((s) => roster.add(s.key, s.listeRouge, s.inscriptions), roster).read;
+    return (await this.scan((s) => roster.add(s.key, s.listeRouge, s.inscriptions), roster)).read;
   }
 
   /** Every student with all their details (names, e-mails): for one-student lookups only. */
   async students(): Promise<Student[]> {
     const students: Student[] = [];
-    this.scan((s) => students.push(s), new Roster());
+    await this.scan((s) => students.push(s), new Roster());
     return students;
   }
 
   async lookup(key: string): Promise<LookupResult> {
     const students: Student[] = [];
-    const { read, excluded } = this.scan((s) => students.push(s), new Roster());
+    const { read, excluded } = await this.scan((s) => students.push(s), new Roster());
     return lookupInRead(students, read, key, excluded);
   }
 
-  private scan(onStudent: (s: Student) => void, roster: Roster): { read: DirectoryRead; excluded: Map<string, string> } {
+  /** Gives the event loop a turn every so many records: replies from Moodle read meanwhile are handled as they come. */
+  private async scan(onStudent: (s: Student) => void, roster: Roster): Promise<{ read: DirectoryRead; excluded: Map<string, string> }> {
     const started = Date.now();
     const file = readTrustedFile(this.opts.path, this.opts);
     if ('problem' in file) return { read: emptyRead(this.describe(), started, file.problem), excluded: new Map() };
@@ -153,7 +157,9 @@ export class LdifSource implements DirectorySource {
     const excluded = new Map<string, string>();
     const cache = new InscriptionCache(this.opts.rules);
     let people = 0;
+    let records = 0;
     for (const e of ldifRecords(file.text)) {
+      if (++records % YIELD_EVERY === 0) await yieldToLoop();
       if (e === 'error') {
         skip.add('malformed_ldif_record');
         continue;

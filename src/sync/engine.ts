@@ -182,6 +182,8 @@ export class SyncEngine {
         ),
       ]),
     );
+    // Let the requests just made leave before a file source parses (it gives turns back while it does).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const dir = await this.readDirectory(opts);
     const states = new Map<string, CohortState | Error>();
     for (const [name, state] of cohorts) states.set(name, await state);
