@@ -8,6 +8,7 @@
  * (limitMs = replay + ldapsearch; overhead = firstSyncMs / limitMs). One JSON line on stdout;
  * correctness is asserted (exact state, a no-op without writes), time never is.
  *   --students N (40000) --etapes N (1500) --platforms N (2) --latency MS (5) [--ldap] [--profile DIR]
+ *   [--cost moodle --workers W]: calls cost what they cost a real Moodle (simulator/cost.ts)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +35,9 @@ interface Options {
   latency: number;
   ldap?: boolean;
   profile?: string;
+  /** The simulator's cost model (cost.ts) and its workers. */
+  cost: 'none' | 'moodle';
+  workers: number;
 }
 
 interface SimProcess {
@@ -62,8 +66,8 @@ function seedFile(o: Options, u: University, dir: string): string {
   return file;
 }
 
-async function startSimulatorProcess(seed: string, latency: number): Promise<SimProcess> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', path.join(ROOT, 'bin', 'cohortbot.js'), 'simulator', '--seed', seed, '--latency', String(latency)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startSimulatorProcess(seed: string, o: Options): Promise<SimProcess> {
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', path.join(ROOT, 'bin', 'cohortbot.js'), 'simulator', '--seed', seed, '--latency', String(o.latency), '--cost', o.cost, '--workers', String(o.workers)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -132,9 +136,15 @@ function parseOptions(): Options {
     .option('--latency <ms>', 'simulated latency per Moodle call', '5')
     .option('--ldap', 'the directory in a real slapd (else an LDIF file), and ldapts timed against ldapsearch')
     .option('--profile <dir>', 'write CPU profiles of the two sync processes (node --cpu-prof) there')
+    .option('--cost <model>', "the simulator's cost model: none, or moodle (what calls cost a real Moodle, src/simulator/cost.ts)", 'none')
+    .option('--workers <n>', 'calls the simulator serves at once under a cost model (PHP server workers)', '2')
     .parse(process.argv);
-  const raw = cmd.opts<{ students: string; etapes: string; platforms: string; latency: string; ldap?: boolean; profile?: string }>();
-  const o: Options = { students: Number(raw.students), etapes: Number(raw.etapes), platforms: Number(raw.platforms), latency: Number(raw.latency), ldap: raw.ldap, profile: raw.profile };
+  const raw = cmd.opts<{ students: string; etapes: string; platforms: string; latency: string; ldap?: boolean; profile?: string; cost: string; workers: string }>();
+  const o: Options = { students: Number(raw.students), etapes: Number(raw.etapes), platforms: Number(raw.platforms), latency: Number(raw.latency), ldap: raw.ldap, profile: raw.profile, cost: raw.cost === 'moodle' ? 'moodle' : 'none', workers: Number(raw.workers) };
+  if (raw.cost !== 'none' && raw.cost !== 'moodle') {
+    process.stderr.write('bench: --cost takes none or moodle\n');
+    process.exit(2);
+  }
   if (![o.students, o.etapes, o.platforms, o.latency].every((n) => Number.isInteger(n) && n >= 0) || o.platforms < 1 || o.platforms > 26 || o.etapes < 1) {
     process.stderr.write('bench: --students, --etapes, --platforms (1–26) and --latency take whole numbers\n');
     process.exit(2);
@@ -150,7 +160,7 @@ async function main(): Promise<void> {
   try {
     const u = university(o);
     const seed = seedFile(o, u, dir);
-    const sim = await startSimulatorProcess(seed, o.latency);
+    const sim = await startSimulatorProcess(seed, o);
     stops.push(sim.stop);
     const recording = path.join(dir, 'requests.jsonl');
     const env: Record<string, string> = { MOODLE_PLATFORMS: sim.platforms.map((p) => p.name).join(','), MOODLE_CONCURRENCY: String(CONCURRENCY), ACADEMIC_YEAR: '2026', LOG_LEVEL: 'silent', SYNC_MAX_REMOVAL_PERCENT: '100', SYNC_MAX_REMOVALS: '10000000' };
@@ -194,7 +204,7 @@ async function main(): Promise<void> {
     t = process.hrtime.bigint();
     fs.readFileSync(ldifFile);
     const fileReadMs = ms(t);
-    const fresh = await startSimulatorProcess(seed, o.latency);
+    const fresh = await startSimulatorProcess(seed, o);
     stops.push(fresh.stop);
     const replayed = await replay(readRecording(recording), new Map(fresh.platforms.map((p) => [p.name, { url: p.url, token: p.token, concurrency: CONCURRENCY }])));
     if (replayed.failures > 0) throw new Error(`the replay of the first sync's requests had ${replayed.failures} failed request(s)`);
@@ -205,6 +215,7 @@ async function main(): Promise<void> {
         etapes: o.etapes,
         platforms: o.platforms,
         latencyMs: o.latency,
+        cost: o.cost === 'none' ? 'none' : `${o.cost}, ${o.workers} workers`,
         directory: slapd ? 'slapd' : 'ldif',
         firstSyncMs: first.wallMs,
         noopSyncMs: noop.wallMs,

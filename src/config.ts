@@ -95,7 +95,7 @@ export interface Config {
   nodeEnv: string;
   logLevel: z.infer<typeof logLevel>;
   platforms: PlatformConfig[];
-  moodle: { timeoutMs: number; retries: number; retryBaseMs: number; recordFile?: string };
+  moodle: { timeoutMs: number; timeoutPerVarMs: number; retries: number; retryBaseMs: number; recordFile?: string };
   directory: {
     source: 'ldap' | 'file';
     file?: string;
@@ -231,6 +231,8 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
     platforms,
     moodle: {
       timeoutMs: r.get('MOODLE_TIMEOUT_MS', int(100, 600_000), '30000') ?? 30000,
+      // A call's timeout grows with what it carries: a 2,500-member write is not a site-info call.
+      timeoutPerVarMs: r.get('MOODLE_TIMEOUT_PER_VAR_MS', int(0, 10_000), '20') ?? 20,
       retries: r.get('MOODLE_RETRIES', int(0, 10), '3') ?? 3,
       retryBaseMs: r.get('MOODLE_RETRY_BASE_MS', int(1, 60_000), '200') ?? 200,
       // Benchmarks only: every request sent, without tokens, to a private file (see moodle/recorder.ts).

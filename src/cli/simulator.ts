@@ -14,12 +14,16 @@ export function simulatorCommand(): Command {
     .option('--state <file>', 'persist the state to this file so separate processes share one Moodle')
     .option('--latency <ms>', 'added latency per call', '0')
     .option('--fault-rate <r>', 'probability of a 5xx, dropped connection or timeout per call', '0')
+    .option('--cost <model>', 'what calls cost in time: none, or moodle (as measured on a real Moodle 4.5.6)', 'none')
+    .option('--workers <n>', 'calls served at once under a cost model (PHP server workers)', '4')
     .option('--plugin <name>', 'cohort-sync plugin on every platform: local_cohortbot, local_ws_enrolcohort or none (default: as the seed says)')
     .option('--json', 'accepted for symmetry; the ready line is always JSON')
-    .action(async (opts: { port: string; host: string; seed: string; state?: string; latency: string; faultRate: string; plugin?: string }) => {
+    .action(async (opts: { port: string; host: string; seed: string; state?: string; latency: string; faultRate: string; plugin?: string; cost: string; workers: string }) => {
       const port = numberOption('--port', opts.port, 0, 65535);
       const latencyMs = numberOption('--latency', opts.latency, 0, 600_000);
       const faultRate = numberOption('--fault-rate', opts.faultRate, 0, 1, false);
+      const workers = numberOption('--workers', opts.workers, 1, 256);
+      if (opts.cost !== 'none' && opts.cost !== 'moodle') throw new CliError(`--cost ${JSON.stringify(opts.cost)}: expected none or moodle`);
       let seed;
       try {
         seed = (await import('../simulator/seed')).readSeedFile(opts.seed);
@@ -31,7 +35,7 @@ export function simulatorCommand(): Command {
         for (const p of seed.platforms) p.settings.cohortSyncPlugin = opts.plugin as 'local_cohortbot' | 'local_ws_enrolcohort' | 'none';
       }
       const { MoodleSimulator } = await import('../simulator/server');
-      const sim = new MoodleSimulator({ platforms: seed.platforms, port, host: opts.host, statePath: opts.state, knobs: { latencyMs, faultRate } });
+      const sim = new MoodleSimulator({ platforms: seed.platforms, port, host: opts.host, statePath: opts.state, knobs: { latencyMs, faultRate, cost: opts.cost, workers } });
       const started = await sim.start();
       process.stdout.write(`${JSON.stringify({ ready: true, url: started.url, platforms: started.platforms })}\n`);
       const stop = () => void sim.stop().then(() => process.exit(0));

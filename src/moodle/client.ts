@@ -17,7 +17,10 @@ export interface MoodleClientOptions {
   platform: string;
   url: string;
   token: string;
+  /** The timeout of a call carrying nothing; a call's timeout grows with its size (timeoutPerVarMs). */
   timeoutMs?: number;
+  /** More time allowed per input variable a call carries: a 1,250-member add is not a site-info call. */
+  timeoutPerVarMs?: number;
   retries?: number;
   retryBaseMs?: number;
   concurrency?: number;
@@ -62,6 +65,10 @@ export class MoodleClient {
   private readonly http: AxiosInstance;
   private readonly retries: number;
   private readonly retryBaseMs: number;
+  private readonly timeoutMs: number;
+  private readonly timeoutPerVarMs: number;
+  /** Per function, the usual milliseconds per (variables + 10): a reply far slower than that means the site is queueing. */
+  private readonly pace = new Map<string, number>();
   private readonly log: Logger;
   private readonly recorder?: RequestRecorder;
   /** Observers for metrics: called once per finished call. */
@@ -72,6 +79,8 @@ export class MoodleClient {
     this.url = opts.url.replace(/\/+$/, '');
     this.token = opts.token;
     this.retries = opts.retries ?? 3;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.timeoutPerVarMs = opts.timeoutPerVarMs ?? 20;
     this.retryBaseMs = opts.retryBaseMs ?? 200;
     this.maxInputVars = opts.maxInputVars ?? 1000;
     this.limiter = new Limiter(opts.concurrency ?? 4);
@@ -80,7 +89,7 @@ export class MoodleClient {
     const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 4 };
     this.http = axios.create({
       baseURL: this.url,
-      timeout: opts.timeoutMs ?? 30_000,
+      timeout: this.timeoutMs,
       httpAgent: new http.Agent(agentOpts),
       httpsAgent: new https.Agent(agentOpts),
       responseType: 'text',
@@ -101,12 +110,13 @@ export class MoodleClient {
     if (early) this.checkVars(fn, early);
     return this.limiter.run(() => {
       const p = early ?? (params as () => WsParams)();
-      if (!early) this.checkVars(fn, p);
-      return this.send(fn, encodeBody([['wstoken', this.token], ['wsfunction', fn], ['moodlewsrestformat', 'json']], p), schema);
+      const vars = this.checkVars(fn, p);
+      return this.send(fn, encodeBody([['wstoken', this.token], ['wsfunction', fn], ['moodlewsrestformat', 'json']], p), schema, vars);
     });
   }
 
-  private checkVars(fn: string, params: WsParams): void {
+  /** The input variables of a call, refused past max_input_vars. */
+  private checkVars(fn: string, params: WsParams): number {
     const vars = CONTROL_VARS + countVars(params);
     if (vars > this.maxInputVars) {
       throw new MoodleError({
@@ -116,6 +126,7 @@ export class MoodleClient {
         message: `call needs ${vars} input variables but the site accepts ${this.maxInputVars} (max_input_vars); split it into batches`,
       });
     }
+    return vars;
   }
 
   /**
@@ -172,7 +183,7 @@ export class MoodleClient {
    */
   fence?: () => Promise<void>;
 
-  private async send<S extends z.ZodTypeAny>(fn: string, body: string, schema: S): Promise<z.output<S>> {
+  private async send<S extends z.ZodTypeAny>(fn: string, body: string, schema: S, vars: number): Promise<z.output<S>> {
     const started = Date.now();
     const write = isWriteFunction(fn);
     if (write && this.fence) await this.fence();
@@ -183,7 +194,7 @@ export class MoodleClient {
     const scope = callScope.getStore()?.get(this.platform);
     if (scope) scope[write ? 'writes' : 'reads']++;
     try {
-      const result = await this.sendWithRetry(fn, body, schema);
+      const result = await this.sendWithRetry(fn, body, schema, vars);
       this.onCall?.(fn, 'ok', Date.now() - started);
       return result;
     } catch (err) {
@@ -193,26 +204,38 @@ export class MoodleClient {
     }
   }
 
-  private async sendWithRetry<S extends z.ZodTypeAny>(fn: string, body: string, schema: S): Promise<z.output<S>> {
+  /**
+   * Sends, with a timeout sized to the call; retries network errors and 5xx with backoff. A site that
+   * times out or slows down gets fewer calls at once (the limiter halves, then climbs back one at a
+   * time), and a call that timed out is sent again only after a pause and with twice the time: the
+   * site may still be doing it, and re-sending at once would only pile work onto it.
+   */
+  private async sendWithRetry<S extends z.ZodTypeAny>(fn: string, body: string, schema: S, vars: number): Promise<z.output<S>> {
+    let timeout = this.timeoutMs + vars * this.timeoutPerVarMs;
     for (let attempt = 0; ; attempt++) {
       let status: number;
       let text: string;
       if (attempt > 0 && this.fence && isWriteFunction(fn)) await this.fence();
       const sentAt = this.recorder?.now();
+      const began = Date.now();
       try {
-        const res = await this.http.post<string>('/webservice/rest/server.php', body);
+        const res = await this.http.post<string>('/webservice/rest/server.php', body, { timeout });
         status = res.status;
         text = typeof res.data === 'string' ? res.data : String(res.data ?? '');
         if (sentAt !== undefined) this.recorder!.record(this.platform, fn, sentAt, body);
       } catch (err) {
         const reason = describeTransportError(err);
+        this.limiter.slowDown();
+        if (reason === 'timeout') timeout *= 2;
         if (attempt < this.retries) {
           await this.retryPause(fn, attempt, reason);
           continue;
         }
         throw new MoodleError({ kind: 'transport', platform: this.platform, function: fn, message: `${reason} after ${attempt + 1} attempt(s)` });
       }
+      this.keepPace(fn, vars, Date.now() - began, status < 500);
       if (status >= 500) {
+        this.limiter.slowDown();
         if (attempt < this.retries) {
           await this.retryPause(fn, attempt, `HTTP ${status}`);
           continue;
@@ -221,6 +244,19 @@ export class MoodleClient {
       }
       return this.interpret(fn, status, text, schema);
     }
+  }
+
+  /**
+   * Backs off when replies slow down: a call far slower than this function's usual pace (and slow in
+   * itself) means the site queues calls, so fewer go at once; a call at pace lets one more go again.
+   */
+  private keepPace(fn: string, vars: number, ms: number, ok: boolean): void {
+    const size = vars + 10;
+    const usual = this.pace.get(fn);
+    if (ok && usual !== undefined && ms > 1000 && ms > 3 * usual * size) this.limiter.slowDown();
+    else if (ok) this.limiter.wentWell();
+    const rate = ms / size;
+    this.pace.set(fn, usual === undefined ? rate : 0.8 * usual + 0.2 * rate);
   }
 
   private async retryPause(fn: string, attempt: number, reason: string): Promise<void> {

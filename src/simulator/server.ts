@@ -12,6 +12,8 @@ import path from 'node:path';
 import { decodeParams } from '../moodle/encode';
 import { WsException, cleanReturnValue, validateParameters, single } from './desc';
 import { KNOWN_UNSIMULATED, WsFunction, buildRegistry } from './functions';
+import { Limiter } from '../util/limiter';
+import { CostModel, callCostMs } from './cost';
 import { Site } from './model';
 import { PlatformSeed, buildSite } from './seed';
 
@@ -21,6 +23,10 @@ export interface Knobs {
   faultRate: number;
   /** How long a "timeout" fault keeps the connection open before dropping it. */
   hangMs: number;
+  /** What calls cost in time (cost.ts): none, or as measured on a real Moodle. */
+  cost: CostModel;
+  /** Calls served at once under a cost model (PHP's server workers); the others queue. */
+  workers: number;
 }
 
 export interface SimulatorOptions {
@@ -56,9 +62,14 @@ export class MoodleSimulator {
   private inFlight = 0;
   /** Most web-service requests seen in progress at once (tests check client concurrency caps). */
   peakInFlight = 0;
+  /** PHP's server processes under a cost model: a call holds one while it "runs" (remade when the knob changes). */
+  private workers: Limiter;
+  /** The time the cost model has made calls take, in all (tests read it). */
+  simulatedCostMs = 0;
 
   constructor(private readonly opts: SimulatorOptions) {
-    this.knobs = { latencyMs: 0, faultRate: 0, hangMs: 15_000, ...opts.knobs };
+    this.knobs = { latencyMs: 0, faultRate: 0, hangMs: 15_000, cost: 'none', workers: 4, ...opts.knobs };
+    this.workers = new Limiter(Math.max(1, this.knobs.workers));
     this.random = opts.random ?? Math.random;
     const restored = this.readState();
     for (const seed of opts.platforms) {
@@ -181,11 +192,24 @@ export class MoodleSimulator {
 
     let result: unknown;
     let error: WsException | undefined;
-    try {
-      result = this.execute(p, typeof wstoken === 'string' ? wstoken : '', fn, args);
-    } catch (err) {
-      if (!(err instanceof WsException)) throw err;
-      error = err;
+    const run = () => {
+      try {
+        result = this.execute(p, typeof wstoken === 'string' ? wstoken : '', fn, args);
+      } catch (err) {
+        if (!(err instanceof WsException)) throw err;
+        error = err;
+      }
+    };
+    if (this.knobs.cost === 'none') run();
+    else {
+      // As on a real site: wait for a free worker, do the work, take the time the work takes there.
+      if (this.workers.max !== Math.max(1, this.knobs.workers)) this.workers = new Limiter(Math.max(1, this.knobs.workers));
+      await this.workers.run(async () => {
+        run();
+        const ms = callCostMs(this.knobs.cost, fn, args, result);
+        this.simulatedCostMs += ms;
+        await delay(ms);
+      });
     }
     if (fault === 'drop-after') return void req.socket.destroy();
     if (fault === 'hang') {

@@ -1,23 +1,65 @@
-/** A counting semaphore: at most `max` tasks run at once, the rest wait in FIFO order. */
+/**
+ * A counting semaphore: at most `limit` tasks run at once (never more than `max`), the rest wait in
+ * FIFO order. The limit can be lowered and raised while tasks run (adaptive concurrency: a client
+ * backs off when the server slows down, and comes back up as it keeps up).
+ */
 export class Limiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  private current: number;
+  private woken = 0;
+  private goodRun = 0;
   /** Highest number of tasks seen running at once (tests and metrics read it). */
   peak = 0;
+  /** Lowest limit it was brought down to (tests and metrics read it). */
+  lowest: number;
 
   constructor(readonly max: number) {
     if (!Number.isInteger(max) || max < 1) throw new Error(`Limiter: max must be a positive integer, got ${max}`);
+    this.current = max;
+    this.lowest = max;
+  }
+
+  /** How many tasks may run at once now. */
+  get limit(): number {
+    return this.current;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    // Waiters go first (FIFO); a woken one holds its place until it runs (`woken`), so no newcomer takes it.
+    if (this.active + this.woken >= this.current || this.waiting.length > 0) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      this.woken--;
+    }
     this.active++;
     this.peak = Math.max(this.peak, this.active);
     try {
       return await task();
     } finally {
       this.active--;
-      this.waiting.shift()?.();
+      this.wake();
+    }
+  }
+
+  /** The server struggles: half as many at once (at least one). */
+  slowDown(): void {
+    this.current = Math.max(1, Math.floor(this.current / 2));
+    this.lowest = Math.min(this.lowest, this.current);
+    this.goodRun = 0;
+  }
+
+  /** A task went well: after `limit` of them in a row, one more at once (up to max). */
+  wentWell(): void {
+    if (this.current >= this.max || ++this.goodRun < this.current) return;
+    this.current++;
+    this.goodRun = 0;
+    this.wake();
+  }
+
+  private wake(): void {
+    while (this.waiting.length > 0 && this.active + this.woken < this.current) {
+      this.woken++;
+      this.waiting.shift()!();
     }
   }
 }

@@ -130,6 +130,26 @@ describe('MoodleClient over HTTP against the simulator', () => {
     expect(s.sim.peakInFlight).toBeLessThanOrEqual(3);
   });
 
+  it('backs off when the site queues calls: fewer at once after slow replies and timeouts, a timed-out call re-sent with more time', async () => {
+    // One PHP worker and calls that cost what they cost a real Moodle: four at once queue behind each other.
+    s.sim.knobs.latencyMs = 0;
+    s.sim.knobs.cost = 'moodle';
+    s.sim.knobs.workers = 1;
+    try {
+      const eager = s.api('golden', { concurrency: 4, timeoutMs: 120, timeoutPerVarMs: 0, retries: 3, retryBaseMs: 1 });
+      const before = s.sim.counters().golden?.core_webservice_get_site_info ?? 0;
+      const replies = await Promise.all(Array.from({ length: 6 }, () => eager.siteInfo()));
+      expect(replies).toHaveLength(6);
+      // The queued calls timed out at 120 ms: the limiter went down, and each retry had twice the time.
+      expect(eager.client.limiter.lowest).toBeLessThan(4);
+      expect(eager.client.stats.retries).toBeGreaterThan(0);
+      expect((s.sim.counters().golden?.core_webservice_get_site_info ?? 0) - before).toBeLessThan(6 * 4);
+    } finally {
+      s.sim.knobs.cost = 'none';
+      s.sim.knobs.workers = 4;
+    }
+  });
+
   it('gives up with a transport error when the server is down, after its retries', async () => {
     const dead = http.createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', () => r()));

@@ -93,3 +93,41 @@ describe('simulated validate_parameters / clean_returnvalue', () => {
     expect(cleanReturnValue(null, { anything: 1 })).toBeNull();
   });
 });
+
+describe('the limiter', () => {
+  const { Limiter } = jest.requireActual<typeof import('../../src/util/limiter')>('../../src/util/limiter');
+  it('never runs more than its limit, halves on slowDown, climbs back one at a time, and keeps FIFO order', async () => {
+    const l = new Limiter(4);
+    const order: number[] = [];
+    let running = 0;
+    let peak = 0;
+    const gates: Array<() => void> = [];
+    const task = (i: number) => l.run(async () => {
+      order.push(i);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise<void>((r) => gates.push(r));
+      running--;
+    });
+    l.slowDown();
+    expect(l.limit).toBe(2);
+    const all = Array.from({ length: 6 }, (_, i) => task(i));
+    await new Promise((r) => setImmediate(r));
+    expect(running).toBe(2);
+    for (let k = 0; k < 2; k++) l.wentWell();
+    expect(l.limit).toBe(3);
+    await new Promise((r) => setImmediate(r));
+    expect(running).toBe(3);
+    while (gates.length > 0 || running > 0) {
+      gates.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(all);
+    expect(peak).toBe(3);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+    l.slowDown();
+    l.slowDown();
+    l.slowDown();
+    expect(l.limit).toBe(1);
+  });
+});
