@@ -53,14 +53,17 @@ export function expectedCohorts(u: University, p: number, leaving: Set<string> =
   return want;
 }
 
-/** The fewest write calls that can do a first sync: cohorts and members packed to max_input_vars. */
-export function minWriteCalls(u: University, platforms: number, maxInputVars: number): number {
+/**
+ * The fewest write calls that can do a first sync: cohorts (5 input variables each) and members packed
+ * to max_input_vars — 2 variables a member with local_cohortbot's bulk function, 4 with core's.
+ */
+export function minWriteCalls(u: University, platforms: number, maxInputVars: number, varsPerMember = 2): number {
   let calls = 0;
   const perCall = (vars: number) => Math.floor((maxInputVars - 3) / vars);
   for (let p = 0; p < platforms; p++) {
     const want = expectedCohorts(u, p);
     const members = [...want.values()].reduce((n, m) => n + m.size, 0);
-    calls += Math.ceil(want.size / perCall(5)) + Math.ceil(members / perCall(4));
+    calls += Math.ceil(want.size / perCall(5)) + Math.ceil(members / perCall(varsPerMember));
   }
   return calls;
 }

@@ -31,7 +31,10 @@ function pluginFunctions(): Map<string, string[]> {
   const services = fs.readFileSync(path.join(PLUGIN, 'db', 'services.php'), 'utf8');
   const out = new Map<string, string[]>();
   for (const m of services.matchAll(/'(local_cohortbot_\w+)' => \[\s*'classname' => 'local_cohortbot\\external\\(\w+)'/g)) {
-    const src = fs.readFileSync(path.join(PLUGIN, 'classes', 'external', `${m[2]}.php`), 'utf8');
+    let src = fs.readFileSync(path.join(PLUGIN, 'classes', 'external', `${m[2]}.php`), 'utf8');
+    // A class may take its parameters from the abstract class it extends (the two bulk membership functions).
+    const parent = /class \w+ extends (change_\w+)/.exec(src);
+    if (parent) src = fs.readFileSync(path.join(PLUGIN, 'classes', 'external', `${parent[1]}.php`), 'utf8');
     const params = /function execute_parameters\(\)[\s\S]*?return new external_function_parameters\(\[([\s\S]*?)\]\);/.exec(src)![1]!;
     out.set(m[1]!, [...params.matchAll(/^ {12}'(\w+)' => new external_(?:value|multiple_structure|single_structure)/gm)].map((x) => x[1]!));
   }

@@ -13,55 +13,18 @@
 
 namespace local_cohortbot\external;
 
-use core_external\external_api;
-use core_external\external_function_parameters;
-use core_external\external_multiple_structure;
-use core_external\external_single_structure;
-use core_external\external_value;
-use local_cohortbot\local\sync_members;
-
 defined('MOODLE_INTERNAL') || die();
 
 /**
- * Removes members from cohorts in bulk, with the rights and events of core.
+ * Removes members from cohorts in bulk, with the rights and events of core_cohort_delete_cohort_members.
  *
  * @package    local_cohortbot
  * @copyright  2026 cohortbot developers
  * @license    http://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
  */
-class delete_cohort_members extends external_api {
-    /**
-     * Parameters.
-     *
-     * @return external_function_parameters
-     */
-    public static function execute_parameters(): external_function_parameters {
-        return new external_function_parameters([
-            'members' => new external_multiple_structure(new external_single_structure([
-                'cohortid' => new external_value(PARAM_INT, 'Cohort id'),
-                'userid' => new external_value(PARAM_INT, 'User id'),
-            ])),
-        ]);
-    }
-
-    /**
-     * Change them.
-     *
-     * @param array $members
-     * @return array
-     */
-    public static function execute(array $members): array {
-        $p = self::validate_parameters(self::execute_parameters(), compact('members'));
-        $r = sync_members::apply($p['members'], false);
-        return ['removed' => $r['changed'], 'warnings' => $r['warnings']];
-    }
-
-    /**
-     * Returns.
-     *
-     * @return external_single_structure
-     */
-    public static function execute_returns(): external_single_structure {
-        return sync_members::returns('removed');
-    }
+class delete_cohort_members extends change_cohort_members {
+    /** @var bool add (true) or remove (false) */
+    const ADD = false;
+    /** @var string the name of the count in the reply */
+    const COUNT = 'removed';
 }
