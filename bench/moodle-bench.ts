@@ -218,9 +218,9 @@ async function runPeer(m: RealMoodle, u: University, db: Client, o: Options): Pr
   return out;
 }
 
-/** Fresh planner statistics before timing, as the peer's recipe says. */
+/** Fresh planner statistics before timing, as the peer's recipe says: every database, the external table's included. */
 function analyze(m: RealMoodle): void {
-  execFileSync(path.join(postgresBinDir()!, 'vacuumdb'), ['-h', '127.0.0.1', '-p', String(m.pgPort), '-U', 'postgres', '--analyze-only', 'cohortbot'], { stdio: 'ignore' });
+  execFileSync(path.join(postgresBinDir()!, 'vacuumdb'), ['-h', '127.0.0.1', '-p', String(m.pgPort), '-U', 'postgres', '--analyze-only', '--all'], { stdio: 'ignore' });
 }
 
 async function main(): Promise<void> {
