@@ -18,20 +18,6 @@ const MAX_VALUE = 4096;
 
 const text = (x: unknown): string => (typeof x === 'string' ? x : Buffer.isBuffer(x) ? x.toString('utf8') : String(x));
 
-/** Normalises ldapts values (string | string[] | Buffer…) into a lower-cased-key map of strings. */
-export function toAttrMap(entry: Record<string, unknown>): AttrMap {
-  const map: AttrMap = new Map();
-  for (const k in entry) {
-    if (k === 'dn' || !Object.prototype.hasOwnProperty.call(entry, k)) continue;
-    const v = entry[k];
-    const values = v === undefined || v === null ? [] : Array.isArray(v) ? v.map(text) : [text(v)];
-    const name = k.toLowerCase();
-    const before = map.get(name);
-    map.set(name, before ? before.concat(values) : values);
-  }
-  return map;
-}
-
 /**
  * An ldapts entry as Attrs without copying it: names matched case-insensitively (servers answer in
  * their own case), single values as one-element lists, binary values decoded as UTF-8.

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { Client, EqualityFilter, Filter, FilterParser, InvalidCredentialsError, NoSuchObjectError, OrFilter, SizeLimitExceededError, TimeLimitExceededError } from 'ldapts';
 import type { LdapSettings } from '../config';
 import type { Logger } from '../log';
-import { EntryRules, InscriptionCache, STUDENT_ATTRIBUTES, ldapEntryAttrs, studentFromEntry, syncAttributes, toAttrMap } from './entry';
+import { EntryRules, InscriptionCache, STUDENT_ATTRIBUTES, ldapEntryAttrs, studentFromEntry, syncAttributes } from './entry';
 import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter } from './types';
 
@@ -138,13 +138,13 @@ export class LdapSource implements DirectorySource {
       if (searchEntries.length === 0) return none;
       if (searchEntries.length > 1) {
         const candidates = searchEntries.slice(0, 10).flatMap((e) => {
-          const r = studentFromEntry(e.dn, toAttrMap(e), this.opts.rules, new SkipCounter(), this.opts.logger);
+          const r = studentFromEntry(e.dn, ldapEntryAttrs(e), this.opts.rules, new SkipCounter(), this.opts.logger);
           return r.ok ? [{ key: r.student.key, displayName: r.student.displayName }] : [];
         });
         return { ...none, found: 'student', matches: searchEntries.length, candidates };
       }
       const e = searchEntries[0]!;
-      const r = studentFromEntry(e.dn, toAttrMap(e), this.opts.rules, skip, this.opts.logger);
+      const r = studentFromEntry(e.dn, ldapEntryAttrs(e), this.opts.rules, skip, this.opts.logger);
       if (!r.ok) return { complete: true, found: 'excluded', reason: r.reason, matches: 1, skipped: skip.counts };
       return { complete: true, found: 'student', student: r.student, matches: 1, skipped: skip.counts };
     } catch (err) {

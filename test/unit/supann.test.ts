@@ -1,5 +1,5 @@
 import { parseInscription, parseTagged, ldapBoolean } from '../../src/directory/supann';
-import { studentFromEntry, toAttrMap } from '../../src/directory/entry';
+import { ldapEntryAttrs, studentFromEntry } from '../../src/directory/entry';
 import { SkipCounter } from '../../src/directory/types';
 
 const UAI = '0141408E';
@@ -84,7 +84,7 @@ describe('studentFromEntry (the three shapes of reference §6, plus edge cases)'
   const erules = { keyAttribute: 'uid', keyField: 'username' as const, uai: UAI };
   const run = (entry: Record<string, unknown>) => {
     const skip = new SkipCounter();
-    return { r: studentFromEntry('uid=x,ou=people', toAttrMap(entry), erules, skip), skipped: skip.counts };
+    return { r: studentFromEntry('uid=x,ou=people', ldapEntryAttrs(entry), erules, skip), skipped: skip.counts };
   };
 
   it('a two-year student with multi-valued attributes (arrays)', () => {
