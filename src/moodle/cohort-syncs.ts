@@ -128,8 +128,7 @@ const WS = 'local_ws_enrolcohort';
 
 /** Picks the implementation the site's token offers. */
 export async function cohortSyncsFor(api: MoodleApi, fallbackRoles: string[] = ['student']): Promise<CohortSyncs> {
-  const info = await api.siteInfo();
-  const names = new Set(info.functions.map((f) => f.name));
+  const names = await api.functionNames();
   if (names.has(`${PLUGIN}_add_cohort_sync`)) return new PluginCohortSyncs(api);
   if (names.has(`${WS}_add_instance`)) return new WsEnrolcohortSyncs(api, fallbackRoles);
   throw new CohortSyncUnavailable(api.platform);

@@ -96,9 +96,10 @@ export class KyselyStore implements Store {
     });
   }
 
-  async latestActions(platform: string, pairs: Array<{ cohortIdnumber: string; studentKey: string }>): Promise<Map<string, JournalAction>> {
+  async latestActions(platform: string, pairs: Array<{ cohortIdnumber: string; studentKey: string }>): Promise<Array<JournalAction | undefined>> {
     const out = new Map<string, JournalAction>();
-    const wanted = new Set(pairs.map((p) => `${p.cohortIdnumber}\n${p.studentKey}`));
+    const pairKey = (cohort: string, student: string) => `${cohort}\n${student}`;
+    const wanted = new Set(pairs.map((p) => pairKey(p.cohortIdnumber, p.studentKey)));
     const keys = [...new Set(pairs.map((p) => p.studentKey))];
     const latest = new Map<string, number>();
     // By student (the journal_student index), in chunks well under both dialects' parameter limits.
@@ -106,13 +107,13 @@ export class KyselyStore implements Store {
       // Only student_key in the WHERE: with platform too, SQLite prefers the (platform, cohort) index and scans the platform.
       const rows = await (await this.q()).selectFrom('journal').select(['id', 'platform', 'cohort_idnumber', 'student_key', 'action']).where('student_key', 'in', keys.slice(i, i + 500)).execute();
       for (const r of rows) {
-        const k = `${r.cohort_idnumber}\n${r.student_key}`;
+        const k = pairKey(r.cohort_idnumber, r.student_key ?? '');
         if (r.platform !== platform || !wanted.has(k) || (latest.get(k) ?? -1) > Number(r.id)) continue;
         latest.set(k, Number(r.id));
         out.set(k, r.action as JournalAction);
       }
     }
-    return out;
+    return pairs.map((p) => out.get(pairKey(p.cohortIdnumber, p.studentKey)));
   }
 
   async studentHistory(key: string, limit = 200): Promise<JournalEntry[]> {

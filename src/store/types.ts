@@ -101,10 +101,10 @@ export interface Store {
   lastGoodRun(): Promise<RunRecord | undefined>;
   journal(entries: JournalEntry[]): Promise<void>;
   /**
-   * The latest journal action of each (cohort, student) asked about on a platform, keyed
-   * `${cohortIdnumber}\n${studentKey}`: a run journals a pending account once, when it becomes pending.
+   * The latest journal action of each (cohort, student) asked about on a platform, in the order asked
+   * (undefined: none): a run journals a pending account once, when it becomes pending.
    */
-  latestActions(platform: string, pairs: Array<{ cohortIdnumber: string; studentKey: string }>): Promise<Map<string, JournalAction>>;
+  latestActions(platform: string, pairs: Array<{ cohortIdnumber: string; studentKey: string }>): Promise<Array<JournalAction | undefined>>;
   studentHistory(key: string, limit?: number): Promise<JournalEntry[]>;
   cohortHistory(platform: string, cohortIdnumber: string, limit?: number): Promise<JournalEntry[]>;
   saveHeldPlan(plan: HeldPlan): Promise<void>;

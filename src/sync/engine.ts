@@ -332,7 +332,7 @@ export class SyncEngine {
           journal: (e) => this.deps.store.journal(e),
           newlyPending: async (pending) => {
             const latest = await this.deps.store.latestActions(pl.platform, pending.map((x) => ({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key })));
-            return pending.filter((x) => latest.get(`${x.cohortIdnumber}\n${x.key}`) !== 'pending');
+            return pending.filter((_x, i) => latest[i] !== 'pending');
           },
           onProgress: this.deps.onProgress,
         });

@@ -59,7 +59,8 @@ function resolveCategory(site: Site, ct: { type: string; value: string }): Conte
   return { level: 'coursecat', instanceid: cat.id };
 }
 
-function requireViewOrManage(site: Site, caller: UserRow, ctx: Context, cap = 'moodle/cohort:view'): void {
+/** core_cohort's read check: moodle/cohort:manage or moodle/cohort:view in the cohort's context. */
+export function requireViewOrManage(site: Site, caller: UserRow, ctx: Context, cap = 'moodle/cohort:view'): void {
   if (!site.hasCapability('moodle/cohort:manage', ctx, caller.id) && !site.hasCapability('moodle/cohort:view', ctx, caller.id)) {
     site.requireCapability(cap, ctx, caller.id);
   }

@@ -5,6 +5,7 @@
  */
 import { DEFAULT, OPTIONAL, WsException, invalidParameter, invalidRecord, multiple, requireLoginError, single, value } from '../desc';
 import { Context, EnrolRow, SYSTEM, Site, UserRow, contextId } from '../model';
+import { requireViewOrManage } from './cohort';
 import { WsFunction, define } from './types';
 
 const PLUGIN_VERSION = '2026120100';
@@ -308,10 +309,6 @@ function checkUserField(site: Site, caller: UserRow, field: string): UserField {
   return field as UserField;
 }
 
-function requireCohortView(site: Site, caller: UserRow, ctx: Context): void {
-  if (!site.hasCapability('moodle/cohort:manage', ctx, caller.id)) site.requireCapability('moodle/cohort:view', ctx, caller.id);
-}
-
 const keyOf = (u: UserRow, field: UserField): string => (field === 'email' ? u.email.toLowerCase() : u[field]);
 const userKeyOut = single({ id: value('int'), key: value('raw'), suspended: value('bool') });
 
@@ -354,7 +351,7 @@ export const syncStateFunctions: WsFunction[] = [
       if (a.idnumberprefix === '') throw invalidParameter('idnumberprefix cannot be empty');
       site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
       const rows = site.cohorts.all().filter((c) => c.idnumber.startsWith(a.idnumberprefix)).sort((x, y) => x.id - y.id);
-      for (const c of rows) requireCohortView(site, caller, site.cohortContext(c));
+      for (const c of rows) requireViewOrManage(site, caller, site.cohortContext(c));
       return { cohorts: rows.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextid: contextId(site.cohortContext(c)), membercount: site.members.find('cohort', c.id).length })) };
     },
   }),
@@ -369,7 +366,7 @@ export const syncStateFunctions: WsFunction[] = [
       const users = new Map<number, UserRow>();
       const cohorts = [...new Set(a.cohortids)].map((id) => {
         const cohort = site.requireCohort(id);
-        requireCohortView(site, caller, site.cohortContext(cohort));
+        requireViewOrManage(site, caller, site.cohortContext(cohort));
         const userids: number[] = [];
         for (const m of site.members.find('cohort', id)) {
           const u = site.liveUser(m.userid);
