@@ -67,20 +67,25 @@ export async function readCohortState(api: MoodleApi, opts: ReadCohortOptions): 
     if ('error' in answer) throw answer.error;
     const managed = answer.cohorts.filter((c) => isManaged(opts.naming, c.idnumber));
     const { members, users } = managed.length > 0 ? await readMemberKeys(api, managed, opts.field) : { members: new Map<number, number[]>(), users: [] };
-    state.cohorts = managed.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, members: members.get(c.id) ?? [] }));
+    state.cohorts = withMembers(managed, members);
     for (const u of users) remember(state, u, opts.field);
     return state;
   }
   const managed = (await api.getCohorts()).filter((c) => isManaged(opts.naming, c.idnumber));
-  const members = managed.length > 0 ? await api.getCohortMembers(managed.map((c) => c.id)) : new Map<number, number[]>();
-  state.cohorts = managed.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, members: members.get(c.id) ?? [] }));
+  state.cohorts = withMembers(managed, managed.length > 0 ? await api.getCohortMembers(managed.map((c) => c.id)) : new Map());
   if (opts.memberKeys) {
     const ids = new Set<number>();
     for (const c of state.cohorts) for (const id of c.members) ids.add(id);
-    if (ids.size > 0) for (const u of await api.getUsersByField('id', [...ids])) remember(state, { id: u.id, key: keyOfUser(u, opts.field) ?? '', suspended: u.suspended ?? false }, opts.field);
+    if (ids.size > 0) for (const u of await api.getUsersByField('id', [...ids])) remember(state, userKeyOf(u, opts.field), opts.field);
   }
   return state;
 }
+
+const withMembers = (cohorts: Array<{ id: number; idnumber: string; name: string; visible: boolean }>, members: Map<number, number[]>): ActualCohort[] =>
+  cohorts.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, members: members.get(c.id) ?? [] }));
+
+/** A core user record as the plugin's reads give it: id, matched field, suspension. */
+const userKeyOf = (u: MoodleUser, field: MoodleUserField): UserKey => ({ id: u.id, key: keyOfUser(u, field) ?? '', suspended: u.suspended ?? false });
 
 /** Members in calls of at most MEMBERS_PER_CALL (the client splits further under max_input_vars and runs them concurrently). */
 async function readMemberKeys(api: MoodleApi, cohorts: Array<{ id: number; membercount: number }>, field: MoodleUserField): Promise<{ members: Map<number, number[]>; users: UserKey[] }> {
@@ -129,16 +134,8 @@ export async function resolveAccounts(api: MoodleApi, state: CohortState, opts: 
     if (!state.accounts.has(opts.onlyKey)) missing.push(opts.onlyKey);
   } else for (const k of opts.keys) if (!state.accounts.has(k)) missing.push(k);
   if (missing.length > 0) {
-    const found =
-      state.via === 'plugin'
-        ? await api.getUsersByKeys(opts.field, missing)
-        : (await api.getUsersByField(opts.field, missing)).map((u) => ({ id: u.id, key: keyOfUser(u, opts.field) ?? '', suspended: u.suspended ?? false }));
+    const found = state.via === 'plugin' ? await api.getUsersByKeys(opts.field, missing) : (await api.getUsersByField(opts.field, missing)).map((u) => userKeyOf(u, opts.field));
     for (const u of found) remember(state, u, opts.field);
   }
   return { platform: state.platform, cohorts: state.cohorts, accounts: state.accounts, keyOf: state.keyOf };
-}
-
-/** Both steps at once (tests and callers that have the desired keys at hand). */
-export async function readActualState(api: MoodleApi, opts: ReadCohortOptions & ResolveOptions): Promise<ActualState> {
-  return resolveAccounts(api, await readCohortState(api, opts), opts);
 }

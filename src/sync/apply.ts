@@ -32,12 +32,14 @@ export interface ApplyResult {
   errors: string[];
 }
 
+/** A journal row of this run and platform (one time stamp per call's batch: a first sync journals a hundred thousand rows). */
+type JournalOf = (e: Omit<JournalEntry, 'runId' | 'platform' | 'at'>, at?: string) => JournalEntry;
+
 const describe = (e: unknown): string => (e instanceof MoodleError ? `${e.function}: ${e.errorcode ?? e.kind}: ${e.message.split(': ').slice(2).join(': ') || e.message}` : (e as Error).message);
 
 export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ctx: ApplyContext): Promise<ApplyResult> {
   const result: ApplyResult = { created: 0, renamed: 0, added: 0, removed: 0, deleted: 0, errors: [] };
-  // One time stamp per call's batch, not per row: a first sync journals a hundred thousand rows.
-  const entry = (e: Omit<JournalEntry, 'runId' | 'platform' | 'at'>, at = ctx.now().toISOString()): JournalEntry => ({ runId: ctx.runId, platform: p.platform, at, cohortIdnumber: e.cohortIdnumber, studentKey: e.studentKey, moodleUserId: e.moodleUserId, action: e.action, reason: e.reason });
+  const entry: JournalOf = (e, at = ctx.now().toISOString()) => ({ runId: ctx.runId, platform: p.platform, at, cohortIdnumber: e.cohortIdnumber, studentKey: e.studentKey, moodleUserId: e.moodleUserId, action: e.action, reason: e.reason });
 
   const ids = await createCohorts(p, ctx, result, entry);
 
@@ -60,7 +62,7 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
     else adds.push(a);
   }
   for (const [idnumber, n] of missing) result.errors.push(`cohort ${idnumber} could not be created: ${n} member(s) not added`);
-  result.added = await changeMembers('add', p.platform, adds, cohortOf, ctx, result.errors, (a) => a.reason);
+  result.added = await changeMembers('add', adds, cohortOf, ctx, result.errors, entry);
 
   const now = ctx.now().toISOString();
   const pending = p.pending.length > 0 && ctx.newlyPending ? await ctx.newlyPending(p.pending) : p.pending;
@@ -73,7 +75,7 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
   }
   if (removals === 'apply') {
     const valid = p.removals.filter((r) => r.cohortId !== undefined);
-    result.removed = await changeMembers('remove', p.platform, valid, (r) => r.cohortId!, ctx, result.errors, (r) => r.reason);
+    result.removed = await changeMembers('remove', valid, (r) => r.cohortId!, ctx, result.errors, entry);
     for (const d of p.deletes) {
       try {
         await ctx.api.deleteCohorts([d.cohortId]);
@@ -87,7 +89,7 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
   return result;
 }
 
-async function createCohorts(p: Plan, ctx: ApplyContext, result: ApplyResult, entry: (e: Omit<JournalEntry, 'runId' | 'platform' | 'at'>) => JournalEntry): Promise<Map<string, number>> {
+async function createCohorts(p: Plan, ctx: ApplyContext, result: ApplyResult, entry: JournalOf): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (p.creates.length === 0) return ids;
   const toCreate = (list: typeof p.creates) => list.map((c) => ({ categorytype: ctx.categorytype, name: c.name, idnumber: c.idnumber, description: `Cohorte synchronisée par cohortbot (étape ${c.etape}).` }));
@@ -134,7 +136,7 @@ const SPREAD_MIN = 250;
  * On core, a removal batch that fails (Moodle rolls it back whole) is retried one by one so that one
  * deleted account does not block the others.
  */
-async function changeMembers(verb: 'add' | 'remove', platform: string, changes: MemberChange[], cohortOf: (c: MemberChange) => number, ctx: Omit<ApplyContext, 'categorytype'>, errors: string[], reasonOf: (c: MemberChange) => string): Promise<number> {
+async function changeMembers(verb: 'add' | 'remove', changes: MemberChange[], cohortOf: (c: MemberChange) => number, ctx: ApplyContext, errors: string[], entry: JournalOf): Promise<number> {
   let changed = 0;
   let done = 0;
   const pair = (c: MemberChange) => ({ cohortId: cohortOf(c), userId: c.userId });
@@ -145,7 +147,7 @@ async function changeMembers(verb: 'add' | 'remove', platform: string, changes: 
       if (outcomes[i] === 'gone') errors.push(`${c.cohortIdnumber}: user ${c.userId} or the cohort no longer exists`);
       else if (outcomes[i] === 'done') {
         changed++;
-        journal.push({ runId: ctx.runId, platform, at, cohortIdnumber: c.cohortIdnumber, studentKey: c.key, moodleUserId: c.userId, action: verb, reason: reasonOf(c) });
+        journal.push(entry({ cohortIdnumber: c.cohortIdnumber, studentKey: c.key, moodleUserId: c.userId, action: verb, reason: c.reason }, at));
       }
     });
     await ctx.journal(journal);
@@ -167,7 +169,7 @@ async function changeMembers(verb: 'add' | 'remove', platform: string, changes: 
           }
         }
       }
-      ctx.onProgress?.({ platform, phase: verb, done: (done += batch.length), total: changes.length });
+      ctx.onProgress?.({ platform: ctx.api.platform, phase: verb, done: (done += batch.length), total: changes.length });
     }),
   );
   return changed;
