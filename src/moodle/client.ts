@@ -107,10 +107,10 @@ export class MoodleClient {
    */
   async call<S extends z.ZodTypeAny>(fn: string, params: WsParams | (() => WsParams), schema: S): Promise<z.output<S>> {
     const early = typeof params === 'function' ? undefined : params;
-    if (early) this.checkVars(fn, early);
+    const earlyVars = early ? this.checkVars(fn, early) : 0;
     return this.limiter.run(() => {
       const p = early ?? (params as () => WsParams)();
-      const vars = this.checkVars(fn, p);
+      const vars = early ? earlyVars : this.checkVars(fn, p);
       return this.send(fn, encodeBody([['wstoken', this.token], ['wsfunction', fn], ['moodlewsrestformat', 'json']], p), schema, vars);
     });
   }
@@ -147,7 +147,7 @@ export class MoodleClient {
     const fewest = this.fewestBatches(items, build);
     const parts = spread ? Math.min(this.limiter.max, Math.floor(items.length / spread)) : 0;
     if (parts <= fewest.length) return fewest;
-    // The same items in `parts` near-equal runs: each is smaller than a batch that fitted, so it fits.
+    // The same items in `parts` near-equal runs, each checked (items may differ in size).
     const out: T[][] = [];
     for (let k = 0; k < parts; k++) out.push(items.slice(Math.floor((k * items.length) / parts), Math.floor(((k + 1) * items.length) / parts)));
     const budget = this.maxInputVars - CONTROL_VARS;
@@ -158,6 +158,9 @@ export class MoodleClient {
     if (items.length === 0) return [];
     const fixed = countVars(build([]) as WsValue);
     const budget = this.maxInputVars - CONTROL_VARS - fixed;
+    // Items that fit in one call (a batch already cut by a caller, most calls): one count, not one per item.
+    const first = countVars(build([items[0]!]) as WsValue) - fixed;
+    if (first * items.length <= budget && countVars(build([...items]) as WsValue) - fixed <= budget) return [[...items]];
     const out: T[][] = [];
     let current: T[] = [];
     let used = 0;
