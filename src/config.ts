@@ -127,6 +127,10 @@ export interface Config {
     serviceUrl?: string;
     /** Bot Framework Emulator only: /api/messages without authentication, from loopback only, never in production. */
     localMode: boolean;
+    /** TEAMS_SDK: the host behind /api/messages; the Agents SDK's AuthorityEndpoint/Issuers (keys and issuers of the tokens). */
+    sdk: 'agents' | 'botbuilder';
+    authorityEndpoint?: string;
+    issuers?: string[];
   };
   slack: { botToken?: string; signingSecret?: string; appToken?: string; digestChannel?: string; apiUrl?: string; teamIds: string[] };
   /** Bearer token protecting GET /metrics when set. */
@@ -293,12 +297,16 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       'sqlite:data/cohortbot.db',
     port: r.get('PORT', int(0, 65535), '3978') ?? 3978,
     teams: {
-      appId: r.raw('MicrosoftAppId'),
-      appPassword: r.raw('MicrosoftAppPassword'),
+      // MicrosoftApp* (both SDKs) or the Agents SDK's Connections__<id>__Settings__* (one connection).
+      appId: r.raw('MicrosoftAppId') ?? agentsConnection(env, 'ClientId'),
+      appPassword: r.raw('MicrosoftAppPassword') ?? agentsConnection(env, 'ClientSecret'),
       appType:
         r.get('MicrosoftAppType', z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { errorMap: () => ({ message: 'MultiTenant, SingleTenant or UserAssignedMSI' }) }), 'MultiTenant') ??
         'MultiTenant',
-      tenantId: r.raw('MicrosoftAppTenantId'),
+      tenantId: r.raw('MicrosoftAppTenantId') ?? agentsConnection(env, 'TenantId'),
+      sdk: r.get('TEAMS_SDK', z.enum(['agents', 'botbuilder'], { errorMap: () => ({ message: 'agents (Microsoft 365 Agents SDK) or botbuilder (Bot Framework SDK)' }) }), 'agents') ?? 'agents',
+      authorityEndpoint: agentsConnection(env, 'AuthorityEndpoint'),
+      issuers: agentsConnection(env, 'Issuers')?.split(/[\s,]+/).filter(Boolean),
       digestConversationId: r.raw('TEAMS_DIGEST_CONVERSATION_ID'),
       serviceUrl: r.get('TEAMS_SERVICE_URL', url),
       localMode: r.get('TEAMS_LOCAL_MODE', bool, 'false') ?? false,
@@ -339,6 +347,12 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+/** A setting of the Agents SDK's connection (`Connections__<id>__Settings__<name>`, names case-insensitive as the SDK reads them). */
+function agentsConnection(env: Env, name: string): string | undefined {
+  const re = new RegExp(`^Connections__.+?__Settings__${name}$`, 'i');
+  return Object.entries(env).find(([k, v]) => re.test(k) && v?.trim())?.[1]?.trim();
 }
 
 function isTimeZone(tz: string): boolean {

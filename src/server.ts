@@ -9,8 +9,8 @@ import type { App } from './app';
 import { BotCore } from './bot/core';
 import { digestView } from './bot/digest';
 import { CohortTeamsBot, TeamsIdentityResolver, teamsInfoResolver } from './channels/teams/bot';
-import { createTeamsAdapter, postTeamsDigest, privateSender, updateTeamsDigest } from './channels/teams/adapter';
-import type { ConversationReference } from 'botbuilder';
+import { createTeamsHost } from './channels/teams/auth-settings';
+import { Posted, TeamsProactive } from './channels/teams/proactive';
 import { SlackChannel, createSlackChannel, slackConfigured } from './channels/slack/app';
 import { Metrics } from './observability/metrics';
 import { Scheduler } from './sync/scheduler';
@@ -36,6 +36,8 @@ export interface Running {
   scheduler: Scheduler;
   metrics: Metrics;
   slack?: SlackChannel;
+  /** Proactive Teams messages through the selected SDK (absent when the Teams endpoint is off). */
+  teams?: TeamsProactive;
   /** Replaces posted summaries whose held removals were decided since (also run after each run and decision). */
   refreshResolvedDigests(): Promise<void>;
   stop(): Promise<void>;
@@ -64,15 +66,17 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
   // Teams only with an app id (Bot Framework authentication), or in local mode for the Emulator,
   // which answers loopback callers only. Otherwise the route does not exist (404).
   const teamsMode = config.teams.appId ? 'authenticated' : config.teams.localMode ? 'local' : 'off';
-  const adapter = teamsMode === 'off' ? undefined : createTeamsAdapter(config, logger);
-  if (adapter) {
-    const teamsBot = new CohortTeamsBot(core, app.store, opts.teamsIdentities ?? teamsInfoResolver, privateSender(adapter, config), logger, config.teams.tenantId);
+  // TEAMS_SDK picks the host (Agents SDK or botbuilder); the channel and everything it sends are the same.
+  const teamsHost = teamsMode === 'off' ? undefined : createTeamsHost(config, logger);
+  const teams = teamsHost ? new TeamsProactive(teamsHost, config, app.store) : undefined;
+  if (teamsHost) {
+    const teamsBot = new CohortTeamsBot(core, app.store, opts.teamsIdentities ?? teamsInfoResolver, logger, config.teams.tenantId, config.academicYear.timezone);
     server.post('/api/messages', restify.plugins.bodyParser({ maxBodySize: 1 << 20 }), async (req, res) => {
       if (teamsMode === 'local' && !isLoopback(req.socket.remoteAddress)) {
         res.send(403, { error: 'TEAMS_LOCAL_MODE answers loopback callers only' });
         return;
       }
-      await adapter.process(req, res, (ctx) => teamsBot.run(ctx));
+      await teamsHost.handle(req, res, (turn) => teamsBot.run(turn));
     });
   } else logger.info('Teams endpoint off: set MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType and MicrosoftAppTenantId (or TEAMS_LOCAL_MODE=true for the Bot Framework Emulator)');
 
@@ -129,9 +133,9 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
         continue;
       }
       const view = digestView(run, null, undefined, config.academicYear.timezone, held ? { status: held.status, by: held.decidedBy ?? '?' } : undefined);
-      const where = JSON.parse((await app.store.getState(`digest:${runId}`)) ?? '{}') as { slack?: { channel: string; ts: string }; teams?: { ref: Partial<ConversationReference>; id: string } };
+      const where = JSON.parse((await app.store.getState(`digest:${runId}`)) ?? '{}') as { slack?: { channel: string; ts: string }; teams?: Posted };
       if (where.slack && slack) await slack.updateDigest(where.slack, view).catch((err: Error) => logger.warn({ err: err.message }, 'slack digest update failed'));
-      if (where.teams && adapter) await updateTeamsDigest(adapter, config, where.teams, view).catch((err: Error) => logger.warn({ err: err.message }, 'teams digest update failed'));
+      if (where.teams && teams) await teams.update(where.teams, view).catch((err: Error) => logger.warn({ err: err.message }, 'teams digest update failed'));
       await app.store.setState(`digest:${runId}`, '');
     }
     if (still.length !== open.length) await app.store.setState(OPEN, JSON.stringify(still));
@@ -146,9 +150,9 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     onRun: async (run) => {
       metrics.recordRun(run);
       const view = digestView(run, scheduler.nextRun(), undefined, config.academicYear.timezone);
-      const where: { slack?: { channel: string; ts: string }; teams?: { ref: Partial<ConversationReference>; id: string } } = {};
+      const where: { slack?: { channel: string; ts: string }; teams?: Posted } = {};
       try {
-        const posted = adapter ? await postTeamsDigest(adapter, config, app.store, view) : undefined;
+        const posted = teams ? await teams.postSummary(view) : undefined;
         if (posted) where.teams = posted;
         else logger.info('no Teams digest conversation configured');
       } catch (err) {
@@ -183,6 +187,7 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     scheduler,
     metrics,
     slack,
+    teams,
     refreshResolvedDigests,
     async stop() {
       scheduler.stop();

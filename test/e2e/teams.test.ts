@@ -1,6 +1,7 @@
 /**
- * Teams end to end: message activities POSTed to the real /api/messages endpoint (restify +
- * CloudAdapter), replies captured by a local mock Bot Connector, assertions on the cards and on Moodle.
+ * Teams end to end, on both hosts (TEAMS_SDK=agents and botbuilder): message and invoke activities
+ * POSTed to the real /api/messages endpoint (restify + the SDK's CloudAdapter), replies captured by a
+ * local mock Bot Connector, assertions on the cards and on Moodle — the same for both.
  */
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -10,7 +11,9 @@ import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { mockConnector } from '../helpers/chat-stubs';
 import { silentLogger } from '../../src/log';
 
-describe('Teams endpoint', () => {
+const SDKS = ['agents', 'botbuilder'] as const;
+
+describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
   let h: SyncHarness;
   let running: Running;
   let connector: Awaited<ReturnType<typeof mockConnector>>;
@@ -21,7 +24,7 @@ describe('Teams endpoint', () => {
     h = await startSyncHarness();
     await h.engine.run();
     connector = await mockConnector(users);
-    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_LOCAL_MODE: 'true', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
+    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_SDK: sdk, TEAMS_LOCAL_MODE: 'true', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
     running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
   });
   afterAll(async () => {
@@ -29,6 +32,28 @@ describe('Teams endpoint', () => {
     await connector.stop();
     await h.stop();
   });
+
+  /** An Action.Execute click: an `adaptiveCard/action` invoke on the message `replyToId`; the HTTP answer carries the refreshed card. */
+  const execute = async (from: string, data: Record<string, unknown>, replyToId: string, conversationType = 'personal') => {
+    const before = connector.calls.length;
+    const activity = {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: `i${++seq}`,
+      replyToId,
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      locale: 'fr-FR',
+      value: { action: { type: 'Action.Execute', verb: 'cohortbot', data }, trigger: 'manual' },
+      from: { id: from, aadObjectId: `aad-${from}`, name: users[from] },
+      recipient: { id: '28:bot', name: 'CohortBot' },
+      conversation: { id: conversationType === 'personal' ? `a:${from}` : '19:channel@thread.tacv2', conversationType, tenantId: 't1' },
+    };
+    const res = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { statusCode: number; type: string; value: Record<string, unknown> };
+    return { body, updates: connector.calls.slice(before).filter((c) => c.method === 'PUT') };
+  };
 
   const send = async (from: string, text: string, extra: Record<string, unknown> = {}, conversationType = 'personal') => {
     const before = connector.calls.length;
@@ -65,18 +90,61 @@ describe('Teams endpoint', () => {
     expect(cardText(cardOf(search!))).toContain('etp:L2PHA1');
     const [ask] = await send('29:teacher', 'ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun');
     const card = cardOf(ask!);
-    const actions = card.actions as Array<{ type: string; title: string; data: { cohortbot: string } }>;
-    expect(actions.map((a) => [a.type, a.title])).toEqual([
-      ['Action.Submit', 'Confirmer'],
-      ['Action.Submit', 'Annuler'],
+    const actions = card.actions as Array<{ type: string; title: string; data: { cohortbot: string }; fallback: { type: string; data: unknown } }>;
+    expect(actions.map((a) => [a.type, a.title, a.fallback.type])).toEqual([
+      ['Action.Execute', 'Confirmer', 'Action.Submit'],
+      ['Action.Execute', 'Annuler', 'Action.Submit'],
     ]);
+    expect(actions[0]!.fallback.data).toEqual(actions[0]!.data);
     const site = h.sim.sim.site('ecampus');
     const course = site.courses.first('shortname', 'PHA-L2-101')!;
     const before = site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length;
-    // A click arrives as a message whose value carries the payload, with no text.
+    // A client without Universal Actions: the Action.Submit fallback arrives as a message whose value carries the payload, with no text.
     const [done] = await send('29:teacher', '', { value: actions[0]!.data });
     expect(cardText(cardOf(done!))).toMatch(/17 étudiant\(s\) y ont maintenant accès/);
     expect(site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length).toBe(before + 1);
+  });
+
+  it('a confirmation clicked (Action.Execute) acts once: the card becomes "done by" for everyone; a second click and a colleague\'s click are answered from the state', async () => {
+    const site = h.sim.sim.site('ecampus');
+    const course = site.courses.first('shortname', 'PHA-L2-102')!;
+    const syncs = () => site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length;
+    // In a channel, where everyone sees the card.
+    const [ask] = await send('29:teacher', '<at>CohortBot</at> ajouter tuteurs-l2-pharma à PHA-L2-102 rôle étudiant groupe aucun', {}, 'channel');
+    const confirmAction = (cardOf(ask!).actions as Array<{ data: Record<string, unknown> }>)[0]!;
+    const before = syncs();
+    const audit = (await h.store.auditEntries(1000)).length;
+
+    const first = await execute('29:teacher', confirmAction.data, 'card-msg-1', 'channel');
+    expect(first.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    const refreshed = cardText(first.body.value);
+    expect(refreshed).toMatch(/✓ Fait par marie\.durand@univ-demo\.fr le /);
+    expect(first.body.value.actions).toBeUndefined();
+    expect(syncs()).toBe(before + 1);
+    // Everyone sees it: the message holding the card is replaced by the same card.
+    expect(first.updates.map((u) => u.path)).toEqual(['/v3/conversations/19:channel@thread.tacv2/activities/card-msg-1']);
+    expect(cardOf(first.updates[0]!.body)).toEqual(first.body.value);
+
+    const again = await execute('29:teacher', confirmAction.data, 'card-msg-1', 'channel');
+    const colleague = await execute('29:colleague', confirmAction.data, 'card-msg-1', 'channel');
+    for (const r of [again, colleague]) {
+      expect(r.body.value).toEqual(first.body.value);
+      expect(r.updates).toEqual([]);
+    }
+    expect(syncs()).toBe(before + 1);
+    expect((await h.store.auditEntries(1000)).length).toBe(audit + 1);
+  });
+
+  it('a click on someone else\'s confirmation card, before it was used, is refused to that person alone and changes nothing', async () => {
+    const [ask] = await send('29:teacher', '<at>CohortBot</at> retirer tuteurs-l2-pharma de PHA-L2-102', {}, 'channel');
+    const confirmAction = (cardOf(ask!).actions as Array<{ data: Record<string, unknown> }>)[0]!;
+    const r = await execute('29:colleague', confirmAction.data, 'card-msg-2', 'channel');
+    expect(cardText(r.body.value)).toContain('appartient à quelqu’un d’autre');
+    expect(cardText(r.body.value)).not.toContain('Fait par');
+    expect(r.updates).toEqual([]);
+    // The owner's card still works.
+    const mine = await execute('29:teacher', confirmAction.data, 'card-msg-2', 'channel');
+    expect(cardText(mine.body.value)).toMatch(/Fait par/);
   });
 
   it('refuses a teacher on a colleague\'s course', async () => {
@@ -113,7 +181,7 @@ describe('Teams endpoint', () => {
     const before = connector.calls.length;
     const run = await running.scheduler.tick();
     expect(run).toBeDefined();
-    const posted = connector.calls.slice(before).filter((c) => c.method === 'POST' && c.path.startsWith('/v3/conversations/19%3Adigest%40thread.tacv2/activities'));
+    const posted = connector.calls.slice(before).filter((c) => c.method === 'POST' && c.path.startsWith('/v3/conversations/19:digest@thread.tacv2/activities'));
     expect(posted).toHaveLength(1);
     const card = cardText(cardOf(posted[0]!.body));
     expect(card).toContain('État de la synchronisation');
@@ -126,16 +194,16 @@ describe('Teams endpoint', () => {
     expect(health.ok).toBe(true);
     expect(health.lastRun.status).toBe('applied');
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
-    expect(metrics).toMatch(/cohortbot_moodle_calls_total\{platform="ecampus",function="local_cohortbot_add_cohort_sync",outcome="ok"\} 1/);
+    expect(metrics).toMatch(/cohortbot_moodle_calls_total\{platform="ecampus",function="local_cohortbot_add_cohort_sync",outcome="ok"\} 2/);
   });
 });
 
-describe('Teams endpoint with an app id', () => {
+describe.each(SDKS)('Teams endpoint with an app id (%s)', (sdk) => {
   let h: SyncHarness;
   let running: Running;
   beforeAll(async () => {
     h = await startSyncHarness();
-    const app = createApp(loadConfig({ ...h.env, MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'dummy', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000aa' }), { logger: silentLogger });
+    const app = createApp(loadConfig({ ...h.env, TEAMS_SDK: sdk, MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'dummy', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000aa' }), { logger: silentLogger });
     running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
   });
   afterAll(async () => {
@@ -154,7 +222,7 @@ describe('Teams endpoint with an app id', () => {
   });
 
   it('in production without an app id, starts with no Teams endpoint at all (404), and refuses local mode', async () => {
-    const r = await serve(createApp(loadConfig({ ...h.env, NODE_ENV: 'production' }), { logger: silentLogger }), { port: 0, host: '127.0.0.1', scheduler: false });
+    const r = await serve(createApp(loadConfig({ ...h.env, TEAMS_SDK: sdk, NODE_ENV: 'production' }), { logger: silentLogger }), { port: 0, host: '127.0.0.1', scheduler: false });
     try {
       const res = await fetch(`${r.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message","text":"aide"}' });
       expect(res.status).toBe(404);
@@ -166,7 +234,7 @@ describe('Teams endpoint with an app id', () => {
   });
 });
 
-describe('a held summary in the Teams channel', () => {
+describe.each(SDKS)('a held summary in the Teams channel (%s)', (sdk) => {
   let h: SyncHarness;
   let running: Running;
   let connector: Awaited<ReturnType<typeof mockConnector>>;
@@ -174,7 +242,7 @@ describe('a held summary in the Teams channel', () => {
     h = await startSyncHarness();
     await h.engine.run();
     connector = await mockConnector({ '29:admin': ADMIN });
-    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_LOCAL_MODE: 'true', SYNC_MAX_REMOVALS: '0', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
+    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_SDK: sdk, TEAMS_LOCAL_MODE: 'true', SYNC_MAX_REMOVALS: '0', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
     running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
   });
   afterAll(async () => {
@@ -189,14 +257,14 @@ describe('a held summary in the Teams channel', () => {
     for (const u of ['e21900044', 'e21900046']) site.addMember(cohort.id, site.users.first('username', u)!.id);
     const run = await running.scheduler.tick();
     expect(run!.status).toBe('held');
-    const posted = connector.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/v3/conversations/19%3Adigest%40thread.tacv2/activities')).pop()!;
+    const posted = connector.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/v3/conversations/19:digest@thread.tacv2/activities')).pop()!;
     expect(JSON.stringify(posted.body)).toContain(`approuver ${run!.runId}`);
     // The admin rejects from a 1:1 chat; the channel's card is replaced.
     const activity = { type: 'message', id: 'rj1', channelId: 'msteams', serviceUrl: connector.url, text: `rejeter ${run!.runId}`, locale: 'fr-FR', from: { id: '29:admin', aadObjectId: 'aad-admin' }, recipient: { id: '28:bot' }, conversation: { id: 'a:29:admin', conversationType: 'personal', tenantId: 't1' } };
     await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     let update: (typeof connector.calls)[number] | undefined;
     for (let i = 0; i < 300 && !update; i++) {
-      update = connector.calls.find((c) => c.method === 'PUT' && c.path.startsWith('/v3/conversations/19%3Adigest%40thread.tacv2/activities/'));
+      update = connector.calls.find((c) => c.method === 'PUT' && c.path.startsWith('/v3/conversations/19:digest@thread.tacv2/activities/'));
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(update).toBeDefined();

@@ -17,7 +17,8 @@ export async function mockConnector(members: Record<string, string>) {
     req.on('data', (c: Buffer) => (raw += c));
     req.on('end', () => {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      calls.push({ method: req.method!, path: req.url!, body });
+      // Paths as the Bot Framework reads them: botbuilder escapes conversation ids, the Agents SDK does not.
+      calls.push({ method: req.method!, path: decodeURIComponent(req.url!), body });
       const member = /\/v3\/conversations\/[^/]+\/members\/(.+)$/.exec(req.url!);
       res.setHeader('content-type', 'application/json');
       if (req.method === 'GET' && member) {

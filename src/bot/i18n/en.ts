@@ -226,4 +226,5 @@ export const en: Catalog = {
   membersUnchanged: (list: string, adding: boolean) => `${adding ? 'Already members' : 'Not members'}, nothing to do for them: ${list}.`,
   membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `All of them are already members of ${cohort}: nothing was done.` : `None of them is a member of ${cohort}: nothing was done.`),
   idnumberPrefixReserved: (prefix: string) => `ID numbers starting with "${prefix}" are reserved for general cohorts.`,
+  cardDoneBy: (who: string, when: string) => `✓ Done by ${who} on ${when}.`,
 };

@@ -1,88 +1,136 @@
 /**
- * Teams in front of the command core. All of `botbuilder` stays in src/channels/teams/, so moving to
- * the Microsoft 365 Agents SDK (the Bot Framework SDK is archived) touches this folder only.
+ * Teams in front of the command core, whichever SDK hosts it (host.ts): a message, a card's
+ * Action.Submit or Action.Execute becomes a command; the view comes back as a card. No SDK is
+ * imported here.
  */
-import { ActivityHandler, CardFactory, ConversationReference, MessageFactory, TeamsInfo, TurnContext } from 'botbuilder';
 import type { BotCore } from '../../bot/core';
 import type { Identity } from '../../bot/context';
 import { catalog } from '../../bot/i18n';
-import { formCommand, type View } from '../../bot/views';
+import { formCommand, text as textBlock, type View } from '../../bot/views';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/types';
-import { cardFallbackText, renderCard } from './cards';
+import { cardMessage } from './cards';
+import { CardMessage, TeamsTurn, tenantOf } from './host';
+import { ConversationStore } from './proactive';
 
 /** Who is talking: the UPN/e-mail Teams gives. Behind an interface so tests can feed identities. */
 export interface TeamsIdentityResolver {
-  resolve(ctx: TurnContext): Promise<{ email?: string; upn?: string }>;
+  resolve(turn: TeamsTurn): Promise<{ email?: string; upn?: string }>;
 }
 
-export const teamsInfoResolver: TeamsIdentityResolver = {
-  async resolve(ctx) {
-    const m = await TeamsInfo.getMember(ctx, ctx.activity.from.id);
-    return { email: m.email ?? undefined, upn: m.userPrincipalName ?? undefined };
-  },
-};
+export const teamsInfoResolver: TeamsIdentityResolver = { resolve: (turn) => turn.member() };
 
-export interface PrivateSender {
-  /** Sends a view in a 1:1 conversation with the user of this turn. */
-  sendPrivately(ctx: TurnContext, view: View): Promise<void>;
+/** What an Action.Execute click left behind: the card everyone now sees. */
+interface CardOutcome {
+  card: CardMessage;
 }
 
-export class CohortTeamsBot extends ActivityHandler {
+export class CohortTeamsBot {
+  private readonly conversations: ConversationStore;
+
   constructor(
     private readonly core: BotCore,
     private readonly store: Store,
     private readonly identities: TeamsIdentityResolver,
-    private readonly privately: PrivateSender,
     private readonly log: Logger,
     /** MicrosoftAppTenantId: activities from any other tenant are nobody (SingleTenant). */
     private readonly tenantId?: string,
+    private readonly timeZone = 'Europe/Paris',
   ) {
-    super();
-    this.onMessage(async (ctx, next) => {
-      await this.handleMessage(ctx);
-      await next();
-    });
-    this.onConversationUpdate(async (ctx, next) => {
-      // Added to a team: keep the conversation reference for the daily digest.
-      const added = ctx.activity.membersAdded?.some((m) => m.id === ctx.activity.recipient.id);
-      if (added) await this.store.setState('teams:digest-reference', JSON.stringify(TurnContext.getConversationReference(ctx.activity)));
-      await next();
-    });
+    this.conversations = new ConversationStore(store);
+  }
+
+  async run(turn: TeamsTurn): Promise<void> {
+    const a = turn.activity;
+    if (a.type === 'message') return this.onMessage(turn);
+    if (a.type === 'invoke' && a.name === 'adaptiveCard/action') return this.onExecute(turn);
+    if (a.type === 'conversationUpdate') {
+      // Added to a team: keep the conversation for the daily summary.
+      if (a.membersAdded?.some((m) => m.id === a.recipient.id)) await this.conversations.saveSummaryChannel(turn.reference());
+    }
   }
 
   /** The command text of a turn: a card button's payload, a submitted form, or the message without the mention. */
-  static commandOf(ctx: TurnContext): string {
-    const value = ctx.activity.value as Record<string, unknown> | undefined;
+  static commandOf(turn: TeamsTurn): string {
+    const value = turn.activity.value as Record<string, unknown> | undefined;
     if (value && typeof value.cohortbot === 'string') return value.cohortbot;
     if (value && typeof value.cohortbotForm === 'string') return formCommand({ id: 'form', title: '', fields: [], command: value.cohortbotForm, submitLabel: '' }, Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])));
-    return (TurnContext.removeRecipientMention(ctx.activity) ?? ctx.activity.text ?? '').trim();
+    return turn.textWithoutMention();
   }
 
-  private async handleMessage(ctx: TurnContext): Promise<void> {
-    const text = CohortTeamsBot.commandOf(ctx);
-    const shared = ctx.activity.conversation.conversationType !== 'personal';
+  private shared(turn: TeamsTurn): boolean {
+    return turn.activity.conversation.conversationType !== 'personal';
+  }
+
+  /** The person of this turn, or nobody (another tenant, or a lookup that failed). */
+  private async identify(turn: TeamsTurn): Promise<Identity> {
+    const a = turn.activity;
     let who: { email?: string; upn?: string } = {};
-    const tenant = (ctx.activity.conversation as { tenantId?: string }).tenantId ?? (ctx.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const tenant = tenantOf(a);
     if (this.tenantId && tenant !== this.tenantId) {
       // Another organisation's user: no identity at all, so the core answers only help and whoami.
       this.log.warn({ tenant: tenant ?? null }, 'teams: activity from another tenant, treated as unidentified');
     } else {
       try {
-        who = await this.identities.resolve(ctx);
+        who = await this.identities.resolve(turn);
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'teams: could not resolve the user');
       }
     }
-    const identity: Identity = { channel: 'teams', chatUserId: ctx.activity.from.aadObjectId ?? ctx.activity.from.id, email: who.email ?? who.upn, upn: who.upn, locale: ctx.activity.locale, conversation: shared ? 'shared' : 'private' };
+    const email = who.email ?? who.upn;
+    // People who talk to the bot can be written to later (private notices): their conversation is kept.
+    if (email && !this.shared(turn)) await this.conversations.savePerson(email, turn.reference()).catch((err: Error) => this.log.warn({ err: err.message }, 'teams: could not keep the conversation'));
+    return { channel: 'teams', chatUserId: a.from.aadObjectId ?? a.from.id, email, upn: who.upn, locale: a.locale, conversation: this.shared(turn) ? 'shared' : 'private' };
+  }
+
+  private async onMessage(turn: TeamsTurn): Promise<void> {
+    const text = CohortTeamsBot.commandOf(turn);
+    const identity = await this.identify(turn);
     const view = await this.core.handle(identity, text);
-    if (view.private && shared) {
-      await this.privately.sendPrivately(ctx, view);
-      await ctx.sendActivity(catalog(ctx.activity.locale).privateSent);
+    if (view.private && this.shared(turn)) {
+      await turn.sendPrivately(cardMessage(view));
+      await turn.sendText(catalog(turn.activity.locale).privateSent);
       return;
     }
-    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)), cardFallbackText(view)));
+    await turn.send(cardMessage(view));
+  }
+
+  /**
+   * Action.Execute: the first click runs the command; its outcome ("done by …", no buttons) replaces
+   * the card for everyone and is kept, so a second click — by the same person or anyone else — is
+   * answered from it and acts no more.
+   */
+  private async onExecute(turn: TeamsTurn): Promise<void> {
+    const a = turn.activity;
+    const action = (a.value as { action?: { verb?: string; data?: Record<string, unknown> } } | undefined)?.action;
+    const data = action?.data ?? {};
+    const payload = typeof data.cohortbot === 'string' ? data.cohortbot : undefined;
+    const key = `teams:card:${a.conversation.id}:${a.replyToId ?? ''}:${typeof data.card === 'string' ? data.card : ''}`;
+    const answer = (m: CardMessage) => turn.invokeResponse({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: m.card });
+    if (!payload) return answer(cardMessage({ tone: 'error', blocks: [textBlock(catalog(a.locale).seeHelp)] }));
+
+    const kept = await this.store.getState(key);
+    if (kept) return answer((JSON.parse(kept) as CardOutcome).card);
+
+    const identity = await this.identify(turn);
+    const view = await this.core.handle(identity, payload);
+    if (view.private && this.shared(turn)) {
+      await turn.sendPrivately(cardMessage(view));
+      return answer(cardMessage({ blocks: [textBlock(catalog(a.locale).privateSent)] }));
+    }
+    // Only an outcome that acted is everyone's: a refusal ("not yours", expired: error) or "already
+    // done" (info) goes to the clicker alone.
+    if (view.tone === 'error' || view.tone === 'info' || !a.replyToId) return answer(cardMessage(view));
+    const outcome = view.buttons?.length ? view : this.done(view, a.from.name ?? identity.email ?? a.from.id, a.locale);
+    const message = cardMessage(outcome);
+    if (!view.buttons?.length) await this.store.setState(key, JSON.stringify({ card: message } satisfies CardOutcome));
+    await turn.update(a.replyToId, message).catch((err: Error) => this.log.warn({ err: err.message }, 'teams: could not update the card for everyone'));
+    return answer(message);
+  }
+
+  private done(view: View, by: string, locale?: string): View {
+    const t = catalog(locale);
+    const when = new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: this.timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date());
+    return { ...view, buttons: [], blocks: [...view.blocks, textBlock(t.cardDoneBy(by, when))] };
   }
 }
-
-export type { ConversationReference };

@@ -1,5 +1,11 @@
-/** The ViewModel as an Adaptive Card 1.5 (buttons are Action.Submit carrying the command payload). */
+/**
+ * The ViewModel as an Adaptive Card 1.5. Buttons are Action.Execute (an `adaptiveCard/action` invoke
+ * whose answer replaces the card for everyone), each with an Action.Submit fallback for clients
+ * without Universal Actions; both carry the command payload and the card's key.
+ */
+import crypto from 'node:crypto';
 import type { View } from '../../bot/views';
+import type { CardMessage } from './host';
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -30,7 +36,12 @@ export function renderCard(v: View): AdaptiveCard {
       }
     }
   }
-  const actions: Array<Record<string, unknown>> = (v.buttons ?? []).map((b) => ({ type: 'Action.Submit', title: b.label, style: b.style === 'danger' ? 'destructive' : b.style === 'primary' ? 'positive' : 'default', data: { cohortbot: b.payload } }));
+  const card = cardKey(v);
+  const actions: Array<Record<string, unknown>> = (v.buttons ?? []).map((b) => {
+    const style = b.style === 'danger' ? 'destructive' : b.style === 'primary' ? 'positive' : 'default';
+    const data = { cohortbot: b.payload, card };
+    return { type: 'Action.Execute', title: b.label, style, verb: EXECUTE_VERB, data, fallback: { type: 'Action.Submit', title: b.label, style, data } };
+  });
   for (const b of v.blocks) if (b.type === 'form') actions.push({ type: 'Action.Submit', title: b.form.submitLabel, data: { cohortbotForm: b.form.command } });
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -46,3 +57,13 @@ export function cardFallbackText(v: View): string {
   const first = v.blocks.find((b) => b.type === 'text');
   return (v.title ?? (first && first.type === 'text' ? first.text : 'cohortbot')).slice(0, 200);
 }
+
+export const EXECUTE_VERB = 'cohortbot';
+
+/** A card's key: the same buttons make the same key, so a card's outcome is found again from any of its buttons. */
+export function cardKey(v: View): string {
+  return crypto.createHash('sha256').update((v.buttons ?? []).map((b) => b.payload).join('\n')).digest('hex').slice(0, 16);
+}
+
+/** A view as the message both hosts send: the card and its text. */
+export const cardMessage = (view: View): CardMessage => ({ card: renderCard(view), text: cardFallbackText(view) });
