@@ -189,6 +189,19 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     expect(card).not.toMatch(/e2\d{7}/);
   });
 
+  it('keeps the 1:1 conversation of whoever talks to the bot, writes to it later through the selected SDK, and forgets it on erasure', async () => {
+    await send('29:teacher', 'qui suis-je');
+    const before = connector.calls.length;
+    expect(await running.teams!.notify(TEACHER, { title: 'Avis', blocks: [{ type: 'text', text: 'Une note privée' }] })).toBe(true);
+    const sent = connector.calls.slice(before).filter((c) => c.method === 'POST');
+    expect(sent.map((c) => c.path)).toEqual(['/v3/conversations/a:29:teacher/activities']);
+    expect(cardText(cardOf(sent[0]!.body))).toContain('Une note privée');
+    // Nobody's channel conversation is kept as theirs: only private chats are.
+    expect(await running.teams!.conversations.person(SUPPORT)).toBeUndefined();
+    await h.store.forget([TEACHER]);
+    expect(await running.teams!.notify(TEACHER, { blocks: [{ type: 'text', text: 'encore' }] })).toBe(false);
+  });
+
   it('serves /healthz with the last run and /metrics in Prometheus format', async () => {
     const health = (await (await fetch(`${running.url}/healthz`)).json()) as { ok: boolean; lastRun: { status: string } };
     expect(health.ok).toBe(true);

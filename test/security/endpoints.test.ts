@@ -31,10 +31,10 @@ const teamsActivity = (text: string, tenantId: string, serviceUrl: string) =>
     conversation: { id: 'a:29:teacher', conversationType: 'personal', tenantId },
   });
 
-describe('Teams', () => {
+describe.each(['agents', 'botbuilder'])('Teams (%s)', (sdk) => {
   it('without MicrosoftAppId and without local mode there is no /api/messages: 404, nothing sent, nothing done', async () => {
     const connector = await mockConnector({ '29:teacher': TEACHER });
-    const running = await serve(createApp(loadConfig({ ...h.env, NODE_ENV: 'development' }), { logger: silentLogger }), { port: 0, host: '127.0.0.1', scheduler: false });
+    const running = await serve(createApp(loadConfig({ ...h.env, TEAMS_SDK: sdk, NODE_ENV: 'development' }), { logger: silentLogger }), { port: 0, host: '127.0.0.1', scheduler: false });
     try {
       const audit = (await h.store.auditEntries(1000)).length;
       const res = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: teamsActivity('ajouter etp:L2PHA1 à PHA-L2-101', 't1', connector.url) });
@@ -54,7 +54,7 @@ describe('Teams', () => {
 
   it("an activity from another tenant is nobody: the member is not looked up and nothing is done", async () => {
     const connector = await mockConnector({ '29:teacher': TEACHER });
-    const config = loadConfig({ ...h.env, NODE_ENV: 'development', TEAMS_LOCAL_MODE: 'true', MicrosoftAppTenantId: 'tenant-univ' });
+    const config = loadConfig({ ...h.env, TEAMS_SDK: sdk, NODE_ENV: 'development', TEAMS_LOCAL_MODE: 'true', MicrosoftAppTenantId: 'tenant-univ' });
     const running = await serve(createApp(config, { logger: silentLogger }), { port: 0, host: '127.0.0.1', scheduler: false });
     try {
       await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: teamsActivity('méthodes PHA-L2-101', 'tenant-evil', connector.url) });

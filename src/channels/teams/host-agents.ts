@@ -87,7 +87,7 @@ export function agentsHost(auth: TeamsAuth, log: Logger, localMode: boolean): Te
         let authorised = false;
         await adapter.authorizeRequest(req as never, out, () => (authorised = true));
         if (!authorised) {
-          if (!res.writableEnded) out.status(401).send({ error: 'unauthorized' }).end();
+          if (!res.writableEnded) out.status(401).send({ error: 'unauthorized' });
           return;
         }
       }

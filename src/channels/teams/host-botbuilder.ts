@@ -1,9 +1,10 @@
 /** The Bot Framework SDK host (`TEAMS_SDK=botbuilder`): botbuilder's CloudAdapter, which reads restify's request and response itself. */
 import type { ServerResponse } from 'node:http';
-import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationReference, TeamsInfo, TurnContext } from 'botbuilder';
+import { Activity, ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationReference, TeamsInfo, TurnContext } from 'botbuilder';
 import type { Logger } from '../../log';
 import { CardMessage, ConversationRef, HostRequest, TeamsActivity, TeamsHost, TeamsTurn, TurnHandler, cardAttachment } from './host';
 import type { TeamsAuth } from './auth-settings';
+import { webResponse } from './web-response';
 
 const toReference = (ref: ConversationRef): Partial<ConversationReference> => ({
   channelId: ref.channelId,
@@ -16,8 +17,7 @@ const toReference = (ref: ConversationRef): Partial<ConversationReference> => ({
 const activityOf = (m: CardMessage) => ({ type: ActivityTypes.Message, text: m.text, attachments: [cardAttachment(m.card)] });
 
 export function botbuilderHost(auth: TeamsAuth, log: Logger): TeamsHost {
-  const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
+  const bfAuth = new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: auth.appId ?? '',
       MicrosoftAppPassword: auth.appPassword ?? '',
       MicrosoftAppType: auth.appId ? auth.appType : '',
@@ -25,8 +25,8 @@ export function botbuilderHost(auth: TeamsAuth, log: Logger): TeamsHost {
       // A private cloud (or the offline tests): the channel's OpenID document and token issuer.
       ...(auth.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: auth.openIdMetadataUrl } : {}),
       ...(auth.tokenIssuer ? { ToBotFromChannelTokenIssuer: auth.tokenIssuer } : {}),
-    }),
-  );
+  });
+  const adapter = new CloudAdapter(bfAuth);
   adapter.onTurnError = async (ctx, err) => {
     log.error({ err: err.message }, 'teams turn failed');
     await ctx.sendActivity('Erreur interne, réessayez dans un instant.');
@@ -60,12 +60,26 @@ export function botbuilderHost(auth: TeamsAuth, log: Logger): TeamsHost {
 
   return {
     sdk: 'botbuilder',
-    // botbuilder authenticates inside process() and answers 401 itself (it speaks restify's response).
-    handle: (req: HostRequest, res: ServerResponse, onTurn: TurnHandler) => adapter.process(req as never, res as never, (ctx) => onTurn(turnOf(ctx))),
+    async handle(req: HostRequest, res: ServerResponse, onTurn: TurnHandler) {
+      // process() authenticates too, but answers 500 to a token whose signature does not verify (not
+      // an AuthenticationError): every failed check is a 401 here first.
+      const body = (req.body ?? {}) as Activity;
+      try {
+        await bfAuth.authenticateRequest(body, String(req.headers.authorization ?? ''));
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'teams: request refused (authentication)');
+        webResponse(res).status(401).send({ error: 'unauthorized' }).end();
+        return;
+      }
+      await adapter.process(req as never, res as never, (ctx) => onTurn(turnOf(ctx)));
+    },
     async post(ref, m) {
       let id = '';
       await adapter.continueConversationAsync(auth.appId ?? '', toReference(ref), async (ctx) => {
-        id = (await ctx.sendActivity(activityOf(m)))?.id ?? '';
+        // A new message in the conversation (the continuation's own id is not a message to reply to).
+        const a = ctx.activity;
+        const client = ctx.turnState.get<{ conversations: { sendToConversation(id: string, a: Activity): Promise<{ id?: string }> } }>(ctx.adapter.ConnectorClientKey);
+        id = (await client.conversations.sendToConversation(ref.conversation.id, { ...activityOf(m), conversation: a.conversation, from: a.recipient, recipient: a.from, channelId: a.channelId, serviceUrl: a.serviceUrl } as Activity)).id ?? '';
       });
       return id;
     },

@@ -2,7 +2,8 @@
  * The response contract of the Agents SDK (`status(code)` returning the response, `setHeader`, `send`,
  * `end`, `headersSent`, `writableEnded`) over Node's own ServerResponse. Restify 11 decorates the
  * response with a `status()` that returns a number, so the SDK's `res.status(401).send(…)` would throw
- * on the rejection path; this writes through the plain Node methods instead.
+ * on the rejection path; this writes through the plain Node methods instead, with Express's meaning
+ * of send() (the body, then the end).
  */
 import type { ServerResponse } from 'node:http';
 
@@ -29,7 +30,8 @@ export function webResponse(res: ServerResponse): WebResponse {
       if (res.writableEnded || body === undefined) return out;
       const json = typeof body !== 'string' && !Buffer.isBuffer(body);
       if (json && !res.headersSent && !res.getHeader('content-type')) res.setHeader('content-type', 'application/json');
-      res.write(json ? JSON.stringify(body) : body);
+      // Express semantics, which the SDK assumes: send() finishes the response (authorizeJWT never calls end()).
+      res.end(json ? JSON.stringify(body) : body);
       return out;
     },
     end() {
