@@ -44,9 +44,16 @@ export const PHP_SET: PackageSet = {
   present: () => hasCommand('php', ['-r', `exit(${PHP_EXTENSIONS.map((e) => `extension_loaded("${e}")`).join(' && ')} ? 0 : 1);`]),
 };
 
+/** Headless Chromium for the Teams card pictures (driven by playwright-core; no browser download). */
+export const CHROMIUM_SET: PackageSet = {
+  name: 'Chromium (Teams card rendering)',
+  packages: ['chromium'],
+  present: () => fs.existsSync('/usr/bin/chromium'),
+};
+
 /** The package sets `npm test` needs; the real-Moodle target's PHP only when that target runs. */
 export function suitePackageSets(env: NodeJS.ProcessEnv = process.env): PackageSet[] {
-  return env.COHORTBOT_SKIP_REAL_MOODLE ? [SLAPD_SET, POSTGRES_SET] : [SLAPD_SET, POSTGRES_SET, PHP_SET];
+  return env.COHORTBOT_SKIP_REAL_MOODLE ? [SLAPD_SET, POSTGRES_SET, CHROMIUM_SET] : [SLAPD_SET, POSTGRES_SET, CHROMIUM_SET, PHP_SET];
 }
 
 export function postgresBinDir(): string | undefined {

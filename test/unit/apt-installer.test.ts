@@ -101,5 +101,6 @@ describe('test-time package installer', () => {
     const names = (env: NodeJS.ProcessEnv) => suitePackageSets(env).flatMap((s) => s.packages);
     expect(names({})).toEqual(expect.arrayContaining(['slapd', 'ldap-utils', 'postgresql', 'php8.2-cli', 'php8.2-pgsql']));
     expect(names({ COHORTBOT_SKIP_REAL_MOODLE: '1' })).not.toContain('php8.2-cli');
+    expect(names({ COHORTBOT_SKIP_REAL_MOODLE: '1' })).toContain('chromium');
   });
 });

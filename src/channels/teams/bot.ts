@@ -121,16 +121,18 @@ export class CohortTeamsBot {
     // Only an outcome that acted is everyone's: a refusal ("not yours", expired: error) or "already
     // done" (info) goes to the clicker alone.
     if (view.tone === 'error' || view.tone === 'info' || !a.replyToId) return answer(cardMessage(view));
-    const outcome = view.buttons?.length ? view : this.done(view, a.from.name ?? identity.email ?? a.from.id, a.locale);
+    const outcome = view.buttons?.length ? view : doneView(view, a.from.name ?? identity.email ?? a.from.id, new Date(), a.locale, this.timeZone);
     const message = cardMessage(outcome);
     if (!view.buttons?.length) await this.store.setState(key, JSON.stringify({ card: message } satisfies CardOutcome));
     await turn.update(a.replyToId, message).catch((err: Error) => this.log.warn({ err: err.message }, 'teams: could not update the card for everyone'));
     return answer(message);
   }
 
-  private done(view: View, by: string, locale?: string): View {
-    const t = catalog(locale);
-    const when = new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: this.timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date());
-    return { ...view, buttons: [], blocks: [...view.blocks, textBlock(t.cardDoneBy(by, when))] };
-  }
+}
+
+/** An outcome as the card everyone sees once it is done: who did it and when, no buttons. */
+export function doneView(view: View, by: string, at: Date, locale: string | undefined, timeZone: string): View {
+  const t = catalog(locale);
+  const when = new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(at);
+  return { ...view, buttons: [], blocks: [...view.blocks, textBlock(t.cardDoneBy(by, when))] };
 }

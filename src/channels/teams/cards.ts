@@ -11,27 +11,49 @@ export type AdaptiveCard = Record<string, unknown>;
 
 const STYLE: Record<string, string> = { error: 'attention', warning: 'warning', success: 'good', info: 'default' };
 
+/** Columns a Teams card (about 440 px) shows side by side without breaking words. */
+const MAX_TABLE_COLUMNS = 4;
+
+/**
+ * A narrow table stays a Table, its columns as wide as their longest word; a wider one becomes one
+ * fact list per row (the first cell as its title), which a chat-width card shows whole.
+ */
+function tableItems(columns: string[], rows: string[][]): Array<Record<string, unknown>> {
+  if (columns.length <= MAX_TABLE_COLUMNS) {
+    const longest = (i: number) => Math.max(4, ...[columns, ...rows].flatMap((r) => (r[i] ?? '').split(/\s+/).map((w) => w.length)));
+    return [
+      {
+        type: 'Table',
+        firstRowAsHeader: true,
+        columns: columns.map((_, i) => ({ width: longest(i) })),
+        rows: [columns, ...rows].map((r, i) => ({ type: 'TableRow', cells: r.map((c) => ({ type: 'TableCell', items: [{ type: 'TextBlock', text: c, wrap: true, weight: i === 0 ? 'Bolder' : 'Default' }] })) })),
+      },
+    ];
+  }
+  return rows.flatMap((r, i) => [
+    { type: 'TextBlock', text: r[0] ?? '', weight: 'Bolder', wrap: true, ...(i > 0 ? { separator: true, spacing: 'Medium' } : {}) },
+    { type: 'FactSet', spacing: 'Small', facts: columns.slice(1).map((c, k) => ({ title: c, value: r[k + 1] ?? '' })) },
+  ]);
+}
+
+/** A required input says what is missing (the schema asks for an error message with isRequired). */
+const required = (optional: boolean | undefined, lang: View['lang']) => (optional ? { isRequired: false } : { isRequired: true, errorMessage: lang === 'en' ? 'Required' : 'Obligatoire' });
+
 export function renderCard(v: View): AdaptiveCard {
   const body: Array<Record<string, unknown>> = [];
   if (v.title) body.push({ type: 'TextBlock', text: v.title, size: 'Medium', weight: 'Bolder', wrap: true });
   for (const b of v.blocks) {
     if (b.type === 'text') body.push({ type: 'TextBlock', text: b.text, wrap: true });
     else if (b.type === 'facts') body.push({ type: 'FactSet', facts: b.facts.map((f) => ({ title: f.label, value: f.value })) });
-    else if (b.type === 'table') {
-      body.push({
-        type: 'Table',
-        firstRowAsHeader: true,
-        columns: b.columns.map(() => ({ width: 1 })),
-        rows: [b.columns, ...b.rows].map((r, i) => ({ type: 'TableRow', cells: r.map((c) => ({ type: 'TableCell', items: [{ type: 'TextBlock', text: c, wrap: true, weight: i === 0 ? 'Bolder' : 'Default' }] })) })),
-      });
-    } else {
+    else if (b.type === 'table') body.push(...tableItems(b.columns, b.rows));
+    else {
       const f = b.form;
       body.push({ type: 'TextBlock', text: f.title, weight: 'Bolder', wrap: true });
       for (const field of f.fields) {
         body.push(
           field.kind === 'choice'
-            ? { type: 'Input.ChoiceSet', id: field.id, label: field.label, value: field.value, isRequired: !field.optional, choices: (field.choices ?? []).map((c) => ({ title: c.label, value: c.value })) }
-            : { type: 'Input.Text', id: field.id, label: field.label, value: field.value, isRequired: !field.optional },
+            ? { type: 'Input.ChoiceSet', id: field.id, label: field.label, value: field.value, ...required(field.optional, v.lang), choices: (field.choices ?? []).map((c) => ({ title: c.label, value: c.value })) }
+            : { type: 'Input.Text', id: field.id, label: field.label, value: field.value, ...required(field.optional, v.lang) },
         );
       }
     }
