@@ -24,7 +24,6 @@ interface AcModule {
 
 /** Every parse and validation message of the library, for the version Teams renders: none is acceptable. */
 export function validateCard(card: AdaptiveCard): string[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const AC = require(BUNDLE) as AcModule;
   const ctx = new AC.SerializationContext(AC.Versions[`v${TEAMS_CARD_VERSION.replace('.', '_')}`]);
   const parsed = new AC.AdaptiveCard();

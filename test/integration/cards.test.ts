@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { digestView } from '../../src/bot/digest';
 import { renderCard } from '../../src/channels/teams/cards';
+import { renderBlocks } from '../../src/channels/slack/blocks';
+import { blockKitProblems } from '../helpers/slack-limits';
 import { GalleryView, cardGallery } from '../../src/tools/card-gallery';
 import { CHROMIUM, CardRenderer, validateCard } from '../../src/tools/card-render';
 import { COLLEAGUE, SUPPORT, TEACHER, startDemoBot } from '../helpers/bot';
@@ -62,6 +64,11 @@ describe('Teams cards', () => {
       if (r.overflow.length || r.empty.length) bad.push({ view: `${g.name}/${g.lang}`, overflow: r.overflow, empty: r.empty });
     }
     expect(bad).toEqual([]);
+  });
+
+  it('the same views as Slack Block Kit stay within Slack\'s documented limits', () => {
+    const problems = gallery.map((g) => ({ view: `${g.name}/${g.lang}`, problems: blockKitProblems(renderBlocks(g.view)) })).filter((p) => p.problems.length);
+    expect(problems).toEqual([]);
   });
 
   it('the checks see overflow and empty text when there is some', async () => {
