@@ -285,3 +285,59 @@ describe.each(SDKS)('a held summary in the Teams channel (%s)', (sdk) => {
     expect(JSON.stringify(update!.body)).toMatch(/déjà été rejetés par admin\.moodle@univ-demo\.fr/);
   });
 });
+
+describe.each(SDKS)('a held summary decided from its own card (%s)', (sdk) => {
+  let h: SyncHarness;
+  let running: Running;
+  let connector: Awaited<ReturnType<typeof mockConnector>>;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    await h.engine.run();
+    connector = await mockConnector({ '29:admin': ADMIN, '29:teacher': TEACHER });
+    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_SDK: sdk, TEAMS_LOCAL_MODE: 'true', SYNC_MAX_REMOVALS: '0', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
+    running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
+  });
+  afterAll(async () => {
+    await running.stop();
+    await connector.stop();
+    await h.stop();
+  });
+
+  const click = async (from: string, data: Record<string, unknown>, replyToId: string) => {
+    const activity = { type: 'invoke', name: 'adaptiveCard/action', id: `c-${from}-${Math.floor(performance.now())}`, replyToId, channelId: 'msteams', serviceUrl: connector.url, locale: 'fr-FR', value: { action: { type: 'Action.Execute', verb: 'cohortbot', data } }, from: { id: from, aadObjectId: `aad-${from}` }, recipient: { id: '28:bot' }, conversation: { id: '19:digest@thread.tacv2', conversationType: 'channel', tenantId: 't1' } };
+    const res = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    expect(res.status).toBe(200);
+    return JSON.stringify(((await res.json()) as { value: unknown }).value);
+  };
+
+  it('Reject on the card: a teacher is refused alone; the admin\'s click decides once and the card shows it to everyone', async () => {
+    const site = h.sim.sim.site('ecampus');
+    const cohort = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+    for (const u of ['e21900044', 'e21900046']) site.addMember(cohort.id, site.users.first('username', u)!.id);
+    const run = await running.scheduler.tick();
+    expect(run!.status).toBe('held');
+    const posted = connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations/19:digest@thread.tacv2/activities').pop()!;
+    const actions = ((posted.body.attachments as Array<{ content: { actions: Array<{ type: string; title: string; data: Record<string, unknown> }> } }>)[0]!).content.actions;
+    expect(actions.map((a) => [a.type, a.title])).toEqual([
+      ['Action.Execute', 'Approuver les retraits'],
+      ['Action.Execute', 'Rejeter'],
+    ]);
+    const reject = actions[1]!.data;
+
+    const teacher = await click('29:teacher', reject, 'digest-msg');
+    expect(teacher).not.toContain('Fait par');
+    expect((await h.store.getHeldPlan(run!.runId))!.status).toBe('held');
+
+    const before = connector.calls.length;
+    const admin = await click('29:admin', reject, 'digest-msg');
+    expect(admin).toContain('Fait par admin.moodle@univ-demo.fr');
+    expect(admin).not.toContain('Action.Execute');
+    expect((await h.store.getHeldPlan(run!.runId))!.status).toBe('rejected');
+    expect(connector.calls.slice(before).some((c) => c.method === 'PUT' && c.path === '/v3/conversations/19:digest@thread.tacv2/activities/digest-msg')).toBe(true);
+    const audit = (await h.store.auditEntries(1000)).length;
+    // Twice more, by the admin and by the teacher: the same card, nothing decided again.
+    expect(await click('29:admin', reject, 'digest-msg')).toBe(admin);
+    expect(await click('29:teacher', reject, 'digest-msg')).toBe(admin);
+    expect((await h.store.auditEntries(1000)).length).toBe(audit);
+  });
+});
