@@ -120,7 +120,8 @@ export class CohortTeamsBot {
     }
     // Only an outcome that acted is everyone's: a refusal ("not yours", expired: error) or "already
     // done" (info) goes to the clicker alone.
-    if (view.tone === 'error' || view.tone === 'info' || !a.replyToId) return answer(cardMessage(view));
+    // A private outcome (personal data) is the clicker's alone too, and is not kept.
+    if (view.tone === 'error' || view.tone === 'info' || view.private || !a.replyToId) return answer(cardMessage(view));
     const outcome = view.buttons?.length ? view : doneView(view, a.from.name ?? identity.email ?? a.from.id, new Date(), a.locale, this.timeZone);
     const message = cardMessage(outcome);
     if (!view.buttons?.length) await this.store.setState(key, JSON.stringify({ card: message } satisfies CardOutcome));

@@ -20,6 +20,8 @@ export function agentsAuthConfig(auth: TeamsAuth): AuthConfiguration {
     clientId: auth.appId,
     clientSecret: auth.appPassword,
     tenantId: auth.tenantId,
+    // MicrosoftAppType=UserAssignedMSI is the SDK's user-managed identity; otherwise the client secret.
+    ...(auth.appType === 'UserAssignedMSI' ? { authType: 'UserManagedIdentity' } : {}),
     ...(auth.authorityEndpoint ? { authorityEndpoint: auth.authorityEndpoint } : {}),
     ...(auth.issuers?.length ? { issuers: auth.issuers } : {}),
     // The token's issuer must be the university's tenant (or Microsoft's own first-party issuers).
