@@ -38,16 +38,16 @@ const ADMIN = 'admin.moodle@univ-demo.fr';
 
 /** The ten commonest commands, as the people who ask them; a run cycles through them. */
 export const MIX: ChatCase[] = [
-  { who: MARIE, text: 'chercher pharma', expect: /Licence 2 Pharmacie \(L2PHA1\)\W+etp:L2PHA1\W+17/ },
-  { who: MARIE, text: 'méthodes PHA-L2-101', expect: /Synchronisations de cohortes — PHA-L2-101 \(ecampus\).*tuteurs-l2/ },
-  { who: PAUL, text: 'chercher droit dans DRT-L1-101', expect: /Licence 1 Droit \(L1DRT1\)\W+etp:L1DRT1\W+18\W.*oui/ },
-  { who: SOPHIE, text: 'qui suis-je', expect: /ecampus : sbernard \(Sophie Bernard\)\\ncollegium : sbernard/ },
-  { who: LUC, text: 'aide', expect: /cohortbot — aide/ },
-  { who: PAUL, text: 'état', expect: /Dernière synchronisation.*ecampus\W+9\W+110\W/ },
-  { who: MARIE, text: 'ajouter etp:L3PHA1 à PHA-L3-201', expect: /Ajouter une synchronisation de cohorte \?.*Licence 3 Pharmacie \(L3PHA1\) \(etp:L3PHA1\) \(14 membres\).*Confirmer/ },
-  { who: CLAIRE, text: 'pourquoi e21900011 PHA-L2-102', expect: /Pourquoi e21900011 n’est pas inscrit à PHA-L2-102 \(ecampus\).*Membre de la cohorte de son étape/ },
-  { who: SOPHIE, text: 'méthodes MEEF-201', expect: /MEEF-201 \(collegium\) ne synchronise aucune cohorte/ },
-  { who: CLAIRE, text: 'chercher L2', expect: /Licence 2 Droit \(L2DRT1\)\W+etp:L2DRT1\W+15/ },
+  { who: MARIE, text: 'chercher pharma', expect: /Licence 2 Pharmacie \(L2PHA1\)\W+etp:L2PHA1\W+17/s },
+  { who: MARIE, text: 'méthodes PHA-L2-101', expect: /Synchronisations de cohortes — PHA-L2-101 \(ecampus\).*tuteurs-l2/s },
+  { who: PAUL, text: 'chercher droit dans DRT-L1-101', expect: /Licence 1 Droit \(L1DRT1\)\W+etp:L1DRT1\W+18\W.*oui/s },
+  { who: SOPHIE, text: 'qui suis-je', expect: /ecampus : sbernard \(Sophie Bernard\)\W+collegium : sbernard/s },
+  { who: LUC, text: 'aide', expect: /cohortbot — aide/s },
+  { who: PAUL, text: 'état', expect: /Dernière synchronisation.*ecampus\W+9\W+110\W/s },
+  { who: MARIE, text: 'ajouter etp:L3PHA1 à PHA-L3-201', expect: /Ajouter une synchronisation de cohorte \?.*Licence 3 Pharmacie \(L3PHA1\) \(etp:L3PHA1\) \(14 membres\).*Confirmer/s },
+  { who: CLAIRE, text: 'pourquoi e21900011 PHA-L2-102', expect: /Pourquoi e21900011 n’est pas inscrit à PHA-L2-102 \(ecampus\).*Membre de la cohorte de son étape/s },
+  { who: SOPHIE, text: 'méthodes MEEF-201', expect: /MEEF-201 \(collegium\) ne synchronise aucune cohorte/s },
+  { who: CLAIRE, text: 'chercher L2', expect: /Licence 2 Droit \(L2DRT1\)\W+etp:L2DRT1\W+15/s },
 ];
 export const PEOPLE = [MARIE, PAUL, SOPHIE, LUC, CLAIRE, ADMIN];
 
@@ -148,7 +148,24 @@ const sign = (body: string) => {
 };
 
 /** What a reply says, as text (Block Kit or Adaptive Card JSON, flattened). */
-const replyText = (body: Record<string, unknown>): string => JSON.stringify(body);
+const replyText = (body: unknown): string => {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') out.push(v.startsWith('[') || v.startsWith('{') ? replyTextOf(v) : v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(body);
+  return out.join(' | ');
+};
+/** Slack's form-encoded posts carry blocks as a JSON string. */
+const replyTextOf = (s: string): string => {
+  try {
+    return replyText(JSON.parse(s));
+  } catch {
+    return s;
+  }
+};
 /** The "on it" message (src/bot/views.ts: pendingView) is not the answer. */
 const isPending = (body: Record<string, unknown>): boolean => /cohortbot:pending/.test(JSON.stringify(body));
 
