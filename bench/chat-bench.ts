@@ -150,21 +150,16 @@ const sign = (body: string) => {
 /** What a reply says, as text (Block Kit or Adaptive Card JSON, flattened). */
 const replyText = (body: unknown): string => {
   const out: string[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') out.push(v.startsWith('[') || v.startsWith('{') ? replyTextOf(v) : v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  const walk = (v: unknown, key = ''): void => {
+    // Slack's form-encoded posts carry blocks as a JSON string; the words are in "text" and "title" (cards, blocks, table cells).
+    if (typeof v === 'string') {
+      if (key === 'blocks' || key === 'attachments') walk(JSON.parse(v));
+      else if (key === 'text' || key === 'title') out.push(v);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key === 'blocks' ? '' : key));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
   };
   walk(body);
   return out.join(' | ');
-};
-/** Slack's form-encoded posts carry blocks as a JSON string. */
-const replyTextOf = (s: string): string => {
-  try {
-    return replyText(JSON.parse(s));
-  } catch {
-    return s;
-  }
 };
 /** The "on it" message (src/bot/views.ts: pendingView) is not the answer. */
 const isPending = (body: Record<string, unknown>): boolean => /cohortbot:pending/.test(JSON.stringify(body));
