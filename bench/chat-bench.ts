@@ -195,6 +195,7 @@ export interface ChatBenchResult {
   lastMs: number;
   pendingFirst: number;
   callsPerCommand?: Record<string, number>;
+  aloneMs?: Record<string, number>;
   servePeakRssMB: number;
   failures: Array<{ text: string; who: string; detail: string }>;
   allAnswered: boolean;
@@ -290,6 +291,8 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
 
     // Calls per command: each of the mix alone, twice (the second shows what caching saves), from the simulator's counters.
     let callsPerCommand: Record<string, number> | undefined;
+    /** Each command's answer time alone: at a given latency, about (round trips × latency) + the rest. */
+    const aloneMs: Record<string, number> = {};
     if (o.calls) {
       callsPerCommand = {};
       for (const round of ['first', 'again']) {
@@ -299,7 +302,9 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
           await settle([out], 120_000);
           if (!out.ok) throw new Error(`"${k.text}" as ${k.who}: ${out.detail}`);
           if (process.env.BENCH_SHOW) process.stderr.write(`${k.text}: ${replyText(answerOf(out).find((r) => !isPending(r.body))!.body).slice(0, 600)}\n`);
-          callsPerCommand[`${k.text}${round === 'again' ? ' (again)' : ''}`] = (await counters(simUrl)) - before;
+          const name = `${k.text}${round === 'again' ? ' (again)' : ''}`;
+          callsPerCommand[name] = (await counters(simUrl)) - before;
+          aloneMs[name] = out.answerMs!;
         }
       }
     }
@@ -327,6 +332,7 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
       lastMs: times[times.length - 1] ?? -1,
       pendingFirst: outs.filter((x) => x.pendingMs !== undefined).length,
       callsPerCommand,
+      aloneMs: o.calls ? aloneMs : undefined,
       servePeakRssMB: Math.round(hwm / 1024),
       failures,
       allAnswered: failures.length === 0,
