@@ -161,8 +161,8 @@ const replyText = (body: unknown): string => {
   walk(body);
   return out.join(' | ');
 };
-/** The "on it" message (src/bot/views.ts: pendingView) is not the answer. */
-const isPending = (body: Record<string, unknown>): boolean => /cohortbot:pending/.test(JSON.stringify(body));
+/** The "on it" (Slack: the block cohortbot:pending; Teams: typing) is not the answer. */
+const isPending = (body: Record<string, unknown>): boolean => body.type === 'typing' || /cohortbot:pending/.test(JSON.stringify(body));
 
 interface Outcome {
   id: string;

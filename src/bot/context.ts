@@ -8,7 +8,8 @@ import type { Config } from '../config';
 import type { DirectorySource } from '../directory/types';
 import type { Logger } from '../log';
 import type { MoodleApi, MoodleUser } from '../moodle/api';
-import { AccountProblem, AccountResolution, BotRole, configuredRoles, identityKey, resolveAccount } from './identity';
+import { AccountProblem, AccountResolution, BotRole, configuredRoles, identityKey, lookupFor, resolveAccount } from './identity';
+import type { ChatCache } from './cache';
 import { CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
 import type { Store } from '../store/types';
 import type { SyncEngine } from '../sync/engine';
@@ -37,6 +38,8 @@ export interface BotDeps {
   directory: DirectorySource;
   logger: Logger;
   now?: () => Date;
+  /** The person's accounts and courses, the sites' functions, course look-ups (cache.ts); BotCore sets it. */
+  cache?: ChatCache;
 }
 
 /** A change to a cohort sync, as the update command resolved it. */
@@ -91,13 +94,16 @@ export class Actor {
   }
 
   /** Looks the person up on every platform (concurrently); an unreachable platform is a problem, not a failure. */
-  static async resolve(identity: Identity, deps: Pick<BotDeps, 'config' | 'apis'>): Promise<Actor> {
+  static async resolve(identity: Identity, deps: Pick<BotDeps, 'config' | 'apis' | 'cache'>): Promise<Actor> {
     const accounts = new Map<string, MoodleUser>();
     const problems = new Map<string, AccountProblem>();
     await Promise.all(
       deps.config.platforms.map(async (p) => {
         const api = deps.apis.get(p.name);
-        const r = api ? await resolveAccount(api, identity, deps.config).catch((): AccountResolution => ({ ok: false, problem: 'unreachable' })) : ({ ok: false, problem: 'none' } as const);
+        const look = () => resolveAccount(api!, identity, deps.config).catch((): AccountResolution => ({ ok: false, problem: 'unreachable' }));
+        const lookup = lookupFor(identity, deps.config);
+        const cached = deps.cache && !('problem' in lookup) ? deps.cache.account(p.name, identityKey(identity), `${lookup.field}:${lookup.value}`, look) : undefined;
+        const r = api ? await (cached ?? look()) : ({ ok: false, problem: 'none' } as const);
         if (r.ok) accounts.set(p.name, r.user);
         else problems.set(p.name, r.problem);
       }),

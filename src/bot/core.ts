@@ -14,6 +14,10 @@ import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from '
 import { help, status, whoami } from './handlers/general';
 import { search, usableCohorts } from './handlers/search';
 import type { Cohort } from '../moodle/api';
+import { ChatCache, cachedApis } from './cache';
+import { identityKey } from './identity';
+import { resolveCourse } from './resolve';
+import { asCommand } from '../moodle/scheduler';
 import { approveOrReject, changeMembers, createCohort, history, listMembers, syncNow, why } from './handlers/support';
 import { View, text } from './views';
 
@@ -43,18 +47,43 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   members: (ctx, cmd) => listMembers(ctx, cmd.cohort, cmd.platform),
 };
 
+/** An answer not ready after this long gets an "on it" first (at once when Moodle is already busy). */
+export const PENDING_AFTER_MS = 1500;
+
 const PLUGIN_REFUSALS = new Set(['onbehalfnopermission', 'nopermissions', 'cohortnotavailable', 'rolenotassignable', 'groupnotincourse', 'instanceexists', 'cohortnotfound', 'hiddencohort']);
 
 export class BotCore {
-  constructor(readonly deps: BotDeps) {}
+  readonly deps: BotDeps;
+
+  constructor(deps: BotDeps) {
+    // The bot reads through its cache (cache.ts); the sync engine keeps its own uncached APIs.
+    const cache = deps.cache ?? new ChatCache();
+    this.deps = { ...deps, cache, apis: cachedApis(deps.apis, cache) };
+  }
 
   /** Called once per handled message (metrics). */
   onCommand?: (channel: string, command: string, outcome: string) => void;
 
-  async handle(identity: Identity, input: string): Promise<View> {
-    const { view, kind } = await this.answer(identity, input);
+  /**
+   * Answers one message. `onPending` is how the channel says "on it" (Slack: a short ephemeral the
+   * answer then replaces; Teams: typing): called at once when Moodle's queue already holds more calls
+   * than it serves at a time, else once the answer has taken PENDING_AFTER_MS; never after the answer,
+   * and the answer is returned only once it has been said.
+   */
+  async handle(identity: Identity, input: string, onPending?: (text: string) => Promise<void>): Promise<View> {
+    let said: Promise<void> | undefined;
+    const say = () => (said ??= onPending!(catalog(identity.locale).onIt).catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'chat: could not say "on it"')));
+    const timer = onPending ? (this.moodleBusy() ? (say(), undefined) : setTimeout(say, PENDING_AFTER_MS)) : undefined;
+    // Every Moodle call of this command is ranked by its arrival (moodle/scheduler.ts).
+    const { view, kind } = await asCommand(identityKey(identity), () => this.answer(identity, input)).finally(() => clearTimeout(timer));
+    await said;
     this.onCommand?.(identity.channel, kind, view.tone ?? 'info');
     return { ...view, lang: catalog(identity.locale).locale === 'en' ? 'en' : 'fr' };
+  }
+
+  /** Chat calls already wait on some platform beyond what it serves at once: this answer will take a while. */
+  private moodleBusy(): boolean {
+    return [...this.deps.apis.values()].some((api) => api.client.limiter.waiting.chat >= api.client.limiter.limit);
   }
 
   private async answer(identity: Identity, input: string): Promise<{ view: View; kind: string }> {
@@ -62,6 +91,10 @@ export class BotCore {
     const parsed = /^\s*(ajouter|add)\s*$/i.test(input) ? undefined : parseCommand(input, { platforms: this.deps.config.platforms.map((p) => p.name) });
     if (parsed && !parsed.ok) return { view: this.parseError(t, parsed.error), kind: 'unparsed' };
     const cmd = parsed?.command;
+    // "Who am I" always asks Moodle afresh: it is how a person checks what the bot sees of them now.
+    if (cmd?.kind === 'whoami') this.deps.cache!.forget(identityKey(identity));
+    // The course a command names is looked up while the person is (cached for authorisation to find).
+    if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) void resolveCourse(new HandlerContext(this.deps, Actor.anonymous(identity, this.deps.config), t), cmd.course, () => '').catch(() => undefined);
     // Help needs nobody looked up; everything else knows who is asking first.
     const actor = cmd?.kind === 'help' ? Actor.anonymous(identity, this.deps.config) : await Actor.resolve(identity, this.deps);
     const ctx = new HandlerContext(this.deps, actor, t);
@@ -82,6 +115,10 @@ export class BotCore {
 
   /** The cohorts this person may use, for pickers (Slack's cohort field): the rules of `chercher`, nobody → none. */
   async searchCohorts(identity: Identity, query: string): Promise<Cohort[]> {
+    return asCommand(identityKey(identity), () => this.pickerCohorts(identity, query));
+  }
+
+  private async pickerCohorts(identity: Identity, query: string): Promise<Cohort[]> {
     const actor = await Actor.resolve(identity, this.deps);
     if (!actor.verified) return [];
     const ctx = new HandlerContext(this.deps, actor, catalog(identity.locale));
@@ -117,6 +154,8 @@ export class BotCore {
       return { tone: 'error', blocks: [text(err.teacherMessage), ...(ctx.actor.has('admin') ? [text(err.adminMessage)] : [])] };
     }
     const code = refusalCode(err);
+    // Moodle said no: what the bot keeps about this person (account, courses) may be out of date.
+    if (code) this.deps.cache!.forget(ctx.actor.key);
     if (code && PLUGIN_REFUSALS.has(code)) {
       const course = 'course' in cmd && cmd.course ? cmd.course.raw : '';
       await ctx.audit({ command: cmd.kind, course: course || undefined, target: 'cohort' in cmd ? cmd.cohort : undefined, outcome: 'refused', detail: code }).catch(() => undefined);

@@ -75,7 +75,8 @@ export class CohortTeamsBot extends ActivityHandler {
       }
     }
     const identity: Identity = { channel: 'teams', chatUserId: ctx.activity.from.aadObjectId ?? ctx.activity.from.id, email: who.email ?? who.upn, upn: who.upn, locale: ctx.activity.locale, conversation: shared ? 'shared' : 'private' };
-    const view = await this.core.handle(identity, text);
+    // A slow answer: Teams shows the bot typing until the answer comes.
+    const view = await this.core.handle(identity, text, async () => void (await ctx.sendActivity({ type: 'typing' })));
     if (view.private && shared) {
       await this.privately.sendPrivately(ctx, view);
       await ctx.sendActivity(catalog(ctx.activity.locale).privateSent);
