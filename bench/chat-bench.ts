@@ -201,9 +201,14 @@ export interface ChatBenchResult {
   allAnswered: boolean;
 }
 
+/** Everything the run started, stopped in reverse order: at the end, on failure, and on SIGINT/SIGTERM. */
+const stops: Array<() => Promise<void>> = [];
+const stopAll = async () => {
+  for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+};
+
 export async function runChatBench(o: Options): Promise<ChatBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-chatbench-'));
-  const stops: Array<() => Promise<void>> = [];
   try {
     const base = { PATH: process.env.PATH ?? '' };
     const sim = await startJsonChild(['simulator', '--seed', path.join(FIXTURES, 'moodle-seed.json'), '--latency', '0', '--cost', o.cost, '--workers', String(o.workers), '--state', path.join(dir, 'sim-state.json')], base);
@@ -338,7 +343,7 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
       allAnswered: failures.length === 0,
     };
   } finally {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await stopAll();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -360,6 +365,7 @@ function parseOptions(): Options {
 }
 
 if (require.main === module) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().then(() => process.exit(1)));
   void (async () => {
     try {
       const r = await runChatBench(parseOptions());
