@@ -1,12 +1,14 @@
 /**
- * What does not change from one message to the next is not asked of Moodle again for each: the
- * person's account on each platform and their courses (a short TTL, and dropped at once when Moodle
- * refuses them something or they ask `qui suis-je`), the site's functions (which cohort-sync plugin it
+ * What does not change from one message to the next is not waited for again: the person's account
+ * on each platform (a command starts from what was last seen, while Moodle confirms it in parallel)
+ * and their courses (a short TTL; both dropped at once when Moodle refuses them something or they ask
+ * `qui suis-je`), the site's functions (which cohort-sync plugin it
  * runs), course look-ups by id, short name, ID number or name, and course categories. Identical look-ups made at the same
  * time share one call. Rights are never cached: every action and every course's cohort syncs are asked
  * of Moodle as the person, each time.
  */
 import { Course, MoodleApi } from '../moodle/api';
+import type { CohortSyncs } from '../moodle/cohort-syncs';
 import type { AccountResolution } from './identity';
 
 /** The person's account and courses: long enough for a conversation's next messages, short enough that a change in Moodle shows within a minute or two. */
@@ -28,13 +30,23 @@ class TtlMap<T> {
     const hit = this.entries.get(key);
     if (hit && hit.until > now) return hit.value;
     const value = load();
-    this.entries.delete(key);
-    this.entries.set(key, { until: now + this.ttlMs, value });
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.set(key, value, now);
     value.catch(() => {
       if (this.entries.get(key)?.value === value) this.entries.delete(key);
     });
     return value;
+  }
+
+  set(key: string, value: Promise<T>, now = Date.now()): void {
+    this.entries.delete(key);
+    this.entries.set(key, { until: now + this.ttlMs, value });
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** The value kept for `key`, if it has not expired; nothing is loaded. */
+  peek(key: string, now = Date.now()): Promise<T> | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > now ? hit.value : undefined;
   }
 
   delete(key: string): void {
@@ -48,6 +60,8 @@ class TtlMap<T> {
 
 export class ChatCache {
   private readonly accounts = new TtlMap<AccountResolution>(PERSON_TTL_MS);
+  /** Account look-ups in flight, shared by the person's commands that arrive meanwhile. */
+  private readonly asking = new Map<string, Promise<AccountResolution>>();
   private readonly myCourses = new TtlMap<Course[]>(PERSON_TTL_MS);
   readonly courses = new TtlMap<unknown>(COURSE_TTL_MS);
   readonly sites = new TtlMap<unknown>(SITE_TTL_MS);
@@ -55,16 +69,29 @@ export class ChatCache {
   private readonly owners = new Map<string, Set<string>>();
 
   /**
-   * The person's account on a platform, by what is looked up for them (`lookup`: field and value); an
-   * "unreachable" result is never kept, so the next message asks again.
+   * The person's account on a platform, by what is looked up for them (`lookup`: field and value).
+   * `known` is what the bot last saw (within PERSON_TTL_MS), so the command can start at once; `fresh`
+   * is Moodle's answer now — always asked, in parallel with the command, one call shared by the
+   * person's commands in progress. Authority fails closed: the caller answers (and writes) only once
+   * `fresh` agrees with `known` (Actor.confirmed), so a suspended or doubled account stops at once.
    */
-  async account(platform: string, personKey: string, lookup: string, load: () => Promise<AccountResolution>): Promise<AccountResolution> {
+  account(platform: string, personKey: string, lookup: string, load: () => Promise<AccountResolution>): { known: Promise<AccountResolution>; fresh: Promise<AccountResolution> } {
     const key = `${platform}\u0000${lookup}`;
     this.own(personKey, `a\u0000${key}`);
-    const r = await this.accounts.get(key, load);
-    if (!r.ok && r.problem === 'unreachable') this.accounts.delete(key);
-    if (r.ok) this.own(personKey, `c\u0000${platform}\u0000${r.user.id}`);
-    return r;
+    let fresh = this.asking.get(key);
+    if (!fresh) {
+      fresh = load().then((r) => {
+        // "Unreachable" is never kept: the next message asks again.
+        if (!r.ok && r.problem === 'unreachable') this.accounts.delete(key);
+        else this.accounts.set(key, Promise.resolve(r));
+        if (r.ok) this.own(personKey, `c\u0000${platform}\u0000${r.user.id}`);
+        return r;
+      });
+      const asked = fresh;
+      this.asking.set(key, asked);
+      void asked.finally(() => this.asking.get(key) === asked && this.asking.delete(key)).catch(() => undefined);
+    }
+    return { known: this.accounts.peek(key) ?? fresh, fresh };
   }
 
   private own(personKey: string, entry: string): void {
@@ -127,4 +154,27 @@ export class CachedMoodleApi extends MoodleApi {
 /** The bot's view of the platforms: one cached API per platform over the given ones. */
 export function cachedApis(apis: Map<string, MoodleApi>, cache: ChatCache): Map<string, MoodleApi> {
   return new Map([...apis].map(([name, api]) => [name, api instanceof CachedMoodleApi ? api : new CachedMoodleApi(api, cache)]));
+}
+
+/**
+ * Within one command, a course's cohort syncs as the person sees them are asked once: checking that
+ * they may see them (the plugin lists them, as them) and showing them is one call, not two. Any change
+ * the command makes drops what was read. Made per command (HandlerContext), never shared.
+ */
+export function oneListPerCommand(syncs: CohortSyncs): CohortSyncs {
+  const list = syncs.list.bind(syncs);
+  const read = new Map<string, ReturnType<CohortSyncs['list']>>();
+  // Patched on the instance, so the implementation's own checkRights goes through it too.
+  syncs.list = (courseId, onBehalfOf) => {
+    const key = `${courseId}:${onBehalfOf}`;
+    let r = read.get(key);
+    if (!r) read.set(key, (r = list(courseId, onBehalfOf)));
+    r.catch(() => read.delete(key));
+    return r;
+  };
+  for (const write of ['add', 'update', 'remove'] as const) {
+    const f = (syncs[write] as (...a: unknown[]) => Promise<unknown>).bind(syncs);
+    (syncs as unknown as Record<string, unknown>)[write] = (...a: unknown[]) => (read.clear(), f(...a));
+  }
+  return syncs;
 }

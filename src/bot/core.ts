@@ -47,6 +47,9 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   members: (ctx, cmd) => listMembers(ctx, cmd.cohort, cmd.platform),
 };
 
+/** Commands that only read: they may start before Moodle has confirmed the person (their answer still waits for it). */
+const READ_ONLY = new Set<Command['kind']>(['help', 'whoami', 'status', 'search', 'syncs', 'why', 'history', 'members']);
+
 /** An answer not ready after this long gets an "on it" first (at once when Moodle is already busy). */
 export const PENDING_AFTER_MS = 1500;
 
@@ -86,7 +89,7 @@ export class BotCore {
     return [...this.deps.apis.values()].some((api) => api.client.limiter.waiting.chat >= api.client.limiter.limit);
   }
 
-  private async answer(identity: Identity, input: string): Promise<{ view: View; kind: string }> {
+  private async answer(identity: Identity, input: string, retried = false): Promise<{ view: View; kind: string }> {
     const t = catalog(identity.locale);
     const parsed = /^\s*(ajouter|add)\s*$/i.test(input) ? undefined : parseCommand(input, { platforms: this.deps.config.platforms.map((p) => p.name) });
     if (parsed && !parsed.ok) return { view: this.parseError(t, parsed.error), kind: 'unparsed' };
@@ -97,11 +100,26 @@ export class BotCore {
     if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) void resolveCourse(new HandlerContext(this.deps, Actor.anonymous(identity, this.deps.config), t), cmd.course, () => '').catch(() => undefined);
     // Help needs nobody looked up; everything else knows who is asking first.
     const actor = cmd?.kind === 'help' ? Actor.anonymous(identity, this.deps.config) : await Actor.resolve(identity, this.deps);
+    // The actor may have been built from what the bot last saw: if Moodle now says otherwise (suspended,
+    // a second account…), nothing built on it is said or done — the command starts again from Moodle's answer.
+    const stale = async () => !retried && !(await actor.confirmed);
+    const again = () => {
+      this.deps.cache!.forget(identityKey(identity));
+      return this.answer(identity, input, true);
+    };
     const ctx = new HandlerContext(this.deps, actor, t);
+    // Anything but a read waits for Moodle's confirmation of the person before it starts.
+    if (!(cmd && READ_ONLY.has(cmd.kind)) && (await stale())) return again();
+    const result = await this.decide(ctx, cmd);
+    return (await stale()) ? again() : result;
+  }
+
+  private async decide(ctx: HandlerContext, cmd: Command | undefined): Promise<{ view: View; kind: string }> {
+    const { actor, t } = ctx;
     if (!cmd) {
       // "ajouter" alone: the form, for those who would rather click than type (a verified person only).
       if (!actor.verified) return { view: { tone: 'error', blocks: [text(t.accountProblem(actor.mainProblem))] }, kind: 'add' };
-      return { view: { blocks: [{ type: 'form', form: addForm(identity.locale) }] }, kind: 'add' };
+      return { view: { blocks: [{ type: 'form', form: addForm(actor.identity.locale) }] }, kind: 'add' };
     }
     try {
       const decision = await authorize(ctx, cmd);
@@ -126,7 +144,8 @@ export class BotCore {
       this.deps.logger.warn({ err: err.message }, 'cohort picker search failed');
       return [];
     });
-    return rows.map((r) => r.cohort);
+    // Offered only once Moodle has confirmed who is asking (the actor may come from the cache).
+    return (await actor.confirmed) ? rows.map((r) => r.cohort) : [];
   }
 
   private parseError(t: Catalog, e: ParseError): View {

@@ -29,16 +29,30 @@ describe('chat answers: caching and "on it"', () => {
     return out;
   };
 
-  it('asks the person\'s account, the site\'s functions and the course once, then only what is about rights and content', async () => {
+  it('asks the site\'s functions and the course once; the account is confirmed while the answer is built; the rest is rights and content', async () => {
     const first = await callsDuring(() => converse(bot, TEACHER, ['méthodes PHA-L2-101']));
     expect(first.core_user_get_users_by_field).toBe(2);
     expect(first.core_course_get_courses_by_field).toBeGreaterThan(0);
     let answer = '';
     const again = await callsDuring(async () => ([{ text: answer }] = await converse(bot, TEACHER, ['méthodes PHA-L2-101'])));
     expect(answer).toContain('tuteurs-l2');
-    // Moodle is asked again only as the person: may they see the course's methods (the plugin's list,
-    // as them), and which are they.
-    expect(again).toEqual({ local_cohortbot_get_cohort_syncs: 2 });
+    // Who the person is now (both platforms, in parallel with the rest), and, as them, the course's
+    // methods (one call both checks that they may see them and says which there are).
+    expect(again).toEqual({ core_user_get_users_by_field: 2, local_cohortbot_get_cohort_syncs: 1 });
+  });
+
+  it('a person suspended since their last message gets nothing built on what the bot last saw', async () => {
+    await converse(bot, TEACHER, ['méthodes PHA-L2-101']);
+    const user = site.users.first('username', 'mdurand')!;
+    site.users.update(user.id, { suspended: true });
+    try {
+      const [r] = await converse(bot, TEACHER, ['méthodes PHA-L2-101']);
+      expect(r!.view.tone).toBe('error');
+      expect(r!.text).toMatch(/suspendu/);
+      expect(r!.text).not.toContain('tuteurs-l2');
+    } finally {
+      site.users.update(user.id, { suspended: false });
+    }
   });
 
   it('"qui suis-je" always asks Moodle afresh, and shows a change made in Moodle at once', async () => {
