@@ -96,7 +96,9 @@ export class BotCore {
     const cmd = parsed?.command;
     // "Who am I" always asks Moodle afresh: it is how a person checks what the bot sees of them now.
     if (cmd?.kind === 'whoami') this.deps.cache!.forget(identityKey(identity));
-    // The course a command names is looked up while the person is (cached for authorisation to find).
+    // The course a command names, and the sites' functions (which cohort-sync plugin, kept 10 minutes),
+    // are looked up while the person is: they are cached, for authorisation and the handler to find.
+    if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) for (const api of this.deps.apis.values()) void api.functionNames().catch(() => undefined);
     if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) void resolveCourse(new HandlerContext(this.deps, Actor.anonymous(identity, this.deps.config), t), cmd.course, () => '').catch(() => undefined);
     // Help needs nobody looked up; everything else knows who is asking first.
     const actor = cmd?.kind === 'help' ? Actor.anonymous(identity, this.deps.config) : await Actor.resolve(identity, this.deps);
