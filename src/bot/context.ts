@@ -8,7 +8,8 @@ import type { Config } from '../config';
 import type { DirectorySource } from '../directory/types';
 import type { Logger } from '../log';
 import type { MoodleApi, MoodleUser } from '../moodle/api';
-import { AccountProblem, AccountResolution, BotRole, configuredRoles, identityKey, resolveAccount } from './identity';
+import { AccountProblem, AccountResolution, BotRole, configuredRoles, identityKey, lookupFor, resolveAccount } from './identity';
+import { ChatCache, oneListPerCommand } from './cache';
 import { CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
 import type { Store } from '../store/types';
 import type { SyncEngine } from '../sync/engine';
@@ -37,6 +38,8 @@ export interface BotDeps {
   directory: DirectorySource;
   logger: Logger;
   now?: () => Date;
+  /** The person's accounts and courses, the sites' functions, course look-ups (cache.ts); BotCore sets it. */
+  cache?: ChatCache;
 }
 
 /** A change to a cohort sync, as the update command resolved it. */
@@ -86,23 +89,35 @@ export class Actor {
     private readonly accounts: ReadonlyMap<string, MoodleUser>,
     readonly problems: ReadonlyMap<string, AccountProblem>,
     private readonly configured: ReadonlySet<BotRole>,
+    /**
+     * Whether Moodle, asked now, agrees with the accounts this actor was built from (they may come from
+     * the cache): the core answers, and writes, only once it does.
+     */
+    readonly confirmed: Promise<boolean> = Promise.resolve(true),
   ) {
     this.key = identityKey(identity);
   }
 
   /** Looks the person up on every platform (concurrently); an unreachable platform is a problem, not a failure. */
-  static async resolve(identity: Identity, deps: Pick<BotDeps, 'config' | 'apis'>): Promise<Actor> {
+  static async resolve(identity: Identity, deps: Pick<BotDeps, 'config' | 'apis' | 'cache'>): Promise<Actor> {
     const accounts = new Map<string, MoodleUser>();
     const problems = new Map<string, AccountProblem>();
+    const checks: Array<Promise<boolean>> = [];
     await Promise.all(
       deps.config.platforms.map(async (p) => {
         const api = deps.apis.get(p.name);
-        const r = api ? await resolveAccount(api, identity, deps.config).catch((): AccountResolution => ({ ok: false, problem: 'unreachable' })) : ({ ok: false, problem: 'none' } as const);
+        const look = () => resolveAccount(api!, identity, deps.config).catch((): AccountResolution => ({ ok: false, problem: 'unreachable' }));
+        const lookup = lookupFor(identity, deps.config);
+        // With the cache: start from what was last seen, and have Moodle confirm it meanwhile (cache.ts).
+        const seen = api && deps.cache && !('problem' in lookup) ? deps.cache.account(p.name, identityKey(identity), `${lookup.field}:${lookup.value}`, look) : undefined;
+        const r = api ? await (seen ? seen.known : look()) : ({ ok: false, problem: 'none' } as const);
+        if (seen) checks.push(seen.fresh.then((now) => sameAccount(now, r)));
         if (r.ok) accounts.set(p.name, r.user);
         else problems.set(p.name, r.problem);
       }),
     );
-    return new Actor(identity, accounts, problems, configuredRoles(identity, deps.config));
+    const confirmed = Promise.all(checks).then((all) => all.every(Boolean));
+    return new Actor(identity, accounts, problems, configuredRoles(identity, deps.config), confirmed);
   }
 
   /** Nobody looked up (help): no account, no role. */
@@ -142,6 +157,9 @@ export class Actor {
   }
 }
 
+/** Two look-ups of one person on one platform say the same: the same live account, or the same reason for none. */
+const sameAccount = (a: AccountResolution, b: AccountResolution): boolean => (a.ok && b.ok ? a.user.id === b.user.id : !a.ok && !b.ok && a.problem === b.problem);
+
 export class HandlerContext {
   private readonly syncs = new Map<string, Promise<CohortSyncs>>();
 
@@ -168,7 +186,7 @@ export class HandlerContext {
   /** The cohort-sync methods of a platform (plugin or fallback), detected once per conversation turn. */
   cohortSyncs(platform: string): Promise<CohortSyncs> {
     let p = this.syncs.get(platform);
-    if (!p) this.syncs.set(platform, (p = cohortSyncsFor(this.api(platform), this.config.cohortSyncFallbackRoles)));
+    if (!p) this.syncs.set(platform, (p = cohortSyncsFor(this.api(platform), this.config.cohortSyncFallbackRoles).then(oneListPerCommand)));
     return p;
   }
 

@@ -14,6 +14,10 @@ import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from '
 import { help, status, whoami } from './handlers/general';
 import { search, usableCohorts } from './handlers/search';
 import type { Cohort } from '../moodle/api';
+import { ChatCache, cachedApis } from './cache';
+import { identityKey } from './identity';
+import { resolveCourse } from './resolve';
+import { asCommand } from '../moodle/scheduler';
 import { approveOrReject, changeMembers, createCohort, history, listMembers, syncNow, why } from './handlers/support';
 import { View, text } from './views';
 
@@ -43,32 +47,81 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   members: (ctx, cmd) => listMembers(ctx, cmd.cohort, cmd.platform),
 };
 
+/** Commands that only read: they may start before Moodle has confirmed the person (their answer still waits for it). */
+const READ_ONLY = new Set<Command['kind']>(['help', 'whoami', 'status', 'search', 'syncs', 'why', 'history', 'members']);
+
+/** An answer not ready after this long gets an "on it" first (at once when Moodle is already busy). */
+export const PENDING_AFTER_MS = 1500;
+
 const PLUGIN_REFUSALS = new Set(['onbehalfnopermission', 'nopermissions', 'cohortnotavailable', 'rolenotassignable', 'groupnotincourse', 'instanceexists', 'cohortnotfound', 'hiddencohort']);
 
 export class BotCore {
-  constructor(readonly deps: BotDeps) {}
+  readonly deps: BotDeps;
+
+  constructor(deps: BotDeps) {
+    // The bot reads through its cache (cache.ts); the sync engine keeps its own uncached APIs.
+    const cache = deps.cache ?? new ChatCache();
+    this.deps = { ...deps, cache, apis: cachedApis(deps.apis, cache) };
+  }
 
   /** Called once per handled message (metrics). */
   onCommand?: (channel: string, command: string, outcome: string) => void;
 
-  async handle(identity: Identity, input: string): Promise<View> {
-    const { view, kind } = await this.answer(identity, input);
+  /**
+   * Answers one message. `onPending` is how the channel says "on it" (Slack: a short ephemeral the
+   * answer then replaces; Teams: typing): called at once when Moodle's queue already holds more calls
+   * than it serves at a time, else once the answer has taken PENDING_AFTER_MS; never after the answer,
+   * and the answer is returned only once it has been said.
+   */
+  async handle(identity: Identity, input: string, onPending?: (text: string) => Promise<void>): Promise<View> {
+    let said: Promise<void> | undefined;
+    const say = () => (said ??= onPending!(catalog(identity.locale).onIt).catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'chat: could not say "on it"')));
+    const timer = onPending ? (this.moodleBusy() ? (say(), undefined) : setTimeout(say, PENDING_AFTER_MS)) : undefined;
+    // Every Moodle call of this command is ranked by its arrival (moodle/scheduler.ts).
+    const { view, kind } = await asCommand(identityKey(identity), () => this.answer(identity, input)).finally(() => clearTimeout(timer));
+    await said;
     this.onCommand?.(identity.channel, kind, view.tone ?? 'info');
     return { ...view, lang: catalog(identity.locale).locale === 'en' ? 'en' : 'fr' };
   }
 
-  private async answer(identity: Identity, input: string): Promise<{ view: View; kind: string }> {
+  /** Chat calls already wait on some platform beyond what it serves at once: this answer will take a while. */
+  private moodleBusy(): boolean {
+    return [...this.deps.apis.values()].some((api) => api.client.limiter.waiting.chat >= api.client.limiter.limit);
+  }
+
+  private async answer(identity: Identity, input: string, retried = false): Promise<{ view: View; kind: string }> {
     const t = catalog(identity.locale);
     const parsed = /^\s*(ajouter|add)\s*$/i.test(input) ? undefined : parseCommand(input, { platforms: this.deps.config.platforms.map((p) => p.name) });
     if (parsed && !parsed.ok) return { view: this.parseError(t, parsed.error), kind: 'unparsed' };
     const cmd = parsed?.command;
+    // "Who am I" always asks Moodle afresh: it is how a person checks what the bot sees of them now.
+    if (cmd?.kind === 'whoami') this.deps.cache!.forget(identityKey(identity));
+    // The course a command names, and the sites' functions (which cohort-sync plugin, kept 10 minutes),
+    // are looked up while the person is: they are cached, for authorisation and the handler to find.
+    if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) for (const api of this.deps.apis.values()) void api.functionNames().catch(() => undefined);
+    if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) void resolveCourse(new HandlerContext(this.deps, Actor.anonymous(identity, this.deps.config), t), cmd.course, () => '').catch(() => undefined);
     // Help needs nobody looked up; everything else knows who is asking first.
     const actor = cmd?.kind === 'help' ? Actor.anonymous(identity, this.deps.config) : await Actor.resolve(identity, this.deps);
+    // The actor may have been built from what the bot last saw: if Moodle now says otherwise (suspended,
+    // a second account…), nothing built on it is said or done — the command starts again from Moodle's answer.
+    const stale = async () => !retried && !(await actor.confirmed);
+    const again = () => {
+      this.deps.cache!.forget(identityKey(identity));
+      return this.answer(identity, input, true);
+    };
     const ctx = new HandlerContext(this.deps, actor, t);
+    // Anything but a read waits for Moodle's confirmation of the person before it starts.
+    if (!(cmd && READ_ONLY.has(cmd.kind)) && (await stale())) return again();
+    const result = await this.decide(ctx, cmd);
+    return (await stale()) ? again() : result;
+  }
+
+  private async decide(ctx: HandlerContext, cmd: Command | undefined): Promise<{ view: View; kind: string }> {
+    const { actor, t } = ctx;
     if (!cmd) {
       // "ajouter" alone: the form, for those who would rather click than type (a verified person only).
       if (!actor.verified) return { view: { tone: 'error', blocks: [text(t.accountProblem(actor.mainProblem))] }, kind: 'add' };
-      return { view: { blocks: [{ type: 'form', form: addForm(identity.locale) }] }, kind: 'add' };
+      return { view: { blocks: [{ type: 'form', form: addForm(actor.identity.locale) }] }, kind: 'add' };
     }
     try {
       const decision = await authorize(ctx, cmd);
@@ -82,6 +135,10 @@ export class BotCore {
 
   /** The cohorts this person may use, for pickers (Slack's cohort field): the rules of `chercher`, nobody → none. */
   async searchCohorts(identity: Identity, query: string): Promise<Cohort[]> {
+    return asCommand(identityKey(identity), () => this.pickerCohorts(identity, query));
+  }
+
+  private async pickerCohorts(identity: Identity, query: string): Promise<Cohort[]> {
     const actor = await Actor.resolve(identity, this.deps);
     if (!actor.verified) return [];
     const ctx = new HandlerContext(this.deps, actor, catalog(identity.locale));
@@ -89,7 +146,8 @@ export class BotCore {
       this.deps.logger.warn({ err: err.message }, 'cohort picker search failed');
       return [];
     });
-    return rows.map((r) => r.cohort);
+    // Offered only once Moodle has confirmed who is asking (the actor may come from the cache).
+    return (await actor.confirmed) ? rows.map((r) => r.cohort) : [];
   }
 
   private parseError(t: Catalog, e: ParseError): View {
@@ -117,6 +175,8 @@ export class BotCore {
       return { tone: 'error', blocks: [text(err.teacherMessage), ...(ctx.actor.has('admin') ? [text(err.adminMessage)] : [])] };
     }
     const code = refusalCode(err);
+    // Moodle said no: what the bot keeps about this person (account, courses) may be out of date.
+    if (code) this.deps.cache!.forget(ctx.actor.key);
     if (code && PLUGIN_REFUSALS.has(code)) {
       const course = 'course' in cmd && cmd.course ? cmd.course.raw : '';
       await ctx.audit({ command: cmd.kind, course: course || undefined, target: 'cohort' in cmd ? cmd.cohort : undefined, outcome: 'refused', detail: code }).catch(() => undefined);

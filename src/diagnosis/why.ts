@@ -151,6 +151,9 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
 
   // 3. Moodle account.
   const field = config.userMatch.moodleField;
+  // The site's cohorts are needed next whatever the account says: asked at the same time (one round trip, not two).
+  const allCohorts = api.getCohorts();
+  allCohorts.catch(() => undefined);
   const users = await api.getUsersByField(field, [s.key]);
   const user: MoodleUser | undefined = users[0];
   const next = new Cron(config.schedule.cron, { timezone: config.schedule.timezone, paused: true }).nextRun();
@@ -165,8 +168,13 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   }
   step('account', 'ok', [m.accountOk(user.username ?? String(user.id), user.id, user.lastaccess ? day(user.lastaccess) : undefined)]);
 
+  // The course's syncs and the student's enrolments there (steps 5 and 6) go with the cohort members (step 4).
+  const courseSyncs = deps.syncs?.list(course.id, deps.actingUserId);
+  const enrolments = deps.syncs?.userEnrolments(course.id, user.id);
+  for (const early of [courseSyncs, enrolments]) early?.catch(() => undefined);
+
   // 4. Managed cohorts of the student's étapes.
-  const cohorts = await api.getCohorts();
+  const cohorts = await allCohorts;
   const wanted = routed.map((e) => cohortIdnumber({ prefix: config.cohorts.idnumberPrefix }, e));
   const mine = cohorts.filter((c) => wanted.includes(c.idnumber));
   const members = mine.length ? await api.getCohortMembers(mine.map((c) => c.id)) : new Map<number, number[]>();
@@ -186,13 +194,13 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   if (!deps.syncs) {
     step('course-sync', 'info', [m.noPlugin]);
   } else {
-    const list = await deps.syncs.list(course.id, deps.actingUserId);
+    const list = (await courseSyncs)!;
     const myIds = new Set(inCohorts.map((c) => c.id));
     const relevant = list.filter((i) => myIds.has(i.cohortId));
     const synced = list.map((i) => m.syncedEntry(i.cohortIdnumber ?? String(i.cohortId), i.enabled, roleWord(m, i.roleShortname, i.roleName)));
     const enabled = relevant.filter((i) => i.enabled);
     // Enrolled some other way (manual enrolment on an auto-created space): the enrolment step decides.
-    const otherWays = relevant.length === 0 ? (await deps.syncs.userEnrolments(course.id, user.id)).enrolments.filter((e) => e.method !== 'cohort') : [];
+    const otherWays = relevant.length === 0 ? (await enrolments)!.enrolments.filter((e) => e.method !== 'cohort') : [];
     const listed = synced.length ? m.courseSyncs(synced.join(', ')) : m.courseSyncsNone;
     if (relevant.length === 0 && otherWays.length > 0) {
       step('course-sync', 'info', [listed, m.otherWays(otherWays.map((e) => methodWord(m, e.method)).join(', '))]);
@@ -214,7 +222,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
 
   // 6. The enrolment itself.
   if (deps.syncs) {
-    const d = await deps.syncs.userEnrolments(course.id, user.id);
+    const d = (await enrolments)!;
     const now = Math.floor(deps.now.getTime() / 1000);
     const lines = d.enrolments.map((e) => m.enrolmentLine(methodWord(m, e.method), e.name, e.active, e.instanceEnabled, e.timeStart ? day(e.timeStart) : undefined, e.timeEnd ? day(e.timeEnd) : undefined, e.roles.map((r) => roleWord(m, r)).join(', ')));
     const expiredManual = d.enrolments.find((e) => e.method === 'manual' && e.timeEnd > 0 && e.timeEnd <= now);

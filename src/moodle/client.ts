@@ -8,7 +8,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import axios, { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { Logger, silentLogger } from '../log';
-import { backoffDelay, Limiter, sleep } from '../util/limiter';
+import { backoffDelay, sleep } from '../util/limiter';
+import { CallScheduler } from './scheduler';
 import { countVars, encodeBody, WsParams, WsValue } from './encode';
 import { MoodleError } from './errors';
 import type { RequestRecorder } from './recorder';
@@ -59,7 +60,8 @@ export class MoodleClient {
   readonly platform: string;
   readonly url: string;
   readonly maxInputVars: number;
-  readonly limiter: Limiter;
+  /** The platform's slots: chat commands first come first served, the sync its share (scheduler.ts). */
+  readonly limiter: CallScheduler;
   readonly stats: CallStats = { reads: 0, writes: 0, retries: 0, errors: 0, byFunction: {} };
   private readonly token: string;
   private readonly http: AxiosInstance;
@@ -83,7 +85,7 @@ export class MoodleClient {
     this.timeoutPerVarMs = opts.timeoutPerVarMs ?? 20;
     this.retryBaseMs = opts.retryBaseMs ?? 200;
     this.maxInputVars = opts.maxInputVars ?? 1000;
-    this.limiter = new Limiter(opts.concurrency ?? 4);
+    this.limiter = new CallScheduler(opts.concurrency ?? 4);
     this.log = (opts.logger ?? silentLogger).child({ platform: opts.platform });
     this.recorder = opts.recorder;
     const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 4 };

@@ -72,15 +72,18 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   const { me, syncs } = access;
   const rc: ResolvedCourse = access;
   const t = ctx.t;
-  const available = await syncs.availableCohorts(rc.course.id, '', 1000, me.id);
+  // What the confirmation needs is asked at once (one round trip), and read in this order.
+  const [cohorts, roles, autoSpaced] = [syncs.availableCohorts(rc.course.id, '', 1000, me.id), resolveRole(ctx, syncs, rc.course.id, me, cmd.role), isAutoSpace(ctx, rc)];
+  for (const later of [roles, autoSpaced]) later.catch(() => undefined);
+  const available = await cohorts;
   const picked = pickCohort(ctx, cohortRef, available.cohorts, rc.label, (c) => `ajouter ${q(c)} à ${q(spec(rc))}${opts}`);
   if (!picked.ok) return picked.view;
   const cohort = picked.value;
-  const role = await resolveRole(ctx, syncs, rc.course.id, me, cmd.role);
+  const role = await roles;
   if ('blocks' in role) return role;
   const group = await resolveGroup(ctx, rc, cmd.group, cohort.name);
   if ('blocks' in group) return group;
-  const autoSpace = await isAutoSpace(ctx, rc);
+  const autoSpace = await autoSpaced;
   const end = academicYearEnd(ctx);
   const pending = await ctx.savePending({
     command: { ...cmd, cohort: cohort.idnumber || String(cohort.id) },

@@ -99,16 +99,19 @@ async function teachableCohorts(ctx: HandlerContext, query: string, platform?: s
       .filter((p) => ctx.actor.hasAccount(p.name) && (!platform || p.name === platform))
       .map(async (p) => {
         const me = ctx.actor.account(p.name);
-        const courses = (await ctx.api(p.name).getUsersCourses(me.id)).filter((c) => c.id !== 1).slice(0, MAX_COURSES);
-        if (courses.length === 0) return;
-        if (!(await ctx.cohortSyncs(p.name).catch(() => undefined))) return;
-        for (const course of courses) {
-          const available = await availableMatching(ctx, p.name, course.id, query).catch((err: unknown) => {
-            if (isRefusal(err)) return [];
-            throw err;
-          });
-          for (const r of available) byKey.set(`${p.name}:${r.cohort.id}`, r);
-        }
+        // Their courses and the site's plugin at once, then every course at once: three round trips at most.
+        const [mine, syncs] = await Promise.all([ctx.api(p.name).getUsersCourses(me.id), ctx.cohortSyncs(p.name).catch(() => undefined)]);
+        const courses = mine.filter((c) => c.id !== 1).slice(0, MAX_COURSES);
+        if (courses.length === 0 || !syncs) return;
+        const found = await Promise.all(
+          courses.map((course) =>
+            availableMatching(ctx, p.name, course.id, query).catch((err: unknown) => {
+              if (isRefusal(err)) return [];
+              throw err;
+            }),
+          ),
+        );
+        for (const r of found.flat()) byKey.set(`${p.name}:${r.cohort.id}`, r);
       }),
   );
   return [...byKey.values()];

@@ -179,6 +179,7 @@ export const en: Catalog = {
   whyBrokenAt: (label: string) => `Broken link: ${label}.`,
   whyFix: (fix: string) => `To do: ${fix}`,
   stepMark: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' },
+  onIt: 'On it… the answer follows in a few seconds.',
   privateSent: 'Answer sent privately (it holds personal data).',
   syncStudentDone: (student: string, added: number, removed: number, pending: number) => `Sync of ${student}: ${added} added, ${removed} removed${pending ? `, ${pending} waiting for an account` : ''}.`,
   syncRunDone: (run: string, status: string) => `Sync ${run}: ${status}.`,

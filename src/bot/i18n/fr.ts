@@ -179,6 +179,7 @@ export const fr = {
   whyBrokenAt: (label: string) => `Maillon rompu : ${label}.`,
   whyFix: (fix: string) => `À faire : ${fix}`,
   stepMark: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as Record<string, string>,
+  onIt: 'Je m’en occupe… la réponse arrive dans quelques secondes.',
   privateSent: 'Réponse envoyée en message privé (elle contient des données personnelles).',
   syncStudentDone: (student: string, added: number, removed: number, pending: number) => `Synchronisation de ${student} : ${added} ajout(s), ${removed} retrait(s)${pending ? `, ${pending} en attente de compte` : ''}.`,
   syncRunDone: (run: string, status: string) => `Synchronisation ${run} : ${status}.`,

@@ -96,8 +96,13 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger, s
       return;
     }
     await ack();
-    const view = await core.handle(await identity(client, command.user_id, command.team_id), text || 'aide');
-    await respond(message(view));
+    // A slow answer gets a short "on it" first, which the answer then replaces.
+    let onIt = false;
+    const view = await core.handle(await identity(client, command.user_id, command.team_id), text || 'aide', async (said) => {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: said, blocks: [{ type: 'context', block_id: 'cohortbot:pending', elements: [{ type: 'mrkdwn', text: said }] }] });
+      onIt = true;
+    });
+    await respond({ ...message(view), replace_original: onIt });
   });
 
   app.action(/^cohortbot:\d+$/, async ({ ack, body, action, respond, client }) => {

@@ -86,7 +86,8 @@ export class CohortTeamsBot {
   private async onMessage(turn: TeamsTurn): Promise<void> {
     const text = CohortTeamsBot.commandOf(turn);
     const identity = await this.identify(turn);
-    const view = await this.core.handle(identity, text);
+    // A slow answer: Teams shows the bot typing until the answer comes.
+    const view = await this.core.handle(identity, text, () => turn.typing());
     if (view.private && this.shared(turn)) {
       await turn.sendPrivately(cardMessage(view));
       await turn.sendText(catalog(turn.activity.locale).privateSent);

@@ -65,6 +65,7 @@ export function agentsHost(auth: TeamsAuth, log: Logger, localMode: boolean): Te
       }),
       send: async (m) => (await ctx.sendActivity(activityOf(m)))?.id,
       sendText: async (text) => void (await ctx.sendActivity(text)),
+      typing: async () => void (await ctx.sendActivity(Activity.fromObject({ type: ActivityTypes.Typing }))),
       update: async (id, m) => void (await ctx.updateActivity(activityOf(m, { id, conversation: a.conversation }))),
       member: async () => {
         const m = (await connector(ctx).getConversationMember(a.from!.id!, a.conversation!.id)) as { email?: string; userPrincipalName?: string };

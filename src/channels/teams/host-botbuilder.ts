@@ -43,6 +43,7 @@ export function botbuilderHost(auth: TeamsAuth, log: Logger): TeamsHost {
       },
       send: async (m) => (await ctx.sendActivity(activityOf(m)))?.id,
       sendText: async (text) => void (await ctx.sendActivity(text)),
+      typing: async () => void (await ctx.sendActivity({ type: 'typing' })),
       update: async (id, m) => void (await ctx.updateActivity({ ...activityOf(m), id, conversation: a.conversation })),
       member: async () => {
         const m = await TeamsInfo.getMember(ctx, a.from.id);

@@ -49,6 +49,8 @@ export interface TeamsTurn {
   /** Sends a card in this conversation; the new message's id. */
   send(message: CardMessage): Promise<string | undefined>;
   sendText(text: string): Promise<void>;
+  /** Shows the bot typing (a slow answer is coming). */
+  typing(): Promise<void>;
   /** Replaces a message of this conversation (a card whose action was carried out) for everyone. */
   update(activityId: string, message: CardMessage): Promise<void>;
   /** The Teams member behind `from` (e-mail and UPN), asked of the Bot Connector. */

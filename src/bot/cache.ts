@@ -1,0 +1,180 @@
+/**
+ * What does not change from one message to the next is not waited for again: the person's account
+ * on each platform (a command starts from what was last seen, while Moodle confirms it in parallel)
+ * and their courses (a short TTL; both dropped at once when Moodle refuses them something or they ask
+ * `qui suis-je`), the site's functions (which cohort-sync plugin it
+ * runs), course look-ups by id, short name, ID number or name, and course categories. Identical look-ups made at the same
+ * time share one call. Rights are never cached: every action and every course's cohort syncs are asked
+ * of Moodle as the person, each time.
+ */
+import { Course, MoodleApi } from '../moodle/api';
+import type { CohortSyncs } from '../moodle/cohort-syncs';
+import type { AccountResolution } from './identity';
+
+/** The person's account and courses: long enough for a conversation's next messages, short enough that a change in Moodle shows within a minute or two. */
+export const PERSON_TTL_MS = 120_000;
+/** Course look-ups (public course facts, read with the service account as before). */
+export const COURSE_TTL_MS = 120_000;
+/** The site's web-service functions and version: change with an upgrade or a plugin install. */
+export const SITE_TTL_MS = 600_000;
+/** Entries kept at most per kind: the cache stays small whatever comes in. */
+const MAX_ENTRIES = 5000;
+
+/** A map of promises with an expiry, oldest dropped first past MAX_ENTRIES. A failed load is not kept. */
+class TtlMap<T> {
+  private readonly entries = new Map<string, { until: number; value: Promise<T> }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  get(key: string, load: () => Promise<T>, now = Date.now()): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = load();
+    this.set(key, value, now);
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
+    return value;
+  }
+
+  set(key: string, value: Promise<T>, now = Date.now()): void {
+    this.entries.delete(key);
+    this.entries.set(key, { until: now + this.ttlMs, value });
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /** The value kept for `key`, if it has not expired; nothing is loaded. */
+  peek(key: string, now = Date.now()): Promise<T> | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > now ? hit.value : undefined;
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+export class ChatCache {
+  private readonly accounts = new TtlMap<AccountResolution>(PERSON_TTL_MS);
+  /** Account look-ups in flight, shared by the person's commands that arrive meanwhile. */
+  private readonly asking = new Map<string, Promise<AccountResolution>>();
+  private readonly myCourses = new TtlMap<Course[]>(PERSON_TTL_MS);
+  readonly courses = new TtlMap<unknown>(COURSE_TTL_MS);
+  readonly sites = new TtlMap<unknown>(SITE_TTL_MS);
+  /** Per person key, the account and course entries kept for them: what `forget` drops. */
+  private readonly owners = new Map<string, Set<string>>();
+
+  /**
+   * The person's account on a platform, by what is looked up for them (`lookup`: field and value).
+   * `known` is what the bot last saw (within PERSON_TTL_MS), so the command can start at once; `fresh`
+   * is Moodle's answer now — always asked, in parallel with the command, one call shared by the
+   * person's commands in progress. Authority fails closed: the caller answers (and writes) only once
+   * `fresh` agrees with `known` (Actor.confirmed), so a suspended or doubled account stops at once.
+   */
+  account(platform: string, personKey: string, lookup: string, load: () => Promise<AccountResolution>): { known: Promise<AccountResolution>; fresh: Promise<AccountResolution> } {
+    const key = `${platform}\u0000${lookup}`;
+    this.own(personKey, `a\u0000${key}`);
+    let fresh = this.asking.get(key);
+    if (!fresh) {
+      fresh = load().then((r) => {
+        // "Unreachable" is never kept: the next message asks again.
+        if (!r.ok && r.problem === 'unreachable') this.accounts.delete(key);
+        else this.accounts.set(key, Promise.resolve(r));
+        if (r.ok) this.own(personKey, `c\u0000${platform}\u0000${r.user.id}`);
+        return r;
+      });
+      const asked = fresh;
+      this.asking.set(key, asked);
+      void asked.finally(() => this.asking.get(key) === asked && this.asking.delete(key)).catch(() => undefined);
+    }
+    return { known: this.accounts.peek(key) ?? fresh, fresh };
+  }
+
+  private own(personKey: string, entry: string): void {
+    const mine = this.owners.get(personKey) ?? new Set();
+    mine.add(entry);
+    this.owners.delete(personKey);
+    this.owners.set(personKey, mine);
+    if (this.owners.size > MAX_ENTRIES) this.owners.delete(this.owners.keys().next().value!);
+  }
+
+  /** The courses a Moodle user is enrolled in, on a platform. */
+  usersCourses(platform: string, userId: number, load: () => Promise<Course[]>): Promise<Course[]> {
+    return this.myCourses.get(`${platform}\u0000${userId}`, load);
+  }
+
+  /** Drops everything kept about this person: their accounts and their courses, on every platform. */
+  forget(personKey: string): void {
+    for (const owned of this.owners.get(personKey) ?? []) {
+      if (owned.startsWith('a\u0000')) this.accounts.delete(owned.slice(2));
+      else this.myCourses.delete(owned.slice(2));
+    }
+    this.owners.delete(personKey);
+  }
+}
+
+/**
+ * A platform's API as the bot uses it: the same client (the same slots, the same scheduler), with the
+ * steady reads answered from the cache. Everything else goes to Moodle as before.
+ */
+export class CachedMoodleApi extends MoodleApi {
+  constructor(
+    private readonly inner: MoodleApi,
+    private readonly cache: ChatCache,
+  ) {
+    super(inner.client);
+  }
+
+  override functionNames(): Promise<Set<string>> {
+    return this.cache.sites.get(`${this.platform}\u0000functions`, () => this.inner.functionNames()) as Promise<Set<string>>;
+  }
+
+  override getCoursesByField(field?: Parameters<MoodleApi['getCoursesByField']>[0], value?: string | number): Promise<Course[]> {
+    if (field === undefined || field === 'category' || field === 'ids') return this.inner.getCoursesByField(field, value);
+    return this.cache.courses.get(`${this.platform}\u0000${field}\u0000${String(value ?? '')}`, () => this.inner.getCoursesByField(field, value)) as Promise<Course[]>;
+  }
+
+  override searchCourses(text: string, page = 0, perPage = 20): Promise<{ total: number; courses: Course[] }> {
+    return this.cache.courses.get(`${this.platform}\u0000search\u0000${text}\u0000${page}\u0000${perPage}`, () => this.inner.searchCourses(text, page, perPage)) as Promise<{ total: number; courses: Course[] }>;
+  }
+
+  override getCategories(criteria: Array<{ key: string; value: string }> = [], addSubcategories = true): ReturnType<MoodleApi['getCategories']> {
+    return this.cache.courses.get(`${this.platform}\u0000categories\u0000${JSON.stringify(criteria)}\u0000${addSubcategories}`, () => this.inner.getCategories(criteria, addSubcategories)) as ReturnType<MoodleApi['getCategories']>;
+  }
+
+  override getUsersCourses(userId: number): Promise<Course[]> {
+    return this.cache.usersCourses(this.platform, userId, () => this.inner.getUsersCourses(userId));
+  }
+}
+
+/** The bot's view of the platforms: one cached API per platform over the given ones. */
+export function cachedApis(apis: Map<string, MoodleApi>, cache: ChatCache): Map<string, MoodleApi> {
+  return new Map([...apis].map(([name, api]) => [name, api instanceof CachedMoodleApi ? api : new CachedMoodleApi(api, cache)]));
+}
+
+/**
+ * Within one command, a course's cohort syncs as the person sees them are asked once: checking that
+ * they may see them (the plugin lists them, as them) and showing them is one call, not two. Any change
+ * the command makes drops what was read. Made per command (HandlerContext), never shared.
+ */
+export function oneListPerCommand(syncs: CohortSyncs): CohortSyncs {
+  const list = syncs.list.bind(syncs);
+  const read = new Map<string, ReturnType<CohortSyncs['list']>>();
+  // Patched on the instance, so the implementation's own checkRights goes through it too.
+  syncs.list = (courseId, onBehalfOf) => {
+    const key = `${courseId}:${onBehalfOf}`;
+    let r = read.get(key);
+    if (!r) read.set(key, (r = list(courseId, onBehalfOf)));
+    r.catch(() => read.delete(key));
+    return r;
+  };
+  for (const write of ['add', 'update', 'remove'] as const) {
+    const f = (syncs[write] as (...a: unknown[]) => Promise<unknown>).bind(syncs);
+    (syncs as unknown as Record<string, unknown>)[write] = (...a: unknown[]) => (read.clear(), f(...a));
+  }
+  return syncs;
+}

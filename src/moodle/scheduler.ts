@@ -1,0 +1,184 @@
+/**
+ * Who gets a platform's next free slot. Every Moodle call waits for one of the platform's slots
+ * (MOODLE_<P>_CONCURRENCY, lowered while the site struggles); this decides the order, in two classes:
+ *
+ * - **Chat** (calls made inside `asCommand`): first come, first served *by command*, not by call. A
+ *   plain FIFO of calls makes 200 commands advance in lockstep — each one's second call queues behind
+ *   everyone's first — so nobody is answered until nearly everybody is. Here a call is ranked by the
+ *   command it belongs to: a command that started is finished before a later one's calls take the
+ *   slots, so answers come out one after another from the first second on.
+ *   Rank = (the person's round, arrival). A person's first command still in progress is round 0, their
+ *   second round 1, and so on: someone who sends ten commands at once gets their first answered in
+ *   arrival order like everyone else, but their nine others only go ahead of commands that are also
+ *   someone's second, third… — one person cannot hold everyone else up, and within a round the
+ *   earliest command goes first. Pure arrival order would let one impatient person (or one script)
+ *   delay everybody behind them; pure per-person round robin ignores how long each has waited.
+ * - **Background** (every other call: the nightly run, a scoped sync): FIFO, as before. When both wait,
+ *   chat is guaranteed `chatSlots` of the slots and the sync the rest: a running sync keeps most of its
+ *   throughput and never stops, and a person's question never waits for the whole night's queue, only
+ *   for one call to finish. Neither class waits while the other has nothing to do: an idle class's
+ *   share goes to the other.
+ *
+ * Same public face as util/limiter's Limiter (run, slowDown, wentWell, limit, max, peak, lowest), so
+ * the client's adaptive concurrency keeps working unchanged.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** A chat command's place in line. */
+interface Ticket {
+  round: number;
+  seq: number;
+}
+
+const commandTicket = new AsyncLocalStorage<Ticket>();
+let arrivals = 0;
+/** Per person, how many of their commands are in progress (for their next command's round). */
+const inProgress = new Map<string, number>();
+
+/**
+ * Runs one chat command: every Moodle call made inside `work` (however deep, however parallel) is
+ * ranked by this command's arrival and the person's round. `person` is the identity key (an empty key
+ * — nobody — counts as one person of its own per call).
+ */
+export async function asCommand<T>(person: string, work: () => Promise<T>): Promise<T> {
+  const key = person || `anonymous:${arrivals}`;
+  const round = inProgress.get(key) ?? 0;
+  inProgress.set(key, round + 1);
+  try {
+    return await commandTicket.run({ round, seq: ++arrivals }, work);
+  } finally {
+    const left = (inProgress.get(key) ?? 1) - 1;
+    if (left > 0) inProgress.set(key, left);
+    else inProgress.delete(key);
+  }
+}
+
+/** Whether the code runs inside a chat command (its calls are chat calls). */
+export const inCommand = (): boolean => commandTicket.getStore() !== undefined;
+
+interface Waiter {
+  ticket?: Ticket;
+  /** Order of arrival of the call itself (FIFO within a command, and in the background class). */
+  order: number;
+  go: () => void;
+}
+
+const before = (a: Waiter, b: Waiter): boolean => {
+  const x = a.ticket!;
+  const y = b.ticket!;
+  return x.round !== y.round ? x.round < y.round : x.seq !== y.seq ? x.seq < y.seq : a.order < b.order;
+};
+
+/** The share of a platform's slots kept for chat while a sync also waits: half, at least one. */
+export const CHAT_SHARE = 0.5;
+
+export class CallScheduler {
+  private active = { chat: 0, background: 0 };
+  private readonly chat: Waiter[] = [];
+  private readonly background: Waiter[] = [];
+  private current: number;
+  private goodRun = 0;
+  private order = 0;
+  /** A slot was just freed and is handed out on the next turn of the event loop (see release). */
+  private settling = false;
+  /** Highest number of calls seen running at once (tests and metrics read it). */
+  peak = 0;
+  /** Lowest limit it was brought down to (tests and metrics read it). */
+  lowest: number;
+
+  constructor(
+    readonly max: number,
+    private readonly chatShare = CHAT_SHARE,
+  ) {
+    if (!Number.isInteger(max) || max < 1) throw new Error(`CallScheduler: max must be a positive integer, got ${max}`);
+    this.current = max;
+    this.lowest = max;
+  }
+
+  /** How many calls may run at once now. */
+  get limit(): number {
+    return this.current;
+  }
+
+  /** Calls waiting for a slot, per class (for "on it" and metrics). */
+  get waiting(): { chat: number; background: number } {
+    return { chat: this.chat.length, background: this.background.length };
+  }
+
+  /** Slots kept for chat when both classes wait (at least one, never all: the sync keeps one too when it can). */
+  private get chatSlots(): number {
+    return Math.max(1, Math.min(this.current - 1, Math.ceil(this.current * this.chatShare)));
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    const ticket = commandTicket.getStore();
+    const cls = ticket ? 'chat' : 'background';
+    if (this.settling || this.busy() >= this.current || this.chat.length > 0 || this.background.length > 0) {
+      await new Promise<void>((go) => this.enqueue({ ticket, order: ++this.order, go }));
+    } else {
+      this.active[cls]++;
+    }
+    this.peak = Math.max(this.peak, this.busy());
+    try {
+      return await task();
+    } finally {
+      this.active[cls]--;
+      this.release();
+    }
+  }
+
+  /**
+   * A freed slot is handed out a moment later (setImmediate), not at once: the command whose call just
+   * ended usually makes its next call within the same turn (its reply parsed, the next call built),
+   * and that call must find the slot, or every command's second call would queue behind everyone's first.
+   */
+  private release(): void {
+    if (this.settling) return;
+    this.settling = true;
+    setImmediate(() => {
+      this.settling = false;
+      this.dispatch();
+    });
+  }
+
+  /** The server struggles: half as many at once (at least one). */
+  slowDown(): void {
+    this.current = Math.max(1, Math.floor(this.current / 2));
+    this.lowest = Math.min(this.lowest, this.current);
+    this.goodRun = 0;
+  }
+
+  /** A call went well: after `limit` of them in a row, one more at once (up to max). */
+  wentWell(): void {
+    if (this.current >= this.max || ++this.goodRun < this.current) return;
+    this.current++;
+    this.goodRun = 0;
+    this.dispatch();
+  }
+
+  private busy(): number {
+    return this.active.chat + this.active.background;
+  }
+
+  private enqueue(w: Waiter): void {
+    if (!w.ticket) this.background.push(w);
+    else {
+      // Sorted insert from the back: most calls belong to the newest command, so this is short.
+      let i = this.chat.length;
+      while (i > 0 && before(w, this.chat[i - 1]!)) i--;
+      this.chat.splice(i, 0, w);
+    }
+    if (!this.settling) this.dispatch();
+  }
+
+  /** Hands free slots out: chat first while it is under its share or the sync is over its own; else the sync. */
+  private dispatch(): void {
+    while (this.busy() < this.current && (this.chat.length > 0 || this.background.length > 0)) {
+      const chatTurn =
+        this.chat.length > 0 && (this.background.length === 0 || this.active.chat < this.chatSlots || this.active.background >= this.current - this.chatSlots);
+      const w = chatTurn ? this.chat.shift()! : this.background.shift()!;
+      this.active[chatTurn ? 'chat' : 'background']++;
+      w.go();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Fewer Moodle round trips per answer (#33), against the simulator over HTTP: what does not change
+ * between messages is not asked again (the person's account, the site's functions, course look-ups),
+ * until Moodle refuses the person something or they ask "qui suis-je"; a slow answer says "on it" first.
+ */
+import { BotCore } from '../../src/bot/core';
+import { ADMIN, COLLEAGUE, TEACHER, converse, startDemoBot, who } from '../helpers/bot';
+import type { SyncHarness } from '../helpers/engine';
+import type { Site } from '../../src/simulator/model';
+
+describe('chat answers: caching and "on it"', () => {
+  let h: SyncHarness;
+  let bot: BotCore;
+  let site: Site;
+
+  beforeAll(async () => {
+    ({ h, bot, site } = await startDemoBot());
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  /** Calls per function on both platforms during `work`. */
+  const callsDuring = async (work: () => Promise<unknown>): Promise<Record<string, number>> => {
+    h.sim.sim.resetCounters();
+    await work();
+    const out: Record<string, number> = {};
+    for (const fns of Object.values(h.sim.sim.counters())) for (const [fn, n] of Object.entries(fns)) out[fn] = (out[fn] ?? 0) + n;
+    return out;
+  };
+
+  it('asks the site\'s functions and the course once; the account is confirmed while the answer is built; the rest is rights and content', async () => {
+    const first = await callsDuring(() => converse(bot, TEACHER, ['méthodes PHA-L2-101']));
+    expect(first.core_user_get_users_by_field).toBe(2);
+    expect(first.core_course_get_courses_by_field).toBeGreaterThan(0);
+    let answer = '';
+    const again = await callsDuring(async () => ([{ text: answer }] = await converse(bot, TEACHER, ['méthodes PHA-L2-101'])));
+    expect(answer).toContain('tuteurs-l2');
+    // Who the person is now (both platforms, in parallel with the rest), and, as them, the course's
+    // methods (one call both checks that they may see them and says which there are).
+    expect(again).toEqual({ core_user_get_users_by_field: 2, local_cohortbot_get_cohort_syncs: 1 });
+  });
+
+  it('a person suspended since their last message gets nothing built on what the bot last saw', async () => {
+    await converse(bot, TEACHER, ['méthodes PHA-L2-101']);
+    const user = site.users.first('username', 'mdurand')!;
+    site.users.update(user.id, { suspended: true });
+    try {
+      const [r] = await converse(bot, TEACHER, ['méthodes PHA-L2-101']);
+      expect(r!.view.tone).toBe('error');
+      expect(r!.text).toMatch(/suspendu/);
+      expect(r!.text).not.toContain('tuteurs-l2');
+    } finally {
+      site.users.update(user.id, { suspended: false });
+    }
+  });
+
+  it('"qui suis-je" always asks Moodle afresh, and shows a change made in Moodle at once', async () => {
+    await converse(bot, COLLEAGUE, ['chercher droit']);
+    const user = site.users.first('username', 'pmartin')!;
+    site.users.update(user.id, { suspended: true });
+    try {
+      let answer = '';
+      const calls = await callsDuring(async () => ([{ text: answer }] = await converse(bot, COLLEAGUE, ['qui suis-je'])));
+      expect(calls.core_user_get_users_by_field).toBe(2);
+      expect(answer).toMatch(/suspendu/i);
+    } finally {
+      site.users.update(user.id, { suspended: false });
+    }
+    const [{ text }] = await converse(bot, COLLEAGUE, ['qui suis-je']);
+    expect(text).toContain('pmartin');
+  });
+
+  it('drops what it keeps about a person as soon as Moodle refuses them something', async () => {
+    await converse(bot, COLLEAGUE, ['chercher droit']);
+    const refused = await converse(bot, COLLEAGUE, ['ajouter etp:L2PHA1 à PHA-L2-101']);
+    expect(refused[0]!.text).toContain('Vous ne pouvez pas modifier les méthodes');
+    const next = await callsDuring(() => converse(bot, COLLEAGUE, ['chercher droit']));
+    expect(next.core_user_get_users_by_field).toBe(2);
+    // His account and his courses on both platforms, asked again.
+    expect(next.core_enrol_get_users_courses).toBe(2);
+  });
+
+  it('says "on it" before a slow answer, and never before a quick one', async () => {
+    const events: string[] = [];
+    const view = await bot.handle(who(ADMIN), 'aide', async () => void events.push('on it'));
+    expect(view.title).toBe('cohortbot — aide');
+    expect(events).toEqual([]);
+    h.sim.sim.knobs.latencyMs = 2500;
+    try {
+      const slow = await bot.handle(who(TEACHER), 'chercher pharma dans PHA-L3-201', async (said) => void events.push(said));
+      events.push('answer');
+      expect(JSON.stringify(slow)).toContain('etp:L3PHA1');
+    } finally {
+      h.sim.sim.knobs.latencyMs = 0;
+    }
+    expect(events).toEqual(['Je m’en occupe… la réponse arrive dans quelques secondes.', 'answer']);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The order in which a platform's slots are handed out: chat commands first come first served by
+ * command (a started command finishes before a later one's calls take the slots), one person's extra
+ * commands after everybody's first, and the sync keeping its share while chat keeps a reserved one.
+ * Calls are stand-ins that finish when the test says so: the order is exact, no clock is read.
+ */
+import { CallScheduler, asCommand } from '../../src/moodle/scheduler';
+
+/** A call that ends when `finish` is called; `order` records when it got its slot. */
+function harness(max: number) {
+  const s = new CallScheduler(max);
+  const order: string[] = [];
+  const running = new Map<string, () => void>();
+  const call = (name: string) =>
+    s.run(
+      () =>
+        new Promise<void>((resolve) => {
+          order.push(name);
+          running.set(name, resolve);
+        }),
+    );
+  /** Lets queued continuations run (microtasks and the scheduler's setImmediate). */
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  };
+  const finish = async (name: string) => {
+    const r = running.get(name);
+    if (!r) throw new Error(`${name} is not running (running: ${[...running.keys()].join(', ')})`);
+    running.delete(name);
+    r();
+    await settle();
+  };
+  return { s, order, running, call, settle, finish };
+}
+
+describe('CallScheduler', () => {
+  it('finishes a started command before a later command\'s calls take the slot (not call-by-call FIFO)', async () => {
+    const h = harness(1);
+    const command = (name: string, calls: number) => asCommand(`${name}@univ`, async () => {
+      for (let i = 1; i <= calls; i++) await h.call(`${name}${i}`);
+    });
+    const a = command('A', 3);
+    const b = command('B', 3);
+    const c = command('C', 2);
+    await h.settle();
+    for (const n of ['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'C1', 'C2']) await h.finish(n);
+    await Promise.all([a, b, c]);
+    expect(h.order).toEqual(['A1', 'A2', 'A3', 'B1', 'B2', 'B3', 'C1', 'C2']);
+  });
+
+  it('a person\'s second and third commands wait behind other people\'s first, not the other way round', async () => {
+    const h = harness(1);
+    const busy = asCommand('blocker@univ', () => h.call('blocker'));
+    await h.settle();
+    const one = (who: string, name: string) => asCommand(who, () => h.call(name));
+    const all = [one('ten@univ', 'ten-1'), one('ten@univ', 'ten-2'), one('ten@univ', 'ten-3'), one('other@univ', 'other-1'), one('third@univ', 'third-1')];
+    await h.settle();
+    for (const n of ['blocker', 'ten-1', 'other-1', 'third-1', 'ten-2', 'ten-3']) await h.finish(n);
+    await Promise.all([busy, ...all]);
+    expect(h.order).toEqual(['blocker', 'ten-1', 'other-1', 'third-1', 'ten-2', 'ten-3']);
+  });
+
+  it('a running sync keeps its share of the slots and chat keeps a reserved one; each takes all when alone', async () => {
+    const h = harness(4);
+    // The sync alone: all four slots.
+    const sync = Array.from({ length: 12 }, (_, i) => h.call(`sync-${i}`));
+    await h.settle();
+    expect(h.order).toEqual(['sync-0', 'sync-1', 'sync-2', 'sync-3']);
+    // Chat arrives with six calls at once (three commands of two parallel calls).
+    const chat = ['x', 'y', 'z'].map((who) => asCommand(`${who}@univ`, () => Promise.all([h.call(`${who}-a`), h.call(`${who}-b`)])));
+    await h.settle();
+    expect(h.order).toHaveLength(4);
+    // Each freed slot: chat until it holds its share (2 of 4), then one for one.
+    const busyBy = () => ({ chat: [...h.running.keys()].filter((k) => !k.startsWith('sync')).length, sync: [...h.running.keys()].filter((k) => k.startsWith('sync')).length });
+    await h.finish('sync-0');
+    expect(busyBy()).toEqual({ chat: 1, sync: 3 });
+    await h.finish('sync-1');
+    expect(busyBy()).toEqual({ chat: 2, sync: 2 });
+    await h.finish('sync-2');
+    expect(busyBy()).toEqual({ chat: 2, sync: 2 });
+    await h.finish('x-a');
+    expect(busyBy()).toEqual({ chat: 2, sync: 2 });
+    // Chat's calls go in command order: x's before y's before z's.
+    expect(h.order.filter((n) => !n.startsWith('sync'))).toEqual(['x-a', 'x-b', 'y-a']);
+    // Run everything out: nobody starves, every call ran once.
+    while (h.running.size > 0) await h.finish([...h.running.keys()][0]!);
+    await Promise.all([...sync, ...chat]);
+    expect(h.order).toHaveLength(18);
+    expect(h.s.peak).toBe(4);
+  });
+
+  it('chat alone uses every slot, in command order', async () => {
+    const h = harness(2);
+    const chat = ['p', 'q', 'r'].map((who) => asCommand(`${who}@univ`, () => Promise.all([h.call(`${who}-1`), h.call(`${who}-2`)])));
+    await h.settle();
+    expect(h.order).toEqual(['p-1', 'p-2']);
+    while (h.running.size > 0) await h.finish([...h.running.keys()][0]!);
+    await Promise.all(chat);
+    expect(h.order).toEqual(['p-1', 'p-2', 'q-1', 'q-2', 'r-1', 'r-2']);
+  });
+});
