@@ -1,10 +1,10 @@
 /**
- * One sync run, top to bottom: take the lease → read the directory once → for each platform read
- * the actual state and plan → guard (before any write) → apply → record. Also scoped runs (one
- * student, one cohort) and the approval or rejection of held removals.
+ * One sync run, top to bottom: read the directory once and, at the same time, each platform's
+ * actual state → plan → guard (before any write) → apply → record — inside the one life cycle of
+ * `withRecordedRun` (lease, record, fence, retention). Also scoped runs (one student, one cohort)
+ * and the approval or rejection of held removals, through the same life cycle.
  */
 import crypto from 'node:crypto';
-import os from 'node:os';
 import type { Config } from '../config';
 import { Roster, countedStudents } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
@@ -14,22 +14,21 @@ import { closest } from '../util/closest';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { CategoryType, MoodleApi } from '../moodle/api';
-import { callScope } from '../moodle/client';
-import type { HeldRemoval, PlatformRunSummary, RunRecord, RunStatus, Store } from '../store/types';
+import { CallScope, callScope } from '../moodle/client';
+import type { HeldPlan, HeldRemoval, PlatformRunSummary, RunRecord, RunStatus, Store } from '../store/types';
+import { StoreUnavailableError, classify, whenStoreBack } from '../store/unavailable';
 import { CohortState, readCohortState, resolveAccounts, writesVia } from './actual';
 import { memberWriter } from './member-writer';
 import { applyPlan } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
 import { GuardDecision, GuardReason, guard } from './guard';
 import { guardText } from './guard-text';
+import { HeldLease, LeaseLostError, RunInProgressError, RunLease } from './lease';
 import { plan } from './plan';
+import { RunJournal } from './run-journal';
 import { DesiredState, Plan, emptyPlan } from './types';
 
-export class RunInProgressError extends Error {
-  constructor(readonly holder: string, readonly expiresAt: string) {
-    super(`a sync run is already in progress (${holder}, lease until ${expiresAt}); try again when it has finished`);
-  }
-}
+export { LeaseLostError, RunInProgressError };
 
 /** The caller named something that does not exist or is not valid: its code and parameters let a chat say it in the asker's language. */
 export type SyncRequestProblem =
@@ -38,13 +37,6 @@ export type SyncRequestProblem =
   | { code: 'unknownCohort'; cohort: string; near?: string }
   | { code: 'unknownStudent'; student: string }
   | { code: 'ambiguousStudent'; student: string; matches: number };
-
-/** This process no longer holds the run lease (another replica took it over): it must not write. */
-export class LeaseLostError extends Error {
-  constructor(holder: string) {
-    super(`the run lease is no longer held by ${holder}: stopping before the next write`);
-  }
-}
 
 export class SyncRequestError extends Error {
   constructor(
@@ -80,20 +72,36 @@ export interface EngineDeps {
   onProgress?: (p: { platform: string; phase: string; done: number; total: number }) => void;
 }
 
-const LEASE = 'sync';
+/** Journal rows a run keeps in memory while the store cannot take them: a bound (about 40 MB), far above what is in flight when writes stop. */
+const MAX_KEPT_JOURNAL = 200_000;
+
+/** What a recorded run is: its trigger and scope, the platforms it may write to, and how its end is recorded. */
+interface RunSpec {
+  trigger: string;
+  scope: string;
+  platforms: string[];
+  /** Reads and plans only: no lease, nothing recorded. */
+  dryRun?: boolean;
+  /** false: the work is recorded by `save` alone, not as a row of the runs (a rejection changes nothing in Moodle). */
+  row?: boolean;
+  /** How the finished run is recorded (default: its row saved); retried while the store is unavailable. */
+  save?: (run: RunRecord) => Promise<void>;
+}
 
 export class SyncEngine {
   private readonly log: Logger;
   private readonly now: () => Date;
-  readonly holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  private readonly lease: RunLease;
 
   constructor(private readonly deps: EngineDeps) {
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
+    this.lease = new RunLease(deps.store, { ttlMs: deps.config.schedule.leaseTtlMs, now: this.now, log: this.log });
   }
 
-  private get leaseTtlMs(): number {
-    return this.deps.config.schedule.leaseTtlMs;
+  /** Who this engine is when it holds the run lease (host:pid:random). */
+  get holder(): string {
+    return this.lease.holder;
   }
 
   private get naming(): CohortNaming {
@@ -105,61 +113,108 @@ export class SyncEngine {
     return cat ? { type: 'idnumber', value: cat } : { type: 'system', value: '' };
   }
 
+  /** A sync run (all platforms, or scoped): read → check the target → plan → guard → apply, as one recorded run. */
   async run(opts: RunOptions = {}): Promise<RunResult> {
+    const configured = this.deps.config.platforms.map((p) => p.name);
     const platforms = this.deps.config.platforms.filter((p) => !opts.platform || p.name === opts.platform);
-    if (platforms.length === 0) throw new SyncRequestError(`unknown platform ${opts.platform}; configured: ${this.deps.config.platforms.map((p) => p.name).join(', ')}`, { code: 'unknownPlatform', platform: opts.platform ?? '', configured: this.deps.config.platforms.map((p) => p.name) });
+    if (platforms.length === 0) throw new SyncRequestError(`unknown platform ${opts.platform}; configured: ${configured.join(', ')}`, { code: 'unknownPlatform', platform: opts.platform ?? '', configured });
     const cohort = opts.cohort?.trim().toUpperCase().replace(new RegExp(`^${escapeRe(this.naming.prefix.toUpperCase())}`), '');
     if (cohort !== undefined && !/^[A-Z0-9]{1,8}$/.test(cohort)) throw new SyncRequestError(`--cohort ${JSON.stringify(opts.cohort)}: expected an étape code such as L2PHA1`, { code: 'badCohort', cohort: opts.cohort ?? '' });
+    const target = { ...opts, cohort };
     const scope = opts.user ? `user:${opts.user}` : cohort ? `cohort:${cohort}` : opts.platform ? `platform:${opts.platform}` : 'all';
-    const started = this.now();
-    if (!opts.dryRun) await this.takeLease();
-    // Renewal keeps the lease from the start (reads of a big university take a while); a failed renewal
-    // is logged (never an unhandled rejection), and every write is fenced: it renews the lease first
-    // and stops if another process holds it.
-    const renew = opts.dryRun
-      ? undefined
-      : setInterval(() => {
-          this.deps.store.renewLease(LEASE, this.holder, this.now(), this.leaseTtlMs).then(
-            (ok) => ok || this.log.warn('run lease lost: the next write stops this run'),
-            (err: Error) => this.log.warn({ err: err.message }, 'renewing the run lease failed'),
-          );
-        }, this.leaseTtlMs / 4);
-    const stopRenewing = () => renew && clearInterval(renew);
-    // This run's own calls, counted in its async context (a chat command on the same clients is not).
-    const counters = new Map(this.deps.config.platforms.map((p) => [p.name, { reads: 0, writes: 0 }]));
-    let reads: Reads;
-    try {
+    return this.withRecordedRun(
+      { trigger: opts.trigger ?? 'cli', scope, platforms: platforms.map((p) => p.name), dryRun: opts.dryRun },
       // Read-only work first, both sides at once: Moodle's cohorts and members need nothing from the
       // directory. An unknown student or cohort is the caller's error, not a run: nothing is recorded.
-      reads = await callScope.run(counters, () => this.read({ ...opts, cohort }, platforms));
-      await callScope.run(counters, () => this.checkTarget({ ...opts, cohort }, reads, platforms));
-      if (!opts.dryRun) await this.closeInterrupted();
-    } catch (err) {
-      stopRenewing();
-      if (!opts.dryRun) await this.deps.store.releaseLease(LEASE, this.holder);
-      throw err;
-    }
-    if (!opts.dryRun) for (const p of platforms) this.api(p.name).client.fence = () => this.fence();
-    const run: RunResult = { runId: newRunId(started), status: 'running', trigger: opts.trigger ?? 'cli', scope, startedAt: started.toISOString(), guard: [], platforms: [] };
-    try {
-      if (!opts.dryRun) await this.deps.store.saveRun(run);
-      await callScope.run(counters, () => this.execute(run, platforms, { ...opts, cohort }, reads));
-    } catch (err) {
-      run.status = 'failed';
-      setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
-      throw err;
-    } finally {
-      stopRenewing();
-      for (const p of platforms) this.api(p.name).client.fence = undefined;
+      async () => {
+        const reads = await this.read(target, platforms);
+        await this.checkTarget(target, reads, platforms);
+        return reads;
+      },
+      (run, reads, journal) => this.execute(run, platforms, target, reads, journal),
+    );
+  }
+
+  /**
+   * The one life cycle of all that holds the run lease (a run, an approval, a rejection): take the
+   * lease → prepare (reads; a failure here is the caller's, nothing is recorded) → close runs a killed
+   * process left `running` → record this one as running → work, every write fenced by the lease
+   * through this run's own async context (with its call counters) → record how it ended, waiting up
+   * to SYNC_DB_RETRY_SECONDS for a store that went away → give the lease back → retention.
+   * A dry run takes no lease and records nothing. Failures end the run `failed` with their reason: it
+   * is returned, not thrown, so the caller always has a run to report.
+   */
+  private async withRecordedRun<P>(spec: RunSpec, prepare: () => Promise<P>, work: (run: RunResult, prepared: P, journal: RunJournal) => Promise<void>): Promise<RunResult> {
+    const lease = spec.dryRun ? undefined : await this.lease.acquire();
+    const started = this.now();
+    const journal = new RunJournal(this.deps.store, {
+      maxKept: MAX_KEPT_JOURNAL,
+      onFailure: (err) => lease?.stopWrites(new Error(`the store cannot take the journal (${err.message}): stopping before the next write`)),
+    });
+    const scope: CallScope = { calls: new Map(spec.platforms.map((p) => [p, { reads: 0, writes: 0 }])), fence: lease?.fence };
+    return callScope.run(scope, async () => {
+      let prepared: P;
+      try {
+        prepared = await prepare();
+        if (lease) await this.closeInterrupted();
+      } catch (err) {
+        await lease?.release().catch((e: Error) => this.log.warn({ err: e.message }, 'releasing the run lease failed; it expires by itself'));
+        throw err;
+      }
+      const run: RunResult = { runId: newRunId(started), status: 'running', trigger: spec.trigger, scope: spec.scope, startedAt: started.toISOString(), guard: [], platforms: [] };
+      let storeLost: Error | undefined;
+      try {
+        if (lease && spec.row !== false) await this.deps.store.saveRun(run);
+        await work(run, prepared, journal);
+      } catch (err) {
+        const e = classify(err) as Error;
+        if (e instanceof StoreUnavailableError) storeLost = e;
+        else {
+          run.status = 'failed';
+          setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: e.message }]);
+        }
+      }
       run.finishedAt = this.now().toISOString();
       run.durationMs = Date.parse(run.finishedAt) - started.getTime();
-      if (!opts.dryRun) {
-        await this.deps.store.saveRun(stripPlans(run));
-        await this.deps.store.releaseLease(LEASE, this.holder);
-        await this.purgeExpired();
-      }
+      if (lease) await this.settle(run, lease, journal, storeLost, spec.save ?? ((r) => this.deps.store.saveRun(r)));
+      return run;
+    });
+  }
+
+  /**
+   * Records how a run ended, then gives the lease back and purges past retention. A store that went
+   * away (during the run, or now) is waited for up to SYNC_DB_RETRY_SECONDS: the journal rows kept
+   * meanwhile are written first, then the run with the reason. If it never comes back, the run is
+   * returned unrecorded and says so (its lease expires by itself; the next run closes it as interrupted).
+   */
+  private async settle(run: RunResult, lease: HeldLease, journal: RunJournal, storeLost: Error | undefined, save: (run: RunRecord) => Promise<void>): Promise<void> {
+    let lost = storeLost ?? journal.failure;
+    let journalled = 0;
+    const note = (recorded: boolean) => lost && storeTrouble(run, lost, journalled, journal.unjournalled, recorded);
+    try {
+      await whenStoreBack(
+        async () => {
+          journalled += await journal.flush();
+          note(true);
+          await save(stripPlans(run));
+        },
+        this.deps.config.dbRetryMs,
+        (err) => {
+          if (!lost) this.log.warn({ runId: run.runId, err: err.message }, 'the store is unavailable: waiting for it to record the run');
+          lost ??= err;
+        },
+      );
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      journal.giveUp();
+      lost ??= err;
+      note(false);
+      this.log.error({ runId: run.runId, err: err.message }, 'the store did not come back: this run is not recorded');
+      return;
+    } finally {
+      await lease.release().catch((e: Error) => this.log.warn({ err: e.message }, 'releasing the run lease failed; it expires by itself'));
     }
-    return run;
+    await this.purgeExpired();
   }
 
   /**
@@ -230,7 +285,7 @@ export class SyncEngine {
   }
 
   /** One run, read top to bottom: plan (a value), then — unless aborted or dry — apply it and record the outcome. */
-  private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads): Promise<void> {
+  private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads, journal: RunJournal): Promise<void> {
     const planned = await this.plan(run, platforms, opts, reads);
     if (planned.decision.action === 'abort') {
       run.status = 'aborted';
@@ -245,7 +300,7 @@ export class SyncEngine {
       run.platforms = platforms.map((p) => plannedSummary(planned.summaries.get(p.name)!, planned.plans.find((x) => x.platform === p.name), planned.decision));
       return;
     }
-    const held = await this.apply(run, planned);
+    const held = await this.apply(run, planned, journal);
     run.platforms = platforms.map((p) => planned.summaries.get(p.name)!);
     if (held.length > 0) {
       await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: planned.decision.reasons.map((r) => guardText(r)), reasonCodes: planned.decision.reasons });
@@ -308,7 +363,7 @@ export class SyncEngine {
   }
 
   /** Applies a plan as its decision says (removals applied, skipped or held); returns the held removals. */
-  private async apply(run: RunResult, planned: RunPlan): Promise<HeldRemoval[]> {
+  private async apply(run: RunResult, planned: RunPlan, journal: RunJournal): Promise<HeldRemoval[]> {
     const { plans, decision, summaries } = planned;
     if (decision.action === 'abort') return [];
     const held: HeldRemoval[] = [];
@@ -323,19 +378,27 @@ export class SyncEngine {
           summary.errors.push(`reading ${pl.platform}: ${(err as Error).message}`);
           return;
         }
-        const result = await applyPlan(pl, mode, {
-          api: this.api(pl.platform),
-          writer: memberWriter(this.api(pl.platform), writes),
-          categorytype: this.categorytype(pl.platform),
-          runId: run.runId,
-          now: this.now,
-          journal: (e) => this.deps.store.journal(e),
-          newlyPending: async (pending) => {
-            const latest = await this.deps.store.latestActions(pl.platform, pending.map((x) => ({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key })));
-            return pending.filter((_x, i) => latest[i] !== 'pending');
-          },
-          onProgress: this.deps.onProgress,
-        });
+        let result: Awaited<ReturnType<typeof applyPlan>>;
+        try {
+          result = await applyPlan(pl, mode, {
+            api: this.api(pl.platform),
+            writer: memberWriter(this.api(pl.platform), writes),
+            categorytype: this.categorytype(pl.platform),
+            runId: run.runId,
+            now: this.now,
+            journal: journal.write,
+            newlyPending: async (pending) => {
+              const latest = await this.deps.store.latestActions(pl.platform, pending.map((x) => ({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key })));
+              return pending.filter((_x, i) => latest[i] !== 'pending');
+            },
+            onProgress: this.deps.onProgress,
+          });
+        } catch (err) {
+          // The store failing under the pending accounts' look-up, say: this platform's error, not the run's end.
+          summary.errors.push(`${pl.platform}: ${(err as Error).message}`);
+          return;
+        }
+        if (journal.failedOn.has(pl.platform)) summary.errors.push(`journal: ${journal.failure!.message}; the rows of changes already made are written when the store is back`);
         summary.cohortsCreated = result.created;
         summary.cohortsRenamed = result.renamed;
         summary.membersAdded = result.added;
@@ -353,7 +416,7 @@ export class SyncEngine {
 
   /** This run's own calls (counted in its async context), into its summaries. */
   private countCalls(planned: RunPlan): void {
-    const calls = callScope.getStore();
+    const calls = callScope.getStore()?.calls;
     for (const [name, s] of planned.summaries) {
       s.writeCalls = calls?.get(name)?.writes ?? 0;
       s.readCalls = calls?.get(name)?.reads ?? 0;
@@ -398,12 +461,6 @@ export class SyncEngine {
     return api;
   }
 
-  /** Takes the lease; a holder that died on this host (SIGKILL) is taken over at once. */
-  private async fence(): Promise<void> {
-    // Renew, never re-acquire: a lease released or taken by another replica meanwhile stays lost for this run.
-    if (!(await this.deps.store.renewLease(LEASE, this.holder, this.now(), this.leaseTtlMs))) throw new LeaseLostError(this.holder);
-  }
-
   /** Holding the lease, no other run is live: a run still marked running was killed — it is closed as interrupted. */
   private async closeInterrupted(): Promise<void> {
     for (const r of await this.deps.store.lastRuns(50)) {
@@ -414,82 +471,75 @@ export class SyncEngine {
     }
   }
 
-  private async takeLease(): Promise<void> {
-    const store = this.deps.store;
-    if (await store.acquireLease(LEASE, this.holder, this.now(), this.leaseTtlMs)) return;
-    const current = await store.leaseHolder(LEASE, this.now());
-    if (!current) {
-      if (await store.acquireLease(LEASE, this.holder, this.now(), this.leaseTtlMs)) return;
-      throw new RunInProgressError('another process', 'unknown');
-    }
-    const [host, pid] = current.holder.split(':');
-    if (host === os.hostname() && pid !== undefined && !processAlive(Number(pid))) {
-      this.log.warn({ holder: current.holder }, 'taking over the lease of a sync process that is gone');
-      await store.releaseLease(LEASE, current.holder);
-      if (await store.acquireLease(LEASE, this.holder, this.now(), this.leaseTtlMs)) return;
-    }
-    throw new RunInProgressError(current.holder, current.expiresAt);
-  }
-
   /**
    * Approval of held removals, through the same pieces as every run: a fresh directory read, the
-   * desired state of desired.ts, the same removal applier, the same fencing. Only removals still not
-   * wanted are applied. The applied run and the decision are recorded in one transaction; an approval
-   * that fails (directory incomplete, Moodle errors) is recorded as such and leaves the plan held, so a
-   * later approval completes it. `channel`: where the approval came from, for the one audit entry.
+   * desired state of desired.ts, the same removal applier, the same life cycle. Only removals still
+   * not wanted are applied (the held plan re-planned). The applied run and the decision are recorded
+   * in one transaction; an approval that fails (directory incomplete, Moodle errors) is recorded as
+   * such and leaves the plan held, so a later approval completes it. `channel`: where the approval
+   * came from, for the one audit entry.
    */
   async approve(runId: string, actor: string, channel = 'cli'): Promise<RunResult> {
+    const held = await this.heldPlan(runId);
+    const platforms = [...new Set(held.removals.map((r) => r.platform))];
+    let decided = false;
+    const run = await this.withRecordedRun(
+      {
+        trigger: `approve by ${actor}`,
+        scope: `approve:${runId}`,
+        platforms,
+        save: async (r) => {
+          if (!decided) {
+            // The run and the decision together: never an applied approval whose plan still says held.
+            if (r.status !== 'applied') await this.deps.store.saveRun(r);
+            else if (!(await this.deps.store.recordApproval(r, runId, actor, r.finishedAt!))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`);
+            decided = true;
+          }
+          const removed = r.platforms.reduce((n, p) => n + p.membersRemoved, 0);
+          await this.deps.store.audit({ at: r.startedAt, actor, channel, command: 'approve', target: runId, outcome: r.status, detail: `${removed} removed` });
+        },
+      },
+      async () => undefined,
+      async (run, _none, journal) => {
+        const planned = await this.replanHeld(held, actor);
+        await this.apply(run, planned, journal);
+        run.platforms = platforms.map((p) => planned.summaries.get(p)!);
+        run.status = outcome(run.platforms, false);
+      },
+    );
+    const failure = run.guardReasons?.find((g) => g.code === 'runFailed' || g.code === 'storeUnavailable');
+    if (run.status === 'failed' && failure) throw new SyncRequestError(guardText(failure));
+    return run;
+  }
+
+  /** A held plan re-planned against a fresh, complete directory read: its removals still not wanted, nothing else. */
+  private async replanHeld(held: HeldPlan, actor: string): Promise<RunPlan> {
+    const platforms = [...new Set(held.removals.map((r) => r.platform))];
+    const read = await this.deps.directory.read();
+    if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`);
+    const window = yearWindow(this.now(), this.deps.config.academicYear);
+    const desired = desiredStates(read, window, this.deps.config.platforms.filter((p) => platforms.includes(p.name)));
+    const stillWanted = (r: HeldRemoval) => {
+      const cohort = desired.get(r.platform)?.cohorts.get(r.cohortIdnumber.slice(this.naming.prefix.length));
+      const i = r.key === undefined ? undefined : read.roster.indexOf(r.key);
+      return i !== undefined && cohort !== undefined && (cohort.members.has(i) || cohort.keepOnly.has(i));
+    };
+    const planned: RunPlan = { plans: [], decision: { action: 'apply', removals: 'apply', reasons: [] }, summaries: new Map() };
+    for (const platform of platforms) {
+      const removals = held.removals.filter((r) => r.platform === platform);
+      const todo = removals.filter((r) => !stillWanted(r));
+      planned.plans.push({ ...emptyPlan(platform), removals: todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length), reason: `${r.reason} (held in ${held.runId}, approved by ${actor})` })) });
+      planned.summaries.set(platform, { ...emptySummary(platform), removalsSkipped: removals.length - todo.length });
+    }
+    return planned;
+  }
+
+  /** The held plan of a run, still to decide; otherwise the caller's error. */
+  private async heldPlan(runId: string): Promise<HeldPlan> {
     const held = await this.deps.store.getHeldPlan(runId);
     if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
     if (held.status !== 'held') throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
-    await this.takeLease();
-    const started = this.now();
-    const run: RunResult = { runId: newRunId(started), status: 'running', trigger: `approve by ${actor}`, scope: `approve:${runId}`, startedAt: started.toISOString(), guard: [], platforms: [] };
-    const platforms = [...new Set(held.removals.map((r) => r.platform))];
-    for (const p of platforms) this.api(p).client.fence = () => this.fence();
-    try {
-      await this.deps.store.saveRun(run);
-      const read = await this.deps.directory.read();
-      if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`);
-      const window = yearWindow(this.now(), this.deps.config.academicYear);
-      const desired = desiredStates(read, window, this.deps.config.platforms.filter((p) => platforms.includes(p.name)));
-      const stillWanted = (r: HeldRemoval) => {
-        const cohort = desired.get(r.platform)?.cohorts.get(r.cohortIdnumber.slice(this.naming.prefix.length));
-        const i = r.key === undefined ? undefined : read.roster.indexOf(r.key);
-        return i !== undefined && cohort !== undefined && (cohort.members.has(i) || cohort.keepOnly.has(i));
-      };
-      // The approval's plan: the held removals still not wanted, nothing else; applied like any plan.
-      const planned: RunPlan = { plans: [], decision: { action: 'apply', removals: 'apply', reasons: [] }, summaries: new Map() };
-      for (const platform of platforms) {
-        const removals = held.removals.filter((r) => r.platform === platform);
-        const todo = removals.filter((r) => !stillWanted(r));
-        planned.plans.push({ ...emptyPlan(platform), removals: todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length), reason: `${r.reason} (held in ${runId}, approved by ${actor})` })) });
-        planned.summaries.set(platform, { ...emptySummary(platform), removalsSkipped: removals.length - todo.length });
-      }
-      const counters = new Map(platforms.map((p) => [p, { reads: 0, writes: 0 }]));
-      await callScope.run(counters, () => this.apply(run, planned));
-      run.platforms = platforms.map((p) => planned.summaries.get(p)!);
-      run.status = outcome(run.platforms, false);
-    } catch (err) {
-      run.status = 'failed';
-      setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
-    } finally {
-      for (const p of platforms) this.api(p).client.fence = undefined;
-      run.finishedAt = this.now().toISOString();
-      run.durationMs = Date.parse(run.finishedAt) - started.getTime();
-    }
-    const removed = run.platforms.reduce((n, p) => n + p.membersRemoved, 0);
-    try {
-      if (run.status === 'applied') {
-        // The run and the decision together: never an applied approval whose plan still says held.
-        if (!(await this.deps.store.recordApproval(stripPlans(run), runId, actor, run.finishedAt!))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`);
-      } else await this.deps.store.saveRun(stripPlans(run));
-      await this.deps.store.audit({ at: started.toISOString(), actor, channel, command: 'approve', target: runId, outcome: run.status, detail: `${removed} removed` });
-    } finally {
-      await this.deps.store.releaseLease(LEASE, this.holder);
-    }
-    if (run.status === 'failed' && run.guardReasons?.some((g) => g.code === 'runFailed')) throw new SyncRequestError(run.guard[run.guard.length - 1]!);
-    return run;
+    return held;
   }
 
   /**
@@ -503,13 +553,24 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Rejection of held removals: nothing is written to Moodle, but it holds the run lease like any run
+   * (an approval of the same plan cannot be under way) and is recorded by its decision and its audit
+   * entry, through the same life cycle.
+   */
   async reject(runId: string, actor: string, channel = 'cli'): Promise<{ runId: string; status: 'rejected'; removals: number }> {
-    const held = await this.deps.store.getHeldPlan(runId);
-    if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
-    if (!(await this.deps.store.decideHeldPlan(runId, 'rejected', actor, this.now().toISOString()))) {
-      throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
-    }
-    await this.deps.store.audit({ at: this.now().toISOString(), actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
+    const held = await this.heldPlan(runId);
+    const save = async () => {
+      const at = this.now().toISOString();
+      if (!(await this.deps.store.decideHeldPlan(runId, 'rejected', actor, at))) {
+        const now = await this.deps.store.getHeldPlan(runId);
+        throw new SyncRequestError(`the removals of run ${runId} were already ${now?.status ?? 'decided'}${now?.decidedBy ? ` by ${now.decidedBy}` : ''}`);
+      }
+      await this.deps.store.audit({ at, actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
+    };
+    const run = await this.withRecordedRun({ trigger: `reject by ${actor}`, scope: `reject:${runId}`, platforms: [], row: false, save }, async () => undefined, async () => undefined);
+    const failure = run.guardReasons?.find((g) => g.code === 'storeUnavailable');
+    if (failure) throw new SyncRequestError(guardText(failure));
     return { runId, status: 'rejected', removals: held.removals.length };
   }
 }
@@ -549,6 +610,17 @@ function outcome(platforms: PlatformRunSummary[], held: boolean): RunStatus {
   return held ? 'held' : 'applied';
 }
 
+/**
+ * The store went away during the run: failed — or partial when some platforms completed — and why,
+ * with what became of the journal. A run the store never took back is failed, whatever it did.
+ */
+function storeTrouble(run: RunRecord, err: Error, journalled: number, unjournalled: number, recorded: boolean): void {
+  const completed = run.platforms.filter((p) => p.errors.length === 0).length;
+  if (!recorded || completed === 0) run.status = 'failed';
+  else if (completed < run.platforms.length || run.status === 'running') run.status = 'partial';
+  setReasons(run, [...(run.guardReasons ?? []).filter((r) => r.code !== 'storeUnavailable'), { code: 'storeUnavailable', detail: err.message, journalled, unjournalled, recorded }]);
+}
+
 /** A run's reasons as codes (for every language) and as the English sentences the CLI prints. */
 function setReasons(run: RunRecord, reasons: GuardReason[]): void {
   run.guardReasons = reasons;
@@ -581,16 +653,6 @@ function stripPlans(run: RunResult): RunRecord {
 
 function newRunId(at: Date): string {
   return `r${at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}-${crypto.randomBytes(2).toString('hex')}`;
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function escapeRe(s: string): string {
