@@ -145,7 +145,8 @@ export class SyncEngine {
    * is returned, not thrown, so the caller always has a run to report.
    */
   private async withRecordedRun<P>(spec: RunSpec, prepare: () => Promise<P>, work: (run: RunResult, prepared: P, journal: RunJournal) => Promise<void>): Promise<RunResult> {
-    const lease = spec.dryRun ? undefined : await this.lease.acquire();
+    // A store restarting as the run begins is waited for, like one that goes away during it.
+    const lease = spec.dryRun ? undefined : await whenStoreBack(() => this.lease.acquire(), this.deps.config.dbRetryMs);
     const started = this.now();
     const journal = new RunJournal(this.deps.store, {
       maxKept: MAX_KEPT_JOURNAL,
