@@ -21,18 +21,19 @@ export class StoreUnavailableError extends StoreError {
 const PG_GONE = new Set(['57P01', '57P02', '57P03', '53300']);
 const NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** pg's own words for a connection it lost or never had. */
-const PG_MESSAGES = /Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect|Connection ended/i;
+const PG_MESSAGES = /Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect|Connection ended|connect (ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)|getaddrinfo EAI_AGAIN/i;
 
 /** The store's error as the caller should see it: unavailable (say so, try again later), or as it was. */
 export function classify(err: unknown): unknown {
-  if (err instanceof StoreUnavailableError || !(err instanceof Error)) return err;
+  // Duck-typed: errors from Node's own sockets may come from another realm (a vm, jest) than this Error.
+  if (err instanceof StoreUnavailableError || typeof err !== 'object' || err === null || typeof (err as Error).message !== 'string') return err;
   const code = (err as { code?: unknown }).code;
   const c = typeof code === 'string' ? code : undefined;
-  const detail = maskUrl(err.message);
+  const detail = maskUrl((err as Error).message);
   if (c === 'SQLITE_FULL') return new StoreUnavailableError(`the store's disk is full (SQLITE_FULL): nothing was half-written; free space on the store's disk`, c);
   if (c === 'SQLITE_BUSY' || c === 'SQLITE_LOCKED') return new StoreUnavailableError(`the store is locked by another process (${c}); try again in a moment`, c);
   if (c?.startsWith('SQLITE_IOERR') || c === 'SQLITE_READONLY' || c === 'SQLITE_CANTOPEN') return new StoreUnavailableError(`the store's file cannot be written (${c}: ${detail})`, c);
-  if ((c && (PG_GONE.has(c) || c.startsWith('08') || NET.has(c))) || PG_MESSAGES.test(err.message)) {
+  if ((c && (PG_GONE.has(c) || c.startsWith('08') || NET.has(c))) || PG_MESSAGES.test(detail)) {
     return new StoreUnavailableError(`the database is unreachable (${detail})`, c);
   }
   return err;

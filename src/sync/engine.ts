@@ -146,7 +146,7 @@ export class SyncEngine {
    */
   private async withRecordedRun<P>(spec: RunSpec, prepare: () => Promise<P>, work: (run: RunResult, prepared: P, journal: RunJournal) => Promise<void>): Promise<RunResult> {
     // A store restarting as the run begins is waited for, like one that goes away during it.
-    const lease = spec.dryRun ? undefined : await whenStoreBack(() => this.lease.acquire(), this.deps.config.dbRetryMs);
+    const lease = spec.dryRun ? undefined : await whenStoreBack(() => this.lease.acquire(), this.deps.config.dbRetryMs, (err) => this.log.warn({ err: err.message }, 'the store is unavailable: waiting for it to start the run'));
     const started = this.now();
     const journal = new RunJournal(this.deps.store, {
       maxKept: MAX_KEPT_JOURNAL,
@@ -189,8 +189,9 @@ export class SyncEngine {
    * returned unrecorded and says so (its lease expires by itself; the next run closes it as interrupted).
    */
   private async settle(run: RunResult, lease: HeldLease, journal: RunJournal, storeLost: Error | undefined, save: (run: RunRecord) => Promise<void>): Promise<void> {
-    let lost = storeLost ?? journal.failure;
+    let lost = storeLost ?? journal.failure ?? lease.storeFailure;
     let journalled = 0;
+    let waiting = false;
     const note = (recorded: boolean) => lost && storeTrouble(run, lost, journalled, journal.unjournalled, recorded);
     try {
       await whenStoreBack(
@@ -201,7 +202,8 @@ export class SyncEngine {
         },
         this.deps.config.dbRetryMs,
         (err) => {
-          if (!lost) this.log.warn({ runId: run.runId, err: err.message }, 'the store is unavailable: waiting for it to record the run');
+          if (!waiting) this.log.warn({ runId: run.runId, err: err.message, withinMs: this.deps.config.dbRetryMs }, 'the store is unavailable: waiting for it to record the run');
+          waiting = true;
           lost ??= err;
         },
       );

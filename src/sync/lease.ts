@@ -30,6 +30,8 @@ export interface HeldLease {
   fence(): Promise<void>;
   /** No more writes for this run (the store was lost, say): every later fence throws `reason`. */
   stopWrites(reason: Error): void;
+  /** The store's error that made a fence stop the run's writes, if one did. */
+  readonly storeFailure?: Error;
   /** Stops the renewal and gives the lease back (only if this holder still has it). */
   release(): Promise<void>;
 }
@@ -55,18 +57,19 @@ export class RunLease {
       );
     }, this.opts.ttlMs / 4);
     let stopped: Error | undefined;
-    return {
+    const held: { -readonly [K in keyof HeldLease]: HeldLease[K] } = {
       fence: async () => {
         if (stopped) throw stopped;
         // Renew, never re-acquire: a lease released or taken by another replica meanwhile stays lost for this run.
-        let held: boolean;
+        let ours: boolean;
         try {
-          held = await this.store.renewLease(RUN_LEASE, this.holder, this.opts.now(), this.opts.ttlMs);
+          ours = await this.store.renewLease(RUN_LEASE, this.holder, this.opts.now(), this.opts.ttlMs);
         } catch (err) {
           // Whether the lease is still ours cannot be known: the run writes nothing more.
+          held.storeFailure ??= err as Error;
           throw (stopped = new Error(`cannot confirm the run lease (${(err as Error).message}): stopping before the next write`));
         }
-        if (!held) throw (stopped = new LeaseLostError(this.holder));
+        if (!ours) throw (stopped = new LeaseLostError(this.holder));
       },
       stopWrites: (reason) => void (stopped ??= reason),
       release: async () => {
@@ -74,6 +77,7 @@ export class RunLease {
         await this.store.releaseLease(RUN_LEASE, this.holder);
       },
     };
+    return held;
   }
 
   private async take(): Promise<void> {
