@@ -23,7 +23,7 @@ import { TEACHER, who } from '../helpers/bot';
 import { CLI, cli } from '../helpers/cli';
 import { DEMO_SEED, demoEnv } from '../helpers/engine';
 import { Postgres, startPostgres } from '../helpers/postgres';
-import { RunningSimulator, startSimulator } from '../helpers/simulator';
+import { RunningSimulator, seededRandom, startSimulator } from '../helpers/simulator';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -134,6 +134,37 @@ describe('PostgreSQL restarted or stopped during a CLI run', () => {
       await store.close();
     }
   }, 120_000);
+
+  it('plain restarts at moments the run does not know: never a crash, one JSON document, its status as recorded, the journal exact', async () => {
+    const random = seededRandom(34);
+    for (let round = 0; round < 3; round++) {
+      const sim = await slowSimulator();
+      sims.push(sim);
+      const since = new Date().toISOString();
+      const before = moodleMembers(sim);
+      const { done } = sync(sim, []);
+      // Somewhere between the first reads and the last writes of the run.
+      await until('the run to be calling Moodle', () => Object.values(sim.sim.counters().ecampus ?? {}).some((n) => n > 0));
+      await sleep(Math.floor(random() * 2500));
+      pg.restart();
+      const r = await done;
+      expect(r.signal).toBeNull();
+      const doc = JSON.parse(r.stdout) as { runId: string; status: string };
+      // A restart between two of its store calls goes unnoticed; one that meets a call ends the run failed or partial.
+      expect(['applied', 'failed', 'partial']).toContain(doc.status);
+      expect(r.code).toBe(doc.status === 'applied' ? 0 : 1);
+      const store = openStore(pg.url);
+      try {
+        expect((await store.getRun(doc.runId))!.status).toBe(doc.status);
+        expect(await journalled(store, sim, since)).toEqual(changedSince(before, sim));
+        const next = await sync(sim, []).done;
+        expect(JSON.parse(next.stdout)).toMatchObject({ status: 'applied' });
+        expect(plannedChanges(JSON.parse((await sync(sim, ['--dry-run']).done).stdout))).toBe(0);
+      } finally {
+        await store.close();
+      }
+    }
+  }, 240_000);
 
   it('stopped beyond SYNC_DB_RETRY_SECONDS: still one JSON document, failed with the reason, exit 1; once back, the next run closes it and is exact', async () => {
     const sim = await slowSimulator();
