@@ -1,10 +1,9 @@
 /**
  * One sync run, top to bottom: read the directory once and, at the same time, each platform's
  * actual state → plan → guard (before any write) → apply → record — inside the one life cycle of
- * `withRecordedRun` (lease, record, fence, retention). Also scoped runs (one student, one cohort)
- * and the approval or rejection of held removals, through the same life cycle.
+ * `RunLife.withRecordedRun` (run-life.ts: lease, record, fence, retention). Also scoped runs (one
+ * student, one cohort) and the approval or rejection of held removals, through the same life cycle.
  */
-import crypto from 'node:crypto';
 import type { Config } from '../config';
 import { Roster, countedStudents } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
@@ -14,18 +13,18 @@ import { closest } from '../util/closest';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { CategoryType, MoodleApi } from '../moodle/api';
-import { CallScope, callScope } from '../moodle/client';
-import type { HeldPlan, HeldRemoval, PlatformRunSummary, RunRecord, RunStatus, Store } from '../store/types';
-import { StoreUnavailableError, classify, whenStoreBack } from '../store/unavailable';
+import { callScope } from '../moodle/client';
+import type { HeldPlan, HeldRemoval, PlatformRunSummary, RunStatus, Store } from '../store/types';
 import { CohortState, readCohortState, resolveAccounts, writesVia } from './actual';
 import { memberWriter } from './member-writer';
 import { applyPlan } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
-import { GuardDecision, GuardReason, guard } from './guard';
+import { GuardDecision, guard } from './guard';
 import { guardText } from './guard-text';
-import { HeldLease, LeaseLostError, RunInProgressError, RunLease } from './lease';
+import { LeaseLostError, RunInProgressError } from './lease';
 import { plan } from './plan';
-import { RunJournal } from './run-journal';
+import type { RunJournal } from './run-journal';
+import { RunLife, RunResult, setReasons } from './run-life';
 import { DesiredState, Plan, emptyPlan } from './types';
 
 export { LeaseLostError, RunInProgressError };
@@ -58,9 +57,7 @@ export interface RunOptions {
   trigger?: string;
 }
 
-export interface RunResult extends RunRecord {
-  plans?: Plan[];
-}
+export type { RunResult };
 
 export interface EngineDeps {
   config: Config;
@@ -72,36 +69,20 @@ export interface EngineDeps {
   onProgress?: (p: { platform: string; phase: string; done: number; total: number }) => void;
 }
 
-/** Journal rows a run keeps in memory while the store cannot take them: a bound (about 40 MB), far above what is in flight when writes stop. */
-const MAX_KEPT_JOURNAL = 200_000;
-
-/** What a recorded run is: its trigger and scope, the platforms it may write to, and how its end is recorded. */
-interface RunSpec {
-  trigger: string;
-  scope: string;
-  platforms: string[];
-  /** Reads and plans only: no lease, nothing recorded. */
-  dryRun?: boolean;
-  /** false: the work is recorded by `save` alone, not as a row of the runs (a rejection changes nothing in Moodle). */
-  row?: boolean;
-  /** How the finished run is recorded (default: its row saved); retried while the store is unavailable. */
-  save?: (run: RunRecord) => Promise<void>;
-}
-
 export class SyncEngine {
   private readonly log: Logger;
   private readonly now: () => Date;
-  private readonly lease: RunLease;
+  private readonly life: RunLife;
 
   constructor(private readonly deps: EngineDeps) {
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
-    this.lease = new RunLease(deps.store, { ttlMs: deps.config.schedule.leaseTtlMs, now: this.now, log: this.log });
+    this.life = new RunLife({ store: deps.store, config: deps.config, log: this.log, now: this.now });
   }
 
   /** Who this engine is when it holds the run lease (host:pid:random). */
   get holder(): string {
-    return this.lease.holder;
+    return this.life.holder;
   }
 
   private get naming(): CohortNaming {
@@ -122,7 +103,7 @@ export class SyncEngine {
     if (cohort !== undefined && !/^[A-Z0-9]{1,8}$/.test(cohort)) throw new SyncRequestError(`--cohort ${JSON.stringify(opts.cohort)}: expected an étape code such as L2PHA1`, { code: 'badCohort', cohort: opts.cohort ?? '' });
     const target = { ...opts, cohort };
     const scope = opts.user ? `user:${opts.user}` : cohort ? `cohort:${cohort}` : opts.platform ? `platform:${opts.platform}` : 'all';
-    return this.withRecordedRun(
+    return this.life.withRecordedRun(
       { trigger: opts.trigger ?? 'cli', scope, platforms: platforms.map((p) => p.name), dryRun: opts.dryRun },
       // Read-only work first, both sides at once: Moodle's cohorts and members need nothing from the
       // directory. An unknown student or cohort is the caller's error, not a run: nothing is recorded.
@@ -133,91 +114,6 @@ export class SyncEngine {
       },
       (run, reads, journal) => this.execute(run, platforms, target, reads, journal),
     );
-  }
-
-  /**
-   * The one life cycle of all that holds the run lease (a run, an approval, a rejection): take the
-   * lease → prepare (reads; a failure here is the caller's, nothing is recorded) → close runs a killed
-   * process left `running` → record this one as running → work, every write fenced by the lease
-   * through this run's own async context (with its call counters) → record how it ended, waiting up
-   * to SYNC_DB_RETRY_SECONDS for a store that went away → give the lease back → retention.
-   * A dry run takes no lease and records nothing. Failures end the run `failed` with their reason: it
-   * is returned, not thrown, so the caller always has a run to report.
-   */
-  private async withRecordedRun<P>(spec: RunSpec, prepare: () => Promise<P>, work: (run: RunResult, prepared: P, journal: RunJournal) => Promise<void>): Promise<RunResult> {
-    // A store restarting as the run begins is waited for, like one that goes away during it.
-    const lease = spec.dryRun ? undefined : await whenStoreBack(() => this.lease.acquire(), this.deps.config.dbRetryMs, (err) => this.log.warn({ err: err.message }, 'the store is unavailable: waiting for it to start the run'));
-    const started = this.now();
-    const journal = new RunJournal(this.deps.store, {
-      maxKept: MAX_KEPT_JOURNAL,
-      onFailure: (err) => lease?.stopWrites(new Error(`the store cannot take the journal (${err.message}): stopping before the next write`)),
-    });
-    const scope: CallScope = { calls: new Map(spec.platforms.map((p) => [p, { reads: 0, writes: 0 }])), fence: lease?.fence };
-    return callScope.run(scope, async () => {
-      let prepared: P;
-      try {
-        prepared = await prepare();
-        if (lease) await this.closeInterrupted();
-      } catch (err) {
-        await lease?.release().catch((e: Error) => this.log.warn({ err: e.message }, 'releasing the run lease failed; it expires by itself'));
-        throw err;
-      }
-      const run: RunResult = { runId: newRunId(started), status: 'running', trigger: spec.trigger, scope: spec.scope, startedAt: started.toISOString(), guard: [], platforms: [] };
-      let storeLost: Error | undefined;
-      try {
-        if (lease && spec.row !== false) await this.deps.store.saveRun(run);
-        await work(run, prepared, journal);
-      } catch (err) {
-        const e = classify(err) as Error;
-        if (e instanceof StoreUnavailableError) storeLost = e;
-        else {
-          run.status = 'failed';
-          setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: e.message }]);
-        }
-      }
-      run.finishedAt = this.now().toISOString();
-      run.durationMs = Date.parse(run.finishedAt) - started.getTime();
-      if (lease) await this.settle(run, lease, journal, storeLost, spec.save ?? ((r) => this.deps.store.saveRun(r)));
-      return run;
-    });
-  }
-
-  /**
-   * Records how a run ended, then gives the lease back and purges past retention. A store that went
-   * away (during the run, or now) is waited for up to SYNC_DB_RETRY_SECONDS: the journal rows kept
-   * meanwhile are written first, then the run with the reason. If it never comes back, the run is
-   * returned unrecorded and says so (its lease expires by itself; the next run closes it as interrupted).
-   */
-  private async settle(run: RunResult, lease: HeldLease, journal: RunJournal, storeLost: Error | undefined, save: (run: RunRecord) => Promise<void>): Promise<void> {
-    let lost = storeLost ?? journal.failure ?? lease.storeFailure;
-    let journalled = 0;
-    let waiting = false;
-    const note = (recorded: boolean) => lost && storeTrouble(run, lost, journalled, journal.unjournalled, recorded);
-    try {
-      await whenStoreBack(
-        async () => {
-          journalled += await journal.flush();
-          note(true);
-          await save(stripPlans(run));
-        },
-        this.deps.config.dbRetryMs,
-        (err) => {
-          if (!waiting) this.log.warn({ runId: run.runId, err: err.message, withinMs: this.deps.config.dbRetryMs }, 'the store is unavailable: waiting for it to record the run');
-          waiting = true;
-          lost ??= err;
-        },
-      );
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) throw err;
-      journal.giveUp();
-      lost ??= err;
-      note(false);
-      this.log.error({ runId: run.runId, err: err.message }, 'the store did not come back: this run is not recorded');
-      return;
-    } finally {
-      await lease.release().catch((e: Error) => this.log.warn({ err: e.message }, 'releasing the run lease failed; it expires by itself'));
-    }
-    await this.purgeExpired();
   }
 
   /**
@@ -246,16 +142,6 @@ export class SyncEngine {
     const states = new Map<string, CohortState | Error>();
     for (const [name, state] of cohorts) states.set(name, await state);
     return { ...dir, states };
-  }
-
-  /** Retention after every run, scheduled or not (CLI runs included): personal data past RETENTION_DAYS goes. */
-  private async purgeExpired(): Promise<void> {
-    try {
-      const purged = await this.deps.store.purge(new Date(this.now().getTime() - this.deps.config.retentionDays * 86_400_000));
-      if (purged > 0) this.log.info({ purged }, 'store rows past retention deleted or blanked');
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'retention purge failed; it runs again after the next run');
-    }
   }
 
   /**
@@ -464,16 +350,6 @@ export class SyncEngine {
     return api;
   }
 
-  /** Holding the lease, no other run is live: a run still marked running was killed — it is closed as interrupted. */
-  private async closeInterrupted(): Promise<void> {
-    for (const r of await this.deps.store.lastRuns(50)) {
-      if (r.status !== 'running') continue;
-      const reasons: GuardReason[] = [...(r.guardReasons ?? []), { code: 'interrupted' }];
-      await this.deps.store.saveRun({ ...r, status: 'interrupted', finishedAt: r.finishedAt ?? this.now().toISOString(), guardReasons: reasons, guard: reasons.map((x) => guardText(x)) });
-      this.log.warn({ runId: r.runId }, 'a run that never finished (killed) is closed as interrupted');
-    }
-  }
-
   /**
    * Approval of held removals, through the same pieces as every run: a fresh directory read, the
    * desired state of desired.ts, the same removal applier, the same life cycle. Only removals still
@@ -486,7 +362,7 @@ export class SyncEngine {
     const held = await this.heldPlan(runId);
     const platforms = [...new Set(held.removals.map((r) => r.platform))];
     let decided = false;
-    const run = await this.withRecordedRun(
+    const run = await this.life.withRecordedRun(
       {
         trigger: `approve by ${actor}`,
         scope: `approve:${runId}`,
@@ -571,7 +447,7 @@ export class SyncEngine {
       }
       await this.deps.store.audit({ at, actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
     };
-    const run = await this.withRecordedRun({ trigger: `reject by ${actor}`, scope: `reject:${runId}`, platforms: [], row: false, save }, async () => undefined, async () => undefined);
+    const run = await this.life.withRecordedRun({ trigger: `reject by ${actor}`, scope: `reject:${runId}`, platforms: [], row: false, save }, async () => undefined, async () => undefined);
     const failure = run.guardReasons?.find((g) => g.code === 'storeUnavailable');
     if (failure) throw new SyncRequestError(guardText(failure));
     return { runId, status: 'rejected', removals: held.removals.length };
@@ -613,23 +489,6 @@ function outcome(platforms: PlatformRunSummary[], held: boolean): RunStatus {
   return held ? 'held' : 'applied';
 }
 
-/**
- * The store went away during the run: failed — or partial when some platforms completed — and why,
- * with what became of the journal. A run the store never took back is failed, whatever it did.
- */
-function storeTrouble(run: RunRecord, err: Error, journalled: number, unjournalled: number, recorded: boolean): void {
-  const completed = run.platforms.filter((p) => p.errors.length === 0).length;
-  if (!recorded || completed === 0) run.status = 'failed';
-  else if (completed < run.platforms.length || run.status === 'running') run.status = 'partial';
-  setReasons(run, [...(run.guardReasons ?? []).filter((r) => r.code !== 'storeUnavailable'), { code: 'storeUnavailable', detail: err.message, journalled, unjournalled, recorded }]);
-}
-
-/** A run's reasons as codes (for every language) and as the English sentences the CLI prints. */
-function setReasons(run: RunRecord, reasons: GuardReason[]): void {
-  run.guardReasons = reasons;
-  run.guard = reasons.map((r) => guardText(r));
-}
-
 function emptySummary(name: string): PlatformRunSummary {
   return { name, cohortsCreated: 0, cohortsRenamed: 0, membersAdded: 0, membersRemoved: 0, removalsHeld: 0, removalsSkipped: 0, pendingAccounts: 0, writeCalls: 0, readCalls: 0, errors: [] };
 }
@@ -647,15 +506,6 @@ function plannedSummary(s: PlatformRunSummary, p: Plan | undefined, decision: Gu
     removalsSkipped: decision.removals === 'skip' ? p.removals.length : 0,
     pendingAccounts: p.pending.length,
   };
-}
-
-function stripPlans(run: RunResult): RunRecord {
-  const { plans: _plans, ...rest } = run;
-  return rest;
-}
-
-function newRunId(at: Date): string {
-  return `r${at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}-${crypto.randomBytes(2).toString('hex')}`;
 }
 
 function escapeRe(s: string): string {
