@@ -5,6 +5,7 @@
  */
 import { MoodleError } from '../moodle/errors';
 import { StoreUnavailableError } from '../store/unavailable';
+import { RunInProgressError } from '../sync/lease';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
 import { CourseAccess, authorize, changesCourse } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
@@ -118,6 +119,8 @@ export class BotCore {
       log.warn({ err: err.message, command: cmd.kind }, 'chat command needs the store, which is unavailable');
       return { tone: 'error', blocks: [text(t.storeUnavailable)] };
     }
+    // An approval or a rejection holds the run lease like a run: one at a time.
+    if (err instanceof RunInProgressError) return { tone: 'warning', blocks: [text(t.syncRunBusy)] };
     if (err instanceof NoAccountError) return { tone: 'error', blocks: [text(t.accountProblemOn(err.problem, err.platform))] };
     if (err instanceof CohortSyncUnavailable) {
       return { tone: 'error', blocks: [text(err.teacherMessage), ...(ctx.actor.has('admin') ? [text(err.adminMessage)] : [])] };

@@ -16,9 +16,9 @@ import { silentLogger } from '../../src/log';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import { Running, serve } from '../../src/server';
 import { SqliteStore } from '../../src/store/sqlite';
-import { SyncEngine } from '../../src/sync/engine';
+import { RunInProgressError, SyncEngine } from '../../src/sync/engine';
 import { TEACHER, who } from '../helpers/bot';
-import { DEMO_SEED, demoEnv } from '../helpers/engine';
+import { DEMO_SEED, SyncHarness, demoEnv, startSyncHarness } from '../helpers/engine';
 import { RunningSimulator, startSimulator } from '../helpers/simulator';
 
 /** A pass-through proxy to the simulator that holds every call of one function while closed. */
@@ -126,4 +126,37 @@ describe('the run lease fences the run, not the chat in the same serve', () => {
     expect((await store.leaseHolder('sync', new Date()))!.holder).toBe('other-replica');
     await store.releaseLease('sync', 'other-replica');
   }, 60_000);
+});
+
+describe('approve and reject live as runs do (issue #25)', () => {
+  let h: SyncHarness;
+  beforeAll(async () => (h = await startSyncHarness()));
+  afterAll(() => h.stop());
+
+  const holdEmptyPlan = (runId: string) => h.store.saveHeldPlan({ runId, createdAt: new Date().toISOString(), status: 'held', removals: [], reasons: [] });
+  const oldRow = (key: string) => h.store.journal([{ runId: 'r-2000', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: key, action: 'add', reason: 'long ago', at: '2000-01-01T00:00:00.000Z' }]);
+
+  it('a rejection waits for no run: it holds the run lease (refused while another holds it), then decides and audits; retention follows', async () => {
+    await holdEmptyPlan('r-held-1');
+    await oldRow('old-student-1');
+    expect(await h.store.acquireLease('sync', 'other-replica', new Date(), 60_000)).toBe(true);
+    await expect(h.engine.reject('r-held-1', 'admin')).rejects.toBeInstanceOf(RunInProgressError);
+    expect((await h.store.getHeldPlan('r-held-1'))!.status).toBe('held');
+    await h.store.releaseLease('sync', 'other-replica');
+    expect(await h.engine.reject('r-held-1', 'admin')).toMatchObject({ status: 'rejected' });
+    expect((await h.store.getHeldPlan('r-held-1'))!.status).toBe('rejected');
+    expect((await h.store.auditEntries(5)).find((a) => a.command === 'reject')).toMatchObject({ target: 'r-held-1', outcome: 'ok' });
+    expect(await h.store.studentHistory('old-student-1')).toEqual([]);
+    expect(await h.store.leaseHolder('sync', new Date())).toBeUndefined();
+  });
+
+  it('an approval is a recorded run, and retention runs after it', async () => {
+    await holdEmptyPlan('r-held-2');
+    await oldRow('old-student-2');
+    const run = await h.engine.approve('r-held-2', 'admin');
+    expect(run).toMatchObject({ status: 'applied', scope: 'approve:r-held-2' });
+    expect((await h.store.getRun(run.runId))!.status).toBe('applied');
+    expect((await h.store.getHeldPlan('r-held-2'))!.status).toBe('approved');
+    expect(await h.store.studentHistory('old-student-2')).toEqual([]);
+  });
 });
