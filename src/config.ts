@@ -117,6 +117,8 @@ export interface Config {
   schedule: { cron: string; timezone: string; leaseTtlMs: number };
   retentionDays: number;
   databaseUrl: string;
+  /** How long a run waits for a store that went away (restart, failover) to record itself, in ms (SYNC_DB_RETRY_SECONDS). */
+  dbRetryMs: number;
   port: number;
   teams: {
     appId?: string;
@@ -295,6 +297,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
     databaseUrl:
       r.get('DATABASE_URL', z.string().trim().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<path> or postgres://…'), 'sqlite:data/cohortbot.db') ??
       'sqlite:data/cohortbot.db',
+    dbRetryMs: (r.get('SYNC_DB_RETRY_SECONDS', int(0, 3600), '60') ?? 60) * 1000,
     port: r.get('PORT', int(0, 65535), '3978') ?? 3978,
     teams: {
       // MicrosoftApp* (both SDKs) or the Agents SDK's Connections__<id>__Settings__* (one connection).

@@ -14,6 +14,7 @@ import { Posted, TeamsProactive } from './channels/teams/proactive';
 import { SlackChannel, createSlackChannel, slackConfigured } from './channels/slack/app';
 import { Metrics } from './observability/metrics';
 import { Scheduler } from './sync/scheduler';
+import { syncStatus } from './sync/status';
 
 /** 127.0.0.0/8 and ::1, including IPv4-mapped IPv6 addresses. */
 export function isLoopback(address: string | undefined): boolean {
@@ -99,9 +100,12 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
   }
 
   server.get('/healthz', async (_req, res) => {
-    const [last] = await app.store.lastRuns(1);
-    const lease = await app.store.leaseHolder('sync', new Date());
-    res.json(200, { ok: true, lastRun: last ? { runId: last.runId, status: last.status, finishedAt: last.finishedAt ?? null } : null, syncRunning: Boolean(lease), nextRun: scheduler.nextRun()?.toISOString() ?? null });
+    const nextRun = scheduler.nextRun()?.toISOString() ?? null;
+    // The process serves while its database restarts: alive (200), and saying the store is away.
+    const now = await syncStatus(app.store, config.schedule, { runs: 1, held: false }).catch((err: Error) => err);
+    if (now instanceof Error) return void res.json(200, { ok: true, store: 'unavailable', storeError: now.message, nextRun });
+    const last = now.lastRuns[0];
+    res.json(200, { ok: true, store: 'ok', lastRun: last ? { runId: last.runId, status: last.status, finishedAt: last.finishedAt ?? null } : null, syncRunning: Boolean(now.running), nextRun });
   });
   server.get('/metrics', async (req, res) => {
     if (config.metricsToken && !bearerMatches(req.headers.authorization, config.metricsToken)) {

@@ -4,6 +4,8 @@
  * and every action or refusal is audited.
  */
 import { MoodleError } from '../moodle/errors';
+import { StoreUnavailableError } from '../store/unavailable';
+import { RunInProgressError } from '../sync/lease';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
 import { CourseAccess, authorize, changesCourse } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
@@ -170,6 +172,13 @@ export class BotCore {
   private async failure(ctx: HandlerContext, cmd: Command, err: unknown): Promise<View> {
     const t = ctx.t;
     const log = this.deps.logger;
+    // The database restarting: a command that needed to record something says so (its audit cannot be written either).
+    if (err instanceof StoreUnavailableError) {
+      log.warn({ err: err.message, command: cmd.kind }, 'chat command needs the store, which is unavailable');
+      return { tone: 'error', blocks: [text(t.storeUnavailable)] };
+    }
+    // An approval or a rejection holds the run lease like a run: one at a time.
+    if (err instanceof RunInProgressError) return { tone: 'warning', blocks: [text(t.syncRunBusy)] };
     if (err instanceof NoAccountError) return { tone: 'error', blocks: [text(t.accountProblemOn(err.problem, err.platform))] };
     if (err instanceof CohortSyncUnavailable) {
       return { tone: 'error', blocks: [text(err.teacherMessage), ...(ctx.actor.has('admin') ? [text(err.adminMessage)] : [])] };

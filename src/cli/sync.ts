@@ -1,10 +1,11 @@
 /** `cohortbot sync`, `approve`, `reject`, `status`: the sync engine from the command line. */
 import { Command } from 'commander';
-import { Cron } from 'croner';
 import { createApp } from '../app';
 import { Config, loadConfig } from '../config';
 import type { RunRecord } from '../store/types';
-import { RunInProgressError, SyncRequestError } from '../sync/engine';
+import { StoreUnavailableError } from '../store/unavailable';
+import { RunInProgressError, RunResult, SyncRequestError } from '../sync/engine';
+import { syncStatus } from '../sync/status';
 import { CliError, printJson, yearOption } from './common';
 
 /** Progress on stderr: one line per phase and platform every 10 %, never on stdout. */
@@ -59,7 +60,16 @@ export function syncCommands(): Command[] {
     .option('--json', 'print one JSON document')
     .action(async (opts: { dryRun?: boolean; platform?: string; user?: string; cohort?: string; year?: string; json?: boolean; verbose?: boolean }) => {
       await withApp(async (app) => {
-        const run = await app.engine.run({ dryRun: opts.dryRun, platform: opts.platform, user: opts.user, cohort: opts.cohort, year: yearOption(opts.year), trigger: 'cli' });
+        let run: RunResult;
+        try {
+          run = await app.engine.run({ dryRun: opts.dryRun, platform: opts.platform, user: opts.user, cohort: opts.cohort, year: yearOption(opts.year), trigger: 'cli' });
+        } catch (err) {
+          // The store unreachable before the run began (no lease, nothing done): still one document, status failed.
+          if (!(err instanceof StoreUnavailableError) || !opts.json) throw err;
+          printJson({ runId: null, status: 'failed', platforms: [], guard: [`the store is unavailable, nothing was done: ${err.message}`] });
+          process.exitCode = 1;
+          return;
+        }
         // peakRssMB: this process's own peak resident memory (maxRSS), as an operator would watch it.
         const doc = { runId: run.runId, status: run.status, platforms: run.platforms, durationMs: run.durationMs, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), scope: run.scope, guard: run.guard, directoryStudents: run.directoryStudents, ...(opts.verbose ? { plans: run.plans } : {}) };
         if (opts.json) printJson(doc);
@@ -118,13 +128,11 @@ export function syncCommands(): Command[] {
 }
 
 export async function statusDocument(app: ReturnType<typeof createApp>) {
-  const next = new Cron(app.config.schedule.cron, { timezone: app.config.schedule.timezone, paused: true }).nextRun();
-  const lease = await app.store.leaseHolder('sync', new Date());
-  const held = await app.store.heldPlans();
+  const { lastRuns, nextRun, running, held } = await syncStatus(app.store, app.config.schedule, { runs: 5 });
   return {
-    lastRuns: await app.store.lastRuns(5),
-    nextRun: next ? next.toISOString() : null,
-    runningSince: lease ? lease.holder : undefined,
+    lastRuns,
+    nextRun: nextRun ? nextRun.toISOString() : null,
+    runningSince: running?.holder,
     held: held.map((h) => ({
       runId: h.runId,
       createdAt: h.createdAt,

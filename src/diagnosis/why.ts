@@ -3,7 +3,6 @@
  * Moodle account → managed cohort → the course's cohort syncs → enrolment, stops at the first broken
  * link and says the fix in one sentence. Each step keeps what it checked and its evidence.
  */
-import { Cron } from 'croner';
 import type { Config } from '../config';
 import { countedEtapes } from '../directory';
 import type { DirectorySource, Student } from '../directory/types';
@@ -12,6 +11,7 @@ import { cohortIdnumber, isManaged, platformsFor } from '../domain/cohorts';
 import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
 import type { CohortSyncs } from '../moodle/cohort-syncs';
 import type { Store } from '../store/types';
+import { nextRunAt } from '../sync/status';
 import { WhyLocale, WhyMessages, formatDate, methodWord, roleWord, whyMessages } from './messages';
 
 export type StepStatus = 'ok' | 'broken' | 'skipped' | 'info';
@@ -156,7 +156,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   allCohorts.catch(() => undefined);
   const users = await api.getUsersByField(field, [s.key]);
   const user: MoodleUser | undefined = users[0];
-  const next = new Cron(config.schedule.cron, { timezone: config.schedule.timezone, paused: true }).nextRun();
+  const next = nextRunAt(config.schedule);
   const nextLabel = next ? formatDate(next, deps.locale ?? 'fr', tz, true) : m.nextRun;
   if (!user) {
     step('account', 'broken', [m.noAccount(platform, field, s.key)], m.noAccountFix(platform, nextLabel));

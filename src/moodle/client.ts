@@ -37,8 +37,17 @@ const CONTROL_VARS = 3;
 const WRITE_PATTERN = /_(create|update|delete|add|remove|assign|unassign|enrol|unenrol)_|^enrol_manual_(un)?enrol_users$/;
 export const isWriteFunction = (fn: string): boolean => WRITE_PATTERN.test(fn);
 
-/** Calls counted per platform for one unit of work (a run), through async context: concurrent work on the same clients is not counted in. */
-export const callScope = new AsyncLocalStorage<Map<string, { reads: number; writes: number }>>();
+/**
+ * One unit of work (a run) on the shared clients, through async context: its calls counted per
+ * platform, and the fence its writes pass first (the run's lease). Concurrent work on the same
+ * clients (a chat command in the same `serve`) is neither counted in nor fenced.
+ */
+export interface CallScope {
+  calls: Map<string, { reads: number; writes: number }>;
+  /** Called before every write request of this work and each of its retries; throws to stop the write. */
+  fence?: () => Promise<void>;
+}
+export const callScope = new AsyncLocalStorage<CallScope>();
 
 export interface CallStats {
   reads: number;
@@ -181,22 +190,16 @@ export class MoodleClient {
     return out;
   }
 
-  /**
-   * Fencing for writes: called before every write request (and before each of its retries); the sync
-   * engine sets it to check that this process still holds the run lease, so a process that lost it
-   * (paused, partitioned) writes nothing more.
-   */
-  fence?: () => Promise<void>;
-
   private async send<S extends z.ZodTypeAny>(fn: string, body: string, schema: S, vars: number): Promise<z.output<S>> {
     const started = Date.now();
     const write = isWriteFunction(fn);
-    if (write && this.fence) await this.fence();
+    // The work that made this call (a run) fences it and counts it, whatever else shares the client.
+    const work = callScope.getStore();
+    if (write && work?.fence) await work.fence();
     this.stats.byFunction[fn] = (this.stats.byFunction[fn] ?? 0) + 1;
     if (write) this.stats.writes++;
     else this.stats.reads++;
-    // The run (or anything else) that made this call counts it, whatever else shares the client.
-    const scope = callScope.getStore()?.get(this.platform);
+    const scope = work?.calls.get(this.platform);
     if (scope) scope[write ? 'writes' : 'reads']++;
     try {
       const result = await this.sendWithRetry(fn, body, schema, vars);
@@ -220,7 +223,8 @@ export class MoodleClient {
     for (let attempt = 0; ; attempt++) {
       let status: number;
       let text: string;
-      if (attempt > 0 && this.fence && isWriteFunction(fn)) await this.fence();
+      const fence = attempt > 0 && isWriteFunction(fn) ? callScope.getStore()?.fence : undefined;
+      if (fence) await fence();
       const sentAt = this.recorder?.now();
       const began = Date.now();
       try {

@@ -12,6 +12,7 @@ import { Row, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows
 import { Database, Dialect, migrationProvider } from './schema';
 import { AuditEntry, HeldPlan, JournalAction, JournalEntry, RunRecord, Store, StoreError } from './types';
 
+import { StoreUnavailableError, classify, guardDialect } from './unavailable';
 import { maskUrl } from '../util/mask-url';
 
 /** A statement written with `?` placeholders (the shared erasure and confirmation SQL), as a Kysely raw query. */
@@ -37,20 +38,27 @@ export class KyselyStore implements Store {
 
 
   static kysely(dialect: KyselyDialect): Kysely<Database> {
-    return new Kysely<Database>({ dialect });
+    return new Kysely<Database>({ dialect: guardDialect(dialect) });
   }
 
-  /** Migrates on first use; an error rolls the migration back and says what to do. */
+  /**
+   * Migrates on first use; an error rolls the migration back and says what to do. A database that is
+   * not there yet (restarting) is asked again by the next query, not given up on for good.
+   */
   protected async q(): Promise<Kysely<Database>> {
     this.ready ??= (async () => {
       const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider(this.kind) }).migrateToLatest();
       const failed = results?.find((r) => r.status === 'Error');
       if (error || failed) {
         const detail = maskUrl(error instanceof Error ? error.message : String(error ?? failed?.migrationName));
-        if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|password authentication|does not exist/i.test(detail)) throw new StoreError(`cannot connect to the store ${this.describe}: ${detail} (check DATABASE_URL)`);
+        if (classify(error) instanceof StoreUnavailableError) throw new StoreUnavailableError(`cannot reach the store ${this.describe}: ${detail} (check DATABASE_URL, or try again when the database is up)`);
+        if (/password authentication|does not exist/i.test(detail)) throw new StoreError(`cannot connect to the store ${this.describe}: ${detail} (check DATABASE_URL)`);
         throw new StoreError(`the store ${this.describe} could not be migrated (rolled back): ${detail}`);
       }
-    })();
+    })().catch((err: unknown) => {
+      this.ready = undefined;
+      throw err;
+    });
     await this.ready;
     return this.db;
   }

@@ -13,6 +13,10 @@ export class PostgresStore extends KyselyStore {
     const pool = new Pool({ connectionString: url, max: 5 });
     // An idle client's connection dropped: the pool replaces it; say so rather than crash or hide it.
     pool.on('error', (err) => process.stderr.write(`cohortbot: PostgreSQL pool error: ${maskUrl(err.message)}\n`));
+    // A client in use (a transaction, the journal's inserts, the lease's renewal) whose server goes away
+    // emits 'error' too, and pg's pool listens only to idle ones: without this, a restart of PostgreSQL
+    // mid-run crashed the process. The query in flight fails (StoreUnavailableError); the pool drops the client.
+    pool.on('connect', (client) => client.on('error', (err) => process.stderr.write(`cohortbot: PostgreSQL connection lost: ${maskUrl(err.message)}\n`)));
     super('postgres', KyselyStore.kysely(new PostgresDialect({ pool })), maskUrl(url));
   }
 }

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store';
 import { JournalEntry, StoreError } from './types';
+import { classify } from './unavailable';
 
 export { StoreError };
 
@@ -56,9 +57,14 @@ export class SqliteStore extends KyselyStore {
     await db.connection().execute(async () => {
       // Prepared once the migrations have made the table.
       const insert = (this.insertJournal ??= this.database.prepare('INSERT INTO journal (run_id, platform, cohort_idnumber, student_key, moodle_user_id, action, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'));
-      this.database.transaction(() => {
-        for (const e of entries) insert.run(e.runId, e.platform, e.cohortIdnumber, e.studentKey ?? null, e.moodleUserId ?? null, e.action, e.reason, e.at);
-      })();
+      try {
+        this.database.transaction(() => {
+          for (const e of entries) insert.run(e.runId, e.platform, e.cohortIdnumber, e.studentKey ?? null, e.moodleUserId ?? null, e.action, e.reason, e.at);
+        })();
+      } catch (err) {
+        // A full disk or a locked file: rolled back whole, said as the store being unavailable.
+        throw classify(err);
+      }
     });
   }
 }

@@ -1,10 +1,9 @@
 /**
- * One sync run, top to bottom: take the lease → read the directory once → for each platform read
- * the actual state and plan → guard (before any write) → apply → record. Also scoped runs (one
- * student, one cohort) and the approval or rejection of held removals.
+ * One sync run, top to bottom: read the directory once and, at the same time, each platform's
+ * actual state → plan → guard (before any write) → apply → record — inside the one life cycle of
+ * `RunLife.withRecordedRun` (run-life.ts: lease, record, fence, retention). Also scoped runs (one
+ * student, one cohort) and the approval or rejection of held removals, through the same life cycle.
  */
-import crypto from 'node:crypto';
-import os from 'node:os';
 import type { Config } from '../config';
 import { Roster, countedStudents } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
@@ -15,21 +14,20 @@ import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { CategoryType, MoodleApi } from '../moodle/api';
 import { callScope } from '../moodle/client';
-import type { HeldRemoval, PlatformRunSummary, RunRecord, RunStatus, Store } from '../store/types';
+import type { HeldPlan, HeldRemoval, PlatformRunSummary, RunStatus, Store } from '../store/types';
 import { CohortState, readCohortState, resolveAccounts, writesVia } from './actual';
 import { memberWriter } from './member-writer';
 import { applyPlan } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
-import { GuardDecision, GuardReason, guard } from './guard';
+import { GuardDecision, guard } from './guard';
 import { guardText } from './guard-text';
+import { LeaseLostError, RunInProgressError } from './lease';
 import { plan } from './plan';
+import type { RunJournal } from './run-journal';
+import { RunLife, RunResult, setReasons } from './run-life';
 import { DesiredState, Plan, emptyPlan } from './types';
 
-export class RunInProgressError extends Error {
-  constructor(readonly holder: string, readonly expiresAt: string) {
-    super(`a sync run is already in progress (${holder}, lease until ${expiresAt}); try again when it has finished`);
-  }
-}
+export { LeaseLostError, RunInProgressError };
 
 /** The caller named something that does not exist or is not valid: its code and parameters let a chat say it in the asker's language. */
 export type SyncRequestProblem =
@@ -38,13 +36,6 @@ export type SyncRequestProblem =
   | { code: 'unknownCohort'; cohort: string; near?: string }
   | { code: 'unknownStudent'; student: string }
   | { code: 'ambiguousStudent'; student: string; matches: number };
-
-/** This process no longer holds the run lease (another replica took it over): it must not write. */
-export class LeaseLostError extends Error {
-  constructor(holder: string) {
-    super(`the run lease is no longer held by ${holder}: stopping before the next write`);
-  }
-}
 
 export class SyncRequestError extends Error {
   constructor(
@@ -66,9 +57,7 @@ export interface RunOptions {
   trigger?: string;
 }
 
-export interface RunResult extends RunRecord {
-  plans?: Plan[];
-}
+export type { RunResult };
 
 export interface EngineDeps {
   config: Config;
@@ -80,20 +69,20 @@ export interface EngineDeps {
   onProgress?: (p: { platform: string; phase: string; done: number; total: number }) => void;
 }
 
-const LEASE = 'sync';
-
 export class SyncEngine {
   private readonly log: Logger;
   private readonly now: () => Date;
-  readonly holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  private readonly life: RunLife;
 
   constructor(private readonly deps: EngineDeps) {
     this.log = deps.logger ?? silentLogger;
     this.now = deps.now ?? (() => new Date());
+    this.life = new RunLife({ store: deps.store, config: deps.config, log: this.log, now: this.now });
   }
 
-  private get leaseTtlMs(): number {
-    return this.deps.config.schedule.leaseTtlMs;
+  /** Who this engine is when it holds the run lease (host:pid:random). */
+  get holder(): string {
+    return this.life.holder;
   }
 
   private get naming(): CohortNaming {
@@ -105,61 +94,26 @@ export class SyncEngine {
     return cat ? { type: 'idnumber', value: cat } : { type: 'system', value: '' };
   }
 
+  /** A sync run (all platforms, or scoped): read → check the target → plan → guard → apply, as one recorded run. */
   async run(opts: RunOptions = {}): Promise<RunResult> {
+    const configured = this.deps.config.platforms.map((p) => p.name);
     const platforms = this.deps.config.platforms.filter((p) => !opts.platform || p.name === opts.platform);
-    if (platforms.length === 0) throw new SyncRequestError(`unknown platform ${opts.platform}; configured: ${this.deps.config.platforms.map((p) => p.name).join(', ')}`, { code: 'unknownPlatform', platform: opts.platform ?? '', configured: this.deps.config.platforms.map((p) => p.name) });
+    if (platforms.length === 0) throw new SyncRequestError(`unknown platform ${opts.platform}; configured: ${configured.join(', ')}`, { code: 'unknownPlatform', platform: opts.platform ?? '', configured });
     const cohort = opts.cohort?.trim().toUpperCase().replace(new RegExp(`^${escapeRe(this.naming.prefix.toUpperCase())}`), '');
     if (cohort !== undefined && !/^[A-Z0-9]{1,8}$/.test(cohort)) throw new SyncRequestError(`--cohort ${JSON.stringify(opts.cohort)}: expected an étape code such as L2PHA1`, { code: 'badCohort', cohort: opts.cohort ?? '' });
+    const target = { ...opts, cohort };
     const scope = opts.user ? `user:${opts.user}` : cohort ? `cohort:${cohort}` : opts.platform ? `platform:${opts.platform}` : 'all';
-    const started = this.now();
-    if (!opts.dryRun) await this.takeLease();
-    // Renewal keeps the lease from the start (reads of a big university take a while); a failed renewal
-    // is logged (never an unhandled rejection), and every write is fenced: it renews the lease first
-    // and stops if another process holds it.
-    const renew = opts.dryRun
-      ? undefined
-      : setInterval(() => {
-          this.deps.store.renewLease(LEASE, this.holder, this.now(), this.leaseTtlMs).then(
-            (ok) => ok || this.log.warn('run lease lost: the next write stops this run'),
-            (err: Error) => this.log.warn({ err: err.message }, 'renewing the run lease failed'),
-          );
-        }, this.leaseTtlMs / 4);
-    const stopRenewing = () => renew && clearInterval(renew);
-    // This run's own calls, counted in its async context (a chat command on the same clients is not).
-    const counters = new Map(this.deps.config.platforms.map((p) => [p.name, { reads: 0, writes: 0 }]));
-    let reads: Reads;
-    try {
+    return this.life.withRecordedRun(
+      { trigger: opts.trigger ?? 'cli', scope, platforms: platforms.map((p) => p.name), dryRun: opts.dryRun },
       // Read-only work first, both sides at once: Moodle's cohorts and members need nothing from the
       // directory. An unknown student or cohort is the caller's error, not a run: nothing is recorded.
-      reads = await callScope.run(counters, () => this.read({ ...opts, cohort }, platforms));
-      await callScope.run(counters, () => this.checkTarget({ ...opts, cohort }, reads, platforms));
-      if (!opts.dryRun) await this.closeInterrupted();
-    } catch (err) {
-      stopRenewing();
-      if (!opts.dryRun) await this.deps.store.releaseLease(LEASE, this.holder);
-      throw err;
-    }
-    if (!opts.dryRun) for (const p of platforms) this.api(p.name).client.fence = () => this.fence();
-    const run: RunResult = { runId: newRunId(started), status: 'running', trigger: opts.trigger ?? 'cli', scope, startedAt: started.toISOString(), guard: [], platforms: [] };
-    try {
-      if (!opts.dryRun) await this.deps.store.saveRun(run);
-      await callScope.run(counters, () => this.execute(run, platforms, { ...opts, cohort }, reads));
-    } catch (err) {
-      run.status = 'failed';
-      setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
-      throw err;
-    } finally {
-      stopRenewing();
-      for (const p of platforms) this.api(p.name).client.fence = undefined;
-      run.finishedAt = this.now().toISOString();
-      run.durationMs = Date.parse(run.finishedAt) - started.getTime();
-      if (!opts.dryRun) {
-        await this.deps.store.saveRun(stripPlans(run));
-        await this.deps.store.releaseLease(LEASE, this.holder);
-        await this.purgeExpired();
-      }
-    }
-    return run;
+      async () => {
+        const reads = await this.read(target, platforms);
+        await this.checkTarget(target, reads, platforms);
+        return reads;
+      },
+      (run, reads, journal) => this.execute(run, platforms, target, reads, journal),
+    );
   }
 
   /**
@@ -188,16 +142,6 @@ export class SyncEngine {
     const states = new Map<string, CohortState | Error>();
     for (const [name, state] of cohorts) states.set(name, await state);
     return { ...dir, states };
-  }
-
-  /** Retention after every run, scheduled or not (CLI runs included): personal data past RETENTION_DAYS goes. */
-  private async purgeExpired(): Promise<void> {
-    try {
-      const purged = await this.deps.store.purge(new Date(this.now().getTime() - this.deps.config.retentionDays * 86_400_000));
-      if (purged > 0) this.log.info({ purged }, 'store rows past retention deleted or blanked');
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'retention purge failed; it runs again after the next run');
-    }
   }
 
   /**
@@ -230,7 +174,7 @@ export class SyncEngine {
   }
 
   /** One run, read top to bottom: plan (a value), then — unless aborted or dry — apply it and record the outcome. */
-  private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads): Promise<void> {
+  private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads, journal: RunJournal): Promise<void> {
     const planned = await this.plan(run, platforms, opts, reads);
     if (planned.decision.action === 'abort') {
       run.status = 'aborted';
@@ -245,7 +189,7 @@ export class SyncEngine {
       run.platforms = platforms.map((p) => plannedSummary(planned.summaries.get(p.name)!, planned.plans.find((x) => x.platform === p.name), planned.decision));
       return;
     }
-    const held = await this.apply(run, planned);
+    const held = await this.apply(run, planned, journal);
     run.platforms = platforms.map((p) => planned.summaries.get(p.name)!);
     if (held.length > 0) {
       await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: planned.decision.reasons.map((r) => guardText(r)), reasonCodes: planned.decision.reasons });
@@ -308,7 +252,7 @@ export class SyncEngine {
   }
 
   /** Applies a plan as its decision says (removals applied, skipped or held); returns the held removals. */
-  private async apply(run: RunResult, planned: RunPlan): Promise<HeldRemoval[]> {
+  private async apply(run: RunResult, planned: RunPlan, journal: RunJournal): Promise<HeldRemoval[]> {
     const { plans, decision, summaries } = planned;
     if (decision.action === 'abort') return [];
     const held: HeldRemoval[] = [];
@@ -323,19 +267,27 @@ export class SyncEngine {
           summary.errors.push(`reading ${pl.platform}: ${(err as Error).message}`);
           return;
         }
-        const result = await applyPlan(pl, mode, {
-          api: this.api(pl.platform),
-          writer: memberWriter(this.api(pl.platform), writes),
-          categorytype: this.categorytype(pl.platform),
-          runId: run.runId,
-          now: this.now,
-          journal: (e) => this.deps.store.journal(e),
-          newlyPending: async (pending) => {
-            const latest = await this.deps.store.latestActions(pl.platform, pending.map((x) => ({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key })));
-            return pending.filter((_x, i) => latest[i] !== 'pending');
-          },
-          onProgress: this.deps.onProgress,
-        });
+        let result: Awaited<ReturnType<typeof applyPlan>>;
+        try {
+          result = await applyPlan(pl, mode, {
+            api: this.api(pl.platform),
+            writer: memberWriter(this.api(pl.platform), writes),
+            categorytype: this.categorytype(pl.platform),
+            runId: run.runId,
+            now: this.now,
+            journal: journal.write,
+            newlyPending: async (pending) => {
+              const latest = await this.deps.store.latestActions(pl.platform, pending.map((x) => ({ cohortIdnumber: x.cohortIdnumber, studentKey: x.key })));
+              return pending.filter((_x, i) => latest[i] !== 'pending');
+            },
+            onProgress: this.deps.onProgress,
+          });
+        } catch (err) {
+          // The store failing under the pending accounts' look-up, say: this platform's error, not the run's end.
+          summary.errors.push(`${pl.platform}: ${(err as Error).message}`);
+          return;
+        }
+        if (journal.failedOn.has(pl.platform)) summary.errors.push(`journal: ${journal.failure!.message}; the rows of changes already made are written when the store is back`);
         summary.cohortsCreated = result.created;
         summary.cohortsRenamed = result.renamed;
         summary.membersAdded = result.added;
@@ -353,7 +305,7 @@ export class SyncEngine {
 
   /** This run's own calls (counted in its async context), into its summaries. */
   private countCalls(planned: RunPlan): void {
-    const calls = callScope.getStore();
+    const calls = callScope.getStore()?.calls;
     for (const [name, s] of planned.summaries) {
       s.writeCalls = calls?.get(name)?.writes ?? 0;
       s.readCalls = calls?.get(name)?.reads ?? 0;
@@ -398,98 +350,75 @@ export class SyncEngine {
     return api;
   }
 
-  /** Takes the lease; a holder that died on this host (SIGKILL) is taken over at once. */
-  private async fence(): Promise<void> {
-    // Renew, never re-acquire: a lease released or taken by another replica meanwhile stays lost for this run.
-    if (!(await this.deps.store.renewLease(LEASE, this.holder, this.now(), this.leaseTtlMs))) throw new LeaseLostError(this.holder);
-  }
-
-  /** Holding the lease, no other run is live: a run still marked running was killed — it is closed as interrupted. */
-  private async closeInterrupted(): Promise<void> {
-    for (const r of await this.deps.store.lastRuns(50)) {
-      if (r.status !== 'running') continue;
-      const reasons: GuardReason[] = [...(r.guardReasons ?? []), { code: 'interrupted' }];
-      await this.deps.store.saveRun({ ...r, status: 'interrupted', finishedAt: r.finishedAt ?? this.now().toISOString(), guardReasons: reasons, guard: reasons.map((x) => guardText(x)) });
-      this.log.warn({ runId: r.runId }, 'a run that never finished (killed) is closed as interrupted');
-    }
-  }
-
-  private async takeLease(): Promise<void> {
-    const store = this.deps.store;
-    if (await store.acquireLease(LEASE, this.holder, this.now(), this.leaseTtlMs)) return;
-    const current = await store.leaseHolder(LEASE, this.now());
-    if (!current) {
-      if (await store.acquireLease(LEASE, this.holder, this.now(), this.leaseTtlMs)) return;
-      throw new RunInProgressError('another process', 'unknown');
-    }
-    const [host, pid] = current.holder.split(':');
-    if (host === os.hostname() && pid !== undefined && !processAlive(Number(pid))) {
-      this.log.warn({ holder: current.holder }, 'taking over the lease of a sync process that is gone');
-      await store.releaseLease(LEASE, current.holder);
-      if (await store.acquireLease(LEASE, this.holder, this.now(), this.leaseTtlMs)) return;
-    }
-    throw new RunInProgressError(current.holder, current.expiresAt);
-  }
-
   /**
    * Approval of held removals, through the same pieces as every run: a fresh directory read, the
-   * desired state of desired.ts, the same removal applier, the same fencing. Only removals still not
-   * wanted are applied. The applied run and the decision are recorded in one transaction; an approval
-   * that fails (directory incomplete, Moodle errors) is recorded as such and leaves the plan held, so a
-   * later approval completes it. `channel`: where the approval came from, for the one audit entry.
+   * desired state of desired.ts, the same removal applier, the same life cycle. Only removals still
+   * not wanted are applied (the held plan re-planned). The applied run and the decision are recorded
+   * in one transaction; an approval that fails (directory incomplete, Moodle errors) is recorded as
+   * such and leaves the plan held, so a later approval completes it. `channel`: where the approval
+   * came from, for the one audit entry.
    */
   async approve(runId: string, actor: string, channel = 'cli'): Promise<RunResult> {
+    const held = await this.heldPlan(runId);
+    const platforms = [...new Set(held.removals.map((r) => r.platform))];
+    let decided = false;
+    const run = await this.life.withRecordedRun(
+      {
+        trigger: `approve by ${actor}`,
+        scope: `approve:${runId}`,
+        platforms,
+        save: async (r) => {
+          if (!decided) {
+            // The run and the decision together: never an applied approval whose plan still says held.
+            if (r.status !== 'applied') await this.deps.store.saveRun(r);
+            else if (!(await this.deps.store.recordApproval(r, runId, actor, r.finishedAt!))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`);
+            decided = true;
+          }
+          const removed = r.platforms.reduce((n, p) => n + p.membersRemoved, 0);
+          await this.deps.store.audit({ at: r.startedAt, actor, channel, command: 'approve', target: runId, outcome: r.status, detail: `${removed} removed` });
+        },
+      },
+      async () => undefined,
+      async (run, _none, journal) => {
+        const planned = await this.replanHeld(held, actor);
+        await this.apply(run, planned, journal);
+        run.platforms = platforms.map((p) => planned.summaries.get(p)!);
+        run.status = outcome(run.platforms, false);
+      },
+    );
+    const failure = run.guardReasons?.find((g) => g.code === 'runFailed' || g.code === 'storeUnavailable');
+    if (run.status === 'failed' && failure) throw new SyncRequestError(guardText(failure));
+    return run;
+  }
+
+  /** A held plan re-planned against a fresh, complete directory read: its removals still not wanted, nothing else. */
+  private async replanHeld(held: HeldPlan, actor: string): Promise<RunPlan> {
+    const platforms = [...new Set(held.removals.map((r) => r.platform))];
+    const read = await this.deps.directory.read();
+    if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`);
+    const window = yearWindow(this.now(), this.deps.config.academicYear);
+    const desired = desiredStates(read, window, this.deps.config.platforms.filter((p) => platforms.includes(p.name)));
+    const stillWanted = (r: HeldRemoval) => {
+      const cohort = desired.get(r.platform)?.cohorts.get(r.cohortIdnumber.slice(this.naming.prefix.length));
+      const i = r.key === undefined ? undefined : read.roster.indexOf(r.key);
+      return i !== undefined && cohort !== undefined && (cohort.members.has(i) || cohort.keepOnly.has(i));
+    };
+    const planned: RunPlan = { plans: [], decision: { action: 'apply', removals: 'apply', reasons: [] }, summaries: new Map() };
+    for (const platform of platforms) {
+      const removals = held.removals.filter((r) => r.platform === platform);
+      const todo = removals.filter((r) => !stillWanted(r));
+      planned.plans.push({ ...emptyPlan(platform), removals: todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length), reason: `${r.reason} (held in ${held.runId}, approved by ${actor})` })) });
+      planned.summaries.set(platform, { ...emptySummary(platform), removalsSkipped: removals.length - todo.length });
+    }
+    return planned;
+  }
+
+  /** The held plan of a run, still to decide; otherwise the caller's error. */
+  private async heldPlan(runId: string): Promise<HeldPlan> {
     const held = await this.deps.store.getHeldPlan(runId);
     if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
     if (held.status !== 'held') throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
-    await this.takeLease();
-    const started = this.now();
-    const run: RunResult = { runId: newRunId(started), status: 'running', trigger: `approve by ${actor}`, scope: `approve:${runId}`, startedAt: started.toISOString(), guard: [], platforms: [] };
-    const platforms = [...new Set(held.removals.map((r) => r.platform))];
-    for (const p of platforms) this.api(p).client.fence = () => this.fence();
-    try {
-      await this.deps.store.saveRun(run);
-      const read = await this.deps.directory.read();
-      if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`);
-      const window = yearWindow(this.now(), this.deps.config.academicYear);
-      const desired = desiredStates(read, window, this.deps.config.platforms.filter((p) => platforms.includes(p.name)));
-      const stillWanted = (r: HeldRemoval) => {
-        const cohort = desired.get(r.platform)?.cohorts.get(r.cohortIdnumber.slice(this.naming.prefix.length));
-        const i = r.key === undefined ? undefined : read.roster.indexOf(r.key);
-        return i !== undefined && cohort !== undefined && (cohort.members.has(i) || cohort.keepOnly.has(i));
-      };
-      // The approval's plan: the held removals still not wanted, nothing else; applied like any plan.
-      const planned: RunPlan = { plans: [], decision: { action: 'apply', removals: 'apply', reasons: [] }, summaries: new Map() };
-      for (const platform of platforms) {
-        const removals = held.removals.filter((r) => r.platform === platform);
-        const todo = removals.filter((r) => !stillWanted(r));
-        planned.plans.push({ ...emptyPlan(platform), removals: todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length), reason: `${r.reason} (held in ${runId}, approved by ${actor})` })) });
-        planned.summaries.set(platform, { ...emptySummary(platform), removalsSkipped: removals.length - todo.length });
-      }
-      const counters = new Map(platforms.map((p) => [p, { reads: 0, writes: 0 }]));
-      await callScope.run(counters, () => this.apply(run, planned));
-      run.platforms = platforms.map((p) => planned.summaries.get(p)!);
-      run.status = outcome(run.platforms, false);
-    } catch (err) {
-      run.status = 'failed';
-      setReasons(run, [...(run.guardReasons ?? []), { code: 'runFailed', detail: (err as Error).message }]);
-    } finally {
-      for (const p of platforms) this.api(p).client.fence = undefined;
-      run.finishedAt = this.now().toISOString();
-      run.durationMs = Date.parse(run.finishedAt) - started.getTime();
-    }
-    const removed = run.platforms.reduce((n, p) => n + p.membersRemoved, 0);
-    try {
-      if (run.status === 'applied') {
-        // The run and the decision together: never an applied approval whose plan still says held.
-        if (!(await this.deps.store.recordApproval(stripPlans(run), runId, actor, run.finishedAt!))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`);
-      } else await this.deps.store.saveRun(stripPlans(run));
-      await this.deps.store.audit({ at: started.toISOString(), actor, channel, command: 'approve', target: runId, outcome: run.status, detail: `${removed} removed` });
-    } finally {
-      await this.deps.store.releaseLease(LEASE, this.holder);
-    }
-    if (run.status === 'failed' && run.guardReasons?.some((g) => g.code === 'runFailed')) throw new SyncRequestError(run.guard[run.guard.length - 1]!);
-    return run;
+    return held;
   }
 
   /**
@@ -503,13 +432,24 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Rejection of held removals: nothing is written to Moodle, but it holds the run lease like any run
+   * (an approval of the same plan cannot be under way) and is recorded by its decision and its audit
+   * entry, through the same life cycle.
+   */
   async reject(runId: string, actor: string, channel = 'cli'): Promise<{ runId: string; status: 'rejected'; removals: number }> {
-    const held = await this.deps.store.getHeldPlan(runId);
-    if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
-    if (!(await this.deps.store.decideHeldPlan(runId, 'rejected', actor, this.now().toISOString()))) {
-      throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
-    }
-    await this.deps.store.audit({ at: this.now().toISOString(), actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
+    const held = await this.heldPlan(runId);
+    const save = async () => {
+      const at = this.now().toISOString();
+      if (!(await this.deps.store.decideHeldPlan(runId, 'rejected', actor, at))) {
+        const now = await this.deps.store.getHeldPlan(runId);
+        throw new SyncRequestError(`the removals of run ${runId} were already ${now?.status ?? 'decided'}${now?.decidedBy ? ` by ${now.decidedBy}` : ''}`);
+      }
+      await this.deps.store.audit({ at, actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
+    };
+    const run = await this.life.withRecordedRun({ trigger: `reject by ${actor}`, scope: `reject:${runId}`, platforms: [], row: false, save }, async () => undefined, async () => undefined);
+    const failure = run.guardReasons?.find((g) => g.code === 'storeUnavailable');
+    if (failure) throw new SyncRequestError(guardText(failure));
     return { runId, status: 'rejected', removals: held.removals.length };
   }
 }
@@ -549,12 +489,6 @@ function outcome(platforms: PlatformRunSummary[], held: boolean): RunStatus {
   return held ? 'held' : 'applied';
 }
 
-/** A run's reasons as codes (for every language) and as the English sentences the CLI prints. */
-function setReasons(run: RunRecord, reasons: GuardReason[]): void {
-  run.guardReasons = reasons;
-  run.guard = reasons.map((r) => guardText(r));
-}
-
 function emptySummary(name: string): PlatformRunSummary {
   return { name, cohortsCreated: 0, cohortsRenamed: 0, membersAdded: 0, membersRemoved: 0, removalsHeld: 0, removalsSkipped: 0, pendingAccounts: 0, writeCalls: 0, readCalls: 0, errors: [] };
 }
@@ -572,25 +506,6 @@ function plannedSummary(s: PlatformRunSummary, p: Plan | undefined, decision: Gu
     removalsSkipped: decision.removals === 'skip' ? p.removals.length : 0,
     pendingAccounts: p.pending.length,
   };
-}
-
-function stripPlans(run: RunResult): RunRecord {
-  const { plans: _plans, ...rest } = run;
-  return rest;
-}
-
-function newRunId(at: Date): string {
-  return `r${at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}-${crypto.randomBytes(2).toString('hex')}`;
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function escapeRe(s: string): string {

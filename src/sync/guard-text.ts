@@ -34,6 +34,17 @@ export function guardText(r: GuardReason, locale: GuardLocale = 'en'): string {
       return fr ? `la synchronisation a échoué (détail technique : ${r.detail})` : `run failed: ${r.detail}`;
     case 'interrupted':
       return fr ? 'interrompue : le processus a été arrêté avant la fin ; la synchronisation suivante reprend où elle en était' : 'interrupted: the process was stopped before the end; the next run converges from where it was';
+    case 'storeUnavailable': {
+      const rows = fr
+        ? `${n(r.journalled)} ligne(s) de journal écrites à son retour${r.unjournalled ? `, ${n(r.unjournalled)} changement(s) faits dans Moodle non journalisés (la synchronisation suivante les lit dans Moodle)` : ''}`
+        : `${r.journalled} journal row(s) written once it was back${r.unjournalled ? `, ${r.unjournalled} change(s) made in Moodle not journalled (the next run reads them from Moodle)` : ''}`;
+      if (!r.recorded) {
+        return fr
+          ? `la base de données n’est pas revenue dans le délai SYNC_DB_RETRY_SECONDS (détail technique : ${r.detail}) : cette synchronisation n’est pas enregistrée (la suivante la close comme interrompue) ; ${rows}`
+          : `the store did not come back within SYNC_DB_RETRY_SECONDS (${r.detail}): this run is not recorded (the next run closes it as interrupted); ${rows}`;
+      }
+      return fr ? `la base de données a été indisponible pendant la synchronisation, arrêtée avant l’écriture suivante (détail technique : ${r.detail}) ; ${rows}` : `the store was unavailable during the run, stopped before its next write (${r.detail}); ${rows}`;
+    }
     case 'text':
       return r.detail;
   }

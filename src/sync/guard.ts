@@ -41,6 +41,8 @@ export type GuardReason =
   | { code: 'removalPercent'; removals: number; percent: number; memberships: number; max: number }
   | { code: 'runFailed'; detail: string }
   | { code: 'interrupted' }
+  /** The store went away during the run: `recorded` false when it never came back within SYNC_DB_RETRY_SECONDS. */
+  | { code: 'storeUnavailable'; detail: string; journalled: number; unjournalled: number; recorded: boolean }
   | { code: 'text'; detail: string };
 
 export type GuardDecision =

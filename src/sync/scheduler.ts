@@ -8,6 +8,7 @@ import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { Store } from '../store/types';
 import { RunInProgressError, RunResult, SyncEngine } from './engine';
+import { nextRunAt } from './status';
 
 export interface SchedulerOptions {
   cron: string;
@@ -38,7 +39,7 @@ export class Scheduler {
   }
 
   nextRun(): Date | null {
-    return this.job?.nextRun() ?? new Cron(this.opts.cron, { timezone: this.opts.timezone, paused: true }).nextRun();
+    return this.job?.nextRun() ?? nextRunAt({ cron: this.opts.cron, timezone: this.opts.timezone });
   }
 
   stop(): void {

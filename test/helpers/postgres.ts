@@ -13,6 +13,11 @@ import { freePort } from './slapd';
 export interface Postgres {
   url: string;
   port: number;
+  /** `pg_ctl restart -m fast`: every connection dropped, the server back a moment later (a failover, an upgrade). */
+  restart(): void;
+  /** `pg_ctl stop -m fast`: the server gone until `resume`. */
+  halt(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -38,9 +43,17 @@ export async function startPostgres(): Promise<Postgres> {
   if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr} ${fs.existsSync(path.join(dir, 'log')) ? fs.readFileSync(path.join(dir, 'log'), 'utf8').slice(-500) : ''}`);
   const create = as(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'cohortbot']);
   if (create.status !== 0) throw new Error(`createdb failed: ${create.stderr}`);
+  const ctl = (...args: string[]) => {
+    const r = as(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '30', ...args]);
+    if (r.status !== 0) throw new Error(`pg_ctl ${args.join(' ')} failed: ${r.stderr}`);
+  };
+  const options = ['-l', path.join(dir, 'log'), '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`];
   return {
     url: `postgres://postgres@127.0.0.1:${port}/cohortbot`,
     port,
+    restart: () => ctl('-m', 'fast', ...options, 'restart'),
+    halt: () => ctl('-m', 'fast', 'stop'),
+    resume: () => ctl(...options, 'start'),
     async stop() {
       as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
       fs.rmSync(dir, { recursive: true, force: true });

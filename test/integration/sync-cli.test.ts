@@ -101,7 +101,8 @@ describe('sync as a process', () => {
   });
 
   it('two syncs at once: the second says a run is in progress and exits non-zero', async () => {
-    sim.sim.knobs.latencyMs = 150;
+    // Slow enough that the first run (a no-op after the earlier tests) outlasts the second process's start.
+    sim.sim.knobs.latencyMs = 500;
     const a = cli(['sync', '--json'], env);
     // Once the first run talks to Moodle it holds the lease.
     while ((sim.sim.counters().ecampus?.core_webservice_get_site_info ?? 0) < 1) await new Promise((r) => setTimeout(r, 10));

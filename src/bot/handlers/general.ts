@@ -1,7 +1,7 @@
 /** help, whoami, status: no Moodle rights needed, no personal data. */
-import { Cron } from 'croner';
 import type { HandlerContext } from '../context';
 import { formatDate } from '../../diagnosis/messages';
+import { syncStatus } from '../../sync/status';
 import { View, facts, table, text } from '../views';
 
 /** Help works for everyone, without any Moodle lookup, and shows what this person may do. */
@@ -31,8 +31,9 @@ const fmt = (iso: string, locale: string, timeZone: string) => formatDate(new Da
 export async function status(ctx: HandlerContext, target?: string): Promise<View> {
   const t = ctx.t;
   const store = ctx.deps.store;
-  const runs = (await store.lastRuns(20)).filter((r) => r.status !== 'dry-run' && r.status !== 'running');
-  const next = new Cron(ctx.config.schedule.cron, { timezone: ctx.config.schedule.timezone, paused: true }).nextRun();
+  const now = await syncStatus(store, ctx.config.schedule, { runs: 20 });
+  const runs = now.lastRuns.filter((r) => r.status !== 'dry-run' && r.status !== 'running');
+  const next = now.nextRun;
   const blocks = [];
   const last = runs.find((r) => r.scope === 'all') ?? runs[0];
   if (!last) blocks.push(text(t.statusNever));
@@ -46,7 +47,7 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
     for (const g of last.guardReasons ?? []) blocks.push(text(t.statusGuard(g)));
   }
   if (next) blocks.push(text(t.statusNext(fmt(next.toISOString(), t.locale, ctx.config.academicYear.timezone))));
-  for (const h of await store.heldPlans()) blocks.push(text(t.statusHeld(h.runId, h.removals.length)));
+  for (const h of now.held) blocks.push(text(t.statusHeld(h.runId, h.removals.length)));
   if (target && !ctx.config.platforms.some((p) => p.name === target.toLowerCase())) {
     // A cohort: its recent history in aggregate (no names).
     const counts = await Promise.all(ctx.config.platforms.map(async (p) => [p.name, await store.cohortHistory(p.name, target.includes(':') ? target : `${ctx.config.cohorts.idnumberPrefix}${target.toUpperCase()}`, 500)] as const));

@@ -104,6 +104,7 @@ export const fr = {
   supportOnly: 'Cette commande est réservée au support et aux administrateurs.',
   adminOnly: 'Cette commande est réservée aux administrateurs.',
   moodleDown: (platform: string) => `${platform} ne répond pas. Réessayez dans quelques minutes ; si cela dure, prévenez le support.`,
+  storeUnavailable: 'Le bot ne joint pas sa base de données pour l’instant (elle redémarre, par exemple) : réessayez dans un instant.',
   moodleError: (platform: string, detail: string) => `${platform} a refusé la demande : ${detail}`,
 
   courseNotFound: (ref: string) => `Aucun cours « ${ref} ». Vérifiez le nom abrégé, l’id ou l’URL du cours.`,

@@ -1,0 +1,29 @@
+/**
+ * Where the sync stands, one way for every reader (the CLI's `status`, the chat's `statut`, /healthz):
+ * the last runs, whether one holds the run lease now, the next scheduled run, the held removals.
+ */
+import { Cron } from 'croner';
+import type { Config } from '../config';
+import type { HeldPlan, RunRecord, Store } from '../store/types';
+import { RUN_LEASE } from './lease';
+
+/** The next time SYNC_SCHEDULE fires in SYNC_TIMEZONE after `from` (null: never again). */
+export function nextRunAt(schedule: Pick<Config['schedule'], 'cron' | 'timezone'>, from?: Date): Date | null {
+  return new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).nextRun(from);
+}
+
+export interface SyncStatus {
+  /** Newest first. */
+  lastRuns: RunRecord[];
+  nextRun: Date | null;
+  /** The holder of the run lease while a run (approval, rejection) is under way. */
+  running?: { holder: string; expiresAt: string };
+  /** Held removals waiting for a decision, oldest first. */
+  held: HeldPlan[];
+}
+
+export async function syncStatus(store: Store, schedule: Config['schedule'], opts: { runs: number; held?: boolean; now?: Date }): Promise<SyncStatus> {
+  const now = opts.now ?? new Date();
+  const [lastRuns, running, held] = await Promise.all([store.lastRuns(opts.runs), store.leaseHolder(RUN_LEASE, now), opts.held === false ? [] : store.heldPlans()]);
+  return { lastRuns, running, held, nextRun: nextRunAt(schedule, now) };
+}
