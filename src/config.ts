@@ -349,6 +349,3 @@ function isTimeZone(tz: string): boolean {
     return false;
   }
 }
-
-/** Variables that hold secrets: their values are redacted wherever configuration is shown. */
-export const SECRET_VARIABLES = /TOKEN|PASSWORD|SECRET/i;

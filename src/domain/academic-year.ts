@@ -50,6 +50,3 @@ export function yearWindow(date: Date, rules: AcademicYearRules): YearWindow {
   if (!beforeSwitch && mmdd < rules.graceUntil) keepOnly.push(current - 1);
   return { current, add, keepOnly };
 }
-
-/** Human label of an academic year: 2026 → "2026-2027". */
-export const yearLabel = (y: number): string => `${y}-${y + 1}`;

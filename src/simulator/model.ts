@@ -434,7 +434,3 @@ export class Site {
     );
   }
 }
-
-export function assertNever(x: never): never {
-  throw new WsException('core\\exception\\coding_exception', 'codingerror', `unexpected ${String(x)}`);
-}
