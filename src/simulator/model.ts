@@ -4,7 +4,7 @@
  * (reference/moodle.md §2, §4). Web-service functions (functions/*.ts) call into this.
  */
 import { Table, UndoLog } from './table';
-import { WsException, invalidRecord, noPermissions } from './desc';
+import { invalidRecord, noPermissions } from './desc';
 
 export interface UserRow { id: number; username: string; firstname: string; lastname: string; email: string; idnumber: string; auth: string; suspended: boolean; deleted: boolean; confirmed: boolean; firstaccess: number; lastaccess: number; lang: string; department: string }
 export interface CategoryRow { id: number; name: string; idnumber: string | null; parent: number; visible: boolean; description: string; descriptionformat: number; sortorder: number; timemodified: number }
