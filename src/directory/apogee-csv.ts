@@ -1,5 +1,5 @@
 /**
- * The nightly Apogée extract (reference/directory.md §2.1): `;`-separated UTF-8 (RFC 4180 quoting, see csv.ts), one header row,
+ * The nightly Apogée extract (docs/directory.md §2.1): `;`-separated UTF-8 (RFC 4180 quoting, see csv.ts), one header row,
  * columns cod_etu, cod_anu, cod_etp required; eta_iae honoured (only E counts); lib_etp names cohorts.
  * Students are keyed by cod_etu, so Moodle must match on idnumber (USER_MATCH=idnumber=supannEtuId).
  */

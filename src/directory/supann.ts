@@ -1,5 +1,5 @@
 /**
- * SupAnn value parsing (reference/directory.md §1.1): tagged values `{TAG}v` / `{TAG:qualifier}v` and
+ * SupAnn value parsing (docs/directory.md §1.1): tagged values `{TAG}v` / `{TAG:qualifier}v` and
  * `supannEtuInscription` into a typed inscription. Pure; never throws; every refusal names a reason.
  */
 

@@ -1,7 +1,7 @@
 /**
  * The state of one simulated Moodle site and the core rules that act on it: contexts and
  * capabilities, cohort availability, and enrol_cohort's reactions to cohort changes
- * (reference/moodle.md §2, §4). Web-service functions (functions/*.ts) call into this.
+ * (docs/moodle.md §2, §4). Web-service functions (functions/*.ts) call into this.
  */
 import { Table, UndoLog } from './table';
 import { invalidRecord, noPermissions } from './desc';

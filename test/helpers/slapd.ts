@@ -1,5 +1,5 @@
 /**
- * A real OpenLDAP server for one test file (reference/directory.md §6): temp dir, SupAnn subset
+ * A real OpenLDAP server for one test file (docs/directory.md §6): temp dir, SupAnn subset
  * schema, free port, `slapadd -q` of the given entries, readiness poll, stop by pid, nothing left
  * behind. Missing slapd: installed with apt when root, otherwise a clear failure naming the packages.
  */
