@@ -19,6 +19,24 @@ export type Resolution<T> = { ok: true; value: T } | { ok: false; view: View };
 
 const fail = (v: View): { ok: false; view: View } => ({ ok: false, view: v });
 
+/**
+ * The idnumbers a person may mean by a cohort they typed, in order of preference, folded (accents and
+ * case aside): exactly what they typed, then the managed cohort of that étape ("L2PHA1" → "etp:l2pha1").
+ */
+export function typedIdnumbers(prefix: string, typed: string): [string, string] {
+  const f = fold(typed.trim());
+  return [f, `${fold(prefix)}${f}`];
+}
+
+/** Whether a person typed a managed cohort's idnumber ("etp:L2PHA1", "ETP:l2pha1"): the prefix, case aside. */
+export const typesManagedIdnumber = (prefix: string, typed: string): boolean => fold(typed.trim()).startsWith(fold(prefix));
+
+/** The étape a person means by "etp:L2PHA1", "ETP:l2pha1" or "L2PHA1": what they typed, the prefix left out. */
+export function typedEtape(prefix: string, typed: string): string {
+  const t = typed.trim();
+  return typesManagedIdnumber(prefix, t) ? t.slice(prefix.length) : t;
+}
+
 /** `rebuild` writes the command again with an unambiguous course, for the choice buttons. */
 export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<Resolution<ResolvedCourse>> {
   let platforms = ctx.config.platforms.map((p) => p.name);
@@ -56,11 +74,11 @@ export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild
 /** A cohort among those available to the course for the actor: idnumber, étape code, or name. */
 export function pickCohort(ctx: HandlerContext, ref: string, available: AvailableCohort[], courseLabel: string, rebuild: (cohortIdnumber: string) => string): Resolution<AvailableCohort> {
   const f = fold(ref.trim());
-  const prefix = fold(ctx.config.cohorts.idnumberPrefix);
+  const byName = available.filter((c) => fold(c.name) === f);
   const exact =
-    available.filter((c) => fold(c.idnumber) === f)[0] ??
-    available.filter((c) => fold(c.idnumber) === `${prefix}${f}`)[0] ??
-    (available.filter((c) => fold(c.name) === f).length === 1 ? available.filter((c) => fold(c.name) === f)[0] : undefined);
+    typedIdnumbers(ctx.config.cohorts.idnumberPrefix, ref)
+      .map((id) => available.find((c) => fold(c.idnumber) === id))
+      .find((c) => c !== undefined) ?? (byName.length === 1 ? byName[0] : undefined);
   if (exact) return { ok: true, value: exact };
   const partial = available.filter((c) => fold(c.name).includes(f) || fold(c.idnumber).includes(f));
   if (partial.length === 1) return { ok: true, value: partial[0]! };

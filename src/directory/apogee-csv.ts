@@ -6,7 +6,8 @@
 import type { Logger } from '../log';
 import { readCsv } from './csv';
 import { FileChecks, emptyRead, lookupInRead, readTrustedFile, sidecarCount } from './file-source';
-import { ETAPE_CODE, hasControlChars, normaliseEtape } from './supann';
+import { ETAPE_CODE } from '../domain/cohorts';
+import { hasControlChars, normaliseEtape } from './supann';
 import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
 
