@@ -8,6 +8,7 @@ import { formatDate, whyLocale } from '../../diagnosis/messages';
 import type { CourseAccess } from '../authz';
 import { isManaged, looksLikeEtape } from '../../domain/cohorts';
 import type { Cohort, MoodleUser } from '../../moodle/api';
+import { accountsByTyped } from '../../moodle/accounts';
 import { CohortSyncUnavailable, CohortSyncs } from '../../moodle/cohort-syncs';
 import { RunInProgressError, SyncRequestError } from '../../sync/engine';
 import type { Command, SyncTarget } from '../commands';
@@ -188,20 +189,9 @@ export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { 
 
 /** Usernames, student numbers or e-mails → Moodle users; the ones nobody matches are listed back. */
 async function resolvePeople(ctx: HandlerContext, platform: string, list: string[]): Promise<{ users: MoodleUser[]; unknown: string[] }> {
-  const api = ctx.api(platform);
+  const { found, unknown } = await accountsByTyped(ctx.api(platform), list);
   const users: MoodleUser[] = [];
-  const unknown: string[] = [];
-  const emails = list.filter((x) => x.includes('@'));
-  const others = list.filter((x) => !x.includes('@'));
-  const byEmail = emails.length ? await api.getUsersByField('email', emails.map((e) => e.toLowerCase())) : [];
-  const byUsername = others.length ? await api.getUsersByField('username', others.map((e) => e.toLowerCase())) : [];
-  const byIdnumber = others.length ? await api.getUsersByField('idnumber', others) : [];
-  for (const x of list) {
-    const u = x.includes('@') ? byEmail.find((v) => v.email?.toLowerCase() === x.toLowerCase()) : (byUsername.find((v) => v.username === x.toLowerCase()) ?? byIdnumber.find((v) => v.idnumber === x));
-    if (u) {
-      if (!users.some((v) => v.id === u.id)) users.push(u);
-    } else unknown.push(x);
-  }
+  for (const u of found.values()) if (!users.some((v) => v.id === u.id)) users.push(u);
   return { users, unknown };
 }
 
