@@ -2,7 +2,7 @@
  * Turning what a person typed into Moodle objects: a course (id, short name, ID number, URL, with or
  * without a platform) and a cohort available to that course. Ambiguity returns choices, not a guess.
  */
-import type { Course } from '../moodle/api';
+import type { Course, MoodleApi } from '../moodle/api';
 import type { AvailableCohort } from '../moodle/cohort-syncs';
 import type { CourseRef } from './commands';
 import { fold } from './commands';
@@ -37,20 +37,17 @@ export function typedEtape(prefix: string, typed: string): string {
   return typesManagedIdnumber(prefix, t) ? t.slice(prefix.length) : t;
 }
 
-/** `rebuild` writes the command again with an unambiguous course, for the choice buttons. */
-export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<Resolution<ResolvedCourse>> {
-  let platforms = ctx.config.platforms.map((p) => p.name);
-  if (ref.platform) platforms = [ref.platform];
-  else if (ref.site) {
-    const norm = (u: string) => u.replace(/^(https?:\/\/[^/]+)/i, (m) => m.toLowerCase()).replace(/\/+$/, '');
-    const byHost = ctx.config.platforms.filter((p) => norm(p.url) === ref.site).map((p) => p.name);
-    if (byHost.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.courseNotFound(ref.raw))] });
-    platforms = byHost;
-  }
+/**
+ * Every course a person may mean, for the chat and the CLI alike: on the platform named (by name or by
+ * its URL) or on all; by id, else short name, else ID number, else full name. Never the front page.
+ */
+export async function findCourses(platforms: Array<{ name: string; url: string }>, apiOf: (platform: string) => MoodleApi, ref: CourseRef): Promise<ResolvedCourse[]> {
+  const norm = (u: string) => u.replace(/^(https?:\/\/[^/]+)/i, (m) => m.toLowerCase()).replace(/\/+$/, '');
+  const names = platforms.filter((p) => (ref.platform ? p.name === ref.platform : ref.site ? norm(p.url) === ref.site : true)).map((p) => p.name);
   const found: ResolvedCourse[] = [];
   await Promise.all(
-    platforms.map(async (platform) => {
-      const api = ctx.api(platform);
+    names.map(async (platform) => {
+      const api = apiOf(platform);
       let courses: Course[] = [];
       if (ref.id !== undefined) courses = await api.getCoursesByField('id', ref.id);
       else if (ref.text) {
@@ -61,9 +58,14 @@ export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild
       for (const course of courses.filter((c) => c.id !== 1)) found.push({ platform, course, label: `${course.shortname} (${platform})` });
     }),
   );
+  return found.sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** `rebuild` writes the command again with an unambiguous course, for the choice buttons. */
+export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<Resolution<ResolvedCourse>> {
+  const found = await findCourses(ctx.config.platforms, (p) => ctx.api(p), ref);
   if (found.length === 1) return { ok: true, value: found[0]! };
   if (found.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.courseNotFound(ref.raw))] });
-  found.sort((a, b) => a.label.localeCompare(b.label));
   return fail({
     tone: 'warning',
     blocks: [text(ctx.t.courseAmbiguous(ref.raw))],
