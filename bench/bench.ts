@@ -10,7 +10,7 @@
  *   --students N (40000) --etapes N (1500) --platforms N (2) --latency MS (5) [--ldap] [--profile DIR]
  *   [--cost moodle --workers W]: calls cost what they cost a real Moodle (simulator/cost.ts)
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { syncAttributes } from '../src/directory/entry';
 import { MoodleApi } from '../src/moodle/api';
 import { MoodleClient } from '../src/moodle/client';
 import { readRecording } from '../src/moodle/recorder';
+import { spawnGroup, stopGroup } from '../test/helpers/process-group';
 import { BASE_DN, READER_DN, READER_PW, Slapd, baseEntries, startSlapd } from '../test/helpers/slapd';
 import { LDAP_BASE, LDAP_FILTER } from './ldap-times';
 import { replay } from './replay';
@@ -67,7 +68,8 @@ function seedFile(o: Options, u: University, dir: string): string {
 }
 
 async function startSimulatorProcess(seed: string, o: Options): Promise<SimProcess> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', path.join(ROOT, 'bin', 'cohortbot.js'), 'simulator', '--seed', seed, '--latency', String(o.latency), '--cost', o.cost, '--workers', String(o.workers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Its own process group, stopped with its children, also when the bench fails or is interrupted.
+  const child = spawnGroup(process.execPath, ['--max-old-space-size=8192', path.join(ROOT, 'bin', 'cohortbot.js'), 'simulator', '--seed', seed, '--latency', String(o.latency), '--cost', o.cost, '--workers', String(o.workers)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -78,8 +80,7 @@ async function startSimulatorProcess(seed: string, o: Options): Promise<SimProce
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
   const ready = JSON.parse(line) as { platforms: Array<{ name: string; url: string; token: string }> };
-  const exited = new Promise((r) => child.once('exit', r));
-  return { platforms: ready.platforms, stop: async () => void (child.kill('SIGTERM'), await exited) };
+  return { platforms: ready.platforms, stop: () => stopGroup(child) };
 }
 
 /** Every managed cohort on every platform holds exactly the students it must (read back through Moodle's own functions). */

@@ -148,7 +148,93 @@ export interface Config {
   adminUsers: string[];
 }
 
-/** Reads one variable through a schema, collecting a readable problem instead of throwing. */
+/**
+ * The variables of each group, each with its schema and — written once, as the environment would
+ * spell it — its default (`.default(…)`); a variable without a default is `.optional()`.
+ */
+const timeZone = z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris');
+const roles = z.enum(['student', 'teacher', 'editingteacher'], { errorMap: () => ({ message: 'role short names among student, teacher, editingteacher' }) });
+
+const MoodleVars = z.object({
+  MOODLE_CONCURRENCY: int(1, 64).default('4'),
+  MOODLE_MAX_INPUT_VARS: int(20, 1_000_000).default('1000'),
+  MOODLE_TIMEOUT_MS: int(100, 600_000).default('30000'),
+  // A call's timeout grows with what it carries: a 2,500-member write is not a site-info call.
+  MOODLE_TIMEOUT_PER_VAR_MS: int(0, 10_000).default('20'),
+  MOODLE_RETRIES: int(0, 10).default('3'),
+  MOODLE_RETRY_BASE_MS: int(1, 60_000).default('200'),
+});
+
+/** Per platform, as MOODLE_<P>_<name>; concurrency and max_input_vars default to the MoodleVars ones. */
+const PlatformVars = z.object({
+  ETAPES: list.pipe(z.array(z.string().regex(/^[A-Za-z0-9*?]+$/, 'comma-separated étape globs such as L*PHA*,M1*'))).default('*'),
+  AUTO_SPACE_CATEGORIES: list.default(''),
+  COHORT_CATEGORY: z.string().trim().optional(),
+  CONCURRENCY: int(1, 64).optional(),
+  MAX_INPUT_VARS: int(20, 1_000_000).optional(),
+});
+
+const DirectoryVars = z.object({
+  DIRECTORY_SOURCE: z.enum(['ldap', 'file'], { errorMap: () => ({ message: 'ldap or file' }) }).default('file'),
+  DIRECTORY_FILE: z.string().trim().regex(/\.(ldif|csv)$/i, 'a path ending in .ldif or .csv').optional(),
+  LDAP_URL: z.string().trim().regex(/^ldaps?:\/\/[^\s]+$/, 'an ldap:// or ldaps:// URL').optional(),
+  LDAP_FILTER: z.string().trim().regex(/^\(.*\)$/s, 'an LDAP filter in parentheses').default('(eduPersonAffiliation=student)'),
+  LDAP_PAGE_SIZE: int(1, 100_000).default('500'),
+  LDAP_STARTTLS: bool.default('false'),
+  LDAP_TIMEOUT_MS: int(100, 3_600_000).default('60000'),
+  LDAP_CONNECT_TIMEOUT_MS: int(100, 600_000).default('5000'),
+  LDAP_TIME_LIMIT: int(1, 86_400).default('60'),
+  DIRECTORY_UAI: z.string().trim().regex(/^[0-9]{7}[A-Z]$/, 'a UAI code such as 0141408E').optional(),
+  DIRECTORY_ACCEPT_FOREIGN_ETAPE: bool.default('false'),
+  DIRECTORY_MAX_FILE_AGE_HOURS: int(0, 100_000).default('0'),
+  USER_MATCH: userMatch.default('username=uid'),
+});
+
+const YearVars = z.object({
+  ACADEMIC_YEAR_START: mmdd.default('08-15'),
+  NEXT_YEAR_FROM: mmdd.default('07-01'),
+  YEAR_GRACE_UNTIL: mmdd.default('10-15'),
+  ACADEMIC_TIMEZONE: timeZone.default('Europe/Paris'),
+  ACADEMIC_YEAR: int(2000, 2100).optional(),
+});
+
+const SyncVars = z.object({
+  COHORT_IDNUMBER_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,20}$/, 'up to 20 letters, digits or :_.-').default('etp:'),
+  COHORT_NAME_TEMPLATE: z.string().refine((v) => v.includes('{etape}') || v.includes('{label}'), 'a template using {etape} and/or {label}').default('{label} ({etape})'),
+  SYNC_MIN_SOURCE_RECORDS: int(0, 10_000_000).default('1'),
+  SYNC_MIN_SOURCE_RATIO: ratio.default('0.8'),
+  SYNC_MAX_REMOVALS: int(0, 10_000_000).default('500'),
+  SYNC_MAX_REMOVAL_PERCENT: percent.default('10'),
+  SYNC_SCHEDULE: z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression such as "0 2 * * *"').default('0 2 * * *'),
+  SYNC_TIMEZONE: timeZone.default('Europe/Paris'),
+  // How long a replica that stops answering keeps the run lease before another may take over.
+  SYNC_LEASE_TTL_SECONDS: int(5, 3600).default('120'),
+  RETENTION_DAYS: int(1, 36_500).default('400'),
+  DATABASE_URL: z.string().trim().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<path> or postgres://…').default('sqlite:data/cohortbot.db'),
+  // How long a run waits for a lost store to come back before it ends failed.
+  SYNC_DB_RETRY_SECONDS: int(0, 3600).default('60'),
+  // Dropped: see the check in loadConfig.
+  SYNC_DELETE_UNUSED_EMPTY_COHORTS: bool.default('false'),
+});
+
+const ChatVars = z.object({
+  LOG_LEVEL: logLevel.default('info'),
+  PORT: int(0, 65535).default('3978'),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { errorMap: () => ({ message: 'MultiTenant, SingleTenant or UserAssignedMSI' }) }).default('MultiTenant'),
+  TEAMS_SERVICE_URL: url.optional(),
+  TEAMS_LOCAL_MODE: bool.default('false'),
+  TEAMS_SDK: z.enum(['agents', 'botbuilder'], { errorMap: () => ({ message: 'agents (Microsoft 365 Agents SDK) or botbuilder (Bot Framework SDK)' }) }).default('agents'),
+  SLACK_API_URL: url.optional(),
+  SLACK_TEAM_IDS: list.pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'Slack workspace ids such as T0123ABCD, comma-separated'))).default(''),
+  CHAT_IDENTITY_MATCH: z.enum(['email', 'username'], { errorMap: () => ({ message: 'email or username' }) }).default('email'),
+  CHAT_IDENTITY_DOMAINS: list.pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'mail domains such as univ-demo.fr, comma-separated').transform((d) => d.toLowerCase()))).default(''),
+  CONFIRM_TTL_MINUTES: int(1, 1440).default('15'),
+  COHORT_SYNC_FALLBACK_ROLES: list.pipe(z.array(roles)).default('student'),
+  SUPPORT_USERS: emails.default(''),
+  ADMIN_USERS: emails.default(''),
+});
+
+/** Reads variables through their schemas, collecting one readable problem per bad variable instead of throwing. */
 class Reader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
@@ -158,21 +244,29 @@ class Reader {
     return v === undefined || v.trim() === '' ? undefined : v;
   }
 
-  get<T>(name: string, schema: z.ZodType<T, z.ZodTypeDef, string>, fallback: string): T;
-  get<T>(name: string, schema: z.ZodType<T, z.ZodTypeDef, string>): T | undefined;
-  get<T>(name: string, schema: z.ZodType<T, z.ZodTypeDef, string>, fallback?: string): T | undefined {
-    const value = this.raw(name) ?? fallback;
-    if (value === undefined) return undefined;
+  /** One variable; undefined when it is bad (the problem is recorded: loadConfig then throws). */
+  get<T>(name: string, schema: z.ZodType<T, z.ZodTypeDef, string | undefined>): T | undefined {
+    const value = this.raw(name);
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     // Secrets never echo; a connection string keeps its shape but not its password.
-    const masked = maskUrl(value);
+    const masked = maskUrl(value ?? '');
     const shown = /TOKEN|PASSWORD|SECRET/i.test(name) ? '(hidden)' : JSON.stringify(masked.length > 60 ? `${masked.slice(0, 60)}…` : masked);
     this.problems.push(`${name}=${shown}: expected ${parsed.error.issues[0]?.message ?? 'a valid value'}`);
     return undefined;
   }
 
-  required<T>(name: string, schema: z.ZodType<T, z.ZodTypeDef, string>, what: string): T | undefined {
+  /**
+   * A group of variables (`prefix` + each key of the schema). A bad variable reads as undefined; the
+   * object is used only when there is no problem, since loadConfig throws on any.
+   */
+  group<S extends z.ZodRawShape>(schema: z.ZodObject<S>, prefix = ''): z.infer<z.ZodObject<S>> {
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(schema.shape)) out[key] = this.get(prefix + key, field as z.ZodType<unknown, z.ZodTypeDef, string | undefined>);
+    return out as z.infer<z.ZodObject<S>>;
+  }
+
+  required<T>(name: string, schema: z.ZodType<T, z.ZodTypeDef, string | undefined>, what: string): T | undefined {
     if (this.raw(name) === undefined) {
       this.problems.push(`${name}: missing; expected ${what}`);
       return undefined;
@@ -203,132 +297,109 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       ),
       'a comma-separated list of platform names (e.g. ecampus,collegium)',
     ) ?? [];
-  const defaultConcurrency = r.get('MOODLE_CONCURRENCY', int(1, 64), '4') ?? 4;
-  const defaultMaxInputVars = r.get('MOODLE_MAX_INPUT_VARS', int(20, 1_000_000), '1000') ?? 1000;
-
+  const m = r.group(MoodleVars);
   const platforms: PlatformConfig[] = platformNames.map((name) => {
     const P = `MOODLE_${name.toUpperCase()}`;
+    const p = r.group(PlatformVars, `${P}_`);
     return {
       name,
       url: r.required(`${P}_URL`, url, 'the Moodle site URL, e.g. https://ecampus.example.edu') ?? '',
       token: r.required(`${P}_TOKEN`, z.string().trim().min(1), 'the web-service token of the cohortbot service account') ?? '',
-      etapes: r.get(`${P}_ETAPES`, list.pipe(z.array(z.string().regex(/^[A-Za-z0-9*?]+$/, 'comma-separated étape globs such as L*PHA*,M1*'))), '*') ?? ['*'],
-      autoSpaceCategories: r.get(`${P}_AUTO_SPACE_CATEGORIES`, list, '') ?? [],
-      cohortCategory: r.get(`${P}_COHORT_CATEGORY`, z.string().trim()),
-      concurrency: r.get(`${P}_CONCURRENCY`, int(1, 64)) ?? defaultConcurrency,
-      maxInputVars: r.get(`${P}_MAX_INPUT_VARS`, int(20, 1_000_000)) ?? defaultMaxInputVars,
+      etapes: p.ETAPES,
+      autoSpaceCategories: p.AUTO_SPACE_CATEGORIES,
+      cohortCategory: p.COHORT_CATEGORY,
+      concurrency: p.CONCURRENCY ?? m.MOODLE_CONCURRENCY,
+      maxInputVars: p.MAX_INPUT_VARS ?? m.MOODLE_MAX_INPUT_VARS,
     };
   });
 
-  const source = r.get('DIRECTORY_SOURCE', z.enum(['ldap', 'file'], { errorMap: () => ({ message: 'ldap or file' }) }), 'file') ?? 'file';
-  const directoryFile = r.get('DIRECTORY_FILE', z.string().trim().regex(/\.(ldif|csv)$/i, 'a path ending in .ldif or .csv'));
-  if (needDirectory && source === 'file' && directoryFile === undefined && r.raw('DIRECTORY_FILE') === undefined) {
+  const d = r.group(DirectoryVars);
+  if (needDirectory && d.DIRECTORY_SOURCE === 'file' && r.raw('DIRECTORY_FILE') === undefined) {
     r.problems.push('DIRECTORY_FILE: missing; expected the path of an .ldif or .csv file when DIRECTORY_SOURCE=file');
   }
-  const ldapUrl = r.get('LDAP_URL', z.string().trim().regex(/^ldaps?:\/\/[^\s]+$/, 'an ldap:// or ldaps:// URL'));
-  if (needDirectory && source === 'ldap') {
-    if (!ldapUrl && !r.raw('LDAP_URL')) r.problems.push('LDAP_URL: missing; expected an ldap:// or ldaps:// URL when DIRECTORY_SOURCE=ldap');
+  if (needDirectory && d.DIRECTORY_SOURCE === 'ldap') {
+    if (!r.raw('LDAP_URL')) r.problems.push('LDAP_URL: missing; expected an ldap:// or ldaps:// URL when DIRECTORY_SOURCE=ldap');
     if (!r.raw('LDAP_BASE_DN')) r.problems.push('LDAP_BASE_DN: missing; expected the search base, e.g. ou=people,dc=univ,dc=fr');
   }
+  const y = r.group(YearVars);
+  const s = r.group(SyncVars);
+  const c = r.group(ChatVars);
 
   const config: Config = {
     nodeEnv,
-    logLevel: r.get('LOG_LEVEL', logLevel, 'info') ?? 'info',
+    logLevel: c.LOG_LEVEL,
     platforms,
     moodle: {
-      timeoutMs: r.get('MOODLE_TIMEOUT_MS', int(100, 600_000), '30000') ?? 30000,
-      // A call's timeout grows with what it carries: a 2,500-member write is not a site-info call.
-      timeoutPerVarMs: r.get('MOODLE_TIMEOUT_PER_VAR_MS', int(0, 10_000), '20') ?? 20,
-      retries: r.get('MOODLE_RETRIES', int(0, 10), '3') ?? 3,
-      retryBaseMs: r.get('MOODLE_RETRY_BASE_MS', int(1, 60_000), '200') ?? 200,
+      timeoutMs: m.MOODLE_TIMEOUT_MS,
+      timeoutPerVarMs: m.MOODLE_TIMEOUT_PER_VAR_MS,
+      retries: m.MOODLE_RETRIES,
+      retryBaseMs: m.MOODLE_RETRY_BASE_MS,
       // Benchmarks only: every request sent, without tokens, to a private file (see moodle/recorder.ts).
       recordFile: r.raw('COHORTBOT_RECORD_REQUESTS'),
     },
     directory: {
-      source,
-      file: directoryFile,
+      source: d.DIRECTORY_SOURCE,
+      file: d.DIRECTORY_FILE,
       ldap: {
-        url: ldapUrl,
+        url: d.LDAP_URL,
         bindDn: r.raw('LDAP_BIND_DN'),
         bindPassword: r.raw('LDAP_BIND_PASSWORD'),
         baseDn: r.raw('LDAP_BASE_DN'),
-        filter:
-          r.get('LDAP_FILTER', z.string().trim().regex(/^\(.*\)$/s, 'an LDAP filter in parentheses'), '(eduPersonAffiliation=student)') ??
-          '(eduPersonAffiliation=student)',
-        pageSize: r.get('LDAP_PAGE_SIZE', int(1, 100_000), '500') ?? 500,
+        filter: d.LDAP_FILTER,
+        pageSize: d.LDAP_PAGE_SIZE,
         caFile: r.raw('LDAP_CA_FILE'),
-        startTls: r.get('LDAP_STARTTLS', bool, 'false') ?? false,
-        timeoutMs: r.get('LDAP_TIMEOUT_MS', int(100, 3_600_000), '60000') ?? 60000,
-        connectTimeoutMs: r.get('LDAP_CONNECT_TIMEOUT_MS', int(100, 600_000), '5000') ?? 5000,
-        timeLimitSeconds: r.get('LDAP_TIME_LIMIT', int(1, 86_400), '60') ?? 60,
+        startTls: d.LDAP_STARTTLS,
+        timeoutMs: d.LDAP_TIMEOUT_MS,
+        connectTimeoutMs: d.LDAP_CONNECT_TIMEOUT_MS,
+        timeLimitSeconds: d.LDAP_TIME_LIMIT,
       },
-      uai: r.get('DIRECTORY_UAI', z.string().trim().regex(/^[0-9]{7}[A-Z]$/, 'a UAI code such as 0141408E')),
-      acceptForeignEtapeQualifier: r.get('DIRECTORY_ACCEPT_FOREIGN_ETAPE', bool, 'false') ?? false,
-      maxFileAgeHours: r.get('DIRECTORY_MAX_FILE_AGE_HOURS', int(0, 100_000), '0') ?? 0,
+      uai: d.DIRECTORY_UAI,
+      acceptForeignEtapeQualifier: d.DIRECTORY_ACCEPT_FOREIGN_ETAPE,
+      maxFileAgeHours: d.DIRECTORY_MAX_FILE_AGE_HOURS,
       etapeLabelsFile: r.raw('ETAPE_LABELS_FILE'),
     },
-    userMatch: r.get('USER_MATCH', userMatch, 'username=uid') ?? { moodleField: 'username', attribute: 'uid' },
-    academicYear: {
-      start: r.get('ACADEMIC_YEAR_START', mmdd, '08-15') ?? '08-15',
-      nextYearFrom: r.get('NEXT_YEAR_FROM', mmdd, '07-01') ?? '07-01',
-      graceUntil: r.get('YEAR_GRACE_UNTIL', mmdd, '10-15') ?? '10-15',
-      timezone: r.get('ACADEMIC_TIMEZONE', z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris'), 'Europe/Paris') ?? 'Europe/Paris',
-      year: r.get('ACADEMIC_YEAR', int(2000, 2100)),
-    },
-    cohorts: {
-      idnumberPrefix: r.get('COHORT_IDNUMBER_PREFIX', z.string().regex(/^[A-Za-z0-9:_.-]{1,20}$/, 'up to 20 letters, digits or :_.-'), 'etp:') ?? 'etp:',
-      nameTemplate:
-        r.get('COHORT_NAME_TEMPLATE', z.string().refine((v) => v.includes('{etape}') || v.includes('{label}'), 'a template using {etape} and/or {label}'), '{label} ({etape})') ??
-        '{label} ({etape})',
-    },
+    userMatch: d.USER_MATCH,
+    academicYear: { start: y.ACADEMIC_YEAR_START, nextYearFrom: y.NEXT_YEAR_FROM, graceUntil: y.YEAR_GRACE_UNTIL, timezone: y.ACADEMIC_TIMEZONE, year: y.ACADEMIC_YEAR },
+    cohorts: { idnumberPrefix: s.COHORT_IDNUMBER_PREFIX, nameTemplate: s.COHORT_NAME_TEMPLATE },
     guard: {
-      minSourceRecords: r.get('SYNC_MIN_SOURCE_RECORDS', int(0, 10_000_000), '1') ?? 1,
-      minSourceRatio: r.get('SYNC_MIN_SOURCE_RATIO', ratio, '0.8') ?? 0.8,
-      maxRemovals: r.get('SYNC_MAX_REMOVALS', int(0, 10_000_000), '500') ?? 500,
-      maxRemovalPercent: r.get('SYNC_MAX_REMOVAL_PERCENT', percent, '10') ?? 10,
+      minSourceRecords: s.SYNC_MIN_SOURCE_RECORDS,
+      minSourceRatio: s.SYNC_MIN_SOURCE_RATIO,
+      maxRemovals: s.SYNC_MAX_REMOVALS,
+      maxRemovalPercent: s.SYNC_MAX_REMOVAL_PERCENT,
     },
-    schedule: {
-      cron: r.get('SYNC_SCHEDULE', z.string().trim().regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression such as "0 2 * * *"'), '0 2 * * *') ?? '0 2 * * *',
-      timezone: r.get('SYNC_TIMEZONE', z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris'), 'Europe/Paris') ?? 'Europe/Paris',
-      // How long a replica that stops answering keeps the run lease before another may take over.
-      leaseTtlMs: (r.get('SYNC_LEASE_TTL_SECONDS', int(5, 3600), '120') ?? 120) * 1000,
-    },
-    retentionDays: r.get('RETENTION_DAYS', int(1, 36_500), '400') ?? 400,
-    databaseUrl:
-      r.get('DATABASE_URL', z.string().trim().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<path> or postgres://…'), 'sqlite:data/cohortbot.db') ??
-      'sqlite:data/cohortbot.db',
-    dbRetryMs: (r.get('SYNC_DB_RETRY_SECONDS', int(0, 3600), '60') ?? 60) * 1000,
-    port: r.get('PORT', int(0, 65535), '3978') ?? 3978,
+    schedule: { cron: s.SYNC_SCHEDULE, timezone: s.SYNC_TIMEZONE, leaseTtlMs: s.SYNC_LEASE_TTL_SECONDS * 1000 },
+    retentionDays: s.RETENTION_DAYS,
+    databaseUrl: s.DATABASE_URL,
+    dbRetryMs: s.SYNC_DB_RETRY_SECONDS * 1000,
+    port: c.PORT,
     teams: {
       // MicrosoftApp* (both SDKs) or the Agents SDK's Connections__<id>__Settings__* (one connection).
       appId: r.raw('MicrosoftAppId') ?? agentsConnection(env, 'ClientId'),
       appPassword: r.raw('MicrosoftAppPassword') ?? agentsConnection(env, 'ClientSecret'),
-      appType:
-        r.get('MicrosoftAppType', z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { errorMap: () => ({ message: 'MultiTenant, SingleTenant or UserAssignedMSI' }) }), 'MultiTenant') ??
-        'MultiTenant',
+      appType: c.MicrosoftAppType,
       tenantId: r.raw('MicrosoftAppTenantId') ?? agentsConnection(env, 'TenantId'),
-      sdk: r.get('TEAMS_SDK', z.enum(['agents', 'botbuilder'], { errorMap: () => ({ message: 'agents (Microsoft 365 Agents SDK) or botbuilder (Bot Framework SDK)' }) }), 'agents') ?? 'agents',
+      sdk: c.TEAMS_SDK,
       authorityEndpoint: agentsConnection(env, 'AuthorityEndpoint'),
       issuers: agentsConnection(env, 'Issuers')?.split(/[\s,]+/).filter(Boolean),
       digestConversationId: r.raw('TEAMS_DIGEST_CONVERSATION_ID'),
-      serviceUrl: r.get('TEAMS_SERVICE_URL', url),
-      localMode: r.get('TEAMS_LOCAL_MODE', bool, 'false') ?? false,
+      serviceUrl: c.TEAMS_SERVICE_URL,
+      localMode: c.TEAMS_LOCAL_MODE,
     },
     slack: {
       botToken: r.raw('SLACK_BOT_TOKEN'),
       signingSecret: r.raw('SLACK_SIGNING_SECRET'),
       appToken: r.raw('SLACK_APP_TOKEN'),
       digestChannel: r.raw('SLACK_DIGEST_CHANNEL'),
-      apiUrl: r.get('SLACK_API_URL', url),
-      teamIds: r.get('SLACK_TEAM_IDS', list.pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'Slack workspace ids such as T0123ABCD, comma-separated'))), '') ?? [],
+      apiUrl: c.SLACK_API_URL,
+      teamIds: c.SLACK_TEAM_IDS,
     },
     metricsToken: r.raw('METRICS_TOKEN'),
-    chatIdentityMatch: r.get('CHAT_IDENTITY_MATCH', z.enum(['email', 'username'], { errorMap: () => ({ message: 'email or username' }) }), 'email') ?? 'email',
-    chatIdentityDomains: r.get('CHAT_IDENTITY_DOMAINS', list.pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'mail domains such as univ-demo.fr, comma-separated').transform((d) => d.toLowerCase()))), '') ?? [],
-    confirmTtlMinutes: r.get('CONFIRM_TTL_MINUTES', int(1, 1440), '15') ?? 15,
-    cohortSyncFallbackRoles: r.get('COHORT_SYNC_FALLBACK_ROLES', list.pipe(z.array(z.enum(['student', 'teacher', 'editingteacher'], { errorMap: () => ({ message: 'role short names among student, teacher, editingteacher' }) }))), 'student') ?? ['student'],
-    supportUsers: r.get('SUPPORT_USERS', emails, '') ?? [],
-    adminUsers: r.get('ADMIN_USERS', emails, '') ?? [],
+    chatIdentityMatch: c.CHAT_IDENTITY_MATCH,
+    chatIdentityDomains: c.CHAT_IDENTITY_DOMAINS,
+    confirmTtlMinutes: c.CONFIRM_TTL_MINUTES,
+    cohortSyncFallbackRoles: c.COHORT_SYNC_FALLBACK_ROLES,
+    supportUsers: c.SUPPORT_USERS,
+    adminUsers: c.ADMIN_USERS,
   };
 
   if (config.teams.appType !== 'MultiTenant' && config.teams.appId && !config.teams.tenantId) {
@@ -336,7 +407,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
   }
   // Deleting managed cohorts needs to know that no course syncs them, which no web service says for
   // a whole site: the setting was dropped rather than kept and ignored.
-  if (r.get('SYNC_DELETE_UNUSED_EMPTY_COHORTS', bool, 'false')) {
+  if (s.SYNC_DELETE_UNUSED_EMPTY_COHORTS) {
     r.problems.push('SYNC_DELETE_UNUSED_EMPTY_COHORTS=true: not supported — managed cohorts are emptied, never deleted; delete an unused empty one in Moodle (Site administration › Users › Cohorts), or remove the variable');
   }
   if (config.chatIdentityMatch === 'username' && config.chatIdentityDomains.length === 0 && r.raw('CHAT_IDENTITY_DOMAINS') === undefined) {
@@ -366,6 +437,3 @@ function isTimeZone(tz: string): boolean {
     return false;
   }
 }
-
-/** Variables that hold secrets: their values are redacted wherever configuration is shown. */
-export const SECRET_VARIABLES = /TOKEN|PASSWORD|SECRET/i;

@@ -2,7 +2,7 @@
  * Turning what a person typed into Moodle objects: a course (id, short name, ID number, URL, with or
  * without a platform) and a cohort available to that course. Ambiguity returns choices, not a guess.
  */
-import type { Course } from '../moodle/api';
+import type { Course, MoodleApi } from '../moodle/api';
 import type { AvailableCohort } from '../moodle/cohort-syncs';
 import type { CourseRef } from './commands';
 import { fold } from './commands';
@@ -19,20 +19,35 @@ export type Resolution<T> = { ok: true; value: T } | { ok: false; view: View };
 
 const fail = (v: View): { ok: false; view: View } => ({ ok: false, view: v });
 
-/** `rebuild` writes the command again with an unambiguous course, for the choice buttons. */
-export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<Resolution<ResolvedCourse>> {
-  let platforms = ctx.config.platforms.map((p) => p.name);
-  if (ref.platform) platforms = [ref.platform];
-  else if (ref.site) {
-    const norm = (u: string) => u.replace(/^(https?:\/\/[^/]+)/i, (m) => m.toLowerCase()).replace(/\/+$/, '');
-    const byHost = ctx.config.platforms.filter((p) => norm(p.url) === ref.site).map((p) => p.name);
-    if (byHost.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.courseNotFound(ref.raw))] });
-    platforms = byHost;
-  }
+/**
+ * The idnumbers a person may mean by a cohort they typed, in order of preference, folded (accents and
+ * case aside): exactly what they typed, then the managed cohort of that étape ("L2PHA1" → "etp:l2pha1").
+ */
+export function typedIdnumbers(prefix: string, typed: string): [string, string] {
+  const f = fold(typed.trim());
+  return [f, `${fold(prefix)}${f}`];
+}
+
+/** Whether a person typed a managed cohort's idnumber ("etp:L2PHA1", "ETP:l2pha1"): the prefix, case aside. */
+export const typesManagedIdnumber = (prefix: string, typed: string): boolean => fold(typed.trim()).startsWith(fold(prefix));
+
+/** The étape a person means by "etp:L2PHA1", "ETP:l2pha1" or "L2PHA1": what they typed, the prefix left out. */
+export function typedEtape(prefix: string, typed: string): string {
+  const t = typed.trim();
+  return typesManagedIdnumber(prefix, t) ? t.slice(prefix.length) : t;
+}
+
+/**
+ * Every course a person may mean, for the chat and the CLI alike: on the platform named (by name or by
+ * its URL) or on all; by id, else short name, else ID number, else full name. Never the front page.
+ */
+export async function findCourses(platforms: Array<{ name: string; url: string }>, apiOf: (platform: string) => MoodleApi, ref: CourseRef): Promise<ResolvedCourse[]> {
+  const norm = (u: string) => u.replace(/^(https?:\/\/[^/]+)/i, (m) => m.toLowerCase()).replace(/\/+$/, '');
+  const names = platforms.filter((p) => (ref.platform ? p.name === ref.platform : ref.site ? norm(p.url) === ref.site : true)).map((p) => p.name);
   const found: ResolvedCourse[] = [];
   await Promise.all(
-    platforms.map(async (platform) => {
-      const api = ctx.api(platform);
+    names.map(async (platform) => {
+      const api = apiOf(platform);
       let courses: Course[] = [];
       if (ref.id !== undefined) courses = await api.getCoursesByField('id', ref.id);
       else if (ref.text) {
@@ -46,9 +61,14 @@ export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild
       for (const course of courses.filter((c) => c.id !== 1)) found.push({ platform, course, label: `${course.shortname} (${platform})` });
     }),
   );
+  return found.sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** `rebuild` writes the command again with an unambiguous course, for the choice buttons. */
+export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<Resolution<ResolvedCourse>> {
+  const found = await findCourses(ctx.config.platforms, (p) => ctx.api(p), ref);
   if (found.length === 1) return { ok: true, value: found[0]! };
   if (found.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.courseNotFound(ref.raw))] });
-  found.sort((a, b) => a.label.localeCompare(b.label));
   return fail({
     tone: 'warning',
     blocks: [text(ctx.t.courseAmbiguous(ref.raw))],
@@ -59,11 +79,11 @@ export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild
 /** A cohort among those available to the course for the actor: idnumber, étape code, or name. */
 export function pickCohort(ctx: HandlerContext, ref: string, available: AvailableCohort[], courseLabel: string, rebuild: (cohortIdnumber: string) => string): Resolution<AvailableCohort> {
   const f = fold(ref.trim());
-  const prefix = fold(ctx.config.cohorts.idnumberPrefix);
+  const byName = available.filter((c) => fold(c.name) === f);
   const exact =
-    available.filter((c) => fold(c.idnumber) === f)[0] ??
-    available.filter((c) => fold(c.idnumber) === `${prefix}${f}`)[0] ??
-    (available.filter((c) => fold(c.name) === f).length === 1 ? available.filter((c) => fold(c.name) === f)[0] : undefined);
+    typedIdnumbers(ctx.config.cohorts.idnumberPrefix, ref)
+      .map((id) => available.find((c) => fold(c.idnumber) === id))
+      .find((c) => c !== undefined) ?? (byName.length === 1 ? byName[0] : undefined);
   if (exact) return { ok: true, value: exact };
   const partial = available.filter((c) => fold(c.name).includes(f) || fold(c.idnumber).includes(f));
   if (partial.length === 1) return { ok: true, value: partial[0]! };

@@ -1,11 +1,12 @@
 /** The `why` command's work (loaded only when it runs: it needs the diagnosis and the bot's identity rules). */
 import { createApp } from '../app';
 import { parseCourse } from '../bot/commands';
+import { findCourses } from '../bot/resolve';
 import { loadConfig } from '../config';
 import { diagnose } from '../diagnosis/why';
 import { whyLocale, whyMessages } from '../diagnosis/messages';
 import { CohortSyncUnavailable, cohortSyncsFor } from '../moodle/cohort-syncs';
-import type { Course, MoodleApi } from '../moodle/api';
+import type { MoodleApi } from '../moodle/api';
 import type { Config } from '../config';
 import { configuredRoles, resolveAccount } from '../bot/identity';
 import { CliError, printJson } from './common';
@@ -16,15 +17,7 @@ export async function runWhy(student: string, courseArg: string, opts: { json?: 
   const app = createApp(loadConfig());
   try {
     const ref = parseCourse(courseArg, app.config.platforms.map((p) => p.name));
-    const candidates: Array<{ platform: string; course: Course }> = [];
-    for (const p of app.config.platforms) {
-      if (ref.platform && ref.platform !== p.name) continue;
-      if (ref.site && ref.site !== p.url.replace(/\/+$/, '')) continue;
-      const api = app.apis.get(p.name)!;
-      let found = ref.id !== undefined ? await api.getCoursesByField('id', ref.id) : await api.getCoursesByField('shortname', ref.text ?? '');
-      if (found.length === 0 && ref.text) found = await api.getCoursesByField('idnumber', ref.text);
-      for (const c of found.filter((x) => x.id !== 1)) candidates.push({ platform: p.name, course: c });
-    }
+    const candidates = await findCourses(app.config.platforms, (p) => app.apis.get(p)!, ref);
     if (candidates.length === 0) throw new CliError(`no course ${courseArg} on ${app.config.platforms.map((p) => p.name).join(', ')}`);
     if (candidates.length > 1) throw new CliError(`${courseArg} matches several courses: ${candidates.map((c) => `${c.platform}:${c.course.shortname}`).join(', ')}; say which with platform:shortname`);
     const { platform, course } = candidates[0]!;

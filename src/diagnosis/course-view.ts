@@ -7,6 +7,7 @@
 import type { Config } from '../config';
 import type { DirectorySource } from '../directory/types';
 import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
+import { accountsByTyped } from '../moodle/accounts';
 import type { CohortSyncs } from '../moodle/cohort-syncs';
 import { Diagnosis, Step, checklist } from './why';
 import { WhyLocale, whyMessages } from './messages';
@@ -33,9 +34,7 @@ async function findAccount(deps: CourseViewDeps, ref: string): Promise<MoodleUse
     const [u] = await api.getUsersByField(config.userMatch.moodleField, [key]);
     if (u) return u;
   }
-  const r = ref.trim();
-  if (r.includes('@')) return (await api.getUsersByField('email', [r.toLowerCase()]))[0];
-  return (await api.getUsersByField('username', [r.toLowerCase()]))[0] ?? (await api.getUsersByField('idnumber', [r]))[0];
+  return (await accountsByTyped(api, [ref])).found.get(ref.trim());
 }
 
 export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string, platform: string, course: Course): Promise<Diagnosis> {

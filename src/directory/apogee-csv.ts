@@ -1,36 +1,15 @@
 /**
- * The nightly Apogée extract (reference/directory.md §2.1): `;`-separated UTF-8, one header row,
+ * The nightly Apogée extract (docs/directory.md §2.1): `;`-separated UTF-8 (RFC 4180 quoting, see csv.ts), one header row,
  * columns cod_etu, cod_anu, cod_etp required; eta_iae honoured (only E counts); lib_etp names cohorts.
  * Students are keyed by cod_etu, so Moodle must match on idnumber (USER_MATCH=idnumber=supannEtuId).
  */
 import type { Logger } from '../log';
+import { readCsv } from './csv';
 import { FileChecks, emptyRead, lookupInRead, readTrustedFile, sidecarCount } from './file-source';
-import { ETAPE_CODE, hasControlChars, normaliseEtape } from './supann';
+import { ETAPE_CODE } from '../domain/cohorts';
+import { hasControlChars, normaliseEtape } from './supann';
 import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
-
-/** Splits one CSV line on `;`, honouring double quotes ("" inside quotes is a quote). */
-export function splitCsvLine(line: string, sep = ';'): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"' && cur === '') quoted = true;
-    else if (c === sep) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
 
 const REQUIRED = ['cod_etu', 'cod_anu', 'cod_etp'] as const;
 
@@ -70,9 +49,11 @@ export class ApogeeCsvSource implements DirectorySource {
     const started = Date.now();
     const file = readTrustedFile(this.opts.path, this.opts);
     if ('problem' in file) return { ...emptyRead(this.describe(), started, file.problem), students: [] };
-    const lines = file.text.split(/\r?\n/).filter((l) => l.trim() !== '');
+    const csv = readCsv(file.text);
+    if ('problem' in csv) return { ...emptyRead(this.describe(), started, `${this.opts.path}: ${csv.problem}`), students: [] };
+    const lines = csv.records;
     if (lines.length === 0) return { ...emptyRead(this.describe(), started, 'the extract is empty (no header row)'), students: [] };
-    const header = splitCsvLine(lines[0]!).map((h) => h.trim().toLowerCase());
+    const header = lines[0]!.map((h) => h.trim().toLowerCase());
     const missing = REQUIRED.filter((c) => !header.includes(c));
     if (missing.length > 0) return { students: [], ...emptyRead(this.describe(), started, `the extract has no ${missing.join(', ')} column (header: ${header.join(';').slice(0, 120)})`) };
     const col = (name: string) => header.indexOf(name);
@@ -87,8 +68,7 @@ export class ApogeeCsvSource implements DirectorySource {
     const skip = new SkipCounter();
     const etapes: Record<string, EtapeInfo> = { ...(this.opts.etapes ?? {}) };
     const byEtu = new Map<string, Student>();
-    for (const line of lines.slice(1)) {
-      const f = splitCsvLine(line);
+    for (const f of lines.slice(1)) {
       const etu = (f[iEtu] ?? '').trim();
       const anu = (f[iAnu] ?? '').trim();
       const etpRaw = f[iEtp] ?? '';

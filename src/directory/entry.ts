@@ -1,5 +1,5 @@
 /**
- * One directory entry (LDAP or LDIF) to a Student, with the rules of reference/directory.md §1.2.
+ * One directory entry (LDAP or LDIF) to a Student, with the rules of docs/directory.md §1.2.
  * Attribute names are matched case-insensitively and every attribute is treated as multi-valued.
  */
 import type { Logger } from '../log';

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import type { Config } from '../config';
 import type { YearWindow } from '../domain/academic-year';
 import type { Logger } from '../log';
-import { ApogeeCsvSource, splitCsvLine } from './apogee-csv';
+import { ApogeeCsvSource } from './apogee-csv';
+import { readCsv } from './csv';
 import { EntryRules } from './entry';
 import { LdapSource } from './ldap';
 import { LdifSource } from './ldif';
@@ -16,11 +17,11 @@ export { Roster } from './roster';
 /** The étape label file (`code;label;composante`, header optional) that names cohorts when LDAP cannot. */
 export function readEtapeLabels(path: string | undefined): Record<string, EtapeInfo> {
   if (!path) return {};
-  const text = fs.readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  const csv = readCsv(fs.readFileSync(path, 'utf8'));
+  if ('problem' in csv) throw new DirectoryConfigError(`ETAPE_LABELS_FILE ${path}: ${csv.problem}`);
   const out: Record<string, EtapeInfo> = {};
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    const [code, label, composante] = splitCsvLine(line).map((f) => f.trim());
+  for (const record of csv.records) {
+    const [code, label, composante] = record.map((f) => f.trim());
     if (!code || code.toLowerCase() === 'code') continue;
     out[code.toUpperCase()] = { label: label || undefined, composante: composante || undefined };
   }

@@ -1,5 +1,5 @@
 /**
- * The SupAnn LDAP directory through ldapts 8 (reference/directory.md §4–§5): paged search with an
+ * The SupAnn LDAP directory through ldapts 8 (docs/directory.md §4–§5): paged search with an
  * explicit attribute list, never a client size limit (ldapts would truncate silently), and any size
  * limit, time limit, referral or broken connection turns the read into an incomplete one.
  */

@@ -1,7 +1,8 @@
 /**
- * SupAnn value parsing (reference/directory.md §1.1): tagged values `{TAG}v` / `{TAG:qualifier}v` and
+ * SupAnn value parsing (docs/directory.md §1.1): tagged values `{TAG}v` / `{TAG:qualifier}v` and
  * `supannEtuInscription` into a typed inscription. Pure; never throws; every refusal names a reason.
  */
+import { ETAPE_CODE } from '../domain/cohorts';
 
 export interface Tagged {
   namespace?: string;
@@ -42,8 +43,6 @@ export interface InscriptionRules {
   uai?: string;
   acceptForeignEtapeQualifier?: boolean;
 }
-
-export const ETAPE_CODE = /^[A-Z0-9]{1,8}$/;
 
 /** Trims and upper-cases an étape code; says whether that changed it. */
 export function normaliseEtape(raw: string): { code: string; changed: boolean } {

@@ -29,7 +29,7 @@ export interface DirectoryRead {
   entries: number;
   /** The usable students, once each by key, with their inscriptions (compact: see roster.ts). */
   roster: Roster;
-  /** Skipped entries and values by reason (reference/directory.md §1.2). */
+  /** Skipped entries and values by reason (docs/directory.md §1.2). */
   skipped: Record<string, number>;
   /** False when anything cut the read short: it must never look like a smaller, complete directory. */
   complete: boolean;

@@ -1,5 +1,5 @@
 /**
- * Which inscriptions count on a given day (reference/directory.md §3). The academic year Y runs from
+ * Which inscriptions count on a given day (docs/directory.md §3). The academic year Y runs from
  * the switch date of Y (default 08-15, Europe/Paris) to the day before the switch of Y+1. Around the
  * switch: early inscriptions for Y+1 are added from NEXT_YEAR_FROM, and last year's members are kept
  * (not added) until YEAR_GRACE_UNTIL, so resits and late juries do not lose their courses.
@@ -50,6 +50,3 @@ export function yearWindow(date: Date, rules: AcademicYearRules): YearWindow {
   if (!beforeSwitch && mmdd < rules.graceUntil) keepOnly.push(current - 1);
   return { current, add, keepOnly };
 }
-
-/** Human label of an academic year: 2026 → "2026-2027". */
-export const yearLabel = (y: number): string => `${y}-${y + 1}`;

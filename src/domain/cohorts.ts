@@ -10,6 +10,15 @@ export interface CohortNaming {
   template: string;
 }
 
+/**
+ * An Apogée étape code, once trimmed and upper-cased: what becomes a managed cohort's idnumber after
+ * the prefix (docs/directory.md §1.1). Apogée's COD_ETP is 6 characters in practice; 8 leaves room.
+ */
+export const ETAPE_CODE = /^[A-Z0-9]{1,8}$/;
+
+/** Whether what a person typed could be an étape code (case aside). */
+export const looksLikeEtape = (typed: string): boolean => ETAPE_CODE.test(typed.trim().toUpperCase());
+
 export const cohortIdnumber = (naming: Pick<CohortNaming, 'prefix'>, etape: string): string => `${naming.prefix}${etape}`;
 
 export const isManaged = (naming: Pick<CohortNaming, 'prefix'>, idnumber: string): boolean =>

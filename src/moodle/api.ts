@@ -1,5 +1,5 @@
 /**
- * Typed wrappers of the Moodle web-service functions cohortbot uses (reference/moodle.md §2–§3).
+ * Typed wrappers of the Moodle web-service functions cohortbot uses (docs/moodle.md §2–§3).
  * Each reply is checked against a zod schema, so a site that answers in another shape fails loudly.
  */
 import { z } from 'zod';

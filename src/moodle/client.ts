@@ -1,6 +1,6 @@
 /**
  * One Moodle platform over REST: form encoding, error mapping, reply validation, retries with
- * backoff, keep-alive, a concurrency cap and max_input_vars batching. Facts: reference/moodle.md §0–§1.
+ * backoff, keep-alive, a concurrency cap and max_input_vars batching. Facts: docs/moodle.md §0–§1.
  */
 import http from 'node:http';
 import https from 'node:https';

@@ -43,6 +43,3 @@ export class MoodleError extends Error {
     return this.kind === 'exception' && this.errorcode !== undefined && codes.includes(this.errorcode);
   }
 }
-
-export const isMoodleError = (e: unknown, ...codes: string[]): e is MoodleError =>
-  e instanceof MoodleError && (codes.length === 0 || e.is(...codes));

@@ -1,10 +1,10 @@
 /**
  * The state of one simulated Moodle site and the core rules that act on it: contexts and
  * capabilities, cohort availability, and enrol_cohort's reactions to cohort changes
- * (reference/moodle.md §2, §4). Web-service functions (functions/*.ts) call into this.
+ * (docs/moodle.md §2, §4). Web-service functions (functions/*.ts) call into this.
  */
 import { Table, UndoLog } from './table';
-import { WsException, invalidRecord, noPermissions } from './desc';
+import { invalidRecord, noPermissions } from './desc';
 
 export interface UserRow { id: number; username: string; firstname: string; lastname: string; email: string; idnumber: string; auth: string; suspended: boolean; deleted: boolean; confirmed: boolean; firstaccess: number; lastaccess: number; lang: string; department: string }
 export interface CategoryRow { id: number; name: string; idnumber: string | null; parent: number; visible: boolean; description: string; descriptionformat: number; sortorder: number; timemodified: number }
@@ -433,8 +433,4 @@ export class Site {
       ({ inst, ue }) => inst.status === ENROL_INSTANCE_ENABLED && ue.status === ENROL_USER_ACTIVE && ue.timestart <= now && (ue.timeend === 0 || ue.timeend > now),
     );
   }
-}
-
-export function assertNever(x: never): never {
-  throw new WsException('core\\exception\\coding_exception', 'codingerror', `unexpected ${String(x)}`);
 }

@@ -64,7 +64,7 @@ export const seedSchema = z.object({ $comment: z.string().optional(), platforms:
 export type Seed = z.input<typeof seedSchema>;
 export type PlatformSeed = z.output<typeof platformSeed>;
 
-/** Core functions in the predefined "cohortbot" service (reference/moodle.md §5). */
+/** Core functions in the predefined "cohortbot" service (docs/moodle.md §5). */
 export const CORE_SERVICE_FUNCTIONS = [
   'core_webservice_get_site_info',
   'core_cohort_get_cohorts',

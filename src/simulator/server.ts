@@ -27,6 +27,8 @@ export interface Knobs {
   cost: CostModel;
   /** Calls served at once under a cost model (PHP's server workers); the others queue. */
   workers: number;
+  /** While set, every call is counted and then waits for it: a test holds Moodle mid-run, by a condition rather than a delay. */
+  hold?: Promise<unknown>;
 }
 
 export interface SimulatorOptions {
@@ -189,6 +191,7 @@ export class MoodleSimulator {
     const format = moodlewsrestformat === 'json' ? 'json' : 'xml';
     const fn = typeof wsfunction === 'string' ? wsfunction : '';
     p.counters[fn || '(none)'] = (p.counters[fn || '(none)'] ?? 0) + 1;
+    if (this.knobs.hold) await this.knobs.hold;
 
     let result: unknown;
     let error: WsException | undefined;

@@ -1,5 +1,5 @@
 /**
- * The guard (DESIGN.md §4, reference/directory.md §5): decides, before anything is written, whether
+ * The guard (docs/architecture.md §2, docs/directory.md §5): decides, before anything is written, whether
  * a run may change anything and whether its removals go ahead, are skipped, or are held for an
  * admin. Pure. A doubtful source never removes anyone.
  */
@@ -50,7 +50,7 @@ export type GuardDecision =
   | { action: 'apply'; removals: 'apply' | 'skip' | 'hold'; reasons: GuardReason[] };
 
 export function guard(plans: Plan[], source: SourceFacts, limits: GuardLimits): GuardDecision {
-  // An incomplete read (DESIGN.md §4): students who enrol are still added, nobody is removed. With
+  // An incomplete read (docs/directory.md §5): students who enrol are still added, nobody is removed. With
   // nothing read at all, there is nothing to do.
   if (!source.complete) {
     const detail = source.incompleteReason ?? 'unknown reason';

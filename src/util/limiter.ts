@@ -64,12 +64,6 @@ export class Limiter {
   }
 }
 
-/** Runs `fn` over `items` with at most `concurrency` in flight; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const limiter = new Limiter(Math.max(1, concurrency));
-  return Promise.all(items.map((item, i) => limiter.run(() => fn(item, i))));
-}
-
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Exponential backoff with full jitter: a random delay in [0, base·2^attempt], capped. */

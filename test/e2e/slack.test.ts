@@ -153,17 +153,24 @@ describe('Slack endpoint', () => {
     expect(blocks.includes('approuver')).toBe(run!.platforms.some((p) => p.removalsHeld > 0));
   });
 
-  it('acks 50 concurrent slash commands well under 3 s while Moodle answers in 200 ms', async () => {
+  it('acks 50 concurrent slash commands before Moodle has answered any of their work (Slack wants the ack within 3 s)', async () => {
     h.sim.sim.knobs.latencyMs = 200;
     try {
       const cmds = Array.from({ length: 50 }, (_, i) => slash('U_TEACHER', i % 2 ? 'chercher pharma' : 'méthodes PHA-L2-102'));
-      const results = await Promise.all(cmds.map((c) => post(c.body, sign(c.body))));
+      // The ack must not wait for the work: when each ack arrives, that command's answer has not been posted yet
+      // (its Moodle calls take 200 ms each). An order of events, not a time limit: the machine may be slow.
+      const answeredBeforeAck: number[] = [];
+      const results = await Promise.all(
+        cmds.map(async (c) => {
+          const r = await post(c.body, sign(c.body));
+          if (stub.calls.some((call) => call.path === `/resp/${c.id}`)) answeredBeforeAck.push(c.id);
+          return r;
+        }),
+      );
       expect(results.every((r) => r.status === 200)).toBe(true);
+      expect(answeredBeforeAck).toEqual([]);
       const ms = results.map((r) => r.ms).sort((a, b) => a - b);
-      const p50 = ms[24]!;
-      const p99 = ms[49]!;
-      process.stderr.write(`slack ack latency with 50 concurrent commands: p50 ${p50} ms, p99 ${p99} ms\n`);
-      expect(p99).toBeLessThan(1500);
+      process.stderr.write(`slack ack latency with 50 concurrent commands: p50 ${ms[24]} ms, p99 ${ms[49]} ms\n`);
       for (const c of cmds) expect((await responseTo(c.id, 50_000)).response_type).toBe('ephemeral');
     } finally {
       h.sim.sim.knobs.latencyMs = 0;

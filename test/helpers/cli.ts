@@ -1,6 +1,7 @@
 /** `bin/cohortbot.js` as a process, as an operator runs it: arguments, environment, optional stdin. */
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { spawnGroup } from './process-group';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'bin', 'cohortbot.js');
@@ -13,7 +14,8 @@ export interface CliResult {
 }
 
 export function cli(args: string[], env: Record<string, string>, input?: string): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+  // Its own process group: killed with anything it started if the test ends first (process-group.ts).
+  const child = spawnGroup(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c));

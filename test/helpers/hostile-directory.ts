@@ -1,4 +1,4 @@
-/** A directory of hostile entries and values (reference/directory.md §1.2): each must be skipped with a reason or read exactly. */
+/** A directory of hostile entries and values (docs/directory.md §1.2): each must be skipped with a reason or read exactly. */
 import { BASE_DN } from './slapd';
 
 export function hostileEntries(): string {

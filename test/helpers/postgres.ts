@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { POSTGRES_SET, ensurePackages, postgresBinDir } from './apt';
+import { onProcessExit } from './process-group';
 import { freePort } from './slapd';
 
 export interface Postgres {
@@ -37,12 +38,26 @@ export async function startPostgres(): Promise<Postgres> {
   const as = (cmd: string, args: string[]) => (root ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' }));
   if (root) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   const init = as(path.join(bin, 'initdb'), ['-D', data, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '-U', 'postgres']);
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  if (init.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`initdb failed: ${init.stderr}`);
+  }
   const port = await freePort();
-  const start = as(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
-  if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr} ${fs.existsSync(path.join(dir, 'log')) ? fs.readFileSync(path.join(dir, 'log'), 'utf8').slice(-500) : ''}`);
+  // pg_ctl's server detaches from us: stopped by pg_ctl — by stop(), on a failed start, or when this process ends first.
+  const stopServer = () => {
+    as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const forget = onProcessExit(stopServer);
+  const fail = (message: string): never => {
+    forget();
+    stopServer();
+    throw new Error(message);
+  };
+  const start = as(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '120', '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+  if (start.status !== 0) fail(`pg_ctl start failed: ${start.stderr} ${fs.existsSync(path.join(dir, 'log')) ? fs.readFileSync(path.join(dir, 'log'), 'utf8').slice(-500) : ''}`);
   const create = as(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'cohortbot']);
-  if (create.status !== 0) throw new Error(`createdb failed: ${create.stderr}`);
+  if (create.status !== 0) fail(`createdb failed: ${create.stderr}`);
   const ctl = (...args: string[]) => {
     const r = as(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '30', ...args]);
     if (r.status !== 0) throw new Error(`pg_ctl ${args.join(' ')} failed: ${r.stderr}`);
@@ -55,8 +70,8 @@ export async function startPostgres(): Promise<Postgres> {
     halt: () => ctl('-m', 'fast', 'stop'),
     resume: () => ctl(...options, 'start'),
     async stop() {
-      as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      fs.rmSync(dir, { recursive: true, force: true });
+      forget();
+      stopServer();
     },
   };
 }

@@ -1,10 +1,11 @@
 /**
- * A real OpenLDAP server for one test file (reference/directory.md §6): temp dir, SupAnn subset
+ * A real OpenLDAP server for one test file (docs/directory.md §6): temp dir, SupAnn subset
  * schema, free port, `slapadd -q` of the given entries, readiness poll, stop by pid, nothing left
  * behind. Missing slapd: installed with apt when root, otherwise a clear failure naming the packages.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawnSync } from 'node:child_process';
 import { SLAPD_SET, ensurePackages } from './apt';
+import { spawnGroup, stopGroup } from './process-group';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -103,16 +104,16 @@ export async function startSlapd(ldif: string, opts: { sizelimit?: number } = {}
   }
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(SLAPD, ['-f', conf, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawnGroup(SLAPD, ['-f', conf, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 15_000;
+  // A generous deadline: two cores shared by parallel test files start slapd slowly.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const probe = spawnSync('ldapsearch', ['-x', '-H', url, '-b', '', '-s', 'base', '1.1'], { encoding: 'utf8', timeout: 2000 });
     if (probe.status === 0) break;
     if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
+      await stopGroup(child, { signal: 'SIGKILL' });
       fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`slapd did not start on ${url}: ${stderr.slice(-500)}`);
     }
@@ -123,12 +124,7 @@ export async function startSlapd(ldif: string, opts: { sizelimit?: number } = {}
     port,
     dir,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopGroup(child);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -25,6 +25,15 @@ describe('cohortbot chat', () => {
 
   const lines = 'chercher pharma\najouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun\noui\n';
 
+  it('why from the command line finds a course as the chat does: by its full name too', async () => {
+    const site = sim.sim.site('ecampus');
+    const course = site.courses.first('shortname', 'PHA-L2-101')!;
+    const r = await run(['why', 'e29999999', course.fullname.toUpperCase(), '--json'], env);
+    expect(r.stderr).not.toMatch(/no course/);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { course: string }).course).toBe('PHA-L2-101 (ecampus)');
+  });
+
   it("a teacher's piped conversation enrols the cohort's students", async () => {
     const site = sim.sim.site('ecampus');
     const course = site.courses.first('shortname', 'PHA-L2-101')!;

@@ -1,6 +1,6 @@
 /**
  * Contract test: replays request/response pairs recorded from a real Moodle 4.5.6
- * (reference/moodle-golden-sample.jsonl, vendored in test/fixtures) against the simulator seeded with
+ * (test/fixtures/moodle-golden-sample.jsonl, docs/moodle.md §0) against the simulator seeded with
  * the same fixture, over HTTP. Same status, same keys and JSON types, same errorcode, literal null.
  */
 import fs from 'node:fs';

@@ -123,9 +123,8 @@ describe('a corrupted or locked store', () => {
     locker.pragma('journal_mode = DELETE');
     locker.exec('BEGIN EXCLUSIVE');
     try {
-      const started = Date.now();
+      // Gives up after its busy timeout (the test's own timeout is the deadline), with what to do.
       expect(() => new SqliteStore(file)).toThrow(/locked by another process/);
-      expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
       locker.exec('ROLLBACK');
       locker.close();

@@ -1,4 +1,4 @@
-/** enrol_cohort's behaviour in the simulator (reference/moodle.md §4, §6.18–§6.23), observed over REST. */
+/** enrol_cohort's behaviour in the simulator (docs/moodle.md §4, §6), observed over REST. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -34,6 +34,25 @@ describe('config', () => {
     expect(c.schedule).toEqual({ cron: '0 2 * * *', timezone: 'Europe/Paris', leaseTtlMs: 120_000 });
   });
 
+  it('gives every unset or blank variable its one default', () => {
+    for (const env of [base, { ...base, MOODLE_TIMEOUT_MS: '', LDAP_PAGE_SIZE: '  ', ACADEMIC_YEAR_START: '', PORT: '' }]) {
+      const c = loadConfig(env);
+      expect(c.moodle).toEqual({ timeoutMs: 30_000, timeoutPerVarMs: 20, retries: 3, retryBaseMs: 200, recordFile: undefined });
+      expect(c.directory.ldap).toMatchObject({ filter: '(eduPersonAffiliation=student)', pageSize: 500, startTls: false, timeoutMs: 60_000, connectTimeoutMs: 5000, timeLimitSeconds: 60 });
+      expect(c.directory).toMatchObject({ source: 'file', acceptForeignEtapeQualifier: false, maxFileAgeHours: 0 });
+      expect(c.academicYear).toEqual({ start: '08-15', nextYearFrom: '07-01', graceUntil: '10-15', timezone: 'Europe/Paris', year: undefined });
+      expect(c.cohorts).toEqual({ idnumberPrefix: 'etp:', nameTemplate: '{label} ({etape})' });
+      expect([c.retentionDays, c.databaseUrl, c.port, c.logLevel]).toEqual([400, 'sqlite:data/cohortbot.db', 3978, 'info']);
+      expect(c.teams).toMatchObject({ appType: 'MultiTenant', localMode: false });
+      expect(c.slack.teamIds).toEqual([]);
+      expect([c.chatIdentityMatch, c.chatIdentityDomains, c.confirmTtlMinutes, c.cohortSyncFallbackRoles, c.supportUsers, c.adminUsers]).toEqual(['email', [], 15, ['student'], [], []]);
+      expect(c.platforms.map((p) => [p.concurrency, p.maxInputVars, p.autoSpaceCategories, p.cohortCategory])).toEqual([
+        [4, 1000, [], undefined],
+        [4, 1000, [], undefined],
+      ]);
+    }
+  });
+
   it('names every bad variable once, with what it expects', () => {
     const list = problems({
       ...base,

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApogeeCsvSource, splitCsvLine } from '../../src/directory/apogee-csv';
+import { ApogeeCsvSource } from '../../src/directory/apogee-csv';
+import { readCsv } from '../../src/directory/csv';
 import { LdifSource, parseLdif } from '../../src/directory/ldif';
 import { countedEtapes, readEtapeLabels, summariseRead } from '../../src/directory';
 import { REPO_FIXTURES } from '../helpers/simulator';
@@ -67,8 +68,36 @@ describe('LDIF', () => {
 });
 
 describe('Apogée CSV extract', () => {
-  it('splits quoted fields', () => {
-    expect(splitCsvLine('a;"b;c";"d ""e""";')).toEqual(['a', 'b;c', 'd "e"', '']);
+  it('splits quoted fields: separators, doubled quotes, line breaks inside quotes, a bare quote kept', () => {
+    expect(readCsv('a;"b;c";"d ""e""";\r\n"x\r\ny";z"w\n\n   \n')).toEqual({ records: [['a', 'b;c', 'd "e"', ''], ['x\r\ny', 'z"w']] });
+    expect(readCsv('a;"b\n')).toEqual({ problem: expect.stringMatching(/not valid CSV: Quote Not Closed.*line 1/) });
+  });
+
+  it('reads an extract whose fields hold quoted separators, quotes and line breaks, with a BOM and CRLF, exactly', async () => {
+    const p = write(
+      'q.csv',
+      '\uFEFFcod_etu;cod_anu;cod_etp;lib_etp;eta_iae\r\n' +
+        '00201;2026;L1SCI1;"Licence 1\r\nSciences; parcours ""MIPI""";E\r\n' +
+        '00202;2026;L1SCI1;"Licence 1\r\nSciences; parcours ""MIPI""";E\r\n' +
+        '"00203";"2026";"M1INF1";"Master ""Info""; 1re année";"E"\r\n',
+    );
+    fs.writeFileSync(`${p}.count`, '3\n');
+    const read = await new ApogeeCsvSource({ path: p, maxFileAgeHours: 0 }).read();
+    expect(read).toMatchObject({ complete: true, entries: 3, skipped: {} });
+    expect(read.etapes).toEqual({ L1SCI1: { label: 'Licence 1\r\nSciences; parcours "MIPI"' }, M1INF1: { label: 'Master "Info"; 1re année' } });
+    expect([...read.roster.students()].map((s) => [s.key, countedEtapes(s, [2026])])).toEqual([
+      ['00201', ['L1SCI1']],
+      ['00202', ['L1SCI1']],
+      ['00203', ['M1INF1']],
+    ]);
+  });
+
+  it('an extract cut inside a quoted field is an incomplete read that names the line, and reads nobody', async () => {
+    const p = write('cut.csv', 'cod_etu;cod_anu;cod_etp;lib_etp\n1;2026;L1SCI1;ok\n2;2026;L1SCI1;"Licence\n');
+    const read = await new ApogeeCsvSource({ path: p, maxFileAgeHours: 0 }).read();
+    expect(read.complete).toBe(false);
+    expect(read.roster.size).toBe(0);
+    expect(read.incompleteReason).toMatch(/cut\.csv: the file is not valid CSV: Quote Not Closed.*line 3/);
   });
 
   it('honours eta_iae, keeps labels, strips a BOM, accepts CRLF and any column order', async () => {

@@ -10,7 +10,7 @@ import { currentAcademicYear } from '../../domain/academic-year';
 import type { Command, GroupSpec, RoleSpec } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, PendingProblem, SyncPatch } from '../context';
-import { ResolvedCourse, pickCohort, q } from '../resolve';
+import { ResolvedCourse, pickCohort, q, typedIdnumbers } from '../resolve';
 import { View, facts, table, text } from '../views';
 import { confirmSupport } from './support';
 
@@ -120,8 +120,8 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
 /** The cohort-sync instances of a course that match what the person typed. */
 function matching(ctx: HandlerContext, list: CohortSync[], ref: string): CohortSync[] {
   const f = fold(ref.trim());
-  const prefixed = `${fold(ctx.config.cohorts.idnumberPrefix)}${f}`;
-  const exact = list.filter((i) => i.cohortIdnumber !== null && (fold(i.cohortIdnumber) === f || fold(i.cohortIdnumber) === prefixed || fold(i.cohortName ?? '') === f));
+  const ids: string[] = typedIdnumbers(ctx.config.cohorts.idnumberPrefix, ref);
+  const exact = list.filter((i) => i.cohortIdnumber !== null && (ids.includes(fold(i.cohortIdnumber)) || fold(i.cohortName ?? '') === f));
   if (exact.length > 0) return exact;
   return list.filter((i) => fold(i.cohortName ?? '').includes(f) || fold(i.cohortIdnumber ?? '').includes(f));
 }

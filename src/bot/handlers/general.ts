@@ -2,6 +2,8 @@
 import type { HandlerContext } from '../context';
 import { formatDate } from '../../diagnosis/messages';
 import { syncStatus } from '../../sync/status';
+import { cohortIdnumber } from '../../domain/cohorts';
+import { typedEtape } from '../resolve';
 import { View, facts, table, text } from '../views';
 
 /** Help works for everyone, without any Moodle lookup, and shows what this person may do. */
@@ -50,7 +52,7 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
   for (const h of now.held) blocks.push(text(t.statusHeld(h.runId, h.removals.length)));
   if (target && !ctx.config.platforms.some((p) => p.name === target.toLowerCase())) {
     // A cohort: its recent history in aggregate (no names).
-    const counts = await Promise.all(ctx.config.platforms.map(async (p) => [p.name, await store.cohortHistory(p.name, target.includes(':') ? target : `${ctx.config.cohorts.idnumberPrefix}${target.toUpperCase()}`, 500)] as const));
+    const counts = await Promise.all(ctx.config.platforms.map(async (p) => [p.name, await store.cohortHistory(p.name, cohortIdnumber({ prefix: ctx.config.cohorts.idnumberPrefix }, typedEtape(ctx.config.cohorts.idnumberPrefix, target).toUpperCase()), 500)] as const));
     const byAction = counts.flatMap(([name, entries]) => (entries.length ? [[name, entries.filter((e) => e.action === 'add').length, entries.filter((e) => e.action === 'remove').length, entries.filter((e) => e.action === 'pending').length] as Array<string | number>] : []));
     if (byAction.length) blocks.push(facts(byAction.map(([n, a, r, p]) => [`${target} @ ${n}`, t.statusCohortCounts(Number(a), Number(r), Number(p))])));
   }

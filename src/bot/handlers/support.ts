@@ -6,14 +6,15 @@ import { diagnoseForCourse } from '../../diagnosis/course-view';
 import { Diagnosis, diagnose } from '../../diagnosis/why';
 import { formatDate, whyLocale } from '../../diagnosis/messages';
 import type { CourseAccess } from '../authz';
-import { isManaged } from '../../domain/cohorts';
+import { isManaged, looksLikeEtape } from '../../domain/cohorts';
 import type { Cohort, MoodleUser } from '../../moodle/api';
+import { accountsByTyped } from '../../moodle/accounts';
 import { CohortSyncUnavailable, CohortSyncs } from '../../moodle/cohort-syncs';
 import { RunInProgressError, SyncRequestError } from '../../sync/engine';
 import type { Command, SyncTarget } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, Pending, PendingAction } from '../context';
-import { ResolvedCourse, q, resolveCourse } from '../resolve';
+import { ResolvedCourse, q, resolveCourse, typedEtape, typedIdnumbers, typesManagedIdnumber } from '../resolve';
 import { View, table, text } from '../views';
 
 const refuse = (ctx: HandlerContext, message: string, command: string): Promise<View> =>
@@ -70,12 +71,11 @@ export async function syncNow(ctx: HandlerContext, target: SyncTarget): Promise<
   const resolved = target.kind === 'guess' ? await identifySyncTarget(ctx, target.ref) : target;
   if ('view' in resolved) return resolved.view;
   if (resolved.kind !== 'student' && !ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, 'sync');
-  const prefix = ctx.config.cohorts.idnumberPrefix;
   const opts =
     resolved.kind === 'student'
       ? { user: resolved.ref }
       : resolved.kind === 'cohort'
-        ? { cohort: fold(resolved.ref).startsWith(fold(prefix)) ? resolved.ref.slice(prefix.length) : resolved.ref }
+        ? { cohort: typedEtape(ctx.config.cohorts.idnumberPrefix, resolved.ref) }
         : resolved.kind === 'platform'
           ? { platform: resolved.ref.toLowerCase() }
           : {};
@@ -106,9 +106,9 @@ async function identifySyncTarget(ctx: HandlerContext, ref: string): Promise<Exc
   const t = ctx.t;
   const word = ref.trim();
   if (ctx.config.platforms.some((p) => p.name === word.toLowerCase())) return { kind: 'platform', ref: word.toLowerCase() };
-  if (fold(word).startsWith(fold(ctx.config.cohorts.idnumberPrefix))) return { kind: 'cohort', ref: word };
+  if (typesManagedIdnumber(ctx.config.cohorts.idnumberPrefix, word)) return { kind: 'cohort', ref: word };
   const found = await ctx.deps.directory.lookup(word);
-  const looksEtape = /^[a-z0-9]{1,8}$/i.test(word);
+  const looksEtape = looksLikeEtape(word);
   if (found.student && !looksEtape) return { kind: 'student', ref: word };
   if (!found.student && looksEtape && found.matches === 0) return { kind: 'cohort', ref: word };
   if (found.student && looksEtape) {
@@ -166,7 +166,7 @@ async function findCohort(ctx: HandlerContext, ref: string, platform: string | u
   const found: Array<{ platform: string; cohort: Cohort }> = [];
   for (const p of platforms) {
     const all = await ctx.api(p.name).getCohorts();
-    const c = all.find((x) => fold(x.idnumber) === r) ?? all.find((x) => fold(x.idnumber) === `${fold(naming.prefix)}${r}`) ?? all.find((x) => fold(x.name) === r);
+    const c = typedIdnumbers(naming.prefix, ref).map((id) => all.find((x) => fold(x.idnumber) === id)).find((x) => x !== undefined) ?? all.find((x) => fold(x.name) === r);
     if (c) found.push({ platform: p.name, cohort: c });
   }
   if (found.length === 0) return { tone: 'error', blocks: [text(editable ? t.manualCohortNotFound(ref) : t.cohortUnknown(ref))] };
@@ -189,20 +189,9 @@ export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { 
 
 /** Usernames, student numbers or e-mails → Moodle users; the ones nobody matches are listed back. */
 async function resolvePeople(ctx: HandlerContext, platform: string, list: string[]): Promise<{ users: MoodleUser[]; unknown: string[] }> {
-  const api = ctx.api(platform);
+  const { found, unknown } = await accountsByTyped(ctx.api(platform), list);
   const users: MoodleUser[] = [];
-  const unknown: string[] = [];
-  const emails = list.filter((x) => x.includes('@'));
-  const others = list.filter((x) => !x.includes('@'));
-  const byEmail = emails.length ? await api.getUsersByField('email', emails.map((e) => e.toLowerCase())) : [];
-  const byUsername = others.length ? await api.getUsersByField('username', others.map((e) => e.toLowerCase())) : [];
-  const byIdnumber = others.length ? await api.getUsersByField('idnumber', others) : [];
-  for (const x of list) {
-    const u = x.includes('@') ? byEmail.find((v) => v.email?.toLowerCase() === x.toLowerCase()) : (byUsername.find((v) => v.username === x.toLowerCase()) ?? byIdnumber.find((v) => v.idnumber === x));
-    if (u) {
-      if (!users.some((v) => v.id === u.id)) users.push(u);
-    } else unknown.push(x);
-  }
+  for (const u of found.values()) if (!users.some((v) => v.id === u.id)) users.push(u);
   return { users, unknown };
 }
 

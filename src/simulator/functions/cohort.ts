@@ -1,4 +1,4 @@
-/** core_cohort_* as in cohort/externallib.php of Moodle 4.5, with the quirks of reference/moodle.md §0, §2. */
+/** core_cohort_* as in cohort/externallib.php of Moodle 4.5, with the quirks of docs/moodle.md §0, §2. */
 import { DEFAULT, Desc, OPTIONAL, codingError, invalidParameter, invalidUser, multiple, single, value } from '../desc';
 import { CohortRow, Context, SYSTEM, Site, UserRow, contextId } from '../model';
 import { CORE_VERSION, WsFunction, define } from './types';

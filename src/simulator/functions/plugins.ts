@@ -1,5 +1,5 @@
 /**
- * The cohort-sync web services of the two plugins a site may run (reference/moodle.md §5):
+ * The cohort-sync web services of the two plugins a site may run (docs/moodle.md §5):
  * our companion plugin local_cohortbot, with Moodle's own permission checks on behalf of the
  * teacher, and the contributed local_ws_enrolcohort, which checks next to nothing.
  */
