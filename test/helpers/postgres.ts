@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { POSTGRES_SET, ensurePackages, postgresBinDir } from './apt';
+import { owe } from './process-group';
 import { freePort } from './slapd';
 
 export interface Postgres {
@@ -35,6 +36,9 @@ export async function startPostgres(): Promise<Postgres> {
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
   const start = as(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+  // The postmaster runs in a session of its own (pg_ctl): stopped by pg_ctl, also if this process dies first.
+  const stopCluster = () => void as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+  const release = owe(stopCluster);
   if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr} ${fs.existsSync(path.join(dir, 'log')) ? fs.readFileSync(path.join(dir, 'log'), 'utf8').slice(-500) : ''}`);
   const create = as(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'cohortbot']);
   if (create.status !== 0) throw new Error(`createdb failed: ${create.stderr}`);
@@ -42,7 +46,8 @@ export async function startPostgres(): Promise<Postgres> {
     url: `postgres://postgres@127.0.0.1:${port}/cohortbot`,
     port,
     async stop() {
-      as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      stopCluster();
+      release();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
