@@ -313,18 +313,14 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         $context = \context_course::instance($this->course->id);
         $new = $this->getDataGenerator()->create_user();
         $c = (int)$this->cohort->id;
-        $sink = $this->redirectEvents();
         $added = external_api::clean_returnvalue(add_cohort_members::execute_returns(), add_cohort_members::execute([
             ['cohortid' => $c, 'userid' => (int)$new->id], ['cohortid' => $c, 'userid' => (int)$new->id],
             ['cohortid' => $c, 'userid' => (int)$this->students[0]->id], ['cohortid' => $c, 'userid' => 999999],
             ['cohortid' => 999999, 'userid' => (int)$new->id],
         ]));
-        $memberadded = array_filter($sink->get_events(), fn($e) => $e instanceof \core\event\cohort_member_added);
-        $sink->close();
         $this->assertEquals(1, $added['added']);
         $this->assertEquals([['3', $c, (int)$this->students[0]->id], ['2', $c, 999999], ['2', 999999, (int)$new->id]],
             array_map(fn($w) => [$w['warningcode'], $w['cohortid'], $w['userid']], $added['warnings']));
-        $this->assertCount(1, $memberadded);
         // enrol_cohort follows core's events: the new member is in the course at once, and out when removed.
         $this->assertTrue(is_enrolled($context, $new, '', true));
         $removed = external_api::clean_returnvalue(delete_cohort_members::execute_returns(), delete_cohort_members::execute([
@@ -333,6 +329,12 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         $this->assertEquals(1, $removed['removed']);
         $this->assertEquals([['3', (int)$this->teacher->id]], array_map(fn($w) => [$w['warningcode'], $w['userid']], $removed['warnings']));
         $this->assertFalse(is_enrolled($context, $new, '', true));
+        // One core event per member changed, as cohort_add_member() triggers (a sink keeps observers from running).
+        $sink = $this->redirectEvents();
+        add_cohort_members::execute([['cohortid' => $c, 'userid' => (int)$new->id], ['cohortid' => $c, 'userid' => (int)$new->id]]);
+        $events = array_values(array_filter($sink->get_events(), fn($e) => $e instanceof \core\event\cohort_member_added));
+        $sink->close();
+        $this->assertEquals([[$c, (int)$new->id]], array_map(fn($e) => [(int)$e->objectid, (int)$e->relateduserid], $events));
     }
 
     public function test_bulk_membership_needs_cohort_assign_in_the_cohorts_context(): void {
