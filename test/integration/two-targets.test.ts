@@ -89,13 +89,19 @@ else for (const version of MOODLE_VERSIONS) targets.push([`real Moodle ${version
 describe.each(targets)('against %s', (name, start) => {
   let t: Target;
   let api: MoodleApi;
-  const started = Date.now();
+  let started = 0;
+  // A record that does not exist: 5.x names no table unless debugging is on (dml_missing_record_exception).
+  const missingRecord = /^real Moodle [5-9]\./.test(name) ? 'invalidrecordunknown' : 'invalidrecord';
   beforeAll(async () => {
+    started = Date.now();
     t = await start();
     api = new MoodleApi(new MoodleClient({ platform: 't', url: t.url, token: t.token, maxInputVars: 5000 }));
     if (name.startsWith('real')) process.stderr.write(`real Moodle ready in ${Date.now() - started} ms: ${JSON.stringify((t as unknown as { timings: unknown }).timings)}\n`);
   }, 600_000);
-  afterAll(() => t?.stop());
+  afterAll(async () => {
+    await t?.stop();
+    if (name.startsWith('real')) process.stderr.write(`${name}: ${Math.round((Date.now() - started) / 1000)} s in all (set-up, scenarios, stop)\n`);
+  });
   // Each scenario starts from the fixture: a database dump and dataroot copy restored (real Moodle).
   beforeEach(async () => {
     await t.restore();
@@ -167,7 +173,7 @@ describe.each(targets)('against %s', (name, start) => {
     const [c] = await api.createCohorts([{ categorytype: { type: 'system', value: '' }, name: 'Two targets', idnumber: 'tt-1' }]);
     expect(await code(api.createCohorts([{ categorytype: { type: 'system', value: '' }, name: 'Dup', idnumber: 'tt-1' }]))).toBe('invalidparameter');
     expect(await code(api.createCohorts([{ categorytype: { type: 'idnumber', value: 'NO-SUCH-CAT' }, name: 'X', idnumber: 'tt-x' }]))).toBe('invalidparameter');
-    expect(await code(api.getCohortMembers([999999]))).toBe('invalidrecord');
+    expect(await code(api.getCohortMembers([999999]))).toBe(missingRecord);
     const warnings = await api.addCohortMembers([{ cohortIdnumber: 'tt-1', username: 'nosuchuser' }, { cohortIdnumber: 'NO-SUCH', username: 'e21900001' }]);
     expect(warnings.map((w) => w.warningcode)).toEqual(['2', '2']);
     // 30 members through a client limited to 10 per call.
@@ -181,7 +187,7 @@ describe.each(targets)('against %s', (name, start) => {
     await api.updateCohorts([{ id: c!.id, categorytype: { type: 'system', value: '' }, name: 'Two targets renamed', idnumber: 'tt-1' }]);
     expect((await api.getCohorts([c!.id]))[0]!.name).toBe('Two targets renamed');
     await api.deleteCohorts([c!.id]);
-    expect(await code(api.deleteCohorts([c!.id]))).toBe('invalidrecord');
+    expect(await code(api.deleteCohorts([c!.id]))).toBe(missingRecord);
   });
 
   it('cohort syncs as a teacher: immediate enrolment, group -1, refusals, update, delete', async () => {
@@ -272,7 +278,7 @@ describe.each(targets)('against %s', (name, start) => {
     expect((await api.getUsersByKeys('email', ['E21900003@UNIV-DEMO.FR', 'nobody@univ-demo.fr'])).map((u) => [u.id, u.key])).toEqual([[id('e21900003'), 'e21900003@univ-demo.fr']]);
     expect((await api.getUsersByKeys('username', ['e21900004', 'e21999999', 'e21900001'])).map((u) => u.id)).toEqual([id('e21900001'), id('e21900004')].sort((x, y) => x - y));
     // An unknown cohort id and an unknown field are errors, never an empty answer.
-    await expect(api.getCohortMemberKeys([a, 999_999], 'username')).rejects.toMatchObject({ errorcode: 'invalidrecord' });
+    await expect(api.getCohortMemberKeys([a, 999_999], 'username')).rejects.toMatchObject({ errorcode: missingRecord });
     await expect(api.getUsersByKeys('firstname' as 'username', ['x'])).rejects.toMatchObject({ errorcode: 'invalidparameter' });
   });
 
