@@ -97,7 +97,7 @@ describe.each(targets)('against %s', (name, start) => {
     t = await start();
     api = new MoodleApi(new MoodleClient({ platform: 't', url: t.url, token: t.token, maxInputVars: 5000 }));
     if (name.startsWith('real')) process.stderr.write(`real Moodle ready in ${Date.now() - started} ms: ${JSON.stringify((t as unknown as { timings: unknown }).timings)}\n`);
-  }, 600_000);
+  }, 1_200_000);
   afterAll(async () => {
     await t?.stop();
     if (name.startsWith('real')) process.stderr.write(`${name}: ${Math.round((Date.now() - started) / 1000)} s in all (set-up, scenarios, stop)\n`);
