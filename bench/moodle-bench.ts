@@ -278,7 +278,7 @@ async function main(): Promise<void> {
       return {
         step,
         cohortbot: { ms: c.ms, exact: c.exact, calls: c.calls, peakRssMB: c.peakRssMB, ...(c.detail ? { detail: c.detail } : {}), phpMs: Object.values(c.php ?? {}).reduce((n, x) => n + x.ms, 0), php: c.php },
-        ...(k ? { withoutPlugin: { ms: k.ms, exact: k.exact, calls: k.calls, peakRssMB: k.peakRssMB, ...(k.detail ? { detail: k.detail } : {}), phpMs: Object.values(k.php ?? {}).reduce((n, x) => n + x.ms, 0) } } : {}),
+        ...(k ? { withoutPlugin: { ms: k.ms, exact: k.exact, calls: k.calls, peakRssMB: k.peakRssMB, ...(k.detail ? { detail: k.detail } : {}), phpMs: Object.values(k.php ?? {}).reduce((n, x) => n + x.ms, 0), php: k.php } } : {}),
         ...(p ? { peer: { ms: p.ms, exact: p.exact, ...(p.detail ? { detail: p.detail } : {}) }, ratio: c.ms !== null && p.ms !== null && p.ms > 0 ? Math.round((c.ms / p.ms) * 100) / 100 : null } : {}),
       };
     });
