@@ -1,13 +1,16 @@
 /**
- * `npm run bench:moodle`: the race on a real Moodle 4.5.6 (installed as the tests install it, PHP's
- * server with several workers as php-fpm would have), cohortbot against the tool an administrator
+ * `npm run bench:moodle`: the race on a real Moodle, 4.5.6 or 5.1.3 (`--moodle`; installed as the tests
+ * install it, PHP's server with several workers as php-fpm would have), cohortbot against the tool an administrator
  * would install instead, Catalyst's tool_cohortdatabase (../shared/peers/), on the same site from one
  * restored snapshot: the same accounts, the same (student → étape) pairs — an LDIF directory for
  * cohortbot, an external table for the peer — and a few courses that sync some of the cohorts.
  * Four steps each: first sync, no-op rerun, 5 % of students leave, final no-op. After every step the
  * state is checked exactly by SQL (cohorts, members, the courses' cohort enrolments); a step that is
- * not exact is reported, not timed. One JSON line on stdout; time is never asserted.
- *   --students N (10000) --etapes E (400) --workers W (2) --courses C (6) [--no-peer]
+ * not exact is reported, not timed. With `--without-plugin`, cohortbot runs the four steps a second
+ * time from the same snapshot with the plugin's sync functions taken out of its service (core web
+ * services only, as on a site without local_cohortbot 1.1). One JSON line on stdout; time is never asserted.
+ *   --moodle V (4.5.6) --students N (10000) --etapes E (400) --workers W (2) --courses C (6) [--no-peer] [--without-plugin]
+ * Every server it starts (PHP's server and its workers, PostgreSQL) is stopped, also on failure and Ctrl-C.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +19,9 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { Client } from 'pg';
 import { postgresBinDir } from '../test/helpers/apt';
-import { RealMoodle, startRealMoodle } from '../test/helpers/moodle';
+import { MOODLE_VERSIONS, MoodleVersion, RealMoodle, startRealMoodle } from '../test/helpers/moodle';
+import { SYNC_READS } from '../src/sync/actual';
+import { PLUGIN_WRITES } from '../src/sync/member-writer';
 import { differs, expectedCohorts, ldifOf, university, University } from './university';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,11 +31,13 @@ type Step = 'first' | 'noop' | 'removal' | 'final-noop';
 const STEPS: Step[] = ['first', 'noop', 'removal', 'final-noop'];
 
 interface Options {
+  moodle: MoodleVersion;
   students: number;
   etapes: number;
   workers: number;
   courses: number;
   peer: boolean;
+  withoutPlugin: boolean;
 }
 
 interface StepResult {
@@ -41,14 +48,20 @@ interface StepResult {
 
 function options(): Options {
   const raw = new Command('bench:moodle')
+    .option('--moodle <version>', `the Moodle release: ${MOODLE_VERSIONS.join(' or ')}`, '4.5.6')
     .option('--students <n>', 'students (accounts on the site)', '10000')
     .option('--etapes <n>', 'étapes (cohorts)', '400')
     .option('--workers <n>', 'PHP server workers (PHP_CLI_SERVER_WORKERS)', '2')
     .option('--courses <n>', 'courses that sync one managed cohort each', '6')
     .option('--no-peer', 'cohortbot only (the peer needs minutes at 40,000 students)')
+    .option('--without-plugin', "also race cohortbot on core web services alone (the plugin's sync functions out of its service)")
     .parse(process.argv)
-    .opts<{ students: string; etapes: string; workers: string; courses: string; peer: boolean }>();
-  const o = { students: Number(raw.students), etapes: Number(raw.etapes), workers: Number(raw.workers), courses: Number(raw.courses), peer: raw.peer };
+    .opts<{ moodle: string; students: string; etapes: string; workers: string; courses: string; peer: boolean; withoutPlugin?: boolean }>();
+  if (!(MOODLE_VERSIONS as readonly string[]).includes(raw.moodle)) {
+    process.stderr.write(`bench:moodle: --moodle ${raw.moodle}: expected ${MOODLE_VERSIONS.join(' or ')}\n`);
+    process.exit(2);
+  }
+  const o = { moodle: raw.moodle as MoodleVersion, students: Number(raw.students), etapes: Number(raw.etapes), workers: Number(raw.workers), courses: Number(raw.courses), peer: raw.peer, withoutPlugin: raw.withoutPlugin === true };
   if (![o.students, o.etapes, o.workers, o.courses].every((n) => Number.isInteger(n) && n >= 0) || o.etapes < 1 || o.workers < 1 || o.courses > o.etapes) {
     process.stderr.write('bench:moodle: --students, --etapes (≥ 1), --workers (≥ 1) and --courses (≤ étapes) take whole numbers\n');
     process.exit(2);
@@ -123,7 +136,7 @@ function phpCalls(log: string): Record<string, { calls: number; ms: number }> {
   return out;
 }
 
-async function runCohortbot(m: RealMoodle, u: University, dir: string, db: Client, o: Options, log: string): Promise<Array<StepResult & { calls?: number; peakRssMB?: number; php?: Record<string, { calls: number; ms: number }> }>> {
+async function runCohortbot(m: RealMoodle, u: University, dir: string, db: Client, o: Options, log: string, label = 'cohortbot'): Promise<Array<StepResult & { calls?: number; peakRssMB?: number; php?: Record<string, { calls: number; ms: number }> }>> {
   const ldif = path.join(dir, 'directory.ldif');
   const env: Record<string, string> = {
     MOODLE_PLATFORMS: 'moodle',
@@ -133,7 +146,7 @@ async function runCohortbot(m: RealMoodle, u: University, dir: string, db: Clien
     DIRECTORY_SOURCE: 'file',
     DIRECTORY_FILE: ldif,
     DIRECTORY_UAI: '0141408E',
-    DATABASE_URL: `sqlite:${path.join(dir, 'cohortbot.db')}`,
+    DATABASE_URL: `sqlite:${path.join(dir, `${label}.db`)}`,
     ACADEMIC_YEAR: '2026',
     SYNC_MAX_REMOVAL_PERCENT: '100',
     SYNC_MAX_REMOVALS: '10000000',
@@ -159,7 +172,7 @@ async function runCohortbot(m: RealMoodle, u: University, dir: string, db: Clien
     const exact = r.error || errors.length > 0 ? { exact: false, detail: r.error ?? errors.slice(0, 2).join('; ') } : await check(db, u, gone, o.courses);
     const calls = r.doc ? r.doc.platforms.reduce((n, p) => n + p.writeCalls + p.readCalls, 0) : undefined;
     out.push({ ms: exact.exact ? r.ms : null, ...exact, calls, peakRssMB: r.doc?.peakRssMB, php });
-    process.stderr.write(`bench:moodle: cohortbot ${step}: ${r.ms} ms, ${exact.exact ? 'exact' : `NOT EXACT (${exact.detail})`}\n`);
+    process.stderr.write(`bench:moodle: ${label} ${step}: ${r.ms} ms, ${exact.exact ? 'exact' : `NOT EXACT (${exact.detail})`}\n`);
   }
   return out;
 }
@@ -168,7 +181,7 @@ async function runCohortbot(m: RealMoodle, u: University, dir: string, db: Clien
 async function installPeer(m: RealMoodle, u: University, db: Client): Promise<void> {
   const archive = process.env.PEER_ARCHIVE ?? PEER_ARCHIVE;
   if (!fs.existsSync(archive)) throw new Error(`the peer is not at ${archive}: set PEER_ARCHIVE or run with --no-peer`);
-  execFileSync('tar', ['-xJf', archive, '-C', path.join(m.root, 'admin', 'tool')]);
+  execFileSync('tar', ['-xJf', archive, '-C', path.join(m.webroot, 'admin', 'tool')]);
   m.php(['admin/cli/upgrade.php', '--non-interactive']);
   await db.query('DROP DATABASE IF EXISTS extdir');
   await db.query('CREATE DATABASE extdir');
@@ -206,7 +219,7 @@ async function runPeer(m: RealMoodle, u: University, db: Client, o: Options): Pr
     const t = process.hrtime.bigint();
     let error: string | undefined;
     try {
-      m.php(['admin/tool/cohortdatabase/cli/sync.php'], 3_600_000);
+      m.php([path.relative(m.root, path.join(m.webroot, 'admin', 'tool', 'cohortdatabase', 'cli', 'sync.php'))], 3_600_000);
     } catch (err) {
       error = (err as Error).message.slice(-500);
     }
@@ -228,7 +241,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-bench-moodle-'));
   fs.copyFileSync(path.join(ROOT, 'bench', 'moodle', 'timing.php'), path.join(dir, 'timing.php'));
   const log = path.join(dir, 'php-calls.log');
-  const m = await startRealMoodle({ workers: o.workers, ini: [`auto_prepend_file=${path.join(dir, 'timing.php')}`] });
+  const m = await startRealMoodle({ version: o.moodle, plugin: 'fresh', workers: o.workers, ini: [`auto_prepend_file=${path.join(dir, 'timing.php')}`] });
   const db = new Client({ host: '127.0.0.1', port: m.pgPort, user: 'postgres', database: 'cohortbot' });
   try {
     await db.connect();
@@ -244,6 +257,14 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:moodle: ${o.students} students (${u.students.filter((s) => s.account).length} accounts, ${fixture.usersSeconds} s), ${o.etapes} étapes, ${o.courses} courses; set up in ${Date.now() - t} ms\n`);
     const restore = await m.snapshot();
     const ours = await runCohortbot(m, u, dir, db, o, log);
+    let core: Awaited<ReturnType<typeof runCohortbot>> | undefined;
+    if (o.withoutPlugin) {
+      await restore();
+      // The site as it is without local_cohortbot's sync functions: cohortbot reads and writes through core.
+      await db.query("DELETE FROM mdl_external_services_functions WHERE functionname = ANY($1)", [[...SYNC_READS, ...PLUGIN_WRITES]]);
+      m.php(['admin/cli/purge_caches.php']);
+      core = await runCohortbot(m, u, dir, db, o, log, 'cohortbot-core');
+    }
     let peer: StepResult[] | undefined;
     if (o.peer) {
       await restore();
@@ -253,13 +274,15 @@ async function main(): Promise<void> {
     const steps = STEPS.map((step, i) => {
       const c = ours[i]!;
       const p = peer?.[i];
+      const k = core?.[i];
       return {
         step,
         cohortbot: { ms: c.ms, exact: c.exact, calls: c.calls, peakRssMB: c.peakRssMB, ...(c.detail ? { detail: c.detail } : {}), phpMs: Object.values(c.php ?? {}).reduce((n, x) => n + x.ms, 0), php: c.php },
+        ...(k ? { withoutPlugin: { ms: k.ms, exact: k.exact, calls: k.calls, peakRssMB: k.peakRssMB, ...(k.detail ? { detail: k.detail } : {}), phpMs: Object.values(k.php ?? {}).reduce((n, x) => n + x.ms, 0), php: k.php } } : {}),
         ...(p ? { peer: { ms: p.ms, exact: p.exact, ...(p.detail ? { detail: p.detail } : {}) }, ratio: c.ms !== null && p.ms !== null && p.ms > 0 ? Math.round((c.ms / p.ms) * 100) / 100 : null } : {}),
       };
     });
-    process.stdout.write(`${JSON.stringify({ students: o.students, etapes: o.etapes, workers: o.workers, courses: o.courses, machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, steps })}\n`);
+    process.stdout.write(`${JSON.stringify({ moodle: o.moodle, students: o.students, etapes: o.etapes, workers: o.workers, courses: o.courses, machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, steps })}\n`);
   } finally {
     await db.end().catch(() => undefined);
     await m.stop();

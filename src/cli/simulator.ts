@@ -17,8 +17,9 @@ export function simulatorCommand(): Command {
     .option('--cost <model>', 'what calls cost in time: none, or moodle (as measured on a real Moodle 4.5.6)', 'none')
     .option('--workers <n>', 'calls served at once under a cost model (PHP server workers)', '4')
     .option('--plugin <name>', 'cohort-sync plugin on every platform: local_cohortbot, local_ws_enrolcohort or none (default: as the seed says)')
+    .option('--unknown-fields', 'add fields no client knows to every reply, as later Moodle versions do')
     .option('--json', 'accepted for symmetry; the ready line is always JSON')
-    .action(async (opts: { port: string; host: string; seed: string; state?: string; latency: string; faultRate: string; plugin?: string; cost: string; workers: string }) => {
+    .action(async (opts: { port: string; host: string; seed: string; state?: string; latency: string; faultRate: string; plugin?: string; cost: string; workers: string; unknownFields?: boolean }) => {
       const port = numberOption('--port', opts.port, 0, 65535);
       const latencyMs = numberOption('--latency', opts.latency, 0, 600_000);
       const faultRate = numberOption('--fault-rate', opts.faultRate, 0, 1, false);
@@ -35,7 +36,7 @@ export function simulatorCommand(): Command {
         for (const p of seed.platforms) p.settings.cohortSyncPlugin = opts.plugin as 'local_cohortbot' | 'local_ws_enrolcohort' | 'none';
       }
       const { MoodleSimulator } = await import('../simulator/server');
-      const sim = new MoodleSimulator({ platforms: seed.platforms, port, host: opts.host, statePath: opts.state, knobs: { latencyMs, faultRate, cost: opts.cost, workers } });
+      const sim = new MoodleSimulator({ platforms: seed.platforms, port, host: opts.host, statePath: opts.state, knobs: { latencyMs, faultRate, cost: opts.cost, workers, unknownFields: opts.unknownFields === true } });
       const started = await sim.start();
       process.stdout.write(`${JSON.stringify({ ready: true, url: started.url, platforms: started.platforms })}\n`);
       const stop = () => void sim.stop().then(() => process.exit(0));

@@ -140,6 +140,9 @@ function rowsProblem(rows: unknown, path: string, row: (r: Record<string, unknow
   }
   return undefined;
 }
+/** Only the fields the sync reads: a later Moodle's additions are dropped here, as zod objects strip them. */
+const userKey = (u: UserKey): UserKey => ({ id: u.id, key: u.key, suspended: u.suspended });
+const managedCohort = (c: ManagedCohort): ManagedCohort => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, membercount: c.membercount });
 const userKeyProblem = (u: Record<string, unknown>) => (!isInt(u.id) ? 'id: expected an integer' : typeof u.key !== 'string' ? 'key: expected a string' : typeof u.suspended !== 'boolean' ? 'suspended: expected a boolean' : undefined);
 const managedCohortsReply = checked<{ cohorts: ManagedCohort[] }>((v) =>
   !isObj(v)
@@ -253,7 +256,7 @@ export class MoodleApi {
 
   /** Cohorts whose idnumber starts with `prefix`, with their member counts: one query on the site. */
   async getManagedCohorts(prefix: string): Promise<ManagedCohort[]> {
-    return (await this.client.call('local_cohortbot_get_managed_cohorts', { idnumberprefix: prefix }, managedCohortsReply)).cohorts;
+    return (await this.client.call('local_cohortbot_get_managed_cohorts', { idnumberprefix: prefix }, managedCohortsReply)).cohorts.map(managedCohort);
   }
 
   /** Members of these cohorts, and each member's id, matched field and suspension (not their profile). */
@@ -263,7 +266,7 @@ export class MoodleApi {
     const users: UserKey[] = [];
     for (const r of replies) {
       for (const c of r.cohorts) members.set(c.cohortid, c.userids);
-      for (const u of r.users) users.push(u);
+      for (const u of r.users) users.push(userKey(u));
     }
     return { members, users };
   }
@@ -278,7 +281,7 @@ export class MoodleApi {
   /** Accounts whose `field` is one of `values` (id, value, suspended), in as few calls as max_input_vars allows. */
   async getUsersByKeys(field: 'username' | 'idnumber' | 'email', values: string[]): Promise<UserKey[]> {
     const replies = await this.client.callBatched('local_cohortbot_get_users_by_keys', values, (batch) => ({ userfield: field, values: batch }), usersByKeysReply);
-    return replies.flatMap((r) => r.users);
+    return replies.flatMap((r) => r.users.map(userKey));
   }
 
   // ---- users ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * (`/ecampus/webservice/rest/server.php`), speaking Moodle's REST protocol with its quirks:
  * exceptions in HTTP 200, literal null, 403 with an empty body when REST is off, XML when the
  * format is missing, max_input_vars truncation. Knobs: latency, fault rate (5xx, Moodle
- * exceptions, dropped connections, timeouts). `GET /_sim/counters` reports calls per function (read-only).
+ * exceptions, dropped connections, timeouts), unknown fields in every reply (as later Moodles add). `GET /_sim/counters` reports calls per function (read-only).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -29,6 +29,20 @@ export interface Knobs {
   workers: number;
   /** While set, every call is counted and then waits for it: a test holds Moodle mid-run, by a condition rather than a delay. */
   hold?: Promise<unknown>;
+  /**
+   * Adds fields no client knows to every object of every JSON reply, exceptions included, as later
+   * Moodle versions do (5.2 adds `initials` to user structures): a client must ignore them.
+   */
+  unknownFields: boolean;
+}
+
+/** Every object in `value` with two more fields of its own, as a later Moodle version might add. */
+export function withUnknownFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withUnknownFields);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withUnknownFields(v);
+  return { ...out, futurefield: 'added by a later Moodle', futurestructure: { id: 0, items: [] } };
 }
 
 export interface SimulatorOptions {
@@ -70,7 +84,7 @@ export class MoodleSimulator {
   simulatedCostMs = 0;
 
   constructor(private readonly opts: SimulatorOptions) {
-    this.knobs = { latencyMs: 0, faultRate: 0, hangMs: 15_000, cost: 'none', workers: 4, ...opts.knobs };
+    this.knobs = { latencyMs: 0, faultRate: 0, hangMs: 15_000, cost: 'none', workers: 4, unknownFields: false, ...opts.knobs };
     this.workers = new Limiter(Math.max(1, this.knobs.workers));
     this.random = opts.random ?? Math.random;
     const restored = this.readState();
@@ -221,7 +235,7 @@ export class MoodleSimulator {
     }
     if (error) return this.sendError(res, format, error, site.settings.debug);
     if (format === 'xml') return text(res, 200, 'application/xml; charset=utf-8', toXml(result));
-    text(res, 200, 'application/json', JSON.stringify(result));
+    text(res, 200, 'application/json', JSON.stringify(this.knobs.unknownFields ? withUnknownFields(result) : result));
   }
 
   /** Token → function → validate → execute in a transaction → clean the return value. */
@@ -257,7 +271,7 @@ export class MoodleSimulator {
     if (e.errorcode) payload.errorcode = e.errorcode;
     payload.message = e.message;
     if (debug && e.debuginfo) payload.debuginfo = e.debuginfo;
-    text(res, 200, 'application/json', JSON.stringify(payload));
+    text(res, 200, 'application/json', JSON.stringify(this.knobs.unknownFields ? withUnknownFields(payload) : payload));
   }
 
   private pickFault(): 'none' | '5xx' | 'exception' | 'drop-before' | 'drop-after' | 'hang' {

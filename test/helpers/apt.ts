@@ -51,9 +51,19 @@ export const CHROMIUM_SET: PackageSet = {
   present: () => fs.existsSync('/usr/bin/chromium'),
 };
 
-/** The package sets `npm test` needs; the real-Moodle target's PHP only when that target runs. */
+/**
+ * The plugin's PHPUnit tests on Moodle 4.5's framework: Debian's PHPUnit 9.6 (no composer), and the
+ * en_AU.UTF-8 locale sources Moodle's PHPUnit set-up requires (compiled by the test with localedef).
+ */
+export const PHPUNIT_SET: PackageSet = {
+  name: "PHPUnit 9.6 and the locale sources for Moodle's PHPUnit framework",
+  packages: ['phpunit', 'locales'],
+  present: () => fs.existsSync('/usr/share/php/PHPUnit/Autoload.php') && fs.existsSync('/usr/bin/phpunit') && fs.existsSync('/usr/share/i18n/locales/en_AU') && fs.existsSync('/usr/share/i18n/charmaps/UTF-8.gz'),
+};
+
+/** The package sets `npm test` needs; the real-Moodle target's PHP and PHPUnit only when that target runs. */
 export function suitePackageSets(env: NodeJS.ProcessEnv = process.env): PackageSet[] {
-  return env.COHORTBOT_SKIP_REAL_MOODLE ? [SLAPD_SET, POSTGRES_SET, CHROMIUM_SET] : [SLAPD_SET, POSTGRES_SET, CHROMIUM_SET, PHP_SET];
+  return env.COHORTBOT_SKIP_REAL_MOODLE ? [SLAPD_SET, POSTGRES_SET, CHROMIUM_SET] : [SLAPD_SET, POSTGRES_SET, CHROMIUM_SET, PHP_SET, PHPUNIT_SET];
 }
 
 export function postgresBinDir(): string | undefined {

@@ -1,26 +1,43 @@
 /**
- * A real Moodle 4.5.6 for the integration suite, following ../shared/moodle/README.md: PHP packages
- * (apt when root), a throwaway PostgreSQL cluster, the source unpacked with our plugin in
- * local/cohortbot, a CLI install, web services and a token, PHP's built-in server on a free port
- * bound to 127.0.0.1. Everything started is stopped by pid at the end. Timings are reported.
+ * A real Moodle for the integration suite and the benchmark, following ../shared/moodle/README.md: PHP
+ * packages (apt when root), a throwaway PostgreSQL cluster, the source unpacked with our plugin, a CLI
+ * install, web services and a token, PHP's built-in server on a free port bound to 127.0.0.1. Every
+ * version the suite tests (MOODLE_VERSIONS) installs the same way; what differs from 4.5 to 5.x is the
+ * layout (5.x serves `public/`, plugins live under `public/local/`) and that 5.x refuses to install or
+ * upgrade below max_input_vars 5000. Everything started is stopped with its children, also on failure
+ * and Ctrl-C (process-group.ts). Timings are reported.
  */
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, execFileSync, spawnSync } from 'node:child_process';
+import { Client } from 'pg';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PHP_SET, ensurePackages } from './apt';
 import { freePort } from './slapd';
 import { Postgres, startPostgres } from './postgres';
+import { owe, spawnGroup, stopGroup } from './process-group';
 
 /** The repository, whether this file runs from test/helpers or compiled in dist/test/helpers (the benchmarks). */
 const REPO = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', '..')].find((p) => fs.existsSync(path.join(p, 'moodle-plugin')))!;
-const SHARED_ARCHIVE = path.resolve(REPO, '..', 'shared', 'moodle', 'moodle-4.5.6.tar.xz');
+const SHARED_ARCHIVES = path.resolve(REPO, '..', 'shared', 'moodle');
 const PLUGIN = path.resolve(REPO, 'moodle-plugin', 'local_cohortbot');
 const SCRIPTS = path.join(REPO, 'test', 'helpers', 'moodle');
 /** The service account's role as the plugin README documents it. */
 export const SERVICE_ROLE = path.resolve(REPO, 'fixtures', 'service-role.json');
 
+/** The Moodle releases the real-Moodle target runs on, each from `moodle-<version>.tar.xz`: the LTS and the current major. */
+export const MOODLE_VERSIONS = ['4.5.6', '5.1.3'] as const;
+export type MoodleVersion = (typeof MOODLE_VERSIONS)[number];
+
+/**
+ * The plugin's previous release, which every install starts from before upgrading to the working
+ * copy (the upgrade path a site takes). The commit is the last one that shipped it.
+ */
+export const PREVIOUS_PLUGIN = { release: '1.0.0', version: 2026112900, commit: 'c1de75466a04ab1397d1340045d58095ad71813b' };
+
 export interface RealMoodle {
+  /** The Moodle release installed (e.g. 5.1.3). */
+  version: MoodleVersion;
   url: string;
   /** Restarts PHP's server with this max_input_vars (Moodle answers only on its wwwroot, so the same port). */
   maxInputVars(n: number): Promise<void>;
@@ -36,9 +53,13 @@ export interface RealMoodle {
   courseid: number;
   teacherid: number;
   colleagueid: number;
+  /** The plugin's version as Moodle recorded it after the install (and the upgrade from PREVIOUS_PLUGIN). */
+  pluginVersion: number;
   timings: Record<string, number>;
-  /** The Moodle directory (dirroot), for CLI scripts and plugins (benchmarks). */
+  /** The Moodle directory (config.php, admin/cli), for CLI scripts. */
   root: string;
+  /** The web root, where plugins live (`root` on 4.x, `root/public` on 5.x). */
+  webroot: string;
   /** The PostgreSQL cluster's port (database cohortbot, user postgres, no password). */
   pgPort: number;
   /** Runs a PHP CLI script in dirroot with the site's PHP settings; its stdout. */
@@ -49,6 +70,14 @@ export interface RealMoodle {
 }
 
 export interface RealMoodleOptions {
+  /** Which release (default the LTS, 4.5.6). */
+  version?: MoodleVersion;
+  /**
+   * How the plugin gets there: `upgrade` (default) installs the site with PREVIOUS_PLUGIN, then puts
+   * the working copy in its place and runs Moodle's upgrade, as a site updating the plugin does;
+   * `fresh` installs the working copy directly (one CLI step less, for the benchmark).
+   */
+  plugin?: 'upgrade' | 'fresh';
   /**
    * PHP's built-in server processes one request at a time; with workers it forks that many, as a
    * site with php-fpm serves requests side by side (PHP_CLI_SERVER_WORKERS).
@@ -58,127 +87,201 @@ export interface RealMoodleOptions {
   ini?: string[];
 }
 
+const ARCHIVE_NAME = /^moodle-(\d+\.\d+\.\d+)\.tar\.xz$/;
+
 /**
- * Moodle 4.5.6's archive: MOODLE_ARCHIVE when set (and then it must exist), else ../shared/moodle/.
- * Throws a message saying where to put it, for someone who cloned the repository alone.
+ * Where `moodle-<version>.tar.xz` is. MOODLE_ARCHIVE, when set, is a folder holding the archives or a
+ * list of archive files and folders separated by `:` (or `,`); without it, ../shared/moodle/ beside the
+ * repository. A missing archive is an error that says where to put it, never a skip.
  */
-export function archivePath(env: NodeJS.ProcessEnv = process.env): string {
-  const chosen = env.MOODLE_ARCHIVE;
-  if (chosen) {
-    if (!fs.existsSync(chosen)) throw new Error(`MOODLE_ARCHIVE=${chosen} does not exist: point it at moodle-4.5.6.tar.xz`);
-    return chosen;
+export function archivePath(version: MoodleVersion = '4.5.6', env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env.MOODLE_ARCHIVE?.trim();
+  const entries = chosen ? chosen.split(/[:,]/).map((e) => e.trim()).filter(Boolean) : [SHARED_ARCHIVES];
+  const name = `moodle-${version}.tar.xz`;
+  const where = chosen ? `MOODLE_ARCHIVE=${chosen}` : SHARED_ARCHIVES;
+  for (const entry of entries) {
+    if (!fs.existsSync(entry)) {
+      if (chosen) throw new Error(`MOODLE_ARCHIVE names ${entry}, which does not exist: list folders holding moodle-<version>.tar.xz or the archives themselves (${MOODLE_VERSIONS.map((v) => `moodle-${v}.tar.xz`).join(', ')})`);
+      continue;
+    }
+    if (fs.statSync(entry).isDirectory()) {
+      if (fs.existsSync(path.join(entry, name))) return path.join(entry, name);
+    } else if (ARCHIVE_NAME.exec(path.basename(entry))?.[1] === version) return entry;
   }
-  if (fs.existsSync(SHARED_ARCHIVE)) return SHARED_ARCHIVE;
-  throw new Error(`the real-Moodle target needs Moodle 4.5.6: set MOODLE_ARCHIVE=/path/to/moodle-4.5.6.tar.xz, or put it at ${SHARED_ARCHIVE} (or run npm run test:fast, which skips that target and says so)`);
+  throw new Error(
+    `the real-Moodle target needs Moodle ${version} (${name}) and ${where} has none: download it from download.moodle.org and put it in ${chosen ? 'one of those folders or add it to MOODLE_ARCHIVE' : `${SHARED_ARCHIVES}, or set MOODLE_ARCHIVE to a folder or a ':'-separated list of archives`} (or run npm run test:fast, which skips that target and says so)`,
+  );
 }
 
+/** 5.x serves `public/` and keeps config.php and admin/cli one level up. */
+const webrootOf = (root: string) => (fs.existsSync(path.join(root, 'public', 'version.php')) ? path.join(root, 'public') : root);
+
+/** The plugin as it was at `commit` (PREVIOUS_PLUGIN), from the repository's history. */
+function previousPlugin(into: string): void {
+  const tar = spawnSync('git', ['-C', REPO, 'archive', '--format=tar', PREVIOUS_PLUGIN.commit, 'moodle-plugin/local_cohortbot'], { maxBuffer: 1 << 26 });
+  if (tar.status !== 0) throw new Error(`the upgrade test installs local_cohortbot ${PREVIOUS_PLUGIN.release} from commit ${PREVIOUS_PLUGIN.commit.slice(0, 12)}, which this clone does not have (${String(tar.stderr).trim().slice(0, 200)}): clone with history (git fetch --unshallow)`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-plugin-prev-'));
+  try {
+    execFileSync('tar', ['-x', '-C', tmp], { input: tar.stdout });
+    fs.cpSync(path.join(tmp, 'moodle-plugin', 'local_cohortbot'), into, { recursive: true });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** `$plugin->version` of a plugin's version.php. */
+export const pluginVersionOf = (dir: string): number => Number(/\$plugin->version\s*=\s*(\d+)/.exec(fs.readFileSync(path.join(dir, 'version.php'), 'utf8'))![1]);
+
 export async function startRealMoodle(options: RealMoodleOptions = {}): Promise<RealMoodle> {
+  const version = options.version ?? '4.5.6';
   const timings: Record<string, number> = {};
   const t = (label: string, since: number) => (timings[label] = Date.now() - since);
   let since = Date.now();
-  const archive = archivePath();
+  const archive = archivePath(version);
   ensurePackages([PHP_SET]);
   t('packages', since);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-moodle-'));
-  since = Date.now();
-  execFileSync('tar', ['-xJf', archive, '-C', dir]);
-  const root = path.join(dir, 'moodle');
-  fs.cpSync(PLUGIN, path.join(root, 'local', 'cohortbot'), { recursive: true });
-  fs.copyFileSync(path.join(SCRIPTS, 'setup.php'), path.join(root, 'cohortbot-setup.php'));
-  fs.copyFileSync(path.join(SCRIPTS, 'grant.php'), path.join(root, 'cohortbot-grant.php'));
-  t('unpack', since);
-  const ini = path.join(dir, 'php.d');
-  fs.mkdirSync(ini);
-  const iniText = (maxInputVars: number) => [`max_input_vars=${maxInputVars}`, 'memory_limit=1024M', 'max_execution_time=0', 'opcache.enable_cli=1', ...(options.ini ?? []), ''].join('\n');
-  fs.writeFileSync(path.join(ini, '99-cohortbot.ini'), iniText(5000));
-  const dataroot = path.join(dir, 'moodledata');
-  fs.mkdirSync(dataroot);
-  since = Date.now();
-  const pg: Postgres = await startPostgres();
-  t('postgres', since);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PHP_INI_SCAN_DIR: `:${ini}` };
-  const php = (args: string[], timeoutMs = 600_000) => {
-    const r = spawnSync('php', args, { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 26, timeout: timeoutMs });
-    if (r.status !== 0) throw new Error(`php ${args[0]} failed: ${(r.stderr || r.stdout).slice(-1500)}`);
-    return r.stdout;
-  };
-  since = Date.now();
-  php(['admin/cli/install.php', '--non-interactive', '--agree-license', '--lang=en', `--wwwroot=${url}`, `--dataroot=${dataroot}`, '--dbtype=pgsql', '--dbhost=127.0.0.1', `--dbport=${pg.port}`, '--dbname=cohortbot', '--dbuser=postgres', '--dbpass=', '--prefix=mdl_', '--fullname=Test', '--shortname=test', '--adminuser=admin', '--adminpass=Admin1234!x', '--adminemail=admin@example.org']);
-  fs.appendFileSync(path.join(root, 'config.php'), '\n$CFG->noemailever = true;\n');
-  t('install', since);
-  since = Date.now();
-  const fixture = JSON.parse(php(['cohortbot-setup.php', SERVICE_ROLE]).trim().split('\n').pop()!) as { token: string; adminToken: string; serviceUserId: number; courseid: number; teacherid: number; colleagueid: number };
-  t('fixture', since);
-  // A dump and a dataroot copy, restored between scenarios instead of reinstalling.
-  since = Date.now();
-  const dump = path.join(dir, 'fixture.dump');
-  const pgBin = (name: string) => path.join(path.dirname(execFileSync('bash', ['-c', 'ls /usr/lib/postgresql/*/bin/pg_dump | tail -1']).toString().trim()), name);
-  const pgArgs = ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres'];
-  execFileSync(pgBin('pg_dump'), [...pgArgs, '-Fc', '-f', dump, 'cohortbot']);
-  fs.cpSync(dataroot, `${dataroot}.fixture`, { recursive: true });
-  t('dump', since);
-  let snapshots = 0;
-  const restoreFrom = (file: string, data: string) => {
-    execFileSync(pgBin('pg_restore'), [...pgArgs, '--clean', '--if-exists', '--single-transaction', '-d', 'cohortbot', file], { stdio: 'ignore' });
-    fs.rmSync(dataroot, { recursive: true, force: true });
-    fs.cpSync(data, dataroot, { recursive: true });
-    php(['admin/cli/purge_caches.php']);
-  };
+  // Whatever fails from here on, nothing stays behind: the server group, the cluster, the folder.
   let server: ChildProcess | undefined;
-  const serve = async (maxInputVars: number) => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
+  let pg: Postgres | undefined;
+  const removeDir = owe(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const stop = async () => {
+    if (server) await stopGroup(server);
+    await pg?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    removeDir();
+  };
+  try {
+    since = Date.now();
+    execFileSync('tar', ['-xJf', archive, '-C', dir]);
+    const root = path.join(dir, 'moodle');
+    const webroot = webrootOf(root);
+    const pluginDir = path.join(webroot, 'local', 'cohortbot');
+    if (options.plugin === 'fresh') fs.cpSync(PLUGIN, pluginDir, { recursive: true });
+    else previousPlugin(pluginDir);
+    fs.copyFileSync(path.join(SCRIPTS, 'setup.php'), path.join(root, 'cohortbot-setup.php'));
+    fs.copyFileSync(path.join(SCRIPTS, 'grant.php'), path.join(root, 'cohortbot-grant.php'));
+    t('unpack', since);
+    const ini = path.join(dir, 'php.d');
+    fs.mkdirSync(ini);
+    // max_input_vars 5000 for every CLI script (5.x refuses to install or upgrade below it); the server's own is set on its command line.
+    fs.writeFileSync(path.join(ini, '99-cohortbot.ini'), ['max_input_vars=5000', 'memory_limit=1024M', 'max_execution_time=0', 'opcache.enable_cli=1', ...(options.ini ?? []), ''].join('\n'));
+    const dataroot = path.join(dir, 'moodledata');
+    fs.mkdirSync(dataroot);
+    since = Date.now();
+    pg = await startPostgres();
+    const pgPort = pg.port;
+    t('postgres', since);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env = { ...process.env, PHP_INI_SCAN_DIR: `:${ini}` };
+    const php = (args: string[], timeoutMs = 600_000) => {
+      const r = spawnSync('php', args, { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 26, timeout: timeoutMs });
+      if (r.status !== 0) throw new Error(`Moodle ${version}: php ${args[0]} failed: ${(r.stderr || r.stdout || String(r.error ?? '')).slice(-1500)}`);
+      return r.stdout;
+    };
+    since = Date.now();
+    php(['admin/cli/install.php', '--non-interactive', '--agree-license', '--lang=en', `--wwwroot=${url}`, `--dataroot=${dataroot}`, '--dbtype=pgsql', '--dbhost=127.0.0.1', `--dbport=${pgPort}`, '--dbname=cohortbot', '--dbuser=postgres', '--dbpass=', '--prefix=mdl_', '--fullname=Test', '--shortname=test', '--adminuser=admin', '--adminpass=Admin1234!x', '--adminemail=admin@example.org']);
+    fs.appendFileSync(path.join(root, 'config.php'), '\n$CFG->noemailever = true;\n');
+    t('install', since);
+    const installedVersion = () => Number(php(['admin/cli/cfg.php', '--component=local_cohortbot', '--name=version']).trim());
+    if (options.plugin !== 'fresh') {
+      // The site runs the previous release; the administrator replaces the folder and upgrades.
+      const before = installedVersion();
+      if (before !== PREVIOUS_PLUGIN.version) throw new Error(`Moodle ${version} installed local_cohortbot ${before}, not the previous release ${PREVIOUS_PLUGIN.version}`);
+      since = Date.now();
+      fs.rmSync(pluginDir, { recursive: true, force: true });
+      fs.cpSync(PLUGIN, pluginDir, { recursive: true });
+      php(['admin/cli/upgrade.php', '--non-interactive']);
+      t('pluginUpgrade', since);
     }
-    fs.writeFileSync(path.join(ini, '99-cohortbot.ini'), iniText(maxInputVars));
-    const workers = options.workers && options.workers > 1 ? { PHP_CLI_SERVER_WORKERS: String(options.workers) } : {};
-    server = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', root], { env: { ...env, ...workers }, stdio: 'ignore' });
-    const begun = Date.now();
-    for (;;) {
+    const pluginVersion = installedVersion();
+    if (pluginVersion !== pluginVersionOf(PLUGIN)) throw new Error(`Moodle ${version} runs local_cohortbot ${pluginVersion} after the ${options.plugin ?? 'upgrade'}, not the working copy's ${pluginVersionOf(PLUGIN)}`);
+    since = Date.now();
+    const fixture = JSON.parse(php(['cohortbot-setup.php', SERVICE_ROLE]).trim().split('\n').pop()!) as { token: string; adminToken: string; serviceUserId: number; courseid: number; teacherid: number; colleagueid: number };
+    t('fixture', since);
+    // The fixture's database kept as a template and its dataroot copied: restored between scenarios
+    // instead of reinstalling (a copy of a template is several times faster than pg_restore).
+    since = Date.now();
+    const pgBin = (name: string) => path.join(path.dirname(execFileSync('bash', ['-c', 'ls /usr/lib/postgresql/*/bin/pg_dump | tail -1']).toString().trim()), name);
+    const pgArgs = ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres'];
+    const admin = async (sql: string[]) => {
+      const c = new Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', database: 'postgres' });
+      await c.connect();
       try {
-        const res = await fetch(`${url}/webservice/rest/server.php`, { method: 'POST', body: new URLSearchParams({ wstoken: fixture.token, wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' }) });
-        if (res.ok) return;
-      } catch {
-        // not listening yet
+        for (const q of sql) await c.query(q);
+      } finally {
+        await c.end();
       }
-      if (Date.now() - begun > 30_000) throw new Error('the PHP server did not answer');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  since = Date.now();
-  await serve(5000);
-  t('firstCall', since);
-  return {
-    url,
-    maxInputVars: serve,
-    ...fixture,
-    timings,
-    async grantServiceRole(capabilities: string[]) {
-      const role = JSON.parse(fs.readFileSync(SERVICE_ROLE, 'utf8')) as { shortname: string };
-      php(['cohortbot-grant.php', role.shortname, ...capabilities]);
-    },
-    async restore() {
-      const started = Date.now();
-      restoreFrom(dump, `${dataroot}.fixture`);
-      timings.restore = Date.now() - started;
-    },
-    root,
-    pgPort: pg.port,
-    php,
-    async snapshot() {
-      const n = (snapshots += 1);
-      const file = path.join(dir, `snapshot-${n}.dump`);
-      execFileSync(pgBin('pg_dump'), [...pgArgs, '-Fc', '-f', file, 'cohortbot']);
-      fs.cpSync(dataroot, `${dataroot}.snapshot-${n}`, { recursive: true });
-      return async () => restoreFrom(file, `${dataroot}.snapshot-${n}`);
-    },
-    async stop() {
-      server?.kill('SIGTERM');
-      await pg.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    };
+    await admin(['CREATE DATABASE cohortbot_fixture TEMPLATE cohortbot']);
+    fs.cpSync(dataroot, `${dataroot}.fixture`, { recursive: true });
+    t('dump', since);
+    let snapshots = 0;
+    const resetDataroot = (data: string) => {
+      fs.rmSync(dataroot, { recursive: true, force: true });
+      fs.cpSync(data, dataroot, { recursive: true });
+      php(['admin/cli/purge_caches.php']);
+    };
+    const restoreFrom = (file: string, data: string) => {
+      execFileSync(pgBin('pg_restore'), [...pgArgs, '--clean', '--if-exists', '--single-transaction', '-d', 'cohortbot', file], { stdio: 'ignore' });
+      resetDataroot(data);
+    };
+    const serve = async (maxInputVars: number) => {
+      if (server) await stopGroup(server);
+      server = undefined;
+      const workers = options.workers && options.workers > 1 ? { PHP_CLI_SERVER_WORKERS: String(options.workers) } : {};
+      const started = spawnGroup('php', ['-d', `max_input_vars=${maxInputVars}`, '-S', `127.0.0.1:${port}`, '-t', webroot], { env: { ...env, ...workers }, stdio: 'ignore' });
+      server = started;
+      const begun = Date.now();
+      for (;;) {
+        if (started.exitCode !== null) throw new Error(`Moodle ${version}: PHP's server exited (${started.exitCode}) on port ${port}`);
+        try {
+          const res = await fetch(`${url}/webservice/rest/server.php`, { method: 'POST', body: new URLSearchParams({ wstoken: fixture.token, wsfunction: 'core_webservice_get_site_info', moodlewsrestformat: 'json' }) });
+          if (res.ok) return;
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() - begun > 60_000) throw new Error(`Moodle ${version}: the PHP server did not answer on ${url} within 60 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    since = Date.now();
+    await serve(5000);
+    t('firstCall', since);
+    return {
+      version,
+      url,
+      maxInputVars: serve,
+      ...fixture,
+      pluginVersion,
+      timings,
+      async grantServiceRole(capabilities: string[]) {
+        const role = JSON.parse(fs.readFileSync(SERVICE_ROLE, 'utf8')) as { shortname: string };
+        php(['cohortbot-grant.php', role.shortname, ...capabilities]);
+      },
+      async restore() {
+        const started = Date.now();
+        // PHP's server keeps no connection between requests; WITH (FORCE) ends any a request still holds.
+        await admin(['DROP DATABASE cohortbot WITH (FORCE)', 'CREATE DATABASE cohortbot TEMPLATE cohortbot_fixture']);
+        resetDataroot(`${dataroot}.fixture`);
+        timings.restore = Date.now() - started;
+      },
+      root,
+      webroot,
+      pgPort,
+      php,
+      async snapshot() {
+        const n = (snapshots += 1);
+        const file = path.join(dir, `snapshot-${n}.dump`);
+        execFileSync(pgBin('pg_dump'), [...pgArgs, '-Fc', '-f', file, 'cohortbot']);
+        fs.cpSync(dataroot, `${dataroot}.snapshot-${n}`, { recursive: true });
+        return async () => restoreFrom(file, `${dataroot}.snapshot-${n}`);
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

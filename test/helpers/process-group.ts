@@ -90,3 +90,6 @@ export async function stopGroup(child: ChildProcess, { signal = 'SIGTERM', grace
   signalGroup(pid, 'SIGKILL');
   forgetOf.get(child)?.();
 }
+
+/** Another name for `onProcessExit`: a stop this process owes until the returned release is called. */
+export const owe = onProcessExit;

@@ -97,10 +97,11 @@ describe('test-time package installer', () => {
     expect(() => withInstallLock(() => 'never', lock, 300)).toThrow(`pid ${process.pid}`);
   });
 
-  test('the suite needs slapd and PostgreSQL, and PHP unless the real-Moodle target is skipped', () => {
+  test('the suite needs slapd and PostgreSQL, and PHP and PHPUnit unless the real-Moodle target is skipped', () => {
     const names = (env: NodeJS.ProcessEnv) => suitePackageSets(env).flatMap((s) => s.packages);
-    expect(names({})).toEqual(expect.arrayContaining(['slapd', 'ldap-utils', 'postgresql', 'php8.2-cli', 'php8.2-pgsql']));
+    expect(names({})).toEqual(expect.arrayContaining(['slapd', 'ldap-utils', 'postgresql', 'php8.2-cli', 'php8.2-pgsql', 'phpunit', 'locales']));
     expect(names({ COHORTBOT_SKIP_REAL_MOODLE: '1' })).not.toContain('php8.2-cli');
     expect(names({ COHORTBOT_SKIP_REAL_MOODLE: '1' })).toContain('chromium');
+    expect(names({ COHORTBOT_SKIP_REAL_MOODLE: '1' })).not.toContain('phpunit');
   });
 });

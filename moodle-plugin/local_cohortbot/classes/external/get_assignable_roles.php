@@ -1,15 +1,18 @@
 <?php
-// This file is part of local_cohortbot - https://moodle.org/
+// This file is part of Moodle - https://moodle.org/
 //
-// local_cohortbot is free software: you can redistribute it and/or modify
+// Moodle is free software: you can redistribute it and/or modify
 // it under the terms of the GNU General Public License as published by
 // the Free Software Foundation, either version 3 of the License, or
 // (at your option) any later version.
 //
-// local_cohortbot is distributed in the hope that it will be useful,
+// Moodle is distributed in the hope that it will be useful,
 // but WITHOUT ANY WARRANTY; without even the implied warranty of
 // MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
 // GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
 namespace local_cohortbot\external;
 
@@ -43,7 +46,7 @@ class get_assignable_roles extends external_api {
     }
 
     /**
-     * Roles assignable by both the token user and, when given, the teacher.
+     * Roles assignable by both the token user and the teacher.
      *
      * @param int $courseid
      * @param int $onbehalfof
@@ -54,11 +57,10 @@ class get_assignable_roles extends external_api {
         $p = self::validate_parameters(self::execute_parameters(), compact('courseid', 'onbehalfof'));
         $context = sync_manager::course_context($p['courseid'], ['moodle/course:enrolconfig']);
         sync_manager::check_on_behalf($context, $p['onbehalfof'], ['moodle/course:enrolconfig']);
-        $roles = get_assignable_roles($context, ROLENAME_ALIAS, false, $USER);
-        if ($p['onbehalfof'] > 0) {
-            $teacher = $DB->get_record('user', ['id' => $p['onbehalfof']], '*', MUST_EXIST);
-            $roles = array_intersect_key($roles, get_assignable_roles($context, ROLENAME_ALIAS, false, $teacher));
-        }
+        // check_on_behalf() refused a call without a person: the roles are those both may assign.
+        $teacher = $DB->get_record('user', ['id' => $p['onbehalfof']], '*', MUST_EXIST);
+        $roles = array_intersect_key(get_assignable_roles($context, ROLENAME_ALIAS, false, $USER),
+            get_assignable_roles($context, ROLENAME_ALIAS, false, $teacher));
         $out = [];
         foreach ($roles as $id => $name) {
             $out[] = ['id' => (int)$id, 'shortname' => $DB->get_field('role', 'shortname', ['id' => $id]), 'name' => $name];

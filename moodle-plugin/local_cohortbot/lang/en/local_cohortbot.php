@@ -1,15 +1,18 @@
 <?php
-// This file is part of local_cohortbot - https://moodle.org/
+// This file is part of Moodle - https://moodle.org/
 //
-// local_cohortbot is free software: you can redistribute it and/or modify
+// Moodle is free software: you can redistribute it and/or modify
 // it under the terms of the GNU General Public License as published by
 // the Free Software Foundation, either version 3 of the License, or
 // (at your option) any later version.
 //
-// local_cohortbot is distributed in the hope that it will be useful,
+// Moodle is distributed in the hope that it will be useful,
 // but WITHOUT ANY WARRANTY; without even the implied warranty of
 // MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
 // GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
 /**
  * English strings.
@@ -33,7 +36,14 @@ $string['onbehalfrequired'] = 'A request must name the Moodle user it is made fo
 $string['onbehalfnopermission'] = 'The user the request is made for may not configure cohort sync in this course.';
 $string['plugindisabled'] = 'The cohort sync enrolment plugin is disabled on this site.';
 $string['pluginname'] = 'cohortbot web services';
-$string['privacy:metadata'] = 'The cohortbot web services plugin stores no personal data.';
+$string['privacy:metadata:cohortbot'] = 'The cohortbot service (the holder of the web-service token) reads these details through the plugin to keep cohorts in step with the university directory and to answer teachers and support staff. Its own privacy notice says how long it keeps them.';
+$string['privacy:metadata:cohortbot:cohortmembership'] = 'The cohorts a user is a member of';
+$string['privacy:metadata:cohortbot:email'] = 'The e-mail address, when cohortbot matches accounts by e-mail';
+$string['privacy:metadata:cohortbot:enrolments'] = 'A user\'s enrolments, roles and access in a course (the enrolment diagnosis)';
+$string['privacy:metadata:cohortbot:idnumber'] = 'The ID number, when cohortbot matches accounts by ID number';
+$string['privacy:metadata:cohortbot:suspended'] = 'Whether the account is suspended';
+$string['privacy:metadata:cohortbot:userid'] = 'The user id';
+$string['privacy:metadata:cohortbot:username'] = 'The username, when cohortbot matches accounts by username';
 $string['rolenotassignable'] = 'This role cannot be assigned in this course.';
 $string['rolenotfound'] = 'The role does not exist.';
 $string['servicename'] = 'cohortbot';

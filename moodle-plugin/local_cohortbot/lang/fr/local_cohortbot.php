@@ -1,15 +1,18 @@
 <?php
-// This file is part of local_cohortbot - https://moodle.org/
+// This file is part of Moodle - https://moodle.org/
 //
-// local_cohortbot is free software: you can redistribute it and/or modify
+// Moodle is free software: you can redistribute it and/or modify
 // it under the terms of the GNU General Public License as published by
 // the Free Software Foundation, either version 3 of the License, or
 // (at your option) any later version.
 //
-// local_cohortbot is distributed in the hope that it will be useful,
+// Moodle is distributed in the hope that it will be useful,
 // but WITHOUT ANY WARRANTY; without even the implied warranty of
 // MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
 // GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
 /**
  * Chaînes en français.
@@ -33,7 +36,14 @@ $string['onbehalfrequired'] = 'Une demande doit nommer l’utilisateur Moodle po
 $string['onbehalfnopermission'] = 'La personne pour qui la demande est faite ne peut pas configurer la synchronisation de cohortes dans ce cours.';
 $string['plugindisabled'] = 'Le plugin d\'inscription « Synchronisation des cohortes » est désactivé sur ce site.';
 $string['pluginname'] = 'Services web cohortbot';
-$string['privacy:metadata'] = 'Le plugin des services web cohortbot ne stocke aucune donnée personnelle.';
+$string['privacy:metadata:cohortbot'] = 'Le service cohortbot (détenteur du jeton de service web) lit ces données par le plugin pour tenir les cohortes à jour d\'après l\'annuaire de l\'université et répondre aux enseignants et au support. Sa propre notice de confidentialité dit combien de temps il les garde.';
+$string['privacy:metadata:cohortbot:cohortmembership'] = 'Les cohortes dont l\'utilisateur est membre';
+$string['privacy:metadata:cohortbot:email'] = 'L\'adresse de courriel, quand cohortbot associe les comptes par courriel';
+$string['privacy:metadata:cohortbot:enrolments'] = 'Les inscriptions, rôles et accès d\'un utilisateur dans un cours (le diagnostic d\'inscription)';
+$string['privacy:metadata:cohortbot:idnumber'] = 'Le numéro d\'identification, quand cohortbot associe les comptes par ce numéro';
+$string['privacy:metadata:cohortbot:suspended'] = 'Si le compte est suspendu';
+$string['privacy:metadata:cohortbot:userid'] = 'L\'identifiant de l\'utilisateur';
+$string['privacy:metadata:cohortbot:username'] = 'Le nom d\'utilisateur, quand cohortbot associe les comptes par nom d\'utilisateur';
 $string['rolenotassignable'] = 'Ce rôle ne peut pas être attribué dans ce cours.';
 $string['rolenotfound'] = 'Le rôle n\'existe pas.';
 $string['servicename'] = 'cohortbot';

@@ -1,15 +1,18 @@
 <?php
-// This file is part of local_cohortbot - https://moodle.org/
+// This file is part of Moodle - https://moodle.org/
 //
-// local_cohortbot is free software: you can redistribute it and/or modify
+// Moodle is free software: you can redistribute it and/or modify
 // it under the terms of the GNU General Public License as published by
 // the Free Software Foundation, either version 3 of the License, or
 // (at your option) any later version.
 //
-// local_cohortbot is distributed in the hope that it will be useful,
+// Moodle is distributed in the hope that it will be useful,
 // but WITHOUT ANY WARRANTY; without even the implied warranty of
 // MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
 // GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
 namespace local_cohortbot\external;
 
@@ -21,7 +24,8 @@ global $CFG;
 require_once($CFG->dirroot . '/webservice/tests/helpers.php');
 
 /**
- * Tests of the cohort-sync web services (run with Moodle's PHPUnit: vendor/bin/phpunit --testsuite local_cohortbot_testsuite).
+ * Tests of the plugin's web services, every one of them, run as the service account holding exactly the role
+ * of the plugin README (vendor/bin/phpunit --testsuite local_cohortbot_testsuite).
  *
  * @package    local_cohortbot
  * @category   test
@@ -34,8 +38,23 @@ require_once($CFG->dirroot . '/webservice/tests/helpers.php');
  * @covers     \local_cohortbot\external\get_available_cohorts
  * @covers     \local_cohortbot\external\get_assignable_roles
  * @covers     \local_cohortbot\external\get_enrolment_diagnosis
+ * @covers     \local_cohortbot\external\get_managed_cohorts
+ * @covers     \local_cohortbot\external\get_cohort_members
+ * @covers     \local_cohortbot\external\get_users_by_keys
+ * @covers     \local_cohortbot\external\add_cohort_members
+ * @covers     \local_cohortbot\external\delete_cohort_members
+ * @covers     \local_cohortbot\event\cohort_sync_changed
  */
 final class cohort_sync_test extends \externallib_advanced_testcase {
+    /**
+     * The service account's system role, as the plugin README (and cohortbot's fixtures/service-role.json) lists it.
+     */
+    const SERVICE_CAPABILITIES = ['local/cohortbot:use', 'webservice/rest:use', 'moodle/cohort:manage', 'moodle/cohort:view',
+        'moodle/cohort:assign', 'moodle/user:viewdetails', 'moodle/course:viewparticipants', 'moodle/course:enrolconfig',
+        'moodle/course:enrolreview', 'enrol/cohort:config', 'moodle/course:managegroups', 'moodle/role:assign',
+        'enrol/manual:enrol', 'enrol/manual:unenrol', 'moodle/course:view', 'moodle/user:viewalldetails',
+        'moodle/site:viewuseridentity'];
+
     /** @var \stdClass */
     private $course;
     /** @var \stdClass */
@@ -46,6 +65,8 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
     private $students;
     /** @var \stdClass */
     private $sibling;
+    /** @var \stdClass */
+    private $service;
 
     protected function setUp(): void {
         parent::setUp();
@@ -58,24 +79,44 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         $this->teacher = $gen->create_user();
         $gen->enrol_user($this->teacher->id, $this->course->id, 'editingteacher');
         $this->cohort = $gen->create_cohort(['idnumber' => 'etp:L2PHA1', 'name' => 'Licence 2 Pharmacie']);
-        $this->students = [$gen->create_user(), $gen->create_user()];
+        $this->students = [
+            $gen->create_user(['username' => 'e21900001', 'idnumber' => 'E21900001', 'email' => 'Ana.Student@Univ-Demo.fr']),
+            $gen->create_user(['username' => 'e21900002', 'idnumber' => 'E21900002', 'email' => 'bo@univ-demo.fr', 'suspended' => 1]),
+        ];
         foreach ($this->students as $s) {
             cohort_add_member($this->cohort->id, $s->id);
         }
-        // The service account: a manager at system level with the kill-switch capability.
-        $service = $gen->create_user();
+        $this->service = $gen->create_user(['username' => 'cohortbot']);
         $roleid = $gen->create_role(['shortname' => 'cohortbotws']);
-        foreach (['local/cohortbot:use', 'moodle/course:enrolconfig', 'enrol/cohort:config', 'moodle/course:managegroups',
-                'moodle/cohort:view', 'moodle/course:enrolreview', 'moodle/role:assign'] as $cap) {
-            assign_capability($cap, CAP_ALLOW, $roleid, \context_system::instance()->id);
-        }
-        foreach ([$gen->create_role(), 3, 4, 5] as $target) {
-            core_role_set_assign_allowed($roleid, $target);
-        }
-        role_assign($roleid, $service->id, \context_system::instance()->id);
-        $this->setUser($service);
+        self::service_role($roleid, self::SERVICE_CAPABILITIES);
+        role_assign($roleid, $this->service->id, \context_system::instance()->id);
+        $this->setUser($this->service);
     }
 
+    /**
+     * A system role holding these capabilities, allowed to assign the roles the README lists.
+     *
+     * @param int $roleid
+     * @param string[] $capabilities
+     */
+    private static function service_role(int $roleid, array $capabilities): void {
+        global $DB;
+        $system = \context_system::instance();
+        foreach ($capabilities as $cap) {
+            assign_capability($cap, CAP_ALLOW, $roleid, $system->id);
+        }
+        foreach (['editingteacher', 'teacher', 'student'] as $shortname) {
+            core_role_set_assign_allowed($roleid, $DB->get_field('role', 'id', ['shortname' => $shortname], MUST_EXIST));
+        }
+        accesslib_clear_all_caches_for_unit_testing();
+    }
+
+    /**
+     * add_cohort_sync for the course, as cleaned for the web service.
+     *
+     * @param array $args named arguments besides courseid
+     * @return array
+     */
     private function add(array $args): array {
         $result = add_cohort_sync::execute(...array_merge(['courseid' => (int)$this->course->id], $args));
         return external_api::clean_returnvalue(add_cohort_sync::execute_returns(), $result);
@@ -85,22 +126,38 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         $r = $this->add(['cohortidnumber' => 'etp:L2PHA1', 'roleshortname' => 'student', 'onbehalfof' => (int)$this->teacher->id]);
         $this->assertTrue($r['created']);
         $context = \context_course::instance($this->course->id);
-        foreach ($this->students as $s) {
-            $this->assertTrue(is_enrolled($context, $s, '', true));
-        }
-        $list = external_api::clean_returnvalue(get_cohort_syncs::execute_returns(), get_cohort_syncs::execute((int)$this->course->id));
+        $this->assertTrue(is_enrolled($context, $this->students[0], '', true));
+        // A suspended account is enrolled but not active.
+        $this->assertTrue(is_enrolled($context, $this->students[1]));
+        $list = external_api::clean_returnvalue(get_cohort_syncs::execute_returns(),
+            get_cohort_syncs::execute((int)$this->course->id, (int)$this->teacher->id));
         $this->assertCount(1, $list['instances']);
         $this->assertEquals(2, $list['instances'][0]['membercount']);
     }
 
+    public function test_add_logs_the_event_for_the_teacher(): void {
+        $sink = $this->redirectEvents();
+        $r = $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
+        $events = array_values(array_filter($sink->get_events(), fn($e) => $e instanceof \local_cohortbot\event\cohort_sync_changed));
+        $sink->close();
+        $this->assertCount(1, $events);
+        $this->assertEquals($r['id'], $events[0]->objectid);
+        $this->assertEquals($this->teacher->id, $events[0]->relateduserid);
+        $this->assertEquals($this->service->id, $events[0]->userid);
+        $this->assertEquals(\context_course::instance($this->course->id)->id, $events[0]->contextid);
+        $this->assertStringContainsString("on behalf of the user with id '{$this->teacher->id}'", $events[0]->get_description());
+        $this->assertEquals(['db' => 'enrol', 'restore' => 'enrol'], \local_cohortbot\event\cohort_sync_changed::get_objectid_mapping());
+        $this->assertFalse(\local_cohortbot\event\cohort_sync_changed::get_other_mapping());
+    }
+
     public function test_group_minus_one_creates_the_group_named_after_the_cohort(): void {
-        $r = $this->add(['cohortid' => (int)$this->cohort->id, 'groupid' => -1]);
+        $r = $this->add(['cohortid' => (int)$this->cohort->id, 'groupid' => -1, 'onbehalfof' => (int)$this->teacher->id]);
         $this->assertEquals('Licence 2 Pharmacie cohort', groups_get_group($r['groupid'])->name);
     }
 
     public function test_readding_returns_the_existing_instance(): void {
-        $first = $this->add(['cohortid' => (int)$this->cohort->id]);
-        $again = $this->add(['cohortid' => (int)$this->cohort->id]);
+        $first = $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
+        $again = $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
         $this->assertFalse($again['created']);
         $this->assertEquals($first['id'], $again['id']);
     }
@@ -108,7 +165,7 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
     public function test_cohort_of_a_sibling_category_is_refused(): void {
         $other = $this->getDataGenerator()->create_cohort(['contextid' => \context_coursecat::instance($this->sibling->id)->id]);
         $this->expectExceptionMessage(get_string('cohortnotavailable', 'local_cohortbot'));
-        $this->add(['cohortid' => (int)$other->id]);
+        $this->add(['cohortid' => (int)$other->id, 'onbehalfof' => (int)$this->teacher->id]);
     }
 
     public function test_hidden_cohort_is_refused_for_a_teacher_without_cohort_view(): void {
@@ -123,35 +180,74 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
     }
 
     public function test_teacher_without_cohort_config_is_refused(): void {
-        $student = $this->students[0];
         $this->expectExceptionMessage(get_string('onbehalfnopermission', 'local_cohortbot'));
-        $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$student->id]);
+        $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->students[0]->id]);
     }
 
-    public function test_service_account_without_capability_is_refused(): void {
-        $this->setUser($this->getDataGenerator()->create_user());
+    public function test_a_call_for_nobody_is_refused_by_every_function_that_acts_for_a_person(): void {
+        $r = $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
+        $calls = [
+            fn() => $this->add(['cohortid' => (int)$this->cohort->id]),
+            fn() => get_cohort_syncs::execute((int)$this->course->id, 0),
+            fn() => update_cohort_sync::execute($r['id'], null, null, 1, null, 0),
+            fn() => delete_cohort_sync::execute($r['id'], 0),
+            fn() => get_available_cohorts::execute((int)$this->course->id, '', 25, 0),
+            fn() => get_assignable_roles::execute((int)$this->course->id, 0),
+        ];
+        foreach ($calls as $i => $call) {
+            try {
+                $call();
+                $this->fail("call $i was made for nobody and succeeded");
+            } catch (\moodle_exception $e) {
+                $this->assertEquals('onbehalfrequired', $e->errorcode, "call $i");
+            }
+        }
+        $this->assertTrue(is_enrolled(\context_course::instance($this->course->id), $this->students[0], '', true));
+    }
+
+    public function test_service_account_without_the_kill_switch_capability_is_refused(): void {
+        // Everything the README's role holds but local/cohortbot:use: past the login check, stopped by the kill switch.
+        $user = $this->getDataGenerator()->create_user();
+        $roleid = $this->getDataGenerator()->create_role(['shortname' => 'nokillswitch']);
+        self::service_role($roleid, array_values(array_diff(self::SERVICE_CAPABILITIES, ['local/cohortbot:use'])));
+        role_assign($roleid, $user->id, \context_system::instance()->id);
+        $this->setUser($user);
+        try {
+            $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
+            $this->fail('a service account without local/cohortbot:use added a cohort sync');
+        } catch (\required_capability_exception $e) {
+            $this->assertEquals(get_capability_string('local/cohortbot:use'), $e->a);
+        }
         $this->expectException(\required_capability_exception::class);
-        $this->add(['cohortid' => (int)$this->cohort->id]);
+        get_managed_cohorts::execute('etp:');
+    }
+
+    public function test_an_account_without_course_access_stops_at_the_login_check(): void {
+        $this->setUser($this->getDataGenerator()->create_user());
+        $this->expectException(\require_login_exception::class);
+        $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
     }
 
     public function test_delete_refuses_a_non_cohort_instance(): void {
         global $DB;
         $manual = $DB->get_record('enrol', ['courseid' => $this->course->id, 'enrol' => 'manual'], '*', MUST_EXIST);
         $this->expectExceptionMessage(get_string('notcohortinstance', 'local_cohortbot'));
-        delete_cohort_sync::execute((int)$manual->id);
+        delete_cohort_sync::execute((int)$manual->id, (int)$this->teacher->id);
     }
 
     public function test_update_disable_and_delete(): void {
-        $r = $this->add(['cohortid' => (int)$this->cohort->id]);
-        external_api::clean_returnvalue(update_cohort_sync::execute_returns(), update_cohort_sync::execute($r['id'], null, null, 1));
+        $r = $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
+        external_api::clean_returnvalue(update_cohort_sync::execute_returns(),
+            update_cohort_sync::execute($r['id'], null, null, 1, null, (int)$this->teacher->id));
         $context = \context_course::instance($this->course->id);
         $this->assertFalse(is_enrolled($context, $this->students[0], '', true));
-        delete_cohort_sync::execute($r['id']);
+        $this->assertTrue(is_enrolled($context, $this->students[0]));
+        delete_cohort_sync::execute($r['id'], (int)$this->teacher->id);
         $this->assertFalse(is_enrolled($context, $this->students[0]));
     }
 
     public function test_diagnosis_lists_the_enrolment_and_the_cohort(): void {
-        $this->add(['cohortid' => (int)$this->cohort->id]);
+        $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
         $d = external_api::clean_returnvalue(get_enrolment_diagnosis::execute_returns(),
             get_enrolment_diagnosis::execute((int)$this->course->id, (int)$this->students[0]->id));
         $this->assertTrue($d['canaccess']);
@@ -168,5 +264,86 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         $r = external_api::clean_returnvalue(get_assignable_roles::execute_returns(),
             get_assignable_roles::execute((int)$this->course->id, (int)$this->teacher->id));
         $this->assertEqualsCanonicalizing(['teacher', 'student'], array_column($r['roles'], 'shortname'));
+    }
+
+    public function test_managed_cohorts_with_member_counts(): void {
+        $gen = $this->getDataGenerator();
+        $gen->create_cohort(['idnumber' => 'etp:L3PHA1', 'name' => 'Licence 3 Pharmacie']);
+        $gen->create_cohort(['idnumber' => 'manual-1', 'name' => 'Manual']);
+        $r = external_api::clean_returnvalue(get_managed_cohorts::execute_returns(), get_managed_cohorts::execute('etp:'));
+        $this->assertEquals([['etp:L2PHA1', 2], ['etp:L3PHA1', 0]],
+            array_map(fn($c) => [$c['idnumber'], $c['membercount']], $r['cohorts']));
+        $this->expectException(\invalid_parameter_exception::class);
+        get_managed_cohorts::execute('');
+    }
+
+    public function test_cohort_members_with_their_keys(): void {
+        [$ana, $bo] = $this->students;
+        $other = $this->getDataGenerator()->create_cohort(['idnumber' => 'etp:M1']);
+        cohort_add_member($other->id, $bo->id);
+        $r = external_api::clean_returnvalue(get_cohort_members::execute_returns(),
+            get_cohort_members::execute([(int)$this->cohort->id, (int)$other->id], 'username'));
+        $this->assertEquals([['cohortid' => (int)$this->cohort->id, 'userids' => [(int)$ana->id, (int)$bo->id]],
+            ['cohortid' => (int)$other->id, 'userids' => [(int)$bo->id]]], $r['cohorts']);
+        // Each member once, with only what the sync needs.
+        $this->assertEquals([['id' => (int)$ana->id, 'key' => 'e21900001', 'suspended' => false],
+            ['id' => (int)$bo->id, 'key' => 'e21900002', 'suspended' => true]], $r['users']);
+        $byemail = get_cohort_members::execute([(int)$this->cohort->id], 'email');
+        $this->assertEquals(['ana.student@univ-demo.fr', 'bo@univ-demo.fr'], array_column($byemail['users'], 'key'));
+        $this->expectException(\dml_missing_record_exception::class);
+        get_cohort_members::execute([(int)$this->cohort->id, 999999], 'username');
+    }
+
+    public function test_cohort_members_refuse_an_unknown_field(): void {
+        $this->expectException(\invalid_parameter_exception::class);
+        get_cohort_members::execute([(int)$this->cohort->id], 'firstname');
+    }
+
+    public function test_users_by_keys(): void {
+        [$ana, $bo] = $this->students;
+        $r = external_api::clean_returnvalue(get_users_by_keys::execute_returns(),
+            get_users_by_keys::execute('email', ['ANA.STUDENT@univ-demo.fr', 'nobody@univ-demo.fr']));
+        $this->assertEquals([['id' => (int)$ana->id, 'key' => 'ana.student@univ-demo.fr', 'suspended' => false]], $r['users']);
+        $r = get_users_by_keys::execute('idnumber', ['E21900002', 'E21999999', 'E21900001']);
+        $this->assertEquals([(int)$ana->id, (int)$bo->id], array_column($r['users'], 'id'));
+    }
+
+    public function test_bulk_membership_with_core_events_and_enrol_cohort_following(): void {
+        $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
+        $context = \context_course::instance($this->course->id);
+        $new = $this->getDataGenerator()->create_user();
+        $c = (int)$this->cohort->id;
+        $added = external_api::clean_returnvalue(add_cohort_members::execute_returns(), add_cohort_members::execute([
+            ['cohortid' => $c, 'userid' => (int)$new->id], ['cohortid' => $c, 'userid' => (int)$new->id],
+            ['cohortid' => $c, 'userid' => (int)$this->students[0]->id], ['cohortid' => $c, 'userid' => 999999],
+            ['cohortid' => 999999, 'userid' => (int)$new->id],
+        ]));
+        $this->assertEquals(1, $added['added']);
+        $this->assertEquals([['3', $c, (int)$this->students[0]->id], ['2', $c, 999999], ['2', 999999, (int)$new->id]],
+            array_map(fn($w) => [$w['warningcode'], $w['cohortid'], $w['userid']], $added['warnings']));
+        // enrol_cohort follows core's events: the new member is in the course at once, and out when removed.
+        $this->assertTrue(is_enrolled($context, $new, '', true));
+        $removed = external_api::clean_returnvalue(delete_cohort_members::execute_returns(), delete_cohort_members::execute([
+            ['cohortid' => $c, 'userid' => (int)$new->id], ['cohortid' => $c, 'userid' => (int)$this->teacher->id],
+        ]));
+        $this->assertEquals(1, $removed['removed']);
+        $this->assertEquals([['3', (int)$this->teacher->id]], array_map(fn($w) => [$w['warningcode'], $w['userid']], $removed['warnings']));
+        $this->assertFalse(is_enrolled($context, $new, '', true));
+        // One core event per member changed, as cohort_add_member() triggers (a sink keeps observers from running).
+        $sink = $this->redirectEvents();
+        add_cohort_members::execute([['cohortid' => $c, 'userid' => (int)$new->id], ['cohortid' => $c, 'userid' => (int)$new->id]]);
+        $events = array_values(array_filter($sink->get_events(), fn($e) => $e instanceof \core\event\cohort_member_added));
+        $sink->close();
+        $this->assertEquals([[$c, (int)$new->id]], array_map(fn($e) => [(int)$e->objectid, (int)$e->relateduserid], $events));
+    }
+
+    public function test_bulk_membership_needs_cohort_assign_in_the_cohorts_context(): void {
+        $user = $this->getDataGenerator()->create_user();
+        $roleid = $this->getDataGenerator()->create_role(['shortname' => 'noassign']);
+        self::service_role($roleid, array_values(array_diff(self::SERVICE_CAPABILITIES, ['moodle/cohort:assign', 'moodle/cohort:manage'])));
+        role_assign($roleid, $user->id, \context_system::instance()->id);
+        $this->setUser($user);
+        $this->expectException(\required_capability_exception::class);
+        add_cohort_members::execute([['cohortid' => (int)$this->cohort->id, 'userid' => (int)$this->teacher->id]]);
     }
 }
