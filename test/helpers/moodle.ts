@@ -116,13 +116,15 @@ export function archivePath(version: MoodleVersion = '4.5.6', env: NodeJS.Proces
 /** 5.x serves `public/` and keeps config.php and admin/cli one level up. */
 const webrootOf = (root: string) => (fs.existsSync(path.join(root, 'public', 'version.php')) ? path.join(root, 'public') : root);
 
-/** The plugin as it was at `commit` (PREVIOUS_PLUGIN), from the repository's history. */
+/**
+ * The plugin as it was released at PREVIOUS_PLUGIN (`git archive` of that commit, kept as a fixture so
+ * a shallow clone, as CI may make, still tests the upgrade).
+ */
 function previousPlugin(into: string): void {
-  const tar = spawnSync('git', ['-C', REPO, 'archive', '--format=tar', PREVIOUS_PLUGIN.commit, 'moodle-plugin/local_cohortbot'], { maxBuffer: 1 << 26 });
-  if (tar.status !== 0) throw new Error(`the upgrade test installs local_cohortbot ${PREVIOUS_PLUGIN.release} from commit ${PREVIOUS_PLUGIN.commit.slice(0, 12)}, which this clone does not have (${String(tar.stderr).trim().slice(0, 200)}): clone with history (git fetch --unshallow)`);
+  const archive = path.join(REPO, 'test', 'fixtures', `local_cohortbot-${PREVIOUS_PLUGIN.release}.tar.gz`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-plugin-prev-'));
   try {
-    execFileSync('tar', ['-x', '-C', tmp], { input: tar.stdout });
+    execFileSync('tar', ['-xzf', archive, '-C', tmp]);
     fs.cpSync(path.join(tmp, 'moodle-plugin', 'local_cohortbot'), into, { recursive: true });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
