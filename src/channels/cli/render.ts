@@ -7,6 +7,12 @@ function tableText(columns: string[], rows: string[][]): string {
   return [columns.map(cell).join('  '), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => r.map(cell).join('  '))].join('\n');
 }
 
+/**
+ * Text is text in a terminal too: control characters (an escape sequence in a name could clear the
+ * screen or forge a line) and bidirectional overrides are dropped; tabs become spaces.
+ */
+const terminalSafe = (s: string): string => s.replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+
 export function renderText(v: View): string {
   const out: string[] = [];
   // French typography puts a (narrow) space before a colon; English does not.
@@ -21,5 +27,5 @@ export function renderText(v: View): string {
     else out.push(`${b.form.title}${colon}${b.form.fields.map((f) => f.label).join(', ')}`);
   });
   (v.buttons ?? []).forEach((b, i) => out.push(`  [${i + 1}] ${b.label}`));
-  return out.join('\n');
+  return terminalSafe(out.join('\n'));
 }

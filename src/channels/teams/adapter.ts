@@ -35,7 +35,8 @@ export function createTeamsAdapter(config: Config, log: Logger): CloudAdapter {
   return adapter;
 }
 
-const cardOf = (view: View) => MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)), cardFallbackText(view));
+// The activity's own text is shown as plain text: it may hold a name (see cards.ts).
+const cardOf = (view: View) => ({ ...MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)), cardFallbackText(view)), textFormat: 'plain' as const });
 
 /** Personal data goes to a 1:1 conversation with the person who asked, never to the channel. */
 export function privateSender(adapter: CloudAdapter, config: Config): PrivateSender {

@@ -81,7 +81,7 @@ export class CohortTeamsBot extends ActivityHandler {
       await ctx.sendActivity(catalog(ctx.activity.locale).privateSent);
       return;
     }
-    await ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)), cardFallbackText(view)));
+    await ctx.sendActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)), cardFallbackText(view)), textFormat: 'plain' });
   }
 }
 

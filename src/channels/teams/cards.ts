@@ -5,22 +5,29 @@ export type AdaptiveCard = Record<string, unknown>;
 
 const STYLE: Record<string, string> = { error: 'attention', warning: 'warning', success: 'good', info: 'default' };
 
+/**
+ * Text is text: a TextBlock (and a FactSet) renders markdown, so a name such as `[Confirmer](https://…)`
+ * would become a link. Every string of a view may carry a name from Moodle, the directory or a person:
+ * each is a TextRun of a RichTextBlock, which Adaptive Cards never parse as markdown.
+ */
+export const plainText = (text: string, style: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text, ...style }] });
+
 export function renderCard(v: View): AdaptiveCard {
   const body: Array<Record<string, unknown>> = [];
-  if (v.title) body.push({ type: 'TextBlock', text: v.title, size: 'Medium', weight: 'Bolder', wrap: true });
+  if (v.title) body.push(plainText(v.title, { size: 'Medium', weight: 'Bolder' }));
   for (const b of v.blocks) {
-    if (b.type === 'text') body.push({ type: 'TextBlock', text: b.text, wrap: true });
-    else if (b.type === 'facts') body.push({ type: 'FactSet', facts: b.facts.map((f) => ({ title: f.label, value: f.value })) });
+    if (b.type === 'text') body.push(plainText(b.text));
+    else if (b.type === 'facts') for (const f of b.facts) body.push({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: f.label, weight: 'Bolder' }, { type: 'TextRun', text: ` ${f.value}` }] });
     else if (b.type === 'table') {
       body.push({
         type: 'Table',
         firstRowAsHeader: true,
         columns: b.columns.map(() => ({ width: 1 })),
-        rows: [b.columns, ...b.rows].map((r, i) => ({ type: 'TableRow', cells: r.map((c) => ({ type: 'TableCell', items: [{ type: 'TextBlock', text: c, wrap: true, weight: i === 0 ? 'Bolder' : 'Default' }] })) })),
+        rows: [b.columns, ...b.rows].map((r, i) => ({ type: 'TableRow', cells: r.map((c) => ({ type: 'TableCell', items: [plainText(c, { weight: i === 0 ? 'Bolder' : 'Default' })] })) })),
       });
     } else {
       const f = b.form;
-      body.push({ type: 'TextBlock', text: f.title, weight: 'Bolder', wrap: true });
+      body.push(plainText(f.title, { weight: 'Bolder' }));
       for (const field of f.fields) {
         body.push(
           field.kind === 'choice'
