@@ -127,6 +127,8 @@ export interface Config {
     serviceUrl?: string;
     /** Bot Framework Emulator only: /api/messages without authentication, from loopback only, never in production. */
     localMode: boolean;
+    /** TEAMS_MULTI_TENANT=true: serve every tenant (stated explicitly); otherwise production requires MicrosoftAppTenantId. */
+    multiTenant: boolean;
   };
   slack: { botToken?: string; signingSecret?: string; appToken?: string; digestChannel?: string; apiUrl?: string; teamIds: string[] };
   /** Bearer token protecting GET /metrics when set. */
@@ -302,6 +304,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       digestConversationId: r.raw('TEAMS_DIGEST_CONVERSATION_ID'),
       serviceUrl: r.get('TEAMS_SERVICE_URL', url),
       localMode: r.get('TEAMS_LOCAL_MODE', bool, 'false') ?? false,
+      multiTenant: r.get('TEAMS_MULTI_TENANT', bool, 'false') ?? false,
     },
     slack: {
       botToken: r.raw('SLACK_BOT_TOKEN'),
@@ -330,6 +333,13 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
   }
   if (config.chatIdentityMatch === 'username' && config.chatIdentityDomains.length === 0 && r.raw('CHAT_IDENTITY_DOMAINS') === undefined) {
     r.problems.push('CHAT_IDENTITY_DOMAINS: missing; expected the university mail domains (e.g. univ-demo.fr) when CHAT_IDENTITY_MATCH=username, so that an address elsewhere never maps to a Moodle username');
+  }
+  // #28: a university's bot serves its own tenant; accepting every tenant must be said, not defaulted to.
+  if (nodeEnv === 'production' && config.teams.appId && !config.teams.tenantId && !config.teams.multiTenant) {
+    r.problems.push('MicrosoftAppTenantId: missing; expected the university tenant id (activities of any other tenant are refused). Set TEAMS_MULTI_TENANT=true only if every tenant may use the bot');
+  }
+  if (config.teams.tenantId && config.teams.multiTenant) {
+    r.problems.push('TEAMS_MULTI_TENANT=true and MicrosoftAppTenantId: choose one (the tenant id serves that tenant only)');
   }
   if (config.teams.localMode && nodeEnv === 'production') {
     r.problems.push('TEAMS_LOCAL_MODE=true: refused in production; it accepts unauthenticated Teams activities (Bot Framework Emulator only). Set MicrosoftAppId and friends instead');

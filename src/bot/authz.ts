@@ -48,6 +48,7 @@ export const POLICIES: { [K in Command['kind']]: Policy } = {
   removeMembers: { who: 'support' },
   approve: { who: 'admin' },
   reject: { who: 'admin' },
+  summaryHere: { who: 'admin' },
 };
 
 /** Whether a command changes a course (a refusal then says "cannot change", a question's "cannot see"). */

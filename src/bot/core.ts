@@ -13,6 +13,7 @@ import { catalog, Catalog } from './i18n';
 import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from './handlers/cohort-sync';
 import { help, status, whoami } from './handlers/general';
 import { search, usableCohorts } from './handlers/search';
+import { summaryHere } from './handlers/summary';
 import type { Cohort } from '../moodle/api';
 import { approveOrReject, changeMembers, createCohort, history, listMembers, syncNow, why } from './handlers/support';
 import { View, text } from './views';
@@ -41,6 +42,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   addMembers: (ctx, cmd) => changeMembers(ctx, cmd),
   removeMembers: (ctx, cmd) => changeMembers(ctx, cmd),
   members: (ctx, cmd) => listMembers(ctx, cmd.cohort, cmd.platform),
+  summaryHere: (ctx) => summaryHere(ctx),
 };
 
 const PLUGIN_REFUSALS = new Set(['onbehalfnopermission', 'nopermissions', 'cohortnotavailable', 'rolenotassignable', 'groupnotincourse', 'instanceexists', 'cohortnotfound', 'hiddencohort']);

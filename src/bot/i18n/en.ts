@@ -226,4 +226,14 @@ export const en: Catalog = {
   membersUnchanged: (list: string, adding: boolean) => `${adding ? 'Already members' : 'Not members'}, nothing to do for them: ${list}.`,
   membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `All of them are already members of ${cohort}: nothing was done.` : `None of them is a member of ${cohort}: nothing was done.`),
   idnumberPrefixReserved: (prefix: string) => `ID numbers starting with "${prefix}" are reserved for general cohorts.`,
+  // Trust at the edges (#28).
+  summaryHereDone: 'The daily summary will be posted in this conversation.',
+  summaryHereNotShared: 'Say `summary here` in the team channel that should receive the daily summary, not in a private chat.',
+  summaryHereUnsupported: 'Here the daily summary channel is configured (SLACK_DIGEST_CHANNEL for Slack).',
+  helpSummary: '`summary here` — post the daily summary in this team channel',
+  whyNotInCourse: (student: string, course: string) => `${student} is not in ${course}: neither enrolled nor a member of a cohort synced with this course. Support can tell you more.`,
+  cohortUnavailable: (ref: string) => `No manual cohort "${ref}" that you may change. Check its ID; your Moodle rights on cohorts are granted by a Moodle administrator.`,
+  cohortRightsUnverifiable: (platform: string) => `On ${platform}, cohortbot cannot check your Moodle rights on cohorts (it needs an up-to-date local_cohortbot plugin): nothing was done. Do it in Moodle (Site administration › Users › Cohorts).`,
+  membersPrivileged: (courses: string) => `Warning: this cohort is synced with a role other than student — ${courses}. These people will get that role there (or lose it).`,
+  membersPrivilegedCourse: (course: string, role: string) => `${course}: role ${role}`,
 };

@@ -226,6 +226,16 @@ export const fr = {
   membersUnchanged: (list: string, adding: boolean) => `${adding ? 'Déjà membres' : 'Pas membres'}, rien à faire pour eux : ${list}.`,
   membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `Tous sont déjà membres de ${cohort} : rien n’a été fait.` : `Aucun d’eux n’est membre de ${cohort} : rien n’a été fait.`),
   idnumberPrefixReserved: (prefix: string) => `Les identifiants commençant par « ${prefix} » sont réservés aux cohortes générales.`,
+  // Trust at the edges (#28).
+  summaryHereDone: 'Le résumé quotidien sera publié dans cette conversation.',
+  summaryHereNotShared: 'Dites `résumé ici` dans le canal d’équipe qui doit recevoir le résumé quotidien, pas en conversation privée.',
+  summaryHereUnsupported: 'Ici, le canal du résumé quotidien se configure (SLACK_DIGEST_CHANNEL pour Slack).',
+  helpSummary: '`résumé ici` — publier le résumé quotidien dans ce canal d’équipe',
+  whyNotInCourse: (student: string, course: string) => `${student} n’est pas dans ${course} : ni inscrit, ni membre d’une cohorte synchronisée avec ce cours. Le support peut vous en dire plus.`,
+  cohortUnavailable: (ref: string) => `Aucune cohorte manuelle « ${ref} » que vous puissiez modifier. Vérifiez son identifiant ; vos droits Moodle sur les cohortes se demandent à un administrateur Moodle.`,
+  cohortRightsUnverifiable: (platform: string) => `Sur ${platform}, cohortbot ne peut pas vérifier vos droits Moodle sur les cohortes (il y faut le plugin local_cohortbot à jour) : rien n’a été fait. Faites-le dans Moodle (Administration du site › Utilisateurs › Cohortes).`,
+  membersPrivileged: (courses: string) => `Attention : cette cohorte est synchronisée avec un rôle autre qu’étudiant — ${courses}. Ces personnes y recevront ce rôle (ou le perdront).`,
+  membersPrivilegedCourse: (course: string, role: string) => `${course} : rôle ${role}`,
 };
 
 export type Catalog = typeof fr;

@@ -5,6 +5,7 @@ import type { Logger } from '../../log';
 import type { Store } from '../../store/types';
 import type { View } from '../../bot/views';
 import { cardFallbackText, renderCard } from './cards';
+import { summaryTargetKey } from '../../bot/handlers/summary';
 import type { PrivateSender } from './bot';
 
 export class TeamsConfigError extends Error {
@@ -58,13 +59,14 @@ export function privateSender(adapter: CloudAdapter, config: Config): PrivateSen
   };
 }
 
-/** Posts the digest to the configured conversation, or to the one captured when the bot joined a team; returns where, for later updates. */
+/** Posts the digest to the configured conversation, or to the one an admin chose with `résumé ici`; returns where, for later updates. */
 export async function postTeamsDigest(adapter: CloudAdapter, config: Config, store: Store, view: View): Promise<{ ref: Partial<ConversationReference>; id: string } | undefined> {
   let ref: Partial<ConversationReference> | undefined;
   if (config.teams.digestConversationId && config.teams.serviceUrl) {
     ref = { channelId: 'msteams', serviceUrl: config.teams.serviceUrl, conversation: { id: config.teams.digestConversationId, isGroup: true, conversationType: 'channel', name: '' }, bot: { id: config.teams.appId ?? 'cohortbot', name: 'cohortbot' } };
   } else {
-    const saved = await store.getState('teams:digest-reference');
+    // Set only by an admin's `résumé ici` in that channel (audited); never by an install or a conversation event.
+    const saved = await store.getState(summaryTargetKey('teams'));
     if (saved) ref = JSON.parse(saved) as ConversationReference;
   }
   if (!ref) return undefined;

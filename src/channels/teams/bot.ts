@@ -10,16 +10,17 @@ import { formCommand, type View } from '../../bot/views';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/types';
 import { cardFallbackText, renderCard } from './cards';
+import { TeamsMember, foreignTenant, tenantOf, verifiedIdentity } from './tenant';
 
-/** Who is talking: the UPN/e-mail Teams gives. Behind an interface so tests can feed identities. */
+/** Who is talking: the roster's entry for this turn's user. Behind an interface so tests can feed identities. */
 export interface TeamsIdentityResolver {
-  resolve(ctx: TurnContext): Promise<{ email?: string; upn?: string }>;
+  resolve(ctx: TurnContext): Promise<TeamsMember>;
 }
 
 export const teamsInfoResolver: TeamsIdentityResolver = {
   async resolve(ctx) {
     const m = await TeamsInfo.getMember(ctx, ctx.activity.from.id);
-    return { email: m.email ?? undefined, upn: m.userPrincipalName ?? undefined };
+    return { email: m.email ?? undefined, userPrincipalName: m.userPrincipalName ?? undefined, aadObjectId: m.aadObjectId ?? undefined };
   },
 };
 
@@ -31,7 +32,7 @@ export interface PrivateSender {
 export class CohortTeamsBot extends ActivityHandler {
   constructor(
     private readonly core: BotCore,
-    private readonly store: Store,
+    _store: Store,
     private readonly identities: TeamsIdentityResolver,
     private readonly privately: PrivateSender,
     private readonly log: Logger,
@@ -43,12 +44,17 @@ export class CohortTeamsBot extends ActivityHandler {
       await this.handleMessage(ctx);
       await next();
     });
-    this.onConversationUpdate(async (ctx, next) => {
-      // Added to a team: keep the conversation reference for the daily digest.
-      const added = ctx.activity.membersAdded?.some((m) => m.id === ctx.activity.recipient.id);
-      if (added) await this.store.setState('teams:digest-reference', JSON.stringify(TurnContext.getConversationReference(ctx.activity)));
-      await next();
-    });
+    // Installs and conversation events change nothing: the summary's target is configuration
+    // (TEAMS_DIGEST_CONVERSATION_ID) or an admin's `résumé ici`, never a side effect of being added.
+  }
+
+  /** Every activity of another tenant is refused before any handler sees it: no reply, nothing kept. */
+  override async run(ctx: TurnContext): Promise<void> {
+    if (foreignTenant(ctx.activity, this.tenantId)) {
+      this.log.warn({ tenant: tenantOf(ctx.activity) ?? null, type: ctx.activity.type }, 'teams: activity from another tenant refused');
+      return;
+    }
+    await super.run(ctx);
   }
 
   /** The command text of a turn: a card button's payload, a submitted form, or the message without the mention. */
@@ -62,19 +68,21 @@ export class CohortTeamsBot extends ActivityHandler {
   private async handleMessage(ctx: TurnContext): Promise<void> {
     const text = CohortTeamsBot.commandOf(ctx);
     const shared = ctx.activity.conversation.conversationType !== 'personal';
-    let who: { email?: string; upn?: string } = {};
-    const tenant = (ctx.activity.conversation as { tenantId?: string }).tenantId ?? (ctx.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
-    if (this.tenantId && tenant !== this.tenantId) {
-      // Another organisation's user: no identity at all, so the core answers only help and whoami.
-      this.log.warn({ tenant: tenant ?? null }, 'teams: activity from another tenant, treated as unidentified');
-    } else {
-      try {
-        who = await this.identities.resolve(ctx);
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'teams: could not resolve the user');
-      }
+    let who: { upn?: string; aadObjectId?: string } = {};
+    try {
+      who = verifiedIdentity(await this.identities.resolve(ctx), ctx.activity);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'teams: could not resolve the user');
     }
-    const identity: Identity = { channel: 'teams', chatUserId: ctx.activity.from.aadObjectId ?? ctx.activity.from.id, email: who.email ?? who.upn, upn: who.upn, locale: ctx.activity.locale, conversation: shared ? 'shared' : 'private' };
+    const identity: Identity = {
+      channel: 'teams',
+      chatUserId: ctx.activity.from.aadObjectId ?? ctx.activity.from.id,
+      upn: who.upn,
+      locale: ctx.activity.locale,
+      conversation: shared ? 'shared' : 'private',
+      // Where an admin's `résumé ici` would send the summary: this channel, as a new post (not a reply in this thread).
+      replyTo: shared ? JSON.stringify(channelReference(ctx)) : undefined,
+    };
     const view = await this.core.handle(identity, text);
     if (view.private && shared) {
       await this.privately.sendPrivately(ctx, view);
@@ -83,6 +91,12 @@ export class CohortTeamsBot extends ActivityHandler {
     }
     await ctx.sendActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view)), cardFallbackText(view)), textFormat: 'plain' });
   }
+}
+
+/** The conversation of a turn as a place to post to later: the channel itself, not the thread of this message. */
+function channelReference(ctx: TurnContext): Partial<ConversationReference> {
+  const ref = TurnContext.getConversationReference(ctx.activity);
+  return { ...ref, activityId: undefined, conversation: { ...ref.conversation!, id: ref.conversation!.id.split(';')[0]! } };
 }
 
 export type { ConversationReference };
