@@ -19,17 +19,29 @@ export type Resolution<T> = { ok: true; value: T } | { ok: false; view: View };
 
 const fail = (v: View): { ok: false; view: View } => ({ ok: false, view: v });
 
+/**
+ * Nothing is told before the right is known (#28): `mayUse` says whether the person may act on (or
+ * see) a candidate course, and choices are offered only among those; `unavailable` is what someone is
+ * told when no course matches — the very words a refusal uses, so "no such course" and "not yours"
+ * read the same.
+ */
+export interface CourseAccessRule {
+  mayUse?: (rc: ResolvedCourse) => Promise<boolean>;
+  unavailable?: string;
+}
+
 /** `rebuild` writes the command again with an unambiguous course, for the choice buttons. */
-export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<Resolution<ResolvedCourse>> {
+export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string, rule: CourseAccessRule = {}): Promise<Resolution<ResolvedCourse>> {
+  const unavailable = (): { ok: false; view: View } => fail({ tone: 'error', blocks: [text(rule.unavailable ?? ctx.t.courseNotFound(ref.raw))] });
   let platforms = ctx.config.platforms.map((p) => p.name);
   if (ref.platform) platforms = [ref.platform];
   else if (ref.site) {
     const norm = (u: string) => u.replace(/^(https?:\/\/[^/]+)/i, (m) => m.toLowerCase()).replace(/\/+$/, '');
     const byHost = ctx.config.platforms.filter((p) => norm(p.url) === ref.site).map((p) => p.name);
-    if (byHost.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.courseNotFound(ref.raw))] });
+    if (byHost.length === 0) return unavailable();
     platforms = byHost;
   }
-  const found: ResolvedCourse[] = [];
+  let found: ResolvedCourse[] = [];
   await Promise.all(
     platforms.map(async (platform) => {
       const api = ctx.api(platform);
@@ -43,8 +55,13 @@ export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild
       for (const course of courses.filter((c) => c.id !== 1)) found.push({ platform, course, label: `${course.shortname} (${platform})` });
     }),
   );
-  if (found.length === 1) return { ok: true, value: found[0]! };
-  if (found.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.courseNotFound(ref.raw))] });
+  // One match: the command's own rights check decides (its refusal reads as `unavailable`). Several:
+  // only those the person may use are offered, so a choice never names a course they may not see.
+  let usable = found;
+  if (found.length > 1 && rule.mayUse) usable = (await Promise.all(found.map(async (f) => ((await rule.mayUse!(f)) ? [f] : [])))).flat();
+  if (usable.length === 1) return { ok: true, value: usable[0]! };
+  if (usable.length === 0) return unavailable();
+  found = usable;
   found.sort((a, b) => a.label.localeCompare(b.label));
   return fail({
     tone: 'warning',

@@ -48,7 +48,8 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
       if (!mayAdd) d = { ...d, actions: d.actions.filter((a) => !a.command.startsWith('ajouter ')) };
     }
   }
-  await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.firstBroken ?? 'ok' });
+  await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.notInCourse ? 'not-in-course' : (d.firstBroken ?? 'ok') });
+  if (d.notInCourse) return { title: t.whyTitle(cmd.student, rc.label), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
   const lines = d.steps.map((s) => `${t.stepMark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}`);
   const broken = d.steps.find((s) => s.status === 'broken');
   return {
@@ -165,7 +166,8 @@ async function findCohort(ctx: HandlerContext, ref: string, platform: string | u
   const platforms = ctx.config.platforms.filter((p) => !platform || p.name === platform);
   const found: Array<{ platform: string; cohort: Cohort }> = [];
   for (const p of platforms) {
-    const all = await ctx.api(p.name).getCohorts();
+    // Hidden cohorts do not exist for anyone but admins, here as in `chercher` (#28).
+    const all = (await ctx.api(p.name).getCohorts()).filter((c) => c.visible || ctx.actor.has('admin'));
     const c = all.find((x) => fold(x.idnumber) === r) ?? all.find((x) => fold(x.idnumber) === `${fold(naming.prefix)}${r}`) ?? all.find((x) => fold(x.name) === r);
     if (c) found.push({ platform: p.name, cohort: c });
   }

@@ -51,6 +51,19 @@ function actingUser(site: Site, onbehalfof: number): UserRow {
 function checkOnBehalf(site: Site, ctx: Context, onbehalfof: number, caps: string[]): void {
   actingUser(site, onbehalfof);
   if (!caps.every((c) => site.hasCapability(c, ctx, onbehalfof))) throw fail('onbehalfnopermission');
+  requireParticipant(site, ctx, onbehalfof);
+}
+
+/**
+ * sync_manager::require_participant(): what require_login($course) asks of the person — an active
+ * participant (enrolment active, within its dates, in an enabled method) or a holder of
+ * moodle/course:view, and a visible course unless they may see hidden ones. Roles outlive a suspended
+ * or ended enrolment in Moodle, so capabilities alone do not make a participant.
+ */
+function requireParticipant(site: Site, ctx: Context, userId: number): void {
+  if (site.isSiteAdmin(userId)) return;
+  if (!site.canAccessCourse(ctx.instanceid, userId)) throw fail('onbehalfnopermission');
+  if (!site.requireCourse(ctx.instanceid).visible && !site.hasCapability('moodle/course:viewhiddencourses', ctx, userId)) throw fail('onbehalfnopermission');
 }
 
 /** An instance only once the person's rights in its course are proven: nothing said about an id to anyone else. */
