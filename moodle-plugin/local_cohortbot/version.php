@@ -17,9 +17,9 @@
 defined('MOODLE_INTERNAL') || die();
 
 $plugin->component = 'local_cohortbot';
-$plugin->version   = 2026120100;
+$plugin->version   = 2026120300;
 $plugin->requires  = 2023042400; // Moodle 4.2: core_external\external_api.
 $plugin->supported = [402, 502];
 $plugin->maturity  = MATURITY_STABLE;
-$plugin->release   = '1.1.0';
+$plugin->release   = '1.2.0';
 $plugin->dependencies = ['enrol_cohort' => ANY_VERSION];

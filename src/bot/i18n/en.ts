@@ -236,4 +236,5 @@ export const en: Catalog = {
   cohortRightsUnverifiable: (platform: string) => `On ${platform}, cohortbot cannot check your Moodle rights on cohorts (it needs an up-to-date local_cohortbot plugin): nothing was done. Do it in Moodle (Site administration › Users › Cohorts).`,
   membersPrivileged: (courses: string) => `Warning: this cohort is synced with a role other than student — ${courses}. These people will get that role there (or lose it).`,
   membersPrivilegedCourse: (course: string, role: string) => `${course}: role ${role}`,
+  cohortCreateRefused: (platform: string) => `Your Moodle account cannot create cohorts on ${platform} (it needs moodle/cohort:manage): nothing was done. Ask a Moodle administrator for that right.`,
 };

@@ -236,6 +236,7 @@ export const fr = {
   cohortRightsUnverifiable: (platform: string) => `Sur ${platform}, cohortbot ne peut pas vérifier vos droits Moodle sur les cohortes (il y faut le plugin local_cohortbot à jour) : rien n’a été fait. Faites-le dans Moodle (Administration du site › Utilisateurs › Cohortes).`,
   membersPrivileged: (courses: string) => `Attention : cette cohorte est synchronisée avec un rôle autre qu’étudiant — ${courses}. Ces personnes y recevront ce rôle (ou le perdront).`,
   membersPrivilegedCourse: (course: string, role: string) => `${course} : rôle ${role}`,
+  cohortCreateRefused: (platform: string) => `Votre compte Moodle ne peut pas créer de cohorte sur ${platform} (il y faut moodle/cohort:manage) : rien n’a été fait. Demandez ce droit à un administrateur Moodle.`,
 };
 
 export type Catalog = typeof fr;

@@ -120,6 +120,25 @@ class sync_manager {
     }
 
     /**
+     * What Moodle's cohort pages ask of a person changing a cohort's members (cohort/assign.php):
+     * moodle/cohort:assign (or :manage) in the cohort's context, a cohort they may see (a hidden one
+     * needs moodle/cohort:view), and no cohort a plugin owns. One refusal for every case, so a person
+     * without rights learns nothing about the cohort.
+     *
+     * @param stdClass $cohort
+     * @param int $userid
+     */
+    public static function check_cohort_on_behalf(stdClass $cohort, int $userid): void {
+        $context = context::instance_by_id($cohort->contextid, MUST_EXIST);
+        $may = has_any_capability(['moodle/cohort:manage', 'moodle/cohort:assign'], $context, $userid)
+            && ($cohort->visible || has_capability('moodle/cohort:view', $context, $userid))
+            && empty($cohort->component);
+        if (!$may) {
+            throw new moodle_exception('onbehalfnopermission', 'local_cohortbot');
+        }
+    }
+
+    /**
      * A cohort-sync instance, only once the acting user's rights in its course are proven: a caller
      * without rights learns nothing about an instance id (missing, another course's, another method).
      *
