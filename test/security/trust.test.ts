@@ -15,7 +15,8 @@ import { cid, uid } from '../helpers/simulator';
 const READONLY_SUPPORT = 'luc.petit@univ-demo.fr';
 
 const members = (site: Site, idnumber: string) => site.members.find('cohort', site.cohorts.first('idnumber', idnumber)!.id).map((m) => m.userid).sort((a, b) => a - b);
-const snapshot = (site: Site) => JSON.stringify({ cohorts: site.cohorts.all(), members: site.members.all(), enrol: site.enrol.all(), ue: site.userEnrolments.all(), ra: site.roleAssignments.all() });
+/** What Moodle holds (rows by id, whatever order an update left them in). */
+const snapshot = (site: Site) => JSON.stringify([site.cohorts, site.members, site.enrol, site.userEnrolments, site.roleAssignments].map((t) => [...t.all()].sort((a, b) => a.id - b.id)));
 
 describe('trust at the edges (simulator, local_cohortbot)', () => {
   let h: SyncHarness;
@@ -157,8 +158,8 @@ describe('trust at the edges (simulator, local_cohortbot)', () => {
   });
 });
 
-describe('support without the plugin’s person functions (local_ws_enrolcohort site): rights checked first, refused when they cannot be', () => {
-  it('créer cohorte, ajouter and retirer membres are refused and change nothing', async () => {
+describe('a local_ws_enrolcohort site (the fallback path)', () => {
+  it('support’s créer cohorte, ajouter and retirer membres are refused (rights cannot be checked) and change nothing; a suspended or ended teacher is refused', async () => {
     const h = await startSyncHarness({ seed: demoSeedWith('local_ws_enrolcohort') });
     try {
       await h.engine.run();
@@ -170,6 +171,19 @@ describe('support without the plugin’s person functions (local_ws_enrolcohort 
         expect(r.text).toMatch(/ne peut pas vérifier vos droits Moodle sur les cohortes/);
       }
       expect(snapshot(site)).toBe(before);
+      // The fallback path asks Moodle core for active holders only: a suspended or ended teacher enrolment is refused too.
+      const course = cid(site, 'PHA-L2-102');
+      const ue = site.userEnrolments.first('pair', `${site.enrol.find('course', course).find((i) => i.enrol === 'manual')!.id}:${uid(site, 'mdurand')}`)!;
+      for (const change of [{ status: 1 }, { timestart: 1, timeend: 86_400 }]) {
+        site.userEnrolments.update(ue.id, change);
+        const changed = snapshot(site);
+        const replies = await converse(botFor(h), TEACHER, ['méthodes PHA-L2-102', 'ajouter etp:L3PHA1 à PHA-L2-102', 'oui', 'retirer etp:L2PHA1 de PHA-L2-102', 'oui']);
+        for (const r of replies) expect(r.view.tone).toBe('error');
+        expect(snapshot(site)).toBe(changed);
+        site.userEnrolments.update(ue.id, { status: 0, timestart: 0, timeend: 0 });
+      }
+      const [ok] = await converse(botFor(h), TEACHER, ['méthodes PHA-L2-102']);
+      expect(ok!.view.tone).not.toBe('error');
     } finally {
       await h.stop();
     }
