@@ -11,7 +11,8 @@ function tableText(columns: string[], rows: string[][]): string {
  * Text is text in a terminal too: control characters (an escape sequence in a name could clear the
  * screen or forge a line) and bidirectional overrides are dropped; tabs become spaces.
  */
-const terminalSafe = (s: string): string => s.replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+const unsafe = (n: number): boolean => (n < 32 && n !== 10) || (n >= 0x7f && n <= 0x9f) || (n >= 0x202a && n <= 0x202e) || (n >= 0x2066 && n <= 0x2069);
+const terminalSafe = (s: string): string => Array.from(s.replace(/\t/g, ' '), (c) => (unsafe(c.charCodeAt(0)) ? '' : c)).join('');
 
 export function renderText(v: View): string {
   const out: string[] = [];
