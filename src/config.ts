@@ -133,6 +133,8 @@ export interface Config {
     sdk: 'agents' | 'botbuilder';
     authorityEndpoint?: string;
     issuers?: string[];
+    /** TEAMS_MULTI_TENANT=true: serve every tenant (stated explicitly); otherwise production requires MicrosoftAppTenantId. */
+    multiTenant: boolean;
   };
   slack: { botToken?: string; signingSecret?: string; appToken?: string; digestChannel?: string; apiUrl?: string; teamIds: string[] };
   /** Bearer token protecting GET /metrics when set. */
@@ -223,6 +225,7 @@ const ChatVars = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { errorMap: () => ({ message: 'MultiTenant, SingleTenant or UserAssignedMSI' }) }).default('MultiTenant'),
   TEAMS_SERVICE_URL: url.optional(),
   TEAMS_LOCAL_MODE: bool.default('false'),
+  TEAMS_MULTI_TENANT: bool.default('false'),
   TEAMS_SDK: z.enum(['agents', 'botbuilder'], { errorMap: () => ({ message: 'agents (Microsoft 365 Agents SDK) or botbuilder (Bot Framework SDK)' }) }).default('agents'),
   SLACK_API_URL: url.optional(),
   SLACK_TEAM_IDS: list.pipe(z.array(z.string().regex(/^[TE][A-Z0-9]{2,}$/, 'Slack workspace ids such as T0123ABCD, comma-separated'))).default(''),
@@ -384,6 +387,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
       digestConversationId: r.raw('TEAMS_DIGEST_CONVERSATION_ID'),
       serviceUrl: c.TEAMS_SERVICE_URL,
       localMode: c.TEAMS_LOCAL_MODE,
+      multiTenant: c.TEAMS_MULTI_TENANT,
     },
     slack: {
       botToken: r.raw('SLACK_BOT_TOKEN'),
@@ -412,6 +416,13 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
   }
   if (config.chatIdentityMatch === 'username' && config.chatIdentityDomains.length === 0 && r.raw('CHAT_IDENTITY_DOMAINS') === undefined) {
     r.problems.push('CHAT_IDENTITY_DOMAINS: missing; expected the university mail domains (e.g. univ-demo.fr) when CHAT_IDENTITY_MATCH=username, so that an address elsewhere never maps to a Moodle username');
+  }
+  // #28: a university's bot serves its own tenant; accepting every tenant must be said, not defaulted to.
+  if (nodeEnv === 'production' && config.teams.appId && !config.teams.tenantId && !config.teams.multiTenant) {
+    r.problems.push('MicrosoftAppTenantId: missing; expected the university tenant id (activities of any other tenant are refused). Set TEAMS_MULTI_TENANT=true only if every tenant may use the bot');
+  }
+  if (config.teams.tenantId && config.teams.multiTenant) {
+    r.problems.push('TEAMS_MULTI_TENANT=true and MicrosoftAppTenantId: choose one (the tenant id serves that tenant only)');
   }
   if (config.teams.localMode && nodeEnv === 'production') {
     r.problems.push('TEAMS_LOCAL_MODE=true: refused in production; it accepts unauthenticated Teams activities (Bot Framework Emulator only). Set MicrosoftAppId and friends instead');

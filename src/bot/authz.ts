@@ -12,9 +12,9 @@ import type { Command, CourseRef } from './commands';
 import { parseCourse } from './commands';
 import type { HandlerContext } from './context';
 import type { MoodleUser } from '../moodle/api';
-import type { CohortSyncs } from '../moodle/cohort-syncs';
+import { type CohortSyncs, refusalCode } from '../moodle/cohort-syncs';
 import type { ResolvedCourse } from './resolve';
-import { q, resolveCourse } from './resolve';
+import { CourseAccessRule, q, resolveCourse } from './resolve';
 import { View, text } from './views';
 
 export type Policy =
@@ -48,6 +48,7 @@ export const POLICIES: { [K in Command['kind']]: Policy } = {
   removeMembers: { who: 'support' },
   approve: { who: 'admin' },
   reject: { who: 'admin' },
+  summaryHere: { who: 'admin' },
 };
 
 /** Whether a command changes a course (a refusal then says "cannot change", a question's "cannot see"). */
@@ -101,14 +102,38 @@ function courseOf(cmd: Command): { ref: CourseRef; rebuild: (course: string) => 
   }
 }
 
+/**
+ * Which candidate courses a person may be offered, and what "none" reads like: to someone without
+ * rights, exactly the words of a refusal, so a name's existence is never confirmed (#28).
+ */
+export function courseRule(ctx: HandlerContext, rights: 'read' | 'write', changes: boolean, raw: string): CourseAccessRule {
+  const t = ctx.t;
+  return {
+    unavailable: ctx.actor.has('support') ? t.courseNotFound(raw) : changes ? t.notAllowedCourse(raw) : t.notAllowedCourseView(raw),
+    mayUse: async (rc) => {
+      if (!ctx.actor.hasAccount(rc.platform)) return false;
+      const syncs = await ctx.cohortSyncs(rc.platform).catch(() => undefined);
+      if (!syncs) return false;
+      return syncs.checkRights(rc.course.id, ctx.actor.account(rc.platform).id, rights).then(
+        () => true,
+        (err: unknown) => {
+          if (refusalCode(err) !== undefined) return false;
+          throw err;
+        },
+      );
+    },
+  };
+}
+
 async function courseAccess(ctx: HandlerContext, cmd: Command, rights: 'read' | 'write'): Promise<Decision> {
   const of = courseOf(cmd);
   if (!of) throw new Error(`policy "course" for ${cmd.kind}, which names no course`);
-  let resolved = await resolveCourse(ctx, of.ref, of.rebuild);
+  let resolved = await resolveCourse(ctx, of.ref, of.rebuild, courseRule(ctx, rights, changesCourse(cmd), of.ref.raw));
   let cohortRef: string | undefined;
   if (!resolved.ok && cmd.kind === 'add' && !cmd.orderKnown) {
     // "add <cohort> <course>" without à/to: try the other way round before giving up.
-    const swapped = await resolveCourse(ctx, parseCourse(cmd.cohort, ctx.config.platforms.map((p) => p.name)), (c) => `ajouter ${q(cmd.course.raw)} à ${q(c)}`);
+    const swappedRef = parseCourse(cmd.cohort, ctx.config.platforms.map((p) => p.name));
+    const swapped = await resolveCourse(ctx, swappedRef, (c) => `ajouter ${q(cmd.course.raw)} à ${q(c)}`, courseRule(ctx, rights, true, swappedRef.raw));
     if (swapped.ok) {
       resolved = swapped;
       cohortRef = cmd.course.raw;

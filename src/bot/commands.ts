@@ -42,7 +42,8 @@ export type Command =
   | { kind: 'createCohort'; name: string; idnumber?: string; platform?: string }
   | { kind: 'addMembers'; cohort: string; list: string[]; platform?: string }
   | { kind: 'removeMembers'; cohort: string; list: string[]; platform?: string }
-  | { kind: 'members'; cohort: string; platform?: string };
+  | { kind: 'members'; cohort: string; platform?: string }
+  | { kind: 'summaryHere' };
 
 /** What a command lacks, as a code: the catalogue says it in the asker's language. */
 export type MissingWhat = 'role' | 'group' | 'name' | 'cohortName' | 'cohortAndList' | 'confirmation' | 'searchText' | 'course' | 'cohortAndCourse' | 'studentAndCourse' | 'syncTarget' | 'student' | 'cohort' | 'platform' | 'runId';
@@ -300,6 +301,7 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
 
   // Two-word verbs first.
   if (first === 'qui' && second === 'suis-je') return { ok: true, command: { kind: 'whoami' } };
+  if (((first === 'resume' && second === 'ici') || (first === 'summary' && second === 'here')) && tokens.length === 2) return { ok: true, command: { kind: 'summaryHere' } };
   if ((first === 'creer' || first === 'create') && (second === 'cohorte' || second === 'cohort')) {
     const args = tokens.slice(2);
     if (args.length === 0) return missing('cohortName', 'créer cohorte "Tuteurs L2 pharma" tuteurs-l2-pharma', 'create cohort "L2 pharma tutors" tutors-l2-pharma');

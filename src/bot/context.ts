@@ -26,6 +26,8 @@ export interface Identity {
   locale?: string;
   /** Where the message came from: personal data is only answered in private. */
   conversation?: 'private' | 'shared';
+  /** The shared conversation the message came from, as the channel can post to it later (opaque); kept only by an admin's `résumé ici`. */
+  replyTo?: string;
 }
 
 export type { BotRole };

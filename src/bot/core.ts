@@ -15,6 +15,7 @@ import { catalog, Catalog } from './i18n';
 import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from './handlers/cohort-sync';
 import { help, status, whoami } from './handlers/general';
 import { search, usableCohorts } from './handlers/search';
+import { summaryHere } from './handlers/summary';
 import type { Cohort } from '../moodle/api';
 import { ChatCache, cachedApis } from './cache';
 import { identityKey } from './identity';
@@ -47,6 +48,7 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   addMembers: (ctx, cmd) => changeMembers(ctx, cmd),
   removeMembers: (ctx, cmd) => changeMembers(ctx, cmd),
   members: (ctx, cmd) => listMembers(ctx, cmd.cohort, cmd.platform),
+  summaryHere: (ctx) => summaryHere(ctx),
 };
 
 /** Commands that only read: they may start before Moodle has confirmed the person (their answer still waits for it). */

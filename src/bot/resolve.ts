@@ -20,6 +20,17 @@ export type Resolution<T> = { ok: true; value: T } | { ok: false; view: View };
 const fail = (v: View): { ok: false; view: View } => ({ ok: false, view: v });
 
 /**
+ * Nothing is told before the right is known (#28): `mayUse` says whether the person may act on (or
+ * see) a candidate course, and choices are offered only among those; `unavailable` is what someone is
+ * told when no course matches — the very words a refusal uses, so "no such course" and "not yours"
+ * read the same.
+ */
+export interface CourseAccessRule {
+  mayUse?: (rc: ResolvedCourse) => Promise<boolean>;
+  unavailable?: string;
+}
+
+/**
  * The idnumbers a person may mean by a cohort they typed, in order of preference, folded (accents and
  * case aside): exactly what they typed, then the managed cohort of that étape ("L2PHA1" → "etp:l2pha1").
  */
@@ -65,10 +76,14 @@ export async function findCourses(platforms: Array<{ name: string; url: string }
 }
 
 /** `rebuild` writes the command again with an unambiguous course, for the choice buttons. */
-export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string): Promise<Resolution<ResolvedCourse>> {
-  const found = await findCourses(ctx.config.platforms, (p) => ctx.api(p), ref);
+export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string, rule: CourseAccessRule = {}): Promise<Resolution<ResolvedCourse>> {
+  const unavailable = (): { ok: false; view: View } => fail({ tone: 'error', blocks: [text(rule.unavailable ?? ctx.t.courseNotFound(ref.raw))] });
+  const candidates = await findCourses(ctx.config.platforms, (p) => ctx.api(p), ref);
+  // One match: the command's own rights check decides (its refusal reads as `unavailable`). Several:
+  // only those the person may use are offered, so a choice never names a course they may not see.
+  const found = candidates.length > 1 && rule.mayUse ? (await Promise.all(candidates.map(async (f) => ((await rule.mayUse!(f)) ? [f] : [])))).flat() : candidates;
   if (found.length === 1) return { ok: true, value: found[0]! };
-  if (found.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.courseNotFound(ref.raw))] });
+  if (found.length === 0) return unavailable();
   return fail({
     tone: 'warning',
     blocks: [text(ctx.t.courseAmbiguous(ref.raw))],

@@ -43,18 +43,18 @@ export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string
   const { steps, step, done } = checklist(m, CHAIN);
   const finish = (): Diagnosis => ({ student: studentRef, course: `${course.shortname} (${platform})`, platform, ...done(), listeRouge: false, syncFixes: false, actions: [], durationMs: Date.now() - started });
 
-  const user = await findAccount(deps, studentRef);
-  if (!user) {
-    step('account', 'broken', [m.teacherNoAccount], m.teacherNoAccountFix(m.askSupport));
-    return finish();
-  }
-  step('account', 'ok', [m.teacherAccountOk]);
-
   // This course's synced cohorts only, read as the teacher; membership of other cohorts is not the course's business.
   const instances = await deps.syncs.list(course.id, deps.actingUserId);
   const cohortIds = [...new Set(instances.map((i) => i.cohortId))];
   const members = cohortIds.length > 0 ? await deps.api.getCohortMembers(cohortIds) : new Map<number, number[]>();
-  const holding = instances.filter((i) => members.get(i.cohortId)?.includes(user.id));
+  const user = await findAccount(deps, studentRef);
+  const holding = user ? instances.filter((i) => members.get(i.cohortId)?.includes(user.id)) : [];
+  // Someone neither enrolled (in any state) nor in one of the course's cohorts is "not in the course",
+  // and no more: whether an account of that name exists on the site is not the course's to say (#28).
+  const enrolled = user ? (await deps.api.getEnrolledUsers(course.id)).some((u) => u.id === user.id) : false;
+  if (!user || (!enrolled && holding.length === 0)) return { ...finish(), steps: [], firstBroken: undefined, notInCourse: true };
+  step('account', 'ok', [m.teacherAccountOk]);
+
   const label = (i: (typeof instances)[number]) => `${i.cohortName ?? i.cohortId} (${i.cohortIdnumber ?? '—'})${i.enabled ? '' : m.teacherDisabled}`;
   if (instances.length === 0) step('course-cohort', 'info', [m.teacherNoSyncs]);
   else if (holding.length === 0) step('course-cohort', 'broken', [m.teacherNotInCohorts(instances.length)], m.teacherNotInCohortsFix(m.askSupport));

@@ -37,6 +37,8 @@ export interface Diagnosis {
   /** Commands that act on the finding (offered as buttons). */
   actions: Array<{ label: string; command: string }>;
   durationMs: number;
+  /** A teacher's question about someone who is not in the course: that is all they are told (#28). */
+  notInCourse?: boolean;
 }
 
 export interface WhyDeps {

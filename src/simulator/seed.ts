@@ -107,6 +107,8 @@ export const PLUGIN_FUNCTIONS: Record<'local_cohortbot' | 'local_ws_enrolcohort'
     'local_cohortbot_get_users_by_keys',
     'local_cohortbot_add_cohort_members',
     'local_cohortbot_delete_cohort_members',
+    'local_cohortbot_create_cohort',
+    'local_cohortbot_get_cohort_courses',
   ],
   local_ws_enrolcohort: ['local_ws_enrolcohort_add_instance', 'local_ws_enrolcohort_update_instance', 'local_ws_enrolcohort_delete_instance', 'local_ws_enrolcohort_get_instances'],
   none: [],

@@ -2,18 +2,17 @@
  * The SQLite store: one file, WAL mode, through Kysely's SQLite dialect (better-sqlite3). Opening
  * checks the file at once, so a corrupted or locked store is reported before anything runs.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store';
+import { prepareStoreFile } from './private-file';
 import { JournalEntry, StoreError } from './types';
 import { classify } from './unavailable';
 
 export { StoreError };
 
 function openFile(file: string): Database.Database {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  prepareStoreFile(file);
   try {
     const db = new Database(file, { timeout: 5000 });
     db.pragma('journal_mode = WAL');

@@ -274,7 +274,7 @@ describe.each(SDKS)('a held summary in the Teams channel (%s)', (sdk) => {
     const posted = connector.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/v3/conversations/19:digest@thread.tacv2/activities')).pop()!;
     expect(JSON.stringify(posted.body)).toContain(`approuver ${run!.runId}`);
     // The admin rejects from a 1:1 chat; the channel's card is replaced.
-    const activity = { type: 'message', id: 'rj1', channelId: 'msteams', serviceUrl: connector.url, text: `rejeter ${run!.runId}`, locale: 'fr-FR', from: { id: '29:admin', aadObjectId: 'aad-admin' }, recipient: { id: '28:bot' }, conversation: { id: 'a:29:admin', conversationType: 'personal', tenantId: 't1' } };
+    const activity = { type: 'message', id: 'rj1', channelId: 'msteams', serviceUrl: connector.url, text: `rejeter ${run!.runId}`, locale: 'fr-FR', from: { id: '29:admin', aadObjectId: 'aad-29:admin' }, recipient: { id: '28:bot' }, conversation: { id: 'a:29:admin', conversationType: 'personal', tenantId: 't1' } };
     await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     let update: (typeof connector.calls)[number] | undefined;
     for (let i = 0; i < 300 && !update; i++) {

@@ -143,7 +143,8 @@ describe('bot core on the demo university', () => {
     expect(st!.text).toMatch(/Dernière synchronisation : .* — appliquée/);
     expect(st!.text).toMatch(/ecampus\s+9\s+110\s+1/);
     expect(st!.text).toMatch(/Prochaine : /);
-    expect(nocourse!.text).toMatch(/Aucun cours « NOPE-101 »/);
+    // Not found reads like not allowed (#28): the words say to check the name.
+    expect(nocourse!.text).toMatch(/Vous ne pouvez pas voir les méthodes d’inscription de NOPE-101 : aucun cours de ce nom .*vérifiez le nom abrégé/);
     expect(nocohort!.text).toMatch(/Aucune cohorte « etp:ZZZ9 » disponible pour PHA-L2-102/);
   });
 

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { MoodleApi } from '../../src/moodle/api';
 import { MoodleClient } from '../../src/moodle/client';
 import { PluginCohortSyncs } from '../../src/moodle/cohort-syncs';
+import { ManualCohorts } from '../../src/moodle/manual-cohorts';
 import type { WsParams } from '../../src/moodle/encode';
 import { localCohortbotFunctions as cohortSyncFunctions, syncStateFunctions } from '../../src/simulator/functions/plugins';
 
@@ -52,7 +53,7 @@ describe('local_cohortbot plugin', () => {
     }
   });
 
-  it('declares the twelve functions, each backed by a class, all in the predefined service', () => {
+  it('declares the fourteen functions, each backed by a class, all in the predefined service', () => {
     const fns = pluginFunctions();
     expect([...fns.keys()].sort()).toEqual(localCohortbotFunctions.map((f) => f.name).sort());
     const services = fs.readFileSync(path.join(PLUGIN, 'db', 'services.php'), 'utf8');
@@ -85,6 +86,9 @@ describe('local_cohortbot plugin', () => {
           local_cohortbot_get_users_by_keys: { users: [] },
           local_cohortbot_add_cohort_members: { added: 0, warnings: [] },
           local_cohortbot_delete_cohort_members: { removed: 0, warnings: [] },
+          local_cohortbot_create_cohort: { id: 1, idnumber: 'x', name: 'X' },
+          local_cohortbot_get_cohort_courses: { courses: [] },
+          core_webservice_get_site_info: { sitename: 's', username: 'u', userid: 1, siteurl: 'x', functions: fns.size ? [...fns.keys()].map((name) => ({ name, version: '1' })) : [] },
         };
         return replies[fn] as z.output<S>;
       }
@@ -104,8 +108,15 @@ describe('local_cohortbot plugin', () => {
     await api.getUsersByKeys('username', ['a']);
     await api.changeMembersBulk('add', [{ cohortId: 1, userId: 2 }]);
     await api.changeMembersBulk('remove', [{ cohortId: 1, userId: 2 }]);
-    expect(new Set(sent.map((s) => s.fn))).toEqual(new Set(fns.keys()));
-    for (const s of sent) {
+    // A person's manual cohorts (#28), each call carrying onbehalfof.
+    const manual = await ManualCohorts.for(api);
+    await manual.create({ name: 'X', idnumber: 'x', categoryId: 3, description: 'd' }, 3);
+    await manual.courses(1, 3);
+    await manual.change('add', 1, [2], 3);
+    await manual.change('remove', 1, [2], 3);
+    expect(new Set(sent.map((s) => s.fn).filter((f) => f.startsWith('local_cohortbot_')))).toEqual(new Set(fns.keys()));
+    for (const s of sent.filter((x) => x.fn.startsWith('local_cohortbot_') && (x.fn.endsWith('_cohort') || x.fn.endsWith('_cohort_courses')))) expect(s.keys).toContain('onbehalfof');
+    for (const s of sent.filter((x) => x.fn.startsWith('local_cohortbot_'))) {
       const declared = fns.get(s.fn)!;
       expect({ fn: s.fn, unknown: s.keys.filter((k) => !declared.includes(k)) }).toEqual({ fn: s.fn, unknown: [] });
     }

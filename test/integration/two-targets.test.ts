@@ -13,6 +13,7 @@ import { diagnose } from '../../src/diagnosis/why';
 import { MoodleApi } from '../../src/moodle/api';
 import { MoodleClient } from '../../src/moodle/client';
 import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
+import { ManualCohorts } from '../../src/moodle/manual-cohorts';
 import { MoodleError } from '../../src/moodle/errors';
 import { z } from 'zod';
 import { createPlatformApis } from '../../src/moodle/platforms';
@@ -222,6 +223,58 @@ describe.each(targets)('against %s', (name, start) => {
     expect(d.enrolments.map((e) => [e.method, e.instanceEnabled])).toEqual([['cohort', false]]);
     await syncs.remove(r.id, t.teacherid);
     expect((await api.getEnrolledUsers(t.courseid)).map((u) => u.id)).not.toContain(ids[0]);
+  });
+
+  // #28: Moodle keeps a teacher's role when her enrolment is suspended or ends, but its own pages then
+  // refuse her (require_login: an active participant); the plugin must too, on every cohort-sync call.
+  for (const [label, change] of [
+    ['suspended', (now: number) => ({ suspend: true, timestart: 0, timeend: 0, now })],
+    ['ended', (now: number) => ({ suspend: false, timestart: now - 86_400 * 30, timeend: now - 86_400, now })],
+  ] as const) {
+    it(`an active participant, as Moodle asks: a teacher whose enrolment is ${label} is refused by every cohort-sync function, and nothing changes`, async () => {
+      const [c] = await api.createCohorts([{ categorytype: { type: 'system', value: '' }, name: `Active ${label}`, idnumber: `tt-active-${label}` }]);
+      const syncs = await cohortSyncsFor(api);
+      const r = await syncs.add({ courseId: t.courseid, cohort: { id: c!.id }, role: { shortname: 'student' }, onBehalfOf: t.teacherid });
+      const teacherRole = (await api.getEnrolledUsers(t.courseid)).find((u) => u.id === t.teacherid)!.roles!.find((x) => x.shortname === 'editingteacher')!.roleid;
+      const e = change(Math.floor(Date.now() / 1000));
+      await api.manualEnrolUsers([{ roleid: teacherRole, userid: t.teacherid, courseid: t.courseid, timestart: e.timestart, timeend: e.timeend, suspend: e.suspend }]);
+      // Her role is still there; only her participation ended.
+      expect((await api.getEnrolledUsers(t.courseid)).find((u) => u.id === t.teacherid)?.roles?.map((x) => x.shortname)).toContain('editingteacher');
+      expect(await code(syncs.list(t.courseid, t.teacherid))).toBe('onbehalfnopermission');
+      expect(await code(syncs.availableCohorts(t.courseid, '', 10, t.teacherid))).toBe('onbehalfnopermission');
+      expect(await code(syncs.assignableRoles(t.courseid, t.teacherid))).toBe('onbehalfnopermission');
+      expect(await code(syncs.add({ courseId: t.courseid, cohort: { id: c!.id }, role: { shortname: 'teacher' }, onBehalfOf: t.teacherid }))).toBe('onbehalfnopermission');
+      expect(await code(syncs.update(r.id, { enabled: false }, t.teacherid))).toBe('onbehalfnopermission');
+      expect(await code(syncs.remove(r.id, t.teacherid))).toBe('onbehalfnopermission');
+      // Active again: she may, and the method was never touched meanwhile.
+      await api.manualEnrolUsers([{ roleid: teacherRole, userid: t.teacherid, courseid: t.courseid, timestart: 0, timeend: 0, suspend: false }]);
+      expect((await syncs.list(t.courseid, t.teacherid)).filter((i) => i.cohortId === c!.id).map((i) => [i.id, i.enabled, i.roleShortname])).toEqual([[r.id, true, 'student']]);
+    });
+  }
+
+  it("support acts as itself: the plugin's manual-cohort functions check the person's own cohort rights, and say nothing more to someone without them", async () => {
+    const manual = await ManualCohorts.for(api);
+    const [admin] = await api.getUsersByField('username', ['admin']);
+    const [c] = await api.createCohorts([{ categorytype: { type: 'system', value: '' }, name: 'Tuteurs', idnumber: 'tt-tuteurs' }]);
+    const syncs = await cohortSyncsFor(api);
+    await syncs.add({ courseId: t.courseid, cohort: { id: c!.id }, role: { shortname: 'teacher' }, onBehalfOf: t.teacherid });
+    const u1 = await student(1);
+    // A teacher holds no cohort right: refused for every function, and an unknown cohort reads the same.
+    for (const cohortId of [c!.id, 987_654]) {
+      expect(await code(manual.courses(cohortId, t.colleagueid))).toBe('onbehalfnopermission');
+      expect(await code(manual.change('add', cohortId, [u1], t.colleagueid))).toBe('onbehalfnopermission');
+      expect(await code(manual.change('remove', cohortId, [u1], t.colleagueid))).toBe('onbehalfnopermission');
+    }
+    expect(await code(manual.create({ name: 'Pirates', idnumber: 'tt-pirates' }, t.colleagueid))).toBe('onbehalfnopermission');
+    expect(await code(manual.create({ name: 'Pirates', idnumber: 'tt-pirates' }, 0))).toBe(`create_cohort: no acting Moodle user (onbehalfof must be a user id); refusing to act with the service account's rights`);
+    expect((await api.getCohorts()).map((x) => x.idnumber)).not.toContain('tt-pirates');
+    expect((await api.getCohortMembers([c!.id])).get(c!.id)).toEqual([]);
+    // Someone Moodle lets manage cohorts (here the site administrator) may, and is told which courses sync it with which role.
+    expect(await manual.courses(c!.id, admin!.id)).toEqual([expect.objectContaining({ courseId: t.courseid, shortname: 'PHA-L2-101', roleShortname: 'teacher', roleArchetype: 'teacher', enabled: true })]);
+    expect(await manual.change('add', c!.id, [u1], admin!.id)).toBe(1);
+    expect((await api.getCohortMembers([c!.id])).get(c!.id)).toEqual([u1]);
+    const made = await manual.create({ name: 'Tuteurs 2', idnumber: 'tt-tuteurs-2' }, admin!.id);
+    expect((await api.getCohorts([made.id]))[0]).toMatchObject({ name: 'Tuteurs 2', idnumber: 'tt-tuteurs-2', visible: true });
   });
 
   it('counts what Moodle says: active through this method, and who has no other way in (another method, another cohort; expired and suspended ones do not count)', async () => {

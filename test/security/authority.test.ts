@@ -31,9 +31,13 @@ describe('authority fails closed (simulator)', () => {
     const [r] = await converse(bot, TEACHER, [`pourquoi ${lawStudent.username} PHA-L2-101`]);
     expect(r!.view.private).toBe(true);
     const said = r!.text;
-    expect(said).toContain('Compte Moodle');
-    for (const secret of ['Entrée dans l’annuaire', 'L1DRT1', 'Licence 1 Droit', 'liste rouge', 'dernière', 'inscription 2026', lawStudent.email, lawStudent.lastname]) expect(said).not.toContain(secret);
+    // Not in the course: that is all (#28) — not even whether the account exists.
+    expect(said).toContain(`${lawStudent.username} n’est pas dans PHA-L2-101`);
+    for (const secret of ['Compte Moodle', 'le compte existe', 'Entrée dans l’annuaire', 'L1DRT1', 'Licence 1 Droit', 'liste rouge', 'dernière', 'inscription 2026', lawStudent.email, lawStudent.lastname]) expect(said).not.toContain(secret);
     expect(said).toMatch(/support/);
+    // Someone nobody knows reads the same, word for word but the name.
+    const [nobody] = await converse(bot, TEACHER, ['pourquoi e29999999 PHA-L2-101']);
+    expect(nobody!.text.replaceAll('e29999999', 'X')).toBe(said.replaceAll(lawStudent.username, 'X'));
     // Support, on the same question, gets the full chain.
     const [s] = await converse(bot, SUPPORT, [`pourquoi ${lawStudent.username} PHA-L2-101`]);
     expect(s!.text).toContain('Entrée dans l’annuaire');

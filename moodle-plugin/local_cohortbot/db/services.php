@@ -111,6 +111,21 @@ $functions = [
         'type' => 'write',
         'capabilities' => 'local/cohortbot:use, moodle/cohort:assign',
     ],
+    // A person's manual cohorts (#28): with that person's own cohort rights, never the token's alone.
+    'local_cohortbot_create_cohort' => [
+        'classname' => 'local_cohortbot\external\create_cohort',
+        'methodname' => 'execute',
+        'description' => 'Creates a manual cohort for a person who may manage cohorts in that context.',
+        'type' => 'write',
+        'capabilities' => 'local/cohortbot:use, moodle/cohort:manage',
+    ],
+    'local_cohortbot_get_cohort_courses' => [
+        'classname' => 'local_cohortbot\external\get_cohort_courses',
+        'methodname' => 'execute',
+        'description' => 'The courses that sync a cohort and the role each gives, for a person who may change it.',
+        'type' => 'read',
+        'capabilities' => 'local/cohortbot:use, moodle/cohort:assign',
+    ],
 ];
 
 $services = [
@@ -147,6 +162,8 @@ $services = [
             'local_cohortbot_get_users_by_keys',
             'local_cohortbot_add_cohort_members',
             'local_cohortbot_delete_cohort_members',
+            'local_cohortbot_create_cohort',
+            'local_cohortbot_get_cohort_courses',
         ],
         'restrictedusers' => 1,
         'enabled' => 0,

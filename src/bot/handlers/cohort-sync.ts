@@ -76,7 +76,8 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   const [cohorts, roles, autoSpaced] = [syncs.availableCohorts(rc.course.id, '', 1000, me.id), resolveRole(ctx, syncs, rc.course.id, me, cmd.role), isAutoSpace(ctx, rc)];
   for (const later of [roles, autoSpaced]) later.catch(() => undefined);
   const available = await cohorts;
-  const picked = pickCohort(ctx, cohortRef, available.cohorts, rc.label, (c) => `ajouter ${q(c)} à ${q(spec(rc))}${opts}`);
+  // Hidden cohorts are for admins only, whatever Moodle's cohort:view lets a teacher see (#28).
+  const picked = pickCohort(ctx, cohortRef, available.cohorts.filter((c) => c.visible || ctx.actor.has('admin')), rc.label, (c) => `ajouter ${q(c)} à ${q(spec(rc))}${opts}`);
   if (!picked.ok) return picked.view;
   const cohort = picked.value;
   const role = await roles;

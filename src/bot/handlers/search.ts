@@ -6,6 +6,7 @@ import { fold } from '../commands';
 import type { HandlerContext } from '../context';
 import { refusalCode } from '../../moodle/cohort-syncs';
 import { q, resolveCourse } from '../resolve';
+import { courseRule } from '../authz';
 import { View, table, text } from '../views';
 
 const PAGE = 10;
@@ -28,7 +29,8 @@ async function availableMatching(ctx: HandlerContext, platform: string, courseId
   const extra = all.truncated ? (await syncs.availableCohorts(courseId, query, 1000, me)).cohorts : [];
   const seen = new Set<number>();
   return [...all.cohorts.filter((c) => matchesQuery(query, c.name, c.idnumber)), ...extra]
-    .filter((c) => !seen.has(c.id) && seen.add(c.id))
+    // Hidden cohorts: admins only, in every command (#28).
+    .filter((c) => (c.visible || ctx.actor.has('admin')) && !seen.has(c.id) && seen.add(c.id))
     .map((c) => ({ cohort: { id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, description: '', descriptionformat: 1 }, platform, members: c.memberCount }));
 }
 
@@ -39,7 +41,8 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
   let courseLabel: string | undefined;
   let courseSpec: string | undefined;
   if (courseRef) {
-    const resolved = await resolveCourse(ctx, courseRef, (c) => rebuild(c));
+    // Choices only among the courses this person may search in; "none" reads like a refusal.
+    const resolved = await resolveCourse(ctx, courseRef, (c) => rebuild(c), courseRule(ctx, 'write', false, courseRef.raw));
     if (!resolved.ok) return resolved.view;
     const { course, label } = resolved.value;
     const platform = resolved.value.platform;

@@ -9,7 +9,8 @@ import type { CourseAccess } from '../authz';
 import { isManaged, looksLikeEtape } from '../../domain/cohorts';
 import type { Cohort, MoodleUser } from '../../moodle/api';
 import { accountsByTyped } from '../../moodle/accounts';
-import { CohortSyncUnavailable, CohortSyncs } from '../../moodle/cohort-syncs';
+import { CohortSyncUnavailable, CohortSyncs, refusalCode } from '../../moodle/cohort-syncs';
+import { CohortRightsUnverifiable, ManualCohorts, privileged } from '../../moodle/manual-cohorts';
 import { RunInProgressError, SyncRequestError } from '../../sync/engine';
 import type { Command, SyncTarget } from '../commands';
 import { fold } from '../commands';
@@ -49,7 +50,8 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
       if (!mayAdd) d = { ...d, actions: d.actions.filter((a) => !a.command.startsWith('ajouter ')) };
     }
   }
-  await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.firstBroken ?? 'ok' });
+  await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.notInCourse ? 'not-in-course' : (d.firstBroken ?? 'ok') });
+  if (d.notInCourse) return { title: t.whyTitle(cmd.student, rc.label), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
   const lines = d.steps.map((s) => `${t.stepMark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}`);
   const broken = d.steps.find((s) => s.status === 'broken');
   return {
@@ -165,11 +167,13 @@ async function findCohort(ctx: HandlerContext, ref: string, platform: string | u
   const platforms = ctx.config.platforms.filter((p) => !platform || p.name === platform);
   const found: Array<{ platform: string; cohort: Cohort }> = [];
   for (const p of platforms) {
-    const all = await ctx.api(p.name).getCohorts();
+    // Hidden cohorts do not exist for anyone but admins, here as in `chercher` (#28).
+    const all = (await ctx.api(p.name).getCohorts()).filter((c) => c.visible || ctx.actor.has('admin'));
     const c = typedIdnumbers(naming.prefix, ref).map((id) => all.find((x) => fold(x.idnumber) === id)).find((x) => x !== undefined) ?? all.find((x) => fold(x.name) === r);
     if (c) found.push({ platform: p.name, cohort: c });
   }
-  if (found.length === 0) return { tone: 'error', blocks: [text(editable ? t.manualCohortNotFound(ref) : t.cohortUnknown(ref))] };
+  // Editable: "no such cohort" reads exactly as "not one you may change" (#28).
+  if (found.length === 0) return { tone: 'error', blocks: [text(editable ? t.cohortUnavailable(ref) : t.cohortUnknown(ref))] };
   if (found.length > 1) {
     return { tone: 'warning', blocks: [text(t.cohortOnSeveral(ref))], buttons: found.map((f) => ({ label: `${f.cohort.name} (${f.platform})`, payload: rebuild(`${f.platform}:${f.cohort.idnumber}`) })) };
   }
@@ -182,9 +186,29 @@ export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { 
   const idnumber = (cmd.idnumber ?? fold(cmd.name).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')).slice(0, 100);
   if (isManaged({ prefix: ctx.config.cohorts.idnumberPrefix }, idnumber)) return { tone: 'error', blocks: [text(t.idnumberPrefixReserved(ctx.config.cohorts.idnumberPrefix))] };
   const platform = cmd.platform ?? ctx.config.platforms[0]!.name;
-  const [c] = await ctx.api(platform).createCohorts([{ categorytype: { type: 'system', value: '' }, name: cmd.name, idnumber, description: `Cohorte manuelle créée par ${ctx.actor.key} via cohortbot.` }]);
+  const me = ctx.actor.account(platform);
+  // As the person (#28): Moodle checks their moodle/cohort:manage, not only the service account's.
+  const cohorts = await manualCohorts(ctx, platform, 'createCohort');
+  if ('blocks' in cohorts) return cohorts;
+  const c = await cohorts.create({ name: cmd.name, idnumber, description: `Cohorte manuelle créée par ${ctx.actor.key} via cohortbot.` }, me.id).catch(async (err: unknown) => {
+    if (refusalCode(err) !== 'onbehalfnopermission') throw err;
+    await ctx.audit({ command: 'createCohort', platform, target: idnumber, outcome: 'refused', detail: 'onbehalfnopermission' });
+    return undefined;
+  });
+  if (!c) return { tone: 'error', blocks: [text(t.cohortCreateRefused(platform))] };
   await ctx.audit({ command: 'createCohort', platform, target: idnumber, outcome: 'ok' });
-  return { tone: 'success', blocks: [text(t.cohortCreated(c!.name, c!.idnumber, platform))] };
+  return { tone: 'success', blocks: [text(t.cohortCreated(c.name, c.idnumber, platform))] };
+}
+
+/** The platform's manual-cohort functions, or the refusal when the person's rights cannot be checked there. */
+async function manualCohorts(ctx: HandlerContext, platform: string, command: string): Promise<ManualCohorts | View> {
+  try {
+    return await ManualCohorts.for(ctx.api(platform));
+  } catch (err) {
+    if (!(err instanceof CohortRightsUnverifiable)) throw err;
+    await ctx.audit({ command, platform, outcome: 'refused', detail: 'unverifiable' });
+    return { tone: 'error', blocks: [text(ctx.t.cohortRightsUnverifiable(platform))] };
+  }
 }
 
 /** Usernames, student numbers or e-mails → Moodle users; the ones nobody matches are listed back. */
@@ -199,6 +223,16 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
   const t = ctx.t;
   const found = await findCohort(ctx, cmd.cohort, cmd.platform, true, (c) => `${cmd.kind === 'addMembers' ? 'ajouter' : 'retirer'} membres ${c} ${cmd.list.join(' ')}`);
   if ('blocks' in found) return found;
+  const me = ctx.actor.account(found.platform);
+  const cohorts = await manualCohorts(ctx, found.platform, cmd.kind);
+  if ('blocks' in cohorts) return cohorts;
+  // Asked as the person: refused when they may not change this cohort — in the words of "no such cohort".
+  const courses = await cohorts.courses(found.cohort.id, me.id).catch(async (err: unknown) => {
+    if (refusalCode(err) !== 'onbehalfnopermission') throw err;
+    await ctx.audit({ command: cmd.kind, platform: found.platform, target: cmd.cohort, outcome: 'refused', detail: 'onbehalfnopermission' });
+    return undefined;
+  });
+  if (!courses) return { tone: 'error', blocks: [text(t.cohortUnavailable(cmd.cohort))] };
   const { users, unknown } = await resolvePeople(ctx, found.platform, cmd.list.slice(0, 2000));
   if (unknown.length > 0) return { tone: 'error', private: true, blocks: [text(t.membersUnknown(unknown.slice(0, 50).join(', ')))] };
   const adding = cmd.kind === 'addMembers';
@@ -213,7 +247,12 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
   return {
     title: t.membersConfirmTitle(acting.length, label, adding),
     private: true,
-    blocks: [table(t.membersColumns, acting.slice(0, 30).map((u) => [u.fullname, u.username ?? '', u.email ?? ''])), ...unchangedNote],
+    blocks: [
+      // A cohort synced with more than a student role: the courses and the role these people get (or lose) there, before the "yes".
+      ...(courses.some(privileged) ? [text(t.membersPrivileged(courses.filter(privileged).map((c) => t.membersPrivilegedCourse(`${c.shortname} (${c.fullname})`, c.roleName || c.roleShortname)).join(' ; ')))] : []),
+      table(t.membersColumns, acting.slice(0, 30).map((u) => [u.fullname, u.username ?? '', u.email ?? ''])),
+      ...unchangedNote,
+    ],
     buttons: [
       { label: t.confirm, payload: `oui ${pending.id}`, style: adding ? 'primary' : 'danger' },
       { label: t.cancel, payload: `non ${pending.id}` },
@@ -248,8 +287,20 @@ export async function confirmSupport(ctx: HandlerContext, pending: Pending, a: E
   }
   if (!ctx.actor.has('support')) return refuse(ctx, t.supportOnly, pending.command.kind);
   const api = ctx.api(pending.platform);
-  if (a.adding) await api.addCohortMembers(a.userIds.map((userId) => ({ cohortId: a.cohortId, userId })));
-  else await api.deleteCohortMembers(a.userIds.map((userid) => ({ cohortid: a.cohortId, userid })));
+  // As the person, checked again by Moodle at the "yes" (#28): their rights may have changed since the card.
+  const cohorts = await manualCohorts(ctx, pending.platform, pending.command.kind);
+  if ('blocks' in cohorts) return cohorts;
+  const refused = await cohorts.change(a.adding ? 'add' : 'remove', a.cohortId, a.userIds, ctx.actor.account(pending.platform).id).then(
+    () => false,
+    (err: unknown) => {
+      if (refusalCode(err) !== 'onbehalfnopermission') throw err;
+      return true;
+    },
+  );
+  if (refused) {
+    await ctx.audit({ command: pending.command.kind, platform: pending.platform, target: a.cohortLabel, outcome: 'refused', detail: 'onbehalfnopermission' });
+    return { tone: 'error', blocks: [text(t.cohortUnavailable(a.cohortLabel))] };
+  }
   // Count from Moodle afterwards: what the cohort really gained or lost.
   const after = new Set((await api.getCohortMembers([a.cohortId])).get(a.cohortId) ?? []);
   const done = a.userIds.filter((id) => (a.adding ? after.has(id) : !after.has(id))).length;

@@ -98,8 +98,8 @@ export const fr = {
     })[p],
   noMoodleAccount: (platform: string) => `Vous n’avez pas de compte sur ${platform} correspondant à votre adresse. Connectez-vous une fois à ${platform}, puis réessayez.`,
   notAllowed: 'Vous n’avez pas le droit de faire cela.',
-  notAllowedCourse: (course: string) => `Vous ne pouvez pas modifier les méthodes d’inscription de ${course} : il faut être enseignant éditeur de ce cours. Demandez à un enseignant du cours ou au support.`,
-  notAllowedCourseView: (course: string) => `Vous ne pouvez pas voir les méthodes d’inscription de ${course} : il faut être enseignant éditeur de ce cours. Demandez à un enseignant du cours ou au support.`,
+  notAllowedCourse: (course: string) => `Vous ne pouvez pas modifier les méthodes d’inscription de ${course} : aucun cours de ce nom dont vous êtes enseignant éditeur (vérifiez le nom abrégé, l’id ou l’URL). Demandez à un enseignant du cours ou au support.`,
+  notAllowedCourseView: (course: string) => `Vous ne pouvez pas voir les méthodes d’inscription de ${course} : aucun cours de ce nom dont vous êtes enseignant éditeur (vérifiez le nom abrégé, l’id ou l’URL). Demandez à un enseignant du cours ou au support.`,
   notAllowedCourseSupport: (course: string) => `Votre compte Moodle n’a pas, dans ${course}, les droits que demande cette commande (voir les méthodes d’inscription, ou les modifier) : demandez-les à un administrateur Moodle si votre rôle de support en a besoin.`,
   supportOnly: 'Cette commande est réservée au support et aux administrateurs.',
   adminOnly: 'Cette commande est réservée aux administrateurs.',
@@ -229,6 +229,17 @@ export const fr = {
   membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `Tous sont déjà membres de ${cohort} : rien n’a été fait.` : `Aucun d’eux n’est membre de ${cohort} : rien n’a été fait.`),
   idnumberPrefixReserved: (prefix: string) => `Les identifiants commençant par « ${prefix} » sont réservés aux cohortes générales.`,
   cardDoneBy: (who: string, when: string) => `✓ Fait par ${who} le ${when}.`,
+  // Trust at the edges (#28).
+  summaryHereDone: 'Le résumé quotidien sera publié dans cette conversation.',
+  summaryHereNotShared: 'Dites `résumé ici` dans le canal d’équipe qui doit recevoir le résumé quotidien, pas en conversation privée.',
+  summaryHereUnsupported: 'Ici, le canal du résumé quotidien se configure (SLACK_DIGEST_CHANNEL pour Slack).',
+  helpSummary: '`résumé ici` — publier le résumé quotidien dans ce canal d’équipe',
+  whyNotInCourse: (student: string, course: string) => `${student} n’est pas dans ${course} : ni inscrit, ni membre d’une cohorte synchronisée avec ce cours. Le support peut vous en dire plus.`,
+  cohortUnavailable: (ref: string) => `Aucune cohorte manuelle « ${ref} » que vous puissiez modifier. Vérifiez son identifiant ; vos droits Moodle sur les cohortes se demandent à un administrateur Moodle.`,
+  cohortRightsUnverifiable: (platform: string) => `Sur ${platform}, cohortbot ne peut pas vérifier vos droits Moodle sur les cohortes (il y faut le plugin local_cohortbot à jour) : rien n’a été fait. Faites-le dans Moodle (Administration du site › Utilisateurs › Cohortes).`,
+  membersPrivileged: (courses: string) => `Attention : cette cohorte est synchronisée avec un rôle autre qu’étudiant — ${courses}. Ces personnes y recevront ce rôle (ou le perdront).`,
+  membersPrivilegedCourse: (course: string, role: string) => `${course} : rôle ${role}`,
+  cohortCreateRefused: (platform: string) => `Votre compte Moodle ne peut pas créer de cohorte sur ${platform} (il y faut moodle/cohort:manage) : rien n’a été fait. Demandez ce droit à un administrateur Moodle.`,
 };
 
 export type Catalog = typeof fr;

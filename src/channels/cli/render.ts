@@ -7,6 +7,13 @@ function tableText(columns: string[], rows: string[][]): string {
   return [columns.map(cell).join('  '), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => r.map(cell).join('  '))].join('\n');
 }
 
+/**
+ * Text is text in a terminal too: control characters (an escape sequence in a name could clear the
+ * screen or forge a line) and bidirectional overrides are dropped; tabs become spaces.
+ */
+const unsafe = (n: number): boolean => (n < 32 && n !== 10) || (n >= 0x7f && n <= 0x9f) || (n >= 0x202a && n <= 0x202e) || (n >= 0x2066 && n <= 0x2069);
+const terminalSafe = (s: string): string => Array.from(s.replace(/\t/g, ' '), (c) => (unsafe(c.charCodeAt(0)) ? '' : c)).join('');
+
 export function renderText(v: View): string {
   const out: string[] = [];
   // French typography puts a (narrow) space before a colon; English does not.
@@ -21,5 +28,5 @@ export function renderText(v: View): string {
     else out.push(`${b.form.title}${colon}${b.form.fields.map((f) => f.label).join(', ')}`);
   });
   (v.buttons ?? []).forEach((b, i) => out.push(`  [${i + 1}] ${b.label}`));
-  return out.join('\n');
+  return terminalSafe(out.join('\n'));
 }

@@ -10,9 +10,19 @@ const MAX_BLOCKS = 50;
 const MAX_SECTION = 3000;
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/**
+ * Text is text: every string of a view may carry a name from Moodle, the directory or a person, so
+ * Slack's three control characters are escaped (`<https://…|label>` would be a live link, `<!channel>`
+ * a mention), and every mrkdwn object is `verbatim` (no auto-linked URLs, channel names or mentions).
+ */
+export const escapeMrkdwn = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
+/** Inside a code block a backtick in a name would close it: it becomes a look-alike. */
+const inCode = (s: string) => escapeMrkdwn(s.replace(/`/g, 'ˋ'));
+
 function tableText(columns: string[], rows: string[][]): string[] {
   const widths = columns.map((c, i) => Math.min(30, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length))));
-  const line = (r: string[]) => r.map((c, i) => cut(c, widths[i]!).padEnd(widths[i]!)).join('  ');
+  const line = (r: string[]) => r.map((c, i) => inCode(cut(c, widths[i]!).padEnd(widths[i]!))).join('  ');
   const lines = [line(columns), ...rows.map(line)];
   // One code block per page of lines that fits a section.
   const pages: string[] = [];
@@ -34,11 +44,11 @@ export function renderBlocks(v: View): Block[] {
   if (v.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: cut(`${icon}${v.title}`, 150), emoji: true } });
   v.blocks.forEach((b, i) => {
     const prefix = !v.title && i === 0 ? icon : '';
-    if (b.type === 'text') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(prefix + b.text, MAX_SECTION) } });
+    if (b.type === 'text') blocks.push({ type: 'section', text: mrkdwn(cut(prefix + escapeMrkdwn(b.text), MAX_SECTION)) });
     else if (b.type === 'facts') {
-      for (let k = 0; k < b.facts.length; k += 10) blocks.push({ type: 'section', fields: b.facts.slice(k, k + 10).map((f) => ({ type: 'mrkdwn', text: cut(`*${f.label}*\n${f.value}`, 2000) })) });
-    } else if (b.type === 'table') for (const page of tableText(b.columns, b.rows)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: page } });
-    else blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${b.form.title}*` } });
+      for (let k = 0; k < b.facts.length; k += 10) blocks.push({ type: 'section', fields: b.facts.slice(k, k + 10).map((f) => mrkdwn(cut(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, 2000))) });
+    } else if (b.type === 'table') for (const page of tableText(b.columns, b.rows)) blocks.push({ type: 'section', text: mrkdwn(page) });
+    else blocks.push({ type: 'section', text: mrkdwn(`*${escapeMrkdwn(b.form.title)}*`) });
   });
   const buttons = (v.buttons ?? []).slice(0, 25);
   if (buttons.length) {
@@ -49,16 +59,16 @@ export function renderBlocks(v: View): Block[] {
   }
   if (blocks.length > MAX_BLOCKS) {
     const kept = blocks.slice(0, MAX_BLOCKS - 1);
-    kept.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `… ${blocks.length - MAX_BLOCKS + 1} bloc(s) de plus : affinez la demande.` }] });
+    kept.push({ type: 'context', elements: [mrkdwn(`… ${blocks.length - MAX_BLOCKS + 1} bloc(s) de plus : affinez la demande.`)] });
     return kept;
   }
   return blocks;
 }
 
-/** Plain text for notifications (the `text` of a message with blocks). */
+/** Text for notifications (the `text` of a message with blocks, which Slack parses as mrkdwn too). */
 export function fallbackText(v: View): string {
   const first = v.blocks.find((b) => b.type === 'text');
-  return cut(v.title ?? (first && first.type === 'text' ? first.text : 'cohortbot'), 300);
+  return escapeMrkdwn(cut(v.title ?? (first && first.type === 'text' ? first.text : 'cohortbot'), 300));
 }
 
 /** A form as a modal (the "add a cohort sync" form); the command template travels in private_metadata. */

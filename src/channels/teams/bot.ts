@@ -10,12 +10,13 @@ import { formCommand, text as textBlock, type View } from '../../bot/views';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/types';
 import { cardMessage } from './cards';
-import { CardMessage, TeamsTurn, tenantOf } from './host';
+import type { CardMessage, ConversationRef, TeamsTurn } from './host';
 import { ConversationStore } from './proactive';
+import { TeamsMember, foreignTenant, tenantOf, verifiedIdentity } from './tenant';
 
-/** Who is talking: the UPN/e-mail Teams gives. Behind an interface so tests can feed identities. */
+/** Who is talking: the roster's entry for this turn's user. Behind an interface so tests can feed identities. */
 export interface TeamsIdentityResolver {
-  resolve(turn: TeamsTurn): Promise<{ email?: string; upn?: string }>;
+  resolve(turn: TeamsTurn): Promise<TeamsMember>;
 }
 
 export const teamsInfoResolver: TeamsIdentityResolver = { resolve: (turn) => turn.member() };
@@ -33,7 +34,7 @@ export class CohortTeamsBot {
     private readonly store: Store,
     private readonly identities: TeamsIdentityResolver,
     private readonly log: Logger,
-    /** MicrosoftAppTenantId: activities from any other tenant are nobody (SingleTenant). */
+    /** MicrosoftAppTenantId: activities from any other tenant are not served at all. */
     private readonly tenantId?: string,
     private readonly timeZone = 'Europe/Paris',
   ) {
@@ -42,12 +43,15 @@ export class CohortTeamsBot {
 
   async run(turn: TeamsTurn): Promise<void> {
     const a = turn.activity;
+    // Every activity of another tenant — a message, a click, an install — is refused before any handler: no reply, nothing kept.
+    if (foreignTenant(a, this.tenantId)) {
+      this.log.warn({ tenant: tenantOf(a) ?? null, type: a.type }, 'teams: activity from another tenant refused');
+      return;
+    }
     if (a.type === 'message') return this.onMessage(turn);
     if (a.type === 'invoke' && a.name === 'adaptiveCard/action') return this.onExecute(turn);
-    if (a.type === 'conversationUpdate') {
-      // Added to a team: keep the conversation for the daily summary.
-      if (a.membersAdded?.some((m) => m.id === a.recipient.id)) await this.conversations.saveSummaryChannel(turn.reference());
-    }
+    // Installs and conversation events change nothing: the summary's target is configuration
+    // (TEAMS_DIGEST_CONVERSATION_ID) or an admin's audited `résumé ici`, never a side effect of being added.
   }
 
   /** The command text of a turn: a card button's payload, a submitted form, or the message without the mention. */
@@ -62,25 +66,27 @@ export class CohortTeamsBot {
     return turn.activity.conversation.conversationType !== 'personal';
   }
 
-  /** The person of this turn, or nobody (another tenant, or a lookup that failed). */
+  /** The person of this turn — the verified UPN whose AAD object id is the activity's — or nobody. */
   private async identify(turn: TeamsTurn): Promise<Identity> {
     const a = turn.activity;
-    let who: { email?: string; upn?: string } = {};
-    const tenant = tenantOf(a);
-    if (this.tenantId && tenant !== this.tenantId) {
-      // Another organisation's user: no identity at all, so the core answers only help and whoami.
-      this.log.warn({ tenant: tenant ?? null }, 'teams: activity from another tenant, treated as unidentified');
-    } else {
-      try {
-        who = await this.identities.resolve(turn);
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'teams: could not resolve the user');
-      }
+    let who: { upn?: string; aadObjectId?: string } = {};
+    try {
+      who = verifiedIdentity(await this.identities.resolve(turn), a);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'teams: could not resolve the user');
     }
-    const email = who.email ?? who.upn;
+    const shared = this.shared(turn);
     // People who talk to the bot can be written to later (private notices): their conversation is kept.
-    if (email && !this.shared(turn)) await this.conversations.savePerson(email, turn.reference()).catch((err: Error) => this.log.warn({ err: err.message }, 'teams: could not keep the conversation'));
-    return { channel: 'teams', chatUserId: a.from.aadObjectId ?? a.from.id, email, upn: who.upn, locale: a.locale, conversation: this.shared(turn) ? 'shared' : 'private' };
+    if (who.upn && !shared) await this.conversations.savePerson(who.upn, turn.reference()).catch((err: Error) => this.log.warn({ err: err.message }, 'teams: could not keep the conversation'));
+    return {
+      channel: 'teams',
+      chatUserId: a.from.aadObjectId ?? a.from.id,
+      upn: who.upn,
+      locale: a.locale,
+      conversation: shared ? 'shared' : 'private',
+      // Where an admin's `résumé ici` would send the summary: this channel, as a new post (not a reply in this thread).
+      replyTo: shared ? JSON.stringify(channelReference(turn.reference())) : undefined,
+    };
   }
 
   private async onMessage(turn: TeamsTurn): Promise<void> {
@@ -123,13 +129,18 @@ export class CohortTeamsBot {
     // done" (info) goes to the clicker alone.
     // A private outcome (personal data) is the clicker's alone too, and is not kept.
     if (view.tone === 'error' || view.tone === 'info' || view.private || !a.replyToId) return answer(cardMessage(view));
-    const outcome = view.buttons?.length ? view : doneView(view, a.from.name ?? identity.email ?? a.from.id, new Date(), a.locale, this.timeZone);
+    const outcome = view.buttons?.length ? view : doneView(view, a.from.name ?? identity.upn ?? a.from.id, new Date(), a.locale, this.timeZone);
     const message = cardMessage(outcome);
     if (!view.buttons?.length) await this.store.setState(key, JSON.stringify({ card: message } satisfies CardOutcome));
     await turn.update(a.replyToId, message).catch((err: Error) => this.log.warn({ err: err.message }, 'teams: could not update the card for everyone'));
     return answer(message);
   }
 
+}
+
+/** The conversation of a turn as a place to post to later: the channel itself, not the thread of this message. */
+function channelReference(ref: ConversationRef): ConversationRef {
+  return { ...ref, conversation: { ...ref.conversation, id: ref.conversation.id.split(';')[0]! } };
 }
 
 /** An outcome as the card everyone sees once it is done: who did it and when, no buttons. */

@@ -11,6 +11,16 @@ export type AdaptiveCard = Record<string, unknown>;
 
 const STYLE: Record<string, string> = { error: 'attention', warning: 'warning', success: 'good', info: 'default' };
 
+/**
+ * Text is text: a TextBlock (and a FactSet) renders markdown, so a name such as `[Confirmer](https://…)`
+ * would become a link. Every string of a view may carry a name from Moodle, the directory or a person:
+ * each is a TextRun of a RichTextBlock, which Adaptive Cards never parse as markdown.
+ */
+export const plainText = (text: string, style: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text, ...style }] });
+
+/** A label and its value on one line, both plain text. */
+const factLine = (label: string, value: string): Record<string, unknown> => ({ type: 'RichTextBlock', spacing: 'Small', inlines: [{ type: 'TextRun', text: label, weight: 'Bolder' }, { type: 'TextRun', text: ` ${value}` }] });
+
 /** Columns a Teams card (about 440 px) shows side by side without breaking words. */
 const MAX_TABLE_COLUMNS = 4;
 
@@ -26,13 +36,13 @@ function tableItems(columns: string[], rows: string[][]): Array<Record<string, u
         type: 'Table',
         firstRowAsHeader: true,
         columns: columns.map((_, i) => ({ width: longest(i) })),
-        rows: [columns, ...rows].map((r, i) => ({ type: 'TableRow', cells: r.map((c) => ({ type: 'TableCell', items: [{ type: 'TextBlock', text: c, wrap: true, weight: i === 0 ? 'Bolder' : 'Default' }] })) })),
+        rows: [columns, ...rows].map((r, i) => ({ type: 'TableRow', cells: r.map((c) => ({ type: 'TableCell', items: [plainText(c, { weight: i === 0 ? 'Bolder' : 'Default' })] })) })),
       },
     ];
   }
   return rows.flatMap((r, i) => [
-    { type: 'TextBlock', text: r[0] ?? '', weight: 'Bolder', wrap: true, ...(i > 0 ? { separator: true, spacing: 'Medium' } : {}) },
-    { type: 'FactSet', spacing: 'Small', facts: columns.slice(1).map((c, k) => ({ title: c, value: r[k + 1] ?? '' })) },
+    { ...plainText(r[0] ?? '', { weight: 'Bolder' }), ...(i > 0 ? { separator: true, spacing: 'Medium' } : {}) },
+    ...columns.slice(1).map((c, k) => factLine(c, r[k + 1] ?? '')),
   ]);
 }
 
@@ -41,14 +51,14 @@ const required = (optional: boolean | undefined, lang: View['lang']) => (optiona
 
 export function renderCard(v: View): AdaptiveCard {
   const body: Array<Record<string, unknown>> = [];
-  if (v.title) body.push({ type: 'TextBlock', text: v.title, size: 'Medium', weight: 'Bolder', wrap: true });
+  if (v.title) body.push(plainText(v.title, { size: 'Medium', weight: 'Bolder' }));
   for (const b of v.blocks) {
-    if (b.type === 'text') body.push({ type: 'TextBlock', text: b.text, wrap: true });
-    else if (b.type === 'facts') body.push({ type: 'FactSet', facts: b.facts.map((f) => ({ title: f.label, value: f.value })) });
+    if (b.type === 'text') body.push(plainText(b.text));
+    else if (b.type === 'facts') for (const f of b.facts) body.push(factLine(f.label, f.value));
     else if (b.type === 'table') body.push(...tableItems(b.columns, b.rows));
     else {
       const f = b.form;
-      body.push({ type: 'TextBlock', text: f.title, weight: 'Bolder', wrap: true });
+      body.push(plainText(f.title, { weight: 'Bolder' }));
       for (const field of f.fields) {
         body.push(
           field.kind === 'choice'

@@ -39,7 +39,7 @@ const toReference = (ref: ConversationRef): ConversationReference =>
     ...(ref.user ? { user: { id: ref.user.id, aadObjectId: ref.user.aadObjectId } } : {}),
   }) as ConversationReference;
 
-const activityOf = (m: CardMessage, extra: Record<string, unknown> = {}) => Activity.fromObject({ type: ActivityTypes.Message, text: m.text, attachments: [cardAttachment(m.card)], ...extra });
+const activityOf = (m: CardMessage, extra: Record<string, unknown> = {}) => Activity.fromObject({ type: ActivityTypes.Message, text: m.text, textFormat: 'plain', attachments: [cardAttachment(m.card)], ...extra });
 
 export function agentsHost(auth: TeamsAuth, log: Logger, localMode: boolean): TeamsHost {
   const adapter = new CloudAdapter(agentsAuthConfig(auth));
@@ -68,8 +68,8 @@ export function agentsHost(auth: TeamsAuth, log: Logger, localMode: boolean): Te
       typing: async () => void (await ctx.sendActivity(Activity.fromObject({ type: ActivityTypes.Typing }))),
       update: async (id, m) => void (await ctx.updateActivity(activityOf(m, { id, conversation: a.conversation }))),
       member: async () => {
-        const m = (await connector(ctx).getConversationMember(a.from!.id!, a.conversation!.id)) as { email?: string; userPrincipalName?: string };
-        return { email: m.email ?? undefined, upn: m.userPrincipalName ?? undefined };
+        const m = (await connector(ctx).getConversationMember(a.from!.id!, a.conversation!.id)) as { email?: string; userPrincipalName?: string; aadObjectId?: string };
+        return { email: m.email ?? undefined, userPrincipalName: m.userPrincipalName ?? undefined, aadObjectId: m.aadObjectId ?? undefined };
       },
       sendPrivately: async (m) => {
         // The turn's own connector (its token, or none in local mode) opens the 1:1 conversation.

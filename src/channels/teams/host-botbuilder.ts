@@ -14,7 +14,7 @@ const toReference = (ref: ConversationRef): Partial<ConversationReference> => ({
   ...(ref.user ? { user: { id: ref.user.id, name: '', aadObjectId: ref.user.aadObjectId } } : {}),
 });
 
-const activityOf = (m: CardMessage) => ({ type: ActivityTypes.Message, text: m.text, attachments: [cardAttachment(m.card)] });
+const activityOf = (m: CardMessage) => ({ type: ActivityTypes.Message, text: m.text, textFormat: 'plain', attachments: [cardAttachment(m.card)] });
 
 export function botbuilderHost(auth: TeamsAuth, log: Logger): TeamsHost {
   const bfAuth = new ConfigurationBotFrameworkAuthentication({
@@ -47,7 +47,7 @@ export function botbuilderHost(auth: TeamsAuth, log: Logger): TeamsHost {
       update: async (id, m) => void (await ctx.updateActivity({ ...activityOf(m), id, conversation: a.conversation })),
       member: async () => {
         const m = await TeamsInfo.getMember(ctx, a.from.id);
-        return { email: m.email ?? undefined, upn: m.userPrincipalName ?? undefined };
+        return { email: m.email ?? undefined, userPrincipalName: m.userPrincipalName ?? undefined, aadObjectId: m.aadObjectId ?? undefined };
       },
       sendPrivately: async (m) => {
         const tenantId = a.conversation.tenantId;

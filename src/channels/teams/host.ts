@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AdaptiveCard } from './cards';
+import type { TeamsMember } from './tenant';
 
 /** The fields of an incoming activity the channel reads (plain JSON, as the Bot Connector sends it). */
 export interface TeamsActivity {
@@ -53,8 +54,8 @@ export interface TeamsTurn {
   typing(): Promise<void>;
   /** Replaces a message of this conversation (a card whose action was carried out) for everyone. */
   update(activityId: string, message: CardMessage): Promise<void>;
-  /** The Teams member behind `from` (e-mail and UPN), asked of the Bot Connector. */
-  member(): Promise<{ email?: string; upn?: string }>;
+  /** The Teams member behind `from` (UPN, AAD object id, e-mail), asked of the Bot Connector. */
+  member(): Promise<TeamsMember>;
   /** Sends a card in a 1:1 conversation with the person of this turn. */
   sendPrivately(message: CardMessage): Promise<void>;
   /** The HTTP answer to an invoke activity (e.g. the refreshed card of an `adaptiveCard/action`). */
@@ -81,8 +82,3 @@ export class TeamsConfigError extends Error {
 
 /** The attachment both SDKs send for a card. */
 export const cardAttachment = (card: AdaptiveCard) => ({ contentType: 'application/vnd.microsoft.card.adaptive', content: card });
-
-/** Teams' tenant of an activity: conversation.tenantId, or channelData.tenant.id. */
-export function tenantOf(a: TeamsActivity): string | undefined {
-  return a.conversation.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
-}

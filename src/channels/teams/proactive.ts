@@ -8,8 +8,10 @@ import type { View } from '../../bot/views';
 import type { Store } from '../../store/types';
 import { cardMessage as message } from './cards';
 import type { ConversationRef, TeamsHost } from './host';
+import { summaryTargetKey } from '../../bot/handlers/summary';
 
-const SUMMARY = 'teams:digest-reference';
+/** Set only by an admin's `résumé ici` in that channel (audited); never by an install or a conversation event. */
+const SUMMARY = summaryTargetKey('teams');
 const personKey = (email: string) => `teams:person:${email.trim().toLowerCase()}`;
 
 export class ConversationStore {
@@ -26,11 +28,7 @@ export class ConversationStore {
     return saved ? (JSON.parse(saved) as ConversationRef) : undefined;
   }
 
-  async saveSummaryChannel(ref: ConversationRef): Promise<void> {
-    await this.store.setState(SUMMARY, JSON.stringify(ref));
-  }
-
-  /** The summary channel: the configured one (TEAMS_DIGEST_CONVERSATION_ID + TEAMS_SERVICE_URL), else the one kept. */
+  /** The summary channel: the configured one (TEAMS_DIGEST_CONVERSATION_ID + TEAMS_SERVICE_URL), else the one an admin chose. */
   async summaryChannel(config: Config): Promise<ConversationRef | undefined> {
     const t = config.teams;
     if (t.digestConversationId && t.serviceUrl) {

@@ -4,11 +4,11 @@
  * teacher, and the contributed local_ws_enrolcohort, which checks next to nothing.
  */
 import { DEFAULT, OPTIONAL, WsException, invalidParameter, invalidRecord, multiple, requireLoginError, single, value } from '../desc';
-import { Context, EnrolRow, SYSTEM, Site, UserRow, contextId } from '../model';
+import { CohortRow, Context, EnrolRow, SYSTEM, Site, UserRow, contextId } from '../model';
 import { requireViewOrManage } from './cohort';
 import { WsFunction, define } from './types';
 
-const PLUGIN_VERSION = '2026120100';
+const PLUGIN_VERSION = '2026120300';
 const WS_ENROLCOHORT_VERSION = '2020031800';
 
 const pluginError = (code: string, message: string) => new WsException('core\\exception\\moodle_exception', code, message);
@@ -51,6 +51,19 @@ function actingUser(site: Site, onbehalfof: number): UserRow {
 function checkOnBehalf(site: Site, ctx: Context, onbehalfof: number, caps: string[]): void {
   actingUser(site, onbehalfof);
   if (!caps.every((c) => site.hasCapability(c, ctx, onbehalfof))) throw fail('onbehalfnopermission');
+  requireParticipant(site, ctx, onbehalfof);
+}
+
+/**
+ * sync_manager::require_participant(): what require_login($course) asks of the person — an active
+ * participant (enrolment active, within its dates, in an enabled method) or a holder of
+ * moodle/course:view, and a visible course unless they may see hidden ones. Roles outlive a suspended
+ * or ended enrolment in Moodle, so capabilities alone do not make a participant.
+ */
+function requireParticipant(site: Site, ctx: Context, userId: number): void {
+  if (site.isSiteAdmin(userId)) return;
+  if (!site.canAccessCourse(ctx.instanceid, userId)) throw fail('onbehalfnopermission');
+  if (!site.requireCourse(ctx.instanceid).visible && !site.hasCapability('moodle/course:viewhiddencourses', ctx, userId)) throw fail('onbehalfnopermission');
 }
 
 /** An instance only once the person's rights in its course are proven: nothing said about an id to anyone else. */
@@ -316,8 +329,17 @@ const userKeyOut = single({ id: value('int'), key: value('raw'), suspended: valu
  * local_cohortbot's bulk membership (classes/local/sync_members.php): core's rights once per context,
  * core's events per member (enrol_cohort reacts), a warning naming each member refused.
  */
-function bulkMembers(site: Site, caller: UserRow, members: Array<{ cohortid: number; userid: number }>, add: boolean) {
+function bulkMembers(site: Site, caller: UserRow, members: Array<{ cohortid: number; userid: number }>, add: boolean, onbehalfof = 0) {
   site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
+  // A person's change (#28): their own rights on every cohort named, and one refusal for an unknown one.
+  if (onbehalfof > 0) {
+    actingUser(site, onbehalfof);
+    for (const id of new Set(members.map((m) => m.cohortid))) {
+      const c = site.cohorts.get(id);
+      if (!c) throw fail('onbehalfnopermission');
+      checkCohortOnBehalf(site, c, onbehalfof);
+    }
+  }
   const warnings: Array<{ warningcode: string; cohortid: number; userid: number; message: string }> = [];
   for (const id of new Set(members.map((m) => m.cohortid))) {
     const c = site.cohorts.get(id);
@@ -339,6 +361,17 @@ function bulkMembers(site: Site, caller: UserRow, members: Array<{ cohortid: num
     }
   }
   return { [add ? 'added' : 'removed']: done.size, warnings };
+}
+
+/**
+ * sync_manager::check_cohort_on_behalf(): what cohort/assign.php asks of a person — cohort:assign (or
+ * :manage) in the cohort's context, a visible cohort or cohort:view, no plugin-owned cohort — with one
+ * refusal for every case.
+ */
+function checkCohortOnBehalf(site: Site, c: CohortRow, userId: number): void {
+  const ctx = site.cohortContext(c);
+  const may = (site.hasCapability('moodle/cohort:manage', ctx, userId) || site.hasCapability('moodle/cohort:assign', ctx, userId)) && (c.visible || site.hasCapability('moodle/cohort:view', ctx, userId)) && c.component === '';
+  if (!may) throw fail('onbehalfnopermission');
 }
 
 export const syncStateFunctions: WsFunction[] = [
@@ -399,13 +432,54 @@ export const syncStateFunctions: WsFunction[] = [
     define({
       name: `local_cohortbot_${verb}_cohort_members`,
       version: PLUGIN_VERSION,
-      params: { members: multiple(single({ cohortid: value('int'), userid: value('int') })) },
+      params: { members: multiple(single({ cohortid: value('int'), userid: value('int') })), onbehalfof },
       returns: single({ [verb === 'add' ? 'added' : 'removed']: value('int'), warnings: multiple(single({ warningcode: value('alphanumext'), cohortid: value('int'), userid: value('int'), message: value('raw') })) }),
-      execute(site, caller, a: { members: Array<{ cohortid: number; userid: number }> }) {
-        return bulkMembers(site, caller, a.members, verb === 'add');
+      execute(site, caller, a: { members: Array<{ cohortid: number; userid: number }>; onbehalfof: number }) {
+        return bulkMembers(site, caller, a.members, verb === 'add', a.onbehalfof);
       },
     }),
   ),
+
+  define({
+    name: 'local_cohortbot_create_cohort',
+    version: PLUGIN_VERSION,
+    params: { name: value('text'), idnumber: value('raw'), categoryid: value('int', DEFAULT(0)), description: value('text', DEFAULT('')), onbehalfof },
+    returns: single({ id: value('int'), idnumber: value('raw'), name: value('text') }),
+    execute(site, caller, a: { name: string; idnumber: string; categoryid: number; description: string; onbehalfof: number }) {
+      site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
+      actingUser(site, a.onbehalfof);
+      const ctx: Context = a.categoryid > 0 ? { level: 'coursecat', instanceid: a.categoryid } : SYSTEM;
+      if ((a.categoryid > 0 && !site.categories.get(a.categoryid)) || !site.hasCapability('moodle/cohort:manage', ctx, a.onbehalfof)) throw fail('onbehalfnopermission');
+      site.requireCapability('moodle/cohort:manage', ctx, caller.id);
+      if (a.name.trim() === '' || a.idnumber.trim() === '') throw invalidParameter('name and idnumber are required');
+      if (site.cohorts.first('idnumber', a.idnumber)) throw invalidParameter('idnumber already exists');
+      const c = site.cohorts.insert({ contextlevel: a.categoryid > 0 ? 'coursecat' : 'system', categoryid: a.categoryid, name: a.name, idnumber: a.idnumber, description: a.description, descriptionformat: 2, visible: true, component: '', theme: '', timecreated: site.now() });
+      return { id: c.id, idnumber: c.idnumber, name: c.name };
+    },
+  }),
+
+  define({
+    name: 'local_cohortbot_get_cohort_courses',
+    version: PLUGIN_VERSION,
+    params: { cohortid: value('int'), onbehalfof },
+    returns: single({
+      courses: multiple(single({ courseid: value('int'), shortname: value('text'), fullname: value('text'), roleid: value('int'), roleshortname: value('alphanumext'), rolearchetype: value('alphanumext'), rolename: value('text'), status: value('int') })),
+    }),
+    execute(site, caller, a: { cohortid: number; onbehalfof: number }) {
+      site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
+      actingUser(site, a.onbehalfof);
+      const cohort = site.cohorts.get(a.cohortid);
+      if (!cohort) throw fail('onbehalfnopermission');
+      checkCohortOnBehalf(site, cohort, a.onbehalfof);
+      const rows = site.enrol
+        .find('cohort', cohort.id)
+        .map((i) => ({ i, course: site.requireCourse(i.courseid), role: site.roles.get(i.roleid) }))
+        .sort((x, y) => x.course.shortname.localeCompare(y.course.shortname) || x.i.id - y.i.id);
+      return {
+        courses: rows.map(({ i, course, role }) => ({ courseid: course.id, shortname: course.shortname, fullname: course.fullname, roleid: i.roleid, roleshortname: role?.shortname ?? '', rolearchetype: role?.archetype ?? '', rolename: role ? role.name || role.shortname : '', status: i.status })),
+      };
+    },
+  }),
 ];
 
 /** learningworks/moodle-local_ws_enrolcohort, with the weaknesses the reference lists. */

@@ -49,6 +49,7 @@ abstract class change_cohort_members extends external_api {
                 'cohortid' => new external_value(PARAM_INT, 'Cohort id'),
                 'userid' => new external_value(PARAM_INT, 'User id'),
             ])),
+            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id a person\'s change is made for, whose own cohort rights are checked too (0: the nightly sync itself)', VALUE_DEFAULT, 0),
         ]);
     }
 
@@ -56,11 +57,12 @@ abstract class change_cohort_members extends external_api {
      * Change them.
      *
      * @param array $members
+     * @param int $onbehalfof
      * @return array
      */
-    public static function execute(array $members): array {
-        $p = self::validate_parameters(static::execute_parameters(), compact('members'));
-        $r = sync_members::apply($p['members'], static::ADD);
+    public static function execute(array $members, int $onbehalfof = 0): array {
+        $p = self::validate_parameters(static::execute_parameters(), compact('members', 'onbehalfof'));
+        $r = sync_members::apply($p['members'], static::ADD, $p['onbehalfof']);
         return [static::COUNT => $r['changed'], 'warnings' => $r['warnings']];
     }
 

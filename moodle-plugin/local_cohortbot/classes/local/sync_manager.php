@@ -97,6 +97,48 @@ class sync_manager {
                 throw new moodle_exception('onbehalfnopermission', 'local_cohortbot');
             }
         }
+        self::require_participant($context, $onbehalfof);
+    }
+
+    /**
+     * What require_login($course) asks of the person: an active participant — an active enrolment,
+     * within its dates, in an enabled method — or a role that may view the course without enrolment
+     * (moodle/course:view); and a visible course, unless they may see hidden ones. Moodle keeps role
+     * assignments when an enrolment is suspended or ends, so capabilities alone are not enough.
+     *
+     * @param context_course $context
+     * @param int $userid
+     */
+    public static function require_participant(context_course $context, int $userid): void {
+        if (is_siteadmin($userid)) {
+            return;
+        }
+        if (!has_capability('moodle/course:view', $context, $userid) && !is_enrolled($context, $userid, '', true)) {
+            throw new moodle_exception('onbehalfnopermission', 'local_cohortbot');
+        }
+        $course = get_course($context->instanceid);
+        if (!$course->visible && !has_capability('moodle/course:viewhiddencourses', $context, $userid)) {
+            throw new moodle_exception('onbehalfnopermission', 'local_cohortbot');
+        }
+    }
+
+    /**
+     * What Moodle's cohort pages ask of a person changing a cohort's members (cohort/assign.php):
+     * moodle/cohort:assign (or :manage) in the cohort's context, a cohort they may see (a hidden one
+     * needs moodle/cohort:view), and no cohort a plugin owns. One refusal for every case, so a person
+     * without rights learns nothing about the cohort.
+     *
+     * @param stdClass $cohort
+     * @param int $userid
+     */
+    public static function check_cohort_on_behalf(stdClass $cohort, int $userid): void {
+        $context = context::instance_by_id($cohort->contextid, MUST_EXIST);
+        $may = has_any_capability(['moodle/cohort:manage', 'moodle/cohort:assign'], $context, $userid)
+            && ($cohort->visible || has_capability('moodle/cohort:view', $context, $userid))
+            && empty($cohort->component);
+        if (!$may) {
+            throw new moodle_exception('onbehalfnopermission', 'local_cohortbot');
+        }
     }
 
     /**

@@ -36,11 +36,13 @@ class sync_members {
      *
      * @param array $members of ['cohortid' => int, 'userid' => int]
      * @param bool $add true to add, false to remove
+     * @param int $onbehalfof a person's change: their own rights are required too (0: the nightly sync)
      * @return array ['changed' => int, 'warnings' => array]
      */
-    public static function apply(array $members, bool $add): array {
+    public static function apply(array $members, bool $add, int $onbehalfof = 0): array {
         global $CFG, $DB;
         sync_reads::system_context();
+        $person = $onbehalfof > 0 ? sync_manager::acting_user($onbehalfof) : null;
         $warnings = [];
         $warn = function (string $code, int $cohortid, int $userid, string $message) use (&$warnings) {
             $warnings[] = ['warningcode' => $code, 'cohortid' => $cohortid, 'userid' => $userid, 'message' => $message];
@@ -65,6 +67,15 @@ class sync_members {
                 throw new \required_capability_exception($context, 'moodle/cohort:assign', 'nopermissions', '');
             }
             $checked[$cohort->contextid] = $context;
+        }
+        if ($person && count($cohorts) < count($cohortids)) {
+            throw new \moodle_exception('onbehalfnopermission', 'local_cohortbot');
+        }
+        if ($person) {
+            // What cohort/assign.php asks of the person, cohort by cohort: never the service account's rights for them.
+            foreach ($cohorts as $cohort) {
+                sync_manager::check_cohort_on_behalf($cohort, (int)$person->id);
+            }
         }
         [$uin, $uparams] = $DB->get_in_or_equal($userids, SQL_PARAMS_NAMED, 'u');
         $live = array_flip($DB->get_fieldset_select('user', 'id', "id $uin AND deleted = 0 AND mnethostid = :mnethostid",
