@@ -95,7 +95,7 @@ describe('Teams: tenant, installs and identity', () => {
     expect(refusals.map((a) => a.actor).sort()).toEqual([ADMIN, TEACHER].sort());
     const before = connector.calls.length;
     expect(await running.teams!.postSummary({ blocks: [{ type: 'text', text: 'résumé' }] })).toBeDefined();
-    expect(connector.calls.slice(before).filter((c) => c.method === 'POST').map((c) => c.path.split('/').slice(0, 5).join('/'))).toEqual(['/v3/conversations/19%3Ageneral%40thread.tacv2/activities']);
+    expect(connector.calls.slice(before).filter((c) => c.method === 'POST').map((c) => c.path.split('/').slice(0, 5).join('/'))).toEqual(['/v3/conversations/19:general@thread.tacv2/activities']);
   });
 
   it('identity comes from the UPN whose AAD object id is the activity’s, never from the roster’s e-mail', async () => {
