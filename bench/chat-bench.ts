@@ -43,7 +43,7 @@ export const MIX: ChatCase[] = [
   { who: PAUL, text: 'chercher droit dans DRT-L1-101', expect: /Licence 1 Droit \(L1DRT1\)\W+etp:L1DRT1\W+18\W.*oui/s },
   { who: SOPHIE, text: 'qui suis-je', expect: /ecampus : sbernard \(Sophie Bernard\)\W+collegium : sbernard/s },
   { who: LUC, text: 'aide', expect: /cohortbot — aide/s },
-  { who: PAUL, text: 'état', expect: /Dernière synchronisation.*ecampus\W+9\W+110\W/s },
+  { who: PAUL, text: 'état', expect: /Dernière synchronisation.*ecampus\W+(Cohortes créées\W+)?9\W+(Ajouts\W+)?110\W/s },
   { who: MARIE, text: 'ajouter etp:L3PHA1 à PHA-L3-201', expect: /Ajouter une synchronisation de cohorte \?.*Licence 3 Pharmacie \(L3PHA1\) \(etp:L3PHA1\) \(14 membres\).*Confirmer/s },
   { who: CLAIRE, text: 'pourquoi e21900011 PHA-L2-102', expect: /Pourquoi e21900011 n’est pas inscrit à PHA-L2-102 \(ecampus\).*Membre de la cohorte de son étape/s },
   { who: SOPHIE, text: 'méthodes MEEF-201', expect: /MEEF-201 \(collegium\) ne synchronise aucune cohorte/s },

@@ -52,7 +52,7 @@ describe('Teams app manifest', () => {
 describe('Adaptive Card rendering', () => {
   it('renders facts, tables and buttons carrying their command payload', () => {
     const card = renderCard({ title: 'T', tone: 'warning', blocks: [{ type: 'facts', facts: [{ label: 'a', value: 'b' }] }, { type: 'table', columns: ['x'], rows: [['1']] }], buttons: [{ label: 'OK', payload: 'oui 1234abcd', style: 'primary' }] });
-    expect(card).toMatchObject({ version: '1.5', actions: [{ type: 'Action.Submit', title: 'OK', data: { cohortbot: 'oui 1234abcd' } }] });
+    expect(card).toMatchObject({ version: '1.5', actions: [{ type: 'Action.Execute', title: 'OK', data: { cohortbot: 'oui 1234abcd' } }] });
     const json = JSON.stringify(card);
     expect(json).toContain('"inlines":[{"type":"TextRun","text":"a","weight":"Bolder"},{"type":"TextRun","text":" b"}]');
     expect(json).toContain('"type":"Table"');
