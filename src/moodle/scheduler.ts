@@ -23,6 +23,7 @@
  * the client's adaptive concurrency keeps working unchanged.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { AdaptiveLimit } from '../util/limiter';
 
 /** A chat command's place in line. */
 interface Ticket {
@@ -76,23 +77,31 @@ export class CallScheduler {
   private active = { chat: 0, background: 0 };
   private readonly chat: Waiter[] = [];
   private readonly background: Waiter[] = [];
-  private current: number;
-  private goodRun = 0;
+  private readonly cap: AdaptiveLimit;
   private order = 0;
   /** A slot was just freed and is handed out on the next turn of the event loop (see release). */
   private settling = false;
   /** Highest number of calls seen running at once (tests and metrics read it). */
   peak = 0;
-  /** Lowest limit it was brought down to (tests and metrics read it). */
-  lowest: number;
 
   constructor(
-    readonly max: number,
+    max: number,
     private readonly chatShare = CHAT_SHARE,
   ) {
-    if (!Number.isInteger(max) || max < 1) throw new Error(`CallScheduler: max must be a positive integer, got ${max}`);
-    this.current = max;
-    this.lowest = max;
+    this.cap = new AdaptiveLimit(max, 'CallScheduler');
+  }
+
+  get max(): number {
+    return this.cap.max;
+  }
+
+  /** Lowest limit it was brought down to (tests and metrics read it). */
+  get lowest(): number {
+    return this.cap.lowest;
+  }
+
+  private get current(): number {
+    return this.cap.current;
   }
 
   /** How many calls may run at once now. */
@@ -143,17 +152,12 @@ export class CallScheduler {
 
   /** The server struggles: half as many at once (at least one). */
   slowDown(): void {
-    this.current = Math.max(1, Math.floor(this.current / 2));
-    this.lowest = Math.min(this.lowest, this.current);
-    this.goodRun = 0;
+    this.cap.slowDown();
   }
 
   /** A call went well: after `limit` of them in a row, one more at once (up to max). */
   wentWell(): void {
-    if (this.current >= this.max || ++this.goodRun < this.current) return;
-    this.current++;
-    this.goodRun = 0;
-    this.dispatch();
+    if (this.cap.wentWell()) this.dispatch();
   }
 
   private busy(): number {

@@ -1,4 +1,41 @@
 /**
+ * The adaptive part of a concurrency cap, one rule for every cap (the simulator's workers, the client's
+ * calls): half as many at once when the server struggles, one more after as many good tasks in a row
+ * as are allowed at once, never above `max`.
+ */
+export class AdaptiveLimit {
+  private goodRun = 0;
+  /** How many may run at once now. */
+  current: number;
+  /** Lowest limit it was brought down to (tests and metrics read it). */
+  lowest: number;
+
+  constructor(
+    readonly max: number,
+    owner = 'Limiter',
+  ) {
+    if (!Number.isInteger(max) || max < 1) throw new Error(`${owner}: max must be a positive integer, got ${max}`);
+    this.current = max;
+    this.lowest = max;
+  }
+
+  /** The server struggles: half as many at once (at least one). */
+  slowDown(): void {
+    this.current = Math.max(1, Math.floor(this.current / 2));
+    this.lowest = Math.min(this.lowest, this.current);
+    this.goodRun = 0;
+  }
+
+  /** A task went well; true when that raised the limit by one (the caller hands the new slot out). */
+  wentWell(): boolean {
+    if (this.current >= this.max || ++this.goodRun < this.current) return false;
+    this.current++;
+    this.goodRun = 0;
+    return true;
+  }
+}
+
+/**
  * A counting semaphore: at most `limit` tasks run at once (never more than `max`), the rest wait in
  * FIFO order. The limit can be lowered and raised while tasks run (adaptive concurrency: a client
  * backs off when the server slows down, and comes back up as it keeps up).
@@ -6,28 +43,32 @@
 export class Limiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
-  private current: number;
+  private readonly cap: AdaptiveLimit;
   private woken = 0;
-  private goodRun = 0;
   /** Highest number of tasks seen running at once (tests and metrics read it). */
   peak = 0;
-  /** Lowest limit it was brought down to (tests and metrics read it). */
-  lowest: number;
 
-  constructor(readonly max: number) {
-    if (!Number.isInteger(max) || max < 1) throw new Error(`Limiter: max must be a positive integer, got ${max}`);
-    this.current = max;
-    this.lowest = max;
+  constructor(max: number) {
+    this.cap = new AdaptiveLimit(max);
+  }
+
+  get max(): number {
+    return this.cap.max;
   }
 
   /** How many tasks may run at once now. */
   get limit(): number {
-    return this.current;
+    return this.cap.current;
+  }
+
+  /** Lowest limit it was brought down to. */
+  get lowest(): number {
+    return this.cap.lowest;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     // Waiters go first (FIFO); a woken one holds its place until it runs (`woken`), so no newcomer takes it.
-    if (this.active + this.woken >= this.current || this.waiting.length > 0) {
+    if (this.active + this.woken >= this.cap.current || this.waiting.length > 0) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       this.woken--;
     }
@@ -41,23 +82,16 @@ export class Limiter {
     }
   }
 
-  /** The server struggles: half as many at once (at least one). */
   slowDown(): void {
-    this.current = Math.max(1, Math.floor(this.current / 2));
-    this.lowest = Math.min(this.lowest, this.current);
-    this.goodRun = 0;
+    this.cap.slowDown();
   }
 
-  /** A task went well: after `limit` of them in a row, one more at once (up to max). */
   wentWell(): void {
-    if (this.current >= this.max || ++this.goodRun < this.current) return;
-    this.current++;
-    this.goodRun = 0;
-    this.wake();
+    if (this.cap.wentWell()) this.wake();
   }
 
   private wake(): void {
-    while (this.waiting.length > 0 && this.active + this.woken < this.current) {
+    while (this.waiting.length > 0 && this.active + this.woken < this.cap.current) {
       this.woken++;
       this.waiting.shift()!();
     }
