@@ -43,6 +43,8 @@ require_once($CFG->dirroot . '/webservice/tests/helpers.php');
  * @covers     \local_cohortbot\external\get_users_by_keys
  * @covers     \local_cohortbot\external\add_cohort_members
  * @covers     \local_cohortbot\external\delete_cohort_members
+ * @covers     \local_cohortbot\external\create_cohort
+ * @covers     \local_cohortbot\external\get_cohort_courses
  * @covers     \local_cohortbot\event\cohort_sync_changed
  */
 final class cohort_sync_test extends \externallib_advanced_testcase {
@@ -345,5 +347,69 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         $this->setUser($user);
         $this->expectException(\required_capability_exception::class);
         add_cohort_members::execute([['cohortid' => (int)$this->cohort->id, 'userid' => (int)$this->teacher->id]]);
+    }
+
+    /**
+     * A person holding (only) these capabilities in the system context.
+     *
+     * @param string $shortname
+     * @param string[] $capabilities
+     * @return \stdClass
+     */
+    private function person_with(string $shortname, array $capabilities): \stdClass {
+        $gen = $this->getDataGenerator();
+        $user = $gen->create_user();
+        $roleid = $gen->create_role(['shortname' => $shortname]);
+        foreach ($capabilities as $cap) {
+            assign_capability($cap, CAP_ALLOW, $roleid, \context_system::instance()->id);
+        }
+        role_assign($roleid, $user->id, \context_system::instance()->id);
+        accesslib_clear_all_caches_for_unit_testing();
+        return $user;
+    }
+
+    public function test_create_cohort_needs_the_persons_own_cohort_manage(): void {
+        global $DB;
+        $manager = $this->person_with('cohortmanager', ['moodle/cohort:manage', 'moodle/cohort:view']);
+        $r = external_api::clean_returnvalue(create_cohort::execute_returns(),
+            create_cohort::execute('Tuteurs L2', 'tuteurs-l2', 0, '', (int)$manager->id));
+        $this->assertEquals('tuteurs-l2', $DB->get_field('cohort', 'idnumber', ['id' => $r['id']], MUST_EXIST));
+        // The same idnumber twice is refused, and nothing is created.
+        try {
+            create_cohort::execute('Encore', 'tuteurs-l2', 0, '', (int)$manager->id);
+            $this->fail('a second cohort with the same idnumber was created');
+        } catch (\invalid_parameter_exception $e) {
+            $this->assertEquals(1, $DB->count_records('cohort', ['idnumber' => 'tuteurs-l2']));
+        }
+        // A read-only person is refused, even though the service account may manage cohorts.
+        $reader = $this->person_with('cohortreader', ['moodle/cohort:view']);
+        try {
+            create_cohort::execute('Pirate', 'pirate', 0, '', (int)$reader->id);
+            $this->fail('a person without moodle/cohort:manage created a cohort');
+        } catch (\moodle_exception $e) {
+            $this->assertEquals('onbehalfnopermission', $e->errorcode);
+            $this->assertFalse($DB->record_exists('cohort', ['idnumber' => 'pirate']));
+        }
+        $this->expectException(\moodle_exception::class);
+        create_cohort::execute('Personne', 'personne', 0, '', 0);
+    }
+
+    public function test_cohort_courses_with_their_roles_for_a_person_with_cohort_rights(): void {
+        $this->add(['cohortid' => (int)$this->cohort->id, 'roleshortname' => 'teacher', 'onbehalfof' => (int)$this->teacher->id]);
+        $assigner = $this->person_with('cohortassigner', ['moodle/cohort:assign', 'moodle/cohort:view']);
+        $r = external_api::clean_returnvalue(get_cohort_courses::execute_returns(),
+            get_cohort_courses::execute((int)$this->cohort->id, (int)$assigner->id));
+        $this->assertEquals([['PHA-L2-101', 'teacher', 0]],
+            array_map(fn($c) => [$c['shortname'], $c['roleshortname'], $c['status']], $r['courses']));
+        // Someone without cohort rights learns nothing, not even whether the cohort exists.
+        $nobody = $this->person_with('nocohort', []);
+        foreach ([(int)$this->cohort->id, 999999] as $cohortid) {
+            try {
+                get_cohort_courses::execute($cohortid, (int)$nobody->id);
+                $this->fail('a person without cohort rights read a cohort\'s courses');
+            } catch (\moodle_exception $e) {
+                $this->assertEquals('onbehalfnopermission', $e->errorcode);
+            }
+        }
     }
 }
