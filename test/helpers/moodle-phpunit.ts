@@ -1,6 +1,6 @@
 /**
  * Moodle 4.5.6's own PHPUnit framework for the plugin's PHPUnit tests, offline, as
- * ../shared/moodle/README.md records it: Debian's PHPUnit 9.6 stands in for composer's vendor/, a
+ * docs/moodle.md §7 records it: Debian's PHPUnit 9.6 stands in for composer's vendor/, a
  * throwaway PostgreSQL cluster holds the phpu_ tables, en_AU.UTF-8 is compiled into a private locale
  * folder, and admin/tool/phpunit/cli/init.php builds the test site once. Moodle 5.x moved to a newer
  * PHPUnit than Debian 12 ships, so this runs on 4.5 only. Everything is stopped and removed by stop().

@@ -1,5 +1,5 @@
 /**
- * A real Moodle for the integration suite and the benchmark, following ../shared/moodle/README.md: PHP
+ * A real Moodle for the integration suite and the benchmark, following docs/moodle.md §7: PHP
  * packages (apt when root), a throwaway PostgreSQL cluster, the source unpacked with our plugin, a CLI
  * install, web services and a token, PHP's built-in server on a free port bound to 127.0.0.1. Every
  * version the suite tests (MOODLE_VERSIONS) installs the same way; what differs from 4.5 to 5.x is the
