@@ -109,7 +109,7 @@ function courseOf(cmd: Command): { ref: CourseRef; rebuild: (course: string) => 
 export function courseRule(ctx: HandlerContext, rights: 'read' | 'write', changes: boolean, raw: string): CourseAccessRule {
   const t = ctx.t;
   return {
-    unavailable: ctx.actor.has('support') ? t.courseNotFound(raw) : changes ? t.notAllowedCourse(raw) : t.notAllowedCourseView(raw),
+    unavailable: ctx.actor.has('support') ? t.notAllowedCourseSupport(raw) : changes ? t.notAllowedCourse(raw) : t.notAllowedCourseView(raw),
     mayUse: async (rc) => {
       if (!ctx.actor.hasAccount(rc.platform)) return false;
       const syncs = await ctx.cohortSyncs(rc.platform).catch(() => undefined);

@@ -136,6 +136,29 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     expect((await h.store.auditEntries(1000)).length).toBe(audit + 1);
   });
 
+  it('the Action.Submit fallback (a message carrying the button\'s data) acts once too: the card is updated for everyone, a later click answered from the state', async () => {
+    const site = h.sim.sim.site('ecampus');
+    const course = site.courses.first('shortname', 'PHA-L2-101')!;
+    const syncs = () => site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length;
+    const [ask] = await send('29:teacher', '<at>CohortBot</at> ajouter tuteurs-l2-pharma à PHA-L2-101 rôle étudiant groupe aucun', {}, 'channel');
+    const confirmData = (cardOf(ask!).actions as Array<{ data: Record<string, unknown> }>)[0]!.data;
+    const before = syncs();
+    const puts = connector.calls.filter((c) => c.method === 'PUT').length;
+    const submitted = await send('29:teacher', '', { value: confirmData, replyToId: 'card-msg-submit' }, 'channel');
+    expect(syncs()).toBe(before + 1);
+    const updates = connector.calls.filter((c) => c.method === 'PUT').slice(puts);
+    expect(updates.map((u) => u.path)).toEqual(['/v3/conversations/19:channel@thread.tacv2/activities/card-msg-submit']);
+    expect(cardText(cardOf(updates[0]!.body))).toMatch(/✓ Fait par /);
+    // The card itself shows the outcome: no second copy is posted.
+    expect(submitted).toEqual([]);
+    // A later click, by Execute or Submit, by anyone, acts no more and is answered with the kept card.
+    const later = await execute('29:colleague', confirmData, 'card-msg-submit', 'channel');
+    expect(later.body.value).toEqual(cardOf(updates[0]!.body));
+    const [again] = await send('29:teacher', '', { value: confirmData, replyToId: 'card-msg-submit' }, 'channel');
+    expect(cardOf(again!)).toEqual(cardOf(updates[0]!.body));
+    expect(syncs()).toBe(before + 1);
+  });
+
   it('a click on someone else\'s confirmation card, before it was used, is refused to that person alone and changes nothing', async () => {
     const [ask] = await send('29:teacher', '<at>CohortBot</at> retirer tuteurs-l2-pharma de PHA-L2-102', {}, 'channel');
     const confirmAction = (cardOf(ask!).actions as Array<{ data: Record<string, unknown> }>)[0]!;
@@ -207,8 +230,11 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     const health = (await (await fetch(`${running.url}/healthz`)).json()) as { ok: boolean; lastRun: { status: string } };
     expect(health.ok).toBe(true);
     expect(health.lastRun.status).toBe('applied');
-    const metrics = await (await fetch(`${running.url}/metrics`)).text();
-    expect(metrics).toMatch(/cohortbot_moodle_calls_total\{platform="ecampus",function="local_cohortbot_add_cohort_sync",outcome="ok"\} 2/);
+    // This test's own call is counted, whatever the others did before it.
+    const count = async () => Number(/cohortbot_moodle_calls_total\{platform="ecampus",function="local_cohortbot_get_cohort_syncs",outcome="ok"\} (\d+)/.exec(await (await fetch(`${running.url}/metrics`)).text())?.[1] ?? 0);
+    const before = await count();
+    await send('29:teacher', 'méthodes PHA-L2-101');
+    expect(await count()).toBeGreaterThan(before);
   });
 });
 

@@ -43,7 +43,7 @@ describe('webResponse (the Agents SDK over restify)', () => {
     expect(seen.next).toBe(false);
   });
 
-  it('through the adapter, a refused token is a 401 with the reason as JSON, and the turn never runs', async () => {
+  it('through the adapter, a refused token is a 401 whose JSON body says no more than its status, and the turn never runs', async () => {
     let res: Response | undefined;
     let body = '';
     const seen = await withServer(true, async (url) => {
@@ -53,6 +53,6 @@ describe('webResponse (the Agents SDK over restify)', () => {
     expect(seen).toEqual({ next: false });
     expect(res!.status).toBe(401);
     expect(res!.headers.get('content-type')).toBe('application/json');
-    expect(JSON.parse(body)).toEqual({ 'jwt-auth-error': 'authorization header not found' });
+    expect(JSON.parse(body)).toEqual({ error: 'unauthorized' });
   });
 });

@@ -100,7 +100,7 @@ export const en: Catalog = {
   notAllowed: 'You are not allowed to do that.',
   notAllowedCourse: (course: string) => `You cannot change the enrolment methods of ${course}: no course of that name of which you are an editing teacher (check the short name, id or URL). Ask a teacher of the course or support.`,
   notAllowedCourseView: (course: string) => `You cannot see the enrolment methods of ${course}: no course of that name of which you are an editing teacher (check the short name, id or URL). Ask a teacher of the course or support.`,
-  notAllowedCourseSupport: (course: string) => `Your Moodle account lacks, in ${course}, the rights this command needs (seeing or changing the enrolment methods): ask a Moodle administrator if your support role needs them.`,
+  notAllowedCourseSupport: (course: string) => `No course "${course}" whose enrolment methods your Moodle account may see or change. Check the course's short name, id or URL; if your support role needs those rights, ask a Moodle administrator.`,
   supportOnly: 'This command is for support staff and administrators.',
   adminOnly: 'This command is for administrators.',
   moodleDown: (platform: string) => `${platform} is not answering. Try again in a few minutes; if it lasts, tell support.`,

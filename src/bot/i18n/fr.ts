@@ -100,7 +100,7 @@ export const fr = {
   notAllowed: 'Vous n’avez pas le droit de faire cela.',
   notAllowedCourse: (course: string) => `Vous ne pouvez pas modifier les méthodes d’inscription de ${course} : aucun cours de ce nom dont vous êtes enseignant éditeur (vérifiez le nom abrégé, l’id ou l’URL). Demandez à un enseignant du cours ou au support.`,
   notAllowedCourseView: (course: string) => `Vous ne pouvez pas voir les méthodes d’inscription de ${course} : aucun cours de ce nom dont vous êtes enseignant éditeur (vérifiez le nom abrégé, l’id ou l’URL). Demandez à un enseignant du cours ou au support.`,
-  notAllowedCourseSupport: (course: string) => `Votre compte Moodle n’a pas, dans ${course}, les droits que demande cette commande (voir les méthodes d’inscription, ou les modifier) : demandez-les à un administrateur Moodle si votre rôle de support en a besoin.`,
+  notAllowedCourseSupport: (course: string) => `Aucun cours « ${course} » dont votre compte Moodle puisse voir ou modifier les méthodes d’inscription. Vérifiez le nom abrégé, l’id ou l’URL du cours ; si votre rôle de support a besoin de ces droits, demandez-les à un administrateur Moodle.`,
   supportOnly: 'Cette commande est réservée au support et aux administrateurs.',
   adminOnly: 'Cette commande est réservée aux administrateurs.',
   moodleDown: (platform: string) => `${platform} ne répond pas. Réessayez dans quelques minutes ; si cela dure, prévenez le support.`,

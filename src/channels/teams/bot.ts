@@ -90,6 +90,12 @@ export class CohortTeamsBot {
   }
 
   private async onMessage(turn: TeamsTurn): Promise<void> {
+    const a = turn.activity;
+    const value = a.value as Record<string, unknown> | undefined;
+    // Action.Submit, the fallback of clients without Action.Execute: the same click, the card updated the same way.
+    if (value && typeof value.cohortbot === 'string' && a.replyToId) {
+      return this.onClick(turn, value.cohortbot, typeof value.card === 'string' ? value.card : '', async (m) => void (await turn.send(m)), false);
+    }
     const text = CohortTeamsBot.commandOf(turn);
     const identity = await this.identify(turn);
     // A slow answer: Teams shows the bot typing until the answer comes.
@@ -102,40 +108,44 @@ export class CohortTeamsBot {
     await turn.send(cardMessage(view));
   }
 
-  /**
-   * Action.Execute: the first click runs the command; its outcome ("done by …", no buttons) replaces
-   * the card for everyone and is kept, so a second click — by the same person or anyone else — is
-   * answered from it and acts no more.
-   */
+  /** Action.Execute: the card the clicker sees next is the invoke's answer. */
   private async onExecute(turn: TeamsTurn): Promise<void> {
-    const a = turn.activity;
-    const action = (a.value as { action?: { verb?: string; data?: Record<string, unknown> } } | undefined)?.action;
+    const action = (turn.activity.value as { action?: { verb?: string; data?: Record<string, unknown> } } | undefined)?.action;
     const data = action?.data ?? {};
-    const payload = typeof data.cohortbot === 'string' ? data.cohortbot : undefined;
-    const key = `teams:card:${a.conversation.id}:${a.replyToId ?? ''}:${typeof data.card === 'string' ? data.card : ''}`;
     const answer = (m: CardMessage) => turn.invokeResponse({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: m.card });
-    if (!payload) return answer(cardMessage({ tone: 'error', blocks: [textBlock(catalog(a.locale).seeHelp)] }));
+    if (typeof data.cohortbot !== 'string') return answer(cardMessage({ tone: 'error', blocks: [textBlock(catalog(turn.activity.locale).seeHelp)] }));
+    return this.onClick(turn, data.cohortbot, typeof data.card === 'string' ? data.card : '', answer, true);
+  }
 
+  /**
+   * A card's button, by Action.Execute or Action.Submit: the first click runs the command; its outcome
+   * ("done by …", no buttons) replaces the card for everyone and is kept, so a second click — by the
+   * same person or anyone else — is answered from it and acts no more. `reply` answers the clicker
+   * (the invoke's card, or a new message for Submit, which needs none when the card itself changed).
+   */
+  private async onClick(turn: TeamsTurn, payload: string, cardId: string, reply: (m: CardMessage) => Promise<void>, invoke: boolean): Promise<void> {
+    const a = turn.activity;
+    const key = `teams:card:${a.conversation.id}:${a.replyToId ?? ''}:${cardId}`;
     const kept = await this.store.getState(key);
-    if (kept) return answer((JSON.parse(kept) as CardOutcome).card);
+    if (kept) return reply((JSON.parse(kept) as CardOutcome).card);
 
     const identity = await this.identify(turn);
     const view = await this.core.handle(identity, payload);
     if (view.private && this.shared(turn)) {
       await turn.sendPrivately(cardMessage(view));
-      return answer(cardMessage({ blocks: [textBlock(catalog(a.locale).privateSent)] }));
+      return reply(cardMessage({ blocks: [textBlock(catalog(a.locale).privateSent)] }));
     }
     // Only an outcome that acted is everyone's: a refusal ("not yours", expired: error) or "already
     // done" (info) goes to the clicker alone.
     // A private outcome (personal data) is the clicker's alone too, and is not kept.
-    if (view.tone === 'error' || view.tone === 'info' || view.private || !a.replyToId) return answer(cardMessage(view));
+    if (view.tone === 'error' || view.tone === 'info' || view.private || !a.replyToId) return reply(cardMessage(view));
     const outcome = view.buttons?.length ? view : doneView(view, a.from.name ?? identity.upn ?? a.from.id, new Date(), a.locale, this.timeZone);
     const message = cardMessage(outcome);
     if (!view.buttons?.length) await this.store.setState(key, JSON.stringify({ card: message } satisfies CardOutcome));
     await turn.update(a.replyToId, message).catch((err: Error) => this.log.warn({ err: err.message }, 'teams: could not update the card for everyone'));
-    return answer(message);
+    // The card itself shows the outcome: an invoke answers with it; a Submit needs no second copy.
+    if (invoke || view.buttons?.length) return reply(message);
   }
-
 }
 
 /** The conversation of a turn as a place to post to later: the channel itself, not the thread of this message. */

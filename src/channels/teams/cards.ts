@@ -16,7 +16,17 @@ const STYLE: Record<string, string> = { error: 'attention', warning: 'warning', 
  * would become a link. Every string of a view may carry a name from Moodle, the directory or a person:
  * each is a TextRun of a RichTextBlock, which Adaptive Cards never parse as markdown.
  */
-export const plainText = (text: string, style: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text, ...style }] });
+export const plainText = (text: string, style: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'RichTextBlock', inlines: runs(text, style) });
+
+/**
+ * A catalogue's `command` (between backticks) as a monospace run, the rest as plain runs: how the
+ * commands a person may type stand out without markdown. An odd backtick stays as it is.
+ */
+function runs(text: string, style: Record<string, unknown>): Array<Record<string, unknown>> {
+  const parts = text.split('`');
+  if (parts.length < 3 || parts.length % 2 === 0) return [{ type: 'TextRun', text, ...style }];
+  return parts.flatMap((part, i) => (part === '' ? [] : [{ type: 'TextRun', text: part, ...style, ...(i % 2 === 1 ? { fontType: 'Monospace' } : {}) }]));
+}
 
 /** A label and its value on one line, both plain text. */
 const factLine = (label: string, value: string): Record<string, unknown> => ({ type: 'RichTextBlock', spacing: 'Small', inlines: [{ type: 'TextRun', text: label, weight: 'Bolder' }, { type: 'TextRun', text: ` ${value}` }] });

@@ -28,6 +28,9 @@ export function webResponse(res: ServerResponse): WebResponse {
     },
     send(body) {
       if (res.writableEnded || body === undefined) return out;
+      // An error's body says no more than its status: the SDK would send its internal reason (a JWT
+      // library's message, a validation dump) to whoever knocked.
+      if (res.statusCode >= 400) body = { error: res.statusCode === 401 ? 'unauthorized' : res.statusCode < 500 ? 'bad request' : 'internal error' };
       const json = typeof body !== 'string' && !Buffer.isBuffer(body);
       if (json && !res.headersSent && !res.getHeader('content-type')) res.setHeader('content-type', 'application/json');
       // Express semantics, which the SDK assumes: send() finishes the response (authorizeJWT never calls end()).
