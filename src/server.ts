@@ -77,6 +77,13 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
         res.send(403, { error: 'TEAMS_LOCAL_MODE answers loopback callers only' });
         return;
       }
+      // Not an activity at all (no type, conversation, sender or service URL): a 400, not the SDK's 500.
+      // Authenticated, the token is checked first: whoever is not signed in gets a 401, whatever the body.
+      const a = req.body as { type?: unknown; serviceUrl?: unknown; conversation?: { id?: unknown }; from?: { id?: unknown } } | undefined;
+      if (teamsMode === 'local' && (!a || typeof a.type !== 'string' || typeof a.serviceUrl !== 'string' || typeof a.conversation?.id !== 'string' || typeof a.from?.id !== 'string')) {
+        res.send(400, { error: 'bad request' });
+        return;
+      }
       await teamsHost.handle(req, res, (turn) => teamsBot.run(turn));
     });
   } else logger.info('Teams endpoint off: set MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType and MicrosoftAppTenantId (or TEAMS_LOCAL_MODE=true for the Bot Framework Emulator)');

@@ -226,6 +226,15 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     expect(await running.teams!.notify(TEACHER, { blocks: [{ type: 'text', text: 'encore' }] })).toBe(false);
   });
 
+  it('answers a request that is no activity with a 400, and runs nothing', async () => {
+    const before = (await h.store.auditEntries(100)).length;
+    for (const body of ['{}', '{"type":"message"}', '[]']) {
+      const res = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(400);
+    }
+    expect((await h.store.auditEntries(100)).length).toBe(before);
+  });
+
   it('serves /healthz with the last run and /metrics in Prometheus format', async () => {
     const health = (await (await fetch(`${running.url}/healthz`)).json()) as { ok: boolean; lastRun: { status: string } };
     expect(health.ok).toBe(true);
