@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config';
 import { DirectoryConfigError } from './directory';
-import { CliError } from './cli/common';
+import { CliError, printJson } from './cli/common';
 import { chatCommand } from './cli/chat';
 import { demoCommand } from './cli/demo';
 import { directoryCommand } from './cli/directory';
@@ -11,6 +11,7 @@ import { whyCommand } from './cli/why';
 import { simulatorCommand } from './cli/simulator';
 import { forgetCommand, syncCommands } from './cli/sync';
 import { StoreError } from './store/types';
+import { StoreUnavailableError } from './store/unavailable';
 import fs from 'node:fs';
 
 export function buildProgram(): Command {
@@ -42,28 +43,26 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const program = buildProgram();
+  // With --json a command prints exactly one document, also when it cannot run: its error, beside the
+  // same message on stderr and the same exit code.
+  const json = argv.includes('--json');
+  const fail = (exitCode: number, code: string, messages: string[], prefix = 'cohortbot: '): never => {
+    for (const m of messages) process.stderr.write(`${prefix}${m}\n`);
+    if (json) printJson({ status: exitCode === 1 ? 'failed' : 'error', exitCode, error: { code, message: messages.join('; ') } });
+    process.exit(exitCode);
+  };
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exit(err.exitCode === 0 ? 0 : 2);
     }
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) process.stderr.write(`cohortbot: config: ${p}\n`);
-      process.exit(2);
-    }
-    if (err instanceof StoreError) {
-      process.stderr.write(`cohortbot: store: ${err.message}\n`);
-      process.exit(2);
-    }
-    if (err instanceof DirectoryConfigError) {
-      process.stderr.write(`cohortbot: config: ${err.message}\n`);
-      process.exit(2);
-    }
-    if (err instanceof CliError) {
-      process.stderr.write(`cohortbot: ${err.message}\n`);
-      process.exit(err.exitCode);
-    }
+    if (err instanceof ConfigError) fail(2, 'config', err.problems, 'cohortbot: config: ');
+    // The store is away (disk full, locked, database down): an outage, exit 1 like a failed run.
+    if (err instanceof StoreUnavailableError) fail(1, 'storeUnavailable', [err.message], 'cohortbot: store: ');
+    if (err instanceof StoreError) fail(2, 'store', [err.message], 'cohortbot: store: ');
+    if (err instanceof DirectoryConfigError) fail(2, 'config', [err.message], 'cohortbot: config: ');
+    if (err instanceof CliError) fail(err.exitCode, err.exitCode === 3 ? 'runInProgress' : 'request', [err.message]);
     throw err;
   }
 }

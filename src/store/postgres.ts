@@ -8,15 +8,18 @@ import { Pool } from 'pg';
 import { KyselyStore } from './kysely-store';
 import { maskUrl } from '../util/mask-url';
 
+/** One JSON line on stderr, as the logger writes them (the store has no logger of its own). */
+const warnLine = (msg: string, err: string) => process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), name: 'cohortbot', msg, err })}\n`);
+
 export class PostgresStore extends KyselyStore {
   constructor(url: string) {
     const pool = new Pool({ connectionString: url, max: 5 });
     // An idle client's connection dropped: the pool replaces it; say so rather than crash or hide it.
-    pool.on('error', (err) => process.stderr.write(`cohortbot: PostgreSQL pool error: ${maskUrl(err.message)}\n`));
+    pool.on('error', (err) => warnLine('PostgreSQL pool error', maskUrl(err.message)));
     // A client in use (a transaction, the journal's inserts, the lease's renewal) whose server goes away
     // emits 'error' too, and pg's pool listens only to idle ones: without this, a restart of PostgreSQL
     // mid-run crashed the process. The query in flight fails (StoreUnavailableError); the pool drops the client.
-    pool.on('connect', (client) => client.on('error', (err) => process.stderr.write(`cohortbot: PostgreSQL connection lost: ${maskUrl(err.message)}\n`)));
+    pool.on('connect', (client) => client.on('error', (err) => warnLine('PostgreSQL connection lost', maskUrl(err.message))));
     super('postgres', KyselyStore.kysely(new PostgresDialect({ pool })), maskUrl(url));
   }
 }

@@ -7,7 +7,7 @@ import { SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store';
 import { prepareStoreFile } from './private-file';
 import { JournalEntry, StoreError } from './types';
-import { classify } from './unavailable';
+import { StoreUnavailableError, classify } from './unavailable';
 
 export { StoreError };
 
@@ -29,7 +29,9 @@ function openFile(file: string): Database.Database {
     if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') {
       throw new StoreError(`the store ${file} is not a valid SQLite database (corrupted?). Nothing was changed; restore it from a backup or move it aside to start a new one.`);
     }
-    if (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED') throw new StoreError(`the store ${file} is locked by another process; try again when it is done`);
+    // Locked, full or failing disk: an outage of the store, not a configuration error (the CLI exits 1 with its document).
+    if (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED') throw new StoreUnavailableError(`the store ${file} is locked by another process; try again when it is done`, e.code);
+    if (e.code === 'SQLITE_FULL' || e.code?.startsWith('SQLITE_IOERR')) throw new StoreUnavailableError(`cannot open the store ${file}: ${e.message} (${e.code}); is its disk full?`, e.code);
     if (e.code === 'SQLITE_CANTOPEN' || e.code === 'SQLITE_READONLY') throw new StoreError(`cannot open the store ${file} for writing (${e.code}); check DATABASE_URL and the directory's permissions`);
     throw new StoreError(`cannot open the store ${file}: ${e.message}`);
   }

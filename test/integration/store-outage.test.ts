@@ -317,6 +317,21 @@ describe('SQLite on a full disk', () => {
     return filler;
   }
 
+  it('a disk already full when the CLI starts: one JSON document, failed with the reason, exit 1 — not a configuration error', async () => {
+    const file = path.join(disk, 'cli.db');
+    const store = new SqliteStore(file);
+    await store.lastRuns(1);
+    await store.close();
+    const filler = fill(0);
+    try {
+      const r = await cli(['sync', '--json'], demoEnv(sim, { DATABASE_URL: `sqlite:${file}` }, dir)).done;
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ status: 'failed', exitCode: 1, error: { code: 'storeUnavailable' } });
+    } finally {
+      fs.rmSync(filler);
+    }
+  }, 120_000);
+
   it('a clear failure, never a crash; the rows kept are journalled once space is freed; the next run is exact', async () => {
     const config = loadConfig(demoEnv(sim, { SYNC_DB_RETRY_SECONDS: '60', ...SLOW_ENV }, dir));
     const store = new SqliteStore(path.join(disk, 'cohortbot.db'));

@@ -105,9 +105,19 @@ describe('sync as a process', () => {
     release();
     const first = await a.done;
     expect(first.code).toBe(0);
-    expect(b.code).not.toBe(0);
+    expect(b.code).toBe(3);
     expect(b.stderr).toMatch(/already in progress/);
-    expect(b.stdout).toBe('');
+    // --json: still exactly one document, saying why.
+    expect(JSON.parse(b.stdout)).toMatchObject({ status: 'error', exitCode: 3, error: { code: 'runInProgress', message: expect.stringMatching(/already in progress/) } });
+  });
+
+  it('with --json, a command that cannot run prints one document with its error, and the same exit code', async () => {
+    const bad = await cli(['sync', '--json'], { ...env, SYNC_MAX_REMOVALS: '-3' }).done;
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ status: 'error', exitCode: 2, error: { code: 'config', message: expect.stringMatching(/SYNC_MAX_REMOVALS/) } });
+    const unknown = await cli(['approve', 'r-nope', '--json'], env).done;
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ status: 'error', exitCode: 2 });
   });
 
   it('a bad configuration stops with one line per problem and exit code 2', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApogeeCsvSource } from '../../src/directory/apogee-csv';
-import { readCsv } from '../../src/directory/csv';
+import { readCsv, unclosedQuoteLine } from '../../src/directory/csv';
 import { LdifSource, parseLdif } from '../../src/directory/ldif';
 import { countedEtapes, readEtapeLabels, summariseRead } from '../../src/directory';
 import { REPO_FIXTURES } from '../helpers/simulator';
@@ -70,7 +70,15 @@ describe('LDIF', () => {
 describe('Apogée CSV extract', () => {
   it('splits quoted fields: separators, doubled quotes, line breaks inside quotes, a bare quote kept', () => {
     expect(readCsv('a;"b;c";"d ""e""";\r\n"x\r\ny";z"w\n\n   \n')).toEqual({ records: [['a', 'b;c', 'd "e"', ''], ['x\r\ny', 'z"w']] });
-    expect(readCsv('a;"b\n')).toEqual({ problem: expect.stringMatching(/not valid CSV: Quote Not Closed.*line 1/) });
+    expect(readCsv('a;"b\n')).toEqual({ problem: expect.stringMatching(/not valid CSV: a quoted field opened on line 1 is never closed/) });
+  });
+
+  it('names the line where an unclosed quote opened, with CRLF or LF line ends', () => {
+    for (const eol of ['\r\n', '\n']) {
+      const text = ['cod_etu;cod_anu;lib_etp', '1;2026;"QA ""1"""', '2;2026;"QA', '3;2026;QA1', '4;2026;QA1'].join(eol) + eol;
+      expect(readCsv(text)).toEqual({ problem: expect.stringMatching(/quoted field opened on line 3 is never closed/) });
+    }
+    expect(unclosedQuoteLine('a;"b;c\nd";e\n')).toBeUndefined();
   });
 
   it('reads an extract whose fields hold quoted separators, quotes and line breaks, with a BOM and CRLF, exactly', async () => {
@@ -97,7 +105,7 @@ describe('Apogée CSV extract', () => {
     const read = await new ApogeeCsvSource({ path: p, maxFileAgeHours: 0 }).read();
     expect(read.complete).toBe(false);
     expect(read.roster.size).toBe(0);
-    expect(read.incompleteReason).toMatch(/cut\.csv: the file is not valid CSV: Quote Not Closed.*line 3/);
+    expect(read.incompleteReason).toMatch(/cut\.csv: the file is not valid CSV: a quoted field opened on line 3 is never closed/);
   });
 
   it('honours eta_iae, keeps labels, strips a BOM, accepts CRLF and any column order', async () => {
