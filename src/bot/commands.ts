@@ -305,10 +305,15 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
   if ((first === 'creer' || first === 'create') && (second === 'cohorte' || second === 'cohort')) {
     const args = tokens.slice(2);
     if (args.length === 0) return missing('cohortName', 'créer cohorte "Tuteurs L2 pharma" tuteurs-l2-pharma', 'create cohort "L2 pharma tutors" tutors-l2-pharma');
-    const [name, idnumber, platform] = args;
-    // "créer cohorte "X" collegium:x", "… x sur collegium", or the platform as a third word.
-    const id = idnumber ? cohortOn(idnumber) : { cohort: undefined, platform: onPlatform };
+    // "créer cohorte "X" collegium:x", "… x dans|sur|on|in collegium", or the platform as a third word;
+    // any other word is refused, never dropped (a name or a platform misread would act elsewhere).
+    const rest = args.slice(2);
+    if (rest.length === 2 && ['dans', 'sur', 'on', 'in'].includes(fold(rest[0]!))) rest.shift();
+    const [name, idnumber] = args;
+    const platform = rest[0];
     const third = platform && platforms.includes(platform.toLowerCase()) ? platform.toLowerCase() : undefined;
+    if (rest.length > 1 || (platform && !third)) return { ok: false, error: { code: 'badOption', option: (third ? rest[1] : platform)!, allowed: 'none' } };
+    const id = idnumber ? cohortOn(idnumber) : { cohort: undefined, platform: onPlatform };
     return { ok: true, command: { kind: 'createCohort', name: name!, idnumber: id.cohort, platform: third ?? id.platform ?? onPlatform } };
   }
   const verb = VERB_OF.get(first);

@@ -34,7 +34,7 @@ describe('trust at the edges (simulator, local_cohortbot)', () => {
   describe('support acts as itself', () => {
     it('a support person whose Moodle role is read-only cannot create a cohort, add or remove members: refused, Moodle unchanged', async () => {
       const before = snapshot(site);
-      const [create, add, remove] = await converse(bot, READONLY_SUPPORT, ['créer cohorte "Tuteurs pirates" tut-pirates', `ajouter membres tuteurs-l2-pharma lpetit e21900001`, 'retirer membres tuteurs-l2-pharma e21900019']);
+      const [create, add, remove] = await converse(bot, READONLY_SUPPORT, ['créer cohorte "Tuteurs pirates" tut-pirates dans ecampus', `ajouter membres tuteurs-l2-pharma lpetit e21900001`, 'retirer membres tuteurs-l2-pharma e21900019']);
       expect(create!.view.tone).toBe('error');
       expect(create!.text).toMatch(/ne peut pas créer de cohorte sur ecampus/);
       for (const r of [add!, remove!]) {
@@ -48,13 +48,23 @@ describe('trust at the edges (simulator, local_cohortbot)', () => {
     });
 
     it('the same support person with Moodle’s cohort rights may (the demo’s support), and a confirmation comes first', async () => {
-      const [create] = await converse(bot, SUPPORT, ['créer cohorte "Tuteurs L1 pharma" tut-l1-pharma']);
+      const [create] = await converse(bot, SUPPORT, ['créer cohorte "Tuteurs L1 pharma" tut-l1-pharma sur ecampus']);
       expect(create!.view.tone).toBe('success');
       expect(site.cohorts.first('idnumber', 'tut-l1-pharma')).toMatchObject({ name: 'Tuteurs L1 pharma', contextlevel: 'system' });
       const [ask, yes] = await converse(bot, SUPPORT, ['ajouter membres tut-l1-pharma e21900001', 'oui']);
       expect(ask!.view.buttons?.[0]?.label).toBe('Confirmer');
       expect(yes!.view.tone).toBe('success');
       expect(members(site, 'tut-l1-pharma')).toEqual([uid(site, 'e21900001')]);
+    });
+
+    it('créer cohorte never guesses: with several platforms and none named it offers them, and a word it cannot read is refused; nothing is created', async () => {
+      const before = snapshot(site);
+      const [choice, extra, misplaced] = await converse(bot, SUPPORT, ['créer cohorte "Sans plateforme" sans-plateforme', 'créer cohorte "X" x-id dans nulle-part', 'créer cohorte "Col test" coltest dans collegium en plus']);
+      expect(choice!.view.tone).toBe('warning');
+      expect(choice!.view.buttons?.map((b) => b.payload)).toEqual(['créer cohorte "Sans plateforme" ecampus:sans-plateforme', 'créer cohorte "Sans plateforme" collegium:sans-plateforme']);
+      for (const r of [extra, misplaced]) expect(r!.view.tone).toBe('error');
+      expect(snapshot(site)).toBe(before);
+      expect(h.sim.sim.site('collegium').cohorts.first('idnumber', 'coltest')).toBeUndefined();
     });
 
     it('a cohort synced into a course with a teacher role is changed only after a confirmation naming the courses and the role', async () => {
@@ -165,7 +175,7 @@ describe('a local_ws_enrolcohort site (the fallback path)', () => {
       await h.engine.run();
       const site = h.sim.sim.site('ecampus');
       const before = snapshot(site);
-      const replies = await converse(botFor(h), SUPPORT, ['créer cohorte "Tuteurs X" tut-x', 'ajouter membres tuteurs-l2-pharma e21900001', 'retirer membres tuteurs-l2-pharma e21900019']);
+      const replies = await converse(botFor(h), SUPPORT, ['créer cohorte "Tuteurs X" ecampus:tut-x', 'ajouter membres tuteurs-l2-pharma e21900001', 'retirer membres tuteurs-l2-pharma e21900019']);
       for (const r of replies) {
         expect(r.view.tone).toBe('error');
         expect(r.text).toMatch(/ne peut pas vérifier vos droits Moodle sur les cohortes/);

@@ -185,7 +185,12 @@ export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { 
   const t = ctx.t;
   const idnumber = (cmd.idnumber ?? fold(cmd.name).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')).slice(0, 100);
   if (isManaged({ prefix: ctx.config.cohorts.idnumberPrefix }, idnumber)) return { tone: 'error', blocks: [text(t.idnumberPrefixReserved(ctx.config.cohorts.idnumberPrefix))] };
-  const platform = cmd.platform ?? ctx.config.platforms[0]!.name;
+  // Several platforms and none named: a choice, never a guess.
+  if (!cmd.platform && ctx.config.platforms.length > 1) {
+    const on = ctx.config.platforms.filter((p) => ctx.actor.hasAccount(p.name));
+    if (on.length !== 1) return { tone: 'warning', blocks: [text(t.cohortWhichPlatform(cmd.name))], buttons: on.map((p) => ({ label: p.name, payload: `créer cohorte ${JSON.stringify(cmd.name)} ${p.name}:${idnumber}` })) };
+  }
+  const platform = cmd.platform ?? ctx.config.platforms.find((p) => ctx.actor.hasAccount(p.name))?.name ?? ctx.config.platforms[0]!.name;
   const me = ctx.actor.account(platform);
   // As the person (#28): Moodle checks their moodle/cohort:manage, not only the service account's.
   const cohorts = await manualCohorts(ctx, platform, 'createCohort');
