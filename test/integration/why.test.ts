@@ -223,7 +223,7 @@ describe('why is this student not enrolled? (after a first sync)', () => {
     });
 
     it('manual cohorts: create, add a pasted list (unknown entries refused whole), list; managed cohorts are read-only', async () => {
-      const [created] = await converse(bot, SUPPORT, ['créer cohorte "Tuteurs L3 pharma" tuteurs-l3-pharma']);
+      const [created] = await converse(bot, SUPPORT, ['créer cohorte "Tuteurs L3 pharma" tuteurs-l3-pharma dans ecampus']);
       expect(created!.view.tone).toBe('success');
       const people = dir.students.filter((s) => account(s.key)).slice(0, 3);
       const list = [people[0]!.key, people[1]!.etuId!, account(people[2]!.key)!.email].join(', ');

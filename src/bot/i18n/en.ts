@@ -45,7 +45,7 @@ export const en: Catalog = {
     "`why <student> <course>` — why a student is not enrolled (private answer)",
     '`sync student <student>` — sync one student now',
     "`history <student>` — a student's journal (private answer)",
-    '`create cohort "<name>" [idnumber]`, `add members <cohort> <list>`, `remove members <cohort> <list>`, `members <cohort>` — manual cohorts',
+    '`create cohort "<name>" [idnumber] [on <platform>]`, `add members <cohort> <list>`, `remove members <cohort> <list>`, `members <cohort>` — manual cohorts',
   ],
   helpAdmin: ['`sync cohort <cohort>`, `sync platform <platform>` or `sync all`', '`approve <run>`, `reject <run>` — removals held by the guard'],
   helpCourseForms: 'Name a course by id, short name, ID number or its Moodle URL (which picks the platform); prefix with the platform when needed: `ecampus:PHA-L2-101`.',

@@ -45,7 +45,7 @@ export const fr = {
     '`pourquoi <étudiant> <cours>` — pourquoi un étudiant n’est pas inscrit (réponse privée)',
     '`synchroniser étudiant <étudiant>` — synchroniser un étudiant maintenant',
     '`historique <étudiant>` — le journal d’un étudiant (réponse privée)',
-    '`créer cohorte "<nom>" [idnumber]`, `ajouter membres <cohorte> <liste>`, `retirer membres <cohorte> <liste>`, `membres <cohorte>` — cohortes manuelles',
+    '`créer cohorte "<nom>" [idnumber] [dans <plateforme>]`, `ajouter membres <cohorte> <liste>`, `retirer membres <cohorte> <liste>`, `membres <cohorte>` — cohortes manuelles',
   ],
   helpAdmin: ['`synchroniser cohorte <cohorte>`, `synchroniser plateforme <plateforme>` ou `synchroniser tout`', '`approuver <run>`, `rejeter <run>` — retraits retenus par le garde-fou'],
   helpCourseForms: 'Un cours se désigne par son id, son nom abrégé, son numéro d’identification ou son URL Moodle (qui choisit la plateforme) ; préfixez par la plateforme si besoin : `ecampus:PHA-L2-101`.',
