@@ -19,7 +19,7 @@ import { syncAttributes } from '../src/directory/entry';
 import { MoodleApi } from '../src/moodle/api';
 import { MoodleClient } from '../src/moodle/client';
 import { readRecording } from '../src/moodle/recorder';
-import { spawnGroup, stopGroup } from '../test/helpers/process-group';
+import { firstLine, spawnGroup, stopGroup } from '../test/helpers/process-group';
 import { BASE_DN, READER_DN, READER_PW, Slapd, baseEntries, startSlapd } from '../test/helpers/slapd';
 import { LDAP_BASE, LDAP_FILTER } from './ldap-times';
 import { replay } from './replay';
@@ -70,15 +70,7 @@ function seedFile(o: Options, u: University, dir: string): string {
 async function startSimulatorProcess(seed: string, o: Options): Promise<SimProcess> {
   // Its own process group, stopped with its children, also when the bench fails or is interrupted.
   const child = spawnGroup(process.execPath, ['--max-old-space-size=8192', path.join(ROOT, 'bin', 'cohortbot.js'), 'simulator', '--seed', seed, '--latency', String(o.latency), '--cost', o.cost, '--workers', String(o.workers)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(buf.slice(0, nl));
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
+  const line = await firstLine(child, 'simulator');
   const ready = JSON.parse(line) as { platforms: Array<{ name: string; url: string; token: string }> };
   return { platforms: ready.platforms, stop: () => stopGroup(child) };
 }

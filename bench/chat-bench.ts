@@ -9,7 +9,7 @@
  * content; never time.
  *   --commands N (20) --teams K (0) --latency MS (300) [--cost moodle --workers W] [--calls]
  */
-import { execFileSync, spawn, ChildProcess } from 'node:child_process';
+import { execFileSync, ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
+import { firstLine, spawnGroup, stopGroup } from '../test/helpers/process-group';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -65,27 +66,12 @@ interface Child {
   stop: () => Promise<void>;
 }
 
-/** A child process whose first stdout line is JSON (the simulator's and serve's ready lines). */
+/** A child process whose first stdout line is JSON (the simulator's and serve's ready lines), in its own process group. */
 async function startJsonChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: Child; ready: Record<string, unknown> }> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'cohortbot.js'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((r) => proc.once('exit', r));
-  const stop = async () => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const proc = spawnGroup(process.execPath, [path.join(ROOT, 'bin', 'cohortbot.js'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const stop = () => stopGroup(proc);
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      let buf = '';
-      proc.stdout!.on('data', (c: Buffer) => {
-        buf += c.toString();
-        const nl = buf.indexOf('\n');
-        if (nl >= 0) resolve(buf.slice(0, nl));
-      });
-      proc.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
-    });
-    return { child: { proc, stop }, ready: JSON.parse(line) as Record<string, unknown> };
+    return { child: { proc, stop }, ready: JSON.parse(await firstLine(proc, args[0]!)) as Record<string, unknown> };
   } catch (err) {
     await stop();
     throw err;

@@ -93,3 +93,16 @@ export async function stopGroup(child: ChildProcess, { signal = 'SIGTERM', grace
 
 /** Another name for `onProcessExit`: a stop this process owes until the returned release is called. */
 export const owe = onProcessExit;
+
+/** The first line a child writes on stdout (a server's ready line); rejects if it exits before. */
+export function firstLine(child: ChildProcess, what: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`${what} exited with ${code}`)));
+  });
+}
