@@ -7,9 +7,11 @@ import { PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 import { KyselyStore } from './kysely-store';
 import { maskUrl } from '../util/mask-url';
+import { type Logger, createLogger } from '../log';
 
-/** One JSON line on stderr, as the logger writes them (the store has no logger of its own). */
-const warnLine = (msg: string, err: string) => process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), name: 'cohortbot', msg, err })}\n`);
+/** The store is given no logger: its connection warnings go through the project's own, made when first needed. */
+let log: Logger | undefined;
+const warnLine = (msg: string, err: string) => (log ??= createLogger()).warn({ err }, msg);
 
 export class PostgresStore extends KyselyStore {
   constructor(url: string) {
