@@ -7,11 +7,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PHPUNIT_SET, PHP_SET, ensurePackages } from './apt';
 import { archivePath } from './moodle';
-import { owe } from './process-group';
+import { scratchDir } from './process-group';
 import { Postgres, startPostgres } from './postgres';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -72,12 +71,10 @@ export async function startMoodlePhpunit(): Promise<MoodlePhpunit> {
   const archive = archivePath('4.5.6');
   ensurePackages([PHP_SET, PHPUNIT_SET]);
   timings.packages = Date.now() - since;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-phpunit-'));
-  const removeDir = owe(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const { dir, remove: removeDir } = scratchDir('cohortbot-phpunit-');
   let pg: Postgres | undefined;
   const stop = async () => {
     await pg?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
     removeDir();
   };
   try {

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { PHP_SET, ensurePackages } from './apt';
 import { freePort } from './slapd';
 import { Postgres, startPostgres } from './postgres';
-import { owe, spawnGroup, stopGroup } from './process-group';
+import { scratchDir, spawnGroup, stopGroup } from './process-group';
 
 /** The repository, whether this file runs from test/helpers or compiled in dist/test/helpers (the benchmarks). */
 const REPO = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', '..')].find((p) => fs.existsSync(path.join(p, 'moodle-plugin')))!;
@@ -142,15 +142,13 @@ export async function startRealMoodle(options: RealMoodleOptions = {}): Promise<
   const archive = archivePath(version);
   ensurePackages([PHP_SET]);
   t('packages', since);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-moodle-'));
+  const { dir, remove: removeDir } = scratchDir('cohortbot-moodle-');
   // Whatever fails from here on, nothing stays behind: the server group, the cluster, the folder.
   let server: ChildProcess | undefined;
   let pg: Postgres | undefined;
-  const removeDir = owe(() => fs.rmSync(dir, { recursive: true, force: true }));
   const stop = async () => {
     if (server) await stopGroup(server);
     await pg?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
     removeDir();
   };
   try {

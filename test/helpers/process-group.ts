@@ -8,6 +8,9 @@
  * so a failing test leaves nothing behind. A SIGKILL of this process cannot be caught: nothing can.
  */
 import { ChildProcess, SpawnOptions, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 type Cleanup = () => void;
 const cleanups = new Set<Cleanup>();
@@ -91,9 +94,6 @@ export async function stopGroup(child: ChildProcess, { signal = 'SIGTERM', grace
   forgetOf.get(child)?.();
 }
 
-/** Another name for `onProcessExit`: a stop this process owes until the returned release is called. */
-export const owe = onProcessExit;
-
 /** The first line a child writes on stdout (a server's ready line); rejects if it exits before. */
 export function firstLine(child: ChildProcess, what: string): Promise<string> {
   return new Promise<string>((resolve, reject) => {
@@ -105,4 +105,18 @@ export function firstLine(child: ChildProcess, what: string): Promise<string> {
     });
     child.once('exit', (code) => reject(new Error(`${what} exited with ${code}`)));
   });
+}
+
+/** A scratch folder under the system's temp folder, removed by `remove()` — or when this process ends first. */
+export function scratchDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const rm = () => fs.rmSync(dir, { recursive: true, force: true });
+  const forget = onProcessExit(rm);
+  return {
+    dir,
+    remove: () => {
+      rm();
+      forget();
+    },
+  };
 }
