@@ -14,7 +14,7 @@ import { CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
 import type { Store } from '../store/types';
 import type { SyncEngine } from '../sync/engine';
 import type { Command } from './commands';
-import type { Catalog } from './i18n';
+import type { Catalog } from '../i18n';
 
 export interface Identity {
   channel: 'cli' | 'teams' | 'slack';

@@ -11,7 +11,7 @@ import { CourseAccess, authorize, changesCourse } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
 import { Actor, BotDeps, HandlerContext, Identity, NoAccountError } from './context';
 import { addForm } from './forms';
-import { catalog, Catalog } from './i18n';
+import { catalog, Catalog } from '../i18n';
 import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from './handlers/cohort-sync';
 import { help, status, whoami } from './handlers/general';
 import { search, usableCohorts } from './handlers/search';

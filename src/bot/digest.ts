@@ -1,6 +1,6 @@
 /** The daily summary of a run: aggregates only, never a name; approve/reject buttons when removals are held. */
 import type { RunRecord } from '../store/types';
-import { catalog } from './i18n';
+import { catalog } from '../i18n';
 import { View, table, text } from './views';
 
 /**

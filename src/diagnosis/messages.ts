@@ -2,14 +2,12 @@
  * Every sentence of the "why" diagnosis, in French and English: the checklist speaks the asker's
  * language, in chat and on the command line. Dates are written the local way, in ACADEMIC_TIMEZONE.
  */
-export type WhyLocale = 'fr' | 'en';
+import { Locale, localeOf } from '../i18n/locale';
+import { formatDate } from '../i18n/format';
 
-export const whyLocale = (locale?: string): WhyLocale => (locale && /^en\b/i.test(locale) ? 'en' : 'fr');
-
-/** A date (and time) the way people of that language write it, in the university's time zone. */
-export function formatDate(d: Date, locale: WhyLocale, timeZone: string, withTime = false): string {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone, dateStyle: 'medium', ...(withTime ? { timeStyle: 'short' } : {}) }).format(d);
-}
+export type WhyLocale = Locale;
+export const whyLocale = localeOf;
+export { formatDate };
 
 const fr = {
   roleLabels: { student: 'étudiant', editingteacher: 'enseignant', teacher: 'enseignant non éditeur', manager: 'gestionnaire' } as Record<string, string>,

@@ -5,7 +5,7 @@
  */
 import type { BotCore } from '../../bot/core';
 import type { Identity } from '../../bot/context';
-import { catalog } from '../../bot/i18n';
+import { catalog } from '../../i18n';
 import { formCommand, text as textBlock, type View } from '../../bot/views';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/types';

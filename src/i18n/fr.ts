@@ -1,8 +1,8 @@
-import type { AccountProblem } from '../identity';
-import type { GuardReason } from '../../sync/guard';
-import { guardText } from '../../sync/guard-text';
-import type { MissingWhat } from '../commands';
-import type { SyncRequestProblem } from '../../sync/engine';
+import type { AccountProblem } from '../bot/identity';
+import type { GuardReason } from '../sync/guard';
+import { guardText } from '../sync/guard-text';
+import type { MissingWhat } from '../bot/commands';
+import type { SyncRequestProblem } from '../sync/engine';
 
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
 export const fr = {

@@ -1,9 +1,9 @@
 /** English catalogue. Same keys as the French one (the type checks it). */
 import type { Catalog } from './fr';
-import type { AccountProblem } from '../identity';
-import type { GuardReason } from '../../sync/guard';
-import { guardText } from '../../sync/guard-text';
-import type { SyncRequestProblem } from '../../sync/engine';
+import type { AccountProblem } from '../bot/identity';
+import type { GuardReason } from '../sync/guard';
+import { guardText } from '../sync/guard-text';
+import type { SyncRequestProblem } from '../sync/engine';
 
 export const en: Catalog = {
   locale: 'en',
