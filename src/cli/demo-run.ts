@@ -64,6 +64,9 @@ export async function runDemo(opts: { script?: boolean; as: string }): Promise<v
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stopAll().then(() => process.exit(143)));
+  // A closed terminal (tmux kill, ssh drop) sends SIGHUP, whose default ends the process before the
+  // temporary directory with the demo's database and settings is removed.
+  process.once('SIGHUP', () => void stopAll().then(() => process.exit(129)));
   try {
     let sim: MoodleSimulator | undefined;
     if (!env.MOODLE_PLATFORMS) {
@@ -92,7 +95,10 @@ export async function runDemo(opts: { script?: boolean; as: string }): Promise<v
     env.SUPPORT_USERS ??= DEMO_SUPPORT;
     env.ADMIN_USERS ??= DEMO_ADMIN;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-demo-'));
-    stops.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const removeDataDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
+    stops.push(removeDataDir);
+    // Also on a crash or any exit path that skips the stops: the directory holds the demo's settings and store.
+    process.once('exit', removeDataDir);
     env.DATABASE_URL ??= `sqlite:${path.join(dataDir, 'cohortbot.db')}`;
     // Without a Bot Framework registration, Teams is the Emulator's: local mode, loopback callers only.
     if (!env.MicrosoftAppId) env.TEAMS_LOCAL_MODE ??= 'true';
