@@ -163,6 +163,34 @@ interface Outcome {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
+/** A call as the simulator served it (GET /_sim/calls). */
+interface ServedCall {
+  platform: string;
+  fn: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Sequential Moodle round trips: the longest chain of calls each of which started only after the one
+ * before it had ended. Calls made at once count once; what waited for an answer counts again.
+ */
+export function sequentialDepth(calls: Array<Pick<ServedCall, 'start' | 'end'>>): number {
+  const sorted = [...calls].sort((a, b) => a.start - b.start);
+  const depth: number[] = [];
+  sorted.forEach((c, i) => {
+    let before = 0;
+    for (let j = 0; j < i; j++) if (sorted[j]!.end <= c.start) before = Math.max(before, depth[j]!);
+    depth.push(before + 1);
+  });
+  return Math.max(0, ...depth);
+}
+
+async function servedCalls(simUrl: string, since: number, until: number): Promise<ServedCall[]> {
+  const all = (await (await fetch(`${simUrl}/_sim/calls?since=${since}`)).json()) as ServedCall[];
+  return all.filter((c) => c.end <= until);
+}
+
 async function counters(simUrl: string): Promise<number> {
   const r = (await (await fetch(`${simUrl}/_sim/counters`)).json()) as Record<string, unknown>;
   // { platform: { fn: n } } or { fn: n }: every number counted.
@@ -181,6 +209,8 @@ export interface ChatBenchResult {
   lastMs: number;
   pendingFirst: number;
   callsPerCommand?: Record<string, number>;
+  /** Sequential round trips per command alone (see sequentialDepth). */
+  depthPerCommand?: Record<string, number>;
   aloneMs?: Record<string, number>;
   servePeakRssMB: number;
   failures: Array<{ text: string; who: string; detail: string }>;
@@ -282,10 +312,12 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
 
     // Calls per command: each of the mix alone, twice (the second shows what caching saves), from the simulator's counters.
     let callsPerCommand: Record<string, number> | undefined;
+    let depthPerCommand: Record<string, number> | undefined;
     /** Each command's answer time alone: at a given latency, about (round trips × latency) + the rest. */
     const aloneMs: Record<string, number> = {};
     if (o.calls) {
       callsPerCommand = {};
+      depthPerCommand = {};
       for (const round of ['first', 'again']) {
         for (const k of MIX) {
           const before = await counters(simUrl);
@@ -296,6 +328,9 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
           const name = `${k.text}${round === 'again' ? ' (again)' : ''}`;
           callsPerCommand[name] = (await counters(simUrl)) - before;
           aloneMs[name] = out.answerMs!;
+          const calls = await servedCalls(simUrl, out.sentAt, out.sentAt + out.answerMs!);
+          depthPerCommand[name] = sequentialDepth(calls);
+          if (process.env.BENCH_SHOW) process.stderr.write(`  ${name}: ${calls.map((x) => `${x.platform}:${x.fn}@${x.start - out.sentAt}-${x.end - out.sentAt}`).join(' ')}\n`);
         }
       }
     }
@@ -323,6 +358,7 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
       lastMs: times[times.length - 1] ?? -1,
       pendingFirst: outs.filter((x) => x.pendingMs !== undefined).length,
       callsPerCommand,
+      depthPerCommand,
       aloneMs: o.calls ? aloneMs : undefined,
       servePeakRssMB: Math.round(hwm / 1024),
       failures,

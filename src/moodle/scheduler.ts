@@ -54,6 +54,12 @@ export async function asCommand<T>(person: string, work: () => Promise<T>): Prom
   }
 }
 
+/**
+ * Runs `work` as background work even when called from a chat command (an admin's whole sync): its
+ * calls queue with the sync's, FIFO, within the sync's share, whoever asked for it.
+ */
+export const asBackground = <T>(work: () => T): T => commandTicket.exit(work);
+
 /** Whether the code runs inside a chat command (its calls are chat calls). */
 export const inCommand = (): boolean => commandTicket.getStore() !== undefined;
 
