@@ -242,12 +242,12 @@ export interface ChatBenchResult {
   depthPerCommand?: Record<string, number>;
   aloneMs?: Record<string, number>;
   /**
-   * --sync: the whole sync's time alone and beside the load (from the admin's command to its answer),
+   * --sync: the whole sync's Moodle calls (alone), its time alone and beside the load (from the admin's command to its answer),
    * the load's figures alone (run again just before, caches as warm) and beside it, and the p99 of one
    * against the other; `exact` when Moodle holds exactly the university's cohorts both times (else the
    * bench fails).
    */
-  sync?: { students: number; aloneMs: number; besideChatMs: number; slowerPercent: number; chatAlone: LoadStats; chatBeside: LoadStats; p99Ratio: number; exact: boolean };
+  sync?: { students: number; calls: number; aloneMs: number; besideChatMs: number; slowerPercent: number; chatAlone: LoadStats; chatBeside: LoadStats; p99Ratio: number; exact: boolean };
   servePeakRssMB: number;
   failures: Array<{ text: string; who: string; detail: string }>;
   allAnswered: boolean;
@@ -443,10 +443,12 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
     let sync: ChatBenchResult['sync'];
     if (u) {
       // The whole sync as an admin asks it in the chat: it runs in serve, sharing Moodle's slots with the chat.
+      let syncCalls = 0;
       const wholeSync = async (): Promise<number> => {
         const out = await sendSlack({ who: ADMIN, text: 'synchroniser tout', expect: /Synchronisation \S+ : appliquée/ });
         await settle([out], 1_800_000);
         if (!out.ok) throw new Error(`the whole sync: ${out.detail}`);
+        syncCalls ||= (await servedCalls(simUrl, out.sentAt, out.sentAt + out.answerMs!)).length;
         const problem = await syncExact(platforms, u);
         if (problem) throw new Error(`the whole sync's result is not exact: ${problem}`);
         return out.answerMs!;
@@ -465,6 +467,7 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
       failures.push(...failed(beside.outs));
       sync = {
         students: u.students.length,
+        calls: syncCalls,
         aloneMs: syncAloneMs,
         besideChatMs: syncBesideMs,
         slowerPercent: Math.round((100 * (syncBesideMs - syncAloneMs)) / syncAloneMs),
