@@ -44,18 +44,24 @@ const LUC = 'luc.petit@univ-demo.fr';
 const CLAIRE = 'claire.moreau@univ-demo.fr';
 const ADMIN = 'admin.moodle@univ-demo.fr';
 
+/**
+ * A table row as either channel shows it: Slack's block has the cells side by side, a Teams card puts
+ * each cell under its column's name ("Licence 2 Pharmacie | Identifiant | etp:L2PHA1 | Membres | 17").
+ */
+const row = (...cells: string[]): string => cells.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\W+(?:[\\p{L}][\\p{L} ]*\\W+)?');
+
 /** The ten commonest commands, as the people who ask them; a run cycles through them. */
 export const MIX: ChatCase[] = [
-  { who: MARIE, text: 'chercher pharma', expect: /Licence 2 Pharmacie \(L2PHA1\)\W+etp:L2PHA1\W+17/s },
+  { who: MARIE, text: 'chercher pharma', expect: new RegExp(row('Licence 2 Pharmacie (L2PHA1)', 'etp:L2PHA1', '17'), 'su') },
   { who: MARIE, text: 'méthodes PHA-L2-101', expect: /Synchronisations de cohortes — PHA-L2-101 \(ecampus\).*tuteurs-l2/s },
-  { who: PAUL, text: 'chercher droit dans DRT-L1-101', expect: /Licence 1 Droit \(L1DRT1\)\W+etp:L1DRT1\W+18\W.*oui/s },
+  { who: PAUL, text: 'chercher droit dans DRT-L1-101', expect: new RegExp(`${row('Licence 1 Droit (L1DRT1)', 'etp:L1DRT1', '18')}\\W.*oui`, 'su') },
   { who: SOPHIE, text: 'qui suis-je', expect: /ecampus : sbernard \(Sophie Bernard\)\W+collegium : sbernard/s },
   { who: LUC, text: 'aide', expect: /cohortbot — aide/s },
   { who: PAUL, text: 'état', expect: /Dernière synchronisation.*ecampus\W+(Cohortes créées\W+)?9\W+(Ajouts\W+)?110\W/s },
   { who: MARIE, text: 'ajouter etp:L3PHA1 à PHA-L3-201', expect: /Ajouter une synchronisation de cohorte \?.*Licence 3 Pharmacie \(L3PHA1\) \(etp:L3PHA1\) \(14 membres\).*Confirmer/s },
   { who: CLAIRE, text: 'pourquoi e21900011 PHA-L2-102', expect: /Pourquoi e21900011 n’est pas inscrit à PHA-L2-102 \(ecampus\).*Membre de la cohorte de son étape/s },
   { who: SOPHIE, text: 'méthodes MEEF-201', expect: /MEEF-201 \(collegium\) ne synchronise aucune cohorte/s },
-  { who: CLAIRE, text: 'chercher L2', expect: /Licence 2 Droit \(L2DRT1\)\W+etp:L2DRT1\W+15/s },
+  { who: CLAIRE, text: 'chercher L2', expect: new RegExp(row('Licence 2 Droit (L2DRT1)', 'etp:L2DRT1', '15'), 'su') },
 ];
 export const PEOPLE = [MARIE, PAUL, SOPHIE, LUC, CLAIRE, ADMIN];
 

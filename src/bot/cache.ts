@@ -32,9 +32,12 @@ const MAX_ENTRIES = 5000;
 class TtlMap<T> {
   private readonly entries = new Map<string, { until: number; value: Promise<T> }>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
-  get(key: string, load: () => Promise<T>, now = Date.now()): Promise<T> {
+  get(key: string, load: () => Promise<T>, now = this.clock()): Promise<T> {
     const hit = this.entries.get(key);
     if (hit && hit.until > now) return hit.value;
     const value = load();
@@ -45,14 +48,14 @@ class TtlMap<T> {
     return value;
   }
 
-  set(key: string, value: Promise<T>, now = Date.now()): void {
+  set(key: string, value: Promise<T>, now = this.clock()): void {
     this.entries.delete(key);
     this.entries.set(key, { until: now + this.ttlMs, value });
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
   }
 
   /** The value kept for `key`, if it has not expired; nothing is loaded. */
-  peek(key: string, now = Date.now()): Promise<T> | undefined {
+  peek(key: string, now = this.clock()): Promise<T> | undefined {
     const hit = this.entries.get(key);
     return hit && hit.until > now ? hit.value : undefined;
   }
@@ -67,16 +70,24 @@ class TtlMap<T> {
 }
 
 export class ChatCache {
-  private readonly accounts = new TtlMap<AccountResolution>(PERSON_TTL_MS);
+  private readonly accounts: TtlMap<AccountResolution>;
   /** Account look-ups in flight, shared by the person's commands that arrive meanwhile. */
   private readonly asking = new Map<string, Promise<AccountResolution>>();
   /** When Moodle last confirmed each kept account (epoch ms): what ACCOUNT_TRUST_MS counts from. */
   private readonly confirmedAt = new Map<string, number>();
-  private readonly myCourses = new TtlMap<Course[]>(PERSON_TTL_MS);
-  readonly courses = new TtlMap<unknown>(COURSE_TTL_MS);
-  readonly sites = new TtlMap<unknown>(SITE_TTL_MS);
+  private readonly myCourses: TtlMap<Course[]>;
+  readonly courses: TtlMap<unknown>;
+  readonly sites: TtlMap<unknown>;
   /** Per person key, the account and course entries kept for them: what `forget` drops. */
   private readonly owners = new Map<string, Set<string>>();
+
+  /** `now`: the clock every expiry is counted by (tests move it by hand). */
+  constructor(private readonly now: () => number = Date.now) {
+    this.accounts = new TtlMap(PERSON_TTL_MS, now);
+    this.myCourses = new TtlMap(PERSON_TTL_MS, now);
+    this.courses = new TtlMap(COURSE_TTL_MS, now);
+    this.sites = new TtlMap(SITE_TTL_MS, now);
+  }
 
   /**
    * The person's account on a platform, by what is looked up for them (`lookup`: field and value).
@@ -93,13 +104,12 @@ export class ChatCache {
     lookup: string,
     load: () => Promise<AccountResolution>,
     trustMs = 0,
-    now = Date.now(),
   ): { known: Promise<AccountResolution>; fresh: Promise<AccountResolution> } {
     const key = `${platform}\u0000${lookup}`;
     this.own(personKey, `a\u0000${key}`);
-    const kept = this.accounts.peek(key, now);
+    const kept = this.accounts.peek(key);
     // Confirmed by Moodle moments ago, and the caller may take that: no call at all.
-    if (kept && trustMs > 0 && now - (this.confirmedAt.get(key) ?? -Infinity) < trustMs) return { known: kept, fresh: kept };
+    if (kept && trustMs > 0 && this.now() - (this.confirmedAt.get(key) ?? -Infinity) < trustMs) return { known: kept, fresh: kept };
     let fresh = this.asking.get(key);
     if (!fresh) {
       fresh = load().then((r) => {
@@ -108,7 +118,7 @@ export class ChatCache {
         else {
           this.accounts.set(key, Promise.resolve(r));
           this.confirmedAt.delete(key);
-          this.confirmedAt.set(key, Date.now());
+          this.confirmedAt.set(key, this.now());
           if (this.confirmedAt.size > MAX_ENTRIES) this.confirmedAt.delete(this.confirmedAt.keys().next().value!);
         }
         if (r.ok) this.own(personKey, `c\u0000${platform}\u0000${r.user.id}`);

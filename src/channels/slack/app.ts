@@ -44,7 +44,11 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger, s
   if (s.appToken) {
     app = new App({ ...common, appToken: s.appToken, socketMode: true });
   } else {
-    receiver = new HTTPReceiver({ signingSecret: s.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: false, logLevel: LogLevel.ERROR });
+    // Bolt answers 404 to a request its listener has not acknowledged within 3 s, and the listener's
+    // late ack() then throws: the command is lost without a word. Under load (hundreds of commands at
+    // once on a busy machine) the event loop can reach the ack that late; a late ack still lets the
+    // answer arrive on response_url, so the request is held open longer rather than dropped.
+    receiver = new HTTPReceiver({ signingSecret: s.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: false, logLevel: LogLevel.ERROR, unhandledRequestTimeoutMillis: SLACK_LATE_ACK_MS });
     app = new App({ ...common, receiver });
   }
 
@@ -179,6 +183,9 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger, s
 export const slackConfigured = (config: Config): boolean => Boolean(config.slack.botToken && (config.slack.signingSecret || config.slack.appToken));
 
 const REPLAY_WINDOW_MS = 5 * 60_000;
+
+/** How long a request may wait for its listener's ack before Bolt gives up on it (its default: 3 s). */
+export const SLACK_LATE_ACK_MS = 15_000;
 
 /** Buffers the body for Bolt (req.rawBody) and refuses a verified request already seen. */
 async function guardReplay(req: IncomingMessage, res: ServerResponse, store: Store, signingSecret: string, log: Logger): Promise<boolean> {
