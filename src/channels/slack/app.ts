@@ -55,9 +55,19 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger, s
   // users.info gives the e-mail (users:read.email) and the locale; kept a few minutes.
   const cache = new Map<string, { at: number; user: SlackUser }>();
   const allowedTeams = new Set(s.teamIds);
+  /** users.info asked once for a person's commands arriving together (two hundred at once ask it six times, not two hundred). */
+  const asking = new Map<string, Promise<SlackUser>>();
   const whoIs = async (client: WebClient, userId: string): Promise<SlackUser> => {
     const hit = cache.get(userId);
     if (hit && Date.now() - hit.at < 300_000) return hit.user;
+    let pending = asking.get(userId);
+    if (!pending) {
+      asking.set(userId, (pending = askSlack(client, userId)));
+      void pending.finally(() => asking.delete(userId)).catch(() => undefined);
+    }
+    return pending;
+  };
+  const askSlack = async (client: WebClient, userId: string): Promise<SlackUser> => {
     const r = await client.users.info({ user: userId, include_locale: true });
     const u = r.user as (typeof r.user & { is_stranger?: boolean }) | undefined;
     const refused = !u
