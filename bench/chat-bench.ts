@@ -231,6 +231,8 @@ interface LoadStats {
   medianMs: number;
   p99Ms: number;
   lastMs: number;
+  /** The three slowest answers: which command, on which channel. */
+  slowest: string[];
 }
 
 export interface ChatBenchResult {
@@ -439,7 +441,13 @@ export async function runChatBench(o: Options): Promise<ChatBenchResult> {
       const times = outs.filter((x) => x.answerMs !== undefined).map((x) => x.answerMs!).sort((a, b) => a - b);
       return {
         outs,
-        stats: { firstMs: times[0] ?? -1, medianMs: times.length ? pct(times, 50) : -1, p99Ms: times.length ? pct(times, 99) : -1, lastMs: times[times.length - 1] ?? -1 },
+        stats: {
+          firstMs: times[0] ?? -1,
+          medianMs: times.length ? pct(times, 50) : -1,
+          p99Ms: times.length ? pct(times, 99) : -1,
+          lastMs: times[times.length - 1] ?? -1,
+          slowest: [...outs].sort((a, b) => (b.answerMs ?? 0) - (a.answerMs ?? 0)).slice(0, 3).map((x) => `${x.channel} ${x.c.text}: ${x.answerMs ?? -1} ms`),
+        },
       };
     };
     const failed = (outs: Outcome[]) => outs.filter((x) => !x.ok).map((x) => ({ text: x.c.text, who: x.c.who, detail: x.detail ?? '' }));
