@@ -4,11 +4,11 @@
  * commands after everybody's first, and the sync keeping its share while chat keeps a reserved one.
  * Calls are stand-ins that finish when the test says so: the order is exact, no clock is read.
  */
-import { CallScheduler, asBackground, asCommand } from '../../src/moodle/scheduler';
+import { CHAT_SHARE, CallScheduler, asBackground, asCommand } from '../../src/moodle/scheduler';
 
 /** A call that ends when `finish` is called; `order` records when it got its slot. */
-function harness(max: number) {
-  const s = new CallScheduler(max);
+function harness(max: number, chatShare = 0.5) {
+  const s = new CallScheduler(max, chatShare);
   const order: string[] = [];
   const running = new Map<string, () => void>();
   const call = (name: string) =>
@@ -129,13 +129,19 @@ describe('CallScheduler', () => {
     expect(h.order).toEqual(['blocker', ...want]);
   });
 
-  it.each([4, 5, 6])('seed %i: a sync and bursts of chat at random, calls ending in random order: no slot idle while work waits, shares reached, nobody starved', async (seed) => {
+  it.each([
+    [4, 0.5, 2],
+    [5, 0.5, 2],
+    [6, 0.5, 2],
+    [7, CHAT_SHARE, 3],
+    [8, CHAT_SHARE, 3],
+  ])('seed %i, chat share %d: a sync and bursts of chat at random, calls ending in random order: no slot idle while work waits, shares reached (chat %i of 4), nobody starved', async (seed, share, chatSlots) => {
     const rand = seeded(seed);
-    const h = harness(4);
+    const h = harness(4, share);
     const all: Array<Promise<unknown>> = [];
     for (let i = 0; i < 60; i++) all.push(h.call(`sync-${i}`));
     let bursts = 0;
-    let bothWaiting = 0;
+    let ended = { chat: 0, sync: 0 };
     let sharesSeen = 0;
     while (h.running.size > 0) {
       // Now and then a burst of chat commands, each with one to three calls at once.
@@ -152,14 +158,17 @@ describe('CallScheduler', () => {
       const running = [...h.running.keys()];
       const waiting = h.s.waiting;
       if (waiting.chat + waiting.background > 0) expect(running).toHaveLength(4);
-      bothWaiting = waiting.chat > 0 && waiting.background > 0 ? bothWaiting + 1 : 0;
-      // Four slots freed while both classes waited: each holds its share, two and two.
-      if (bothWaiting > 4) {
+      // While both classes wait, each freed slot moves the split one step towards the shares: once
+      // three calls of each class have ended, each holds its share (and the sync at least one).
+      if (!(waiting.chat > 0 && waiting.background > 0)) ended = { chat: 0, sync: 0 };
+      if (ended.chat >= 3 && ended.sync >= 3) {
         const chat = running.filter((k) => !k.startsWith('sync')).length;
-        expect({ chat, sync: 4 - chat }).toEqual({ chat: 2, sync: 2 });
+        expect({ chat, sync: 4 - chat }).toEqual({ chat: chatSlots, sync: 4 - chatSlots });
         sharesSeen++;
       }
-      await h.finish(running[Math.floor(rand() * running.length)]!);
+      const next = running[Math.floor(rand() * running.length)]!;
+      ended[next.startsWith('sync') ? 'sync' : 'chat']++;
+      await h.finish(next);
     }
     await Promise.all(all);
     expect(h.s.waiting).toEqual({ chat: 0, background: 0 });
