@@ -13,6 +13,14 @@ import type { AccountResolution } from './identity';
 
 /** The person's account and courses: long enough for a conversation's next messages, short enough that a change in Moodle shows within a minute or two. */
 export const PERSON_TTL_MS = 120_000;
+/**
+ * A read-only command of someone without a staff role may take their account as Moodle confirmed it
+ * this recently, without asking again: whatever it reads about a course is asked of Moodle as them
+ * (onbehalfof, which refuses a suspended account), and a refusal drops the cache and asks afresh.
+ * Everything else — writes, confirmations, support and admin commands, which act with the service
+ * account's rights — waits for a fresh confirmation, every time.
+ */
+export const ACCOUNT_TRUST_MS = 30_000;
 /** Course look-ups (public course facts, read with the service account as before). */
 export const COURSE_TTL_MS = 120_000;
 /** The site's web-service functions and version: change with an upgrade or a plugin install. */
@@ -24,9 +32,12 @@ const MAX_ENTRIES = 5000;
 class TtlMap<T> {
   private readonly entries = new Map<string, { until: number; value: Promise<T> }>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
-  get(key: string, load: () => Promise<T>, now = Date.now()): Promise<T> {
+  get(key: string, load: () => Promise<T>, now = this.clock()): Promise<T> {
     const hit = this.entries.get(key);
     if (hit && hit.until > now) return hit.value;
     const value = load();
@@ -37,14 +48,14 @@ class TtlMap<T> {
     return value;
   }
 
-  set(key: string, value: Promise<T>, now = Date.now()): void {
+  set(key: string, value: Promise<T>, now = this.clock()): void {
     this.entries.delete(key);
     this.entries.set(key, { until: now + this.ttlMs, value });
     if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
   }
 
   /** The value kept for `key`, if it has not expired; nothing is loaded. */
-  peek(key: string, now = Date.now()): Promise<T> | undefined {
+  peek(key: string, now = this.clock()): Promise<T> | undefined {
     const hit = this.entries.get(key);
     return hit && hit.until > now ? hit.value : undefined;
   }
@@ -59,14 +70,24 @@ class TtlMap<T> {
 }
 
 export class ChatCache {
-  private readonly accounts = new TtlMap<AccountResolution>(PERSON_TTL_MS);
+  private readonly accounts: TtlMap<AccountResolution>;
   /** Account look-ups in flight, shared by the person's commands that arrive meanwhile. */
   private readonly asking = new Map<string, Promise<AccountResolution>>();
-  private readonly myCourses = new TtlMap<Course[]>(PERSON_TTL_MS);
-  readonly courses = new TtlMap<unknown>(COURSE_TTL_MS);
-  readonly sites = new TtlMap<unknown>(SITE_TTL_MS);
+  /** When Moodle last confirmed each kept account (epoch ms): what ACCOUNT_TRUST_MS counts from. */
+  private readonly confirmedAt = new Map<string, number>();
+  private readonly myCourses: TtlMap<Course[]>;
+  readonly courses: TtlMap<unknown>;
+  readonly sites: TtlMap<unknown>;
   /** Per person key, the account and course entries kept for them: what `forget` drops. */
   private readonly owners = new Map<string, Set<string>>();
+
+  /** `now`: the clock every expiry is counted by (tests move it by hand). */
+  constructor(private readonly now: () => number = Date.now) {
+    this.accounts = new TtlMap(PERSON_TTL_MS, now);
+    this.myCourses = new TtlMap(PERSON_TTL_MS, now);
+    this.courses = new TtlMap(COURSE_TTL_MS, now);
+    this.sites = new TtlMap(SITE_TTL_MS, now);
+  }
 
   /**
    * The person's account on a platform, by what is looked up for them (`lookup`: field and value).
@@ -74,16 +95,32 @@ export class ChatCache {
    * is Moodle's answer now — always asked, in parallel with the command, one call shared by the
    * person's commands in progress. Authority fails closed: the caller answers (and writes) only once
    * `fresh` agrees with `known` (Actor.confirmed), so a suspended or doubled account stops at once.
+   * With `trustMs` (a read of someone without a staff role, see ACCOUNT_TRUST_MS), an account Moodle
+   * confirmed less than that long ago is taken as it is: `fresh` is `known`, and nothing is asked.
    */
-  account(platform: string, personKey: string, lookup: string, load: () => Promise<AccountResolution>): { known: Promise<AccountResolution>; fresh: Promise<AccountResolution> } {
+  account(
+    platform: string,
+    personKey: string,
+    lookup: string,
+    load: () => Promise<AccountResolution>,
+    trustMs = 0,
+  ): { known: Promise<AccountResolution>; fresh: Promise<AccountResolution> } {
     const key = `${platform}\u0000${lookup}`;
     this.own(personKey, `a\u0000${key}`);
+    const kept = this.accounts.peek(key);
+    // Confirmed by Moodle moments ago, and the caller may take that: no call at all.
+    if (kept && trustMs > 0 && this.now() - (this.confirmedAt.get(key) ?? -Infinity) < trustMs) return { known: kept, fresh: kept };
     let fresh = this.asking.get(key);
     if (!fresh) {
       fresh = load().then((r) => {
         // "Unreachable" is never kept: the next message asks again.
-        if (!r.ok && r.problem === 'unreachable') this.accounts.delete(key);
-        else this.accounts.set(key, Promise.resolve(r));
+        if (!r.ok && r.problem === 'unreachable') this.dropAccount(key);
+        else {
+          this.accounts.set(key, Promise.resolve(r));
+          this.confirmedAt.delete(key);
+          this.confirmedAt.set(key, this.now());
+          if (this.confirmedAt.size > MAX_ENTRIES) this.confirmedAt.delete(this.confirmedAt.keys().next().value!);
+        }
         if (r.ok) this.own(personKey, `c\u0000${platform}\u0000${r.user.id}`);
         return r;
       });
@@ -91,7 +128,12 @@ export class ChatCache {
       this.asking.set(key, asked);
       void asked.finally(() => this.asking.get(key) === asked && this.asking.delete(key)).catch(() => undefined);
     }
-    return { known: this.accounts.peek(key) ?? fresh, fresh };
+    return { known: kept ?? fresh, fresh };
+  }
+
+  private dropAccount(key: string): void {
+    this.accounts.delete(key);
+    this.confirmedAt.delete(key);
   }
 
   private own(personKey: string, entry: string): void {
@@ -110,7 +152,7 @@ export class ChatCache {
   /** Drops everything kept about this person: their accounts and their courses, on every platform. */
   forget(personKey: string): void {
     for (const owned of this.owners.get(personKey) ?? []) {
-      if (owned.startsWith('a\u0000')) this.accounts.delete(owned.slice(2));
+      if (owned.startsWith('a\u0000')) this.dropAccount(owned.slice(2));
       else this.myCourses.delete(owned.slice(2));
     }
     this.owners.delete(personKey);
@@ -157,21 +199,23 @@ export function cachedApis(apis: Map<string, MoodleApi>, cache: ChatCache): Map<
 }
 
 /**
- * Within one command, a course's cohort syncs as the person sees them are asked once: checking that
- * they may see them (the plugin lists them, as them) and showing them is one call, not two. Any change
- * the command makes drops what was read. Made per command (HandlerContext), never shared.
+ * Within one command, a course's cohort syncs and the cohorts available to it, as the person sees
+ * them, are asked once: checking that they may see (or change) them and showing them is one call, not
+ * two. Any change the command makes drops what was read. Made per command (HandlerContext), never shared.
  */
 export function oneListPerCommand(syncs: CohortSyncs): CohortSyncs {
-  const list = syncs.list.bind(syncs);
-  const read = new Map<string, ReturnType<CohortSyncs['list']>>();
-  // Patched on the instance, so the implementation's own checkRights goes through it too.
-  syncs.list = (courseId, onBehalfOf) => {
-    const key = `${courseId}:${onBehalfOf}`;
-    let r = read.get(key);
-    if (!r) read.set(key, (r = list(courseId, onBehalfOf)));
-    r.catch(() => read.delete(key));
-    return r;
-  };
+  const read = new Map<string, Promise<unknown>>();
+  const once = <A extends unknown[], R>(name: string, f: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> => {
+      const key = `${name}:${JSON.stringify(a)}`;
+      let r = read.get(key) as Promise<R> | undefined;
+      if (!r) read.set(key, (r = f(...a)));
+      r.catch(() => read.get(key) === r && read.delete(key));
+      return r;
+    };
+  // Patched on the instance, so the implementation's own checkRights goes through them too.
+  syncs.list = once('list', syncs.list.bind(syncs));
+  syncs.availableCohorts = once('available', syncs.availableCohorts.bind(syncs));
   for (const write of ['add', 'update', 'remove'] as const) {
     const f = (syncs[write] as (...a: unknown[]) => Promise<unknown>).bind(syncs);
     (syncs as unknown as Record<string, unknown>)[write] = (...a: unknown[]) => (read.clear(), f(...a));

@@ -100,8 +100,11 @@ export class Actor {
     this.key = identityKey(identity);
   }
 
-  /** Looks the person up on every platform (concurrently); an unreachable platform is a problem, not a failure. */
-  static async resolve(identity: Identity, deps: Pick<BotDeps, 'config' | 'apis' | 'cache'>): Promise<Actor> {
+  /**
+   * Looks the person up on every platform (concurrently); an unreachable platform is a problem, not a
+   * failure. `trustMs`: an account Moodle confirmed that recently is taken without asking (ChatCache.account).
+   */
+  static async resolve(identity: Identity, deps: Pick<BotDeps, 'config' | 'apis' | 'cache'>, trustMs = 0): Promise<Actor> {
     const accounts = new Map<string, MoodleUser>();
     const problems = new Map<string, AccountProblem>();
     const checks: Array<Promise<boolean>> = [];
@@ -111,7 +114,7 @@ export class Actor {
         const look = () => resolveAccount(api!, identity, deps.config).catch((): AccountResolution => ({ ok: false, problem: 'unreachable' }));
         const lookup = lookupFor(identity, deps.config);
         // With the cache: start from what was last seen, and have Moodle confirm it meanwhile (cache.ts).
-        const seen = api && deps.cache && !('problem' in lookup) ? deps.cache.account(p.name, identityKey(identity), `${lookup.field}:${lookup.value}`, look) : undefined;
+        const seen = api && deps.cache && !('problem' in lookup) ? deps.cache.account(p.name, identityKey(identity), `${lookup.field}:${lookup.value}`, look, trustMs) : undefined;
         const r = api ? await (seen ? seen.known : look()) : ({ ok: false, problem: 'none' } as const);
         if (seen) checks.push(seen.fresh.then((now) => sameAccount(now, r)));
         if (r.ok) accounts.set(p.name, r.user);
@@ -125,6 +128,12 @@ export class Actor {
   /** Nobody looked up (help): no account, no role. */
   static anonymous(identity: Identity, config: Config): Actor {
     return new Actor(identity, new Map(), new Map(), configuredRoles(identity, config));
+  }
+
+  /** The same live account on every platform, and the same reason for none elsewhere. */
+  sameAccounts(other: Actor): boolean {
+    const names = new Set([...this.accounts.keys(), ...this.problems.keys(), ...other.accounts.keys(), ...other.problems.keys()]);
+    return [...names].every((p) => (this.accounts.get(p)?.id ?? this.problems.get(p)) === (other.accounts.get(p)?.id ?? other.problems.get(p)));
   }
 
   /** At least one live Moodle account: the person is someone Moodle knows. */

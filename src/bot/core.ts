@@ -17,8 +17,8 @@ import { help, status, whoami } from './handlers/general';
 import { search, usableCohorts } from './handlers/search';
 import { summaryHere } from './handlers/summary';
 import type { Cohort } from '../moodle/api';
-import { ChatCache, cachedApis } from './cache';
-import { identityKey } from './identity';
+import { ACCOUNT_TRUST_MS, ChatCache, cachedApis } from './cache';
+import { configuredRoles, identityKey } from './identity';
 import { resolveCourse } from './resolve';
 import { asCommand } from '../moodle/scheduler';
 import { approveOrReject, changeMembers, createCohort, history, listMembers, syncNow, why } from './handlers/support';
@@ -53,6 +53,11 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
 
 /** Commands that only read: they may start before Moodle has confirmed the person (their answer still waits for it). */
 const READ_ONLY = new Set<Command['kind']>(['help', 'whoami', 'status', 'search', 'syncs', 'why', 'history', 'members']);
+/**
+ * Previews: they read as the person and keep a confirmation in the store; nothing changes in Moodle
+ * until the "yes", which waits for Moodle's confirmation of the person and is checked by Moodle again.
+ */
+const PREVIEWS = new Set<Command['kind']>(['add', 'update', 'remove']);
 
 /** An answer not ready after this long gets an "on it" first (at once when Moodle is already busy). */
 export const PENDING_AFTER_MS = 1500;
@@ -104,8 +109,11 @@ export class BotCore {
     // are looked up while the person is: they are cached, for authorisation and the handler to find.
     if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) for (const api of this.deps.apis.values()) void api.functionNames().catch(() => undefined);
     if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) void resolveCourse(new HandlerContext(this.deps, Actor.anonymous(identity, this.deps.config), t), cmd.course, () => '').catch(() => undefined);
+    // A read or a preview of someone without a staff role may take their account as Moodle confirmed it
+    // moments ago (cache.ts, ACCOUNT_TRUST_MS): its course reads are made as them, and a refusal asks again.
+    const trust = !retried && cmd && cmd.kind !== 'whoami' && (READ_ONLY.has(cmd.kind) || PREVIEWS.has(cmd.kind)) && configuredRoles(identity, this.deps.config).size === 0 ? ACCOUNT_TRUST_MS : 0;
     // Help needs nobody looked up; everything else knows who is asking first.
-    const actor = cmd?.kind === 'help' ? Actor.anonymous(identity, this.deps.config) : await Actor.resolve(identity, this.deps);
+    const actor = cmd?.kind === 'help' ? Actor.anonymous(identity, this.deps.config) : await Actor.resolve(identity, this.deps, trust);
     // The actor may have been built from what the bot last saw: if Moodle now says otherwise (suspended,
     // a second account…), nothing built on it is said or done — the command starts again from Moodle's answer.
     const stale = async () => !retried && !(await actor.confirmed);
@@ -114,13 +122,16 @@ export class BotCore {
       return this.answer(identity, input, true);
     };
     const ctx = new HandlerContext(this.deps, actor, t);
-    // Anything but a read waits for Moodle's confirmation of the person before it starts.
-    if (!(cmd && READ_ONLY.has(cmd.kind)) && (await stale())) return again();
+    // Anything that may write waits for Moodle's confirmation of the person before it starts.
+    if (!(cmd && (READ_ONLY.has(cmd.kind) || PREVIEWS.has(cmd.kind))) && (await stale())) return again();
     const result = await this.decide(ctx, cmd);
+    // Moodle refused something to an account taken on trust: the cache is dropped (failure()) and the
+    // person asked afresh; if Moodle now sees them otherwise (suspended…), the answer starts again from that.
+    if (trust && result.refused && !(await Actor.resolve(identity, this.deps)).sameAccounts(actor)) return this.answer(identity, input, true);
     return (await stale()) ? again() : result;
   }
 
-  private async decide(ctx: HandlerContext, cmd: Command | undefined): Promise<{ view: View; kind: string }> {
+  private async decide(ctx: HandlerContext, cmd: Command | undefined): Promise<{ view: View; kind: string; refused?: boolean }> {
     const { actor, t } = ctx;
     if (!cmd) {
       // "ajouter" alone: the form, for those who would rather click than type (a verified person only).
@@ -133,7 +144,7 @@ export class BotCore {
       const handler = HANDLERS[cmd.kind] as Handler<typeof cmd.kind>;
       return { view: await handler(ctx, cmd as never, decision.course), kind: cmd.kind };
     } catch (err) {
-      return { view: await this.failure(ctx, cmd, err), kind: cmd.kind };
+      return { view: await this.failure(ctx, cmd, err), kind: cmd.kind, refused: refusalCode(err) !== undefined };
     }
   }
 

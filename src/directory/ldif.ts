@@ -1,4 +1,5 @@
 /** The directory from an LDIF file: the same entries and rules as LDAP, for the demo and offline runs. */
+import fs from 'node:fs';
 import type { Logger } from '../log';
 import { AttrMap, EntryRules, InscriptionCache, studentFromEntry } from './entry';
 import { FileChecks, emptyRead, lookupInRead, readTrustedFile } from './file-source';
@@ -122,6 +123,19 @@ export interface LdifSourceOptions extends FileChecks {
   logger?: Logger;
 }
 
+/** How long one full read answers one-student lookups (the file itself changes once a night). */
+const LOOKUP_KEEP_MS = 60_000;
+
+/** A file's size and modification time: a new export changes it. */
+const fileStamp = (file: string): string => {
+  try {
+    const st = fs.statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+};
+
 export class LdifSource implements DirectorySource {
   constructor(private readonly opts: LdifSourceOptions) {}
 
@@ -143,10 +157,27 @@ export class LdifSource implements DirectorySource {
   }
 
   async lookup(key: string): Promise<LookupResult> {
-    const students: Student[] = [];
-    const { read, excluded } = await this.scan((s) => students.push(s), new Roster());
+    const { students, read, excluded } = await this.lookupRead();
     return lookupInRead(students, read, key, excluded);
   }
+
+  /**
+   * One full read serves the lookups of a busy moment (several "why" at once): shared while it runs and
+   * kept LOOKUP_KEEP_MS while the file is unchanged (same size and time), then let go. Scanning a
+   * university's file takes a CPU-second that every chat answer and a running sync would wait behind.
+   */
+  private lookupRead(): Promise<{ students: Student[]; read: DirectoryRead; excluded: Map<string, string> }> {
+    const stamp = fileStamp(this.opts.path);
+    const kept = this.kept;
+    if (kept && kept.stamp === stamp && Date.now() - kept.at < LOOKUP_KEEP_MS) return kept.value;
+    const students: Student[] = [];
+    const value = this.scan((s) => students.push(s), new Roster()).then((r) => ({ students, ...r }));
+    this.kept = { stamp, at: Date.now(), value };
+    value.catch(() => this.kept?.value === value && (this.kept = undefined));
+    return value;
+  }
+
+  private kept?: { stamp: string; at: number; value: ReturnType<LdifSource['lookupRead']> };
 
   /** Gives the event loop a turn every so many records: replies from Moodle read meanwhile are handled as they come. */
   private async scan(onStudent: (s: Student) => void, roster: Roster): Promise<{ read: DirectoryRead; excluded: Map<string, string> }> {

@@ -123,6 +123,9 @@ export function refusalCode(err: unknown): string | undefined {
   return err instanceof MoodleError ? err.errorcode : err instanceof CohortSyncRefused ? err.code : undefined;
 }
 
+/** The cohorts available to a course, as a command lists them (`chercher … dans`, `ajouter`): up to this many. */
+export const AVAILABLE_LIST = 1000;
+
 const PLUGIN = 'local_cohortbot';
 const WS = 'local_ws_enrolcohort';
 
@@ -158,8 +161,9 @@ export class PluginCohortSyncs implements CohortSyncs {
 
   async checkRights(courseId: number, onBehalfOf: number, rights: 'read' | 'write'): Promise<void> {
     // Reading the methods is what Moodle's enrolment-methods page needs; writing, what adding one needs.
+    // The write check asks for the list a command then shows (AVAILABLE_LIST): the chat asks it once per command.
     if (rights === 'read') await this.list(courseId, onBehalfOf);
-    else await this.availableCohorts(courseId, '', 1, onBehalfOf);
+    else await this.availableCohorts(courseId, '', AVAILABLE_LIST, onBehalfOf);
   }
 
   async list(courseId: number, onBehalfOf: number): Promise<CohortSync[]> {

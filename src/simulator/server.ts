@@ -3,7 +3,9 @@
  * (`/ecampus/webservice/rest/server.php`), speaking Moodle's REST protocol with its quirks:
  * exceptions in HTTP 200, literal null, 403 with an empty body when REST is off, XML when the
  * format is missing, max_input_vars truncation. Knobs: latency, fault rate (5xx, Moodle
- * exceptions, dropped connections, timeouts), unknown fields in every reply (as later Moodles add). `GET /_sim/counters` reports calls per function (read-only).
+ * exceptions, dropped connections, timeouts), unknown fields in every reply (as later Moodles add). `GET /_sim/counters` reports calls per function (read-only);
+ * `GET /_sim/calls?since=<epoch ms>` the recent calls themselves (platform, function, start and end,
+ * epoch ms), so a bench can tell how many of a command's calls came one after another.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -61,6 +63,17 @@ export interface SimulatedPlatform {
   token: string;
 }
 
+/** One web-service call as served (GET /_sim/calls): times in epoch ms. */
+export interface CallRecord {
+  platform: string;
+  fn: string;
+  start: number;
+  end: number;
+}
+
+/** Calls kept for GET /_sim/calls: enough for a bench's command, small whatever the run. */
+const CALL_LOG_SIZE = 20_000;
+
 interface Platform {
   site: Site;
   registry: Map<string, WsFunction>;
@@ -82,6 +95,8 @@ export class MoodleSimulator {
   private workers: Limiter;
   /** The time the cost model has made calls take, in all (tests read it). */
   simulatedCostMs = 0;
+  /** The last CALL_LOG_SIZE calls served, oldest first (GET /_sim/calls). */
+  private readonly callLog: CallRecord[] = [];
 
   constructor(private readonly opts: SimulatorOptions) {
     this.knobs = { latencyMs: 0, faultRate: 0, hangMs: 15_000, cost: 'none', workers: 4, unknownFields: false, ...opts.knobs };
@@ -110,6 +125,11 @@ export class MoodleSimulator {
   /** Puts a whole site back (tests restore a snapshot between scenarios, as a database restore would). */
   replaceSite(site: Site): void {
     this.addPlatform(site);
+  }
+
+  /** The calls that started at or after `since` (epoch ms), oldest first. */
+  calls(since = 0): CallRecord[] {
+    return this.callLog.filter((c) => c.start >= since);
   }
 
   counters(): Record<string, Record<string, number>> {
@@ -166,6 +186,7 @@ export class MoodleSimulator {
     try {
       const url = new URL(req.url ?? '/', 'http://sim');
       if (req.method === 'GET' && url.pathname === '/_sim/counters') return json(res, 200, this.counters());
+      if (req.method === 'GET' && url.pathname === '/_sim/calls') return json(res, 200, this.calls(Number(url.searchParams.get('since') ?? 0) || 0));
       if (req.method === 'GET' && url.pathname === '/_sim/health') return json(res, 200, { ok: true, platforms: [...this.platforms.keys()] });
       const m = /^\/([a-z][a-z0-9_]*)\/webservice\/rest\/server\.php$/.exec(url.pathname);
       const platform = m ? this.platforms.get(m[1]!) : undefined;
@@ -174,17 +195,21 @@ export class MoodleSimulator {
       this.reloadStateIfChanged();
       this.inFlight++;
       this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+      const record: CallRecord = { platform: m![1]!, fn: '', start: Date.now(), end: 0 };
       try {
-        await this.serve(platform, url, body, req, res);
+        await this.serve(platform, url, body, req, res, record);
       } finally {
         this.inFlight--;
+        record.end = Date.now();
+        this.callLog.push(record);
+        if (this.callLog.length > CALL_LOG_SIZE) this.callLog.splice(0, this.callLog.length - CALL_LOG_SIZE);
       }
     } catch (err) {
       text(res, 500, 'text/plain', `simulator error: ${(err as Error).message}`);
     }
   }
 
-  private async serve(p: Platform, url: URL, body: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async serve(p: Platform, url: URL, body: string, req: http.IncomingMessage, res: http.ServerResponse, record: CallRecord): Promise<void> {
     const site = p.site;
     if (this.knobs.latencyMs > 0) await delay(this.knobs.latencyMs);
     const fault = this.pickFault();
@@ -205,6 +230,7 @@ export class MoodleSimulator {
     const format = moodlewsrestformat === 'json' ? 'json' : 'xml';
     const fn = typeof wsfunction === 'string' ? wsfunction : '';
     p.counters[fn || '(none)'] = (p.counters[fn || '(none)'] ?? 0) + 1;
+    record.fn = fn || '(none)';
     if (this.knobs.hold) await this.knobs.hold;
 
     let result: unknown;

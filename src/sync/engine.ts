@@ -14,6 +14,7 @@ import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import type { CategoryType, MoodleApi } from '../moodle/api';
 import { callScope } from '../moodle/client';
+import { asBackground } from '../moodle/scheduler';
 import type { HeldPlan, HeldRemoval, PlatformRunSummary, RunStatus, Store } from '../store/types';
 import { CohortState, readCohortState, resolveAccounts, writesVia } from './actual';
 import { memberWriter } from './member-writer';
@@ -103,7 +104,11 @@ export class SyncEngine {
     if (cohort !== undefined && !/^[A-Z0-9]{1,8}$/.test(cohort)) throw new SyncRequestError(`--cohort ${JSON.stringify(opts.cohort)}: expected an étape code such as L2PHA1`, { code: 'badCohort', cohort: opts.cohort ?? '' });
     const target = { ...opts, cohort };
     const scope = opts.user ? `user:${opts.user}` : cohort ? `cohort:${cohort}` : opts.platform ? `platform:${opts.platform}` : 'all';
-    return this.life.withRecordedRun(
+    // A run asked from the chat (an admin's "synchroniser tout") is the night's kind of work: its calls
+    // queue as the sync's (moodle/scheduler.ts), not ahead of everyone's questions. One student's run
+    // is a handful of calls someone waits for: it keeps the command's place.
+    const asRun = opts.user ? <T>(work: () => T) => work() : asBackground;
+    return asRun(() => this.life.withRecordedRun(
       { trigger: opts.trigger ?? 'cli', scope, platforms: platforms.map((p) => p.name), dryRun: opts.dryRun },
       // Read-only work first, both sides at once: Moodle's cohorts and members need nothing from the
       // directory. An unknown student or cohort is the caller's error, not a run: nothing is recorded.
@@ -113,7 +118,7 @@ export class SyncEngine {
         return reads;
       },
       (run, reads, journal) => this.execute(run, platforms, target, reads, journal),
-    );
+    ));
   }
 
   /**

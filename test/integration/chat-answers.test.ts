@@ -4,7 +4,7 @@
  * until Moodle refuses the person something or they ask "qui suis-je"; a slow answer says "on it" first.
  */
 import { BotCore } from '../../src/bot/core';
-import { ADMIN, COLLEAGUE, TEACHER, converse, startDemoBot, who } from '../helpers/bot';
+import { ADMIN, COLLEAGUE, SUPPORT, TEACHER, converse, startDemoBot, who } from '../helpers/bot';
 import type { SyncHarness } from '../helpers/engine';
 import type { Site } from '../../src/simulator/model';
 
@@ -29,19 +29,36 @@ describe('chat answers: caching and "on it"', () => {
     return out;
   };
 
-  it('asks the site\'s functions and the course once; the account is confirmed while the answer is built; the rest is rights and content', async () => {
+  it('asks the site\'s functions, the course and the person once; the rest is rights and content, asked as the person', async () => {
+    bot.deps.cache!.forget(TEACHER);
     const first = await callsDuring(() => converse(bot, TEACHER, ['méthodes PHA-L2-101']));
     expect(first.core_user_get_users_by_field).toBe(2);
     expect(first.core_course_get_courses_by_field).toBeGreaterThan(0);
     let answer = '';
     const again = await callsDuring(async () => ([{ text: answer }] = await converse(bot, TEACHER, ['méthodes PHA-L2-101'])));
     expect(answer).toContain('tuteurs-l2');
-    // Who the person is now (both platforms, in parallel with the rest), and, as them, the course's
-    // methods (one call both checks that they may see them and says which there are).
-    expect(again).toEqual({ core_user_get_users_by_field: 2, local_cohortbot_get_cohort_syncs: 1 });
+    // Her account, confirmed by Moodle moments ago, is taken as it is for a read; as her, the course's
+    // methods (one call both checks that she may see them and says which there are).
+    expect(again).toEqual({ local_cohortbot_get_cohort_syncs: 1 });
   });
 
-  it('a person suspended since their last message gets nothing built on what the bot last saw', async () => {
+  it('support\'s reads and everyone\'s writes confirm the person with Moodle every time', async () => {
+    await converse(bot, SUPPORT, ['chercher L2']);
+    const support = await callsDuring(() => converse(bot, SUPPORT, ['chercher L2']));
+    expect(support.core_user_get_users_by_field).toBe(2);
+    const [preview] = await converse(bot, TEACHER, ['ajouter etp:L3PHA1 à PHA-L3-201']);
+    const id = /oui ([0-9a-f]{8})/.exec(JSON.stringify(preview!.view))![1]!;
+    let done = '';
+    const write = await callsDuring(async () => ([{ text: done }] = await converse(bot, TEACHER, [`oui ${id}`])));
+    expect(done).toContain('C’est fait');
+    expect(write.core_user_get_users_by_field).toBe(2);
+    expect(write.local_cohortbot_add_cohort_sync).toBe(1);
+    // The course as it was, for the other tests.
+    const [removal] = await converse(bot, TEACHER, ['retirer etp:L3PHA1 de PHA-L3-201']);
+    await converse(bot, TEACHER, [`oui ${/oui ([0-9a-f]{8})/.exec(JSON.stringify(removal!.view))![1]!}`]);
+  });
+
+  it('a person suspended since their last message gets nothing built on what the bot last saw (Moodle refuses her, the bot asks afresh and says why)', async () => {
     await converse(bot, TEACHER, ['méthodes PHA-L2-101']);
     const user = site.users.first('username', 'mdurand')!;
     site.users.update(user.id, { suspended: true });
@@ -73,11 +90,13 @@ describe('chat answers: caching and "on it"', () => {
 
   it('drops what it keeps about a person as soon as Moodle refuses them something', async () => {
     await converse(bot, COLLEAGUE, ['chercher droit']);
-    const refused = await converse(bot, COLLEAGUE, ['ajouter etp:L2PHA1 à PHA-L2-101']);
-    expect(refused[0]!.text).toContain('Vous ne pouvez pas modifier les méthodes');
+    let refused = '';
+    const during = await callsDuring(async () => ([{ text: refused }] = await converse(bot, COLLEAGUE, ['ajouter etp:L2PHA1 à PHA-L2-101'])));
+    expect(refused).toContain('Vous ne pouvez pas modifier les méthodes');
+    // His account, asked afresh at once on both platforms (the refusal may mean he changed in Moodle)…
+    expect(during.core_user_get_users_by_field).toBe(2);
+    // …and his courses, asked again on both platforms by his next question.
     const next = await callsDuring(() => converse(bot, COLLEAGUE, ['chercher droit']));
-    expect(next.core_user_get_users_by_field).toBe(2);
-    // His account and his courses on both platforms, asked again.
     expect(next.core_enrol_get_users_courses).toBe(2);
   });
 

@@ -4,11 +4,11 @@
  * commands after everybody's first, and the sync keeping its share while chat keeps a reserved one.
  * Calls are stand-ins that finish when the test says so: the order is exact, no clock is read.
  */
-import { CallScheduler, asCommand } from '../../src/moodle/scheduler';
+import { CHAT_SHARE, CallScheduler, asBackground, asCommand } from '../../src/moodle/scheduler';
 
 /** A call that ends when `finish` is called; `order` records when it got its slot. */
-function harness(max: number) {
-  const s = new CallScheduler(max);
+function harness(max: number, chatShare = 0.5) {
+  const s = new CallScheduler(max, chatShare);
   const order: string[] = [];
   const running = new Map<string, () => void>();
   const call = (name: string) =>
@@ -97,5 +97,98 @@ describe('CallScheduler', () => {
     while (h.running.size > 0) await h.finish([...h.running.keys()][0]!);
     await Promise.all(chat);
     expect(h.order).toEqual(['p-1', 'p-2', 'q-1', 'q-2', 'r-1', 'r-2']);
+  });
+
+  /** A seeded generator (LCG): the same draws every run. */
+  const seeded = (seed: number) => () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+
+  it.each([1, 2, 3])('seed %i: forty commands waiting, each is served whole, in order of (the person\'s round, arrival)', async (seed) => {
+    const rand = seeded(seed);
+    const h = harness(1);
+    const blocker = asCommand('blocker@univ', () => h.call('blocker'));
+    await h.settle();
+    const people = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const expected: Array<{ name: string; round: number; seq: number; calls: number }> = [];
+    const inProgress = new Map<string, number>();
+    const commands: Array<Promise<unknown>> = [];
+    for (let seq = 0; seq < 40; seq++) {
+      const who = people[Math.floor(rand() * people.length)]!;
+      const calls = 1 + Math.floor(rand() * 4);
+      const round = inProgress.get(who) ?? 0;
+      inProgress.set(who, round + 1);
+      const name = `${who}${seq}`;
+      expected.push({ name, round, seq, calls });
+      commands.push(asCommand(`${who}@univ`, async () => {
+        for (let i = 0; i < calls; i++) await h.call(`${name}.${i}`);
+      }));
+    }
+    await h.settle();
+    while (h.running.size > 0) await h.finish([...h.running.keys()][0]!);
+    await Promise.all([blocker, ...commands]);
+    const want = expected.sort((x, y) => x.round - y.round || x.seq - y.seq).flatMap((c) => Array.from({ length: c.calls }, (_, i) => `${c.name}.${i}`));
+    expect(h.order).toEqual(['blocker', ...want]);
+  });
+
+  it.each([
+    [4, 0.5, 2],
+    [5, 0.5, 2],
+    [6, 0.5, 2],
+    [7, CHAT_SHARE, 3],
+    [8, CHAT_SHARE, 3],
+  ])('seed %i, chat share %d: a sync and bursts of chat at random, calls ending in random order: no slot idle while work waits, shares reached (chat %i of 4), nobody starved', async (seed, share, chatSlots) => {
+    const rand = seeded(seed);
+    const h = harness(4, share);
+    const all: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 60; i++) all.push(h.call(`sync-${i}`));
+    let bursts = 0;
+    let ended = { chat: 0, sync: 0 };
+    let sharesSeen = 0;
+    while (h.running.size > 0) {
+      // Now and then a burst of chat commands, each with one to three calls at once.
+      if (bursts < 8 && rand() < 0.2) {
+        const n = 1 + Math.floor(rand() * 4);
+        for (let c = 0; c < n; c++) {
+          const name = `chat${bursts}-${c}`;
+          const calls = 1 + Math.floor(rand() * 3);
+          all.push(asCommand(`${name}@univ`, () => Promise.all(Array.from({ length: calls }, (_, i) => h.call(`${name}.${i}`)))));
+        }
+        bursts++;
+        await h.settle();
+      }
+      const running = [...h.running.keys()];
+      const waiting = h.s.waiting;
+      if (waiting.chat + waiting.background > 0) expect(running).toHaveLength(4);
+      // While both classes wait, each freed slot moves the split one step towards the shares: once
+      // three calls of each class have ended, each holds its share (and the sync at least one).
+      if (!(waiting.chat > 0 && waiting.background > 0)) ended = { chat: 0, sync: 0 };
+      if (ended.chat >= 3 && ended.sync >= 3) {
+        const chat = running.filter((k) => !k.startsWith('sync')).length;
+        expect({ chat, sync: 4 - chat }).toEqual({ chat: chatSlots, sync: 4 - chatSlots });
+        sharesSeen++;
+      }
+      const next = running[Math.floor(rand() * running.length)]!;
+      ended[next.startsWith('sync') ? 'sync' : 'chat']++;
+      await h.finish(next);
+    }
+    await Promise.all(all);
+    expect(h.s.waiting).toEqual({ chat: 0, background: 0 });
+    // Every call ran once.
+    expect(new Set(h.order).size).toBe(h.order.length);
+    expect(h.order.filter((n) => n.startsWith('sync'))).toHaveLength(60);
+    expect(sharesSeen).toBeGreaterThan(0);
+  });
+
+  it('a whole sync asked from a chat command queues as background work, not at the command\'s place', async () => {
+    const h = harness(1);
+    const blocker = h.call('sync-0');
+    await h.settle();
+    const admin = asCommand('admin@univ', () => asBackground(() => Promise.all([h.call('sync-admin-1'), h.call('sync-admin-2')])));
+    const later = asCommand('teacher@univ', () => h.call('teacher'));
+    await h.settle();
+    expect(h.s.waiting).toEqual({ chat: 1, background: 2 });
+    while (h.running.size > 0) await h.finish([...h.running.keys()][0]!);
+    await Promise.all([blocker, admin, later]);
+    // The teacher's question, asked after, goes first: the admin's run waits with the sync's calls.
+    expect(h.order).toEqual(['sync-0', 'teacher', 'sync-admin-1', 'sync-admin-2']);
   });
 });

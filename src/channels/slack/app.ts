@@ -44,16 +44,30 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger, s
   if (s.appToken) {
     app = new App({ ...common, appToken: s.appToken, socketMode: true });
   } else {
-    receiver = new HTTPReceiver({ signingSecret: s.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: false, logLevel: LogLevel.ERROR });
+    // Bolt answers 404 to a request its listener has not acknowledged within 3 s, and the listener's
+    // late ack() then throws: the command is lost without a word. Under load (hundreds of commands at
+    // once on a busy machine) the event loop can reach the ack that late; a late ack still lets the
+    // answer arrive on response_url, so the request is held open longer rather than dropped.
+    receiver = new HTTPReceiver({ signingSecret: s.signingSecret ?? '', endpoints: '/slack/events', processBeforeResponse: false, logLevel: LogLevel.ERROR, unhandledRequestTimeoutMillis: SLACK_LATE_ACK_MS });
     app = new App({ ...common, receiver });
   }
 
   // users.info gives the e-mail (users:read.email) and the locale; kept a few minutes.
   const cache = new Map<string, { at: number; user: SlackUser }>();
   const allowedTeams = new Set(s.teamIds);
+  /** users.info asked once for a person's commands arriving together (two hundred at once ask it six times, not two hundred). */
+  const asking = new Map<string, Promise<SlackUser>>();
   const whoIs = async (client: WebClient, userId: string): Promise<SlackUser> => {
     const hit = cache.get(userId);
     if (hit && Date.now() - hit.at < 300_000) return hit.user;
+    let pending = asking.get(userId);
+    if (!pending) {
+      asking.set(userId, (pending = askSlack(client, userId)));
+      void pending.finally(() => asking.delete(userId)).catch(() => undefined);
+    }
+    return pending;
+  };
+  const askSlack = async (client: WebClient, userId: string): Promise<SlackUser> => {
     const r = await client.users.info({ user: userId, include_locale: true });
     const u = r.user as (typeof r.user & { is_stranger?: boolean }) | undefined;
     const refused = !u
@@ -179,6 +193,9 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger, s
 export const slackConfigured = (config: Config): boolean => Boolean(config.slack.botToken && (config.slack.signingSecret || config.slack.appToken));
 
 const REPLAY_WINDOW_MS = 5 * 60_000;
+
+/** How long a request may wait for its listener's ack before Bolt gives up on it (its default: 3 s). */
+export const SLACK_LATE_ACK_MS = 15_000;
 
 /** Buffers the body for Bolt (req.rawBody) and refuses a verified request already seen. */
 async function guardReplay(req: IncomingMessage, res: ServerResponse, store: Store, signingSecret: string, log: Logger): Promise<boolean> {
