@@ -10,15 +10,7 @@ import { CohortSyncUnavailable, cohortSyncsFor } from '../moodle/cohort-syncs';
 import type { MoodleApi } from '../moodle/api';
 import type { Config } from '../config';
 import { configuredRoles, resolveAccount } from '../bot/identity';
-import { CliError, printJson } from './common';
-
-/** --on: a calendar day (YYYY-MM-DD, noon in ACADEMIC_TIMEZONE's neighbourhood) or a full ISO time. */
-export function onOption(raw: string | undefined): Date | undefined {
-  if (raw === undefined) return undefined;
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T12:00:00Z` : raw);
-  if (Number.isNaN(d.getTime())) throw new CliError(`--on ${JSON.stringify(raw)}: expected a date such as 2027-08-20`);
-  return d;
-}
+import { CliError, onOption, printJson } from './common';
 
 export async function runWhy(student: string, courseArg: string, opts: { json?: boolean; as?: string; lang?: string; on?: string }): Promise<void> {
   const locale = localeOf(opts.lang);

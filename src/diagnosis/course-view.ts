@@ -11,7 +11,7 @@ import type { Course, MoodleApi } from '../moodle/api';
 import type { CohortSyncs } from '../moodle/cohort-syncs';
 import { accessOf } from './access';
 import { CourseFacts, Fix, FixAction, effectOf, endOfYear } from './effect';
-import { yearWindow } from '../domain/academic-year';
+import { currentAcademicYear } from '../domain/academic-year';
 import { Diagnosis, Fact, Step, Verdict, findAccount, readEnrolments } from './why';
 
 export interface CourseViewDeps {
@@ -62,7 +62,7 @@ export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string
   }
   const manual = access.via.find((v) => v.method === 'manual' && v.status !== 'instance-disabled');
   if (manual) {
-    const until = manual.status === 'ended' ? endOfYear(yearWindow(now, deps.config.academicYear).current, deps.config.academicYear).toISOString() : manual.until;
+    const until = manual.timeEnd > 0 && manual.timeEnd <= at ? endOfYear(currentAcademicYear(now, deps.config.academicYear), deps.config.academicYear).toISOString() : undefined;
     const verdict = manual.status === 'suspended' ? 'enrolment-suspended' : manual.status === 'ended' ? 'enrolment-ended' : 'enrolment-not-started';
     return done(verdict, access, [fix({ action: 'reactivate-enrolment', instanceId: manual.instanceId, method: 'manual', ...(until ? { until } : {}) })]);
   }

@@ -13,7 +13,7 @@
  */
 import type { Config } from '../config';
 import type { DirectorySource, LookupResult, Student } from '../directory/types';
-import { yearWindow } from '../domain/academic-year';
+import { currentAcademicYear, yearWindow } from '../domain/academic-year';
 import { cohortIdnumber, etapeOfIdnumber, isManaged, platformsFor } from '../domain/cohorts';
 import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
 import { accountsByTyped } from '../moodle/accounts';
@@ -250,7 +250,8 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const facts: CourseFacts = await courseFacts_(api, course, courseSyncs, [...wantedIdnumbers].map((i) => cohortIds.get(i)).filter((x): x is number => x !== undefined), cohortIds);
   const fix = (a: FixAction, by: Fix['by'], first: FixAction[] = []): Fix => ({ ...a, by, effect: effectOf([...first, a], facts, user?.id), ...(first.length ? { first } : {}) });
   const fixes: Fix[] = [];
-  const untilEnd = endOfYear(window.current, config.academicYear).toISOString();
+  // The calendar's year (a forced ACADEMIC_YEAR replays a year, but an enrolment must end after the day asked).
+  const untilEnd = endOfYear(currentAcademicYear(on, config.academicYear), config.academicYear).toISOString();
   const reactivate: FixAction[] = suspended ? [{ action: 'reactivate-account' }] : [];
 
   if (!user) {
@@ -274,7 +275,8 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
     fixes.push(fix({ action: 'enable-cohort-sync', cohort: disabled.cohort!, instanceId: disabled.instanceId }, 'teacher', reactivate));
   } else if (manual) {
     verdict = manual.status === 'suspended' ? 'enrolment-suspended' : manual.status === 'ended' ? 'enrolment-ended' : 'enrolment-not-started';
-    const until = manual.status === 'ended' ? untilEnd : manual.until;
+    // An end already past (whatever else is wrong) moves to the end of the year; a future end stays.
+    const until = manual.timeEnd > 0 && manual.timeEnd <= at ? untilEnd : undefined;
     fixes.push(fix({ action: 'reactivate-enrolment', instanceId: manual.instanceId, method: 'manual', ...(until ? { until } : {}) }, 'teacher', reactivate));
   } else if (cohortSuspended && wantedOrKept(cohortSuspended.cohort)) {
     // Member again, enrolment still suspended: Moodle's hourly cohort task re-activates it.
