@@ -384,9 +384,16 @@ describe.each(targets)('against %s', (name, start) => {
       await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'etp:TT14' }, onBehalfOf: t.teacherid });
       const [course] = await api.getCoursesByField('id', t.courseid);
       const healthy = await diagnose({ config, directory, api, syncs, store, now: new Date(), actingUserId: t.teacherid }, 'e21900015', 't', course!);
-      expect(healthy.firstBroken).toBeUndefined();
+      expect(healthy).toMatchObject({ verdict: 'access', fixes: [] });
+      expect(healthy.access).toMatchObject({ has: true, account: 'live' });
+      expect(healthy.access.via).toContainEqual(expect.objectContaining({ method: 'cohort', cohort: 'etp:TT14', gives: true }));
       const notSynced = await diagnose({ config, directory, api, syncs, store, now: new Date(), actingUserId: t.teacherid }, 'e21900012', 't', course!);
-      expect(notSynced.firstBroken).toBe('course-sync');
+      // Moodle says no first; the fix syncs only the student's own étape, with its full effect, and the narrower way beside it.
+      expect(notSynced).toMatchObject({ verdict: 'course-not-syncing', access: { has: false } });
+      const wide = notSynced.fixes.find((f) => f.action === 'add-cohort-sync')!;
+      expect(wide).toMatchObject({ cohort: expect.stringMatching(/^etp:TT/), by: 'teacher' });
+      expect(wide.effect.adds).toBeGreaterThan(1);
+      expect(notSynced.fixes.map((f) => f.action)).toContain('enrol-manually');
     } finally {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
