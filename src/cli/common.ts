@@ -32,3 +32,11 @@ export function yearOption(raw: string | undefined): number | undefined {
 export function academicRules(config: Config, year?: number): AcademicYearRules {
   return { ...config.academicYear, year: year ?? config.academicYear.year };
 }
+
+/** --on: a calendar day (YYYY-MM-DD, taken at noon UTC: the same day in Europe) or a full ISO time. */
+export function onOption(raw: string | undefined): Date | undefined {
+  if (raw === undefined) return undefined;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T12:00:00Z` : raw);
+  if (Number.isNaN(d.getTime())) throw new CliError(`--on ${JSON.stringify(raw)}: expected a date such as 2027-08-20`);
+  return d;
+}

@@ -192,8 +192,8 @@ async function runScript(core: BotCore, directory: DemoDirectory): Promise<boole
   await say(DEMO_TEACHER, 'oui', /C’est fait : .* \d+ étudiant\(s\) y ont maintenant accès/);
   await say('paul.martin@univ-demo.fr', 'ajouter etp:L2PHA1 à PHA-L2-102', /Vous ne pouvez pas modifier les méthodes/);
   await say(DEMO_TEACHER, 'état', /Dernière synchronisation/);
-  await say(DEMO_SUPPORT, 'pourquoi e21900011 PHA-L2-101', /Tout est en ordre/);
-  await say(DEMO_SUPPORT, 'pourquoi e21900011 PHA-L3-201', /Maillon rompu : Le cours synchronise cette cohorte/);
+  await say(DEMO_SUPPORT, 'pourquoi e21900011 PHA-L2-101', /A accès au cours/);
+  await say(DEMO_SUPPORT, 'pourquoi e21900011 PHA-L3-201', /Le cours ne synchronise pas etp:/);
   out('(Le prochain export de l’annuaire a perdu L1DRT1 et M1DRT2 : le garde-fou doit retenir les retraits.)');
   out();
   directory.dropped.add('L1DRT1').add('M1DRT2');

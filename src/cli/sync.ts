@@ -6,7 +6,7 @@ import type { RunRecord } from '../store/types';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError, RunResult, SyncRequestError } from '../sync/engine';
 import { syncStatus } from '../sync/status';
-import { CliError, printJson, yearOption } from './common';
+import { CliError, onOption, printJson, yearOption } from './common';
 
 /** Progress on stderr: one line per phase and platform every 10 %, never on stdout. */
 function progressPrinter(): (p: { platform: string; phase: string; done: number; total: number }) => void {
@@ -56,13 +56,17 @@ export function syncCommands(): Command[] {
     .option('--user <key>', 'only this student (username, student number or e-mail)')
     .option('--cohort <etape>', 'only this étape cohort')
     .option('--year <yyyy>', 'force the academic year (replays)')
+    .option('--on <date>', 'with --dry-run, plan as on that day (YYYY-MM-DD): a preview of the academic-year switch or the end of the grace period')
     .option('--verbose', 'with --dry-run, list every planned change')
     .option('--json', 'print one JSON document')
-    .action(async (opts: { dryRun?: boolean; platform?: string; user?: string; cohort?: string; year?: string; json?: boolean; verbose?: boolean }) => {
+    .action(async (opts: { dryRun?: boolean; platform?: string; user?: string; cohort?: string; year?: string; on?: string; json?: boolean; verbose?: boolean }) => {
+      // A day other than today is only ever previewed: a run that writes does so as of now.
+      if (opts.on !== undefined && !opts.dryRun) throw new CliError('--on previews another day: use it with --dry-run');
+      const on = onOption(opts.on);
       await withApp(async (app) => {
         let run: RunResult;
         try {
-          run = await app.engine.run({ dryRun: opts.dryRun, platform: opts.platform, user: opts.user, cohort: opts.cohort, year: yearOption(opts.year), trigger: 'cli' });
+          run = await app.engine.run({ dryRun: opts.dryRun, platform: opts.platform, user: opts.user, cohort: opts.cohort, year: yearOption(opts.year), on, trigger: 'cli' });
         } catch (err) {
           // The store unreachable before the run began (no lease, nothing done): still one document, status failed.
           if (!(err instanceof StoreUnavailableError) || !opts.json) throw err;

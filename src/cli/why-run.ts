@@ -4,16 +4,17 @@ import { parseCourse } from '../bot/commands';
 import { findCourses } from '../bot/resolve';
 import { loadConfig } from '../config';
 import { diagnose } from '../diagnosis/why';
-import { whyLocale, whyMessages } from '../diagnosis/messages';
+import { localeOf } from '../i18n/locale';
+import { renderWhy } from '../i18n/why';
 import { CohortSyncUnavailable, cohortSyncsFor } from '../moodle/cohort-syncs';
 import type { MoodleApi } from '../moodle/api';
 import type { Config } from '../config';
 import { configuredRoles, resolveAccount } from '../bot/identity';
-import { CliError, printJson } from './common';
+import { CliError, onOption, printJson } from './common';
 
-export async function runWhy(student: string, courseArg: string, opts: { json?: boolean; as?: string; lang?: string }): Promise<void> {
-  const locale = whyLocale(opts.lang);
-  const m = whyMessages(locale);
+export async function runWhy(student: string, courseArg: string, opts: { json?: boolean; as?: string; lang?: string; on?: string }): Promise<void> {
+  const locale = localeOf(opts.lang);
+  const on = onOption(opts.on);
   const app = createApp(loadConfig());
   try {
     const ref = parseCourse(courseArg, app.config.platforms.map((p) => p.name));
@@ -27,15 +28,23 @@ export async function runWhy(student: string, courseArg: string, opts: { json?: 
       throw e;
     });
     const actingUserId = await actingUser(app.config, api, opts.as);
-    const d = await diagnose({ config: app.config, directory: app.directory, api, syncs, store: app.store, now: new Date(), actingUserId, locale }, student, platform, course);
-    await app.store.audit({ at: new Date().toISOString(), actor: opts.as?.toLowerCase() ?? process.env.USER ?? 'cli', channel: 'cli', command: 'why', platform, course: course.shortname, target: student, outcome: d.firstBroken ?? 'ok' });
+    const now = new Date();
+    const d = await diagnose({ config: app.config, directory: app.directory, api, syncs, store: app.store, now, on, actingUserId }, student, platform, course);
+    await app.store.audit({ at: now.toISOString(), actor: opts.as?.toLowerCase() ?? process.env.USER ?? 'cli', channel: 'cli', command: 'why', platform, course: course.shortname, target: student, outcome: d.verdict });
+    // An unknown student is a bad request, as for `sync --user`: exit 2, the document printed all the same.
+    if (d.verdict === 'unknown-student') process.exitCode = 2;
+    const r = renderWhy(d, locale, app.config.academicYear.timezone, { courseSpec: `${platform}:${course.shortname}`, now });
     if (opts.json) {
-      printJson({ ...d, steps: d.steps.map((s) => ({ id: s.id, label: s.label, ok: s.status === 'skipped' ? null : s.status === 'ok' || s.status === 'info', status: s.status, evidence: s.evidence, fix: s.fix ?? null })) });
+      const firstBroken = d.steps.find((s) => s.status === 'broken')?.id;
+      printJson({
+        ...d,
+        firstBroken,
+        steps: d.steps.map((s, i) => ({ id: s.id, ok: s.status === 'skipped' ? null : s.status !== 'broken', status: s.status, evidence: r.lines[i], facts: s.facts, fix: s.id === firstBroken ? (r.fixes[0] ?? null) : null })),
+        verdictText: r.verdict,
+        fixesText: r.fixes,
+      });
     } else {
-      const mark = { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as const;
-      process.stdout.write(`${m.title(student, d.course)}\n`);
-      for (const s of d.steps) process.stdout.write(`${mark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}\n${s.fix ? `    → ${s.fix}\n` : ''}`);
-      process.stdout.write(d.firstBroken ? '' : `${m.allGood}\n`);
+      process.stdout.write(`${r.title}\n${r.lines.join('\n')}\n→ ${r.verdict}\n${r.fixes.map((f) => `    • ${f}\n`).join('')}`);
     }
   } finally {
     await app.close();

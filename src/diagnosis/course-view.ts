@@ -1,67 +1,72 @@
 /**
- * "Why isn't this student enrolled?" as a teacher of the course may ask it: only what the course can
- * know — the student has an account, is enrolled (active or not), and which of *this course's* synced
- * cohorts hold them — and whom to ask next. No directory data, inscriptions, other cohorts, last access
- * or liste-rouge flag: those are for support (the full chain in why.ts).
+ * "Why isn't this student enrolled?" as a teacher of the course may ask it: only what the course
+ * knows — the student's enrolments in it and the cohorts it syncs — read from Moodle as the teacher
+ * (the plugin answers a teacher with those cohorts only), Moodle's truth first as for support.
+ * No directory data, inscriptions, other cohorts or held runs: those are support's (why.ts).
+ * Fixes are only what a teacher may do in the course; anything else is "ask support".
  */
 import type { Config } from '../config';
 import type { DirectorySource } from '../directory/types';
-import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
-import { accountsByTyped } from '../moodle/accounts';
+import type { Course, MoodleApi } from '../moodle/api';
 import type { CohortSyncs } from '../moodle/cohort-syncs';
-import { Diagnosis, Step, checklist } from './why';
-import { WhyLocale, whyMessages } from './messages';
+import { accessOf } from './access';
+import { CourseFacts, Fix, FixAction, effectOf, endOfYear } from './effect';
+import { currentAcademicYear } from '../domain/academic-year';
+import { Diagnosis, Fact, Step, Verdict, findAccount, readEnrolments } from './why';
 
 export interface CourseViewDeps {
   config: Config;
   directory: DirectorySource;
   api: MoodleApi;
   syncs: CohortSyncs;
-  /** The teacher asking: every cohort-sync read is made as them. */
+  /** The teacher asking: every read of enrolments and cohort syncs is made as them. */
   actingUserId: number;
-  locale?: WhyLocale;
-}
-
-const CHAIN: Array<Step['id']> = ['account', 'course-cohort', 'enrolment'];
-
-/** The student's Moodle account, found as the sync finds it (directory key → USER_MATCH), else by the usual fields. */
-async function findAccount(deps: CourseViewDeps, ref: string): Promise<MoodleUser | undefined> {
-  const { api, config } = deps;
-  const found = await deps.directory.lookup(ref).catch(() => undefined);
-  // The directory's key is already the value matched against Moodle (USER_MATCH), normalised.
-  const key = found?.student?.key;
-  if (key) {
-    const [u] = await api.getUsersByField(config.userMatch.moodleField, [key]);
-    if (u) return u;
-  }
-  return (await accountsByTyped(api, [ref])).found.get(ref.trim());
+  now?: Date;
 }
 
 export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string, platform: string, course: Course): Promise<Diagnosis> {
   const started = Date.now();
-  const m = whyMessages(deps.locale ?? 'fr');
-  const { steps, step, done } = checklist(m, CHAIN);
-  const finish = (): Diagnosis => ({ student: studentRef, course: `${course.shortname} (${platform})`, platform, ...done(), listeRouge: false, syncFixes: false, actions: [], durationMs: Date.now() - started });
+  const now = deps.now ?? new Date();
+  const at = Math.floor(now.getTime() / 1000);
+  const steps: Step[] = [];
+  const base = { student: studentRef, course: `${course.shortname} (${platform})`, platform, on: now.toISOString(), listeRouge: false };
+  const done = (verdict: Verdict, access: Diagnosis['access'], fixes: Fix[] = []): Diagnosis => ({ ...base, access, verdict, fixes, steps, durationMs: Date.now() - started });
+  const nobody = { has: false, account: 'missing' as const, via: [] };
 
-  // This course's synced cohorts only, read as the teacher; membership of other cohorts is not the course's business.
-  const instances = await deps.syncs.list(course.id, deps.actingUserId);
-  const cohortIds = [...new Set(instances.map((i) => i.cohortId))];
-  const members = cohortIds.length > 0 ? await deps.api.getCohortMembers(cohortIds) : new Map<number, number[]>();
-  const user = await findAccount(deps, studentRef);
-  const holding = user ? instances.filter((i) => members.get(i.cohortId)?.includes(user.id)) : [];
-  // Someone neither enrolled (in any state) nor in one of the course's cohorts is "not in the course",
-  // and no more: whether an account of that name exists on the site is not the course's to say (#28).
-  const enrolled = user ? (await deps.api.getEnrolledUsers(course.id)).some((u) => u.id === user.id) : false;
-  if (!user || (!enrolled && holding.length === 0)) return { ...finish(), steps: [], firstBroken: undefined, notInCourse: true };
-  step('account', 'ok', [m.teacherAccountOk]);
-
-  const label = (i: (typeof instances)[number]) => `${i.cohortName ?? i.cohortId} (${i.cohortIdnumber ?? '—'})${i.enabled ? '' : m.teacherDisabled}`;
-  if (instances.length === 0) step('course-cohort', 'info', [m.teacherNoSyncs]);
-  else if (holding.length === 0) step('course-cohort', 'broken', [m.teacherNotInCohorts(instances.length)], m.teacherNotInCohortsFix(m.askSupport));
-  else step('course-cohort', holding.some((i) => i.enabled) ? 'ok' : 'broken', holding.map(label), holding.some((i) => i.enabled) ? undefined : m.teacherReenableFix);
+  // The directory only finds the account the way the sync does; nothing of it is told.
+  const found = await deps.directory.lookup(studentRef).catch(() => undefined);
+  const user = await findAccount(deps.api, deps.config, studentRef, found?.found === 'student' ? found.student : undefined);
+  if (!user) return done('not-in-course', nobody);
+  const [enrolments, instances] = await Promise.all([readEnrolments(deps.api, deps.syncs, course, user.id, deps.actingUserId), deps.syncs.list(course.id, deps.actingUserId)]);
+  // Someone neither enrolled (in any state) nor in one of the course's cohorts is "not in the course", and no more (#28).
+  const courseCohorts = enrolments.cohorts.filter((c) => instances.some((i) => i.cohortId === c.cohortId));
+  if (enrolments.enrolments.length === 0 && courseCohorts.length === 0) return done('not-in-course', nobody);
+  const suspended = enrolments.userSuspended ?? user.suspended ?? false;
+  const access = accessOf(enrolments, suspended ? 'suspended' : 'live', at);
+  const moodleFacts: Fact[] = access.via.length ? access.via.map((v) => ({ code: 'via' as const, via: v })) : [{ code: 'no-enrolment' }];
+  steps.push({ id: 'moodle', status: access.has && !suspended ? 'ok' : 'broken', facts: moodleFacts });
+  const holds = new Set(courseCohorts.map((c) => c.cohortId));
+  steps.push({ id: 'course', status: 'info', facts: instances.length ? instances.map((i) => ({ code: 'course-sync' as const, cohort: i.cohortIdnumber ?? String(i.cohortId), enabled: i.enabled, role: i.roleShortname, holds: holds.has(i.cohortId) })) : [{ code: 'course-syncs-none' }] });
+  if (access.has) return done(suspended ? 'account-suspended' : 'access', access);
 
   const active = await deps.api.getEnrolledUsers(course.id, [{ name: 'onlyactive', value: 1 }]);
-  if (active.some((u) => u.id === user.id)) step('enrolment', 'ok', [m.teacherEnrolled]);
-  else if (!steps.some((s) => s.status === 'broken')) step('enrolment', 'broken', [m.teacherNotEnrolled], m.teacherNotEnrolledFix(m.askSupport));
-  return finish();
+  const ids = instances.map((i) => i.cohortId);
+  const facts: CourseFacts = { active: new Set(active.map((u) => u.id)), syncs: instances, members: ids.length ? await deps.api.getCohortMembers(ids) : new Map(), cohortIds: new Map() };
+  const fix = (a: FixAction): Fix => ({ ...a, by: 'teacher', effect: effectOf([a], facts, user.id) });
+  const disabled = access.via.find((v) => v.status === 'instance-disabled' && v.method === 'cohort' && courseCohorts.some((c) => c.idnumber === v.cohort));
+  if (disabled) return done('enrolment-disabled', access, [fix({ action: 'enable-cohort-sync', cohort: disabled.cohort!, instanceId: disabled.instanceId })]);
+  const heldCohort = courseCohorts.find((c) => instances.some((i) => i.cohortId === c.cohortId && !i.enabled));
+  if (heldCohort) {
+    const inst = instances.find((i) => i.cohortId === heldCohort.cohortId)!;
+    return done('enrolment-disabled', access, [fix({ action: 'enable-cohort-sync', cohort: heldCohort.idnumber, instanceId: inst.id })]);
+  }
+  const manual = access.via.find((v) => v.method === 'manual' && v.status !== 'instance-disabled');
+  if (manual) {
+    const until = manual.timeEnd > 0 && manual.timeEnd <= at ? endOfYear(currentAcademicYear(now, deps.config.academicYear), deps.config.academicYear).toISOString() : undefined;
+    const verdict = manual.status === 'suspended' ? 'enrolment-suspended' : manual.status === 'ended' ? 'enrolment-ended' : 'enrolment-not-started';
+    return done(verdict, access, [fix({ action: 'reactivate-enrolment', instanceId: manual.instanceId, method: 'manual', ...(until ? { until } : {}) })]);
+  }
+  // Anything else (a suspended cohort enrolment, a way in that is not the course's to repair) is support's.
+  const verdict: Verdict = access.via.some((v) => v.method === 'cohort' && v.status === 'suspended') ? 'enrolment-suspended' : 'not-in-cohort';
+  return done(verdict, access);
 }

@@ -47,9 +47,13 @@ export interface AssignableRole {
 }
 
 export interface EnrolmentDiagnosis {
-  enrolments: Array<{ instanceId: number; method: string; name: string; instanceEnabled: boolean; active: boolean; timeStart: number; timeEnd: number; roles: string[] }>;
+  /** cohortId/cohortIdnumber: the cohort a cohort-sync enrolment comes from (plugin 1.3; absent before). */
+  enrolments: Array<{ instanceId: number; method: string; name: string; instanceEnabled: boolean; active: boolean; timeStart: number; timeEnd: number; roles: string[]; cohortId?: number; cohortIdnumber?: string }>;
+  /** The user's cohorts the asker may know of: a teacher only those the course syncs (plugin 1.3, with onBehalfOf). */
   cohorts: Array<{ cohortId: number; idnumber: string; synced: boolean }>;
   canAccess: boolean;
+  /** The account is suspended (plugin 1.3; undefined from older plugins). */
+  userSuspended?: boolean;
 }
 
 export interface AddCohortSync {
@@ -85,7 +89,8 @@ export interface CohortSyncs {
   add(req: AddCohortSync): Promise<{ id: number; groupId: number; created: boolean }>;
   update(instanceId: number, patch: UpdateCohortSync, onBehalfOf: number): Promise<{ id: number; groupId: number }>;
   remove(instanceId: number, onBehalfOf: number): Promise<void>;
-  userEnrolments(courseId: number, userId: number): Promise<EnrolmentDiagnosis>;
+  /** One user's enrolments in a course, read as `onBehalfOf` when given (what that person may know). */
+  userEnrolments(courseId: number, userId: number, onBehalfOf?: number): Promise<EnrolmentDiagnosis>;
 }
 
 /** A call for nobody in particular would run with the service account's rights: refused before sending. */
@@ -230,20 +235,35 @@ export class PluginCohortSyncs implements CohortSyncs {
     await this.api.client.call(`${PLUGIN}_delete_cohort_sync`, { instanceid: instanceId, onbehalfof: actingUser('delete_cohort_sync', onBehalfOf) }, z.null());
   }
 
-  async userEnrolments(courseId: number, userId: number): Promise<EnrolmentDiagnosis> {
+  async userEnrolments(courseId: number, userId: number, onBehalfOf?: number): Promise<EnrolmentDiagnosis> {
     const r = await this.api.client.call(
       `${PLUGIN}_get_enrolment_diagnosis`,
-      { courseid: courseId, userid: userId },
+      // onbehalfof only when given: a plugin before 1.3 knows no such parameter (and answers as the service account).
+      { courseid: courseId, userid: userId, ...(onBehalfOf === undefined ? {} : { onbehalfof: actingUser('get_enrolment_diagnosis', onBehalfOf) }) },
       z.object({
-        enrolments: z.array(z.object({ instanceid: z.number(), enrol: z.string(), name: z.string(), instancestatus: z.number(), status: z.number(), timestart: z.number(), timeend: z.number(), roles: z.array(z.string()) })),
+        enrolments: z.array(
+          z.object({ instanceid: z.number(), enrol: z.string(), name: z.string(), instancestatus: z.number(), status: z.number(), timestart: z.number(), timeend: z.number(), roles: z.array(z.string()), cohortid: z.number().optional(), cohortidnumber: z.string().nullable().optional() }),
+        ),
         cohorts: z.array(z.object({ cohortid: z.number(), idnumber: z.string(), synced: z.boolean() })),
         canaccess: z.boolean(),
+        usersuspended: z.boolean().optional(),
       }),
     );
     return {
-      enrolments: r.enrolments.map((e) => ({ instanceId: e.instanceid, method: e.enrol, name: e.name, instanceEnabled: e.instancestatus === 0, active: e.status === 0, timeStart: e.timestart, timeEnd: e.timeend, roles: e.roles })),
+      enrolments: r.enrolments.map((e) => ({
+        instanceId: e.instanceid,
+        method: e.enrol,
+        name: e.name,
+        instanceEnabled: e.instancestatus === 0,
+        active: e.status === 0,
+        timeStart: e.timestart,
+        timeEnd: e.timeend,
+        roles: e.roles,
+        ...(e.cohortid ? { cohortId: e.cohortid, cohortIdnumber: e.cohortidnumber ?? undefined } : {}),
+      })),
       cohorts: r.cohorts.map((c) => ({ cohortId: c.cohortid, idnumber: c.idnumber, synced: c.synced })),
       canAccess: r.canaccess,
+      userSuspended: r.usersuspended,
     };
   }
 }
@@ -357,7 +377,8 @@ export class WsEnrolcohortSyncs implements CohortSyncs {
     await this.call('delete_instance', { instance: { id: instanceId } });
   }
 
-  async userEnrolments(courseId: number, userId: number): Promise<EnrolmentDiagnosis> {
+  async userEnrolments(courseId: number, userId: number, onBehalfOf?: number): Promise<EnrolmentDiagnosis> {
+    if (onBehalfOf !== undefined) await this.checkRights(courseId, actingUser('get_enrolment_diagnosis', onBehalfOf));
     const users = await this.api.getEnrolledUsers(courseId);
     const active = await this.api.getEnrolledUsers(courseId, [{ name: 'onlyactive', value: 1 }]);
     const me = users.find((u) => u.id === userId);

@@ -4,7 +4,7 @@
  * reasons are shared strings (one per étape, year and status), so a 100,000-student university costs
  * a map entry per membership and nothing more.
  */
-import { inForce } from '../directory';
+import { Roster, inForce } from '../directory';
 import type { DirectoryRead } from '../directory/types';
 import type { YearWindow } from '../domain/academic-year';
 import { platformsFor } from '../domain/cohorts';
@@ -56,4 +56,29 @@ export function desiredMemberCount(states: Iterable<DesiredState>): number {
   let n = 0;
   for (const s of states) for (const c of s.cohorts.values()) n += c.members.size;
   return n;
+}
+
+/** What a run wants of one student on one platform, per étape: added (a counted year) or only kept (the grace). */
+export interface WantedCohort {
+  etape: string;
+  mode: 'add' | 'keep-only';
+  /** The reason a run would journal (an add) — absent for a keep-only étape. */
+  reason?: string;
+}
+
+/**
+ * The same rule as a run, for one student (the "why" diagnosis asks it): the student alone in a
+ * roster, through desiredStates, so the year window, its grace and the routing are never re-stated.
+ */
+export function desiredOfOne(student: { key: string; listeRouge?: boolean; inscriptions: ReadonlyArray<{ year: number; etape: string; status?: string }> }, window: YearWindow, platforms: Array<{ name: string; etapes: string[] }>, platform: string): WantedCohort[] {
+  const roster = new Roster();
+  const i = roster.add(student.key, student.listeRouge ?? false, student.inscriptions);
+  const state = desiredStates({ roster, etapes: {} }, window, platforms).get(platform);
+  const out: WantedCohort[] = [];
+  for (const c of state?.cohorts.values() ?? []) {
+    const reason = c.members.get(i);
+    if (reason !== undefined) out.push({ etape: c.etape, mode: 'add', reason });
+    else if (c.keepOnly.has(i)) out.push({ etape: c.etape, mode: 'keep-only' });
+  }
+  return out.sort((a, b) => a.etape.localeCompare(b.etape));
 }

@@ -55,6 +55,8 @@ export interface RunOptions {
   /** An étape code: the run is scoped to that cohort. */
   cohort?: string;
   year?: number;
+  /** A dry run only: plan as on that day (the academic-year switch, the grace period) — a preview of the rollover. */
+  on?: Date;
   trigger?: string;
 }
 
@@ -208,7 +210,7 @@ export class SyncEngine {
    * directory against Moodle's), and the guard's decision about them. Reads only.
    */
   private async plan(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads): Promise<RunPlan> {
-    const window = yearWindow(this.now(), { ...this.deps.config.academicYear, year: opts.year ?? this.deps.config.academicYear.year });
+    const window = yearWindow((opts.dryRun && opts.on) || this.now(), { ...this.deps.config.academicYear, year: opts.year ?? this.deps.config.academicYear.year });
     const { read, onlyKey, states } = reads;
     run.directoryStudents = countedStudents(read.roster, window.add);
     run.directoryComplete = read.complete;

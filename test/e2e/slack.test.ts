@@ -120,7 +120,7 @@ describe('Slack endpoint', () => {
     await post(body, sign(body));
     const reply = await responseTo(id);
     expect(reply.response_type).toBe('ephemeral');
-    expect(JSON.stringify(reply.blocks)).toContain('Tout est en ordre');
+    expect(JSON.stringify(reply.blocks)).toContain('A accès au cours');
     expect(stub.calls.filter((c) => c.path === '/api/chat.postMessage')).toHaveLength(0);
   });
 

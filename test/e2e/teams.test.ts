@@ -186,7 +186,7 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     expect(channel.map((r) => r.text)).toEqual(['Réponse envoyée en message privé (elle contient des données personnelles).']);
     expect(JSON.stringify(channel)).not.toContain('e21900011');
     const privately = replies.filter((r) => (r.conversation as { id: string }).id === 'a:private-conv');
-    expect(cardText(cardOf(privately[0]!))).toContain('Tout est en ordre');
+    expect(cardText(cardOf(privately[0]!))).toContain('A accès au cours');
   });
 
   it('offers the "add a cohort sync" form, whose submission previews the addition', async () => {

@@ -95,6 +95,23 @@ describe('cohort syncs through local_cohortbot', () => {
     expect(d.enrolments).toEqual([expect.objectContaining({ method: 'cohort', instanceEnabled: true, active: true, roles: ['student'] })]);
     expect(d.cohorts).toContainEqual(expect.objectContaining({ idnumber: 'etp:L2PHA1', synced: true }));
   });
+
+  it('read for a teacher, the diagnosis names only the cohorts the course syncs; for support, the user’s cohorts; for a student, nothing', async () => {
+    await syncs.add({ courseId: course, cohort: { idnumber: 'etp:L2PHA1' }, onBehalfOf: mdurand });
+    const member = site.members.find('cohort', site.cohorts.first('idnumber', 'etp:L2PHA1')!.id)[0]!.userid;
+    const synced = new Set(site.enrol.find('course', course).filter((i) => i.enrol === 'cohort').map((i) => i.customint1));
+    const other = site.cohorts.all().find((c) => !synced.has(c.id) && !site.isMember(c.id, member))!;
+    site.transaction(() => site.addMember(other.id, member));
+    const courseOnes = site.members.find('user', member).map((m) => site.cohorts.get(m.cohortid)!).filter((c) => synced.has(c.id)).map((c) => c.idnumber).sort();
+    const teacher = await syncs.userEnrolments(course, member, mdurand);
+    expect(teacher.cohorts.map((c) => c.idnumber).sort()).toEqual(courseOnes);
+    expect(teacher.cohorts.map((c) => c.idnumber)).not.toContain(other.idnumber);
+    expect(teacher.enrolments).toEqual([expect.objectContaining({ method: 'cohort', cohortIdnumber: 'etp:L2PHA1' })]);
+    expect(teacher.userSuspended).toBe(false);
+    const support = await syncs.userEnrolments(course, member, uid(site, 'cmoreau'));
+    expect(support.cohorts.map((c) => c.idnumber)).toEqual(expect.arrayContaining([...courseOnes, other.idnumber]));
+    expect(await errorCode(syncs.userEnrolments(course, member, member))).toBe('onbehalfnopermission');
+  });
 });
 
 describe('cohort syncs through local_ws_enrolcohort (the fallback)', () => {

@@ -41,6 +41,26 @@ describe('sync as a process', () => {
     expect(second.platforms.map((p) => p.writeCalls)).toEqual([0, 0]);
   });
 
+  it('sync --dry-run --on previews another day: the grace keeps last year’s members, its end removes them; --on alone is refused', async () => {
+    // The calendar's year, not a forced one: the rollover is what is previewed.
+    const e = { ...env };
+    delete e.ACADEMIC_YEAR;
+    expect((await cli(['sync', '--json'], e).done).code).toBe(0);
+    type Doc = { status: string; platforms: Array<{ membersAdded: number; membersRemoved: number; removalsHeld: number; removalsSkipped: number }> };
+    const leaving = (d: Doc) => d.platforms.reduce((n, p) => n + p.membersRemoved + p.removalsHeld + p.removalsSkipped, 0);
+    const inGrace = JSON.parse((await cli(['sync', '--dry-run', '--on', '2027-08-20', '--json'], e).done).stdout) as Doc;
+    expect(inGrace.status).toBe('dry-run');
+    expect(leaving(inGrace)).toBe(0);
+    const afterGrace = JSON.parse((await cli(['sync', '--dry-run', '--on', '2027-11-05', '--json'], e).done).stdout) as Doc;
+    expect(leaving(afterGrace)).toBeGreaterThan(0);
+    const refused = await cli(['sync', '--on', '2027-11-05', '--json'], e).done;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--on previews another day: use it with --dry-run/);
+    // Nothing was written by the previews.
+    const again = JSON.parse((await cli(['sync', '--json'], e).done).stdout) as { platforms: Array<{ writeCalls: number }> };
+    expect(again.platforms.map((p) => p.writeCalls)).toEqual([0, 0]);
+  });
+
   it('a run killed with SIGKILL mid-apply leaves no phantom journal entry, and the rerun converges', async () => {
     sim.sim.site('ecampus').settings.maxInputVars = 43;
     sim.sim.knobs.latencyMs = 40;

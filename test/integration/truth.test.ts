@@ -116,9 +116,17 @@ describe('grammar that finds what people mean', () => {
 
   it('a view never offers a button its viewer may not use: support is not offered "add to the course"', async () => {
     const l3 = site.cohorts.first('idnumber', 'etp:L3PHA1')!;
-    const student = site.users.get(site.members.find('cohort', l3.id)[0]!.userid)!.username;
+    // The tutors of tuteurs-l2-pharma are L3 students with access to PHA-L2-101 already: "yes", and no fix (#27).
+    const tutors = site.cohorts.first('idnumber', 'tuteurs-l2-pharma')!;
+    const tutor = site.users.get(site.members.find('cohort', tutors.id)[0]!.userid)!.username;
+    const [yes] = await converse(bot, SUPPORT, [`pourquoi ${tutor} PHA-L2-101`]);
+    expect(yes!.text).toMatch(/A accès au cours, par synchronisation de cohorte tuteurs-l2-pharma/);
+    expect(yes!.view.buttons ?? []).toEqual([]);
+    const student = site.users.get(site.members.find('cohort', l3.id).find((m) => !site.isMember(tutors.id, m.userid))!.userid)!.username;
     const [support] = await converse(bot, SUPPORT, [`pourquoi ${student} PHA-L2-101`]);
-    expect(support!.text).toMatch(/Le cours synchronise cette cohorte/);
+    expect(support!.text).toMatch(/Le cours ne synchronise pas etp:L3PHA1/);
+    // Syncing his étape brings others: said with their number, and the narrower manual enrolment beside it.
+    expect(support!.text).toMatch(/donne accès à \d+ personnes .*\n.*plus étroit : seulement lui/);
     expect((support!.view.buttons ?? []).filter((b) => b.payload.startsWith('ajouter'))).toEqual([]);
     // An admin (a Moodle site administrator) may add it: the button is there.
     const [admin] = await converse(bot, ADMIN, [`pourquoi ${student} PHA-L2-101`]);

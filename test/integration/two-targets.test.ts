@@ -23,7 +23,7 @@ import { Site } from '../../src/simulator/model';
 import { CORE_SERVICE_FUNCTIONS, PLUGIN_FUNCTIONS } from '../../src/simulator/seed';
 import { MemoryDirectory } from '../helpers/directory';
 import { MOODLE_VERSIONS, RealMoodle, SERVICE_ROLE, startRealMoodle } from '../helpers/moodle';
-import { startSimulator } from '../helpers/simulator';
+import { seededRandom, startSimulator } from '../helpers/simulator';
 
 /** What a target offers the suite: the real Moodle helper's interface, less its timings. */
 type Target = Omit<RealMoodle, 'timings' | 'root' | 'pgPort' | 'php' | 'snapshot' | 'version' | 'pluginVersion' | 'webroot'>;
@@ -384,9 +384,66 @@ describe.each(targets)('against %s', (name, start) => {
       await syncs.add({ courseId: t.courseid, cohort: { idnumber: 'etp:TT14' }, onBehalfOf: t.teacherid });
       const [course] = await api.getCoursesByField('id', t.courseid);
       const healthy = await diagnose({ config, directory, api, syncs, store, now: new Date(), actingUserId: t.teacherid }, 'e21900015', 't', course!);
-      expect(healthy.firstBroken).toBeUndefined();
+      expect(healthy).toMatchObject({ verdict: 'access', fixes: [] });
+      expect(healthy.access).toMatchObject({ has: true, account: 'live' });
+      expect(healthy.access.via).toContainEqual(expect.objectContaining({ method: 'cohort', cohort: 'etp:TT14', gives: true }));
       const notSynced = await diagnose({ config, directory, api, syncs, store, now: new Date(), actingUserId: t.teacherid }, 'e21900012', 't', course!);
-      expect(notSynced.firstBroken).toBe('course-sync');
+      // Moodle says no first; the fix syncs only the student's own étape, with its full effect, and the narrower way beside it.
+      expect(notSynced).toMatchObject({ verdict: 'course-not-syncing', access: { has: false } });
+      const wide = notSynced.fixes.find((f) => f.action === 'add-cohort-sync')!;
+      expect(wide).toMatchObject({ cohort: expect.stringMatching(/^etp:TT/), by: 'teacher' });
+      expect(wide.effect.adds).toBeGreaterThan(1);
+      expect(notSynced.fixes.map((f) => f.action)).toContain('enrol-manually');
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('why, on a seeded sample: access is Moodle’s own answer, and each fix applied does exactly what it announces', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohortbot-2t-why-'));
+    const config = loadConfig({ MOODLE_PLATFORMS: 't', MOODLE_T_URL: t.url, MOODLE_T_TOKEN: t.token, MOODLE_T_MAX_INPUT_VARS: '5000', DIRECTORY_FILE: 'unused.ldif', ACADEMIC_YEAR: '2026', SYNC_MAX_REMOVAL_PERCENT: '100', LOG_LEVEL: 'silent' });
+    const store = new SqliteStore(path.join(dir, 'db.sqlite'));
+    const admin = new MoodleApi(new MoodleClient({ platform: 't', url: t.url, token: t.adminToken, maxInputVars: 5000 }));
+    const rnd = seededRandom(20261203);
+    const directory = new MemoryDirectory();
+    // 60 students over 6 étapes, some cancelled, some of last year only.
+    directory.students = Array.from({ length: 60 }, (_, i) => {
+      const s = MemoryDirectory.student(`e2190${String(i + 1).padStart(4, '0')}`, [`TW${Math.floor(rnd() * 6)}`], rnd() < 0.15 ? 2025 : 2026);
+      if (rnd() < 0.1) s.inscriptions[0]!.status = 'A';
+      return s;
+    });
+    try {
+      await new SyncEngine({ config, directory, apis: createPlatformApis(config), store }).run();
+      const syncs = await cohortSyncsFor(api);
+      // The course syncs three étapes, one disabled; some students are enrolled by hand, some suspended, some ended.
+      for (const e of ['TW0', 'TW1', 'TW2']) await syncs.add({ courseId: t.courseid, cohort: { idnumber: `etp:${e}` }, onBehalfOf: t.teacherid, enabled: e !== 'TW2' });
+      const users = await api.getUsersByField('username', directory.students.map((s) => s.key));
+      const now = Math.floor(Date.now() / 1000);
+      const manual = users.filter(() => rnd() < 0.15).map((u) => ({ roleid: 5, userid: u.id, courseid: t.courseid, ...(rnd() < 0.4 ? { timeend: now - 86_400 } : {}), ...(rnd() < 0.4 ? { suspend: true } : {}) }));
+      if (manual.length) await admin.manualEnrolUsers(manual);
+      const active = async () => new Set((await admin.getEnrolledUsers(t.courseid, [{ name: 'onlyactive', value: 1 }])).map((u) => u.id));
+      const [course] = await api.getCoursesByField('id', t.courseid);
+      let checked = 0;
+      for (const s of directory.students.filter(() => rnd() < 0.4).slice(0, 12)) {
+        const d = await diagnose({ config, directory, api, syncs, store, now: new Date(), actingUserId: t.teacherid }, s.key, 't', course!);
+        const u = users.find((x) => x.username === s.key)!;
+        const before = await active();
+        expect({ student: s.key, has: d.access.has }).toEqual({ student: s.key, has: before.has(u.id) });
+        // One fix per student, applied for real: the next question sees the state it left.
+        const f = d.fixes.find((x) => ['add-cohort-sync', 'enable-cohort-sync', 'reactivate-enrolment', 'enrol-manually', 'sync-student'].includes(x.action));
+        if (!f) continue;
+        for (const a of [...(f.first ?? []), f]) {
+          if (a.action === 'add-cohort-sync') await syncs.add({ courseId: t.courseid, cohort: { id: a.cohortId }, role: { shortname: 'student' }, onBehalfOf: t.teacherid });
+          else if (a.action === 'enable-cohort-sync') await syncs.update(a.instanceId, { enabled: true }, t.teacherid);
+          else if (a.action === 'reactivate-enrolment' || a.action === 'enrol-manually') await admin.manualEnrolUsers([{ roleid: 5, userid: u.id, courseid: t.courseid, timestart: 0, timeend: a.until ? Math.floor(Date.parse(a.until) / 1000) : 0, suspend: false }]);
+          else if (a.action === 'sync-student') await api.changeMembersBulk('add', [{ cohortId: (await api.getCohorts()).find((c) => c.idnumber === a.cohort)!.id, userId: u.id }]);
+        }
+        const after = await active();
+        expect({ student: s.key, fix: f.action, access: after.has(u.id), adds: [...after].filter((x) => !before.has(x)).length, removes: [...before].filter((x) => !after.has(x)).length }).toEqual({ student: s.key, fix: f.action, access: true, adds: f.effect.adds, removes: f.effect.removes });
+        checked++;
+      }
+      process.stderr.write(`${name}: why sample, ${checked} fixes applied and checked\n`);
     } finally {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });

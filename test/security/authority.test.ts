@@ -40,7 +40,7 @@ describe('authority fails closed (simulator)', () => {
     expect(nobody!.text.replaceAll('e29999999', 'X')).toBe(said.replaceAll(lawStudent.username, 'X'));
     // Support, on the same question, gets the full chain.
     const [s] = await converse(bot, SUPPORT, [`pourquoi ${lawStudent.username} PHA-L2-101`]);
-    expect(s!.text).toContain('Entrée dans l’annuaire');
+    expect(s!.text).toContain('✓ Annuaire');
   });
 
   it("a teacher cannot ask why in a colleague's course at all", async () => {

@@ -1,6 +1,6 @@
 /** help, whoami, status: no Moodle rights needed, no personal data. */
 import type { HandlerContext } from '../context';
-import { formatDate } from '../../diagnosis/messages';
+import { formatDate } from '../../i18n/format';
 import { syncStatus } from '../../sync/status';
 import { cohortIdnumber } from '../../domain/cohorts';
 import { typedEtape } from '../resolve';

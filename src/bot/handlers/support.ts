@@ -4,7 +4,9 @@
  */
 import { diagnoseForCourse } from '../../diagnosis/course-view';
 import { Diagnosis, diagnose } from '../../diagnosis/why';
-import { formatDate, whyLocale } from '../../diagnosis/messages';
+import { formatDate } from '../../i18n/format';
+import { localeOf } from '../../i18n/locale';
+import { renderWhy, whyCatalog } from '../../i18n/why';
 import type { CourseAccess } from '../authz';
 import { isManaged, looksLikeEtape } from '../../domain/cohorts';
 import type { Cohort, MoodleUser } from '../../moodle/api';
@@ -27,11 +29,14 @@ const refuse = (ctx: HandlerContext, message: string, command: string): Promise<
  */
 export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'why' }>, access: CourseAccess | undefined): Promise<View> {
   const t = ctx.t;
+  const locale = localeOf(ctx.t.locale);
   let rc: ResolvedCourse;
   let d: Diagnosis;
+  let mayAdd = false;
   if (access) {
     rc = access;
-    d = await diagnoseForCourse({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs: access.syncs, actingUserId: access.me.id, locale: whyLocale(ctx.t.locale) }, cmd.student, rc.platform, rc.course);
+    d = await diagnoseForCourse({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs: access.syncs, actingUserId: access.me.id, now: ctx.now() }, cmd.student, rc.platform, rc.course);
+    mayAdd = true;
   } else {
     const resolved = await resolveCourse(ctx, cmd.course, (c) => `pourquoi ${q(cmd.student)} ${q(c)}`);
     if (!resolved.ok) return resolved.view;
@@ -43,23 +48,21 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
     } catch (e) {
       if (!(e instanceof CohortSyncUnavailable)) throw e;
     }
-    d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs, store: ctx.deps.store, now: ctx.now(), actingUserId: me.id, locale: whyLocale(ctx.t.locale) }, cmd.student, rc.platform, rc.course);
-    // Offer "add to the course" only to someone Moodle lets add a cohort sync there.
-    if (d.actions.some((a) => a.command.startsWith('ajouter '))) {
-      const mayAdd = syncs ? await syncs.checkRights(rc.course.id, me.id, 'write').then(() => true, () => false) : false;
-      if (!mayAdd) d = { ...d, actions: d.actions.filter((a) => !a.command.startsWith('ajouter ')) };
-    }
+    d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs, store: ctx.deps.store, now: ctx.now(), actingUserId: me.id }, cmd.student, rc.platform, rc.course);
+    // Offer a teacher's action as a button only to someone Moodle lets change the course's methods.
+    if (d.fixes.some((f) => f.action === 'add-cohort-sync' || f.action === 'enable-cohort-sync')) mayAdd = syncs ? await syncs.checkRights(rc.course.id, me.id, 'write').then(() => true, () => false) : false;
   }
-  await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.notInCourse ? 'not-in-course' : (d.firstBroken ?? 'ok') });
-  if (d.notInCourse) return { title: t.whyTitle(cmd.student, rc.label), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
-  const lines = d.steps.map((s) => `${t.stepMark[s.status]} ${s.label}${s.evidence.length ? ` — ${s.evidence.join(' ; ')}` : ''}`);
-  const broken = d.steps.find((s) => s.status === 'broken');
+  await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.verdict });
+  if (d.verdict === 'not-in-course') return { title: t.whyTitle(cmd.student, rc.label), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
+  const r = renderWhy(d, locale, ctx.config.academicYear.timezone, { teacher: !!access, courseSpec: `${rc.platform}:${rc.course.shortname}`, now: ctx.now() });
+  const ok = d.access.has && d.access.account === 'live';
+  const w = whyCatalog(locale);
   return {
-    title: t.whyTitle(cmd.student, rc.label),
-    tone: broken ? 'warning' : 'success',
+    title: r.title,
+    tone: ok ? 'success' : 'warning',
     private: true,
-    blocks: [text(lines.join('\n')), text(broken ? `${t.whyBrokenAt(broken.label)} ${t.whyFix(broken.fix ?? '')}` : t.whyAllGreen)],
-    buttons: d.actions.map((a) => ({ label: a.label, payload: a.command })),
+    blocks: [text(r.lines.join('\n')), text(`→ ${r.verdict}`), ...(r.fixes.length ? [text(`${w.fixTitle} :\n${r.fixes.map((f) => `• ${f}`).join('\n')}`.replace(' :', locale === 'en' ? ':' : ' :'))] : [])],
+    buttons: r.buttons.filter((b) => (mayAdd || !/^(ajouter|modifier) /.test(b.command)) && (!access || !/^synchroniser /.test(b.command))).map((b) => ({ label: b.label, payload: b.command })),
   };
 }
 
@@ -127,7 +130,7 @@ export async function history(ctx: HandlerContext, student: string): Promise<Vie
   const entries = await ctx.deps.store.studentHistory(key, 50);
   await ctx.audit({ command: 'history', target: key, outcome: 'ok' });
   if (entries.length === 0) return { private: true, blocks: [text(t.historyEmpty(key))] };
-  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [formatDate(new Date(e.at), whyLocale(t.locale), ctx.config.academicYear.timezone, true), e.platform, e.cohortIdnumber, t.journalActions[e.action] ?? e.action, e.reason]))] };
+  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [formatDate(new Date(e.at), localeOf(t.locale), ctx.config.academicYear.timezone, true), e.platform, e.cohortIdnumber, t.journalActions[e.action] ?? e.action, e.reason]))] };
 }
 
 export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 'reject', run: string): Promise<View> {

@@ -8,7 +8,7 @@ import { CohortRow, Context, EnrolRow, SYSTEM, Site, UserRow, contextId } from '
 import { requireViewOrManage } from './cohort';
 import { WsFunction, define } from './types';
 
-const PLUGIN_VERSION = '2026120300';
+const PLUGIN_VERSION = '2026120400';
 const WS_ENROLCOHORT_VERSION = '2020031800';
 
 const pluginError = (code: string, message: string) => new WsException('core\\exception\\moodle_exception', code, message);
@@ -281,17 +281,34 @@ export const localCohortbotFunctions: WsFunction[] = [
   define({
     name: 'local_cohortbot_get_enrolment_diagnosis',
     version: PLUGIN_VERSION,
-    params: { courseid: value('int'), userid: value('int') },
+    params: { courseid: value('int'), userid: value('int'), onbehalfof },
     returns: single({
       enrolments: multiple(
-        single({ instanceid: value('int'), enrol: value('alpha'), name: value('text'), instancestatus: value('int'), status: value('int'), timestart: value('int'), timeend: value('int'), roles: multiple(value('alphanumext')) }),
+        single({
+          instanceid: value('int'),
+          enrol: value('alpha'),
+          name: value('text'),
+          instancestatus: value('int'),
+          status: value('int'),
+          timestart: value('int'),
+          timeend: value('int'),
+          roles: multiple(value('alphanumext')),
+          cohortid: value('int'),
+          cohortidnumber: value('raw'),
+        }),
       ),
       cohorts: multiple(single({ cohortid: value('int'), idnumber: value('raw'), synced: value('bool') })),
       canaccess: value('bool'),
+      usersuspended: value('bool'),
     }),
-    execute(site, caller, a: { courseid: number; userid: number }) {
-      courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig', 'moodle/course:enrolreview']);
-      if (!site.users.get(a.userid)) throw invalidRecord('user');
+    execute(site, caller, a: { courseid: number; userid: number; onbehalfof: number }) {
+      const ctx = courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig', 'moodle/course:enrolreview']);
+      // With onbehalfof (plugin 1.3): the person must be able to review enrolments here, and learns the
+      // user's cohorts only as far as their own role lets them see cohorts; a teacher, those the course syncs.
+      if (a.onbehalfof > 0) checkOnBehalf(site, ctx, a.onbehalfof, ['moodle/course:enrolreview']);
+      const seesAllCohorts = a.onbehalfof <= 0 || site.hasCapability('moodle/cohort:view', SYSTEM, a.onbehalfof);
+      const user = site.liveUser(a.userid);
+      if (!user) throw invalidRecord('user');
       const roleShortnames = (inst: EnrolRow) =>
         site.roleAssignments
           .find('user', a.userid)
@@ -299,9 +316,25 @@ export const localCohortbotFunctions: WsFunction[] = [
           .map((ra) => site.roles.get(ra.roleid)?.shortname ?? '');
       const synced = new Set(site.enrol.find('course', a.courseid).filter((i) => i.enrol === 'cohort').map((i) => i.customint1));
       return {
-        enrolments: site.enrolmentsOf(a.courseid, a.userid).map(({ inst, ue }) => ({ instanceid: inst.id, enrol: inst.enrol, name: inst.name, instancestatus: inst.status, status: ue.status, timestart: ue.timestart, timeend: ue.timeend, roles: roleShortnames(inst) })),
-        cohorts: site.members.find('user', a.userid).map((m) => site.cohorts.get(m.cohortid)).filter((c) => c !== undefined).map((c) => ({ cohortid: c!.id, idnumber: c!.idnumber, synced: synced.has(c!.id) })),
-        canaccess: site.isActiveParticipant(a.courseid, a.userid) && !site.users.get(a.userid)!.suspended,
+        enrolments: site.enrolmentsOf(a.courseid, a.userid).map(({ inst, ue }) => ({
+          instanceid: inst.id,
+          enrol: inst.enrol,
+          name: inst.name,
+          instancestatus: inst.status,
+          status: ue.status,
+          timestart: ue.timestart,
+          timeend: ue.timeend,
+          roles: roleShortnames(inst),
+          cohortid: inst.enrol === 'cohort' ? inst.customint1 : 0,
+          cohortidnumber: inst.enrol === 'cohort' ? (site.cohorts.get(inst.customint1)?.idnumber ?? '') : '',
+        })),
+        cohorts: site.members
+          .find('user', a.userid)
+          .map((m) => site.cohorts.get(m.cohortid))
+          .filter((c) => c !== undefined && (seesAllCohorts || synced.has(c.id)))
+          .map((c) => ({ cohortid: c!.id, idnumber: c!.idnumber, synced: synced.has(c!.id) })),
+        canaccess: site.isActiveParticipant(a.courseid, a.userid) && !user.suspended,
+        usersuspended: user.suspended,
       };
     },
   }),

@@ -42,24 +42,39 @@ class get_enrolment_diagnosis extends external_api {
         return new external_function_parameters([
             'courseid' => new external_value(PARAM_INT, 'Course id'),
             'userid' => new external_value(PARAM_INT, 'User id'),
+            'onbehalfof' => new external_value(PARAM_INT,
+                'Moodle user id the diagnosis is read for: what that person may know (0: the service account, as before 1.3)',
+                VALUE_DEFAULT, 0),
         ]);
     }
 
     /**
      * Every enrolment of the user in the course, the user's cohorts, and whether they can access it.
      *
+     * Read for a person (onbehalfof): that person must be able to review enrolments in the course, and
+     * learns the user's cohorts only as far as their own role shows cohorts — a teacher, only the cohorts
+     * this course syncs; support with moodle/cohort:view in the system context, all of them.
+     *
      * @param int $courseid
      * @param int $userid
+     * @param int $onbehalfof
      * @return array
      */
-    public static function execute(int $courseid, int $userid): array {
+    public static function execute(int $courseid, int $userid, int $onbehalfof = 0): array {
         global $DB;
-        $p = self::validate_parameters(self::execute_parameters(), compact('courseid', 'userid'));
+        $p = self::validate_parameters(self::execute_parameters(), compact('courseid', 'userid', 'onbehalfof'));
         $context = sync_manager::course_context($p['courseid'], ['moodle/course:enrolconfig', 'moodle/course:enrolreview']);
+        $seesallcohorts = true;
+        if ($p['onbehalfof'] > 0) {
+            sync_manager::check_on_behalf($context, $p['onbehalfof'], ['moodle/course:enrolreview']);
+            $seesallcohorts = has_capability('moodle/cohort:view', \context_system::instance(), $p['onbehalfof']);
+        }
         $user = $DB->get_record('user', ['id' => $p['userid'], 'deleted' => 0], '*', MUST_EXIST);
-        $sql = "SELECT ue.id, ue.status, ue.timestart, ue.timeend, e.id AS instanceid, e.enrol, e.name, e.status AS instancestatus
+        $sql = "SELECT ue.id, ue.status, ue.timestart, ue.timeend, e.id AS instanceid, e.enrol, e.name, e.status AS instancestatus,
+                       e.customint1, c.idnumber AS cohortidnumber
                   FROM {user_enrolments} ue
                   JOIN {enrol} e ON e.id = ue.enrolid
+             LEFT JOIN {cohort} c ON e.enrol = 'cohort' AND c.id = e.customint1
                  WHERE e.courseid = :courseid AND ue.userid = :userid
               ORDER BY e.sortorder";
         $enrolments = [];
@@ -70,16 +85,22 @@ class get_enrolment_diagnosis extends external_api {
                 [$context->id, $user->id, $component, $component === '' ? 0 : $ue->instanceid]);
             $enrolments[] = ['instanceid' => (int)$ue->instanceid, 'enrol' => $ue->enrol, 'name' => (string)$ue->name,
                 'instancestatus' => (int)$ue->instancestatus, 'status' => (int)$ue->status, 'timestart' => (int)$ue->timestart,
-                'timeend' => (int)$ue->timeend, 'roles' => $roles];
+                'timeend' => (int)$ue->timeend, 'roles' => $roles,
+                'cohortid' => $ue->enrol === 'cohort' ? (int)$ue->customint1 : 0,
+                'cohortidnumber' => $ue->enrol === 'cohort' ? (string)($ue->cohortidnumber ?? '') : ''];
         }
         $synced = $DB->get_fieldset_select('enrol', 'customint1', "courseid = ? AND enrol = 'cohort'", [$p['courseid']]);
         $cohorts = [];
         foreach ($DB->get_records_sql('SELECT c.id, c.idnumber FROM {cohort} c JOIN {cohort_members} cm ON cm.cohortid = c.id
                                         WHERE cm.userid = ? ORDER BY c.idnumber', [$user->id]) as $c) {
+            if (!$seesallcohorts && !in_array($c->id, $synced)) {
+                continue;
+            }
             $cohorts[] = ['cohortid' => (int)$c->id, 'idnumber' => (string)$c->idnumber, 'synced' => in_array($c->id, $synced)];
         }
         $canaccess = !$user->suspended && is_enrolled($context, $user, '', true);
-        return ['enrolments' => $enrolments, 'cohorts' => $cohorts, 'canaccess' => $canaccess];
+        return ['enrolments' => $enrolments, 'cohorts' => $cohorts, 'canaccess' => $canaccess,
+            'usersuspended' => (bool)$user->suspended];
     }
 
     /**
@@ -98,6 +119,8 @@ class get_enrolment_diagnosis extends external_api {
                 'timestart' => new external_value(PARAM_INT, 'Start (0 none)'),
                 'timeend' => new external_value(PARAM_INT, 'End (0 none)'),
                 'roles' => new external_multiple_structure(new external_value(PARAM_ALPHANUMEXT, 'Role shortname')),
+                'cohortid' => new external_value(PARAM_INT, 'The synced cohort of a cohort-sync enrolment (0 otherwise)'),
+                'cohortidnumber' => new external_value(PARAM_RAW, 'Its idnumber (empty otherwise)'),
             ])),
             'cohorts' => new external_multiple_structure(new external_single_structure([
                 'cohortid' => new external_value(PARAM_INT, 'Cohort id'),
@@ -105,6 +128,7 @@ class get_enrolment_diagnosis extends external_api {
                 'synced' => new external_value(PARAM_BOOL, 'The course syncs this cohort'),
             ])),
             'canaccess' => new external_value(PARAM_BOOL, 'The user has an active enrolment in an enabled method, within its dates'),
+            'usersuspended' => new external_value(PARAM_BOOL, 'The account is suspended'),
         ]);
     }
 }

@@ -258,6 +258,27 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         $this->assertEquals([['cohortid' => (int)$this->cohort->id, 'idnumber' => 'etp:L2PHA1', 'synced' => true]], $d['cohorts']);
     }
 
+    public function test_diagnosis_for_a_teacher_names_only_the_cohorts_the_course_syncs(): void {
+        $this->add(['cohortid' => (int)$this->cohort->id, 'onbehalfof' => (int)$this->teacher->id]);
+        $other = $this->getDataGenerator()->create_cohort(['idnumber' => 'private-1', 'name' => 'Not this course']);
+        cohort_add_member($other->id, $this->students[0]->id);
+        $d = external_api::clean_returnvalue(get_enrolment_diagnosis::execute_returns(),
+            get_enrolment_diagnosis::execute((int)$this->course->id, (int)$this->students[0]->id, (int)$this->teacher->id));
+        $this->assertTrue($d['canaccess']);
+        $this->assertFalse($d['usersuspended']);
+        $this->assertEquals('etp:L2PHA1', $d['enrolments'][0]['cohortidnumber']);
+        $this->assertEquals(['etp:L2PHA1'], array_column($d['cohorts'], 'idnumber'));
+        // The service account's own answer (older clients) still lists every cohort of the user.
+        $all = external_api::clean_returnvalue(get_enrolment_diagnosis::execute_returns(),
+            get_enrolment_diagnosis::execute((int)$this->course->id, (int)$this->students[0]->id));
+        $this->assertEqualsCanonicalizing(['etp:L2PHA1', 'private-1'], array_column($all['cohorts'], 'idnumber'));
+    }
+
+    public function test_diagnosis_refuses_someone_who_may_not_review_enrolments(): void {
+        $this->expectException(\moodle_exception::class);
+        get_enrolment_diagnosis::execute((int)$this->course->id, (int)$this->students[0]->id, (int)$this->students[1]->id);
+    }
+
     public function test_available_cohorts_and_assignable_roles_for_the_teacher(): void {
         $a = external_api::clean_returnvalue(get_available_cohorts::execute_returns(),
             get_available_cohorts::execute((int)$this->course->id, 'pharma', 25, (int)$this->teacher->id));

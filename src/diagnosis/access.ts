@@ -1,0 +1,61 @@
+/**
+ * Moodle's truth about one user in one course, before anything else: every enrolment with its
+ * method, instance, cohort, role, state and end, and whether it gives access on the day asked.
+ * The rule is Moodle's own (is_enrolled(…, onlyactive), enrollib's get_enrolled_join): an enabled
+ * instance, an active user enrolment, started (timestart ≤ t) and not ended (timeend 0 or > t).
+ * Account suspension is not part of that rule in Moodle; it is reported beside it. Pure.
+ */
+import type { EnrolmentDiagnosis } from '../moodle/cohort-syncs';
+
+/** Why an enrolment does (active) or does not give access on that day. */
+export type EnrolState = 'active' | 'instance-disabled' | 'suspended' | 'not-started' | 'ended';
+
+export interface Via {
+  method: string;
+  /** The instance's name, or '' when Moodle shows the method's default name. */
+  instance: string;
+  instanceId: number;
+  cohort?: string;
+  role: string;
+  status: EnrolState;
+  /** ISO date the enrolment ends (or ended), when it has an end. */
+  until?: string;
+  timeStart: number;
+  timeEnd: number;
+  gives: boolean;
+}
+
+export interface Access {
+  /** Moodle's own answer: an active participant of the course (core_enrol_get_enrolled_users, onlyactive). */
+  has: boolean;
+  account: 'live' | 'suspended' | 'missing';
+  via: Via[];
+}
+
+export function enrolState(e: Pick<EnrolmentDiagnosis['enrolments'][number], 'instanceEnabled' | 'active' | 'timeStart' | 'timeEnd'>, at: number): EnrolState {
+  if (!e.instanceEnabled) return 'instance-disabled';
+  if (!e.active) return 'suspended';
+  if (e.timeStart > at) return 'not-started';
+  if (e.timeEnd > 0 && e.timeEnd <= at) return 'ended';
+  return 'active';
+}
+
+/** `at`: epoch seconds of the day asked (now, or `--on`). */
+export function accessOf(d: EnrolmentDiagnosis | undefined, account: 'live' | 'suspended' | 'missing', at: number): Access {
+  const via: Via[] = (d?.enrolments ?? []).map((e) => {
+    const status = enrolState(e, at);
+    return {
+      method: e.method,
+      instance: e.name,
+      instanceId: e.instanceId,
+      ...(e.cohortIdnumber ? { cohort: e.cohortIdnumber } : {}),
+      role: e.roles.join(', '),
+      status,
+      ...(e.timeEnd > 0 ? { until: new Date(e.timeEnd * 1000).toISOString() } : {}),
+      timeStart: e.timeStart,
+      timeEnd: e.timeEnd,
+      gives: status === 'active',
+    };
+  });
+  return { has: via.some((v) => v.gives), account, via };
+}
