@@ -12,6 +12,7 @@ import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
 import type { CohortSyncs } from '../moodle/cohort-syncs';
 import type { Store } from '../store/types';
 import { nextRunAt } from '../sync/status';
+import { journalActionText, journalReasonText } from '../i18n/codes';
 import { WhyLocale, WhyMessages, formatDate, methodWord, roleWord, whyMessages } from './messages';
 
 export type StepStatus = 'ok' | 'broken' | 'skipped' | 'info';
@@ -182,7 +183,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const members = mine.length ? await api.getCohortMembers(mine.map((c) => c.id)) : new Map<number, number[]>();
   const history = await deps.store.studentHistory(s.key, 50);
   const inCohorts = mine.filter((c) => members.get(c.id)?.includes(user.id));
-  const journal = (idnumber: string) => history.filter((j) => j.cohortIdnumber === idnumber && j.platform === platform).slice(0, 3).map((j) => m.journalLine(formatDate(new Date(j.at), deps.locale ?? 'fr', tz), j.action, j.reason));
+  const journal = (idnumber: string) => history.filter((j) => j.cohortIdnumber === idnumber && j.platform === platform).slice(0, 3).map((j) => m.journalLine(formatDate(new Date(j.at), deps.locale ?? 'fr', tz), journalActionText(j.action, deps.locale ?? 'fr'), journalReasonText(j.reason, deps.locale ?? 'fr')));
   if (inCohorts.length === 0) {
     const missing = wanted.map((w) => (mine.some((c) => c.idnumber === w) ? m.cohortWithout(w) : m.cohortMissing(w)));
     syncFixes = true;

@@ -1,8 +1,12 @@
 /** English catalogue. Same keys as the French one (the type checks it). */
 import type { Catalog } from './fr';
 import type { AccountProblem } from '../bot/identity';
-import type { GuardReason } from '../sync/guard';
-import { guardText } from '../sync/guard-text';
+import type { GuardReason } from '../domain/codes';
+import { guardText } from './codes';
+import { guardEn } from './en/guard';
+import { journalEn } from './en/journal';
+import { moodleEn } from './en/moodle';
+import { runEn } from './en/run';
 import type { SyncRequestProblem } from '../sync/engine';
 
 export const en: Catalog = {
@@ -165,9 +169,9 @@ export const en: Catalog = {
   statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} waiting for an account`,
   approveButton: 'Approve removals',
   rejectButton: 'Reject',
-  journalActions: { add: 'added', remove: 'removed', pending: 'waiting for an account', create: 'created', rename: 'renamed', delete: 'deleted', held: 'removal held' } as Record<string, string>,
+  journalActions: journalEn.actions as Record<string, string>,
   statusGuard: (reason: GuardReason): string => `Guard: ${guardText(reason, 'en')}`,
-  runStatus: { applied: 'applied', partial: 'partly failed', held: 'removals held', aborted: 'aborted', 'dry-run': 'dry run', running: 'running', failed: 'failed', interrupted: 'interrupted' },
+  runStatus: runEn.status as Record<string, string>,
 
   whoamiTitle: 'Who am I?',
   whoamiRoles: (roles: string) => `Roles: ${roles}`,
@@ -241,4 +245,9 @@ export const en: Catalog = {
   membersPrivilegedCourse: (course: string, role: string) => `${course}: role ${role}`,
   cohortCreateRefused: (platform: string) => `Your Moodle account cannot create cohorts on ${platform} (it needs moodle/cohort:manage): nothing was done. Ask a Moodle administrator for that right.`,
   cohortWhichPlatform: (name: string) => `On which platform should the cohort "${name}" be created? Pick it, or name it: create cohort "${name}" <idnumber> on <platform>.`,
+  // Sections: codes of the core in words (src/i18n/en/).
+  guard: guardEn,
+  journal: journalEn,
+  moodle: moodleEn,
+  run: runEn,
 };

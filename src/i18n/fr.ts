@@ -1,6 +1,10 @@
 import type { AccountProblem } from '../bot/identity';
-import type { GuardReason } from '../sync/guard';
-import { guardText } from '../sync/guard-text';
+import type { GuardReason } from '../domain/codes';
+import { guardText } from './codes';
+import { guardFr } from './fr/guard';
+import { journalFr } from './fr/journal';
+import { moodleFr } from './fr/moodle';
+import { runFr } from './fr/run';
 import type { MissingWhat } from '../bot/commands';
 import type { SyncRequestProblem } from '../sync/engine';
 
@@ -165,9 +169,9 @@ export const fr = {
   statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} en attente de compte`,
   approveButton: 'Approuver les retraits',
   rejectButton: 'Rejeter',
-  journalActions: { add: 'ajout', remove: 'retrait', pending: 'en attente de compte', create: 'création', rename: 'renommage', delete: 'suppression', held: 'retrait retenu' } as Record<string, string>,
+  journalActions: journalFr.actions as Record<string, string>,
   statusGuard: (reason: GuardReason): string => `Garde-fou : ${guardText(reason, 'fr')}`,
-  runStatus: { applied: 'appliquée', partial: 'en partie échouée', held: 'retraits retenus', aborted: 'abandonnée', 'dry-run': 'simulation', running: 'en cours', failed: 'échouée', interrupted: 'interrompue' } as Record<string, string>,
+  runStatus: runFr.status as Record<string, string>,
 
   whoamiTitle: 'Qui suis-je ?',
   whoamiRoles: (roles: string) => `Rôles : ${roles}`,
@@ -241,6 +245,11 @@ export const fr = {
   membersPrivilegedCourse: (course: string, role: string) => `${course} : rôle ${role}`,
   cohortCreateRefused: (platform: string) => `Votre compte Moodle ne peut pas créer de cohorte sur ${platform} (il y faut moodle/cohort:manage) : rien n’a été fait. Demandez ce droit à un administrateur Moodle.`,
   cohortWhichPlatform: (name: string) => `Sur quelle plateforme créer la cohorte « ${name} » ? Choisissez-la, ou nommez-la : créer cohorte "${name}" <identifiant> dans <plateforme>.`,
+  // Sections: codes of the core in words (src/i18n/fr/).
+  guard: guardFr,
+  journal: journalFr,
+  moodle: moodleFr,
+  run: runFr,
 };
 
 export type Catalog = typeof fr;

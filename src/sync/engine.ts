@@ -9,6 +9,7 @@ import { Roster, countedStudents } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
 import { yearWindow } from '../domain/academic-year';
 import { CohortNaming } from '../domain/cohorts';
+import type { GuardReason, JournalReason } from '../domain/codes';
 import { closest } from '../util/closest';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
@@ -20,7 +21,6 @@ import { memberWriter } from './member-writer';
 import { applyPlan } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
 import { GuardDecision, guard } from './guard';
-import { guardText } from './guard-text';
 import { LeaseLostError, RunInProgressError } from './lease';
 import { plan } from './plan';
 import type { RunJournal } from './run-journal';
@@ -41,6 +41,8 @@ export class SyncRequestError extends Error {
   constructor(
     message: string,
     readonly problem?: SyncRequestProblem,
+    /** The run failed: why, as the guard's code (a reader words it, src/i18n). */
+    readonly reason?: GuardReason,
   ) {
     super(message);
   }
@@ -192,7 +194,7 @@ export class SyncEngine {
     const held = await this.apply(run, planned, journal);
     run.platforms = platforms.map((p) => planned.summaries.get(p.name)!);
     if (held.length > 0) {
-      await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: planned.decision.reasons.map((r) => guardText(r)), reasonCodes: planned.decision.reasons });
+      await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasonCodes: planned.decision.reasons });
     }
     run.status = outcome(run.platforms, held.length > 0);
     if (!opts.user && !opts.cohort) await this.supersedeOlderHeld(run.runId, platforms.map((p) => p.name));
@@ -247,7 +249,7 @@ export class SyncEngine {
       scoped: run.scope.startsWith('user:') || run.scope.startsWith('cohort:'),
     }, this.deps.config.guard);
     setReasons(run, decision.reasons);
-    for (const r of decision.reasons) this.log.warn({ runId: run.runId, code: r.code }, guardText(r));
+    for (const r of decision.reasons) this.log.warn({ runId: run.runId, reason: r }, `guard: ${r.code}`);
     return { plans, decision, summaries };
   }
 
@@ -387,7 +389,7 @@ export class SyncEngine {
       },
     );
     const failure = run.guardReasons?.find((g) => g.code === 'runFailed' || g.code === 'storeUnavailable');
-    if (run.status === 'failed' && failure) throw new SyncRequestError(guardText(failure));
+    if (run.status === 'failed' && failure) throw new SyncRequestError(failureMessage(failure), undefined, failure);
     return run;
   }
 
@@ -407,7 +409,7 @@ export class SyncEngine {
     for (const platform of platforms) {
       const removals = held.removals.filter((r) => r.platform === platform);
       const todo = removals.filter((r) => !stillWanted(r));
-      planned.plans.push({ ...emptyPlan(platform), removals: todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length), reason: `${r.reason} (held in ${held.runId}, approved by ${actor})` })) });
+      planned.plans.push({ ...emptyPlan(platform), removals: todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length), reason: approvedReason(r.reason, held.runId, actor) })) });
       planned.summaries.set(platform, { ...emptySummary(platform), removalsSkipped: removals.length - todo.length });
     }
     return planned;
@@ -449,7 +451,7 @@ export class SyncEngine {
     };
     const run = await this.life.withRecordedRun({ trigger: `reject by ${actor}`, scope: `reject:${runId}`, platforms: [], row: false, save }, async () => undefined, async () => undefined);
     const failure = run.guardReasons?.find((g) => g.code === 'storeUnavailable');
-    if (failure) throw new SyncRequestError(guardText(failure));
+    if (failure) throw new SyncRequestError(failureMessage(failure), undefined, failure);
     return { runId, status: 'rejected', removals: held.removals.length };
   }
 }
@@ -506,6 +508,14 @@ function plannedSummary(s: PlatformRunSummary, p: Plan | undefined, decision: Gu
     removalsSkipped: decision.removals === 'skip' ? p.removals.length : 0,
     pendingAccounts: p.pending.length,
   };
+}
+
+/** A failure's log line: its code and its source's own technical words. */
+const failureMessage = (r: GuardReason): string => `${r.code}${'detail' in r ? `: ${r.detail}` : ''}`;
+
+/** A held removal's reason, now applied on an admin's approval. */
+function approvedReason(r: JournalReason, heldIn: string, by: string): JournalReason {
+  return r.code === 'noInscription' || r.code === 'notStudent' || r.code === 'etapeGone' ? { ...r, heldIn, by } : r;
 }
 
 function escapeRe(s: string): string {
