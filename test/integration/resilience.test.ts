@@ -117,7 +117,7 @@ describe('a corrupted or locked store', () => {
   it('a store locked by another process gives a clear error, and loses nothing', async () => {
     const file = path.join(dir, 'cohortbot.db');
     const first = new SqliteStore(file);
-    await first.journal([{ runId: 'r1', platform: 'p', cohortIdnumber: 'etp:X', studentKey: 'k', action: 'add', reason: 'r', at: new Date().toISOString() }]);
+    await first.journal([{ runId: 'r1', platform: 'p', cohortIdnumber: 'etp:X', studentKey: 'k', action: 'add', reason: { code: 'legacy', text: 'r' }, at: new Date().toISOString() }]);
     await first.close();
     const locker = new Database(file);
     locker.pragma('journal_mode = DELETE');

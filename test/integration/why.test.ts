@@ -71,7 +71,7 @@ describe('why is this student not enrolled? (after a first sync)', () => {
     const key = studentOf('L2PHA1');
     const gone = dir.students.find((x) => x.key === key)!;
     dir.students = dir.students.filter((x) => x !== gone);
-    await h.store.saveHeldPlan({ runId: 'r-held-1', createdAt: new Date().toISOString(), status: 'held', reasons: [], removals: [{ platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:L2PHA1', userId: 1, key, reason: 'no longer in directory' }] });
+    await h.store.saveHeldPlan({ runId: 'r-held-1', createdAt: new Date().toISOString(), status: 'held', reasonCodes: [], removals: [{ platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:L2PHA1', userId: 1, key, reason: { code: 'etapeGone', etape: 'L2PHA1' } }] });
     try {
       const d = await why(key, 'PHA-L2-102');
       expect(d.firstBroken).toBe('held-removal');
