@@ -150,7 +150,7 @@ describe('desired state', () => {
     expect(e.cohorts.get('L2PHA1')!.label).toBe('Licence 2 Pharmacie');
     const c = states.get('collegium')!;
     expect([...c.cohorts.keys()]).toEqual(['DUFLE1']);
-    expect(c.cohorts.get('DUFLE1')!.members.get(c.roster.indexOf('b')!)).toBe('inscription 2026 DUFLE1 status E');
+    expect(c.cohorts.get('DUFLE1')!.members.get(c.roster.indexOf('b')!)).toEqual({ code: 'inscription', year: 2026, etape: 'DUFLE1', status: 'E' });
   });
 });
 
