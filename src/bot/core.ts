@@ -3,7 +3,9 @@
  * call `handle`; none of them holds business logic. Every failure becomes a clear reply, never a crash,
  * and every action or refusal is audited.
  */
-import { MoodleError } from '../moodle/errors';
+import { MoodleError, exceptionCode } from '../moodle/errors';
+import { moodleErrorText } from '../i18n/codes';
+import { localeOf } from '../i18n/locale';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError } from '../sync/lease';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
@@ -183,7 +185,7 @@ export class BotCore {
     if (err instanceof RunInProgressError) return { tone: 'warning', blocks: [text(t.syncRunBusy)] };
     if (err instanceof NoAccountError) return { tone: 'error', blocks: [text(t.accountProblemOn(err.problem, err.platform))] };
     if (err instanceof CohortSyncUnavailable) {
-      return { tone: 'error', blocks: [text(err.teacherMessage), ...(ctx.actor.has('admin') ? [text(err.adminMessage)] : [])] };
+      return { tone: 'error', blocks: [text(t.moodle.unavailable.teacher(err.platform)), ...(ctx.actor.has('admin') ? [text(t.moodle.unavailable.admin(err.platform))] : [])] };
     }
     const code = refusalCode(err);
     // Moodle said no: what the bot keeps about this person (account, courses) may be out of date.
@@ -202,15 +204,15 @@ export class BotCore {
             ? t.cohortNotFound('cohort' in cmd ? cmd.cohort : '', course)
             : code === 'rolenotassignable'
               ? t.badRole('role' in cmd && cmd.role ? cmd.role.shortname : '')
-              : t.moodleError('Moodle', code);
+              : moodleErrorText(err instanceof MoodleError ? err.facts() : { code: exceptionCode(code, undefined).code, platform: 'Moodle', params: {} }, localeOf(t.locale));
       return { tone: 'error', blocks: [text(message)] };
     }
     if (err instanceof MoodleError) {
       log.warn({ platform: err.platform, fn: err.function, kind: err.kind, errorcode: err.errorcode }, 'moodle call failed in a chat command');
       if (err.kind === 'transport' || err.kind === 'rest-disabled') return { tone: 'error', blocks: [text(t.moodleDown(err.platform))] };
-      return { tone: 'error', blocks: [text(t.moodleError(err.platform, err.errorcode ?? err.kind))] };
+      return { tone: 'error', blocks: [text(moodleErrorText(err.facts(), localeOf(t.locale)))] };
     }
     log.error({ err: (err as Error).message, command: cmd.kind }, 'chat command failed');
-    return { tone: 'error', blocks: [text(t.moodleError('cohortbot', (err as Error).message.slice(0, 200)))] };
+    return { tone: 'error', blocks: [text(t.moodle.internal)] };
   }
 }

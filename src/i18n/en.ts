@@ -109,7 +109,6 @@ export const en: Catalog = {
   adminOnly: 'This command is for administrators.',
   moodleDown: (platform: string) => `${platform} is not answering. Try again in a few minutes; if it lasts, tell support.`,
   storeUnavailable: 'The bot cannot reach its database right now (it is restarting, say): try again in a moment.',
-  moodleError: (platform: string, detail: string) => `${platform} refused the request: ${detail}`,
 
   courseNotFound: (ref: string) => `No course "${ref}". Check the course's short name, id or URL.`,
   courseAmbiguous: (ref: string) => `Several courses match "${ref}": choose one.`,

@@ -109,7 +109,6 @@ export const fr = {
   adminOnly: 'Cette commande est réservée aux administrateurs.',
   moodleDown: (platform: string) => `${platform} ne répond pas. Réessayez dans quelques minutes ; si cela dure, prévenez le support.`,
   storeUnavailable: 'Le bot ne joint pas sa base de données pour l’instant (elle redémarre, par exemple) : réessayez dans un instant.',
-  moodleError: (platform: string, detail: string) => `${platform} a refusé la demande : ${detail}`,
 
   courseNotFound: (ref: string) => `Aucun cours « ${ref} ». Vérifiez le nom abrégé, l’id ou l’URL du cours.`,
   courseAmbiguous: (ref: string) => `Plusieurs cours correspondent à « ${ref} » : choisissez.`,

@@ -2,9 +2,10 @@
  * What Moodle (or the client) answered, in English: one sentence per code, saying what happened and
  * what to do. The plugin's codes follow its lang file (a test checks it).
  */
-import type { MoodleErrorCode, MoodleErrorFacts } from '../../moodle/errors';
 
-type Words = Record<MoodleErrorCode, (e: MoodleErrorFacts) => string>;
+import type { moodleFr } from '../fr/moodle';
+
+type Words = typeof moodleFr;
 
 export const moodleEn: Words = {
   // The client
@@ -49,4 +50,9 @@ export const moodleEn: Words = {
   // cohortbot
   hiddencohort: () => 'This cohort is hidden: it cannot be synced to a course.',
   unknown: (e) => `${e.platform} refused the request (code ${e.params.errorcode || 'unknown'}): tell support if it happens again.`,
+  unavailable: {
+    teacher: (platform) => `Adding cohorts to courses from the chat is not available on ${platform} yet. You can still do it in Moodle: Participants › Enrolment methods › Add method › Cohort sync.`,
+    admin: (platform) => `${platform} offers neither local_cohortbot nor local_ws_enrolcohort to cohortbot's token. Install moodle-plugin/local_cohortbot (see its README) and add its functions to the cohortbot service.`,
+  },
+  internal: 'Something went wrong on our side: nothing was done. Try again; if it happens again, tell support.',
 };

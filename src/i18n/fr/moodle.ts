@@ -4,7 +4,12 @@
  */
 import type { MoodleErrorCode, MoodleErrorFacts } from '../../moodle/errors';
 
-type Words = Record<MoodleErrorCode, (e: MoodleErrorFacts) => string>;
+type Words = Record<MoodleErrorCode, (e: MoodleErrorFacts) => string> & {
+  /** Ni local_cohortbot ni local_ws_enrolcohort sur la plateforme : ce que lit l’enseignant, et l’administrateur. */
+  unavailable: { teacher: (platform: string) => string; admin: (platform: string) => string };
+  /** Une panne de cohortbot lui-même (le détail est au journal). */
+  internal: string;
+};
 
 export const moodleFr: Words = {
   // Le client
@@ -49,4 +54,9 @@ export const moodleFr: Words = {
   // cohortbot
   hiddencohort: () => 'Cette cohorte est cachée : elle ne peut pas être synchronisée avec un cours.',
   unknown: (e) => `${e.platform} a refusé la demande (code ${e.params.errorcode || 'inconnu'}) : prévenez le support si cela se reproduit.`,
+  unavailable: {
+    teacher: (platform) => `Ajouter des cohortes aux cours depuis le chat n’est pas encore possible sur ${platform}. Vous pouvez le faire dans Moodle : Participants › Méthodes d’inscription › Ajouter une méthode › Synchronisation des cohortes.`,
+    admin: (platform) => `${platform} n’offre au jeton de cohortbot ni local_cohortbot ni local_ws_enrolcohort. Installez moodle-plugin/local_cohortbot (voir son README) et ajoutez ses fonctions au service cohortbot.`,
+  },
+  internal: 'Quelque chose s’est mal passé de notre côté : rien n’a été fait. Réessayez ; si cela se reproduit, prévenez le support.',
 };
