@@ -6,6 +6,7 @@
 import { MoodleError, exceptionCode } from '../moodle/errors';
 import { moodleErrorText } from '../i18n/codes';
 import { localeOf } from '../i18n/locale';
+import { typesetView } from '../i18n/typography';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError } from '../sync/lease';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
@@ -87,7 +88,9 @@ export class BotCore {
     const { view, kind } = await asCommand(identityKey(identity), () => this.answer(identity, input)).finally(() => clearTimeout(timer));
     await said;
     this.onCommand?.(identity.channel, kind, view.tone ?? 'info');
-    return { ...view, lang: catalog(identity.locale).locale === 'en' ? 'en' : 'fr' };
+    // The one French typography pass of every chat answer (no-break spaces before « : ; ! ? », inside « »).
+    const lang = localeOf(catalog(identity.locale).locale);
+    return { ...typesetView(view, lang), lang };
   }
 
   /** Chat calls already wait on some platform beyond what it serves at once: this answer will take a while. */

@@ -7,6 +7,7 @@ import { guardEn } from './en/guard';
 import { journalEn } from './en/journal';
 import { moodleEn } from './en/moodle';
 import { runEn } from './en/run';
+import { formsEn } from './en/forms';
 import type { SyncRequestProblem } from '../sync/engine';
 
 export const en: Catalog = {
@@ -249,4 +250,5 @@ export const en: Catalog = {
   journal: journalEn,
   moodle: moodleEn,
   run: runEn,
+  forms: formsEn,
 };

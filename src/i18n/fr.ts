@@ -5,6 +5,7 @@ import { guardFr } from './fr/guard';
 import { journalFr } from './fr/journal';
 import { moodleFr } from './fr/moodle';
 import { runFr } from './fr/run';
+import { formsFr } from './fr/forms';
 import type { MissingWhat } from '../bot/commands';
 import type { SyncRequestProblem } from '../sync/engine';
 
@@ -249,6 +250,7 @@ export const fr = {
   journal: journalFr,
   moodle: moodleFr,
   run: runFr,
+  forms: formsFr,
 };
 
 export type Catalog = typeof fr;

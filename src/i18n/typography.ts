@@ -42,3 +42,29 @@ export function frenchTypographyFaults(text: string): string[] {
   });
   return faults;
 }
+
+/** A whole view typeset for its language: every text a person reads, never a payload, a value or a command. */
+export function typesetView<V extends TypesettableView>(v: V, locale: Locale): V {
+  if (locale !== 'fr') return v;
+  const t = (s: string) => typeset(s, locale);
+  return {
+    ...v,
+    ...(v.title !== undefined ? { title: t(v.title) } : {}),
+    blocks: v.blocks.map((b) => {
+      switch (b.type) {
+        case 'text':
+          return { ...b, text: t(b.text) };
+        case 'facts':
+          return { ...b, facts: b.facts.map((f) => ({ label: t(f.label), value: t(f.value) })) };
+        case 'table':
+          return { ...b, columns: b.columns.map(t), rows: b.rows.map((r) => r.map(t)) };
+        case 'form':
+          return { ...b, form: { ...b.form, title: t(b.form.title), submitLabel: t(b.form.submitLabel), fields: b.form.fields.map((f) => ({ ...f, label: t(f.label), choices: f.choices?.map((c) => ({ ...c, label: t(c.label) })) })) } };
+      }
+      return b;
+    }),
+    ...(v.buttons ? { buttons: v.buttons.map((b) => ({ ...b, label: t(b.label) })) } : {}),
+  };
+}
+
+type TypesettableView = import('../bot/views').View;
