@@ -195,7 +195,7 @@ describe('why is this student not enrolled? (after a first sync)', () => {
       expect(first!.view.private).toBe(true);
       expect(first!.text).toMatch(/✗ Membre de la cohorte de son étape/);
       const [second] = await converse(bot, SUPPORT, [first!.view.buttons![0]!.payload]);
-      expect(second!.text).toMatch(/Synchronisation de .*: 1 ajout\(s\), 0 retrait\(s\)/);
+      expect(second!.text).toMatch(/Synchronisation de .*: 1 ajout, 0 retrait/);
       const [third] = await converse(bot, SUPPORT, [`pourquoi ${uid} ${course}`]);
       expect(third!.text).toMatch(/Tout est en ordre/);
       expect(site.isActiveParticipant(site.courses.first('shortname', course)!.id, account(uid)!.id)).toBe(true);
@@ -232,9 +232,9 @@ describe('why is this student not enrolled? (after a first sync)', () => {
       const [ask] = await converse(bot, SUPPORT, [`ajouter membres tuteurs-l3-pharma ${list}`]);
       expect(ask!.view.private).toBe(true);
       const [done] = await converse(bot, SUPPORT, ['oui']);
-      expect(done!.text).toMatch(/3 membre\(s\) ajouté\(s\)/);
+      expect(done!.text).toMatch(/3 membres ajoutés/);
       const [members] = await converse(bot, SUPPORT, ['membres tuteurs-l3-pharma']);
-      expect(members!.text).toMatch(/3 membre\(s\)/);
+      expect(members!.text).toMatch(/3 membres/);
       const [managed] = await converse(bot, SUPPORT, [`ajouter membres etp:L2PHA1 ${people[0]!.key}`]);
       expect(managed!.text).toMatch(/cohorte générale, tenue par la synchronisation/);
     });
@@ -245,7 +245,7 @@ describe('why is this student not enrolled? (after a first sync)', () => {
       const run = await h.newEngine(dir).run();
       expect(run.status).toBe('held');
       const [ask] = await converse(bot, ADMIN, [`approuver ${run.runId}`]);
-      expect(ask!.text).toMatch(/retrait\(s\) retenu\(s\), par cohorte/);
+      expect(ask!.text).toMatch(/retraits? retenus?, par cohorte/);
       expect(ask!.text).toMatch(/ecampus etp:L1DRT1/);
       const [done] = await converse(bot, ADMIN, ['oui']);
       expect(done!.text).toMatch(new RegExp(`Retraits de ${run.runId} appliqués : \\d+ retiré`));
