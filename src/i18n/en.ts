@@ -7,7 +7,7 @@ import { guardEn } from './en/guard';
 import { journalEn } from './en/journal';
 import { moodleEn } from './en/moodle';
 import { runEn } from './en/run';
-import { count } from './format';
+import { Gender, count } from './format';
 import { formsEn } from './en/forms';
 import { channelsEn } from './en/channels';
 import type { SyncRequestProblem } from '../sync/engine';
@@ -184,7 +184,7 @@ export const en: Catalog = {
   whoamiNoRole: 'Moodle user (your rights in each course are Moodle\'s)',
   whoamiAccount: (platform: string, username: string) => `${platform}: ${username}`,
   whoamiNoAccount: (platform: string) => `${platform}: no account`,
-  whyTitle: (student: string, course: string) => `Why is ${student} not enrolled in ${course}?`,
+  whyTitle: (student: string, course: string, _gender?: Gender) => `Why is ${student} not enrolled in ${course}?`,
   whyAllGreen: 'Everything is in order: the student has access to the course. If they cannot see it, they should log out and in again, or check that the course is visible.',
   whyBrokenAt: (label: string) => `Broken link: ${label}.`,
   whyFix: (fix: string) => `To do: ${fix}`,

@@ -28,13 +28,9 @@ export const count = (n: number, locale: Locale, forms: { one: string; other: st
 export const formatDecimal = (n: number, locale: Locale, fractionDigits = 1): string =>
   n.toLocaleString(intlTag(locale), { minimumFractionDigits: 0, maximumFractionDigits: fractionDigits });
 
-/** A person's grammatical gender as the directory gives it (SupAnn supannCivilite: M. / Mme / Mlle), else unknown. */
+/** A person's grammatical gender as the directory gives it (directory/supann.ts: supannCivilite), else unknown. */
 export type Gender = 'm' | 'f' | undefined;
-
-export function genderOf(civilite: string | undefined): Gender {
-  const c = (civilite ?? '').trim().toLowerCase().replace(/\.$/, '');
-  return c === 'm' || c === 'mr' ? 'm' : c === 'mme' || c === 'mlle' ? 'f' : undefined;
-}
+export { genderOf } from '../directory/supann';
 
 /** The form that agrees with a person: inscrit / inscrite, and a neutral form when the directory does not say (inscrit·e). */
 export const agree = (gender: Gender, forms: { m: string; f: string; neutral: string }): string => (gender === 'm' ? forms.m : gender === 'f' ? forms.f : forms.neutral);

@@ -5,7 +5,7 @@ import { guardFr } from './fr/guard';
 import { journalFr } from './fr/journal';
 import { moodleFr } from './fr/moodle';
 import { runFr } from './fr/run';
-import { count } from './format';
+import { Gender, agree, count } from './format';
 import { formsFr } from './fr/forms';
 import { channelsFr } from './fr/channels';
 import type { MissingWhat } from '../bot/commands';
@@ -184,7 +184,7 @@ export const fr = {
   whoamiNoRole: 'utilisateur Moodle (vos droits dans chaque cours sont ceux de Moodle)',
   whoamiAccount: (platform: string, username: string) => `${platform} : ${username}`,
   whoamiNoAccount: (platform: string) => `${platform} : pas de compte`,
-  whyTitle: (student: string, course: string) => `Pourquoi ${student} n’est pas inscrit à ${course} ?`,
+  whyTitle: (student: string, course: string, gender?: Gender) => `Pourquoi ${student} n’est pas ${agree(gender, { m: 'inscrit', f: 'inscrite', neutral: 'inscrit·e' })} à ${course} ?`,
   whyAllGreen: 'Tout est en ordre : l’étudiant a accès au cours. S’il ne le voit pas, qu’il se déconnecte et se reconnecte, ou vérifie la visibilité du cours.',
   whyBrokenAt: (label: string) => `Maillon rompu : ${label}.`,
   whyFix: (fix: string) => `À faire : ${fix}`,
