@@ -9,6 +9,7 @@ import { localeOf } from '../i18n/locale';
 import { typesetView } from '../i18n/typography';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError } from '../sync/lease';
+import { SyncRequestError } from '../sync/engine';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
 import { CourseAccess, authorize, changesCourse } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
@@ -210,6 +211,8 @@ export class BotCore {
               : moodleErrorText(err instanceof MoodleError ? err.facts() : { code: exceptionCode(code, undefined).code, platform: 'Moodle', params: {} }, localeOf(t.locale));
       return { tone: 'error', blocks: [text(message)] };
     }
+    // The engine refused or failed: its code says why, in the asker's language.
+    if (err instanceof SyncRequestError && err.problem) return { tone: 'error', blocks: [text(t.syncProblem(err.problem))] };
     if (err instanceof MoodleError) {
       log.warn({ platform: err.platform, fn: err.function, kind: err.kind, errorcode: err.errorcode }, 'moodle call failed in a chat command');
       if (err.kind === 'transport' || err.kind === 'rest-disabled') return { tone: 'error', blocks: [text(t.moodleDown(err.platform))] };

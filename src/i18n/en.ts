@@ -211,6 +211,14 @@ export const en: Catalog = {
         return `Unknown student "${p.student}": not in the directory and no Moodle account. Check the username, student number or e-mail.`;
       case 'ambiguousStudent':
         return `"${p.student}" matches ${p.matches} directory entries: give the exact username or student number.`;
+      case 'noHeldRemovals':
+        return `No held removals for ${p.run}. See \`status\`.`;
+      case 'heldAlreadyDecided':
+        return `The held removals of ${p.run} were already ${p.status === 'superseded' ? 'superseded by a later run' : p.status}${p.by ? ` by ${p.by}` : ''}: nothing changed.`;
+      case 'approvalNeedsCompleteRead':
+        return `Cannot approve now: the directory read is incomplete (${p.detail}). Try again later.`;
+      case 'runFailed':
+        return `The run failed: ${guardText(p.reason, 'en')}.`;
     }
   },
   historyTitle: (student: string) => `History of ${student}`,

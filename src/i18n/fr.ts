@@ -211,6 +211,14 @@ export const fr = {
         return `Étudiant inconnu « ${p.student} » : absent de l’annuaire et sans compte Moodle. Vérifiez l’identifiant, le numéro d’étudiant ou l’e-mail.`;
       case 'ambiguousStudent':
         return `« ${p.student} » correspond à ${p.matches} entrées de l’annuaire : donnez l’identifiant exact ou le numéro d’étudiant.`;
+      case 'noHeldRemovals':
+        return `Aucun retrait retenu pour ${p.run}. Voir \`état\`.`;
+      case 'heldAlreadyDecided':
+        return `Les retraits retenus de ${p.run} ont déjà été ${p.status === 'approved' ? 'approuvés' : p.status === 'rejected' ? 'rejetés' : p.status === 'superseded' ? 'remplacés par une synchronisation plus récente' : 'décidés'}${p.by ? ` par ${p.by}` : ''} : rien n’a changé.`;
+      case 'approvalNeedsCompleteRead':
+        return `Impossible d’approuver maintenant : la lecture de l’annuaire est incomplète (détail technique : ${p.detail}). Réessayez plus tard.`;
+      case 'runFailed':
+        return `La synchronisation a échoué : ${guardText(p.reason, 'fr')}.`;
     }
   },
   historyTitle: (student: string) => `Historique de ${student}`,

@@ -35,7 +35,13 @@ export type SyncRequestProblem =
   | { code: 'badCohort'; cohort: string }
   | { code: 'unknownCohort'; cohort: string; near?: string }
   | { code: 'unknownStudent'; student: string }
-  | { code: 'ambiguousStudent'; student: string; matches: number };
+  | { code: 'ambiguousStudent'; student: string; matches: number }
+  /** Approving or rejecting held removals. */
+  | { code: 'noHeldRemovals'; run: string }
+  | { code: 'heldAlreadyDecided'; run: string; status: string; by?: string }
+  | { code: 'approvalNeedsCompleteRead'; detail: string }
+  /** The run failed: why, as the guard's code. */
+  | { code: 'runFailed'; reason: GuardReason };
 
 export class SyncRequestError extends Error {
   constructor(
@@ -373,7 +379,7 @@ export class SyncEngine {
           if (!decided) {
             // The run and the decision together: never an applied approval whose plan still says held.
             if (r.status !== 'applied') await this.deps.store.saveRun(r);
-            else if (!(await this.deps.store.recordApproval(r, runId, actor, r.finishedAt!))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`);
+            else if (!(await this.deps.store.recordApproval(r, runId, actor, r.finishedAt!))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`, { code: 'heldAlreadyDecided', run: runId, status: 'decided' });
             decided = true;
           }
           const removed = r.platforms.reduce((n, p) => n + p.membersRemoved, 0);
@@ -389,7 +395,7 @@ export class SyncEngine {
       },
     );
     const failure = run.guardReasons?.find((g) => g.code === 'runFailed' || g.code === 'storeUnavailable');
-    if (run.status === 'failed' && failure) throw new SyncRequestError(failureMessage(failure), undefined, failure);
+    if (run.status === 'failed' && failure) throw new SyncRequestError(failureMessage(failure), { code: 'runFailed', reason: failure }, failure);
     return run;
   }
 
@@ -397,7 +403,7 @@ export class SyncEngine {
   private async replanHeld(held: HeldPlan, actor: string): Promise<RunPlan> {
     const platforms = [...new Set(held.removals.map((r) => r.platform))];
     const read = await this.deps.directory.read();
-    if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`);
+    if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`, { code: 'approvalNeedsCompleteRead', detail: read.incompleteReason ?? '' });
     const window = yearWindow(this.now(), this.deps.config.academicYear);
     const desired = desiredStates(read, window, this.deps.config.platforms.filter((p) => platforms.includes(p.name)));
     const stillWanted = (r: HeldRemoval) => {
@@ -418,8 +424,8 @@ export class SyncEngine {
   /** The held plan of a run, still to decide; otherwise the caller's error. */
   private async heldPlan(runId: string): Promise<HeldPlan> {
     const held = await this.deps.store.getHeldPlan(runId);
-    if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
-    if (held.status !== 'held') throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
+    if (!held) throw new SyncRequestError(`no held removals for run ${runId}`, { code: 'noHeldRemovals', run: runId });
+    if (held.status !== 'held') throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`, { code: 'heldAlreadyDecided', run: runId, status: held.status, by: held.decidedBy });
     return held;
   }
 
@@ -445,13 +451,13 @@ export class SyncEngine {
       const at = this.now().toISOString();
       if (!(await this.deps.store.decideHeldPlan(runId, 'rejected', actor, at))) {
         const now = await this.deps.store.getHeldPlan(runId);
-        throw new SyncRequestError(`the removals of run ${runId} were already ${now?.status ?? 'decided'}${now?.decidedBy ? ` by ${now.decidedBy}` : ''}`);
+        throw new SyncRequestError(`the removals of run ${runId} were already ${now?.status ?? 'decided'}${now?.decidedBy ? ` by ${now.decidedBy}` : ''}`, { code: 'heldAlreadyDecided', run: runId, status: now?.status ?? 'decided', by: now?.decidedBy });
       }
       await this.deps.store.audit({ at, actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
     };
     const run = await this.life.withRecordedRun({ trigger: `reject by ${actor}`, scope: `reject:${runId}`, platforms: [], row: false, save }, async () => undefined, async () => undefined);
     const failure = run.guardReasons?.find((g) => g.code === 'storeUnavailable');
-    if (failure) throw new SyncRequestError(failureMessage(failure), undefined, failure);
+    if (failure) throw new SyncRequestError(failureMessage(failure), { code: 'runFailed', reason: failure }, failure);
     return { runId, status: 'rejected', removals: held.removals.length };
   }
 }
