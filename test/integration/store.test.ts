@@ -186,7 +186,7 @@ describe('an SQLite store written by an earlier version', () => {
     old.close();
     const store = openStore(`sqlite:${file}`);
     try {
-      expect(await store.getRun('r-old')).toMatchObject({ status: 'held', guard: ['removals held for approval: 600 removals exceed SYNC_MAX_REMOVALS=500'] });
+      expect(await store.getRun('r-old')).toMatchObject({ status: 'held', guardReasons: [{ code: 'tooManyRemovals', removals: 600, max: 500 }] });
       expect(await store.studentHistory('e21900001')).toHaveLength(1);
       await store.saveConfirmation({ id: 'a1b2c3d4', actor: 'x@u.fr', body: '{}', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() });
       expect(await store.consumeConfirmation('a1b2c3d4', 'x@u.fr', new Date())).toMatchObject({ ok: true });
