@@ -18,5 +18,12 @@ export const cliEn: typeof cliFr = {
   runningNow: (holder) => `running now: ${holder}`,
   held: (id, removals, reasons) => `held: run ${id}, ${count(removals, 'en', { one: 'removal', other: 'removals' })} (${reasons})`,
   erased: (who, total, e) => `${who}: ${count(total, 'en', { one: 'row', other: 'rows' })} erased or blanked — journal ${n(e.journal)}, audit ${n(e.audit)}, runs ${n(e.runs)}, held plans ${n(e.heldPlans)}, chat state ${n(e.state)}`,
+  directoryRead: {
+    labels: { source: 'source', complete: 'complete', entries: 'entries', students: 'students', years: 'years', warning: 'warning', etape: 'étape', skipped: 'skipped', count: 'count' },
+    yes: 'yes',
+    no: (why) => `NO — ${why}`,
+    kept: (years) => `(kept: ${years})`,
+    readIn: (ms) => `read in ${formatNumber(ms, 'en')} ms`,
+  },
   storeAway: (detail) => `the store is unavailable, nothing was done: ${detail}`,
 };

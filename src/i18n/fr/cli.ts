@@ -18,5 +18,12 @@ export const cliFr = {
   held: (id: string, removals: number, reasons: string) => `retenus : synchronisation ${id}, ${count(removals, 'fr', { one: 'retrait', other: 'retraits' })} (${reasons})`,
   erased: (who: string, total: number, e: { journal: number; audit: number; runs: number; heldPlans: number; state: number }) =>
     `${who} : ${count(total, 'fr', { one: 'ligne effacée ou vidée', other: 'lignes effacées ou vidées' })} — journal ${n(e.journal)}, audit ${n(e.audit)}, synchronisations ${n(e.runs)}, retraits retenus ${n(e.heldPlans)}, état du chat ${n(e.state)}`,
+  directoryRead: {
+    labels: { source: 'source', complete: 'complet', entries: 'entrées', students: 'étudiants', years: 'années', warning: 'alerte', etape: 'étape', skipped: 'écartés', count: 'nombre' },
+    yes: 'oui',
+    no: (why: string) => `NON — ${why}`,
+    kept: (years: string) => `(gardées : ${years})`,
+    readIn: (ms: number) => `lu en ${formatNumber(ms, 'fr')} ms`,
+  },
   storeAway: (detail: string) => `la base de données est indisponible, rien n’a été fait : ${detail}`,
 };
