@@ -3,9 +3,13 @@
  * call `handle`; none of them holds business logic. Every failure becomes a clear reply, never a crash,
  * and every action or refusal is audited.
  */
-import { MoodleError } from '../moodle/errors';
+import { MoodleError, exceptionCode } from '../moodle/errors';
+import { moodleErrorText } from '../i18n/codes';
+import { localeOf } from '../i18n/locale';
+import { typesetView } from '../i18n/typography';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError } from '../sync/lease';
+import { SyncRequestError } from '../sync/engine';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
 import { CourseAccess, authorize, changesCourse } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
@@ -90,7 +94,9 @@ export class BotCore {
     const { view, kind } = await asCommand(identityKey(identity), () => this.answer(identity, input)).finally(() => clearTimeout(timer));
     await said;
     this.onCommand?.(identity.channel, kind, view.tone ?? 'info');
-    return { ...view, lang: catalog(identity.locale).locale === 'en' ? 'en' : 'fr' };
+    // The one French typography pass of every chat answer (no-break spaces before « : ; ! ? », inside « »).
+    const lang = localeOf(catalog(identity.locale).locale);
+    return { ...typesetView(view, lang), lang };
   }
 
   /** Chat calls already wait on some platform beyond what it serves at once: this answer will take a while. */
@@ -194,7 +200,7 @@ export class BotCore {
     if (err instanceof RunInProgressError) return { tone: 'warning', blocks: [text(t.syncRunBusy)] };
     if (err instanceof NoAccountError) return { tone: 'error', blocks: [text(t.accountProblemOn(err.problem, err.platform))] };
     if (err instanceof CohortSyncUnavailable) {
-      return { tone: 'error', blocks: [text(err.teacherMessage), ...(ctx.actor.has('admin') ? [text(err.adminMessage)] : [])] };
+      return { tone: 'error', blocks: [text(t.moodle.unavailable.teacher(err.platform)), ...(ctx.actor.has('admin') ? [text(t.moodle.unavailable.admin(err.platform))] : [])] };
     }
     const code = refusalCode(err);
     // Moodle said no: what the bot keeps about this person (account, courses) may be out of date.
@@ -213,15 +219,17 @@ export class BotCore {
             ? t.cohortNotFound('cohort' in cmd ? cmd.cohort : '', course)
             : code === 'rolenotassignable'
               ? t.badRole('role' in cmd && cmd.role ? cmd.role.shortname : '')
-              : t.moodleError('Moodle', code);
+              : moodleErrorText(err instanceof MoodleError ? err.facts() : { code: exceptionCode(code, undefined).code, platform: 'Moodle', params: {} }, localeOf(t.locale));
       return { tone: 'error', blocks: [text(message)] };
     }
+    // The engine refused or failed: its code says why, in the asker's language.
+    if (err instanceof SyncRequestError && err.problem) return { tone: 'error', blocks: [text(t.syncProblem(err.problem))] };
     if (err instanceof MoodleError) {
       log.warn({ platform: err.platform, fn: err.function, kind: err.kind, errorcode: err.errorcode }, 'moodle call failed in a chat command');
       if (err.kind === 'transport' || err.kind === 'rest-disabled') return { tone: 'error', blocks: [text(t.moodleDown(err.platform))] };
-      return { tone: 'error', blocks: [text(t.moodleError(err.platform, err.errorcode ?? err.kind))] };
+      return { tone: 'error', blocks: [text(moodleErrorText(err.facts(), localeOf(t.locale)))] };
     }
     log.error({ err: (err as Error).message, command: cmd.kind }, 'chat command failed');
-    return { tone: 'error', blocks: [text(t.moodleError('cohortbot', (err as Error).message.slice(0, 200)))] };
+    return { tone: 'error', blocks: [text(t.moodle.internal)] };
   }
 }

@@ -1,19 +1,20 @@
-/** Forms offered where a person would rather fill fields than type a command. */
+/** Forms offered where a person would rather fill fields than type a command (words: src/i18n, section forms). */
+import { catalog } from '../i18n';
 import type { Form } from './views';
 
-/** "Add a cohort sync": course, cohort, role, group — submitted as an `ajouter` command. */
+/** "Add a cohort sync": course, cohort, role, group — submitted as an `ajouter` command (values are the grammar's words). */
 export function addForm(locale?: string): Form {
-  const en = locale?.startsWith('en');
+  const w = catalog(locale).forms.add;
   return {
     id: 'add',
-    title: en ? 'Add a cohort sync' : 'Ajouter une cohorte',
+    title: w.title,
     command: 'ajouter {cohort} à {course} rôle {role} groupe {group}',
-    submitLabel: en ? 'Preview' : 'Aperçu',
+    submitLabel: w.submit,
     fields: [
-      { id: 'course', label: en ? 'Course (short name, id or URL)' : 'Cours (nom abrégé, id ou URL)', kind: 'text' },
-      { id: 'cohort', label: en ? 'Cohort' : 'Cohorte', kind: 'text' },
-      { id: 'role', label: en ? 'Role' : 'Rôle', kind: 'choice', value: 'etudiant', choices: [{ label: en ? 'Student' : 'Étudiant', value: 'etudiant' }, { label: en ? 'Non-editing teacher' : 'Enseignant non éditeur', value: 'tuteur' }, { label: en ? 'Teacher' : 'Enseignant', value: 'enseignant' }] },
-      { id: 'group', label: en ? 'Group' : 'Groupe', kind: 'choice', value: 'aucun', choices: [{ label: en ? 'None' : 'Aucun', value: 'aucun' }, { label: en ? 'New group' : 'Nouveau groupe', value: 'nouveau' }] },
+      { id: 'course', label: w.course, kind: 'text' },
+      { id: 'cohort', label: w.cohort, kind: 'text' },
+      { id: 'role', label: w.role, kind: 'choice', value: 'etudiant', choices: (['etudiant', 'tuteur', 'enseignant'] as const).map((value) => ({ label: w.roles[value], value })) },
+      { id: 'group', label: w.group, kind: 'choice', value: 'aucun', choices: (['aucun', 'nouveau'] as const).map((value) => ({ label: w.groups[value], value })) },
     ],
   };
 }

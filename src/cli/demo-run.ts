@@ -22,6 +22,11 @@ import { openStore } from '../store';
 import { SyncEngine } from '../sync/engine';
 import { DEMO_SEED } from './simulator';
 import { DEMO_ADMIN, DEMO_SUPPORT, DEMO_TEACHER } from './demo';
+import { runStatusText } from '../i18n/codes';
+import { demoEn } from '../i18n/en/demo';
+import { formatDate } from '../i18n/format';
+import { demoFr } from '../i18n/fr/demo';
+import { localeOf } from '../i18n/locale';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'fixtures');
 
@@ -56,7 +61,7 @@ async function freePort(preferred: number): Promise<number> {
 }
 
 /** The demo itself (loaded only when `cohortbot demo` runs: it needs the whole bot). */
-export async function runDemo(opts: { script?: boolean; as: string }): Promise<void> {
+export async function runDemo(opts: { script?: boolean; as: string; lang?: string }): Promise<void> {
   const env = process.env;
   const stops: Array<() => Promise<void> | void> = [];
   const stopAll = async () => {
@@ -125,44 +130,48 @@ export async function runDemo(opts: { script?: boolean; as: string }): Promise<v
     });
     const app: App = { config, logger, store, directory, apis, engine, close: async () => undefined };
 
-    out('cohortbot — démonstration');
-    out(`Annuaire : ${directory.describe()}`);
-    out(`Plateformes : ${config.platforms.map((p) => `${p.name} (${p.url})`).join(', ')}`);
-    out('Première synchronisation…');
+    const locale = localeOf(opts.lang);
+    const w = locale === 'en' ? demoEn : demoFr;
+    out(w.title);
+    out(w.directory(directory.describe()));
+    out(w.platforms(config.platforms.map((p) => `${p.name} (${p.url})`).join(', ')));
+    out(w.firstSync);
     const first = await engine.run({ trigger: 'demo' });
-    for (const p of first.platforms) out(`  ${p.name} : ${p.cohortsCreated} cohortes créées, ${p.membersAdded} membres ajoutés, ${p.membersRemoved} retirés, ${p.pendingAccounts} comptes en attente (${p.writeCalls} appels d’écriture)`);
-    out(`  → ${first.status} en ${first.durationMs} ms (run ${first.runId})`);
+    for (const p of first.platforms) out(w.platform(p));
+    out(w.outcome(runStatusText(first.status, locale), first.durationMs ?? 0, first.runId));
 
     const { serve } = await import('../server');
     const running = await serve(app, { port: Number(env.PORT), host: '127.0.0.1' });
     stops.push(() => running.stop());
     out();
-    out('En service :');
-    if (sim) out(`  Moodle simulé     ${config.platforms.map((p) => p.url).join('  ')}`);
-    out(`  Teams             POST ${running.url}/api/messages (mode local${config.teams.appId ? ', authentifié' : ', sans authentification'})`);
-    out(`  Slack             ${config.slack.signingSecret ? `POST ${running.url}/slack/events` : 'désactivé (renseignez SLACK_BOT_TOKEN et SLACK_SIGNING_SECRET)'}`);
-    out(`  Santé, métriques  ${running.url}/healthz  ${running.url}/metrics`);
-    out(`  Prochaine synchronisation : ${running.scheduler.nextRun()?.toISOString() ?? '—'}`);
+    const colon = locale === 'en' ? ':' : ' :';
+    out(w.serving);
+    if (sim) out(`  ${w.simulated.padEnd(17)} ${config.platforms.map((p) => p.url).join('  ')}`);
+    out(`  ${'Teams'.padEnd(17)} ${w.teams(running.url, Boolean(config.teams.appId))}`);
+    out(`  ${'Slack'.padEnd(17)} ${config.slack.signingSecret ? `POST ${running.url}/slack/events` : w.slackOff}`);
+    out(`  ${w.health.padEnd(17)} ${running.url}/healthz  ${running.url}/metrics`);
+    const next = running.scheduler.nextRun();
+    out(w.nextRun(next ? formatDate(next, locale, config.academicYear.timezone, true) : '—'));
     out();
-    out('Trois conversations pour essayer :');
-    out(`  enseignante (${DEMO_TEACHER}) : chercher pharma · ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun · oui`);
-    out(`  support (${DEMO_SUPPORT})      : pourquoi e21900011 PHA-L2-102 · synchroniser étudiant e21900011 · historique e21900011`);
-    out(`  admin (${DEMO_ADMIN})         : état · synchroniser tout · approuver <run>`);
-    out('  (cohortbot demo --as <e-mail> pour changer de personne)');
+    out(w.tryThese);
+    out(`  ${w.teacher} (${DEMO_TEACHER})${colon} ${w.tries.teacher}`);
+    out(`  support (${DEMO_SUPPORT})${colon} ${w.tries.support}`);
+    out(`  admin (${DEMO_ADMIN})${colon} ${w.tries.admin}`);
+    out(w.switchPerson);
     // A second terminal can talk to this very demo (same simulator, directory and store).
     const envFile = path.join(dataDir, 'demo.env');
     const shared = Object.entries(env).filter(([k]) => /^(MOODLE_|DIRECTORY_|ETAPE_LABELS_FILE$|ACADEMIC_YEAR$|SUPPORT_USERS$|ADMIN_USERS$|DATABASE_URL$|USER_MATCH$|COHORT_)/.test(k));
     fs.writeFileSync(envFile, shared.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
-    out(`  Dans un autre terminal, pendant que la démo tourne : COHORTBOT_ENV_FILE=${envFile} npx cohortbot chat --as ${DEMO_SUPPORT} [--lang en]`);
+    out(w.secondTerminal(`COHORTBOT_ENV_FILE=${envFile} npx cohortbot chat --as ${DEMO_SUPPORT} [--lang en]`));
     out();
 
     const core = new BotCore(app);
     if (opts.script) {
-      const ok = await runScript(core, directory);
+      const ok = await runScript(core, directory, w);
       await stopAll();
       process.exit(ok ? 0 : 1);
     }
-    await new TerminalChat(core, { as: opts.as, locale: 'fr' }).run({});
+    await new TerminalChat(core, { as: opts.as, locale }).run({});
     await stopAll();
     process.exit(0);
   } catch (err) {
@@ -172,35 +181,36 @@ export async function runDemo(opts: { script?: boolean; as: string }): Promise<v
 }
 
 /** The scripted conversation: every step must give the expected answer, or the demo fails loudly. */
-async function runScript(core: BotCore, directory: DemoDirectory): Promise<boolean> {
+async function runScript(core: BotCore, directory: DemoDirectory, w: typeof demoFr): Promise<boolean> {
   let failures = 0;
   let lastText = '';
   const say = async (who: string, line: string, expect: RegExp) => {
     const view = await core.handle({ channel: 'cli', chatUserId: who, email: who, locale: 'fr', conversation: 'private' }, line);
-    lastText = renderText(view);
+    // Words are checked typography aside (French no-break spaces are the renderer's).
+    lastText = renderText(view).replace(/[\u00a0\u202f]/g, ' ');
     out(`${who}> ${line}`);
     out(lastText.replace(/^/gm, '  '));
     if (!expect.test(lastText)) {
       failures++;
-      out(`  ✗✗ ÉCHEC : la réponse ne correspond pas à ${expect}`);
+      out(w.scriptFailed(String(expect)));
     }
     out();
     return lastText;
   };
   await say(DEMO_TEACHER, 'chercher pharma', /etp:L2PHA1/);
   await say(DEMO_TEACHER, 'ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun', /Ajouter une synchronisation de cohorte/);
-  await say(DEMO_TEACHER, 'oui', /C’est fait : .* \d+ étudiant\(s\) y ont maintenant accès/);
+  await say(DEMO_TEACHER, 'oui', /C’est fait : .* \d+ étudiants? y ont maintenant accès/);
   await say('paul.martin@univ-demo.fr', 'ajouter etp:L2PHA1 à PHA-L2-102', /Vous ne pouvez pas modifier les méthodes/);
   await say(DEMO_TEACHER, 'état', /Dernière synchronisation/);
   await say(DEMO_SUPPORT, 'pourquoi e21900011 PHA-L2-101', /A accès au cours/);
   await say(DEMO_SUPPORT, 'pourquoi e21900011 PHA-L3-201', /Le cours ne synchronise pas etp:/);
-  out('(Le prochain export de l’annuaire a perdu L1DRT1 et M1DRT2 : le garde-fou doit retenir les retraits.)');
+  out(w.dropped);
   out();
   directory.dropped.add('L1DRT1').add('M1DRT2');
   const sync = await say(DEMO_ADMIN, 'synchroniser tout', /retraits retenus/);
   const run = /r\d{8}-\d{6}-[0-9a-f]{4}/.exec(sync)?.[0] ?? 'r?';
-  await say(DEMO_ADMIN, `approuver ${run}`, /retrait\(s\) retenu\(s\), par cohorte/);
+  await say(DEMO_ADMIN, `approuver ${run}`, /retraits? retenus?, par cohorte/);
   await say(DEMO_ADMIN, 'oui', /appliqués : \d+ retiré/);
-  out(failures === 0 ? '✓ démonstration scriptée réussie' : `✗ ${failures} étape(s) en échec`);
+  out(failures === 0 ? w.scriptOk : w.scriptFailures(failures));
   return failures === 0;
 }

@@ -7,6 +7,14 @@ import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError, RunResult, SyncRequestError } from '../sync/engine';
 import { syncStatus } from '../sync/status';
 import { CliError, onOption, printJson, yearOption } from './common';
+import { englishGuard, guardText, runStatusText } from '../i18n/codes';
+import { cliEn } from '../i18n/en/cli';
+import { cliFr } from '../i18n/fr/cli';
+import { Locale, localeOf } from '../i18n/locale';
+
+/** The text output's words (--lang; JSON documents are the same in every language). */
+const words = (locale: Locale) => (locale === 'en' ? cliEn : cliFr);
+const LANG: [string, string, string] = ['--lang <fr|en>', 'language of the text output', 'fr'];
 
 /** Progress on stderr: one line per phase and platform every 10 %, never on stdout. */
 function progressPrinter(): (p: { platform: string; phase: string; done: number; total: number }) => void {
@@ -27,26 +35,28 @@ async function withApp<T>(fn: (app: ReturnType<typeof createApp>) => Promise<T>)
     return await fn(app);
   } catch (err) {
     if (err instanceof RunInProgressError) throw new CliError(err.message, 3);
-    if (err instanceof SyncRequestError) throw new CliError(err.message, 2);
+    if (err instanceof SyncRequestError) throw new CliError(err.reason ? guardText(err.reason, 'en') : err.message, 2);
     throw err;
   } finally {
     await app.close();
   }
 }
 
-function printRun(run: RunRecord & { plans?: unknown }): void {
+function printRun(run: RunRecord & { plans?: unknown }, locale: Locale): void {
   const out = process.stdout;
-  out.write(`run ${run.runId}: ${run.status} (${run.scope}, ${run.durationMs ?? 0} ms)\n`);
-  if (run.directoryStudents !== undefined) out.write(`directory: ${run.directoryStudents} students${run.directoryComplete === false ? ' — INCOMPLETE READ' : ''}\n`);
-  for (const g of run.guard) out.write(`guard: ${g}\n`);
+  const w = words(locale);
+  out.write(`${w.run(run.runId, runStatusText(run.status, locale), run.scope, run.durationMs ?? 0)}\n`);
+  if (run.directoryStudents !== undefined) out.write(`${w.directory(run.directoryStudents, run.directoryComplete === false)}\n`);
+  for (const g of run.guardReasons) out.write(`${w.guard(guardText(g, locale))}\n`);
   for (const p of run.platforms) {
-    out.write(
-      `${p.name}: ${p.cohortsCreated} cohorts created, ${p.membersAdded} added, ${p.membersRemoved} removed, ${p.removalsHeld} removals held, ${p.removalsSkipped} skipped, ${p.pendingAccounts} pending accounts; ${p.writeCalls} write / ${p.readCalls} read calls\n`,
-    );
-    for (const e of p.errors) out.write(`  error: ${e}\n`);
+    out.write(`${w.platform(p)}\n`);
+    for (const e of p.errors) out.write(`${w.error(e)}\n`);
   }
-  if (run.status === 'held') out.write(`approve with: cohortbot approve ${run.runId}   (or reject ${run.runId})\n`);
+  if (run.status === 'held') out.write(`${w.approveHint(run.runId)}\n`);
 }
+
+/** A run in a JSON document: the English sentences it always carried, and their codes beside them. */
+export const runJson = <R extends RunRecord>(run: R) => ({ ...run, guard: englishGuard(run.guardReasons), guardCodes: run.guardReasons });
 
 export function syncCommands(): Command[] {
   const sync = new Command('sync')
@@ -59,7 +69,8 @@ export function syncCommands(): Command[] {
     .option('--on <date>', 'with --dry-run, plan as on that day (YYYY-MM-DD): a preview of the academic-year switch or the end of the grace period')
     .option('--verbose', 'with --dry-run, list every planned change')
     .option('--json', 'print one JSON document')
-    .action(async (opts: { dryRun?: boolean; platform?: string; user?: string; cohort?: string; year?: string; on?: string; json?: boolean; verbose?: boolean }) => {
+    .option(...LANG)
+    .action(async (opts: { dryRun?: boolean; platform?: string; user?: string; cohort?: string; year?: string; on?: string; json?: boolean; verbose?: boolean; lang?: string }) => {
       // A day other than today is only ever previewed: a run that writes does so as of now.
       if (opts.on !== undefined && !opts.dryRun) throw new CliError('--on previews another day: use it with --dry-run');
       const on = onOption(opts.on);
@@ -70,15 +81,15 @@ export function syncCommands(): Command[] {
         } catch (err) {
           // The store unreachable before the run began (no lease, nothing done): still one document, status failed.
           if (!(err instanceof StoreUnavailableError) || !opts.json) throw err;
-          printJson({ runId: null, status: 'failed', platforms: [], guard: [`the store is unavailable, nothing was done: ${err.message}`] });
+          printJson({ runId: null, status: 'failed', platforms: [], guard: [cliEn.storeAway(err.message)], guardCodes: [{ code: 'runFailed', detail: err.message }] });
           process.exitCode = 1;
           return;
         }
         // peakRssMB: this process's own peak resident memory (maxRSS), as an operator would watch it.
-        const doc = { runId: run.runId, status: run.status, platforms: run.platforms, durationMs: run.durationMs, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), scope: run.scope, guard: run.guard, directoryStudents: run.directoryStudents, ...(opts.verbose ? { plans: run.plans } : {}) };
+        const doc = { runId: run.runId, status: run.status, platforms: run.platforms, durationMs: run.durationMs, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), scope: run.scope, guard: englishGuard(run.guardReasons), guardCodes: run.guardReasons, directoryStudents: run.directoryStudents, ...(opts.verbose ? { plans: run.plans } : {}) };
         if (opts.json) printJson(doc);
         else {
-          printRun(run);
+          printRun(run, localeOf(opts.lang));
           if (opts.verbose && run.plans) for (const p of run.plans) process.stdout.write(`${JSON.stringify(p, null, 1)}\n`);
         }
         if (run.status === 'aborted' || run.status === 'failed' || run.status === 'partial') process.exitCode = 1;
@@ -93,11 +104,12 @@ export function syncCommands(): Command[] {
     .description('apply the removals held by a run (re-checked against a fresh directory read)')
     .option('--as <who>', 'who approves (for the audit trail)', process.env.USER ?? 'cli')
     .option('--json', 'print one JSON document')
-    .action(async (runId: string, opts: { as: string; json?: boolean }) => {
+    .option(...LANG)
+    .action(async (runId: string, opts: { as: string; json?: boolean; lang?: string }) => {
       await withApp(async (app) => {
         const run = await app.engine.approve(runId, opts.as);
         if (opts.json) printJson({ runId: run.runId, approved: runId, status: run.status, platforms: run.platforms, durationMs: run.durationMs });
-        else printRun(run);
+        else printRun(run, localeOf(opts.lang));
       });
     });
 
@@ -106,26 +118,30 @@ export function syncCommands(): Command[] {
     .description('drop the removals held by a run')
     .option('--as <who>', 'who rejects (for the audit trail)', process.env.USER ?? 'cli')
     .option('--json', 'print one JSON document')
-    .action(async (runId: string, opts: { as: string; json?: boolean }) => {
+    .option(...LANG)
+    .action(async (runId: string, opts: { as: string; json?: boolean; lang?: string }) => {
       await withApp(async (app) => {
         const r = await app.engine.reject(runId, opts.as);
         if (opts.json) printJson(r);
-        else process.stdout.write(`run ${runId}: ${r.removals} held removals dropped\n`);
+        else process.stdout.write(`${words(localeOf(opts.lang)).rejected(runId, r.removals)}\n`);
       });
     });
 
   const status = new Command('status')
     .description('last runs, next run, held removals')
     .option('--json', 'print one JSON document')
-    .action(async (opts: { json?: boolean }) => {
+    .option(...LANG)
+    .action(async (opts: { json?: boolean; lang?: string }) => {
       await withApp(async (app) => {
         const doc = await statusDocument(app);
         if (opts.json) return printJson(doc);
         const out = process.stdout;
-        out.write(`next run: ${doc.nextRun ?? 'not scheduled'} (${app.config.schedule.cron}, ${app.config.schedule.timezone})\n`);
-        if (doc.runningSince) out.write(`running now: ${doc.runningSince}\n`);
-        for (const r of doc.lastRuns) printRun(r);
-        for (const h of doc.held) out.write(`held: run ${h.runId}, ${h.removals} removals (${h.reasons.join('; ')})\n`);
+        const locale = localeOf(opts.lang);
+        const w = words(locale);
+        out.write(`${w.nextRun(doc.nextRun ?? undefined, app.config.schedule.cron, app.config.schedule.timezone)}\n`);
+        if (doc.runningSince) out.write(`${w.runningNow(doc.runningSince)}\n`);
+        for (const r of doc.lastRuns) printRun(r, locale);
+        for (const h of doc.held) out.write(`${w.held(h.runId, h.removals, h.reasonCodes.map((g) => guardText(g, locale)).join(locale === 'en' ? '; ' : ' ; '))}\n`);
       });
     });
   return [sync, approve, reject, status];
@@ -134,7 +150,7 @@ export function syncCommands(): Command[] {
 export async function statusDocument(app: ReturnType<typeof createApp>) {
   const { lastRuns, nextRun, running, held } = await syncStatus(app.store, app.config.schedule, { runs: 5 });
   return {
-    lastRuns,
+    lastRuns: lastRuns.map(runJson),
     nextRun: nextRun ? nextRun.toISOString() : null,
     runningSince: running?.holder,
     held: held.map((h) => ({
@@ -142,7 +158,8 @@ export async function statusDocument(app: ReturnType<typeof createApp>) {
       createdAt: h.createdAt,
       removals: h.removals.length,
       byCohort: h.removals.reduce<Record<string, number>>((acc, r) => ((acc[`${r.platform}/${r.cohortIdnumber}`] = (acc[`${r.platform}/${r.cohortIdnumber}`] ?? 0) + 1), acc), {}),
-      reasons: h.reasons,
+      reasons: englishGuard(h.reasonCodes),
+      reasonCodes: h.reasonCodes,
     })),
   };
 }
@@ -159,7 +176,8 @@ export function forgetCommand(): Command {
     .argument('<student>', 'the student: key (as matched with Moodle, e.g. the username), student number or e-mail')
     .description("erase every trace of one person from the store: journal, audit, runs, held plans, chat state (GDPR)")
     .option('--json', 'print one JSON document')
-    .action(async (student: string, opts: { json?: boolean }) => {
+    .option(...LANG)
+    .action(async (student: string, opts: { json?: boolean; lang?: string }) => {
       const config = loadConfig(process.env, { moodle: false, directory: false });
       const typed = student.trim();
       if (typed.length < 3) throw new CliError(`forget ${JSON.stringify(student)}: give the student's key, number or e-mail (3 characters or more)`);
@@ -170,7 +188,7 @@ export function forgetCommand(): Command {
         const erased = await store.forget(identifiers);
         const total = Object.values(erased).reduce((n, x) => n + x, 0);
         if (opts.json) printJson({ student: typed, identifiers: identifiers.length, erased, total });
-        else process.stdout.write(`${typed}: ${total} row(s) erased or blanked — journal ${erased.journal}, audit ${erased.audit}, runs ${erased.runs}, held plans ${erased.heldPlans}, chat state ${erased.state}\n`);
+        else process.stdout.write(`${words(localeOf(opts.lang)).erased(typed, total, erased)}\n`);
       } finally {
         await store.close();
       }

@@ -3,7 +3,7 @@
  * Attribute names are matched case-insensitively and every attribute is treated as multi-valued.
  */
 import type { Logger } from '../log';
-import { InscriptionRules, ParsedInscription, hasControlChars, ldapBoolean, parseInscription } from './supann';
+import { InscriptionRules, ParsedInscription, genderOf, hasControlChars, ldapBoolean, parseInscription } from './supann';
 import { SkipCounter, Student } from './types';
 
 export type AttrMap = Map<string, string[]>;
@@ -87,6 +87,7 @@ export const STUDENT_ATTRIBUTES = [
   'supannAliasLogin',
   'displayName',
   'cn',
+  'supannCivilite',
 ];
 
 /**
@@ -164,6 +165,7 @@ export function studentFromEntry(dn: string, attrs: Attrs, rules: EntryRules, sk
       mail: first('mail')?.toLowerCase(),
       eppn: first('eduPersonPrincipalName'),
       displayName: first('displayName') ?? first('cn'),
+      ...(genderOf(first('supannCivilite')) ? { gender: genderOf(first('supannCivilite')) } : {}),
       listeRouge,
       dn,
       inscriptions,

@@ -102,3 +102,9 @@ export function hasControlChars(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
   return false;
 }
+
+/** SupAnn's supannCivilite (M. / Mme / Mlle) as a grammatical gender for French agreement; anything else is unknown. */
+export function genderOf(civilite: string | undefined): 'm' | 'f' | undefined {
+  const c = (civilite ?? '').trim().toLowerCase().replace(/\.$/, '');
+  return c === 'm' || c === 'mr' ? 'm' : c === 'mme' || c === 'mlle' ? 'f' : undefined;
+}

@@ -11,6 +11,8 @@ export interface Student {
   eppn?: string;
   /** Personal data: shown only in private replies to authorised users. */
   displayName?: string;
+  /** The grammatical gender the directory gives (SupAnn supannCivilite: M. / Mme), for French agreement; undefined: unknown. */
+  gender?: 'm' | 'f';
   listeRouge: boolean;
   dn?: string;
   /** Every readable inscription, of any year; the academic-year rules pick the ones that count. */

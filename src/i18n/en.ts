@@ -1,9 +1,19 @@
 /** English catalogue. Same keys as the French one (the type checks it). */
 import type { Catalog } from './fr';
 import type { AccountProblem } from '../bot/identity';
-import type { GuardReason } from '../sync/guard';
-import { guardText } from '../sync/guard-text';
+import type { GuardReason } from '../domain/codes';
+import { guardText } from './codes';
+import { guardEn } from './en/guard';
+import { journalEn } from './en/journal';
+import { moodleEn } from './en/moodle';
+import { runEn } from './en/run';
+import { Gender, count } from './format';
+import { formsEn } from './en/forms';
+import { channelsEn } from './en/channels';
 import type { SyncRequestProblem } from '../sync/engine';
+
+/** A count and the word that agrees with it. */
+const n$ = (n: number, one: string, other: string) => count(n, 'en', { one, other });
 
 export const en: Catalog = {
   locale: 'en',
@@ -105,7 +115,6 @@ export const en: Catalog = {
   adminOnly: 'This command is for administrators.',
   moodleDown: (platform: string) => `${platform} is not answering. Try again in a few minutes; if it lasts, tell support.`,
   storeUnavailable: 'The bot cannot reach its database right now (it is restarting, say): try again in a moment.',
-  moodleError: (platform: string, detail: string) => `${platform} refused the request: ${detail}`,
 
   courseNotFound: (ref: string) => `No course "${ref}". Check the course's short name, id or URL.`,
   courseAmbiguous: (ref: string) => `Several courses match "${ref}": choose one.`,
@@ -131,7 +140,7 @@ export const en: Catalog = {
   manualInstead: (date: string) => `Enrol manually until ${date}`,
   addDone: (cohort: string, course: string, who: string) => `Done: ${cohort} is synced with ${course}. ${who} now have access through this cohort.`,
   addExisting: (cohort: string, course: string) => `${cohort} was already synced with ${course} with that role: nothing changed.`,
-  manualDone: (count: number, course: string, date: string) => `${count} member(s) enrolled manually in ${course} until ${date}.`,
+  manualDone: (count: number, course: string, date: string) => `${n$(count, 'member', 'members')} enrolled manually in ${course} until ${date}.`,
   inactiveNote: 'The method will be created disabled: nobody is enrolled until it is enabled.',
 
   removeConfirmTitle: 'Remove the cohort sync?',
@@ -140,7 +149,7 @@ export const en: Catalog = {
   disableConfirmText: (cohort: string, course: string, who: string) => `The sync of ${cohort} will be disabled in ${course}: ${who} will lose access to the course until it is enabled again (those with another way in keep it).`,
   roleConfirmTitle: 'Change the role?',
   roleConfirmText: (cohort: string, course: string, who: string, role: string) => `${who} enrolled through ${cohort} in ${course} will get the role "${role}" instead of their current one.`,
-  people: (n: number, role: string): string => (n < 0 ? 'an unknown number of participants' : role === 'student' ? `${n} student(s)` : role === 'teacher' || role === 'editingteacher' ? `${n} teacher(s)` : `${n} participant(s)`),
+  people: (n: number, role: string): string => (n < 0 ? 'an unknown number of participants' : role === 'student' ? n$(n, 'student', 'students') : role === 'teacher' || role === 'editingteacher' ? n$(n, 'teacher', 'teachers') : n$(n, 'participant', 'participants')),
   removeDone: (cohort: string, course: string) => `The sync of ${cohort} was removed from ${course}.`,
 
   updateDone: (cohort: string, course: string, what: string) => `${cohort} in ${course}: ${what}.`,
@@ -161,13 +170,13 @@ export const en: Catalog = {
   statusLast: (at: string, status: string, ms: number) => `Last sync: ${at} — ${status} (${Math.round(ms / 1000)} s)`,
   statusNext: (at: string) => `Next: ${at}`,
   statusColumns: ['Platform', 'Cohorts created', 'Added', 'Removed', 'Held', 'Pending accounts', 'Errors'],
-  statusHeld: (run: string, n: number) => `${n} removal(s) held by the guard in ${run}: an administrator must \`approve ${run}\` or \`reject ${run}\`.`,
+  statusHeld: (run: string, n: number) => `${n$(n, 'removal', 'removals')} held by the guard in ${run}: an administrator must \`approve ${run}\` or \`reject ${run}\`.`,
   statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} waiting for an account`,
   approveButton: 'Approve removals',
   rejectButton: 'Reject',
-  journalActions: { add: 'added', remove: 'removed', pending: 'waiting for an account', create: 'created', rename: 'renamed', delete: 'deleted', held: 'removal held' } as Record<string, string>,
+  journalActions: journalEn.actions as Record<string, string>,
   statusGuard: (reason: GuardReason): string => `Guard: ${guardText(reason, 'en')}`,
-  runStatus: { applied: 'applied', partial: 'partly failed', held: 'removals held', aborted: 'aborted', 'dry-run': 'dry run', running: 'running', failed: 'failed', interrupted: 'interrupted' },
+  runStatus: runEn.status as Record<string, string>,
 
   whoamiTitle: 'Who am I?',
   whoamiRoles: (roles: string) => `Roles: ${roles}`,
@@ -175,7 +184,7 @@ export const en: Catalog = {
   whoamiNoRole: 'Moodle user (your rights in each course are Moodle\'s)',
   whoamiAccount: (platform: string, username: string) => `${platform}: ${username}`,
   whoamiNoAccount: (platform: string) => `${platform}: no account`,
-  whyTitle: (student: string, course: string) => `Why is ${student} not enrolled in ${course}?`,
+  whyTitle: (student: string, course: string, _gender?: Gender) => `Why is ${student} not enrolled in ${course}?`,
   whyAllGreen: 'Everything is in order: the student has access to the course. If they cannot see it, they should log out and in again, or check that the course is visible.',
   whyBrokenAt: (label: string) => `Broken link: ${label}.`,
   whyFix: (fix: string) => `To do: ${fix}`,
@@ -186,7 +195,7 @@ export const en: Catalog = {
   syncRunDone: (run: string, status: string) => `Sync ${run}: ${status}.`,
   syncRunBusy: 'A sync is already running: try again in a few minutes.',
   syncRunCounts: (created: number, added: number, removed: number, held: number, pending: number, errors: number) =>
-    `${created} cohort(s) created, ${added} added, ${removed} removed, ${held} removal(s) held, ${pending} waiting for an account${errors ? `, ${errors} error(s) (see "status")` : ''}.`,
+    `${n$(created, 'cohort', 'cohorts')} created, ${added} added, ${removed} removed, ${n$(held, 'removal', 'removals')} held, ${pending} waiting for an account${errors ? `, ${n$(errors, 'error', 'errors')} (see "status")` : ''}.`,
   syncWhich: (x: string) => `"${x}" may be a student or a cohort: which one should I sync?`,
   syncAsStudent: (x: string) => `Student ${x}`,
   syncAsCohort: (x: string) => `Cohort ${x}`,
@@ -202,16 +211,24 @@ export const en: Catalog = {
         return `Unknown student "${p.student}": not in the directory and no Moodle account. Check the username, student number or e-mail.`;
       case 'ambiguousStudent':
         return `"${p.student}" matches ${p.matches} directory entries: give the exact username or student number.`;
+      case 'noHeldRemovals':
+        return `No held removals for ${p.run}. See \`status\`.`;
+      case 'heldAlreadyDecided':
+        return `The held removals of ${p.run} were already ${p.status === 'superseded' ? 'superseded by a later run' : p.status}${p.by ? ` by ${p.by}` : ''}: nothing changed.`;
+      case 'approvalNeedsCompleteRead':
+        return `Cannot approve now: the directory read is incomplete (${p.detail}). Try again later.`;
+      case 'runFailed':
+        return `The run failed: ${guardText(p.reason, 'en')}.`;
     }
   },
   historyTitle: (student: string) => `History of ${student}`,
   historyEmpty: (student: string) => `No journal entry for ${student}.`,
   historyColumns: ['Date', 'Platform', 'Cohort', 'Action', 'Reason'],
   approveTitle: (run: string) => `Approve the removals held by ${run}?`,
-  approveSummary: (n: number) => `${n} held removal(s), by cohort:`,
+  approveSummary: (n: number) => `${n$(n, 'held removal', 'held removals')}, by cohort:`,
   approveDone: (run: string, removed: number, skipped: number) => `Removals of ${run} applied: ${removed} removed${skipped ? `, ${skipped} skipped as enrolled again` : ''}.`,
-  rejectDone: (run: string, n: number) => `${n} removal(s) of ${run} dropped.`,
-  approvePartial: (run: string, removed: number, approval: string) => `Approving the removals of ${run} did not complete (${removed} removal(s) done, see run ${approval} in \`status\`): the removals stay held; try \`approve ${run}\` again.`,
+  rejectDone: (run: string, n: number) => `${n$(n, 'removal', 'removals')} of ${run} dropped.`,
+  approvePartial: (run: string, removed: number, approval: string) => `Approving the removals of ${run} did not complete (${n$(removed, 'removal', 'removals')} done, see run ${approval} in \`status\`): the removals stay held; try \`approve ${run}\` again.`,
   noHeldPlan: (run: string) => `No held removals for ${run}. See \`status\`.`,
   heldPlanDecided: (run: string, status: string, by: string) =>
     status === 'superseded' ? `The held removals of ${run} were superseded by those of run ${by}: see \`status\`.` : `The held removals of ${run} were already ${status} by ${by}: nothing changed.`,
@@ -221,9 +238,9 @@ export const en: Catalog = {
   cohortUnknown: (ref: string) => `No cohort "${ref}" on the platforms.`,
   cohortOnSeveral: (ref: string) => `"${ref}" exists on several platforms: which one?`,
   membersUnknown: (list: string) => `Unknown, nothing was done: ${list}. Fix the list and try again.`,
-  membersConfirmTitle: (n: number, cohort: string, adding: boolean) => `${adding ? 'Add' : 'Remove'} ${n} member(s) ${adding ? 'to' : 'from'} ${cohort}?`,
-  membersDone: (n: number, cohort: string, adding: boolean) => `${n} member(s) ${adding ? 'added to' : 'removed from'} ${cohort}.`,
-  membersTitle: (cohort: string, n: number) => `${cohort} — ${n} member(s)`,
+  membersConfirmTitle: (n: number, cohort: string, adding: boolean) => `${adding ? 'Add' : 'Remove'} ${n$(n, 'member', 'members')} ${adding ? 'to' : 'from'} ${cohort}?`,
+  membersDone: (n: number, cohort: string, adding: boolean) => `${n$(n, 'member', 'members')} ${adding ? 'added to' : 'removed from'} ${cohort}.`,
+  membersTitle: (cohort: string, n: number) => `${cohort} — ${n$(n, 'member', 'members')}`,
   membersColumns: ['Name', 'Username', 'E-mail'],
   membersUnchanged: (list: string, adding: boolean) => `${adding ? 'Already members' : 'Not members'}, nothing to do for them: ${list}.`,
   membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `All of them are already members of ${cohort}: nothing was done.` : `None of them is a member of ${cohort}: nothing was done.`),
@@ -241,4 +258,11 @@ export const en: Catalog = {
   membersPrivilegedCourse: (course: string, role: string) => `${course}: role ${role}`,
   cohortCreateRefused: (platform: string) => `Your Moodle account cannot create cohorts on ${platform} (it needs moodle/cohort:manage): nothing was done. Ask a Moodle administrator for that right.`,
   cohortWhichPlatform: (name: string) => `On which platform should the cohort "${name}" be created? Pick it, or name it: create cohort "${name}" <idnumber> on <platform>.`,
+  // Sections: codes of the core in words (src/i18n/en/).
+  guard: guardEn,
+  journal: journalEn,
+  moodle: moodleEn,
+  run: runEn,
+  forms: formsEn,
+  channels: channelsEn,
 };

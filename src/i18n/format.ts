@@ -23,3 +23,14 @@ export function plural(n: number, locale: Locale, forms: { one: string; other: s
 
 /** "17 étudiants", "1 étudiant", "0 étudiant": the number and the word that agrees with it. */
 export const count = (n: number, locale: Locale, forms: { one: string; other: string }): string => `${formatNumber(n, locale)} ${plural(n, locale, forms)}`;
+
+/** A decimal the way the language writes it (French: a decimal comma): formatDecimal(12.5, 'fr', 1) is "12,5". */
+export const formatDecimal = (n: number, locale: Locale, fractionDigits = 1): string =>
+  n.toLocaleString(intlTag(locale), { minimumFractionDigits: 0, maximumFractionDigits: fractionDigits });
+
+/** A person's grammatical gender as the directory gives it (directory/supann.ts: supannCivilite), else unknown. */
+export type Gender = 'm' | 'f' | undefined;
+export { genderOf } from '../directory/supann';
+
+/** The form that agrees with a person: inscrit / inscrite, and a neutral form when the directory does not say (inscrit·e). */
+export const agree = (gender: Gender, forms: { m: string; f: string; neutral: string }): string => (gender === 'm' ? forms.m : gender === 'f' ? forms.f : forms.neutral);

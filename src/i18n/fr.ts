@@ -1,8 +1,18 @@
 import type { AccountProblem } from '../bot/identity';
-import type { GuardReason } from '../sync/guard';
-import { guardText } from '../sync/guard-text';
+import type { GuardReason } from '../domain/codes';
+import { guardText } from './codes';
+import { guardFr } from './fr/guard';
+import { journalFr } from './fr/journal';
+import { moodleFr } from './fr/moodle';
+import { runFr } from './fr/run';
+import { Gender, agree, count } from './format';
+import { formsFr } from './fr/forms';
+import { channelsFr } from './fr/channels';
 import type { MissingWhat } from '../bot/commands';
 import type { SyncRequestProblem } from '../sync/engine';
+
+/** A count and the word that agrees with it (French plural rules: 0 and 1 are singular). */
+const n$ = (n: number, one: string, other: string) => count(n, 'fr', { one, other });
 
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
 export const fr = {
@@ -105,7 +115,6 @@ export const fr = {
   adminOnly: 'Cette commande est réservée aux administrateurs.',
   moodleDown: (platform: string) => `${platform} ne répond pas. Réessayez dans quelques minutes ; si cela dure, prévenez le support.`,
   storeUnavailable: 'Le bot ne joint pas sa base de données pour l’instant (elle redémarre, par exemple) : réessayez dans un instant.',
-  moodleError: (platform: string, detail: string) => `${platform} a refusé la demande : ${detail}`,
 
   courseNotFound: (ref: string) => `Aucun cours « ${ref} ». Vérifiez le nom abrégé, l’id ou l’URL du cours.`,
   courseAmbiguous: (ref: string) => `Plusieurs cours correspondent à « ${ref} » : choisissez.`,
@@ -131,7 +140,7 @@ export const fr = {
   manualInstead: (date: string) => `Inscrire manuellement jusqu’au ${date}`,
   addDone: (cohort: string, course: string, who: string) => `C’est fait : ${cohort} est synchronisée avec ${course}. ${who} y ont maintenant accès par cette cohorte.`,
   addExisting: (cohort: string, course: string) => `${cohort} était déjà synchronisée avec ${course} avec ce rôle : rien n’a changé.`,
-  manualDone: (count: number, course: string, date: string) => `${count} membre(s) inscrit(s) manuellement à ${course} jusqu’au ${date}.`,
+  manualDone: (count: number, course: string, date: string) => `${n$(count, 'membre inscrit', 'membres inscrits')} manuellement à ${course} jusqu’au ${date}.`,
   inactiveNote: 'La méthode sera créée désactivée : personne ne sera inscrit avant son activation.',
 
   removeConfirmTitle: 'Retirer la synchronisation ?',
@@ -140,7 +149,7 @@ export const fr = {
   disableConfirmText: (cohort: string, course: string, who: string) => `La synchronisation de ${cohort} sera désactivée dans ${course} : ${who} perdront l’accès au cours jusqu’à sa réactivation (ceux qui y ont un autre accès le gardent).`,
   roleConfirmTitle: 'Changer le rôle ?',
   roleConfirmText: (cohort: string, course: string, who: string, role: string) => `${who} inscrits par ${cohort} dans ${course} recevront le rôle « ${role} » à la place de leur rôle actuel.`,
-  people: (n: number, role: string): string => (n < 0 ? 'un nombre inconnu de participants' : role === 'student' ? `${n} étudiant(s)` : role === 'teacher' || role === 'editingteacher' ? `${n} enseignant(s)` : `${n} participant(s)`),
+  people: (n: number, role: string): string => (n < 0 ? 'un nombre inconnu de participants' : role === 'student' ? n$(n, 'étudiant', 'étudiants') : role === 'teacher' || role === 'editingteacher' ? n$(n, 'enseignant', 'enseignants') : n$(n, 'participant', 'participants')),
   removeDone: (cohort: string, course: string) => `La synchronisation de ${cohort} a été retirée de ${course}.`,
 
   updateDone: (cohort: string, course: string, what: string) => `${cohort} dans ${course} : ${what}.`,
@@ -161,13 +170,13 @@ export const fr = {
   statusLast: (at: string, status: string, ms: number) => `Dernière synchronisation : ${at} — ${status} (${Math.round(ms / 1000)} s)`,
   statusNext: (at: string) => `Prochaine : ${at}`,
   statusColumns: ['Plateforme', 'Cohortes créées', 'Ajouts', 'Retraits', 'Retenus', 'Comptes en attente', 'Erreurs'],
-  statusHeld: (run: string, n: number) => `${n} retrait(s) retenu(s) par le garde-fou dans ${run} : un administrateur doit \`approuver ${run}\` ou \`rejeter ${run}\`.`,
+  statusHeld: (run: string, n: number) => `${n$(n, 'retrait retenu', 'retraits retenus')} par le garde-fou dans ${run} : un administrateur doit \`approuver ${run}\` ou \`rejeter ${run}\`.`,
   statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} en attente de compte`,
   approveButton: 'Approuver les retraits',
   rejectButton: 'Rejeter',
-  journalActions: { add: 'ajout', remove: 'retrait', pending: 'en attente de compte', create: 'création', rename: 'renommage', delete: 'suppression', held: 'retrait retenu' } as Record<string, string>,
+  journalActions: journalFr.actions as Record<string, string>,
   statusGuard: (reason: GuardReason): string => `Garde-fou : ${guardText(reason, 'fr')}`,
-  runStatus: { applied: 'appliquée', partial: 'en partie échouée', held: 'retraits retenus', aborted: 'abandonnée', 'dry-run': 'simulation', running: 'en cours', failed: 'échouée', interrupted: 'interrompue' } as Record<string, string>,
+  runStatus: runFr.status as Record<string, string>,
 
   whoamiTitle: 'Qui suis-je ?',
   whoamiRoles: (roles: string) => `Rôles : ${roles}`,
@@ -175,18 +184,18 @@ export const fr = {
   whoamiNoRole: 'utilisateur Moodle (vos droits dans chaque cours sont ceux de Moodle)',
   whoamiAccount: (platform: string, username: string) => `${platform} : ${username}`,
   whoamiNoAccount: (platform: string) => `${platform} : pas de compte`,
-  whyTitle: (student: string, course: string) => `Pourquoi ${student} n’est pas inscrit à ${course} ?`,
+  whyTitle: (student: string, course: string, gender?: Gender) => `Pourquoi ${student} n’est pas ${agree(gender, { m: 'inscrit', f: 'inscrite', neutral: 'inscrit·e' })} à ${course} ?`,
   whyAllGreen: 'Tout est en ordre : l’étudiant a accès au cours. S’il ne le voit pas, qu’il se déconnecte et se reconnecte, ou vérifie la visibilité du cours.',
   whyBrokenAt: (label: string) => `Maillon rompu : ${label}.`,
   whyFix: (fix: string) => `À faire : ${fix}`,
   stepMark: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as Record<string, string>,
   onIt: 'Je m’en occupe… la réponse arrive dans quelques secondes.',
   privateSent: 'Réponse envoyée en message privé (elle contient des données personnelles).',
-  syncStudentDone: (student: string, added: number, removed: number, pending: number) => `Synchronisation de ${student} : ${added} ajout(s), ${removed} retrait(s)${pending ? `, ${pending} en attente de compte` : ''}.`,
+  syncStudentDone: (student: string, added: number, removed: number, pending: number) => `Synchronisation de ${student} : ${n$(added, 'ajout', 'ajouts')}, ${n$(removed, 'retrait', 'retraits')}${pending ? `, ${pending} en attente de compte` : ''}.`,
   syncRunDone: (run: string, status: string) => `Synchronisation ${run} : ${status}.`,
   syncRunBusy: 'Une synchronisation est déjà en cours : réessayez dans quelques minutes.',
   syncRunCounts: (created: number, added: number, removed: number, held: number, pending: number, errors: number) =>
-    `${created} cohorte(s) créée(s), ${added} ajout(s), ${removed} retrait(s), ${held} retrait(s) retenu(s), ${pending} en attente de compte${errors ? `, ${errors} erreur(s) (voir « état »)` : ''}.`,
+    `${n$(created, 'cohorte créée', 'cohortes créées')}, ${n$(added, 'ajout', 'ajouts')}, ${n$(removed, 'retrait', 'retraits')}, ${n$(held, 'retrait retenu', 'retraits retenus')}, ${pending} en attente de compte${errors ? `, ${n$(errors, 'erreur', 'erreurs')} (voir « état »)` : ''}.`,
   syncWhich: (x: string) => `« ${x} » peut être un étudiant ou une cohorte : lequel synchroniser ?`,
   syncAsStudent: (x: string) => `L’étudiant ${x}`,
   syncAsCohort: (x: string) => `La cohorte ${x}`,
@@ -202,16 +211,24 @@ export const fr = {
         return `Étudiant inconnu « ${p.student} » : absent de l’annuaire et sans compte Moodle. Vérifiez l’identifiant, le numéro d’étudiant ou l’e-mail.`;
       case 'ambiguousStudent':
         return `« ${p.student} » correspond à ${p.matches} entrées de l’annuaire : donnez l’identifiant exact ou le numéro d’étudiant.`;
+      case 'noHeldRemovals':
+        return `Aucun retrait retenu pour ${p.run}. Voir \`état\`.`;
+      case 'heldAlreadyDecided':
+        return `Les retraits retenus de ${p.run} ont déjà été ${p.status === 'approved' ? 'approuvés' : p.status === 'rejected' ? 'rejetés' : p.status === 'superseded' ? 'remplacés par une synchronisation plus récente' : 'décidés'}${p.by ? ` par ${p.by}` : ''} : rien n’a changé.`;
+      case 'approvalNeedsCompleteRead':
+        return `Impossible d’approuver maintenant : la lecture de l’annuaire est incomplète (détail technique : ${p.detail}). Réessayez plus tard.`;
+      case 'runFailed':
+        return `La synchronisation a échoué : ${guardText(p.reason, 'fr')}.`;
     }
   },
   historyTitle: (student: string) => `Historique de ${student}`,
   historyEmpty: (student: string) => `Aucune entrée au journal pour ${student}.`,
   historyColumns: ['Date', 'Plateforme', 'Cohorte', 'Action', 'Raison'],
   approveTitle: (run: string) => `Approuver les retraits retenus de ${run} ?`,
-  approveSummary: (n: number) => `${n} retrait(s) retenu(s), par cohorte :`,
-  approveDone: (run: string, removed: number, skipped: number) => `Retraits de ${run} appliqués : ${removed} retiré(s)${skipped ? `, ${skipped} ignoré(s) car de nouveau inscrits` : ''}.`,
-  rejectDone: (run: string, n: number) => `${n} retrait(s) de ${run} abandonné(s).`,
-  approvePartial: (run: string, removed: number, approval: string) => `L’approbation des retraits de ${run} n’a pas abouti (${removed} retrait(s) faits, voir la synchronisation ${approval} dans \`état\`) : les retraits restent retenus ; réessayez \`approuver ${run}\`.`,
+  approveSummary: (n: number) => `${n$(n, 'retrait retenu', 'retraits retenus')}, par cohorte :`,
+  approveDone: (run: string, removed: number, skipped: number) => `Retraits de ${run} appliqués : ${n$(removed, 'retiré', 'retirés')}${skipped ? `, ${n$(skipped, 'ignoré car de nouveau inscrit', 'ignorés car de nouveau inscrits')}` : ''}.`,
+  rejectDone: (run: string, n: number) => `${n$(n, 'retrait', 'retraits')} de ${run} ${n < 2 ? 'abandonné' : 'abandonnés'}.`,
+  approvePartial: (run: string, removed: number, approval: string) => `L’approbation des retraits de ${run} n’a pas abouti (${n$(removed, 'retrait fait', 'retraits faits')}, voir la synchronisation ${approval} dans \`état\`) : les retraits restent retenus ; réessayez \`approuver ${run}\`.`,
   noHeldPlan: (run: string) => `Aucun retrait retenu pour ${run}. Voir \`état\`.`,
   heldPlanDecided: (run: string, status: string, by: string) =>
     status === 'superseded' ? `Les retraits retenus de ${run} ont été remplacés par ceux de la synchronisation ${by} : voir \`état\`.` : `Les retraits retenus de ${run} ont déjà été ${status === 'approved' ? 'approuvés' : 'rejetés'} par ${by} : rien n’a changé.`,
@@ -221,9 +238,9 @@ export const fr = {
   cohortUnknown: (ref: string) => `Aucune cohorte « ${ref} » sur les plateformes.`,
   cohortOnSeveral: (ref: string) => `« ${ref} » existe sur plusieurs plateformes : laquelle ?`,
   membersUnknown: (list: string) => `Inconnus, rien n’a été fait : ${list}. Corrigez la liste et recommencez.`,
-  membersConfirmTitle: (n: number, cohort: string, adding: boolean) => `${adding ? 'Ajouter' : 'Retirer'} ${n} membre(s) ${adding ? 'à' : 'de'} ${cohort} ?`,
-  membersDone: (n: number, cohort: string, adding: boolean) => `${n} membre(s) ${adding ? 'ajouté(s) à' : 'retiré(s) de'} ${cohort}.`,
-  membersTitle: (cohort: string, n: number) => `${cohort} — ${n} membre(s)`,
+  membersConfirmTitle: (n: number, cohort: string, adding: boolean) => `${adding ? 'Ajouter' : 'Retirer'} ${n$(n, 'membre', 'membres')} ${adding ? 'à' : 'de'} ${cohort} ?`,
+  membersDone: (n: number, cohort: string, adding: boolean) => `${n$(n, adding ? 'membre ajouté à' : 'membre retiré de', adding ? 'membres ajoutés à' : 'membres retirés de')} ${cohort}.`,
+  membersTitle: (cohort: string, n: number) => `${cohort} — ${n$(n, 'membre', 'membres')}`,
   membersColumns: ['Nom', 'Identifiant', 'E-mail'],
   membersUnchanged: (list: string, adding: boolean) => `${adding ? 'Déjà membres' : 'Pas membres'}, rien à faire pour eux : ${list}.`,
   membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `Tous sont déjà membres de ${cohort} : rien n’a été fait.` : `Aucun d’eux n’est membre de ${cohort} : rien n’a été fait.`),
@@ -241,6 +258,13 @@ export const fr = {
   membersPrivilegedCourse: (course: string, role: string) => `${course} : rôle ${role}`,
   cohortCreateRefused: (platform: string) => `Votre compte Moodle ne peut pas créer de cohorte sur ${platform} (il y faut moodle/cohort:manage) : rien n’a été fait. Demandez ce droit à un administrateur Moodle.`,
   cohortWhichPlatform: (name: string) => `Sur quelle plateforme créer la cohorte « ${name} » ? Choisissez-la, ou nommez-la : créer cohorte "${name}" <identifiant> dans <plateforme>.`,
+  // Sections: codes of the core in words (src/i18n/fr/).
+  guard: guardFr,
+  journal: journalFr,
+  moodle: moodleFr,
+  run: runFr,
+  forms: formsFr,
+  channels: channelsFr,
 };
 
 export type Catalog = typeof fr;

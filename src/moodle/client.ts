@@ -132,6 +132,8 @@ export class MoodleClient {
     if (vars > this.maxInputVars) {
       throw new MoodleError({
         kind: 'truncated',
+        code: 'inputVarsExceeded',
+        params: { vars, max: this.maxInputVars },
         platform: this.platform,
         function: fn,
         message: `call needs ${vars} input variables but the site accepts ${this.maxInputVars} (max_input_vars); split it into batches`,
@@ -240,7 +242,7 @@ export class MoodleClient {
           await this.retryPause(fn, attempt, reason);
           continue;
         }
-        throw new MoodleError({ kind: 'transport', platform: this.platform, function: fn, message: `${reason} after ${attempt + 1} attempt(s)` });
+        throw new MoodleError({ kind: 'transport', code: 'unreachable', params: { cause: reason, attempts: attempt + 1 }, platform: this.platform, function: fn, message: `${reason} after ${attempt + 1} attempt(s)` });
       }
       this.keepPace(fn, vars, Date.now() - began, status < 500);
       if (status >= 500) {
@@ -249,7 +251,7 @@ export class MoodleClient {
           await this.retryPause(fn, attempt, `HTTP ${status}`);
           continue;
         }
-        throw new MoodleError({ kind: 'transport', platform: this.platform, function: fn, status, message: `HTTP ${status} after ${attempt + 1} attempt(s)` });
+        throw new MoodleError({ kind: 'transport', code: 'serverError', params: { status, attempts: attempt + 1 }, platform: this.platform, function: fn, status, message: `HTTP ${status} after ${attempt + 1} attempt(s)` });
       }
       return this.interpret(fn, status, text, schema);
     }
@@ -280,6 +282,8 @@ export class MoodleClient {
     if (trimmed === '') {
       throw new MoodleError({
         kind: 'rest-disabled',
+        code: 'restDisabled',
+        params: { status },
         platform: this.platform,
         function: fn,
         status,
@@ -289,6 +293,7 @@ export class MoodleClient {
     if (trimmed.startsWith('<')) {
       throw new MoodleError({
         kind: 'truncated',
+        code: 'xmlReply',
         platform: this.platform,
         function: fn,
         status,
@@ -299,7 +304,7 @@ export class MoodleClient {
     try {
       json = JSON.parse(trimmed);
     } catch {
-      throw new MoodleError({ kind: 'bad-reply', platform: this.platform, function: fn, status, message: `reply is not JSON (HTTP ${status}, ${trimmed.length} bytes)` });
+      throw new MoodleError({ kind: 'bad-reply', code: 'notJson', params: { status, bytes: trimmed.length }, platform: this.platform, function: fn, status, message: `reply is not JSON (HTTP ${status}, ${trimmed.length} bytes)` });
     }
     const ex = exceptionReply.safeParse(json);
     if (ex.success) {
@@ -319,6 +324,8 @@ export class MoodleClient {
       const issue = parsed.error.issues[0];
       throw new MoodleError({
         kind: 'bad-reply',
+        code: 'badShape',
+        params: { path: issue?.path.join('.') || '(root)' },
         platform: this.platform,
         function: fn,
         status,

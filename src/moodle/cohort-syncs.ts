@@ -105,14 +105,10 @@ const actingUser = (fn: string, id: number): number => {
   return id;
 };
 
-/** Neither plugin on the site: every cohort-sync command says so, to the teacher and to the admin. */
+/** Neither plugin on the site: every cohort-sync command says so, to the teacher and to the admin (src/i18n, section moodle.unavailable). */
 export class CohortSyncUnavailable extends Error {
-  readonly teacherMessage: string;
-  readonly adminMessage: string;
   constructor(readonly platform: string) {
     super(`${platform}: no cohort-sync web service (install local_cohortbot)`);
-    this.teacherMessage = `Adding cohorts to courses from the chat is not available on ${platform} yet. You can still do it in Moodle: Participants › Enrolment methods › Add method › Cohort sync.`;
-    this.adminMessage = `${platform} offers neither local_cohortbot nor local_ws_enrolcohort to cohortbot's token. Install moodle-plugin/local_cohortbot (see its README) and add its functions to the cohortbot service.`;
   }
 }
 

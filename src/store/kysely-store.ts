@@ -8,7 +8,7 @@ import { Kysely, Migrator, RawBuilder, Transaction, sql } from 'kysely';
 import type { Dialect as KyselyDialect } from 'kysely';
 import { ConsumeResult, StoredConfirmation, consumeConfirmation } from './confirmations';
 import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
-import { Row, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows';
+import { Row, serializeJournalReason, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows';
 import { Database, Dialect, migrationProvider } from './schema';
 import { AuditEntry, HeldPlan, JournalAction, JournalEntry, RunRecord, Store, StoreError } from './types';
 
@@ -98,7 +98,7 @@ export class KyselyStore implements Store {
     if (entries.length === 0) return;
     await this.tx(async (trx) => {
       for (let i = 0; i < entries.length; i += 500) {
-        const rows = entries.slice(i, i + 500).map((e) => ({ run_id: e.runId, platform: e.platform, cohort_idnumber: e.cohortIdnumber, student_key: e.studentKey ?? null, moodle_user_id: e.moodleUserId ?? null, action: e.action, reason: e.reason, at: e.at }));
+        const rows = entries.slice(i, i + 500).map((e) => ({ run_id: e.runId, platform: e.platform, cohort_idnumber: e.cohortIdnumber, student_key: e.studentKey ?? null, moodle_user_id: e.moodleUserId ?? null, action: e.action, reason: serializeJournalReason(e.reason), at: e.at }));
         await trx.insertInto('journal').values(rows).execute();
       }
     });
@@ -135,7 +135,7 @@ export class KyselyStore implements Store {
   }
 
   async saveHeldPlan(plan: HeldPlan): Promise<void> {
-    const row = { run_id: plan.runId, created_at: plan.createdAt, status: plan.status, removals: JSON.stringify(plan.removals), reasons: serializeReasons(plan.reasonCodes, plan.reasons), decided_by: plan.decidedBy ?? null, decided_at: plan.decidedAt ?? null };
+    const row = { run_id: plan.runId, created_at: plan.createdAt, status: plan.status, removals: JSON.stringify(plan.removals), reasons: serializeReasons(plan.reasonCodes), decided_by: plan.decidedBy ?? null, decided_at: plan.decidedAt ?? null };
     await (await this.q())
       .insertInto('held_plans')
       .values(row)
@@ -268,7 +268,7 @@ async function upsertRun(db: Kysely<Database> | Transaction<Database>, run: RunR
     duration_ms: run.durationMs ?? null,
     directory_students: run.directoryStudents ?? null,
     directory_complete: complete,
-    guard: serializeReasons(run.guardReasons, run.guard),
+    guard: serializeReasons(run.guardReasons),
     platforms: JSON.stringify(run.platforms),
   };
   const { run_id: _id, trigger: _t, scope: _s, started_at: _st, ...update } = row;

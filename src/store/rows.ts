@@ -1,15 +1,32 @@
 /** Database rows → store records, shared by the SQLite and PostgreSQL stores (same columns). */
 import type { AuditEntry, HeldPlan, JournalEntry, RunRecord } from './types';
-import type { GuardReason } from '../sync/guard';
-import { guardText } from '../sync/guard-text';
+import type { GuardReason, JournalReason } from '../domain/codes';
+import { guardReasonOf, journalReasonOf } from './legacy-reasons';
 
-/** Reasons are stored as codes with parameters; rows written before that hold plain sentences. */
+/**
+ * Reasons are stored as codes with parameters (JSON). Rows written before that held sentences; migration
+ * 002-codes-only turned them into codes, and a sentence met anyway (a row restored from an old backup)
+ * is read the same way.
+ */
 export function parseReasons(json: string): GuardReason[] {
-  return (JSON.parse(json) as Array<string | GuardReason>).map((r) => (typeof r === 'string' ? { code: 'text', detail: r } : r));
+  return (JSON.parse(json) as Array<string | GuardReason | { code: 'text'; detail: string }>).map((r) => (typeof r === 'string' ? guardReasonOf(r) : r.code === 'text' ? guardReasonOf(r.detail) : r));
 }
 
-/** What goes in the column: the codes when the record has them, else its sentences. */
-export const serializeReasons = (codes: GuardReason[] | undefined, texts: string[]): string => JSON.stringify(codes ?? texts.map((detail) => ({ code: 'text', detail })));
+export const serializeReasons = (codes: GuardReason[]): string => JSON.stringify(codes);
+
+/** A journal reason column: a JSON code, or a sentence of an older version. */
+export function parseJournalReason(text: string): JournalReason {
+  if (text.startsWith('{')) {
+    try {
+      return JSON.parse(text) as JournalReason;
+    } catch {
+      // a sentence that happens to start with a brace
+    }
+  }
+  return journalReasonOf(text);
+}
+
+export const serializeJournalReason = (r: JournalReason): string => JSON.stringify(r);
 
 export type Row = Record<string, unknown>;
 
@@ -27,7 +44,7 @@ export function toRun(r: Row): RunRecord {
     directoryStudents: opt<number>(r.directory_students),
     // SQLite stores booleans as 0/1, PostgreSQL as booleans.
     directoryComplete: r.directory_complete === null || r.directory_complete === undefined ? undefined : Boolean(r.directory_complete),
-    ...withReasons(r.guard as string),
+    guardReasons: parseReasons(r.guard as string),
     platforms: JSON.parse(r.platforms as string) as RunRecord['platforms'],
   };
 }
@@ -40,18 +57,19 @@ export function toJournal(r: Row): JournalEntry {
     studentKey: opt<string>(r.student_key),
     moodleUserId: opt<number>(r.moodle_user_id),
     action: r.action as JournalEntry['action'],
-    reason: r.reason as string,
+    reason: parseJournalReason(r.reason as string),
     at: r.at as string,
   };
 }
 
 export function toHeld(r: Row): HeldPlan {
+  const removals = JSON.parse(r.removals as string) as Array<Omit<HeldPlan['removals'][number], 'reason'> & { reason: JournalReason | string }>;
   return {
     runId: r.run_id as string,
     createdAt: r.created_at as string,
     status: r.status as HeldPlan['status'],
-    removals: JSON.parse(r.removals as string) as HeldPlan['removals'],
-    ...(({ guard, guardReasons }) => ({ reasons: guard, reasonCodes: guardReasons }))(withReasons(r.reasons as string)),
+    removals: removals.map((x) => ({ ...x, reason: typeof x.reason === 'string' ? journalReasonOf(x.reason) : x.reason })),
+    reasonCodes: parseReasons(r.reasons as string),
     decidedBy: opt<string>(r.decided_by),
     decidedAt: opt<string>(r.decided_at),
   };
@@ -69,9 +87,4 @@ export function toAudit(r: Row): AuditEntry {
     outcome: r.outcome as string,
     detail: opt<string>(r.detail),
   };
-}
-
-function withReasons(json: string): { guard: string[]; guardReasons: GuardReason[] } {
-  const guardReasons = parseReasons(json);
-  return { guard: guardReasons.map((g) => guardText(g, 'en')), guardReasons };
 }

@@ -4,6 +4,7 @@
  * stores of earlier versions created (IF NOT EXISTS), so existing databases migrate forward in place.
  */
 import { Kysely, Migration, MigrationProvider, sql } from 'kysely';
+import { parseJournalReason, parseReasons, serializeJournalReason, serializeReasons } from './rows';
 
 export interface RunsTable {
   run_id: string;
@@ -127,6 +128,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('confirmations_actor').ifNotExists().on('confirmations').columns(['actor', 'created_at']).execute();
         await db.schema.createIndex('confirmations_expiry').ifNotExists().on('confirmations').column('expires_at').execute();
+      },
+    },
+    '002-codes-only': {
+      // Rows keep codes and parameters only (the words live in src/i18n): sentences written by earlier
+      // versions become codes where recognisable, else a `legacy` code carrying the old text.
+      async up(kdb: Kysely<unknown>) {
+        const db = kdb as unknown as Kysely<Database>;
+        // Journal reasons are shared by many rows (one per étape and year): one update per distinct sentence.
+        const distinct = await db.selectFrom('journal').select('reason').distinct().where('reason', 'not like', '{%').execute();
+        for (const { reason } of distinct) {
+          await db.updateTable('journal').set({ reason: serializeJournalReason(parseJournalReason(reason)) }).where('reason', '=', reason).execute();
+        }
+        for (const r of await db.selectFrom('runs').select(['run_id', 'guard']).execute()) {
+          const codes = serializeReasons(parseReasons(r.guard));
+          if (codes !== r.guard) await db.updateTable('runs').set({ guard: codes }).where('run_id', '=', r.run_id).execute();
+        }
+        for (const h of await db.selectFrom('held_plans').select(['run_id', 'reasons', 'removals']).execute()) {
+          const reasons = serializeReasons(parseReasons(h.reasons));
+          const removals = JSON.stringify(
+            (JSON.parse(h.removals) as Array<{ reason: unknown }>).map((x) => ({ ...x, reason: typeof x.reason === 'string' ? parseJournalReason(x.reason) : x.reason })),
+          );
+          if (reasons !== h.reasons || removals !== h.removals) await db.updateTable('held_plans').set({ reasons, removals }).where('run_id', '=', h.run_id).execute();
+        }
       },
     },
   };

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store';
+import { serializeJournalReason } from './rows';
 import { prepareStoreFile } from './private-file';
 import { JournalEntry, StoreError } from './types';
 import { StoreUnavailableError, classify } from './unavailable';
@@ -60,7 +61,7 @@ export class SqliteStore extends KyselyStore {
       const insert = (this.insertJournal ??= this.database.prepare('INSERT INTO journal (run_id, platform, cohort_idnumber, student_key, moodle_user_id, action, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'));
       try {
         this.database.transaction(() => {
-          for (const e of entries) insert.run(e.runId, e.platform, e.cohortIdnumber, e.studentKey ?? null, e.moodleUserId ?? null, e.action, e.reason, e.at);
+          for (const e of entries) insert.run(e.runId, e.platform, e.cohortIdnumber, e.studentKey ?? null, e.moodleUserId ?? null, e.action, serializeJournalReason(e.reason), e.at);
         })();
       } catch (err) {
         // A full disk or a locked file: rolled back whole, said as the store being unavailable.

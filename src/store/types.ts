@@ -6,14 +6,13 @@
 
 import type { ErasureCounts } from './erasure';
 import type { ConsumeResult, StoredConfirmation } from './confirmations';
-import type { GuardReason } from '../sync/guard';
+import type { GuardReason, JournalAction, JournalReason, RunStatus } from '../domain/codes';
 
-export type { ErasureCounts };
+export type { ErasureCounts, JournalAction, RunStatus };
 
 /** A store that cannot be opened or used: the message says what to do. */
 export class StoreError extends Error {}
 
-export type RunStatus = 'running' | 'applied' | 'partial' | 'held' | 'aborted' | 'dry-run' | 'failed' | 'interrupted';
 
 export interface PlatformRunSummary {
   name: string;
@@ -39,14 +38,11 @@ export interface RunRecord {
   durationMs?: number;
   directoryStudents?: number;
   directoryComplete?: boolean;
-  /** The guard's reasons (and failures) in English, as the CLI and JSON documents print them. */
-  guard: string[];
-  /** The same as codes with parameters, for readers in other languages. */
-  guardReasons?: GuardReason[];
+  /** The guard's reasons (and failures), as codes with parameters: src/i18n words them in each language. */
+  guardReasons: GuardReason[];
   platforms: PlatformRunSummary[];
 }
 
-export type JournalAction = 'add' | 'remove' | 'pending' | 'create' | 'rename' | 'delete' | 'held';
 
 export interface JournalEntry {
   runId: string;
@@ -55,7 +51,7 @@ export interface JournalEntry {
   studentKey?: string;
   moodleUserId?: number;
   action: JournalAction;
-  reason: string;
+  reason: JournalReason;
   at: string;
 }
 
@@ -65,7 +61,7 @@ export interface HeldRemoval {
   cohortIdnumber: string;
   userId: number;
   key?: string;
-  reason: string;
+  reason: JournalReason;
 }
 
 export interface HeldPlan {
@@ -74,8 +70,8 @@ export interface HeldPlan {
   /** superseded: a later run re-planned the same platforms, so its own plan is the one that counts. */
   status: 'held' | 'approved' | 'rejected' | 'superseded';
   removals: HeldRemoval[];
-  reasons: string[];
-  reasonCodes?: GuardReason[];
+  /** Why the guard held them, as codes with parameters. */
+  reasonCodes: GuardReason[];
   decidedBy?: string;
   decidedAt?: string;
 }

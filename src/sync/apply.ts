@@ -47,7 +47,7 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
     try {
       await ctx.api.updateCohorts(p.renames.map((r) => ({ id: r.cohortId, categorytype: ctx.categorytype, name: r.to, idnumber: r.idnumber })));
       result.renamed = p.renames.length;
-      await ctx.journal(p.renames.map((r) => entry({ cohortIdnumber: r.idnumber, action: 'rename', reason: `${r.from} → ${r.to}` })));
+      await ctx.journal(p.renames.map((r) => entry({ cohortIdnumber: r.idnumber, action: 'rename', reason: r.reason })));
     } catch (e) {
       result.errors.push(`renaming cohorts: ${describe(e)}`);
     }
@@ -71,7 +71,7 @@ export async function applyPlan(p: Plan, removals: 'apply' | 'skip' | 'hold', ct
   }
 
   if (removals === 'hold') {
-    await ctx.journal(p.removals.map((r) => entry({ cohortIdnumber: r.cohortIdnumber, studentKey: r.key, moodleUserId: r.userId, action: 'held', reason: `${r.reason}; removal held for approval` }, now)));
+    await ctx.journal(p.removals.map((r) => entry({ cohortIdnumber: r.cohortIdnumber, studentKey: r.key, moodleUserId: r.userId, action: 'held', reason: r.reason }, now)));
   }
   if (removals === 'apply') {
     const valid = p.removals.filter((r) => r.cohortId !== undefined);
@@ -96,7 +96,7 @@ async function createCohorts(p: Plan, ctx: ApplyContext, result: ApplyResult, en
   const record = async (created: Array<{ id: number; idnumber: string }>) => {
     for (const c of created) ids.set(c.idnumber, c.id);
     result.created += created.length;
-    await ctx.journal(created.map((c) => entry({ cohortIdnumber: c.idnumber, action: 'create', reason: p.creates.find((x) => x.idnumber === c.idnumber)?.reason ?? '' })));
+    await ctx.journal(created.map((c) => entry({ cohortIdnumber: c.idnumber, action: 'create', reason: p.creates.find((x) => x.idnumber === c.idnumber)?.reason ?? { code: 'etapeHasStudents', etape: c.idnumber, students: 0 } })));
   };
   try {
     await record(await ctx.api.createCohorts(toCreate(p.creates)));

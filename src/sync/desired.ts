@@ -1,13 +1,14 @@
 /**
  * Desired state from a directory read (pure): for each platform, each étape routed to it, the
  * students whose inscription of a counted year makes them members. Members are roster indices and
- * reasons are shared strings (one per étape, year and status), so a 100,000-student university costs
+ * reasons are shared values (one per étape, year and status), so a 100,000-student university costs
  * a map entry per membership and nothing more.
  */
 import { Roster, inForce } from '../directory';
 import type { DirectoryRead } from '../directory/types';
 import type { YearWindow } from '../domain/academic-year';
 import { platformsFor } from '../domain/cohorts';
+import type { JournalReason } from '../domain/codes';
 import type { DesiredCohort, DesiredState } from './types';
 
 export function desiredStates(read: Pick<DirectoryRead, 'roster' | 'etapes'>, window: YearWindow, platforms: Array<{ name: string; etapes: string[] }>): Map<string, DesiredState> {
@@ -16,11 +17,11 @@ export function desiredStates(read: Pick<DirectoryRead, 'roster' | 'etapes'>, wi
   // Per étape id: the platforms it routes to, and its desired cohort on each (made on first use).
   const routes: Array<string[] | undefined> = [];
   const cohorts: Array<Map<string, DesiredCohort> | undefined> = [];
-  const reasons = new Map<string, string>();
-  const reason = (year: number, etape: string, status: string | undefined): string => {
+  const reasons = new Map<string, JournalReason>();
+  const reason = (year: number, etape: string, status: string | undefined): JournalReason => {
     const k = `${year}:${etape}:${status ?? ''}`;
     let r = reasons.get(k);
-    if (r === undefined) reasons.set(k, (r = `inscription ${year} ${etape}${status ? ` status ${status}` : ''}`));
+    if (r === undefined) reasons.set(k, (r = status ? { code: 'inscription', year, etape, status } : { code: 'inscription', year, etape }));
     return r;
   };
   const cohortOf = (platform: string, e: number): DesiredCohort => {
@@ -63,7 +64,7 @@ export interface WantedCohort {
   etape: string;
   mode: 'add' | 'keep-only';
   /** The reason a run would journal (an add) — absent for a keep-only étape. */
-  reason?: string;
+  reason?: JournalReason;
 }
 
 /**

@@ -9,6 +9,7 @@ import { Roster, countedStudents } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
 import { yearWindow } from '../domain/academic-year';
 import { CohortNaming } from '../domain/cohorts';
+import type { GuardReason, JournalReason } from '../domain/codes';
 import { closest } from '../util/closest';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
@@ -21,7 +22,6 @@ import { memberWriter } from './member-writer';
 import { applyPlan } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
 import { GuardDecision, guard } from './guard';
-import { guardText } from './guard-text';
 import { LeaseLostError, RunInProgressError } from './lease';
 import { plan } from './plan';
 import type { RunJournal } from './run-journal';
@@ -36,12 +36,20 @@ export type SyncRequestProblem =
   | { code: 'badCohort'; cohort: string }
   | { code: 'unknownCohort'; cohort: string; near?: string }
   | { code: 'unknownStudent'; student: string }
-  | { code: 'ambiguousStudent'; student: string; matches: number };
+  | { code: 'ambiguousStudent'; student: string; matches: number }
+  /** Approving or rejecting held removals. */
+  | { code: 'noHeldRemovals'; run: string }
+  | { code: 'heldAlreadyDecided'; run: string; status: string; by?: string }
+  | { code: 'approvalNeedsCompleteRead'; detail: string }
+  /** The run failed: why, as the guard's code. */
+  | { code: 'runFailed'; reason: GuardReason };
 
 export class SyncRequestError extends Error {
   constructor(
     message: string,
     readonly problem?: SyncRequestProblem,
+    /** The run failed: why, as the guard's code (a reader words it, src/i18n). */
+    readonly reason?: GuardReason,
   ) {
     super(message);
   }
@@ -199,7 +207,7 @@ export class SyncEngine {
     const held = await this.apply(run, planned, journal);
     run.platforms = platforms.map((p) => planned.summaries.get(p.name)!);
     if (held.length > 0) {
-      await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasons: planned.decision.reasons.map((r) => guardText(r)), reasonCodes: planned.decision.reasons });
+      await this.deps.store.saveHeldPlan({ runId: run.runId, createdAt: this.now().toISOString(), status: 'held', removals: held, reasonCodes: planned.decision.reasons });
     }
     run.status = outcome(run.platforms, held.length > 0);
     if (!opts.user && !opts.cohort) await this.supersedeOlderHeld(run.runId, platforms.map((p) => p.name));
@@ -254,7 +262,7 @@ export class SyncEngine {
       scoped: run.scope.startsWith('user:') || run.scope.startsWith('cohort:'),
     }, this.deps.config.guard);
     setReasons(run, decision.reasons);
-    for (const r of decision.reasons) this.log.warn({ runId: run.runId, code: r.code }, guardText(r));
+    for (const r of decision.reasons) this.log.warn({ runId: run.runId, reason: r }, `guard: ${r.code}`);
     return { plans, decision, summaries };
   }
 
@@ -378,7 +386,7 @@ export class SyncEngine {
           if (!decided) {
             // The run and the decision together: never an applied approval whose plan still says held.
             if (r.status !== 'applied') await this.deps.store.saveRun(r);
-            else if (!(await this.deps.store.recordApproval(r, runId, actor, r.finishedAt!))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`);
+            else if (!(await this.deps.store.recordApproval(r, runId, actor, r.finishedAt!))) throw new SyncRequestError(`the removals of run ${runId} were decided meanwhile`, { code: 'heldAlreadyDecided', run: runId, status: 'decided' });
             decided = true;
           }
           const removed = r.platforms.reduce((n, p) => n + p.membersRemoved, 0);
@@ -394,7 +402,7 @@ export class SyncEngine {
       },
     );
     const failure = run.guardReasons?.find((g) => g.code === 'runFailed' || g.code === 'storeUnavailable');
-    if (run.status === 'failed' && failure) throw new SyncRequestError(guardText(failure));
+    if (run.status === 'failed' && failure) throw new SyncRequestError(failureMessage(failure), { code: 'runFailed', reason: failure }, failure);
     return run;
   }
 
@@ -402,7 +410,7 @@ export class SyncEngine {
   private async replanHeld(held: HeldPlan, actor: string): Promise<RunPlan> {
     const platforms = [...new Set(held.removals.map((r) => r.platform))];
     const read = await this.deps.directory.read();
-    if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`);
+    if (!read.complete) throw new SyncRequestError(`cannot approve now: the directory read is incomplete (${read.incompleteReason}); try again later`, { code: 'approvalNeedsCompleteRead', detail: read.incompleteReason ?? '' });
     const window = yearWindow(this.now(), this.deps.config.academicYear);
     const desired = desiredStates(read, window, this.deps.config.platforms.filter((p) => platforms.includes(p.name)));
     const stillWanted = (r: HeldRemoval) => {
@@ -414,7 +422,7 @@ export class SyncEngine {
     for (const platform of platforms) {
       const removals = held.removals.filter((r) => r.platform === platform);
       const todo = removals.filter((r) => !stillWanted(r));
-      planned.plans.push({ ...emptyPlan(platform), removals: todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length), reason: `${r.reason} (held in ${held.runId}, approved by ${actor})` })) });
+      planned.plans.push({ ...emptyPlan(platform), removals: todo.map((r) => ({ ...r, etape: r.cohortIdnumber.slice(this.naming.prefix.length), reason: approvedReason(r.reason, held.runId, actor) })) });
       planned.summaries.set(platform, { ...emptySummary(platform), removalsSkipped: removals.length - todo.length });
     }
     return planned;
@@ -423,8 +431,8 @@ export class SyncEngine {
   /** The held plan of a run, still to decide; otherwise the caller's error. */
   private async heldPlan(runId: string): Promise<HeldPlan> {
     const held = await this.deps.store.getHeldPlan(runId);
-    if (!held) throw new SyncRequestError(`no held removals for run ${runId}`);
-    if (held.status !== 'held') throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`);
+    if (!held) throw new SyncRequestError(`no held removals for run ${runId}`, { code: 'noHeldRemovals', run: runId });
+    if (held.status !== 'held') throw new SyncRequestError(`the removals of run ${runId} were already ${held.status}${held.decidedBy ? ` by ${held.decidedBy}` : ''}`, { code: 'heldAlreadyDecided', run: runId, status: held.status, by: held.decidedBy });
     return held;
   }
 
@@ -450,13 +458,13 @@ export class SyncEngine {
       const at = this.now().toISOString();
       if (!(await this.deps.store.decideHeldPlan(runId, 'rejected', actor, at))) {
         const now = await this.deps.store.getHeldPlan(runId);
-        throw new SyncRequestError(`the removals of run ${runId} were already ${now?.status ?? 'decided'}${now?.decidedBy ? ` by ${now.decidedBy}` : ''}`);
+        throw new SyncRequestError(`the removals of run ${runId} were already ${now?.status ?? 'decided'}${now?.decidedBy ? ` by ${now.decidedBy}` : ''}`, { code: 'heldAlreadyDecided', run: runId, status: now?.status ?? 'decided', by: now?.decidedBy });
       }
       await this.deps.store.audit({ at, actor, channel, command: 'reject', target: runId, outcome: 'ok', detail: `${held.removals.length} removals dropped` });
     };
     const run = await this.life.withRecordedRun({ trigger: `reject by ${actor}`, scope: `reject:${runId}`, platforms: [], row: false, save }, async () => undefined, async () => undefined);
     const failure = run.guardReasons?.find((g) => g.code === 'storeUnavailable');
-    if (failure) throw new SyncRequestError(guardText(failure));
+    if (failure) throw new SyncRequestError(failureMessage(failure), { code: 'runFailed', reason: failure }, failure);
     return { runId, status: 'rejected', removals: held.removals.length };
   }
 }
@@ -513,6 +521,14 @@ function plannedSummary(s: PlatformRunSummary, p: Plan | undefined, decision: Gu
     removalsSkipped: decision.removals === 'skip' ? p.removals.length : 0,
     pendingAccounts: p.pending.length,
   };
+}
+
+/** A failure's log line: its code and its source's own technical words. */
+const failureMessage = (r: GuardReason): string => `${r.code}${'detail' in r ? `: ${r.detail}` : ''}`;
+
+/** A held removal's reason, now applied on an admin's approval. */
+function approvedReason(r: JournalReason, heldIn: string, by: string): JournalReason {
+  return r.code === 'noInscription' || r.code === 'notStudent' || r.code === 'etapeGone' ? { ...r, heldIn, by } : r;
 }
 
 function escapeRe(s: string): string {

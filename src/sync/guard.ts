@@ -3,6 +3,7 @@
  * a run may change anything and whether its removals go ahead, are skipped, or are held for an
  * admin. Pure. A doubtful source never removes anyone.
  */
+import type { GuardReason } from '../domain/codes';
 import type { Plan } from './types';
 
 export interface GuardLimits {
@@ -26,24 +27,7 @@ export interface SourceFacts {
   scoped: boolean;
 }
 
-/**
- * Why the guard (or a failure) changed the course of a run: a code and its parameters, so each
- * reader says it in its own language (guard-text.ts); `detail` is a source's own technical words.
- */
-export type GuardReason =
-  /** abort: nothing could be read; skip: what was read is applied, removals are withheld. */
-  | { code: 'incomplete'; detail: string; effect?: 'abort' | 'skip' }
-  | { code: 'noInscriptions'; effect: 'skip' | 'none' }
-  | { code: 'tooFewRecords'; students: number; min: number; effect: 'skip' | 'none' }
-  | { code: 'belowRatio'; students: number; ratio: number; last: number; effect: 'skip' | 'none' }
-  | { code: 'sourceWarning'; detail: string; effect: 'skip' | 'none' }
-  | { code: 'tooManyRemovals'; removals: number; max: number }
-  | { code: 'removalPercent'; removals: number; percent: number; memberships: number; max: number }
-  | { code: 'runFailed'; detail: string }
-  | { code: 'interrupted' }
-  /** The store went away during the run: `recorded` false when it never came back within SYNC_DB_RETRY_SECONDS. */
-  | { code: 'storeUnavailable'; detail: string; journalled: number; unjournalled: number; recorded: boolean }
-  | { code: 'text'; detail: string };
+export type { GuardReason } from '../domain/codes';
 
 export type GuardDecision =
   | { action: 'abort'; reasons: GuardReason[] }

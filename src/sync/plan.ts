@@ -3,7 +3,11 @@
  * appear (only managed ones are in ActualState, and only managed idnumbers are ever produced).
  */
 import { CohortNaming, cohortIdnumber, cohortName, etapeOfIdnumber } from '../domain/cohorts';
+import type { JournalReason } from '../domain/codes';
 import type { ActualCohort, ActualState, DesiredState, MemberChange, Plan } from './types';
+
+/** One shared value: a first sync has a hundred thousand pending accounts. */
+const NO_ACCOUNT_YET: JournalReason = { code: 'noAccountYet' };
 
 export interface PlanOptions {
   naming: CohortNaming;
@@ -39,9 +43,9 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
     const existing = byIdnumber.get(idnumber);
     if (!existing) {
       const hasMembersInScope = opts.onlyKey === undefined || [...want.members.keys()].some((i) => roster.key(i) === opts.onlyKey);
-      if (hasMembersInScope) out.creates.push({ etape, idnumber, name, reason: `étape ${etape} has ${want.members.size} student(s) in the directory` });
+      if (hasMembersInScope) out.creates.push({ etape, idnumber, name, reason: { code: 'etapeHasStudents', etape, students: want.members.size } });
     } else if (existing.name !== name && opts.onlyKey === undefined) {
-      out.renames.push({ cohortId: existing.id, idnumber, from: existing.name, to: name, reason: 'name template or étape label changed' });
+      out.renames.push({ cohortId: existing.id, idnumber, from: existing.name, to: name, reason: { code: 'renamed', from: existing.name, to: name } });
     }
     const current = new Set(existing?.members ?? []);
     const adds: MemberChange[] = [];
@@ -50,7 +54,7 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
       const key = roster.key(i);
       if (!keyInScope(key)) continue;
       const account = actual.accounts.get(key);
-      if (!account) pending.push({ etape, cohortIdnumber: idnumber, key, reason: 'no Moodle account yet (created at first login)' });
+      if (!account) pending.push({ etape, cohortIdnumber: idnumber, key, reason: NO_ACCOUNT_YET });
       else if (!current.has(account.id)) adds.push({ etape, cohortIdnumber: idnumber, cohortId: existing?.id, userId: account.id, key, reason });
     }
     // In key order, so a plan reads (and prints) the same whatever order the directory came in.
@@ -75,10 +79,10 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
     for (const userId of c.members) {
       const key = actual.keyOf.get(userId);
       if (!keyInScope(key)) continue;
-      out.removals.push({ etape, cohortIdnumber: c.idnumber, cohortId: c.id, userId, key, reason: `étape ${etape} no longer in the directory` });
+      out.removals.push({ etape, cohortIdnumber: c.idnumber, cohortId: c.id, userId, key, reason: { code: 'etapeGone', etape } });
     }
     if (opts.deleteUnusedEmpty && opts.onlyKey === undefined && c.members.length === 0 && actual.cohortsInUse !== undefined && !actual.cohortsInUse.has(c.id)) {
-      out.deletes.push({ cohortId: c.id, idnumber: c.idnumber, reason: `étape ${etape} gone, cohort empty and synced by no course` });
+      out.deletes.push({ cohortId: c.id, idnumber: c.idnumber, reason: { code: 'cohortUnused', etape } });
     }
   }
   return out;
@@ -87,7 +91,7 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
 const byKey = (a: { key?: string }, b: { key?: string }) => ((a.key ?? '') < (b.key ?? '') ? -1 : (a.key ?? '') > (b.key ?? '') ? 1 : 0);
 
 function removal(etape: string, c: ActualCohort, userId: number, key: string | undefined, year?: number): MemberChange {
-  const reason = key === undefined ? 'not a student in the directory' : `no ${year ?? 'current'} inscription to ${etape} in the directory`;
+  const reason: JournalReason = key === undefined ? { code: 'notStudent' } : year === undefined ? { code: 'noInscription', etape } : { code: 'noInscription', etape, year };
   return { etape, cohortIdnumber: c.idnumber, cohortId: c.id, userId, key, reason };
 }
 

@@ -11,7 +11,6 @@ import { CallScope, callScope } from '../moodle/client';
 import type { RunRecord, Store } from '../store/types';
 import { StoreUnavailableError, classify, whenStoreBack } from '../store/unavailable';
 import type { GuardReason } from './guard';
-import { guardText } from './guard-text';
 import { HeldLease, RunLease } from './lease';
 import { RunJournal } from './run-journal';
 import type { Plan } from './types';
@@ -83,7 +82,7 @@ export class RunLife {
         await lease?.release().catch((e: Error) => this.log.warn({ err: e.message }, 'releasing the run lease failed; it expires by itself'));
         throw err;
       }
-      const run: RunResult = { runId: newRunId(started), status: 'running', trigger: spec.trigger, scope: spec.scope, startedAt: started.toISOString(), guard: [], platforms: [] };
+      const run: RunResult = { runId: newRunId(started), status: 'running', trigger: spec.trigger, scope: spec.scope, startedAt: started.toISOString(), guardReasons: [], platforms: [] };
       let storeLost: Error | undefined;
       try {
         if (lease && spec.row !== false) await this.deps.store.saveRun(run);
@@ -156,7 +155,7 @@ export class RunLife {
     for (const r of await this.deps.store.lastRuns(50)) {
       if (r.status !== 'running') continue;
       const reasons: GuardReason[] = [...(r.guardReasons ?? []), { code: 'interrupted' }];
-      await this.deps.store.saveRun({ ...r, status: 'interrupted', finishedAt: r.finishedAt ?? this.now().toISOString(), guardReasons: reasons, guard: reasons.map((x) => guardText(x)) });
+      await this.deps.store.saveRun({ ...r, status: 'interrupted', finishedAt: r.finishedAt ?? this.now().toISOString(), guardReasons: reasons });
       this.log.warn({ runId: r.runId }, 'a run that never finished (killed) is closed as interrupted');
     }
   }
@@ -174,10 +173,9 @@ function storeTrouble(run: RunRecord, err: Error, journalled: number, unjournall
   setReasons(run, [...(run.guardReasons ?? []).filter((r) => r.code !== 'storeUnavailable'), { code: 'storeUnavailable', detail: err.message, journalled, unjournalled, recorded }]);
 }
 
-/** A run's reasons as codes (for every language) and as the English sentences the CLI prints. */
+/** A run's reasons, as codes: every reader words them in its language (src/i18n). */
 export function setReasons(run: RunRecord, reasons: GuardReason[]): void {
   run.guardReasons = reasons;
-  run.guard = reasons.map((r) => guardText(r));
 }
 
 export function stripPlans(run: RunResult): RunRecord {

@@ -1,4 +1,5 @@
 /** The values the sync passes around: desired state, actual state, and the plan between them. */
+import type { JournalReason } from '../domain/codes';
 import type { Roster } from '../directory/roster';
 
 /** One étape as the directory wants it on one platform. */
@@ -7,7 +8,7 @@ export interface DesiredCohort {
   label?: string;
   composante?: string;
   /** Students (roster indices) who must be members (added if missing), with the reason for each. */
-  members: Map<number, string>;
+  members: Map<number, JournalReason>;
   /** Students who stay if already members but are never added (last year's, during the grace period). */
   keepOnly: Set<number>;
 }
@@ -44,7 +45,7 @@ export interface CohortCreate {
   etape: string;
   idnumber: string;
   name: string;
-  reason: string;
+  reason: JournalReason;
 }
 
 export interface CohortRename {
@@ -52,7 +53,7 @@ export interface CohortRename {
   idnumber: string;
   from: string;
   to: string;
-  reason: string;
+  reason: JournalReason;
 }
 
 export interface MemberChange {
@@ -63,20 +64,20 @@ export interface MemberChange {
   userId: number;
   /** Student key, when the user is known to the directory. */
   key?: string;
-  reason: string;
+  reason: JournalReason;
 }
 
 export interface PendingAccount {
   etape: string;
   cohortIdnumber: string;
   key: string;
-  reason: string;
+  reason: JournalReason;
 }
 
 export interface CohortDelete {
   cohortId: number;
   idnumber: string;
-  reason: string;
+  reason: JournalReason;
 }
 
 export interface Plan {

@@ -20,12 +20,15 @@ export function botFor(h: SyncHarness): BotCore {
 
 export const who = (email: string, extra: Partial<Identity> = {}): Identity => ({ channel: 'cli', chatUserId: email, email, locale: 'fr', conversation: 'private', ...extra });
 
-/** Says each line in turn as one person; returns the replies rendered as text. */
+/** Text with French typography's no-break spaces as plain ones: tests of what is said, typography aside (test/unit/typography.test.ts holds it). */
+export const plainSpaces = (text: string): string => text.replace(/[\u00a0\u202f]/g, ' ');
+
+/** Says each line in turn as one person; returns the replies rendered as text (typography aside: plainSpaces). */
 export async function converse(bot: BotCore, email: string, lines: string[], extra: Partial<Identity> = {}): Promise<Array<{ view: View; text: string }>> {
   const out = [];
   for (const line of lines) {
     const view = await bot.handle(who(email, extra), line);
-    out.push({ view, text: renderText(view) });
+    out.push({ view, text: plainSpaces(renderText(view)) });
   }
   return out;
 }

@@ -49,7 +49,7 @@ describe('Teams cards', () => {
   });
 
   it('the validator does catch a broken card', () => {
-    const card = renderCard(digestView({ runId: 'r', status: 'applied', trigger: 't', scope: 'all', startedAt: '2026-11-03T01:00:00Z', guard: [], platforms: [] }, null));
+    const card = renderCard(digestView({ runId: 'r', status: 'applied', trigger: 't', scope: 'all', startedAt: '2026-11-03T01:00:00Z', guardReasons: [], platforms: [] }, null));
     expect(validateCard({ ...card, body: [{ type: 'Bogus' }, { type: 'Input.Text', id: 'x', isRequired: true }] })).toEqual([expect.stringMatching(/Unknown element type "Bogus"/), 'validate: Required inputs should have a label', 'validate: Required inputs should have an error message']);
     expect(validateCard({ ...card, version: '1.6' })).toEqual(['version 1.6: Teams renders 1.5']);
   });

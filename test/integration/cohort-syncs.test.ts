@@ -3,6 +3,7 @@ import { CohortSyncRefused, CohortSyncUnavailable, CohortSyncs, PluginCohortSync
 import type { Site } from '../../src/simulator/model';
 import { demoSeedWith } from '../helpers/engine';
 import { RunningSimulator, cid, errorCode, startSimulator, uid } from '../helpers/simulator';
+import { en } from '../../src/i18n/en';
 
 const seedWith = demoSeedWith;
 
@@ -144,8 +145,10 @@ describe('a site with neither plugin', () => {
     try {
       const err = await cohortSyncsFor(s.api('ecampus')).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CohortSyncUnavailable);
-      expect((err as CohortSyncUnavailable).teacherMessage).toMatch(/Enrolment methods › Add method › Cohort sync/);
-      expect((err as CohortSyncUnavailable).adminMessage).toMatch(/Install moodle-plugin\/local_cohortbot/);
+      // Words come from the presentation layer: the platform is all the error carries.
+      expect((err as CohortSyncUnavailable).platform).toBe('ecampus');
+      expect(en.moodle.unavailable.teacher('ecampus')).toMatch(/Enrolment methods › Add method › Cohort sync/);
+      expect(en.moodle.unavailable.admin('ecampus')).toMatch(/Install moodle-plugin\/local_cohortbot/);
       // And the plugin's functions are unknown to the site, as on a real Moodle without it.
       await expect(s.api('ecampus').client.call('local_cohortbot_get_cohort_syncs', { courseid: 2 }, (await import('zod')).z.unknown())).rejects.toMatchObject({ errorcode: 'invalidrecord' });
     } finally {

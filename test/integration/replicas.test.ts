@@ -10,6 +10,7 @@ import { Postgres, startPostgres } from '../helpers/postgres';
 import { stopGroup, spawnGroup } from '../helpers/process-group';
 import { until } from '../helpers/wait';
 import { RunningSimulator, startSimulator } from '../helpers/simulator';
+import { englishGuard } from '../../src/i18n/codes';
 
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'cohortbot.js');
 
@@ -127,7 +128,7 @@ describe('a lease holder paused past its lease (SIGSTOP)', () => {
     await new Promise((r) => setTimeout(r, 1500)); // the other replica's next ticks are no-ops
     expect(sim.sim.writeCalls() - writesBefore).toBe(0);
     // Closed by the replica that took over (interrupted), or by itself when it met the fence (lease lost).
-    expect([...(closed.guard ?? []), ...closed.platforms.flatMap((p) => p.errors)].join(' ')).toMatch(/lease|interrupted/);
+    expect([...englishGuard(closed.guardReasons), ...closed.platforms.flatMap((p) => p.errors)].join(' ')).toMatch(/lease|interrupted/);
     expect(other.exitCode).toBeNull();
   }, 90_000);
 });

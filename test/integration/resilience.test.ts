@@ -92,7 +92,7 @@ describe('a directory that fails removes no one, and the digest says why', () =>
     expect(run.platforms.every((p) => p.membersRemoved === 0)).toBe(true);
     expect(memberships()).toBe(before);
     expect(renderText(digestView(run, null, 'en'))).toMatch(/removals skipped: the read returned exactly 500 entries/);
-    expect(renderText(digestView(run, null, 'fr'))).toMatch(/retraits non appliqués : lecture de l’annuaire douteuse/);
+    expect(renderText(digestView(run, null, 'fr'))).toMatch(/retraits non appliqués\u00a0: lecture de l’annuaire douteuse/);
   });
 });
 
@@ -117,7 +117,7 @@ describe('a corrupted or locked store', () => {
   it('a store locked by another process gives a clear error, and loses nothing', async () => {
     const file = path.join(dir, 'cohortbot.db');
     const first = new SqliteStore(file);
-    await first.journal([{ runId: 'r1', platform: 'p', cohortIdnumber: 'etp:X', studentKey: 'k', action: 'add', reason: 'r', at: new Date().toISOString() }]);
+    await first.journal([{ runId: 'r1', platform: 'p', cohortIdnumber: 'etp:X', studentKey: 'k', action: 'add', reason: { code: 'legacy', text: 'r' }, at: new Date().toISOString() }]);
     await first.close();
     const locker = new Database(file);
     locker.pragma('journal_mode = DELETE');

@@ -133,8 +133,8 @@ describe('approve and reject live as runs do (issue #25)', () => {
   beforeAll(async () => (h = await startSyncHarness()));
   afterAll(() => h.stop());
 
-  const holdEmptyPlan = (runId: string) => h.store.saveHeldPlan({ runId, createdAt: new Date().toISOString(), status: 'held', removals: [], reasons: [] });
-  const oldRow = (key: string) => h.store.journal([{ runId: 'r-2000', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: key, action: 'add', reason: 'long ago', at: '2000-01-01T00:00:00.000Z' }]);
+  const holdEmptyPlan = (runId: string) => h.store.saveHeldPlan({ runId, createdAt: new Date().toISOString(), status: 'held', removals: [], reasonCodes: [] });
+  const oldRow = (key: string) => h.store.journal([{ runId: 'r-2000', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: key, action: 'add', reason: { code: 'legacy', text: 'long ago' }, at: '2000-01-01T00:00:00.000Z' }]);
 
   it('a rejection waits for no run: it holds the run lease (refused while another holds it), then decides and audits; retention follows', async () => {
     await holdEmptyPlan('r-held-1');

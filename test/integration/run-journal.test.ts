@@ -6,7 +6,7 @@ import { SqliteStore } from '../../src/store/sqlite';
 import type { JournalEntry } from '../../src/store/types';
 import { RunJournal } from '../../src/sync/run-journal';
 
-const row = (i: number, platform = 'ecampus'): JournalEntry => ({ runId: 'r1', platform, cohortIdnumber: 'etp:L2PHA1', studentKey: `e${i}`, moodleUserId: i, action: 'add', reason: 'test', at: new Date(0).toISOString() });
+const row = (i: number, platform = 'ecampus'): JournalEntry => ({ runId: 'r1', platform, cohortIdnumber: 'etp:L2PHA1', studentKey: `e${i}`, moodleUserId: i, action: 'add', reason: { code: 'legacy', text: 'test' }, at: new Date(0).toISOString() });
 
 describe('RunJournal', () => {
   let dir: string;

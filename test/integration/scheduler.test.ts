@@ -45,7 +45,7 @@ describe('scheduler', () => {
   });
 
   it('purges journal entries past the retention period after a run', async () => {
-    await h.store.journal([{ runId: 'old', platform: 'ecampus', cohortIdnumber: 'etp:X', studentKey: 'someone', action: 'add', reason: 'r', at: '2020-01-01T00:00:00.000Z' }]);
+    await h.store.journal([{ runId: 'old', platform: 'ecampus', cohortIdnumber: 'etp:X', studentKey: 'someone', action: 'add', reason: { code: 'legacy', text: 'r' }, at: '2020-01-01T00:00:00.000Z' }]);
     const s = new Scheduler({ cron: '0 2 * * *', timezone: 'Europe/Paris', engine: h.engine, store: h.store });
     await s.tick();
     expect(await h.store.studentHistory('someone')).toEqual([]);

@@ -24,6 +24,7 @@ import { CLI, cli } from '../helpers/cli';
 import { DEMO_SEED, demoEnv } from '../helpers/engine';
 import { Postgres, startPostgres } from '../helpers/postgres';
 import { RunningSimulator, seededRandom, startSimulator } from '../helpers/simulator';
+import { englishGuard } from '../../src/i18n/codes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -351,7 +352,7 @@ describe('SQLite on a full disk', () => {
       fs.rmSync(filler);
       const run = await running;
       expect(['failed', 'partial']).toContain(run.status);
-      expect(run.guard.join(' ')).toMatch(/store was unavailable during the run.*disk is full \(SQLITE_FULL\)/);
+      expect(englishGuard(run.guardReasons).join(' ')).toMatch(/store was unavailable during the run.*disk is full \(SQLITE_FULL\)/);
       expect((await store.getRun(run.runId))!.status).toBe(run.status);
       expect(await journalled(store, sim, since)).toEqual(changedSince(before, sim));
       const next = await engine.run();

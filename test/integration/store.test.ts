@@ -16,7 +16,7 @@ const run = (id: string, over: Partial<RunRecord> = {}): RunRecord => ({
   durationMs: 60_000,
   directoryStudents: 100,
   directoryComplete: true,
-  guard: [],
+  guardReasons: [],
   platforms: [{ name: 'ecampus', cohortsCreated: 1, cohortsRenamed: 0, membersAdded: 2, membersRemoved: 0, removalsHeld: 0, removalsSkipped: 0, pendingAccounts: 1, writeCalls: 2, readCalls: 3, errors: [] }],
   ...over,
 });
@@ -63,9 +63,9 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
   it('journals, and answers the history of a student and of a cohort', async () => {
     const at = (d: number) => new Date(Date.UTC(2026, 10, d)).toISOString();
     await store.journal([
-      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2190001', moodleUserId: 9, action: 'add', reason: 'inscription 2026 L2PHA1', at: at(1) },
-      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2190001', moodleUserId: 9, action: 'remove', reason: 'gone', at: at(2) },
-      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2190002', action: 'pending', reason: 'no account', at: at(2) },
+      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2190001', moodleUserId: 9, action: 'add', reason: { code: 'inscription', year: 2026, etape: 'L2PHA1' }, at: at(1) },
+      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2190001', moodleUserId: 9, action: 'remove', reason: { code: 'etapeGone', etape: 'X' }, at: at(2) },
+      { runId: 'r2', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e2190002', action: 'pending', reason: { code: 'noAccountYet' }, at: at(2) },
     ]);
     expect((await store.studentHistory('e2190001')).map((j) => j.action)).toEqual(['remove', 'add']);
     expect(await store.cohortHistory('ecampus', 'etp:L2PHA1')).toHaveLength(3);
@@ -75,7 +75,7 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
   });
 
   it('decides a held plan exactly once', async () => {
-    await store.saveHeldPlan({ runId: 'r9', createdAt: 'now', status: 'held', removals: [{ platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 2, reason: 'gone' }], reasons: ['too many'] });
+    await store.saveHeldPlan({ runId: 'r9', createdAt: 'now', status: 'held', removals: [{ platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 2, reason: { code: 'etapeGone', etape: 'X' } }], reasonCodes: [{ code: 'tooManyRemovals', removals: 1, max: 0 }] });
     expect((await store.heldPlans()).map((h) => h.runId)).toEqual(['r9']);
     const [a, b] = await Promise.all([store.decideHeldPlan('r9', 'approved', 'admin1', 't'), store.decideHeldPlan('r9', 'rejected', 'admin2', 't')]);
     expect([a, b].filter(Boolean)).toHaveLength(1);
@@ -108,16 +108,16 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
   it('forgets a person everywhere in one go: journal, audit as typed, runs, held plans, chat state', async () => {
     const ids = ['e21900077', 'Sarah.Laurent@etu.univ-demo.fr', '21900077', 'Sarah Laurent'];
     await store.journal([
-      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e21900077', moodleUserId: 9, action: 'add', reason: 'inscription 2026 L2PHA1', at: '2026-11-01T00:00:00.000Z' },
-      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e21900078', moodleUserId: 10, action: 'add', reason: 'inscription 2026 L2PHA1', at: '2026-11-01T00:00:00.000Z' },
+      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e21900077', moodleUserId: 9, action: 'add', reason: { code: 'inscription', year: 2026, etape: 'L2PHA1' }, at: '2026-11-01T00:00:00.000Z' },
+      { runId: 'r1', platform: 'ecampus', cohortIdnumber: 'etp:L2PHA1', studentKey: 'e21900078', moodleUserId: 10, action: 'add', reason: { code: 'inscription', year: 2026, etape: 'L2PHA1' }, at: '2026-11-01T00:00:00.000Z' },
     ]);
     await store.audit({ at: '2026-11-01T00:00:00.000Z', actor: 'marie.durand@univ-demo.fr', channel: 'teams', command: 'why', target: 'SARAH LAURENT', outcome: 'ok' });
     await store.audit({ at: '2026-11-01T00:00:00.000Z', actor: 'claire.moreau@univ-demo.fr', channel: 'cli', command: 'sync', target: '21900077', outcome: 'applied' });
     await store.audit({ at: '2026-11-01T00:00:00.000Z', actor: 'claire.moreau@univ-demo.fr', channel: 'cli', command: 'sync', target: 'e21900078', outcome: 'applied' });
     await store.saveRun(run('r4', { scope: 'user:E21900077', trigger: 'chat:claire.moreau@univ-demo.fr', platforms: [{ ...run('r4').platforms[0]!, errors: ['e21900077: account suspended'] }] }));
-    await store.saveHeldPlan({ runId: 'r5', createdAt: 'now', status: 'held', reasons: ['too many removals'], removals: [
-      { platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 9, key: 'e21900077', reason: 'gone' },
-      { platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 10, key: 'e21900078', reason: 'gone' },
+    await store.saveHeldPlan({ runId: 'r5', createdAt: 'now', status: 'held', reasonCodes: [{ code: 'tooManyRemovals', removals: 2, max: 1 }], removals: [
+      { platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 9, key: 'e21900077', reason: { code: 'etapeGone', etape: 'X' } },
+      { platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 10, key: 'e21900078', reason: { code: 'etapeGone', etape: 'X' } },
     ] });
     await store.setState('confirm:0badcafe', JSON.stringify({ command: { kind: 'addMembers', list: ['sarah.laurent@etu.univ-demo.fr'] } }));
     await store.setState('teams:digest-reference', '{"conversation":"19:x"}');
@@ -186,7 +186,7 @@ describe('an SQLite store written by an earlier version', () => {
     old.close();
     const store = openStore(`sqlite:${file}`);
     try {
-      expect(await store.getRun('r-old')).toMatchObject({ status: 'held', guard: ['removals held for approval: 600 removals exceed SYNC_MAX_REMOVALS=500'] });
+      expect(await store.getRun('r-old')).toMatchObject({ status: 'held', guardReasons: [{ code: 'tooManyRemovals', removals: 600, max: 500 }] });
       expect(await store.studentHistory('e21900001')).toHaveLength(1);
       await store.saveConfirmation({ id: 'a1b2c3d4', actor: 'x@u.fr', body: '{}', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() });
       expect(await store.consumeConfirmation('a1b2c3d4', 'x@u.fr', new Date())).toMatchObject({ ok: true });

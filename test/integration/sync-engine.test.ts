@@ -9,6 +9,7 @@ import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { REPO_FIXTURES } from '../helpers/simulator';
 import { LIMITED_DN, LIMITED_PW, BASE_DN, Slapd, startSlapd } from '../helpers/slapd';
 import fs from 'node:fs';
+import { englishGuard } from '../../src/i18n/codes';
 
 const ROUTES: Record<string, RegExp> = { ecampus: /PHA|DRT|SCI|INF|^L2T1/, collegium: /^DU|LEA|^M2/ };
 const rules = { keyAttribute: 'uid', keyField: 'username' as const, uai: '0141408E' };
@@ -75,7 +76,7 @@ describe('sync engine on the demo fixtures', () => {
     const site = h.sim.sim.site('ecampus');
     const newcomer = dir.students.find((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === 'L3PHA1') && site.users.first('username', s.key))!;
     const history = await h.store.studentHistory(newcomer.key);
-    expect(history.map((j) => [j.action, j.cohortIdnumber, j.reason])).toContainEqual(['add', 'etp:L3PHA1', 'inscription 2026 L3PHA1']);
+    expect(history.map((j) => [j.action, j.cohortIdnumber, j.reason])).toContainEqual(['add', 'etp:L3PHA1', { code: 'inscription', year: 2026, etape: 'L3PHA1' }]);
   });
 
   it('removes a student who left, and enrol_cohort unenrols them from the course syncing the cohort', async () => {
@@ -92,7 +93,7 @@ describe('sync engine on the demo fixtures', () => {
     // ecampus runs unenrolaction=3: the enrolment is suspended and the role removed.
     expect(site.isActiveParticipant(course.id, uid)).toBe(false);
     const last = (await h.store.studentHistory(leaving.key))[0]!;
-    expect(last).toMatchObject({ action: 'remove', cohortIdnumber: 'etp:L2PHA1', reason: 'no 2026 inscription to L2PHA1 in the directory' });
+    expect(last).toMatchObject({ action: 'remove', cohortIdnumber: 'etp:L2PHA1', reason: { code: 'noInscription', etape: 'L2PHA1', year: 2026 } });
   });
 
   it('with 10 % injected faults, then a rerun, ends in exactly the directory state', async () => {
@@ -127,7 +128,7 @@ describe('sync engine on the demo fixtures', () => {
     const e = held.platforms.find((p) => p.name === 'ecampus')!;
     expect(e.removalsHeld).toBeGreaterThan(0);
     expect(e.membersRemoved).toBe(0);
-    expect(held.guard[0]).toMatch(/removals held for approval/);
+    expect(englishGuard(held.guardReasons)[0]).toMatch(/removals held for approval/);
     const site = h.sim.sim.site('ecampus');
     const sizes = () => ['etp:L1DRT1', 'etp:L3DRT1'].map((i) => site.members.find('cohort', site.cohorts.first('idnumber', i)!.id).length);
     const [a, b] = sizes();
@@ -226,7 +227,7 @@ describe('sync engine on the demo fixtures', () => {
       expect(h.sim.sim.writeCalls() - writesAtTakeover).toBeLessThanOrEqual(2);
       const [run] = await h.store.lastRuns(1);
       expect(['failed', 'partial']).toContain(run!.status);
-      expect([thrown?.message ?? '', ...run!.guard, ...run!.platforms.flatMap((p) => p.errors)].join(' ')).toMatch(/run lease is no longer held/);
+      expect([thrown?.message ?? '', ...englishGuard(run!.guardReasons), ...run!.platforms.flatMap((p) => p.errors)].join(' ')).toMatch(/run lease is no longer held/);
       expect((await h.store.leaseHolder('sync', new Date()))!.holder).toBe('other-replica');
     } finally {
       h.sim.sim.knobs.latencyMs = 0;
@@ -275,7 +276,7 @@ describe('sync engine on the demo fixtures', () => {
     expect(partial.platforms.find((p) => p.name === 'ecampus')!.membersAdded).toBeGreaterThanOrEqual(1);
     const m1 = h.sim.sim.site('ecampus').cohorts.first('idnumber', 'etp:M1PHA1')!;
     expect(h.sim.sim.site('ecampus').members.find('cohort', m1.id).map((x) => h.sim.sim.site('ecampus').users.get(x.userid)!.username)).toContain(newcomer.key);
-    expect(partial.guard[0]).toMatch(/connection reset; adds applied, removals withheld/);
+    expect(englishGuard(partial.guardReasons)[0]).toMatch(/connection reset; adds applied, removals withheld/);
     expect(partial.platforms.every((p) => p.membersRemoved === 0)).toBe(true);
   });
 });
@@ -302,11 +303,11 @@ describe('sync engine with a real slapd whose size limit cuts the read', () => {
     // What was read is applied (nothing new here), nobody is removed, and the summary says why.
     expect(run.status).toBe('applied');
     expect(run.directoryComplete).toBe(false);
-    expect(run.guard.join(' ')).toMatch(/size limit.*removals withheld/);
+    expect(englishGuard(run.guardReasons).join(' ')).toMatch(/size limit.*removals withheld/);
     expect(run.platforms.every((p) => p.membersRemoved === 0 && p.writeCalls === 0)).toBe(true);
     expect(run.platforms.some((p) => p.removalsSkipped > 0)).toBe(true);
     expect(JSON.stringify(managed(h.sim.sim.site('ecampus')))).toBe(before);
     const stored = await h.store.getRun(run.runId);
-    expect(stored?.guard.join(' ')).toMatch(/size limit/);
+    expect(englishGuard(stored?.guardReasons).join(' ')).toMatch(/size limit/);
   });
 });

@@ -43,7 +43,7 @@ describe('outcomes in chat', () => {
     const [last] = await h.store.lastRuns(1);
     expect(last!.scope).toBe('platform:collegium');
     expect(last!.platforms.map((p) => p.name)).toEqual(['collegium']);
-    expect(r!.text).toMatch(/\d+ cohorte\(s\) créée\(s\), \d+ ajout\(s\), \d+ retrait\(s\)/);
+    expect(r!.text).toMatch(/\d+ cohortes? créées?, \d+ ajouts?, \d+ retraits?/);
     // Support may sync a student, not a platform.
     const [s] = await converse(bot, SUPPORT, ['synchroniser plateforme ecampus']);
     expect(s!.text).toMatch(/réservée aux administrateurs/);
@@ -56,7 +56,7 @@ describe('outcomes in chat', () => {
     expect(bad!.text).toMatch(/Cohorte inconnue « L2PHAX ».*Vouliez-vous dire L2PHA1/);
     expect(await runsNow()).toBe(before);
     const [ok] = await converse(bot, ADMIN, ['synchroniser cohorte L2PHA1'], { locale: 'en' });
-    expect(ok!.text).toMatch(/Sync r\S+: applied\..*cohort\(s\) created/s);
+    expect(ok!.text).toMatch(/Sync r\S+: applied\..*cohorts? created/s);
     expect((await h.store.lastRuns(1))[0]!.scope).toBe('cohort:L2PHA1');
   });
 
@@ -68,10 +68,10 @@ describe('outcomes in chat', () => {
     expect(none!.text).toMatch(/Aucun d’eux n’est membre de Tuteurs L2 pharma/);
     expect(none!.view.buttons ?? []).toEqual([]);
     const [mixed] = await converse(bot, SUPPORT, [`retirer membres tuteurs-l2-pharma ${members[0]} ${outsider}`]);
-    expect(mixed!.text).toMatch(/Retirer 1 membre\(s\)/);
+    expect(mixed!.text).toMatch(/Retirer 1 membre /);
     expect(mixed!.text).toContain(`Pas membres, rien à faire pour eux : ${outsider}`);
     const [done] = await converse(bot, SUPPORT, [mixed!.view.buttons![0]!.payload]);
-    expect(done!.text).toMatch(/^✓ 1 membre\(s\) retiré\(s\) de Tuteurs L2 pharma/);
+    expect(done!.text).toMatch(/^✓ 1 membre retiré de Tuteurs L2 pharma/);
     expect(site.members.find('cohort', cohort.id)).toHaveLength(members.length - 1);
   });
 });
@@ -137,7 +137,7 @@ describe('grammar that finds what people mean', () => {
     const [r] = await converse(bot, SUPPORT, ['membres ecampus:L2PHA1']);
     expect(r!.view.tone).not.toBe('error');
     const c = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
-    expect(r!.text).toContain(`— ${site.members.find('cohort', c.id).length} membre(s)`);
+    expect(r!.text).toContain(`— ${site.members.find('cohort', c.id).length} ${site.members.find('cohort', c.id).length < 2 ? 'membre' : 'membres'}`);
     const [edit] = await converse(bot, SUPPORT, ['ajouter membres etp:L2PHA1 e21900001']);
     expect(edit!.text).toMatch(/cohorte générale, tenue par la synchronisation/);
   });

@@ -96,9 +96,9 @@ describe('why over seeded random universes', () => {
       const removals = heldKeys.flatMap((key) => {
         const u = accountOf(key);
         const c = u ? site.members.find('user', u.id).map((m) => site.cohorts.get(m.cohortid)!).find((x) => x.idnumber.startsWith('etp:')) : undefined;
-        return u && c ? [{ platform: 'ecampus', cohortId: c.id, cohortIdnumber: c.idnumber, userId: u.id, key, reason: 'test' }] : [];
+        return u && c ? [{ platform: 'ecampus', cohortId: c.id, cohortIdnumber: c.idnumber, userId: u.id, key, reason: { code: 'etapeGone' as const, etape: c.idnumber.slice(4) } }] : [];
       });
-      if (removals.length) await h.store.saveHeldPlan({ runId: heldRun, createdAt: new Date().toISOString(), status: 'held', reasons: [], removals });
+      if (removals.length) await h.store.saveHeldPlan({ runId: heldRun, createdAt: new Date().toISOString(), status: 'held', reasonCodes: [], removals });
     }
     const clock = site.now;
     site.now = () => at;

@@ -51,7 +51,7 @@ describe('why: Moodle first, then the sync', () => {
     const gone = dir.students.find((x) => x.key === key)!;
     dir.students = dir.students.filter((x) => x !== gone);
     const cohort = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
-    await h.store.saveHeldPlan({ runId: 'r-held-1', createdAt: new Date().toISOString(), status: 'held', reasons: [], removals: [{ platform: 'ecampus', cohortId: cohort.id, cohortIdnumber: 'etp:L2PHA1', userId: site.users.first('username', key)!.id, key, reason: 'no longer in directory' }] });
+    await h.store.saveHeldPlan({ runId: 'r-held-1', createdAt: new Date().toISOString(), status: 'held', reasonCodes: [], removals: [{ platform: 'ecampus', cohortId: cohort.id, cohortIdnumber: 'etp:L2PHA1', userId: site.users.first('username', key)!.id, key, reason: { code: 'etapeGone', etape: 'L2PHA1' } }] });
     try {
       const d = await why(key, 'PHA-L2-102');
       expect(d).toMatchObject({ verdict: 'access-removal-held', about: { runId: 'r-held-1', cohort: 'etp:L2PHA1' }, fixes: [] });

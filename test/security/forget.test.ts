@@ -54,7 +54,7 @@ describe('forget', () => {
       await converse(bot, SUPPORT, [`pourquoi ${student.email} PHA-L2-101`, `historique ${student.username}`, `synchroniser ${student.username}`]);
       await converse(bot, SUPPORT, [`ajouter membres tuteurs-l2-pharma ${student.username}`]);
       await converse(bot, TEACHER, ['ajouter etp:L2PHA1 à PHA-L2-101']);
-      await app.store.saveHeldPlan({ runId: 'held-1', createdAt: new Date().toISOString(), status: 'held', reasons: ['too many'], removals: [{ platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:L2PHA1', userId: student.id, key: student.username, reason: 'no longer in directory' }, { platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:L2PHA1', userId: 99, key: 'e21900004', reason: 'no longer in directory' }] });
+      await app.store.saveHeldPlan({ runId: 'held-1', createdAt: new Date().toISOString(), status: 'held', reasonCodes: [{ code: 'tooManyRemovals', removals: 2, max: 1 }], removals: [{ platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:L2PHA1', userId: student.id, key: student.username, reason: { code: 'etapeGone', etape: 'L2PHA1' } }, { platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:L2PHA1', userId: 99, key: 'e21900004', reason: { code: 'etapeGone', etape: 'L2PHA1' } }] });
     } finally {
       await app.close();
     }

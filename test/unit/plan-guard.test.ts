@@ -1,12 +1,13 @@
 import { desiredStates } from '../../src/sync/desired';
-import { guardText } from '../../src/sync/guard-text';
+import { guardText } from '../../src/i18n/codes';
+import type { JournalReason } from '../../src/domain/codes';
 import { guard, GuardLimits, SourceFacts } from '../../src/sync/guard';
 import { applyPlanInMemory, plan } from '../../src/sync/plan';
 import { Roster } from '../../src/directory/roster';
 import type { ActualState, DesiredCohort, DesiredState, Plan } from '../../src/sync/types';
 
 /** A desired state written by student key (as a reader thinks of it), indexed the way the engine holds it. */
-function desiredByKey(platform: string, cohorts: Array<{ etape: string; label?: string; members: Map<string, string>; keepOnly: Set<string> }>): DesiredState {
+function desiredByKey(platform: string, cohorts: Array<{ etape: string; label?: string; members: Map<string, JournalReason>; keepOnly: Set<string> }>): DesiredState {
   const roster = new Roster();
   const index = (k: string) => roster.indexOf(k) ?? roster.add(k, false, []);
   const out = new Map<string, DesiredCohort>();
@@ -17,6 +18,7 @@ function desiredByKey(platform: string, cohorts: Array<{ etape: string; label?: 
 const keysOf = (d: DesiredState, ids: Iterable<number>) => [...ids].map((i) => d.roster.key(i));
 
 const naming = { prefix: 'etp:', template: '{label} ({etape})' };
+const INS: JournalReason = { code: 'inscription', year: 2026, etape: 'L2PHA1' };
 
 function prng(seed: number) {
   let s = seed >>> 0;
@@ -38,11 +40,11 @@ function randomCase(seed: number): { desired: DesiredState; actual: ActualState 
   const wanted: Parameters<typeof desiredByKey>[1] = [];
   for (const e of etapes) {
     if (r() < 0.2) continue; // étape gone from the directory
-    const members = new Map<string, string>();
+    const members = new Map<string, JournalReason>();
     const keepOnly = new Set<string>();
     for (const k of keys) {
       const x = r();
-      if (x < 0.3) members.set(k, `inscription 2026 ${e}`);
+      if (x < 0.3) members.set(k, { code: 'inscription', year: 2026, etape: e });
       else if (x < 0.35) keepOnly.add(k);
     }
     wanted.push({ etape: e, label: r() < 0.5 ? `Label ${e}` : undefined, members, keepOnly });
@@ -97,18 +99,18 @@ describe('plan (property): applying the plan yields the desired managed state', 
 describe('plan details', () => {
   const accounts = new Map([['a', { id: 1, suspended: false }], ['b', { id: 2, suspended: false }]]);
   const keyOf = new Map([[1, 'a'], [2, 'b']]);
-  const desired = desiredByKey('p', [{ etape: 'L2PHA1', label: 'Licence 2 Pharmacie', members: new Map([['a', 'inscription 2026 L2PHA1'], ['c', 'inscription 2026 L2PHA1']]), keepOnly: new Set<string>() }]);
+  const desired = desiredByKey('p', [{ etape: 'L2PHA1', label: 'Licence 2 Pharmacie', members: new Map<string, JournalReason>([['a', INS], ['c', INS]]), keepOnly: new Set<string>() }]);
 
   it('gives every change its reason', () => {
     const actual: ActualState = { platform: 'p', cohorts: [{ id: 5, idnumber: 'etp:L2PHA1', name: 'x', visible: true, members: [2, 77] }], accounts, keyOf };
     const p = plan(desired, actual, { naming, year: 2026 });
-    expect(p.adds).toEqual([{ etape: 'L2PHA1', cohortIdnumber: 'etp:L2PHA1', cohortId: 5, userId: 1, key: 'a', reason: 'inscription 2026 L2PHA1' }]);
+    expect(p.adds).toEqual([{ etape: 'L2PHA1', cohortIdnumber: 'etp:L2PHA1', cohortId: 5, userId: 1, key: 'a', reason: INS }]);
     expect(p.removals.map((r) => [r.userId, r.reason])).toEqual([
-      [2, 'no 2026 inscription to L2PHA1 in the directory'],
-      [77, 'not a student in the directory'],
+      [2, { code: 'noInscription', etape: 'L2PHA1', year: 2026 }],
+      [77, { code: 'notStudent' }],
     ]);
-    expect(p.pending).toEqual([{ etape: 'L2PHA1', cohortIdnumber: 'etp:L2PHA1', key: 'c', reason: 'no Moodle account yet (created at first login)' }]);
-    expect(p.renames).toEqual([{ cohortId: 5, idnumber: 'etp:L2PHA1', from: 'x', to: 'Licence 2 Pharmacie (L2PHA1)', reason: 'name template or étape label changed' }]);
+    expect(p.pending).toEqual([{ etape: 'L2PHA1', cohortIdnumber: 'etp:L2PHA1', key: 'c', reason: { code: 'noAccountYet' } }]);
+    expect(p.renames).toEqual([{ cohortId: 5, idnumber: 'etp:L2PHA1', from: 'x', to: 'Licence 2 Pharmacie (L2PHA1)', reason: { code: 'renamed', from: 'x', to: 'Licence 2 Pharmacie (L2PHA1)' } }]);
     expect(p.managedMemberships).toBe(2);
   });
 
@@ -142,13 +144,13 @@ describe('desired state', () => {
     const states = desiredStates(read, { current: 2026, add: [2026], keepOnly: [2025] }, [{ name: 'ecampus', etapes: ['L*'] }, { name: 'collegium', etapes: ['DU*'] }]);
     const e = states.get('ecampus')!;
     expect([...e.cohorts.keys()].sort()).toEqual(['L1SCI1', 'L2PHA1']);
-    expect([...e.cohorts.get('L2PHA1')!.members].map(([i, r]) => [e.roster.key(i), r])).toEqual([['a', 'inscription 2026 L2PHA1']]);
+    expect([...e.cohorts.get('L2PHA1')!.members].map(([i, r]) => [e.roster.key(i), r])).toEqual([['a', INS]]);
     expect(e.cohorts.get('L1SCI1')!.members.size).toBe(0);
     expect(keysOf(e, e.cohorts.get('L1SCI1')!.keepOnly)).toEqual(['a']);
     expect(e.cohorts.get('L2PHA1')!.label).toBe('Licence 2 Pharmacie');
     const c = states.get('collegium')!;
     expect([...c.cohorts.keys()]).toEqual(['DUFLE1']);
-    expect(c.cohorts.get('DUFLE1')!.members.get(c.roster.indexOf('b')!)).toBe('inscription 2026 DUFLE1 status E');
+    expect(c.cohorts.get('DUFLE1')!.members.get(c.roster.indexOf('b')!)).toEqual({ code: 'inscription', year: 2026, etape: 'DUFLE1', status: 'E' });
   });
 });
 
@@ -156,7 +158,7 @@ describe('guard', () => {
   const limits: GuardLimits = { minSourceRecords: 100, minSourceRatio: 0.8, maxRemovals: 500, maxRemovalPercent: 10 };
   const facts: SourceFacts = { complete: true, warnings: [], students: 1000, desiredMembers: 1200, lastGoodStudents: 1000, scoped: false };
   const plans = (removals: number, memberships = 10_000): Plan[] => [
-    { platform: 'p', creates: [], renames: [], adds: [], pending: [], deletes: [], managedMemberships: memberships, removals: Array.from({ length: removals }, (_, i) => ({ etape: 'E', cohortIdnumber: 'etp:E', cohortId: 1, userId: i, reason: 'r' })) },
+    { platform: 'p', creates: [], renames: [], adds: [], pending: [], deletes: [], managedMemberships: memberships, removals: Array.from({ length: removals }, (_, i) => ({ etape: 'E', cohortIdnumber: 'etp:E', cohortId: 1, userId: i, reason: { code: 'notStudent' as const } })) },
   ];
 
   it('an incomplete read removes nobody: with nothing read it aborts, else adds proceed', () => {
@@ -167,7 +169,7 @@ describe('guard', () => {
     expect(partial).toEqual({ action: 'apply', removals: 'skip', reasons: [{ code: 'incomplete', detail: 'size limit', effect: 'skip' }] });
     expect(guardText(partial.reasons[0]!)).toBe('directory read incomplete: size limit; adds applied, removals withheld until a complete read');
     expect(guardText(aborted.reasons[0]!)).toBe('directory read incomplete: size limit; nothing was changed');
-    expect(guardText(aborted.reasons[0]!, 'fr')).toBe('lecture de l’annuaire incomplète (détail technique : size limit) ; rien n’a été modifié');
+    expect(guardText(aborted.reasons[0]!, 'fr')).toBe('lecture de l’annuaire incomplète (détail technique\u00a0: size limit)\u202f; rien n’a été modifié');
   });
 
   it('skips removals when the source is doubtful', () => {
@@ -185,7 +187,7 @@ describe('guard', () => {
     const held = guard(plans(501, 100_000), facts, limits);
     expect(held).toMatchObject({ action: 'apply', removals: 'hold' });
     expect(guardText(held.reasons[0]!)).toMatch(/501 removals exceed SYNC_MAX_REMOVALS=500/);
-    expect(guardText(held.reasons[0]!, 'fr')).toMatch(/^retraits retenus pour approbation : 501 retraits dépassent SYNC_MAX_REMOVALS=500$/);
+    expect(guardText(held.reasons[0]!, 'fr')).toMatch(/^retraits retenus pour approbation\u00a0: 501 retraits dépassent SYNC_MAX_REMOVALS=500$/);
   });
 
   it('holds removals above SYNC_MAX_REMOVAL_PERCENT, at and around the limit', () => {

@@ -25,7 +25,7 @@ describe('Slack Block Kit limits', () => {
     const many = renderBlocks({ blocks: Array.from({ length: 80 }, (_, i) => ({ type: 'text' as const, text: `paragraphe ${i}` })) });
     expect(many).toHaveLength(50);
     expect(blockKitProblems(many)).toEqual([]);
-    expect(JSON.stringify(many[49])).toContain('31 bloc(s) de plus');
+    expect(JSON.stringify(many[49])).toContain('31 blocs de plus');
   });
 
   it('the checker itself sees a breach', () => {

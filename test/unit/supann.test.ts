@@ -105,6 +105,14 @@ describe('studentFromEntry (the three shapes of reference §6, plus edge cases)'
     expect(r.ok && r.student).toMatchObject({ key: 'e2', listeRouge: true, inscriptions: [{ etape: 'M1INF1', year: 2026 }] });
   });
 
+  it('the grammatical gender from supannCivilite (M. / Mme), none when the directory does not say', () => {
+    const base = { uid: 'e3', eduPersonAffiliation: 'student', supannEtuInscription: '[anneeinsc=2026][etape=L2PHA1]' };
+    expect(run({ ...base, supannCivilite: 'Mme' }).r).toMatchObject({ ok: true, student: { gender: 'f' } });
+    expect(run({ ...base, supannCivilite: 'M.' }).r).toMatchObject({ ok: true, student: { gender: 'm' } });
+    const unknown = run(base).r;
+    expect(unknown.ok && 'gender' in unknown.student).toBe(false);
+  });
+
   it('an employee without SupAnn student attributes (every requested attribute [])', () => {
     expect(run({ uid: 'jdoe', eduPersonAffiliation: ['employee', 'staff'], supannEtuInscription: [], supannEtuId: [] }).r).toEqual({ ok: false, reason: 'not_student' });
   });

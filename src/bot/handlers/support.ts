@@ -19,6 +19,7 @@ import { fold } from '../commands';
 import type { HandlerContext, Pending, PendingAction } from '../context';
 import { ResolvedCourse, q, resolveCourse, typedEtape, typedIdnumbers, typesManagedIdnumber } from '../resolve';
 import { View, table, text } from '../views';
+import { journalActionText, journalReasonText } from '../../i18n/codes';
 
 const refuse = (ctx: HandlerContext, message: string, command: string): Promise<View> =>
   ctx.audit({ command, outcome: 'refused', detail: 'role' }).then(() => ({ tone: 'error' as const, blocks: [text(message)] }));
@@ -130,7 +131,7 @@ export async function history(ctx: HandlerContext, student: string): Promise<Vie
   const entries = await ctx.deps.store.studentHistory(key, 50);
   await ctx.audit({ command: 'history', target: key, outcome: 'ok' });
   if (entries.length === 0) return { private: true, blocks: [text(t.historyEmpty(key))] };
-  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [formatDate(new Date(e.at), localeOf(t.locale), ctx.config.academicYear.timezone, true), e.platform, e.cohortIdnumber, t.journalActions[e.action] ?? e.action, e.reason]))] };
+  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [formatDate(new Date(e.at), localeOf(t.locale), ctx.config.academicYear.timezone, true), e.platform, e.cohortIdnumber, journalActionText(e.action, localeOf(t.locale)), journalReasonText(e.reason, localeOf(t.locale))]))] };
 }
 
 export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 'reject', run: string): Promise<View> {

@@ -15,6 +15,7 @@ import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import type { Store } from '../../store/types';
 import { fallbackText, renderBlocks, renderModal } from './blocks';
+import { catalog } from '../../i18n';
 
 export interface SlackChannel {
   app: App;
@@ -106,7 +107,7 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger, s
       // The form opens before any slow call: the trigger id lives about three seconds.
       await ack();
       const who = await whoIs(client, command.user_id).catch(() => ({}) as SlackUser);
-      await client.views.open({ trigger_id: command.trigger_id, view: renderModal(addForm(who.locale), JSON.stringify({ channel: command.channel_id })) as never });
+      await client.views.open({ trigger_id: command.trigger_id, view: renderModal(addForm(who.locale), JSON.stringify({ channel: command.channel_id, locale: who.locale })) as never });
       return;
     }
     await ack();
@@ -133,12 +134,14 @@ export function createSlackChannel(core: BotCore, config: Config, log: Logger, s
       const v = fields.value as { value?: string | null; selected_option?: { value: string } | null } | undefined;
       values[blockId] = v?.selected_option?.value ?? v?.value ?? '';
     }
+    // The modal was opened in the person's language; its metadata carries it to the refusal of an empty field.
+    const { channel, locale } = JSON.parse(view.private_metadata || '{}') as { channel?: string; locale?: string };
     if (!values.course || !values.cohort) {
-      await ack({ response_action: 'errors', errors: { ...(values.course ? {} : { course: 'Indiquez le cours' }), ...(values.cohort ? {} : { cohort: 'Indiquez la cohorte' }) } });
+      const w = catalog(locale).forms;
+      await ack({ response_action: 'errors', errors: { ...(values.course ? {} : { course: w.missingCourse }), ...(values.cohort ? {} : { cohort: w.missingCohort }) } });
       return;
     }
     await ack();
-    const { channel } = JSON.parse(view.private_metadata || '{}') as { channel?: string };
     const reply = await core.handle(await identity(client, body.user.id, body.team?.id ?? (body.user as { team_id?: string }).team_id), formCommand(addForm(), values));
     await client.chat.postEphemeral({ channel: channel ?? body.user.id, user: body.user.id, text: fallbackText(reply), blocks: renderBlocks(reply) as never });
   });

@@ -3,6 +3,8 @@
  * 150 a header, 10 fields a section, 25 elements an actions block. Buttons carry the command payload.
  */
 import type { Form, View } from '../../bot/views';
+import { catalog } from '../../i18n';
+import { typeset } from '../../i18n/typography';
 
 export type Block = Record<string, unknown>;
 
@@ -59,7 +61,7 @@ export function renderBlocks(v: View): Block[] {
   }
   if (blocks.length > MAX_BLOCKS) {
     const kept = blocks.slice(0, MAX_BLOCKS - 1);
-    kept.push({ type: 'context', elements: [mrkdwn(`… ${blocks.length - MAX_BLOCKS + 1} bloc(s) de plus : affinez la demande.`)] });
+    kept.push({ type: 'context', elements: [mrkdwn(typeset(catalog(v.lang).channels.moreBlocks(blocks.length - MAX_BLOCKS + 1), v.lang ?? 'fr'))] });
     return kept;
   }
   return blocks;

@@ -13,6 +13,9 @@ import { cardMessage } from './cards';
 import type { CardMessage, ConversationRef, TeamsTurn } from './host';
 import { ConversationStore } from './proactive';
 import { TeamsMember, foreignTenant, tenantOf, verifiedIdentity } from './tenant';
+import { formatDate } from '../../i18n/format';
+import { localeOf } from '../../i18n/locale';
+import { typesetView } from '../../i18n/typography';
 
 /** Who is talking: the roster's entry for this turn's user. Behind an interface so tests can feed identities. */
 export interface TeamsIdentityResolver {
@@ -156,6 +159,6 @@ function channelReference(ref: ConversationRef): ConversationRef {
 /** An outcome as the card everyone sees once it is done: who did it and when, no buttons. */
 export function doneView(view: View, by: string, at: Date, locale: string | undefined, timeZone: string): View {
   const t = catalog(locale);
-  const when = new Intl.DateTimeFormat(t.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(at);
-  return { ...view, buttons: [], blocks: [...view.blocks, textBlock(t.cardDoneBy(by, when))] };
+  const lang = localeOf(t.locale);
+  return typesetView({ ...view, buttons: [], blocks: [...view.blocks, textBlock(t.cardDoneBy(by, formatDate(at, lang, timeZone, true)))] }, lang);
 }

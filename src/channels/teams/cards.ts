@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import type { View } from '../../bot/views';
 import type { CardMessage } from './host';
+import { catalog } from '../../i18n';
 
 export type AdaptiveCard = Record<string, unknown>;
 
@@ -57,7 +58,7 @@ function tableItems(columns: string[], rows: string[][]): Array<Record<string, u
 }
 
 /** A required input says what is missing (the schema asks for an error message with isRequired). */
-const required = (optional: boolean | undefined, lang: View['lang']) => (optional ? { isRequired: false } : { isRequired: true, errorMessage: lang === 'en' ? 'Required' : 'Obligatoire' });
+const required = (optional: boolean | undefined, lang: View['lang']) => (optional ? { isRequired: false } : { isRequired: true, errorMessage: catalog(lang).forms.required });
 
 export function renderCard(v: View): AdaptiveCard {
   const body: Array<Record<string, unknown>> = [];

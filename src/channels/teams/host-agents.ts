@@ -8,6 +8,9 @@ import type { ServerResponse } from 'node:http';
 import { Activity, ActivityTypes, ConversationReference } from '@microsoft/agents-activity';
 import { AuthConfiguration, CloudAdapter, ConnectorClient, TurnContext } from '@microsoft/agents-hosting';
 import type { Logger } from '../../log';
+import { catalog } from '../../i18n';
+import { localeOf } from '../../i18n/locale';
+import { typeset } from '../../i18n/typography';
 import { CardMessage, ConversationRef, HostRequest, TeamsActivity, TeamsHost, TeamsTurn, TurnHandler, cardAttachment } from './host';
 import type { TeamsAuth } from './auth-settings';
 import { webResponse } from './web-response';
@@ -45,7 +48,9 @@ export function agentsHost(auth: TeamsAuth, log: Logger, localMode: boolean): Te
   const adapter = new CloudAdapter(agentsAuthConfig(auth));
   adapter.onTurnError = async (ctx, err) => {
     log.error({ err: err.message }, 'teams turn failed');
-    await ctx.sendActivity('Erreur interne, réessayez dans un instant.');
+    // In the person's language, as every other answer (src/i18n).
+    const locale = localeOf(ctx.activity.locale);
+    await ctx.sendActivity(typeset(catalog(locale).moodle.internal, locale));
   };
   // Local mode (Emulator, loopback only): no identity, so outgoing calls carry no token.
   const identity = () => (auth.appId ? auth.appId : ({} as { aud?: string }));

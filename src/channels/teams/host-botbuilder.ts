@@ -2,6 +2,9 @@
 import type { ServerResponse } from 'node:http';
 import { Activity, ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationReference, TeamsInfo, TurnContext } from 'botbuilder';
 import type { Logger } from '../../log';
+import { catalog } from '../../i18n';
+import { localeOf } from '../../i18n/locale';
+import { typeset } from '../../i18n/typography';
 import { CardMessage, ConversationRef, HostRequest, TeamsActivity, TeamsHost, TeamsTurn, TurnHandler, cardAttachment } from './host';
 import type { TeamsAuth } from './auth-settings';
 import { webResponse } from './web-response';
@@ -29,7 +32,9 @@ export function botbuilderHost(auth: TeamsAuth, log: Logger): TeamsHost {
   const adapter = new CloudAdapter(bfAuth);
   adapter.onTurnError = async (ctx, err) => {
     log.error({ err: err.message }, 'teams turn failed');
-    await ctx.sendActivity('Erreur interne, réessayez dans un instant.');
+    // In the person's language, as every other answer (src/i18n).
+    const locale = localeOf(ctx.activity.locale);
+    await ctx.sendActivity(typeset(catalog(locale).moodle.internal, locale));
   };
 
   const turnOf = (ctx: TurnContext): TeamsTurn => {

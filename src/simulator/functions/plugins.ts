@@ -12,20 +12,21 @@ const PLUGIN_VERSION = '2026120400';
 const WS_ENROLCOHORT_VERSION = '2020031800';
 
 const pluginError = (code: string, message: string) => new WsException('core\\exception\\moodle_exception', code, message);
-const ERRORS: Record<string, string> = {
-  cohortnotfound: 'The cohort does not exist.',
+/** The plugin's refusals as its lang file words them (lang/en/local_cohortbot.php; test/unit/words.test.ts keeps them equal). */
+export const PLUGIN_REFUSAL_TEXTS: Record<string, string> = {
+  ambiguousparams: 'Give exactly one of the alternative parameters (cohort id or idnumber, role id or shortname).',
   cohortnotavailable: 'This cohort is not available to this course.',
-  rolenotfound: 'The role does not exist.',
-  rolenotassignable: 'This role cannot be assigned in this course.',
+  cohortnotfound: 'The cohort does not exist.',
   groupnotincourse: 'The group does not belong to this course.',
   instanceexists: 'This cohort is already synchronised with the selected role.',
-  notcohortinstance: 'This enrolment instance is not a cohort sync.',
+  notcohortinstance: 'This enrolment method is not a cohort sync.',
   onbehalfnopermission: 'The user the request is made for may not configure cohort sync in this course.',
   onbehalfrequired: "A request must name the Moodle user it is made for (onbehalfof): the bot never acts with its own account's rights.",
   plugindisabled: 'The cohort sync enrolment plugin is disabled on this site.',
-  ambiguousparams: 'Give exactly one of the alternative parameters.',
+  rolenotassignable: 'This role cannot be assigned in this course.',
+  rolenotfound: 'The role does not exist.',
 };
-const fail = (code: keyof typeof ERRORS) => pluginError(code, ERRORS[code]!);
+const fail = (code: keyof typeof PLUGIN_REFUSAL_TEXTS) => pluginError(code, PLUGIN_REFUSAL_TEXTS[code]!);
 
 /** Steps 1–2 of the permission model: the course context, and the service account's capabilities. */
 function courseFor(site: Site, caller: UserRow, courseId: number, caps: string[]): Context {

@@ -1,0 +1,46 @@
+/**
+ * Codes into words: the one place the core's codes (guard reasons, journal reasons and actions, run
+ * outcomes, Moodle failures) become sentences, in the reader's language, with French typography.
+ */
+import type { GuardReason, JournalAction, JournalReason, RunStatus } from '../domain/codes';
+import type { MoodleErrorFacts } from '../moodle/errors';
+import { guardEn } from './en/guard';
+import { journalEn } from './en/journal';
+import { moodleEn } from './en/moodle';
+import { runEn } from './en/run';
+import { guardFr } from './fr/guard';
+import { journalFr } from './fr/journal';
+import { moodleFr } from './fr/moodle';
+import { runFr } from './fr/run';
+import type { Locale } from './locale';
+import { typeset } from './typography';
+
+const sections = {
+  fr: { guard: guardFr, journal: journalFr, moodle: moodleFr, run: runFr },
+  en: { guard: guardEn, journal: journalEn, moodle: moodleEn, run: runEn },
+};
+
+// One cast per family: the section's type pairs each code with its parameters, a union cannot say so.
+type Say<T> = (r: T) => string;
+
+/** A guard reason in words (English by default: the CLI's and JSON's sentences). */
+export function guardText(r: GuardReason, locale: Locale = 'en'): string {
+  return typeset((sections[locale].guard[r.code] as Say<GuardReason>)(r), locale);
+}
+
+/** The English sentences of a run's reasons, as the CLI's JSON `guard: [...]` has always carried them. */
+export const englishGuard = (reasons: GuardReason[] | undefined): string[] => (reasons ?? []).map((r) => guardText(r, 'en'));
+
+export function journalReasonText(r: JournalReason, locale: Locale): string {
+  return typeset((sections[locale].journal.reasons[r.code] as Say<JournalReason>)(r), locale);
+}
+
+export const journalActionText = (a: JournalAction, locale: Locale): string => sections[locale].journal.actions[a] ?? a;
+
+export const runStatusText = (s: RunStatus, locale: Locale): string => sections[locale].run.status[s] ?? s;
+
+/** What Moodle (or the way to it) answered, as a sentence for the person who asked. */
+export function moodleErrorText(e: MoodleErrorFacts, locale: Locale): string {
+  const say = sections[locale].moodle[e.code] ?? sections[locale].moodle.unknown;
+  return typeset(say(e), locale);
+}
