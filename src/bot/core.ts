@@ -104,8 +104,8 @@ export class BotCore {
     // are looked up while the person is: they are cached, for authorisation and the handler to find.
     if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) for (const api of this.deps.apis.values()) void api.functionNames().catch(() => undefined);
     if (cmd && 'course' in cmd && cmd.course && identityKey(identity)) void resolveCourse(new HandlerContext(this.deps, Actor.anonymous(identity, this.deps.config), t), cmd.course, () => '').catch(() => undefined);
-    // Help needs nobody looked up; everything else knows who is asking first.
-    const actor = cmd?.kind === 'help' ? Actor.anonymous(identity, this.deps.config) : await Actor.resolve(identity, this.deps);
+    // Everything, help included (it says what this person may do where), knows who is asking first.
+    const actor = await Actor.resolve(identity, this.deps);
     // The actor may have been built from what the bot last saw: if Moodle now says otherwise (suspended,
     // a second account…), nothing built on it is said or done — the command starts again from Moodle's answer.
     const stale = async () => !retried && !(await actor.confirmed);
@@ -167,7 +167,8 @@ export class BotCore {
       case 'badRole':
         return { tone: 'error', blocks: [text(t.badRole(e.role))] };
       case 'unknown':
-        return { tone: 'error', blocks: [text([t.unknownCommand(e.input), e.suggestion ? t.didYouMean(t.locale === 'en' ? e.suggestion.en : e.suggestion.fr) : '', t.seeHelp].filter(Boolean).join(' '))] };
+        // Never a bare "not understood": the closest command, written out so that typing it works.
+        return { tone: 'error', blocks: [text([t.unknownCommand(e.input), e.suggestion ? t.didYouMean(t.locale === 'en' ? e.suggestion.en : e.suggestion.fr) : e.example ? t.help.closest(t.locale === 'en' ? e.example.en : e.example.fr) : '', t.seeHelp].filter(Boolean).join(' '))] };
     }
   }
 

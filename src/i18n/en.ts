@@ -5,6 +5,7 @@ import type { GuardReason } from '../sync/guard';
 import { guardText } from '../sync/guard-text';
 import type { SyncRequestProblem } from '../sync/engine';
 
+import { helpEn } from './en/help';
 export const en: Catalog = {
   locale: 'en',
   yes: 'yes',
@@ -241,4 +242,5 @@ export const en: Catalog = {
   membersPrivilegedCourse: (course: string, role: string) => `${course}: role ${role}`,
   cohortCreateRefused: (platform: string) => `Your Moodle account cannot create cohorts on ${platform} (it needs moodle/cohort:manage): nothing was done. Ask a Moodle administrator for that right.`,
   cohortWhichPlatform: (name: string) => `On which platform should the cohort "${name}" be created? Pick it, or name it: create cohort "${name}" <idnumber> on <platform>.`,
+  help: helpEn,
 };

@@ -5,6 +5,7 @@ import type { MissingWhat } from '../bot/commands';
 import type { SyncRequestProblem } from '../sync/engine';
 
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
+import { helpFr } from './fr/help';
 export const fr = {
   locale: 'fr',
   yes: 'oui',
@@ -241,6 +242,7 @@ export const fr = {
   membersPrivilegedCourse: (course: string, role: string) => `${course} : rôle ${role}`,
   cohortCreateRefused: (platform: string) => `Votre compte Moodle ne peut pas créer de cohorte sur ${platform} (il y faut moodle/cohort:manage) : rien n’a été fait. Demandez ce droit à un administrateur Moodle.`,
   cohortWhichPlatform: (name: string) => `Sur quelle plateforme créer la cohorte « ${name} » ? Choisissez-la, ou nommez-la : créer cohorte "${name}" <identifiant> dans <plateforme>.`,
+  help: helpFr,
 };
 
 export type Catalog = typeof fr;

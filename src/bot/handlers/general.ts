@@ -6,11 +6,68 @@ import { cohortIdnumber } from '../../domain/cohorts';
 import { typedEtape } from '../resolve';
 import { View, facts, table, text } from '../views';
 
-/** Help works for everyone, without any Moodle lookup, and shows what this person may do. */
-export function help(ctx: HandlerContext): View {
+/**
+ * Help for this person (#26): what they may do on each platform — no account, teacher, support,
+ * admin — one line per command with one example that works when they type it (their own course, a
+ * cohort they may see), in their language. A line whose example would need someone's data (a
+ * student) shows the command with its `<…>` placeholders only.
+ */
+export async function help(ctx: HandlerContext): Promise<View> {
   const t = ctx.t;
-  const lines = [...t.helpTeacher, ...(ctx.actor.has('support') ? t.helpSupport : []), ...(ctx.actor.has('admin') ? [...t.helpAdmin, t.helpSummary] : [])];
-  return { title: t.helpTitle, blocks: [text(t.helpIntro), text(lines.map((l) => `• ${l}`).join('\n')), text(t.helpCourseForms)] };
+  const h = t.help;
+  const actor = ctx.actor;
+  const head = [text(h.intro)];
+  if (!actor.verified) return { title: h.title, blocks: [...head, text(h.noAccount), text(lines(ctx, ['help', 'whoami'], {})), text(h.apogee)] };
+  const examples = await exampleNames(ctx);
+  const accounts = ctx.config.platforms.map((p) => (actor.hasAccount(p.name) ? h.accountOn(p.name, actor.account(p.name).username ?? String(actor.account(p.name).id)) : h.noAccountOn(p.name)));
+  const sections: Array<[string, string[]]> = [
+    [h.sections.everyone, ['help', 'whoami', 'status']],
+    [h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher'])]],
+    ...(actor.has('support') ? [[h.sections.support, ['whySupport', 'syncStudent', 'history', 'createCohort', 'addMembers', 'removeMembers', 'members']] as [string, string[]]] : []),
+    ...(actor.has('admin') ? [[h.sections.admin, ['syncOther', 'approve', 'reject', 'summaryHere']] as [string, string[]]] : []),
+  ];
+  return {
+    title: h.title,
+    blocks: [...head, text(`${h.platforms} — ${accounts.join(' ; ')}`), ...sections.map(([name, keys]) => text(`${name}\n${lines(ctx, keys, examples)}`)), text(h.courseForms), text(h.apogee)],
+  };
+}
+
+/** The help lines of these commands, each with its example when one can be given. */
+function lines(ctx: HandlerContext, keys: string[], names: { course?: string; cohort?: string }): string {
+  const h = ctx.t.help;
+  return keys
+    .map((k) => {
+      const [syntax, what, example] = h.lines[k]!;
+      const arg = k === 'members' ? names.cohort : names.course;
+      const ex = example && (example.length === 0 || arg) ? example(arg ?? '') : k === 'search' ? example!('').replace(/\s+(dans|in)\s*$/, '') : undefined;
+      return `• \`${syntax}\` — ${what}${ex ? ` (${h.example(ex)})` : ''}`;
+    })
+    .join('\n');
+}
+
+/**
+ * A course and a cohort to write examples with: the person's first course whose cohort syncs Moodle
+ * lets them see, and (support) the first cohort of the site. Nothing found: lines without examples.
+ */
+async function exampleNames(ctx: HandlerContext): Promise<{ course?: string; cohort?: string }> {
+  const platform = ctx.config.platforms.find((p) => ctx.actor.hasAccount(p.name))?.name;
+  if (!platform) return {};
+  const me = ctx.actor.account(platform);
+  const out: { course?: string; cohort?: string } = {};
+  try {
+    const courses = (await ctx.api(platform).getUsersCourses(me.id)).filter((c) => c.id !== 1).sort((a, b) => a.shortname.localeCompare(b.shortname)).slice(0, 3);
+    const syncs = await ctx.cohortSyncs(platform);
+    for (const c of courses) {
+      if (await syncs.checkRights(c.id, me.id, 'read').then(() => true, () => false)) {
+        out.course = `${platform}:${c.shortname}`;
+        break;
+      }
+    }
+    if (ctx.actor.has('support')) out.cohort = (await ctx.api(platform).getCohorts()).filter((c) => c.visible && c.idnumber).map((c) => `${platform}:${c.idnumber}`).sort()[0];
+  } catch {
+    // Help never fails for want of an example.
+  }
+  return out;
 }
 
 export async function whoami(ctx: HandlerContext): Promise<View> {
