@@ -7,7 +7,7 @@ import { MoodleError } from '../moodle/errors';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError } from '../sync/lease';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
-import { CourseAccess, authorize, changesCourse } from './authz';
+import { CourseAccess, asksAboutCourse, authorize, changesCourse, refusalText } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
 import { Actor, BotDeps, HandlerContext, Identity, NoAccountError } from './context';
 import { addForm } from './forms';
@@ -194,11 +194,7 @@ export class BotCore {
       await ctx.audit({ command: cmd.kind, course: course || undefined, target: 'cohort' in cmd ? cmd.cohort : undefined, outcome: 'refused', detail: code }).catch(() => undefined);
       const message =
         code === 'onbehalfnopermission' || code === 'nopermissions'
-          ? ctx.actor.has('support')
-            ? t.notAllowedCourseSupport(course)
-            : changesCourse(cmd)
-              ? t.notAllowedCourse(course)
-              : t.notAllowedCourseView(course)
+          ? refusalText(ctx, changesCourse(cmd), asksAboutCourse(cmd) ? 'course' : 'methods', course)
           : code === 'cohortnotavailable'
             ? t.cohortNotFound('cohort' in cmd ? cmd.cohort : '', course)
             : code === 'rolenotassignable'

@@ -251,7 +251,7 @@ export async function cancel(ctx: HandlerContext, id: string | undefined): Promi
   const { pending, problem } = await ctx.takePending(id);
   if (problem === 'used') return { tone: 'info', blocks: [text(ctx.t.confirmAlreadyDone)] };
   if (pending) await ctx.audit({ command: pending.command.kind, platform: pending.platform, course: pending.courseLabel, outcome: 'cancelled' });
-  return { blocks: [text(pending ? ctx.t.cancelled : ctx.t.nothingToConfirm)] };
+  return { blocks: [text(pending ? ctx.t.cancelled : problem === 'notYours' ? ctx.t.confirmNotYours : ctx.t.help.cancelledNothing)] };
 }
 
 /**

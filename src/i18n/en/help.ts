@@ -44,6 +44,7 @@ export const helpEn: HelpSection = {
   closest: (cmd: string) => `The closest command: \`${cmd}\`.`,
   courseDidYouMean: (typed: string, course: string) => `No course “${typed}”. Did you mean ${course}?`,
 
+  notYourCourse: (course: string) => `No course “${course}” among those you teach. Check the short name, id or URL; for another course, ask support.`,
   cancelledNothing: 'Nothing was waiting for a confirmation: nothing was cancelled.',
   addExists: (cohort: string, course: string, state: string, role: string) => `${cohort} is already synced with ${course} (role ${role}, ${state}): nothing will be added.`,
   addExistsDisabled: (cmd: string) => `It is disabled: its members have no access to the course through it. To enable it: \`${cmd}\``,
