@@ -82,6 +82,10 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   const cohort = picked.value;
   const role = await roles;
   if ('blocks' in role) return role;
+  // The same cohort already synced with this role (active or not): adding changes nothing — say so,
+  // with the command that would change it, rather than announce enrolments that will not happen.
+  const existing = (await syncs.list(rc.course.id, me.id)).find((i) => i.cohortId === cohort.id && i.roleId === role.id);
+  if (existing) return existingSync(ctx, rc, existing, cmd.inactive);
   const group = await resolveGroup(ctx, rc, cmd.group, cohort.name);
   if ('blocks' in group) return group;
   const autoSpace = await autoSpaced;
@@ -95,16 +99,16 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   });
   await ctx.audit({ command: 'add', platform: rc.platform, course: rc.course.shortname, target: cohort.idnumber, outcome: 'asked' });
   const blocks = [
-    text(t.addConfirmText(`${cohort.name} (${cohort.idnumber})`, rc.label, cohort.memberCount)),
+    text((cmd.inactive ? t.help.addWillNotEnrol : t.help.addWillEnrol)(`${cohort.name} (${cohort.idnumber})`, rc.label, cohort.memberCount)),
     facts([
       [t.course, `${rc.course.fullname} — ${rc.label}`],
       [t.cohort, `${cohort.name} (${cohort.idnumber})`],
       [t.role, role.name],
       [t.group, group.label],
       [t.status, cmd.inactive ? t.disabled : t.enabled],
+      ...(cmd.name !== undefined ? [[t.help.nameOnCard, cmd.name] as [string, string]] : []),
     ]),
   ];
-  if (cmd.inactive) blocks.push(text(t.inactiveNote));
   if (autoSpace) blocks.push(text(`⚠️ ${t.autoSpaceWarning(rc.label)}`));
   return {
     title: t.addConfirmTitle,
@@ -116,6 +120,16 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
       { label: t.cancel, payload: `non ${pending.id}` },
     ],
   };
+}
+
+/** "Already synced": its state and role, and the `modifier` command that would change it. */
+function existingSync(ctx: HandlerContext, rc: ResolvedCourse, i: CohortSync, wantsInactive: boolean): View {
+  const t = ctx.t;
+  const label = `${i.cohortName} (${i.cohortIdnumber})`;
+  const change = `modifier ${q(i.cohortIdnumber ?? String(i.cohortId))} dans ${q(spec(rc))}`;
+  const en = t.locale === 'en';
+  const next = !i.enabled && !wantsInactive ? t.help.addExistsDisabled(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} enable` : `${change} activer`) : t.help.addExistsChange(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} role …` : `${change} rôle …`);
+  return { tone: 'info', blocks: [text(t.help.addExists(label, rc.label, i.enabled ? t.enabled : t.disabled, t.roleLabels[i.roleShortname] ?? i.roleName)), text(next)] };
 }
 
 /** The cohort-sync instances of a course that match what the person typed. */
