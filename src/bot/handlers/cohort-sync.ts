@@ -128,7 +128,7 @@ function existingSync(ctx: HandlerContext, rc: ResolvedCourse, i: CohortSync, wa
   const label = `${i.cohortName} (${i.cohortIdnumber})`;
   const change = `modifier ${q(i.cohortIdnumber ?? String(i.cohortId))} dans ${q(spec(rc))}`;
   const en = t.locale === 'en';
-  const next = !i.enabled && !wantsInactive ? t.help.addExistsDisabled(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} enable` : `${change} activer`) : t.help.addExistsChange(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} role …` : `${change} rôle …`);
+  const next = !i.enabled && !wantsInactive ? t.help.addExistsDisabled(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} enable` : `${change} activer`) : t.help.addExistsChange(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} role <role>` : `${change} rôle <rôle>`);
   return { tone: 'info', blocks: [text(t.help.addExists(label, rc.label, i.enabled ? t.enabled : t.disabled, t.roleLabels[i.roleShortname] ?? i.roleName)), text(next)] };
 }
 
@@ -159,7 +159,11 @@ export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   return {
     title: t.removeConfirmTitle,
     tone: 'warning',
-    blocks: [text(t.removeConfirmText(label, rc.label, t.people(count, found[0]!.roleShortname)))],
+    blocks: [
+      text(t.help.removeText(label, rc.label, t.help.whoLoseAccess(count, found[0]!.roleShortname))),
+      // A role other than student: everyone it enrolled loses that role, even those who keep access.
+      ...found.filter((i) => i.roleShortname !== 'student').map((i) => text(t.help.loseRole(i.enabled ? i.activeCount : i.memberCount, i.roleShortname, t.roleLabels[i.roleShortname] ?? i.roleName))),
+    ],
     buttons: [
       { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
       { label: t.cancel, payload: `non ${pending.id}` },
@@ -195,18 +199,24 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   const label = `${instance.cohortName} (${instance.cohortIdnumber})`;
   const patch = { roleId, groupId, enabled: cmd.enabled, name: cmd.name };
   const disabling = cmd.enabled === false && instance.enabled;
+  const enabling = cmd.enabled === true && !instance.enabled;
   const roleChanging = roleId !== undefined && roleId !== instance.roleId;
-  if (!disabling && !roleChanging) return applyUpdate(ctx, rc.platform, rc.label, spec(rc), instance.id, label, instance.cohortIdnumber ?? '', patch, changes);
+  if (!disabling && !enabling && !roleChanging) return applyUpdate(ctx, rc.platform, rc.label, spec(rc), instance.id, label, instance.cohortIdnumber ?? '', patch, changes);
   // What changes people's access or role is confirmed first, saying how many people it touches.
   const pending = await ctx.savePending({ command: cmd, platform: rc.platform, courseId: rc.course.id, courseLabel: rc.label, action: { kind: 'update', instanceId: instance.id, cohortLabel: label, cohortIdnumber: instance.cohortIdnumber ?? '', courseSpec: spec(rc), patch, changes } });
   await ctx.audit({ command: 'update', platform: rc.platform, course: rc.course.shortname, target: instance.cohortIdnumber ?? undefined, outcome: 'asked' });
-  const roleName = roleChanging && cmd.role ? (t.roleLabels[cmd.role.shortname] ?? cmd.role.shortname) : '';
+  const newShortname = roleChanging && cmd.role ? cmd.role.shortname : instance.roleShortname;
+  const roleName = t.roleLabels[newShortname] ?? newShortname;
+  // Who is touched: enabling gives access to everyone the method enrols (Moodle keeps their enrolments
+  // while it is disabled); a role change re-roles them all, with access now or once it is enabled.
+  const enrolled = instance.enabled ? instance.activeCount : instance.memberCount;
   const blocks = [
     ...(disabling ? [text(t.disableConfirmText(label, rc.label, t.people(instance.onlyAccessCount, instance.roleShortname)))] : []),
-    ...(roleChanging ? [text(t.roleConfirmText(label, rc.label, t.people(instance.activeCount, instance.roleShortname), roleName))] : []),
+    ...(enabling ? [text(t.help.enableConfirmText(label, rc.label, instance.memberCount, newShortname))] : []),
+    ...(roleChanging ? [text(t.help.roleChangeText(label, rc.label, enrolled, instance.roleShortname, roleName, t.roleLabels[instance.roleShortname] ?? instance.roleName))] : []),
   ];
   return {
-    title: disabling ? t.disableConfirmTitle : t.roleConfirmTitle,
+    title: disabling ? t.disableConfirmTitle : enabling ? t.help.enableConfirmTitle : t.roleConfirmTitle,
     tone: 'warning',
     blocks,
     buttons: [
