@@ -126,8 +126,8 @@ export async function history(ctx: HandlerContext, student: string): Promise<Vie
   const key = found.student?.key ?? student.trim().toLowerCase();
   const entries = await ctx.deps.store.studentHistory(key, 50);
   await ctx.audit({ command: 'history', target: key, outcome: 'ok' });
-  if (entries.length === 0) return { private: true, blocks: [text(t.historyEmpty(key))] };
-  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [formatDate(new Date(e.at), whyLocale(t.locale), ctx.config.academicYear.timezone, true), e.platform, e.cohortIdnumber, t.journalActions[e.action] ?? e.action, e.reason]))] };
+  if (entries.length === 0) return { private: true, blocks: [text(t.historyEmpty(key)), text(t.help.historyScope)] };
+  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [formatDate(new Date(e.at), whyLocale(t.locale), ctx.config.academicYear.timezone, true), e.platform, e.cohortIdnumber, t.journalActions[e.action] ?? e.action, e.reason])), text(t.help.historyScope)] };
 }
 
 export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 'reject', run: string): Promise<View> {
@@ -136,17 +136,15 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
   if (!held) return { tone: 'error', blocks: [text(t.noHeldPlan(run))] };
   // Already decided (a second click, an old digest's button): say how it was resolved, change nothing.
   if (held.status !== 'held') return { tone: 'info', blocks: [text(t.heldPlanDecided(run, held.status, held.decidedBy ?? '?'))] };
-  if (kind === 'reject') {
-    const r = await ctx.deps.engine.reject(run, ctx.actor.key, ctx.actor.identity.channel);
-    return { tone: 'success', blocks: [text(t.rejectDone(run, r.removals))] };
-  }
+  // Approving and rejecting both show what is held, by cohort, and act only on the "yes".
+  const rejecting = kind === 'reject';
   const byCohort = new Map<string, number>();
   for (const r of held.removals) byCohort.set(`${r.platform} ${r.cohortIdnumber}`, (byCohort.get(`${r.platform} ${r.cohortIdnumber}`) ?? 0) + 1);
-  const pending = await ctx.savePending({ command: { kind: 'approve', run }, platform: '', courseId: 0, courseLabel: '', action: { kind: 'approve', run } });
+  const pending = await ctx.savePending({ command: { kind, run }, platform: '', courseId: 0, courseLabel: '', action: { kind: 'approve', run, ...(rejecting ? { reject: true } : {}) } });
   return {
-    title: t.approveTitle(run),
+    title: rejecting ? t.help.rejectTitle(run) : t.approveTitle(run),
     tone: 'warning',
-    blocks: [text(t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r)))],
+    blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r)))],
     buttons: [
       { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
       { label: t.cancel, payload: `non ${pending.id}` },
@@ -282,7 +280,11 @@ export async function confirmSupport(ctx: HandlerContext, pending: Pending, a: E
   const t = ctx.t;
   if (a.kind === 'approve') {
     // Rights are checked again at the "yes": the role lists may have changed since the card was shown.
-    if (!ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, 'approve');
+    if (!ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, a.reject ? 'reject' : 'approve');
+    if (a.reject) {
+      const r = await ctx.deps.engine.reject(a.run, ctx.actor.key, ctx.actor.identity.channel);
+      return { tone: 'success', blocks: [text(t.rejectDone(a.run, r.removals))] };
+    }
     // The engine writes the one audit entry of the approval, with this channel.
     const run = await ctx.deps.engine.approve(a.run, ctx.actor.key, ctx.actor.identity.channel);
     const removed = run.platforms.reduce((n, p) => n + p.membersRemoved, 0);

@@ -45,6 +45,7 @@ export const helpEn: HelpSection = {
   courseDidYouMean: (typed: string, course: string) => `No course “${typed}”. Did you mean ${course}?`,
 
   notYourCourse: (course: string) => `No course “${course}” among those you teach. Check the short name, id or URL; for another course, ask support.`,
+  historyScope: 'This is the sync’s journal (general cohorts). Changes made by hand to manual cohorts (`add members`, `remove members`) are not in it: they are in the audit trail, and `members <cohort>` shows where they stand now.',
   cancelledNothing: 'Nothing was waiting for a confirmation: nothing was cancelled.',
   addExists: (cohort: string, course: string, state: string, role: string) => `${cohort} is already synced with ${course} (role ${role}, ${state}): nothing will be added.`,
   addExistsDisabled: (cmd: string) => `It is disabled: its members have no access to the course through it. To enable it: \`${cmd}\``,

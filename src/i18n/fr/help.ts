@@ -51,6 +51,7 @@ export const helpFr = {
   courseDidYouMean: (typed: string, course: string) => `Aucun cours « ${typed} ». Vouliez-vous dire ${course} ?`,
 
   notYourCourse: (course: string) => `Aucun cours « ${course} » parmi ceux que vous enseignez. Vérifiez le nom abrégé, l’id ou l’URL ; pour un autre cours, demandez au support.`,
+  historyScope: 'Ce journal est celui de la synchronisation (cohortes générales). Les changements faits à la main dans les cohortes manuelles (`ajouter membres`, `retirer membres`) n’y figurent pas : ils sont au journal d’audit, et `membres <cohorte>` montre leur état actuel.',
   cancelledNothing: 'Il n’y avait rien en attente de confirmation : rien n’a été annulé.',
   addExists: (cohort: string, course: string, state: string, role: string) => `${cohort} est déjà synchronisée avec ${course} (rôle ${role}, ${state}) : rien ne sera ajouté.`,
   addExistsDisabled: (cmd: string) => `Elle est désactivée : ses membres n’ont pas accès au cours par elle. Pour l’activer : \`${cmd}\``,
