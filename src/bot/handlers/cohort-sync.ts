@@ -212,7 +212,7 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   const enrolled = instance.enabled ? instance.activeCount : instance.memberCount;
   const blocks = [
     ...(disabling ? [text(t.disableConfirmText(label, rc.label, t.people(instance.onlyAccessCount, instance.roleShortname)))] : []),
-    ...(enabling ? [text(t.help.enableConfirmText(label, rc.label, instance.memberCount, newShortname))] : []),
+    ...(enabling ? [text(t.help.enableConfirmText(label, rc.label, instance.memberCount, newShortname, roleName))] : []),
     ...(roleChanging ? [text(t.help.roleChangeText(label, rc.label, enrolled, instance.roleShortname, roleName, t.roleLabels[instance.roleShortname] ?? instance.roleName))] : []),
   ];
   return {

@@ -53,9 +53,9 @@ export const helpEn: HelpSection = {
   addWillEnrol: (cohort: string, course: string, members: number) => `The cohort ${cohort} (${n(members, 'member', 'members')}) will be synced with ${course}: its members are enrolled at once, then kept in step every night.`,
   addWillNotEnrol: (cohort: string, course: string, members: number) => `The cohort ${cohort} (${n(members, 'member', 'members')}) will be added to ${course}, disabled: nobody is enrolled until it is enabled.`,
   enableConfirmTitle: 'Enable the sync?',
-  enableConfirmText: (cohort: string, course: string, k: number, role: string) => `The sync of ${cohort} will be enabled in ${course}: ${roleWord(k, role)} will have access to the course${role === 'student' ? '' : ' with that role'}.`,
+  enableConfirmText: (cohort: string, course: string, k: number, role: string, roleName: string) =>
+    `The sync of ${cohort} will be enabled in ${course}: ${role === 'student' ? `${roleWord(k, role)} will have access to the course` : `${n(k, 'cohort member', 'cohort members')} will have access to the course with the role “${roleName}”`}.`,
   roleChangeText: (cohort: string, course: string, k: number, from: string, toName: string, fromName: string) => `${roleWord(k, from)} enrolled by ${cohort} in ${course} will get the role “${toName}” instead of “${fromName}”.`,
-  enabledRoleText: (k: number, role: string, roleName: string) => `${roleWord(k, role)} will have the role “${roleName}”.`,
   loseRole: (k: number, role: string, roleName: string) => `${roleWord(k, role)} will lose their role “${roleName}” in the course.`,
   whoLoseAccess: (k: number, role: string) => (k < 0 ? 'an unknown number of participants will lose' : `${roleWord(k, role)} will lose`),
   removeText: (cohort: string, course: string, lose: string) => `The sync of ${cohort} will be removed from ${course}: ${lose} access to the course (those with another way in keep it).`,

@@ -59,9 +59,9 @@ export const helpFr = {
   addWillEnrol: (cohort: string, course: string, members: number) => `La cohorte ${cohort} (${n(members, 'membre', 'membres')}) sera synchronisée avec ${course} : ses membres y seront inscrits tout de suite, puis suivis chaque nuit.`,
   addWillNotEnrol: (cohort: string, course: string, members: number) => `La cohorte ${cohort} (${n(members, 'membre', 'membres')}) sera ajoutée à ${course}, désactivée : personne ne sera inscrit avant son activation.`,
   enableConfirmTitle: 'Activer la synchronisation ?',
-  enableConfirmText: (cohort: string, course: string, k: number, role: string) => `La synchronisation de ${cohort} sera activée dans ${course} : ${roleWord(k, role)} ${k > 1 ? 'auront' : 'aura'} accès au cours${role === 'student' ? '' : ` avec ce rôle`}.`,
+  enableConfirmText: (cohort: string, course: string, k: number, role: string, roleName: string) =>
+    `La synchronisation de ${cohort} sera activée dans ${course} : ${role === 'student' ? `${roleWord(k, role)} ${k > 1 ? 'auront' : 'aura'} accès au cours` : `${n(k, 'membre', 'membres')} de la cohorte ${k > 1 ? 'auront' : 'aura'} accès au cours avec le rôle « ${roleName} »`}.`,
   roleChangeText: (cohort: string, course: string, k: number, from: string, toName: string, fromName: string) => `${roleWord(k, from)} ${k > 1 ? 'inscrits' : 'inscrit'} par ${cohort} dans ${course} ${k > 1 ? 'recevront' : 'recevra'} le rôle « ${toName} » à la place de « ${fromName} ».`,
-  enabledRoleText: (k: number, role: string, roleName: string) => `${roleWord(k, role)} ${k > 1 ? 'auront' : 'aura'} le rôle « ${roleName} ».`,
   loseRole: (k: number, role: string, roleName: string) => `${roleWord(k, role)} ${k > 1 ? 'perdront' : 'perdra'} leur rôle « ${roleName} » dans le cours.`,
   whoLoseAccess: (k: number, role: string) => (k < 0 ? 'un nombre inconnu de participants perdront' : `${roleWord(k, role)} ${k > 1 ? 'perdront' : 'perdra'}`),
   removeText: (cohort: string, course: string, lose: string) => `La synchronisation de ${cohort} sera retirée de ${course} : ${lose} l’accès au cours (ceux qui y ont un autre accès le gardent).`,
