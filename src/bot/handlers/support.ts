@@ -46,7 +46,8 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
     d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs, store: ctx.deps.store, now: ctx.now(), actingUserId: me.id, locale: whyLocale(ctx.t.locale) }, cmd.student, rc.platform, rc.course);
     // Offer "add to the course" only to someone Moodle lets add a cohort sync there.
     if (d.actions.some((a) => a.command.startsWith('ajouter '))) {
-      const mayAdd = syncs ? await syncs.checkRights(rc.course.id, me.id, 'write').then(() => true, () => false) : false;
+      // Both what `ajouter` will ask as the person: the right to configure, and the cohorts they may use there.
+      const mayAdd = syncs ? await Promise.all([syncs.checkRights(rc.course.id, me.id, 'write'), syncs.availableCohorts(rc.course.id, '', 1, me.id)]).then(() => true, () => false) : false;
       if (!mayAdd) d = { ...d, actions: d.actions.filter((a) => !a.command.startsWith('ajouter ')) };
     }
   }

@@ -16,7 +16,7 @@ export const helpEn: HelpSection = {
   accountOn: (platform: string, username: string) => `${platform}: account ${username}`,
   noAccountOn: (platform: string) => `${platform}: no account (course commands do not work there for you)`,
   noAccount: 'No Moodle account matches your address: you may only use `help` and `whoami`. Log in to Moodle once, then try again.',
-  courseForms: 'Name a course by its short name (any case), full name, id, ID number or Moodle URL; prefix with the platform when needed: `ecampus:PHA-L2-101`.',
+  courseForms: 'Name a course by its short name (any case), full name, id, ID number or Moodle URL; prefix with the platform when needed, e.g. `syncs ecampus:PHA-L2-101`.',
   lines: {
     help: ['help', 'this help', undefined],
     whoami: ['whoami', 'your Moodle account on each platform', undefined],
@@ -45,7 +45,7 @@ export const helpEn: HelpSection = {
   courseDidYouMean: (typed: string, course: string) => `No course “${typed}”. Did you mean ${course}?`,
 
   notYourCourse: (course: string) => `No course “${course}” among those you teach. Check the short name, id or URL; for another course, ask support.`,
-  historyScope: 'This is the sync’s journal (general cohorts). Changes made by hand to manual cohorts (`add members`, `remove members`) are not in it: they are in the audit trail, and `members <cohort>` shows where they stand now.',
+  historyScope: 'This is the sync’s journal (general cohorts). Changes made by hand to manual cohorts (`add members <cohort> <list>`, `remove members <cohort> <list>`) are not in it: they are in the audit trail, and `members <cohort>` shows where they stand now.',
   cancelledNothing: 'Nothing was waiting for a confirmation: nothing was cancelled.',
   addExists: (cohort: string, course: string, state: string, role: string) => `${cohort} is already synced with ${course} (role ${role}, ${state}): nothing will be added.`,
   addExistsDisabled: (cmd: string) => `It is disabled: its members have no access to the course through it. To enable it: \`${cmd}\``,

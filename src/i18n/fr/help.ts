@@ -21,7 +21,7 @@ export const helpFr = {
   accountOn: (platform: string, username: string) => `${platform} : compte ${username}`,
   noAccountOn: (platform: string) => `${platform} : pas de compte (les commandes de cours n’y marchent pas pour vous)`,
   noAccount: 'Aucun compte Moodle ne correspond à votre adresse : vous pouvez seulement utiliser `aide` et `qui suis-je`. Connectez-vous une fois à Moodle, puis réessayez.',
-  courseForms: 'Un cours se désigne par son nom abrégé (majuscules indifférentes), son nom complet, son id, son numéro d’identification ou son URL Moodle ; préfixez par la plateforme si besoin : `ecampus:PHA-L2-101`.',
+  courseForms: 'Un cours se désigne par son nom abrégé (majuscules indifférentes), son nom complet, son id, son numéro d’identification ou son URL Moodle ; préfixez par la plateforme si besoin, ex. `méthodes ecampus:PHA-L2-101`.',
   /** [commande avec <…>, à quoi elle sert, exemple ou undefined] */
   lines: {
     help: ['aide', 'cette aide', undefined],
@@ -51,7 +51,7 @@ export const helpFr = {
   courseDidYouMean: (typed: string, course: string) => `Aucun cours « ${typed} ». Vouliez-vous dire ${course} ?`,
 
   notYourCourse: (course: string) => `Aucun cours « ${course} » parmi ceux que vous enseignez. Vérifiez le nom abrégé, l’id ou l’URL ; pour un autre cours, demandez au support.`,
-  historyScope: 'Ce journal est celui de la synchronisation (cohortes générales). Les changements faits à la main dans les cohortes manuelles (`ajouter membres`, `retirer membres`) n’y figurent pas : ils sont au journal d’audit, et `membres <cohorte>` montre leur état actuel.',
+  historyScope: 'Ce journal est celui de la synchronisation (cohortes générales). Les changements faits à la main dans les cohortes manuelles (`ajouter membres <cohorte> <liste>`, `retirer membres <cohorte> <liste>`) n’y figurent pas : ils sont au journal d’audit, et `membres <cohorte>` montre leur état actuel.',
   cancelledNothing: 'Il n’y avait rien en attente de confirmation : rien n’a été annulé.',
   addExists: (cohort: string, course: string, state: string, role: string) => `${cohort} est déjà synchronisée avec ${course} (rôle ${role}, ${state}) : rien ne sera ajouté.`,
   addExistsDisabled: (cmd: string) => `Elle est désactivée : ses membres n’ont pas accès au cours par elle. Pour l’activer : \`${cmd}\``,
