@@ -210,9 +210,10 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   // Who is touched: enabling gives access to everyone the method enrols (Moodle keeps their enrolments
   // while it is disabled); a role change re-roles them all, with access now or once it is enabled.
   const enrolled = instance.enabled ? instance.activeCount : instance.memberCount;
+  const gaining = enabling ? await whoGains(ctx, rc, instance.cohortId, newShortname) : 0;
   const blocks = [
     ...(disabling ? [text(t.disableConfirmText(label, rc.label, t.people(instance.onlyAccessCount, instance.roleShortname)))] : []),
-    ...(enabling ? [text(t.help.enableConfirmText(label, rc.label, instance.memberCount, newShortname, roleName))] : []),
+    ...(enabling ? [text(t.help.enableConfirmText(label, rc.label, gaining, newShortname, roleName))] : []),
     ...(roleChanging ? [text(t.help.roleChangeText(label, rc.label, enrolled, instance.roleShortname, roleName, t.roleLabels[instance.roleShortname] ?? instance.roleName))] : []),
   ];
   return {
@@ -224,6 +225,20 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
       { label: t.cancel, payload: `non ${pending.id}` },
     ],
   };
+}
+
+/**
+ * Who enabling a sync touches, as Moodle stands now: with a student role, the cohort's members who
+ * have no active access to the course yet (they gain it); with any other role, every member (each
+ * gets that role, whatever access they had). Moodle enrols nobody through a disabled method.
+ */
+async function whoGains(ctx: HandlerContext, rc: ResolvedCourse, cohortId: number, role: string): Promise<number> {
+  const api = ctx.api(rc.platform);
+  const [members, active] = await Promise.all([api.getCohortMembers([cohortId]), api.getEnrolledUsers(rc.course.id, [{ name: 'onlyactive', value: 1 }])]);
+  const ids = members.get(cohortId) ?? [];
+  if (role !== 'student') return ids.length;
+  const now = new Set(active.map((u) => u.id));
+  return ids.filter((id) => !now.has(id)).length;
 }
 
 /** Applies a change to a cohort sync as the person (Moodle re-checks their rights), then says what changed. */
@@ -253,6 +268,11 @@ export async function confirm(ctx: HandlerContext, id: string | undefined): Prom
       const r = await syncs.add({ courseId: pending.courseId, cohort: { id: a.cohortId }, role: { id: a.roleId }, groupId: a.groupId, enabled: !cmd?.inactive, name: cmd?.name, onBehalfOf: me.id });
       const instance = (await syncs.list(pending.courseId, me.id)).find((i) => i.id === r.id);
       await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd?.cohort, outcome: r.created ? 'ok' : 'unchanged' });
+      if (r.created && cmd?.inactive) {
+        const ref = q(cmd.cohort);
+        const courseSpec = q(pending.courseLabel.replace(/^(.+) \((\w+)\)$/, '$2:$1'));
+        return { tone: 'success', blocks: [text(t.help.addDoneInactive(a.cohortLabel, pending.courseLabel, t.locale === 'en' ? `update ${ref} in ${courseSpec} enable` : `modifier ${ref} dans ${courseSpec} activer`))] };
+      }
       return { tone: 'success', blocks: [text(r.created ? t.addDone(a.cohortLabel, pending.courseLabel, t.people(instance?.activeCount ?? -1, instance?.roleShortname ?? '')) : t.addExisting(a.cohortLabel, pending.courseLabel))] };
     }
     case 'remove': {

@@ -42,7 +42,8 @@ export const helpEn: HelpSection = {
 
   notUnderstood: (input: string) => `I did not understand “${input}”.`,
   closest: (cmd: string) => `The closest command: \`${cmd}\`.`,
-  courseDidYouMean: (typed: string, course: string) => `No course “${typed}”. Did you mean ${course}?`,
+  courseDidYouMean: (courses: string) => `Did you mean ${courses}?`,
+  addDoneInactive: (cohort: string, course: string, cmd: string) => `Done: ${cohort} is added to ${course}, disabled — nobody is enrolled through it. To enable it: \`${cmd}\``,
 
   notYourCourse: (course: string) => `No course “${course}” among those you teach. Check the short name, id or URL; for another course, ask support.`,
   historyScope: 'This is the sync’s journal (general cohorts). Changes made by hand to manual cohorts (`add members <cohort> <list>`, `remove members <cohort> <list>`) are not in it: they are in the audit trail, and `members <cohort>` shows where they stand now.',

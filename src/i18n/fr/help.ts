@@ -48,7 +48,8 @@ export const helpFr = {
 
   notUnderstood: (input: string) => `Je n’ai pas compris « ${input} ».`,
   closest: (cmd: string) => `La commande la plus proche : \`${cmd}\`.`,
-  courseDidYouMean: (typed: string, course: string) => `Aucun cours « ${typed} ». Vouliez-vous dire ${course} ?`,
+  courseDidYouMean: (courses: string) => `Vouliez-vous dire ${courses} ?`,
+  addDoneInactive: (cohort: string, course: string, cmd: string) => `C’est fait : ${cohort} est ajoutée à ${course}, désactivée — personne n’y est inscrit par elle. Pour l’activer : \`${cmd}\``,
 
   notYourCourse: (course: string) => `Aucun cours « ${course} » parmi ceux que vous enseignez. Vérifiez le nom abrégé, l’id ou l’URL ; pour un autre cours, demandez au support.`,
   historyScope: 'Ce journal est celui de la synchronisation (cohortes générales). Les changements faits à la main dans les cohortes manuelles (`ajouter membres <cohorte> <liste>`, `retirer membres <cohorte> <liste>`) n’y figurent pas : ils sont au journal d’audit, et `membres <cohorte>` montre leur état actuel.',
