@@ -92,7 +92,7 @@ export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild
       return fail({
         tone: 'error',
         blocks: [text(`${rule.unavailable ?? ctx.t.courseNotFound(ref.raw)} ${ctx.t.help.courseDidYouMean(near.map((c) => `\`${rebuild(`${c.platform}:${c.course.shortname}`)}\``).join(', '))}`)],
-        buttons: near.map((c) => ({ label: `${c.course.shortname} — ${c.course.fullname} (${c.platform})`, payload: rebuild(`${c.platform}:${c.course.shortname}`) })),
+        buttons: near.map((c) => ({ label: c.label, payload: rebuild(`${c.platform}:${c.course.shortname}`) })),
       });
     }
   }
