@@ -107,7 +107,6 @@ function courseOf(cmd: Command): { ref: CourseRef; rebuild: (course: string) => 
  * rights, exactly the words of a refusal, so a name's existence is never confirmed (#28).
  */
 export function courseRule(ctx: HandlerContext, rights: 'read' | 'write', changes: boolean, raw: string, about: 'methods' | 'course' = 'methods'): CourseAccessRule {
-  const t = ctx.t;
   return {
     unavailable: refusalText(ctx, changes, about, raw),
     mayUse: async (rc) => {
