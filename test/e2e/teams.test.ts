@@ -384,6 +384,9 @@ describe.each(SDKS)('a held summary decided from its own card (%s)', (sdk) => {
     // (the Reject button now leads to a confirmation, so its card is not the one the "yes" closed).
     expect(await click('29:admin', reject, 'digest-msg')).toMatch(/déjà été rejetés par admin\.moodle@univ-demo\.fr/);
     expect(await click('29:teacher', reject, 'digest-msg')).not.toContain('Action.Execute');
-    expect((await h.store.auditEntries(1000)).length).toBe(audit);
+    // Only the teacher's refusal is added to the audit (refusals are audited); nothing is decided again.
+    const after = await h.store.auditEntries(1000);
+    expect(after.slice(0, after.length - audit).map((e) => e.outcome)).toEqual(['refused']);
+    expect((await h.store.getHeldPlan(run!.runId))!.status).toBe('rejected');
   });
 });
