@@ -106,10 +106,9 @@ function courseOf(cmd: Command): { ref: CourseRef; rebuild: (course: string) => 
  * Which candidate courses a person may be offered, and what "none" reads like: to someone without
  * rights, exactly the words of a refusal, so a name's existence is never confirmed (#28).
  */
-export function courseRule(ctx: HandlerContext, rights: 'read' | 'write', changes: boolean, raw: string): CourseAccessRule {
-  const t = ctx.t;
+export function courseRule(ctx: HandlerContext, rights: 'read' | 'write', changes: boolean, raw: string, about: 'methods' | 'course' = 'methods'): CourseAccessRule {
   return {
-    unavailable: ctx.actor.has('support') ? t.notAllowedCourseSupport(raw) : changes ? t.notAllowedCourse(raw) : t.notAllowedCourseView(raw),
+    unavailable: refusalText(ctx, changes, about, raw),
     mayUse: async (rc) => {
       if (!ctx.actor.hasAccount(rc.platform)) return false;
       const syncs = await ctx.cohortSyncs(rc.platform).catch(() => undefined);
@@ -125,10 +124,24 @@ export function courseRule(ctx: HandlerContext, rights: 'read' | 'write', change
   };
 }
 
+/**
+ * What a refusal about a course says. A question that is not about enrolment methods (`pourquoi`,
+ * `chercher … dans`) says nothing of them: only that no such course is among the person's.
+ */
+export function refusalText(ctx: HandlerContext, changes: boolean, about: 'methods' | 'course', raw: string): string {
+  const t = ctx.t;
+  if (ctx.actor.has('support')) return t.notAllowedCourseSupport(raw);
+  if (about === 'course') return t.help.notYourCourse(raw);
+  return changes ? t.notAllowedCourse(raw) : t.notAllowedCourseView(raw);
+}
+
+/** Commands whose question is about a course, not its enrolment methods. */
+export const asksAboutCourse = (cmd: Command): boolean => cmd.kind === 'why' || cmd.kind === 'search';
+
 async function courseAccess(ctx: HandlerContext, cmd: Command, rights: 'read' | 'write'): Promise<Decision> {
   const of = courseOf(cmd);
   if (!of) throw new Error(`policy "course" for ${cmd.kind}, which names no course`);
-  let resolved = await resolveCourse(ctx, of.ref, of.rebuild, courseRule(ctx, rights, changesCourse(cmd), of.ref.raw));
+  let resolved = await resolveCourse(ctx, of.ref, of.rebuild, courseRule(ctx, rights, changesCourse(cmd), of.ref.raw, asksAboutCourse(cmd) ? 'course' : 'methods'));
   let cohortRef: string | undefined;
   if (!resolved.ok && cmd.kind === 'add' && !cmd.orderKnown) {
     // "add <cohort> <course>" without à/to: try the other way round before giving up.

@@ -52,7 +52,7 @@ export type ParseError =
   | { code: 'empty' }
   | { code: 'tooLong'; max: number }
   /** The suggestion in both languages: the core answers in the asker's. */
-  | { code: 'unknown'; input: string; suggestion?: { fr: string; en: string } }
+  | { code: 'unknown'; input: string; suggestion?: { fr: string; en: string }; example?: { fr: string; en: string } }
   | { code: 'missing'; what: MissingWhat; example: { fr: string; en: string } }
   /** allowed: which options were possible, as a code the catalogue spells out in the asker's language. */
   | { code: 'badOption'; option: string; allowed: 'options' | 'page' | 'none' }
@@ -205,11 +205,12 @@ function splitAround(tokens: string[], seps: Set<string>): { left: string[]; rig
   const optionAt = tokens.findIndex((t, i) => i > 0 && OPTION_START.test(t));
   const core = optionAt >= 0 ? tokens.slice(0, optionAt) : tokens;
   const options = optionAt >= 0 ? tokens.slice(optionAt) : [];
-  // The last separator wins: cohort names may contain "de" ("Licence de droit"), course refs do not.
-  for (let i = core.length - 2; i >= 1; i--) {
-    // A course reference is one token; what follows it can only be options.
-    if (seps.has(fold(core[i]!))) return { left: core.slice(0, i), right: core.slice(i + 1, i + 2), options: [...core.slice(i + 2), ...options], found: true };
-  }
+  // The first separator after a cohort typed as one identifier (etp:L2PHA1, L2PHA1), else the last: cohort names may contain "de"
+  // ("Licence de droit"), and so may course names ("Pharmacologie générale"): the course, named last,
+  // takes the rest of the line up to the options.
+  const identifier = (t: string) => /[\d:_-]/.test(t);
+  const at = core.length > 2 && identifier(core[0]!) && seps.has(fold(core[1]!)) ? 1 : [...core.keys()].reverse().find((i) => i >= 1 && i <= core.length - 2 && seps.has(fold(core[i]!)));
+  if (at !== undefined) return { left: core.slice(0, at), right: core.slice(at + 1), options, found: true };
   return { left: core, right: [], options, found: false };
 }
 
@@ -229,6 +230,9 @@ export function parseCourse(raw: string, platforms: string[] = []): CourseRef {
   }
   const prefixed = splitPlatform(ref, platforms);
   if (prefixed) return { ...parseCourse(prefixed.rest, []), raw: ref, platform: prefixed.platform };
+  // "PHA-L3-201 (ecampus)": how the bot itself labels a course, so a label copied from a reply works.
+  const labelled = /^(.+?)\s*\(([a-z][a-z0-9_]*)\)$/i.exec(ref);
+  if (labelled && platforms.includes(labelled[2]!.toLowerCase())) return { ...parseCourse(labelled[1]!, []), raw: ref, platform: labelled[2]!.toLowerCase() };
   if (/^\d{1,9}$/.test(ref)) return { raw: ref, id: Number(ref) };
   return { raw: ref, text: ref };
 }
@@ -257,6 +261,51 @@ function suggest(word: string): { fr: string; en: string } | undefined {
 function splitPlatform(ref: string, platforms: string[]): { platform: string; rest: string } | undefined {
   const m = /^([a-z][a-z0-9_]*):(.+)$/i.exec(ref);
   return m && platforms.includes(m[1]!.toLowerCase()) ? { platform: m[1]!.toLowerCase(), rest: m[2]! } : undefined;
+}
+
+const NOT_ENROLLED_FR = String.raw`n['’]\s*est\s+pas|ne\s+l?['’]?\s*est\s+pas|n['’]\s*est\s+plus|ne\s+(?:se\s+)?trouve\s+pas`;
+const QUESTIONS: RegExp[] = [
+  // pourquoi e21900063 n'est pas inscrit à DRT-L2-201 / pourquoi Sarah Dupont n'est pas inscrite en PHA-L2-101 ?
+  new RegExp(String.raw`^pourquoi\s+(.+?)\s+(?:${NOT_ENROLLED_FR})\s+(?:inscrite?s?|dans)\s+(?:(?:à|a|au|aux|en|dans|sur)\s+)?(.+?)\s*\??$`, 'i'),
+  // est-ce que Sarah Dupont est inscrite en PHA-L2-101 ? / Sarah Dupont est-elle inscrite à … ?
+  new RegExp(String.raw`^est[- ]ce\s+(?:que|qu['’])\s*(.+?)\s+(?:est|n['’]\s*est\s+pas)\s+(?:bien\s+)?inscrite?s?\s+(?:à|a|au|aux|en|dans|sur)\s+(.+?)\s*\??$`, 'i'),
+  // why is X not enrolled in Y? / why isn't X enrolled in Y / why X is not enrolled in Y / why can't X see Y
+  /^why\s+(?:is|isn['’]t|is\s+not)\s+(.+?)\s+(?:not\s+)?(?:enrolled|enroled|registered)\s+(?:in|on|to|into)\s+(.+?)\s*\??$/i,
+  /^why\s+(.+?)\s+(?:is\s+not|isn['’]t|is\s+no\s+longer)\s+(?:enrolled|enroled|registered)\s+(?:in|on|to|into)\s+(.+?)\s*\??$/i,
+  /^why\s+(?:can['’]?t|cannot|does\s+not|doesn['’]t)\s+(.+?)\s+(?:see|access)\s+(.+?)\s*\??$/i,
+  // is X enrolled in Y?
+  /^is\s+(.+?)\s+(?:not\s+)?(?:enrolled|enroled|registered)\s+(?:in|on|to|into)\s+(.+?)\s*\??$/i,
+];
+
+/** A question in words about a student and a course, as `pourquoi <étudiant> <cours>` reads it. */
+export function naturalWhy(sentence: string): { student: string; course: string } | undefined {
+  const unquote = (x: string) => x.trim().replace(/^["«“]\s*|\s*["»”]$/g, '').trim();
+  for (const re of QUESTIONS) {
+    const m = re.exec(sentence.trim());
+    if (m && m[1]!.trim() && m[2]!.trim()) return { student: unquote(m[1]!), course: unquote(m[2]!.replace(/\s*\?$/, '')) };
+  }
+  return undefined;
+}
+
+/** A button's label typed as a message ("voir plus", "+ etp:L2PHA1"): what to type instead. */
+function typedLabel(tokens: string[]): ParseResult | undefined {
+  const words = tokens.map(fold);
+  if (words[0] === '+' && tokens.length === 2) return { ok: false, error: { code: 'missing', what: 'course', example: { fr: `ajouter ${tokens[1]} à PHA-L2-101`, en: `add ${tokens[1]} to PHA-L2-101` } } };
+  if (/^\+\S/.test(tokens[0]!) && tokens.length === 1) return { ok: false, error: { code: 'missing', what: 'course', example: { fr: `ajouter ${tokens[0]!.slice(1)} à PHA-L2-101`, en: `add ${tokens[0]!.slice(1)} to PHA-L2-101` } } };
+  const joinedWords = words.join(' ').replace(/\s*\(\d+\)$/, '');
+  if (['voir plus', 'see more', 'plus', 'more', 'suite', 'next', 'suivant'].includes(joinedWords)) return { ok: false, error: { code: 'unknown', input: tokens.join(' '), example: { fr: 'chercher pharma page 2', en: 'search pharma page 2' } } };
+  return undefined;
+}
+
+/** For a sentence the grammar does not read: the command its words are closest to, written out. */
+function closestExample(tokens: string[]): { fr: string; en: string } {
+  const words = new Set(tokens.map((t) => fold(t).replace(/[?!.,;]+$/, '')));
+  const has = (...w: string[]) => w.some((x) => words.has(x) || (x.length >= 5 && [...words].some((y) => y.startsWith(x))));
+  if (has('inscrit', 'enrol', 'enroll', 'registered', 'acces', 'access', 'voit', 'see')) return { fr: 'pourquoi e21900123 PHA-L2-101', en: 'why e21900123 PHA-L2-101' };
+  if (has('cohorte', 'cohort', 'cherche', 'trouve', 'find', 'look')) return { fr: 'chercher pharma dans PHA-L2-101', en: 'search pharma in PHA-L2-101' };
+  if (has('synchro', 'dernier', 'derniere', 'last', 'nuit', 'night', 'run')) return { fr: 'état', en: 'status' };
+  if (has('compte', 'account', 'moi', 'me', 'droits', 'rights')) return { fr: 'qui suis-je', en: 'whoami' };
+  return { fr: 'méthodes PHA-L2-101', en: 'syncs PHA-L2-101' };
 }
 
 /** Control characters (other than tab and newline) become spaces: they never mean anything here. */
@@ -298,6 +347,13 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
   };
   const missing = (what: MissingWhat, fr: string, en: string): ParseResult => ({ ok: false, error: { code: 'missing', what, example: { fr, en } } });
   const joined = (t: string[]) => t.join(' ').trim();
+
+  // Questions as people ask them: "pourquoi X n'est pas inscrit à Y", "is X enrolled in Y?"…
+  const question = naturalWhy(tokens.join(' '));
+  if (question) return { ok: true, command: { kind: 'why', student: question.student, course: course(question.course) } };
+  // Button labels typed instead of clicked: the command that does the same.
+  const label = typedLabel(tokens);
+  if (label) return label;
 
   // Two-word verbs first.
   if (first === 'qui' && second === 'suis-je') return { ok: true, command: { kind: 'whoami' } };
@@ -348,8 +404,8 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
     }
     case 'syncs':
       if (rest.length === 0) return missing('course', 'méthodes PHA-L2-101', 'syncs PHA-L2-101');
-      if (rest.length > 1) return { ok: false, error: { code: 'badOption', option: rest[1]!, allowed: 'none' } };
-      return { ok: true, command: { kind: 'syncs', course: course(rest[0]!) } };
+      // The course is the rest of the line: "méthodes Pharmacologie générale".
+      return { ok: true, command: { kind: 'syncs', course: course(joined(rest)) } };
     case 'add': {
       const s = splitAround(rest, TO);
       const parsed = readOptions(s.options, ['role', 'group', 'name', 'inactive']);
@@ -405,6 +461,6 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
       if (rest.length === 0) return missing('cohort', 'membres tuteurs-l2-pharma', 'members tuteurs-l2-pharma');
       return { ok: true, command: { kind: 'members', ...cohortOn(joined(rest)) } };
     default:
-      return { ok: false, error: { code: 'unknown', input: text.slice(0, 80), suggestion: suggest(tokens[0]!) } };
+      return { ok: false, error: { code: 'unknown', input: text.slice(0, 80), suggestion: suggest(tokens[0]!), example: closestExample(tokens) } };
   }
 }

@@ -52,7 +52,8 @@ export type PendingAction =
   | { kind: 'add'; cohortId: number; cohortLabel: string; roleId: number; groupId: number; timeend: number; endLabel: string }
   | { kind: 'remove'; instanceIds: number[]; cohortLabel: string }
   | { kind: 'update'; instanceId: number; cohortLabel: string; cohortIdnumber: string; courseSpec: string; patch: SyncPatch; changes: string[] }
-  | { kind: 'approve'; run: string }
+  /** `reject`: the same card and confirmation, to drop the held removals instead (#26). */
+  | { kind: 'approve'; run: string; reject?: boolean }
   | { kind: 'members'; adding: boolean; cohortId: number; cohortLabel: string; userIds: number[] };
 
 export interface Pending {

@@ -11,7 +11,7 @@ import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError } from '../sync/lease';
 import { SyncRequestError } from '../sync/engine';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
-import { CourseAccess, authorize, changesCourse } from './authz';
+import { CourseAccess, asksAboutCourse, authorize, changesCourse, refusalText } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
 import { Actor, BotDeps, HandlerContext, Identity, NoAccountError } from './context';
 import { addForm } from './forms';
@@ -118,8 +118,8 @@ export class BotCore {
     // A read or a preview of someone without a staff role may take their account as Moodle confirmed it
     // moments ago (cache.ts, ACCOUNT_TRUST_MS): its course reads are made as them, and a refusal asks again.
     const trust = !retried && cmd && cmd.kind !== 'whoami' && (READ_ONLY.has(cmd.kind) || PREVIEWS.has(cmd.kind)) && configuredRoles(identity, this.deps.config).size === 0 ? ACCOUNT_TRUST_MS : 0;
-    // Help needs nobody looked up; everything else knows who is asking first.
-    const actor = cmd?.kind === 'help' ? Actor.anonymous(identity, this.deps.config) : await Actor.resolve(identity, this.deps, trust);
+    // Everything, help included (it says what this person may do where), knows who is asking first.
+    const actor = await Actor.resolve(identity, this.deps, trust);
     // The actor may have been built from what the bot last saw: if Moodle now says otherwise (suspended,
     // a second account…), nothing built on it is said or done — the command starts again from Moodle's answer.
     const stale = async () => !retried && !(await actor.confirmed);
@@ -184,7 +184,8 @@ export class BotCore {
       case 'badRole':
         return { tone: 'error', blocks: [text(t.badRole(e.role))] };
       case 'unknown':
-        return { tone: 'error', blocks: [text([t.unknownCommand(e.input), e.suggestion ? t.didYouMean(t.locale === 'en' ? e.suggestion.en : e.suggestion.fr) : '', t.seeHelp].filter(Boolean).join(' '))] };
+        // Never a bare "not understood": the closest command, written out so that typing it works.
+        return { tone: 'error', blocks: [text([t.unknownCommand(e.input), e.suggestion ? t.didYouMean(t.locale === 'en' ? e.suggestion.en : e.suggestion.fr) : e.example ? t.help.closest(t.locale === 'en' ? e.example.en : e.example.fr) : '', t.seeHelp].filter(Boolean).join(' '))] };
     }
   }
 
@@ -210,11 +211,7 @@ export class BotCore {
       await ctx.audit({ command: cmd.kind, course: course || undefined, target: 'cohort' in cmd ? cmd.cohort : undefined, outcome: 'refused', detail: code }).catch(() => undefined);
       const message =
         code === 'onbehalfnopermission' || code === 'nopermissions'
-          ? ctx.actor.has('support')
-            ? t.notAllowedCourseSupport(course)
-            : changesCourse(cmd)
-              ? t.notAllowedCourse(course)
-              : t.notAllowedCourseView(course)
+          ? refusalText(ctx, changesCourse(cmd), asksAboutCourse(cmd) ? 'course' : 'methods', course)
           : code === 'cohortnotavailable'
             ? t.cohortNotFound('cohort' in cmd ? cmd.cohort : '', course)
             : code === 'rolenotassignable'

@@ -6,6 +6,7 @@ import type { Course, MoodleApi } from '../moodle/api';
 import type { AvailableCohort } from '../moodle/cohort-syncs';
 import type { CourseRef } from './commands';
 import { fold } from './commands';
+import { levenshtein } from '../util/closest';
 import type { HandlerContext } from './context';
 import { Button, View, text } from './views';
 
@@ -67,6 +68,8 @@ export async function findCourses(platforms: Array<{ name: string; url: string }
         for (const later of [byIdnumber, byName]) later.catch(() => undefined);
         courses = await byShortname;
         if (courses.length === 0) courses = await byIdnumber;
+        // Short names as people type them ("pha-l2-101"), then full names, accents and case aside.
+        if (courses.length === 0) courses = byShortnameFolded((await byName).courses, ref.text);
         if (courses.length === 0) courses = byFullname((await byName).courses, ref.text);
       }
       for (const course of courses.filter((c) => c.id !== 1)) found.push({ platform, course, label: `${course.shortname} (${platform})` });
@@ -78,7 +81,21 @@ export async function findCourses(platforms: Array<{ name: string; url: string }
 /** `rebuild` writes the command again with an unambiguous course, for the choice buttons. */
 export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild: (course: string) => string, rule: CourseAccessRule = {}): Promise<Resolution<ResolvedCourse>> {
   const unavailable = (): { ok: false; view: View } => fail({ tone: 'error', blocks: [text(rule.unavailable ?? ctx.t.courseNotFound(ref.raw))] });
-  const candidates = await findCourses(ctx.config.platforms, (p) => ctx.api(p), ref);
+  let candidates = await findCourses(ctx.config.platforms, (p) => ctx.api(p), ref);
+  // Moodle's search is accent-sensitive: the person's own courses are compared here, accents aside,
+  // and are the only ones a near miss may be offered from (nothing is told of anyone else's).
+  const own = candidates.length === 0 && ref.text ? await ownCourses(ctx, ref) : [];
+  if (candidates.length === 0) candidates = own.filter((c) => sameName(c.course, ref.text!));
+  if (candidates.length === 0 && own.length > 0) {
+    const near = nearMisses(own, ref.text!);
+    if (near.length > 0) {
+      return fail({
+        tone: 'error',
+        blocks: [text(`${rule.unavailable ?? ctx.t.courseNotFound(ref.raw)} ${ctx.t.help.courseDidYouMean(near.map((c) => `\`${rebuild(`${c.platform}:${c.course.shortname}`)}\``).join(', '))}`)],
+        buttons: near.map((c) => ({ label: c.label, payload: rebuild(`${c.platform}:${c.course.shortname}`) })),
+      });
+    }
+  }
   // One match: the command's own rights check decides (its refusal reads as `unavailable`). Several:
   // only those the person may use are offered, so a choice never names a course they may not see.
   const found = candidates.length > 1 && rule.mayUse ? (await Promise.all(candidates.map(async (f) => ((await rule.mayUse!(f)) ? [f] : [])))).flat() : candidates;
@@ -107,6 +124,11 @@ export function pickCohort(ctx: HandlerContext, ref: string, available: Availabl
   return fail({ tone: 'warning', blocks: [text(ctx.t.cohortAmbiguous(ref))], buttons });
 }
 
+function byShortnameFolded(found: Course[], typed: string): Course[] {
+  const f = fold(typed.trim());
+  return found.filter((c) => fold(c.shortname) === f || (c.idnumber !== undefined && c.idnumber !== '' && fold(c.idnumber) === f));
+}
+
 /**
  * A course by its full name, as people say it: the exact name (accents and case aside), else the one
  * course whose name starts with what was typed; several → all of them, for the choice buttons.
@@ -120,3 +142,26 @@ function byFullname(found: Course[], typed: string): Course[] {
 
 /** Quotes a value for a command payload when it holds spaces. */
 export const q = (s: string): string => (/\s/.test(s) ? `"${s.replace(/"/g, "'")}"` : s);
+
+/** The courses the person is enrolled in, on the platform named or on every one where they have an account. */
+async function ownCourses(ctx: HandlerContext, ref: CourseRef): Promise<ResolvedCourse[]> {
+  const platforms = ctx.config.platforms.filter((p) => (!ref.platform || p.name === ref.platform) && !ref.site && ctx.actor.hasAccount(p.name));
+  const lists = await Promise.all(
+    platforms.map(async (p) => (await ctx.api(p.name).getUsersCourses(ctx.actor.account(p.name).id).catch(() => [] as Course[])).filter((c) => c.id !== 1).map((course) => ({ platform: p.name, course, label: `${course.shortname} (${p.name})` }))),
+  );
+  return lists.flat();
+}
+
+const sameName = (c: Course, typed: string): boolean => [c.shortname, c.fullname].some((x) => fold(x) === fold(typed.trim()));
+
+/** Courses whose short or full name is a few keystrokes from what was typed (at most three offered). */
+function nearMisses(courses: ResolvedCourse[], typed: string): ResolvedCourse[] {
+  const f = fold(typed.trim());
+  const distance = (c: Course) => Math.min(...[c.shortname, c.fullname].map((x) => levenshtein(fold(x), f)), fold(c.fullname).includes(f) && f.length >= 4 ? 0 : Infinity);
+  return courses
+    .map((c) => ({ c, d: distance(c.course) }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(f.length / 4)))
+    .sort((a, b) => a.d - b.d || a.c.label.localeCompare(b.c.label))
+    .slice(0, 3)
+    .map((x) => x.c);
+}

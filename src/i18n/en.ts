@@ -12,6 +12,7 @@ import { formsEn } from './en/forms';
 import { channelsEn } from './en/channels';
 import type { SyncRequestProblem } from '../sync/engine';
 
+import { helpEn } from './en/help';
 /** A count and the word that agrees with it. */
 const n$ = (n: number, one: string, other: string) => count(n, 'en', { one, other });
 
@@ -265,4 +266,5 @@ export const en: Catalog = {
   run: runEn,
   forms: formsEn,
   channels: channelsEn,
+  help: helpEn,
 };

@@ -15,6 +15,7 @@ import type { SyncRequestProblem } from '../sync/engine';
 const n$ = (n: number, one: string, other: string) => count(n, 'fr', { one, other });
 
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
+import { helpFr } from './fr/help';
 export const fr = {
   locale: 'fr',
   yes: 'oui',
@@ -265,6 +266,7 @@ export const fr = {
   run: runFr,
   forms: formsFr,
   channels: channelsFr,
+  help: helpFr,
 };
 
 export type Catalog = typeof fr;

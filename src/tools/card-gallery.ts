@@ -35,7 +35,7 @@ export async function cardGallery(core: BotCore, run: RunRecord, people: Gallery
     add('whoami', await say(people.teacher, lang === 'fr' ? 'qui suis-je' : 'whoami'));
     add('search', await say(people.teacher, lang === 'fr' ? 'chercher pharma' : 'search pharma'));
     add('syncs', await say(people.teacher, lang === 'fr' ? 'méthodes PHA-L2-102' : 'syncs PHA-L2-102'));
-    const ask = await say(people.teacher, lang === 'fr' ? 'ajouter etp:L3PHA1 à PHA-L2-101 rôle étudiant groupe aucun' : 'add etp:L3PHA1 to PHA-L2-101 role student group none');
+    const ask = await say(people.teacher, lang === 'fr' ? 'ajouter etp:L3PHA1 à PHA-L2-101 rôle étudiant groupe aucun' : 'add etp:M1PHA1 to PHA-L2-101 role student group none');
     add('add-confirmation', ask);
     const yes = ask.buttons?.[0]?.payload;
     if (yes) add('add-done', doneView(await say(people.teacher, yes), 'Marie Durand', AT, locale, timeZone));

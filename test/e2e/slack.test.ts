@@ -206,6 +206,11 @@ describe('a held summary in the channel', () => {
     expect(String(posted.body.blocks)).toContain(`approuver ${run!.runId}`);
     const body = new URLSearchParams({ command: '/cohort', text: `rejeter ${run!.runId}`, user_id: 'U_ADMIN', team_id: 'T1', channel_id: 'C1', trigger_id: 'TRH', response_url: `${stub.url}/resp/held` }).toString();
     await fetch(`${running.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
+    // Rejecting shows its summary and asks first (#26): once it is shown, the admin says yes.
+    for (let i = 0; i < 300 && !stub.calls.some((c) => c.path === '/resp/held'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await h.store.getHeldPlan(run!.runId))!.status).toBe('held');
+    const yes = new URLSearchParams({ command: '/cohort', text: 'oui', user_id: 'U_ADMIN', team_id: 'T1', channel_id: 'C1', trigger_id: 'TRH2', response_url: `${stub.url}/resp/held2` }).toString();
+    await fetch(`${running.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(yes) }, body: yes });
     let update: Call | undefined;
     for (let i = 0; i < 300 && !update; i++) {
       update = stub.calls.find((c) => c.path === '/api/chat.update');

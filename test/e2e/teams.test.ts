@@ -312,6 +312,10 @@ describe.each(SDKS)('a held summary in the Teams channel (%s)', (sdk) => {
     // The admin rejects from a 1:1 chat; the channel's card is replaced.
     const activity = { type: 'message', id: 'rj1', channelId: 'msteams', serviceUrl: connector.url, text: `rejeter ${run!.runId}`, locale: 'fr-FR', from: { id: '29:admin', aadObjectId: 'aad-29:admin' }, recipient: { id: '28:bot' }, conversation: { id: 'a:29:admin', conversationType: 'personal', tenantId: 't1' } };
     await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    // Rejecting shows its summary and asks first (#26): the admin says yes.
+    for (let i = 0; i < 300 && !connector.calls.some((c) => c.path.includes('a:29:admin')); i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await h.store.getHeldPlan(run!.runId))!.status).toBe('held');
+    await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...activity, id: 'rj2', text: 'oui' }) });
     let update: (typeof connector.calls)[number] | undefined;
     for (let i = 0; i < 300 && !update; i++) {
       update = connector.calls.find((c) => c.method === 'PUT' && c.path.startsWith('/v3/conversations/19:digest@thread.tacv2/activities/'));
@@ -365,16 +369,25 @@ describe.each(SDKS)('a held summary decided from its own card (%s)', (sdk) => {
     expect(teacher).not.toContain('Fait par');
     expect((await h.store.getHeldPlan(run!.runId))!.status).toBe('held');
 
+    // The admin's click shows what would be dropped and asks first (#26); their "yes" decides.
+    const ask = await click('29:admin', reject, 'digest-msg');
+    expect(ask).toContain('Rejeter les retraits retenus de');
+    expect((await h.store.getHeldPlan(run!.runId))!.status).toBe('held');
+    const yes = (JSON.parse(ask) as { actions: Array<{ title: string; data: Record<string, unknown> }> }).actions.find((a) => a.title === 'Confirmer')!.data;
     const before = connector.calls.length;
-    const admin = await click('29:admin', reject, 'digest-msg');
+    const admin = await click('29:admin', yes, 'digest-msg');
     expect(admin).toContain('Fait par admin.moodle@univ-demo.fr');
     expect(admin).not.toContain('Action.Execute');
     expect((await h.store.getHeldPlan(run!.runId))!.status).toBe('rejected');
     expect(connector.calls.slice(before).some((c) => c.method === 'PUT' && c.path === '/v3/conversations/19:digest@thread.tacv2/activities/digest-msg')).toBe(true);
     const audit = (await h.store.auditEntries(1000)).length;
-    // Twice more, by the admin and by the teacher: the same card, nothing decided again.
-    expect(await click('29:admin', reject, 'digest-msg')).toBe(admin);
-    expect(await click('29:teacher', reject, 'digest-msg')).toBe(admin);
-    expect((await h.store.auditEntries(1000)).length).toBe(audit);
+    // Twice more, by the admin and by the teacher: the decision is shown, nothing decided again
+    // (the Reject button now leads to a confirmation, so its card is not the one the "yes" closed).
+    expect(await click('29:admin', reject, 'digest-msg')).toMatch(/déjà été rejetés par admin\.moodle@univ-demo\.fr/);
+    expect(await click('29:teacher', reject, 'digest-msg')).not.toContain('Action.Execute');
+    // Only the teacher's refusal is added to the audit (refusals are audited); nothing is decided again.
+    const after = await h.store.auditEntries(1000);
+    expect(after.slice(0, after.length - audit).map((e) => e.outcome)).toEqual(['refused']);
+    expect((await h.store.getHeldPlan(run!.runId))!.status).toBe('rejected');
   });
 });

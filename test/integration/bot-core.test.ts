@@ -66,10 +66,14 @@ describe('bot core on the demo university', () => {
   });
 
   it('refuses a teacher\'s question on a colleague\'s course as a question: it says they cannot see, not change', async () => {
-    for (const q of ['méthodes PHA-L2-102', 'pourquoi e21900001 PHA-L2-102', 'chercher pharma dans PHA-L2-102']) {
+    const [syncs] = await converse(bot, COLLEAGUE, ['méthodes PHA-L2-102']);
+    expect(syncs!.view.tone).toBe('error');
+    expect(syncs!.text).toMatch(/Vous ne pouvez pas voir les méthodes d’inscription de PHA-L2-102/);
+    // A question not about enrolment methods says nothing of them (#26).
+    for (const q of ['pourquoi e21900001 PHA-L2-102', 'chercher pharma dans PHA-L2-102']) {
       const [r] = await converse(bot, COLLEAGUE, [q]);
       expect(r!.view.tone).toBe('error');
-      expect(r!.text).toMatch(/Vous ne pouvez pas voir les méthodes d’inscription de PHA-L2-102/);
+      expect(r!.text).toMatch(/Aucun cours « PHA-L2-102 » parmi ceux que vous enseignez/);
     }
   });
 
@@ -113,7 +117,7 @@ describe('bot core on the demo university', () => {
     const [upd] = await converse(bot, TEACHER, ['modifier L2PHA1 dans PHA-L2-101 rôle enseignant non éditeur désactiver']);
     expect(upd!.view.tone).toBe('warning');
     expect(upd!.text).toMatch(/17 étudiants perdront l’accès au cours jusqu’à sa réactivation/);
-    expect(upd!.text).toMatch(/17 étudiants inscrits par .* recevront le rôle « enseignant non éditeur »/);
+    expect(upd!.text).toMatch(/17 étudiants inscrits par .* recevront le rôle « enseignant non éditeur » à la place de « étudiant »/);
     const inst = instances('PHA-L2-101').find((i) => i.customint1 === cohort('etp:L2PHA1').id)!;
     expect([inst.roleid, inst.status]).toEqual([5, 0]);
     const [applied] = await converse(bot, TEACHER, [upd!.view.buttons![0]!.payload]);
@@ -121,7 +125,7 @@ describe('bot core on the demo university', () => {
     expect([site.enrol.get(inst.id)!.roleid, site.enrol.get(inst.id)!.status]).toEqual([4, 1]);
     // Disabled, the sync lets nobody in: removing it now takes access from nobody.
     const [ask] = await converse(bot, TEACHER, ['retirer etp:L2PHA1 de PHA-L2-101']);
-    expect(ask!.text).toMatch(/0 enseignant perdront l’accès au cours/);
+    expect(ask!.text).toMatch(/0 tuteur \(enseignant non éditeur\) perdra l’accès au cours/);
     expect(site.enrol.get(inst.id)).toBeDefined();
     const [done] = await converse(bot, TEACHER, ['oui']);
     expect(done!.view.tone).toBe('success');

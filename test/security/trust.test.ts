@@ -73,10 +73,10 @@ describe('trust at the edges (simulator, local_cohortbot)', () => {
       site.addInstance(cid(site, 'PHA-L3-201'), cohort.id, site.roles.first('shortname', 'editingteacher')!.id, 0, 0, '');
       const before = members(site, 'tuteurs-l2-pharma');
       const [ask] = await converse(bot, SUPPORT, ['ajouter membres tuteurs-l2-pharma cmoreau']);
-      expect(ask!.text).toMatch(/Attention : cette cohorte est synchronisée avec un rôle autre qu’étudiant — PHA-L2-101 \(Pharmacologie générale\) : rôle teacher ; PHA-L3-201 \(.*\) : rôle editingteacher\. Ces personnes y recevront ce rôle/);
+      expect(ask!.text).toMatch(/Attention : cette cohorte est synchronisée avec un rôle autre qu’étudiant — PHA-L2-101 \(Pharmacologie générale\) : rôle enseignant non éditeur ; PHA-L3-201 \(.*\) : rôle enseignant\. Ces personnes y recevront ce rôle/);
       expect(members(site, 'tuteurs-l2-pharma')).toEqual(before);
       const [remove] = await converse(bot, SUPPORT, ['non', 'retirer membres tuteurs-l2-pharma e21900019']).then((r) => r.slice(1));
-      expect(remove!.text).toMatch(/PHA-L2-101 .* rôle teacher ; PHA-L3-201 .* rôle editingteacher/);
+      expect(remove!.text).toMatch(/PHA-L2-101 .* rôle enseignant non éditeur ; PHA-L3-201 .* rôle enseignant/);
       await converse(bot, SUPPORT, ['non']);
       // A student-role sync alone asks no such warning.
       const [plain] = await converse(bot, SUPPORT, ['ajouter membres tut-l1-pharma e21900002']);

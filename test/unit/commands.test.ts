@@ -88,13 +88,11 @@ describe('errors name what is missing and the closest command', () => {
     ['ajouter etp:L2PHA1', 'missing'],
     ['ajouter', 'missing'],
     ['retirer etp:L2PHA1', 'missing'],
-    ['méthodes A B', 'badOption'],
     ['méthodes', 'missing'],
     ['chercher', 'missing'],
     ['pourquoi e1', 'missing'],
     ['approuver', 'missing'],
     ['ajouter x à y rôle roi', 'badRole'],
-    ['ajouter x à y couleur rouge', 'badOption'],
     ['chercher x page -1', 'badOption'],
     ['retirer x de y groupe aucun', 'badOption'],
     ['ajoutr x à y', 'unknown'],
@@ -111,6 +109,48 @@ describe('errors name what is missing and the closest command', () => {
     expect(!en.ok && en.error.code === 'unknown' && en.error.suggestion).toEqual({ fr: 'chercher', en: 'search' });
     const none = parseCommand('bonjour', P);
     expect(!none.ok && none.error.code === 'unknown' && none.error.suggestion).toBeUndefined();
+  });
+});
+
+describe('courses and questions as people write them (#26)', () => {
+  const course = (input: string) => {
+    const r = parseCommand(input, P);
+    if (!r.ok || !('course' in r.command)) throw new Error(`${input}: ${JSON.stringify(r)}`);
+    return r.command.course;
+  };
+  it('a course named last takes the rest of the line, up to the options', () => {
+    expect(course('méthodes Pharmacologie générale')).toEqual({ raw: 'Pharmacologie générale', text: 'Pharmacologie générale' });
+    expect(parseCommand('ajouter etp:L2PHA1 à Pharmacologie générale rôle étudiant', P)).toMatchObject({ ok: true, command: { kind: 'add', cohort: 'etp:L2PHA1', course: { text: 'Pharmacologie générale' }, role: { shortname: 'student' } } });
+    expect(parseCommand('retirer L2PHA1 de Droit de la famille', P)).toMatchObject({ ok: true, command: { kind: 'remove', cohort: 'L2PHA1', course: { text: 'Droit de la famille' } } });
+    // A cohort name with "de" in it, typed in words: the last separator still splits.
+    expect(parseCommand('retirer Licence de droit de DRT-L2-201', P)).toMatchObject({ ok: true, command: { kind: 'remove', cohort: 'Licence de droit', course: { text: 'DRT-L2-201' } } });
+  });
+  it('"PHA-L3-201 (ecampus)", the label the bot prints, names the course and its platform', () => {
+    expect(course('syncs PHA-L3-201 (ecampus)')).toEqual({ raw: 'PHA-L3-201 (ecampus)', text: 'PHA-L3-201', platform: 'ecampus' });
+    expect(course('modifier x dans PHA-L2-101 (collegium) activer')).toMatchObject({ text: 'PHA-L2-101', platform: 'collegium' });
+  });
+  it.each([
+    ["pourquoi e21900063 n'est pas inscrit à DRT-L2-201", 'e21900063', 'DRT-L2-201'],
+    ['pourquoi Sarah Dupont n’est pas inscrite en PHA-L2-101 ?', 'Sarah Dupont', 'PHA-L2-101'],
+    ['est-ce que Sarah Dupont est inscrite en PHA-L2-101 ?', 'Sarah Dupont', 'PHA-L2-101'],
+    ['Est-ce que e21900001 est inscrit à Pharmacologie générale?', 'e21900001', 'Pharmacologie générale'],
+    ['is Sarah Dupont enrolled in PHA-L2-101?', 'Sarah Dupont', 'PHA-L2-101'],
+    ['why is e21900001 not enrolled in PHA-L2-101', 'e21900001', 'PHA-L2-101'],
+    ["why isn't e21900001 enrolled in PHA-L2-101?", 'e21900001', 'PHA-L2-101'],
+    ['why e21900001 is not enrolled in ecampus:PHA-L2-101', 'e21900001', 'ecampus:PHA-L2-101'],
+  ])('%j is `pourquoi`', (input, student, courseRaw) => {
+    expect(parseCommand(input, P)).toMatchObject({ ok: true, command: { kind: 'why', student, course: { raw: courseRaw } } });
+  });
+  it('a sentence it does not read gets the closest command, with an example', () => {
+    const r = parseCommand('qui est inscrit en L2 ?', P);
+    expect(!r.ok && r.error.code === 'unknown' && r.error.example).toEqual({ fr: 'pourquoi e21900123 PHA-L2-101', en: 'why e21900123 PHA-L2-101' });
+    const hello = parseCommand('bonjour', P);
+    expect(!hello.ok && hello.error.code === 'unknown' && hello.error.example).toBeTruthy();
+  });
+  it('typed button labels are pointed to the command', () => {
+    expect(parseCommand('+ etp:L2PHA1', P)).toEqual({ ok: false, error: { code: 'missing', what: 'course', example: { fr: 'ajouter etp:L2PHA1 à PHA-L2-101', en: 'add etp:L2PHA1 to PHA-L2-101' } } });
+    const more = parseCommand('Voir plus (3)', P);
+    expect(!more.ok && more.error.code === 'unknown' && more.error.example?.fr).toBe('chercher pharma page 2');
   });
 });
 

@@ -82,6 +82,10 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   const cohort = picked.value;
   const role = await roles;
   if ('blocks' in role) return role;
+  // The same cohort already synced with this role (active or not): adding changes nothing — say so,
+  // with the command that would change it, rather than announce enrolments that will not happen.
+  const existing = (await syncs.list(rc.course.id, me.id)).find((i) => i.cohortId === cohort.id && i.roleId === role.id);
+  if (existing) return existingSync(ctx, rc, existing, cmd.inactive);
   const group = await resolveGroup(ctx, rc, cmd.group, cohort.name);
   if ('blocks' in group) return group;
   const autoSpace = await autoSpaced;
@@ -95,16 +99,16 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   });
   await ctx.audit({ command: 'add', platform: rc.platform, course: rc.course.shortname, target: cohort.idnumber, outcome: 'asked' });
   const blocks = [
-    text(t.addConfirmText(`${cohort.name} (${cohort.idnumber})`, rc.label, cohort.memberCount)),
+    text((cmd.inactive ? t.help.addWillNotEnrol : t.help.addWillEnrol)(`${cohort.name} (${cohort.idnumber})`, rc.label, cohort.memberCount)),
     facts([
       [t.course, `${rc.course.fullname} — ${rc.label}`],
       [t.cohort, `${cohort.name} (${cohort.idnumber})`],
       [t.role, role.name],
       [t.group, group.label],
       [t.status, cmd.inactive ? t.disabled : t.enabled],
+      ...(cmd.name !== undefined ? [[t.help.nameOnCard, cmd.name] as [string, string]] : []),
     ]),
   ];
-  if (cmd.inactive) blocks.push(text(t.inactiveNote));
   if (autoSpace) blocks.push(text(`⚠️ ${t.autoSpaceWarning(rc.label)}`));
   return {
     title: t.addConfirmTitle,
@@ -116,6 +120,16 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
       { label: t.cancel, payload: `non ${pending.id}` },
     ],
   };
+}
+
+/** "Already synced": its state and role, and the `modifier` command that would change it. */
+function existingSync(ctx: HandlerContext, rc: ResolvedCourse, i: CohortSync, wantsInactive: boolean): View {
+  const t = ctx.t;
+  const label = `${i.cohortName} (${i.cohortIdnumber})`;
+  const change = `modifier ${q(i.cohortIdnumber ?? String(i.cohortId))} dans ${q(spec(rc))}`;
+  const en = t.locale === 'en';
+  const next = !i.enabled && !wantsInactive ? t.help.addExistsDisabled(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} enable` : `${change} activer`) : t.help.addExistsChange(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} role <role>` : `${change} rôle <rôle>`);
+  return { tone: 'info', blocks: [text(t.help.addExists(label, rc.label, i.enabled ? t.enabled : t.disabled, t.roleLabels[i.roleShortname] ?? i.roleName)), text(next)] };
 }
 
 /** The cohort-sync instances of a course that match what the person typed. */
@@ -145,7 +159,11 @@ export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   return {
     title: t.removeConfirmTitle,
     tone: 'warning',
-    blocks: [text(t.removeConfirmText(label, rc.label, t.people(count, found[0]!.roleShortname)))],
+    blocks: [
+      text(t.help.removeText(label, rc.label, t.help.whoLoseAccess(count, found[0]!.roleShortname))),
+      // A role other than student: everyone it enrolled loses that role, even those who keep access.
+      ...found.filter((i) => i.roleShortname !== 'student').map((i) => text(t.help.loseRole(i.enabled ? i.activeCount : i.memberCount, i.roleShortname, t.roleLabels[i.roleShortname] ?? i.roleName))),
+    ],
     buttons: [
       { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
       { label: t.cancel, payload: `non ${pending.id}` },
@@ -181,18 +199,25 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   const label = `${instance.cohortName} (${instance.cohortIdnumber})`;
   const patch = { roleId, groupId, enabled: cmd.enabled, name: cmd.name };
   const disabling = cmd.enabled === false && instance.enabled;
+  const enabling = cmd.enabled === true && !instance.enabled;
   const roleChanging = roleId !== undefined && roleId !== instance.roleId;
-  if (!disabling && !roleChanging) return applyUpdate(ctx, rc.platform, rc.label, spec(rc), instance.id, label, instance.cohortIdnumber ?? '', patch, changes);
+  if (!disabling && !enabling && !roleChanging) return applyUpdate(ctx, rc.platform, rc.label, spec(rc), instance.id, label, instance.cohortIdnumber ?? '', patch, changes);
   // What changes people's access or role is confirmed first, saying how many people it touches.
   const pending = await ctx.savePending({ command: cmd, platform: rc.platform, courseId: rc.course.id, courseLabel: rc.label, action: { kind: 'update', instanceId: instance.id, cohortLabel: label, cohortIdnumber: instance.cohortIdnumber ?? '', courseSpec: spec(rc), patch, changes } });
   await ctx.audit({ command: 'update', platform: rc.platform, course: rc.course.shortname, target: instance.cohortIdnumber ?? undefined, outcome: 'asked' });
-  const roleName = roleChanging && cmd.role ? (t.roleLabels[cmd.role.shortname] ?? cmd.role.shortname) : '';
+  const newShortname = roleChanging && cmd.role ? cmd.role.shortname : instance.roleShortname;
+  const roleName = t.roleLabels[newShortname] ?? newShortname;
+  // Who is touched: enabling gives access to everyone the method enrols (Moodle keeps their enrolments
+  // while it is disabled); a role change re-roles them all, with access now or once it is enabled.
+  const enrolled = instance.enabled ? instance.activeCount : instance.memberCount;
+  const gaining = enabling ? await whoGains(ctx, rc, instance.cohortId, newShortname) : 0;
   const blocks = [
     ...(disabling ? [text(t.disableConfirmText(label, rc.label, t.people(instance.onlyAccessCount, instance.roleShortname)))] : []),
-    ...(roleChanging ? [text(t.roleConfirmText(label, rc.label, t.people(instance.activeCount, instance.roleShortname), roleName))] : []),
+    ...(enabling ? [text(t.help.enableConfirmText(label, rc.label, gaining, newShortname, roleName))] : []),
+    ...(roleChanging ? [text(t.help.roleChangeText(label, rc.label, enrolled, instance.roleShortname, roleName, t.roleLabels[instance.roleShortname] ?? instance.roleName))] : []),
   ];
   return {
-    title: disabling ? t.disableConfirmTitle : t.roleConfirmTitle,
+    title: disabling ? t.disableConfirmTitle : enabling ? t.help.enableConfirmTitle : t.roleConfirmTitle,
     tone: 'warning',
     blocks,
     buttons: [
@@ -200,6 +225,20 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
       { label: t.cancel, payload: `non ${pending.id}` },
     ],
   };
+}
+
+/**
+ * Who enabling a sync touches, as Moodle stands now: with a student role, the cohort's members who
+ * have no active access to the course yet (they gain it); with any other role, every member (each
+ * gets that role, whatever access they had). Moodle enrols nobody through a disabled method.
+ */
+async function whoGains(ctx: HandlerContext, rc: ResolvedCourse, cohortId: number, role: string): Promise<number> {
+  const api = ctx.api(rc.platform);
+  const [members, active] = await Promise.all([api.getCohortMembers([cohortId]), api.getEnrolledUsers(rc.course.id, [{ name: 'onlyactive', value: 1 }])]);
+  const ids = members.get(cohortId) ?? [];
+  if (role !== 'student') return ids.length;
+  const now = new Set(active.map((u) => u.id));
+  return ids.filter((id) => !now.has(id)).length;
 }
 
 /** Applies a change to a cohort sync as the person (Moodle re-checks their rights), then says what changed. */
@@ -229,6 +268,11 @@ export async function confirm(ctx: HandlerContext, id: string | undefined): Prom
       const r = await syncs.add({ courseId: pending.courseId, cohort: { id: a.cohortId }, role: { id: a.roleId }, groupId: a.groupId, enabled: !cmd?.inactive, name: cmd?.name, onBehalfOf: me.id });
       const instance = (await syncs.list(pending.courseId, me.id)).find((i) => i.id === r.id);
       await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd?.cohort, outcome: r.created ? 'ok' : 'unchanged' });
+      if (r.created && cmd?.inactive) {
+        const ref = q(cmd.cohort);
+        const courseSpec = q(pending.courseLabel.replace(/^(.+) \((\w+)\)$/, '$2:$1'));
+        return { tone: 'success', blocks: [text(t.help.addDoneInactive(a.cohortLabel, pending.courseLabel, t.locale === 'en' ? `update ${ref} in ${courseSpec} enable` : `modifier ${ref} dans ${courseSpec} activer`))] };
+      }
       return { tone: 'success', blocks: [text(r.created ? t.addDone(a.cohortLabel, pending.courseLabel, t.people(instance?.activeCount ?? -1, instance?.roleShortname ?? '')) : t.addExisting(a.cohortLabel, pending.courseLabel))] };
     }
     case 'remove': {
@@ -251,7 +295,7 @@ export async function cancel(ctx: HandlerContext, id: string | undefined): Promi
   const { pending, problem } = await ctx.takePending(id);
   if (problem === 'used') return { tone: 'info', blocks: [text(ctx.t.confirmAlreadyDone)] };
   if (pending) await ctx.audit({ command: pending.command.kind, platform: pending.platform, course: pending.courseLabel, outcome: 'cancelled' });
-  return { blocks: [text(pending ? ctx.t.cancelled : ctx.t.nothingToConfirm)] };
+  return { blocks: [text(pending ? ctx.t.cancelled : problem === 'notYours' ? ctx.t.confirmNotYours : ctx.t.help.cancelledNothing)] };
 }
 
 /**

@@ -2,15 +2,73 @@
 import type { HandlerContext } from '../context';
 import { formatDate } from '../../i18n/format';
 import { syncStatus } from '../../sync/status';
+import type { HeldPlan, RunRecord } from '../../store/types';
 import { cohortIdnumber } from '../../domain/cohorts';
 import { typedEtape } from '../resolve';
 import { View, facts, table, text } from '../views';
 
-/** Help works for everyone, without any Moodle lookup, and shows what this person may do. */
-export function help(ctx: HandlerContext): View {
+/**
+ * Help for this person (#26): what they may do on each platform — no account, teacher, support,
+ * admin — one line per command with one example that works when they type it (their own course, a
+ * cohort they may see), in their language. A line whose example would need someone's data (a
+ * student) shows the command with its `<…>` placeholders only.
+ */
+export async function help(ctx: HandlerContext): Promise<View> {
   const t = ctx.t;
-  const lines = [...t.helpTeacher, ...(ctx.actor.has('support') ? t.helpSupport : []), ...(ctx.actor.has('admin') ? [...t.helpAdmin, t.helpSummary] : [])];
-  return { title: t.helpTitle, blocks: [text(t.helpIntro), text(lines.map((l) => `• ${l}`).join('\n')), text(t.helpCourseForms)] };
+  const h = t.help;
+  const actor = ctx.actor;
+  const head = [text(h.intro)];
+  if (!actor.verified) return { title: h.title, blocks: [...head, text(h.noAccount), text(lines(ctx, ['help', 'whoami'], {})), text(h.apogee)] };
+  const examples = await exampleNames(ctx);
+  const accounts = ctx.config.platforms.map((p) => (actor.hasAccount(p.name) ? h.accountOn(p.name, actor.account(p.name).username ?? String(actor.account(p.name).id)) : h.noAccountOn(p.name)));
+  const sections: Array<[string, string[]]> = [
+    [h.sections.everyone, ['help', 'whoami', 'status']],
+    [h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher'])]],
+    ...(actor.has('support') ? [[h.sections.support, ['whySupport', 'syncStudent', 'history', 'createCohort', 'addMembers', 'removeMembers', 'members']] as [string, string[]]] : []),
+    ...(actor.has('admin') ? [[h.sections.admin, ['syncOther', 'approve', 'reject', 'summaryHere']] as [string, string[]]] : []),
+  ];
+  return {
+    title: h.title,
+    blocks: [...head, text(`${h.platforms} — ${accounts.join(' ; ')}`), ...sections.map(([name, keys]) => text(`${name}\n${lines(ctx, keys, examples)}`)), text(h.courseForms), text(h.apogee)],
+  };
+}
+
+/** The help lines of these commands, each with its example when one can be given. */
+function lines(ctx: HandlerContext, keys: string[], names: { course?: string; cohort?: string }): string {
+  const h = ctx.t.help;
+  return keys
+    .map((k) => {
+      const [syntax, what, example] = h.lines[k]!;
+      const arg = k === 'members' ? names.cohort : names.course;
+      const ex = example && (example.length === 0 || arg) ? example(arg ?? '') : k === 'search' ? example!('').replace(/\s+(dans|in)\s*$/, '') : undefined;
+      return `• \`${syntax}\` — ${what}${ex ? ` (${h.example(ex)})` : ''}`;
+    })
+    .join('\n');
+}
+
+/**
+ * A course and a cohort to write examples with: the person's first course whose cohort syncs Moodle
+ * lets them see, and (support) the first cohort of the site. Nothing found: lines without examples.
+ */
+async function exampleNames(ctx: HandlerContext): Promise<{ course?: string; cohort?: string }> {
+  const platform = ctx.config.platforms.find((p) => ctx.actor.hasAccount(p.name))?.name;
+  if (!platform) return {};
+  const me = ctx.actor.account(platform);
+  const out: { course?: string; cohort?: string } = {};
+  try {
+    const courses = (await ctx.api(platform).getUsersCourses(me.id)).filter((c) => c.id !== 1).sort((a, b) => a.shortname.localeCompare(b.shortname)).slice(0, 3);
+    const syncs = await ctx.cohortSyncs(platform);
+    for (const c of courses) {
+      if (await syncs.checkRights(c.id, me.id, 'read').then(() => true, () => false)) {
+        out.course = `${platform}:${c.shortname}`;
+        break;
+      }
+    }
+    if (ctx.actor.has('support')) out.cohort = (await ctx.api(platform).getCohorts()).filter((c) => c.visible && c.idnumber).map((c) => `${platform}:${c.idnumber}`).sort()[0];
+  } catch {
+    // Help never fails for want of an example.
+  }
+  return out;
 }
 
 export async function whoami(ctx: HandlerContext): Promise<View> {
@@ -29,32 +87,73 @@ export async function whoami(ctx: HandlerContext): Promise<View> {
 
 const fmt = (iso: string, locale: string, timeZone: string) => formatDate(new Date(iso), locale === 'en' ? 'en' : 'fr', timeZone, true);
 
-/** Last run per platform, next run, counts, held removals (aggregates only). */
+/**
+ * Where things stand now (#26): the last full run with its figures, and — once an administrator
+ * decided its held removals — that decision (by whom, when, what was removed); the last scoped run
+ * (one student, one cohort, one platform) said as such, never as platform totals; the held removals
+ * still waiting; for a cohort, its counts from the run they come from. Aggregates only, no names.
+ */
 export async function status(ctx: HandlerContext, target?: string): Promise<View> {
   const t = ctx.t;
+  const h = t.help;
   const store = ctx.deps.store;
-  const now = await syncStatus(store, ctx.config.schedule, { runs: 20 });
+  const tz = ctx.config.academicYear.timezone;
+  const when = (iso: string) => fmt(iso, t.locale, tz);
+  const now = await syncStatus(store, ctx.config.schedule, { runs: 50 });
   const runs = now.lastRuns.filter((r) => r.status !== 'dry-run' && r.status !== 'running');
   const next = now.nextRun;
   const blocks = [];
-  const last = runs.find((r) => r.scope === 'all') ?? runs[0];
-  if (!last) blocks.push(text(t.statusNever));
-  else {
-    blocks.push(text(t.statusLast(fmt(last.startedAt, t.locale, ctx.config.academicYear.timezone), t.runStatus[last.status] ?? last.status, last.durationMs ?? 0)));
+  const full = runs.find((r) => r.scope === 'all');
+  if (runs.length === 0) blocks.push(text(t.statusNever));
+  else if (!full) blocks.push(text(h.noFullRun));
+  if (full) {
+    const plan = full.status === 'held' || full.platforms.some((p) => p.removalsHeld > 0) ? await store.getHeldPlan(full.runId) : undefined;
+    const decided = plan && plan.status !== 'held';
+    blocks.push(text(t.statusLast(when(full.startedAt), t.runStatus[full.status] ?? full.status, full.durationMs ?? 0)));
     const wanted = target?.toLowerCase();
-    const rows = last.platforms
+    const rows = full.platforms
       .filter((p) => !wanted || p.name === wanted || !ctx.config.platforms.some((c) => c.name === wanted))
       .map((p) => [p.name, p.cohortsCreated, p.membersAdded, p.membersRemoved, p.removalsHeld, p.pendingAccounts, p.errors.length]);
     blocks.push(table(t.statusColumns, rows));
-    for (const g of last.guardReasons ?? []) blocks.push(text(t.statusGuard(g)));
+    // Why removals were held matters while they wait; once decided, the decision is what is true now.
+    if (!decided) for (const g of full.guardReasons ?? []) blocks.push(text(t.statusGuard(g)));
+    if (plan && decided) blocks.push(text(decision(ctx, plan, runs)));
   }
-  if (next) blocks.push(text(t.statusNext(fmt(next.toISOString(), t.locale, ctx.config.academicYear.timezone))));
-  for (const h of now.held) blocks.push(text(t.statusHeld(h.runId, h.removals.length)));
+  const scoped = runs.find((r) => r.scope !== 'all' && /^(user|cohort|platform):/.test(r.scope));
+  if (scoped && (!full || scoped.startedAt > full.startedAt)) {
+    const [kind, what] = [scoped.scope.slice(0, scoped.scope.indexOf(':')), scoped.scope.slice(scoped.scope.indexOf(':') + 1)];
+    // A one-student scope names the student: the status says only that it was one student.
+    const label = kind === 'user' ? h.scopeStudent : kind === 'cohort' ? h.scopeCohort(what) : h.scopePlatform(what);
+    blocks.push(text(h.lastScoped(label, when(scoped.startedAt), scoped.platforms.reduce((n, p) => n + p.membersAdded, 0), scoped.platforms.reduce((n, p) => n + p.membersRemoved, 0))));
+  }
+  if (next) blocks.push(text(t.statusNext(when(next.toISOString()))));
+  for (const held of now.held) blocks.push(text(t.statusHeld(held.runId, held.removals.length)));
   if (target && !ctx.config.platforms.some((p) => p.name === target.toLowerCase())) {
-    // A cohort: its recent history in aggregate (no names).
-    const counts = await Promise.all(ctx.config.platforms.map(async (p) => [p.name, await store.cohortHistory(p.name, cohortIdnumber({ prefix: ctx.config.cohorts.idnumberPrefix }, typedEtape(ctx.config.cohorts.idnumberPrefix, target).toUpperCase()), 500)] as const));
-    const byAction = counts.flatMap(([name, entries]) => (entries.length ? [[name, entries.filter((e) => e.action === 'add').length, entries.filter((e) => e.action === 'remove').length, entries.filter((e) => e.action === 'pending').length] as Array<string | number>] : []));
-    if (byAction.length) blocks.push(facts(byAction.map(([n, a, r, p]) => [`${target} @ ${n}`, t.statusCohortCounts(Number(a), Number(r), Number(p))])));
+    // A cohort: its counts in the last run that touched it, on each platform, saying which run (no names).
+    const idnumber = cohortIdnumber({ prefix: ctx.config.cohorts.idnumberPrefix }, typedEtape(ctx.config.cohorts.idnumberPrefix, target).toUpperCase());
+    const lines = await Promise.all(
+      ctx.config.platforms.map(async (p) => {
+        const entries = await store.cohortHistory(p.name, idnumber, 500);
+        if (entries.length === 0) return undefined;
+        const runId = entries[0]!.runId;
+        const of = entries.filter((e) => e.runId === runId);
+        const at = of[of.length - 1]!.at;
+        return [h.cohortRunCounts(idnumber, p.name, runId, when(at)), t.statusCohortCounts(of.filter((e) => e.action === 'add').length, of.filter((e) => e.action === 'remove').length, of.filter((e) => e.action === 'pending').length)] as [string, string];
+      }),
+    );
+    const found = lines.filter((l): l is [string, string] => l !== undefined);
+    if (found.length) blocks.push(facts(found));
   }
   return { title: t.statusTitle, blocks };
+}
+
+/** A held plan's decision as it stands: approved (by whom, when, how many removed, by which run) or rejected. */
+function decision(ctx: HandlerContext, plan: HeldPlan, runs: RunRecord[]): string {
+  const h = ctx.t.help;
+  const at = plan.decidedAt ? fmt(plan.decidedAt, ctx.t.locale, ctx.config.academicYear.timezone) : '?';
+  const by = plan.decidedBy ?? '?';
+  if (plan.status === 'rejected') return h.decisionRejected(plan.runId, by, at, plan.removals.length);
+  if (plan.status === 'superseded') return h.decisionSuperseded(plan.runId);
+  const approval = runs.find((r) => r.scope === `approve:${plan.runId}`);
+  return approval ? h.decisionApproved(plan.runId, by, at, approval.platforms.reduce((n, p) => n + p.membersRemoved, 0), approval.runId) : h.decisionApprovedNoRun(plan.runId, by, at);
 }

@@ -42,7 +42,7 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
   let courseSpec: string | undefined;
   if (courseRef) {
     // Choices only among the courses this person may search in; "none" reads like a refusal.
-    const resolved = await resolveCourse(ctx, courseRef, (c) => rebuild(c), courseRule(ctx, 'write', false, courseRef.raw));
+    const resolved = await resolveCourse(ctx, courseRef, (c) => rebuild(c), courseRule(ctx, 'write', false, courseRef.raw, 'course'));
     if (!resolved.ok) return resolved.view;
     const { course, label } = resolved.value;
     const platform = resolved.value.platform;

@@ -50,8 +50,11 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
       if (!(e instanceof CohortSyncUnavailable)) throw e;
     }
     d = await diagnose({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs, store: ctx.deps.store, now: ctx.now(), actingUserId: me.id }, cmd.student, rc.platform, rc.course);
-    // Offer a teacher's action as a button only to someone Moodle lets change the course's methods.
-    if (d.fixes.some((f) => f.action === 'add-cohort-sync' || f.action === 'enable-cohort-sync')) mayAdd = syncs ? await syncs.checkRights(rc.course.id, me.id, 'write').then(() => true, () => false) : false;
+    // Offer a teacher's action as a button only to someone Moodle lets change the course's methods, checked
+    // as `ajouter` itself will check it as the person: the right to configure, and the cohorts they may use there.
+    if (d.fixes.some((f) => f.action === 'add-cohort-sync' || f.action === 'enable-cohort-sync')) {
+      mayAdd = syncs ? await Promise.all([syncs.checkRights(rc.course.id, me.id, 'write'), syncs.availableCohorts(rc.course.id, '', 1, me.id)]).then(() => true, () => false) : false;
+    }
   }
   await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.verdict });
   if (d.verdict === 'not-in-course') return { title: t.whyTitle(cmd.student, rc.label), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
@@ -130,8 +133,8 @@ export async function history(ctx: HandlerContext, student: string): Promise<Vie
   const key = found.student?.key ?? student.trim().toLowerCase();
   const entries = await ctx.deps.store.studentHistory(key, 50);
   await ctx.audit({ command: 'history', target: key, outcome: 'ok' });
-  if (entries.length === 0) return { private: true, blocks: [text(t.historyEmpty(key))] };
-  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [formatDate(new Date(e.at), localeOf(t.locale), ctx.config.academicYear.timezone, true), e.platform, e.cohortIdnumber, journalActionText(e.action, localeOf(t.locale)), journalReasonText(e.reason, localeOf(t.locale))]))] };
+  if (entries.length === 0) return { private: true, blocks: [text(t.historyEmpty(key)), text(t.help.historyScope)] };
+  return { title: t.historyTitle(key), private: true, blocks: [table(t.historyColumns, entries.map((e) => [formatDate(new Date(e.at), localeOf(t.locale), ctx.config.academicYear.timezone, true), e.platform, e.cohortIdnumber, journalActionText(e.action, localeOf(t.locale)), journalReasonText(e.reason, localeOf(t.locale))])), text(t.help.historyScope)] };
 }
 
 export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 'reject', run: string): Promise<View> {
@@ -140,17 +143,15 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
   if (!held) return { tone: 'error', blocks: [text(t.noHeldPlan(run))] };
   // Already decided (a second click, an old digest's button): say how it was resolved, change nothing.
   if (held.status !== 'held') return { tone: 'info', blocks: [text(t.heldPlanDecided(run, held.status, held.decidedBy ?? '?'))] };
-  if (kind === 'reject') {
-    const r = await ctx.deps.engine.reject(run, ctx.actor.key, ctx.actor.identity.channel);
-    return { tone: 'success', blocks: [text(t.rejectDone(run, r.removals))] };
-  }
+  // Approving and rejecting both show what is held, by cohort, and act only on the "yes".
+  const rejecting = kind === 'reject';
   const byCohort = new Map<string, number>();
   for (const r of held.removals) byCohort.set(`${r.platform} ${r.cohortIdnumber}`, (byCohort.get(`${r.platform} ${r.cohortIdnumber}`) ?? 0) + 1);
-  const pending = await ctx.savePending({ command: { kind: 'approve', run }, platform: '', courseId: 0, courseLabel: '', action: { kind: 'approve', run } });
+  const pending = await ctx.savePending({ command: { kind, run }, platform: '', courseId: 0, courseLabel: '', action: { kind: 'approve', run, ...(rejecting ? { reject: true } : {}) } });
   return {
-    title: t.approveTitle(run),
+    title: rejecting ? t.help.rejectTitle(run) : t.approveTitle(run),
     tone: 'warning',
-    blocks: [text(t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r)))],
+    blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r)))],
     buttons: [
       { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
       { label: t.cancel, payload: `non ${pending.id}` },
@@ -258,7 +259,7 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
     private: true,
     blocks: [
       // A cohort synced with more than a student role: the courses and the role these people get (or lose) there, before the "yes".
-      ...(courses.some(privileged) ? [text(t.membersPrivileged(courses.filter(privileged).map((c) => t.membersPrivilegedCourse(`${c.shortname} (${c.fullname})`, c.roleName || c.roleShortname)).join(' ; ')))] : []),
+      ...(courses.some(privileged) ? [text(t.membersPrivileged(courses.filter(privileged).map((c) => t.membersPrivilegedCourse(`${c.shortname} (${c.fullname})`, t.roleLabels[c.roleShortname] ?? (c.roleName || c.roleShortname))).join(' ; ')))] : []),
       table(t.membersColumns, acting.slice(0, 30).map((u) => [u.fullname, u.username ?? '', u.email ?? ''])),
       ...unchangedNote,
     ],
@@ -286,7 +287,11 @@ export async function confirmSupport(ctx: HandlerContext, pending: Pending, a: E
   const t = ctx.t;
   if (a.kind === 'approve') {
     // Rights are checked again at the "yes": the role lists may have changed since the card was shown.
-    if (!ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, 'approve');
+    if (!ctx.actor.has('admin')) return refuse(ctx, t.adminOnly, a.reject ? 'reject' : 'approve');
+    if (a.reject) {
+      const r = await ctx.deps.engine.reject(a.run, ctx.actor.key, ctx.actor.identity.channel);
+      return { tone: 'success', blocks: [text(t.rejectDone(a.run, r.removals))] };
+    }
     // The engine writes the one audit entry of the approval, with this channel.
     const run = await ctx.deps.engine.approve(a.run, ctx.actor.key, ctx.actor.identity.channel);
     const removed = run.platforms.reduce((n, p) => n + p.membersRemoved, 0);
