@@ -4,9 +4,11 @@ import type { AccountProblem } from '../bot/identity';
 import type { GuardReason } from '../sync/guard';
 import { guardText } from '../sync/guard-text';
 import type { SyncRequestProblem } from '../sync/engine';
+import { noticesEn } from './en/notices';
 
 export const en: Catalog = {
   locale: 'en',
+  notices: noticesEn,
   yes: 'yes',
   no: 'no',
   confirm: 'Confirm',

@@ -3,10 +3,12 @@ import type { GuardReason } from '../sync/guard';
 import { guardText } from '../sync/guard-text';
 import type { MissingWhat } from '../bot/commands';
 import type { SyncRequestProblem } from '../sync/engine';
+import { noticesFr } from './fr/notices';
 
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
 export const fr = {
   locale: 'fr',
+  notices: noticesFr,
   yes: 'oui',
   no: 'non',
   confirm: 'Confirmer',

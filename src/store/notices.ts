@@ -114,6 +114,29 @@ export async function noticesOfRun(db: Db, runId: string): Promise<QueuedNotice[
   return (await db.selectFrom('notices').selectAll().where('run_id', '=', runId).orderBy('id').execute()).map(toNotice);
 }
 
+/** A run's membership changes (adds, removals, held removals) with, for each add, whether the student was waiting for an account. */
+export interface RunChange {
+  platform: string;
+  cohortIdnumber: string;
+  action: 'add' | 'remove' | 'held';
+  reason: string;
+  /** An add of a student journalled `pending` (no account) by an earlier run: their account was created since. */
+  accountCreated: boolean;
+}
+
+export async function runChanges(db: Db, runId: string, since: string): Promise<RunChange[]> {
+  // `at >= since` first: the journal is indexed by time, not by run.
+  const rows = await db.selectFrom('journal').select(['id', 'platform', 'cohort_idnumber', 'student_key', 'action', 'reason']).where('at', '>=', since).where('run_id', '=', runId).where('action', 'in', ['add', 'remove', 'held']).execute();
+  const adds = rows.filter((r) => r.action === 'add' && r.student_key);
+  const waited = new Set<string>();
+  const keys = [...new Set(adds.map((r) => r.student_key!))];
+  for (let i = 0; i < keys.length; i += 500) {
+    const pend = await db.selectFrom('journal').select(['platform', 'cohort_idnumber', 'student_key']).where('student_key', 'in', keys.slice(i, i + 500)).where('action', '=', 'pending').where('run_id', '<>', runId).execute();
+    for (const p of pend) waited.add(`${p.platform}\n${p.cohort_idnumber}\n${p.student_key}`);
+  }
+  return rows.map((r) => ({ platform: r.platform, cohortIdnumber: r.cohort_idnumber, action: r.action as RunChange['action'], reason: r.reason, accountCreated: r.action === 'add' && waited.has(`${r.platform}\n${r.cohort_idnumber}\n${r.student_key ?? ''}`) }));
+}
+
 export type NoticePreference = 'on' | 'off';
 
 export async function getNoticePreference(db: Db, person: string): Promise<NoticePreference | undefined> {
@@ -157,6 +180,7 @@ export interface NoticeQueue {
   counts(runId?: string): Promise<NoticeCounts>;
   skippedByReason(runId: string): Promise<Record<string, number>>;
   ofRun(runId: string): Promise<QueuedNotice[]>;
+  runChanges(runId: string, since: string): Promise<RunChange[]>;
   preference(person: string): Promise<NoticePreference | undefined>;
   setPreference(person: string, value: NoticePreference, now: Date): Promise<void>;
 }
@@ -172,6 +196,7 @@ export function noticeQueue(q: () => Promise<Db>): NoticeQueue {
     counts: async (runId) => noticeCounts(await q(), runId),
     skippedByReason: async (runId) => skippedByReason(await q(), runId),
     ofRun: async (runId) => noticesOfRun(await q(), runId),
+    runChanges: async (runId, since) => runChanges(await q(), runId, since),
     preference: async (person) => getNoticePreference(await q(), person),
     setPreference: async (person, value, now) => setNoticePreference(await q(), person, value, now),
   };
