@@ -23,8 +23,11 @@ export class RetryLater extends Error {
 
 export interface Delivery {
   readonly name: 'teams' | 'slack';
-  /** Sends the view (built in the person's language) privately; false when the person cannot be reached here. */
-  send(email: string, build: (locale?: string) => View): Promise<boolean>;
+  /**
+   * Sends the view (built in the person's language) privately; false when the person cannot be reached
+   * here. `pace` is awaited before the platform is called (the sender's rate for this platform).
+   */
+  send(email: string, build: (locale?: string) => View, pace: () => Promise<void>): Promise<boolean>;
 }
 
 /** Seconds of a Retry-After header (or an error's retryAfter), as milliseconds; undefined when the error is not a 429. */
@@ -42,9 +45,10 @@ export function retryAfterMs(err: unknown): number | undefined {
 export function teamsDelivery(teams: TeamsProactive): Delivery {
   return {
     name: 'teams',
-    async send(email, build) {
+    async send(email, build, pace) {
       const ref = await teams.conversations.person(email);
       if (!ref) return false;
+      await pace();
       try {
         await teams.send(ref, build((ref as { locale?: string }).locale));
       } catch (err) {
@@ -79,7 +83,8 @@ export function slackDelivery(config: Config, store: Store): Delivery {
   };
   return {
     name: 'slack',
-    async send(email, build) {
+    async send(email, build, pace) {
+      await pace();
       const saved = await store.getState(slackKey(email));
       let where = saved ? (JSON.parse(saved) as { user: string; channel: string; locale?: string }) : undefined;
       if (!where) {
