@@ -59,8 +59,8 @@ export class Notifier {
   }
 
   async stop(): Promise<void> {
-    await this.last;
     await this.sender.stop();
+    await this.last;
   }
 }
 

@@ -22,6 +22,9 @@ export interface SenderDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Stopping interrupted a row before anything was sent: it goes back to the queue as it was. */
+class SenderStopped extends Error {}
+
 export interface DrainStats {
   sent: number;
   skipped: number;
@@ -42,10 +45,25 @@ export class NoticeSender {
   private again = false;
   private wake?: NodeJS.Timeout;
   private stopped = false;
+  private readonly sleeping = new Set<() => void>();
 
   constructor(private readonly deps: SenderDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms).unref()));
+    // A pause (pace, Retry-After) ends early when the sender stops: stopping never waits for a platform.
+    this.sleep =
+      deps.sleep ??
+      ((ms) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.sleeping.delete(done);
+            resolve();
+          }, ms);
+          const done = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          this.sleeping.add(done);
+        }));
   }
 
   /** The minimum spacing of two recipients on a platform. */
@@ -58,6 +76,7 @@ export class NoticeSender {
     const at = this.nextSlot.get(d.name) ?? 0;
     const wait = at - this.now().getTime();
     if (wait > 0) await this.sleep(wait);
+    if (this.stopped) throw new SenderStopped();
     this.nextSlot.set(d.name, Math.max(at, this.now().getTime()) + this.interval(d));
   }
 
@@ -133,6 +152,10 @@ export class NoticeSender {
       await store.notices.settle(row.id, { status: 'skipped', detail: 'unreachable' }, this.now());
       return 'skipped';
     } catch (err) {
+      if (err instanceof SenderStopped) {
+        await store.notices.settle(row.id, { status: 'queued', nextAt: this.now() }, this.now());
+        return 'retried';
+      }
       if (err instanceof RetryLater) {
         // The whole platform waits, not only this row: the next rows would get the same answer.
         if (current) this.nextSlot.set(current.name, this.now().getTime() + err.ms);
@@ -154,6 +177,8 @@ export class NoticeSender {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.wake);
+    for (const done of this.sleeping) done();
+    this.sleeping.clear();
     await this.draining;
   }
 }

@@ -32,7 +32,7 @@ export const noticesEn: NoticesCatalog = {
   changesTitle: (course: string) => `Changes in ${course}`,
   changesNone: (course: string) => `No recent change in the cohorts ${course} syncs.`,
   changesIntro: (runId: string, when: string) => `Sync ${runId} of ${when}:`,
-  changesColumns: ['Student', 'Username', 'Cohort', 'Change'],
+  changesColumns: ['Username', 'Cohort', 'Change'],
   changesAction: { add: 'arrived', remove: 'left', held: 'removal held' } as Record<string, string>,
   myCoursesTitle: 'My courses',
   myCoursesNone: (platform: string) => `You are not enrolled in any course on ${platform}.`,

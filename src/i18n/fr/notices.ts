@@ -39,7 +39,7 @@ export const noticesFr = {
   changesTitle: (course: string) => `Changements de ${course}`,
   changesNone: (course: string) => `Aucun changement récent des cohortes synchronisées par ${course}.`,
   changesIntro: (runId: string, when: string) => `Synchronisation ${runId} du ${when} :`,
-  changesColumns: ['Étudiant', 'Identifiant', 'Cohorte', 'Changement'],
+  changesColumns: ['Identifiant', 'Cohorte', 'Changement'],
   changesAction: { add: 'arrivée', remove: 'départ', held: 'retrait retenu' } as Record<string, string>,
   // L'étudiant sur lui-même.
   myCoursesTitle: 'Mes cours',
