@@ -21,7 +21,7 @@ export interface NoticeReads {
   failed: Array<{ platform: string; error: string }>;
 }
 
-const teachersSchema = z.array(z.object({ courseid: z.number(), users: z.array(z.object({ id: z.number(), email: z.string().optional() }).passthrough()) }));
+const teachersSchema = z.array(z.object({ id: z.number(), email: z.string().optional() }).passthrough());
 
 async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -49,12 +49,14 @@ export async function readNoticeTargets(apis: ReadonlyMap<string, MoodleApi>, co
         for (const c of mine) courses.set(courseKey(c), c);
       });
       await pool([...courses.values()], 4, async (course) => {
-        const r = await api.client.call(
-          'core_enrol_get_enrolled_users_with_capability',
-          { coursecapabilities: [{ courseid: course.courseId, capabilities: [TEACHER_CAPABILITY] }], options: [{ name: 'onlyactive', value: '1' }] },
+        // core_enrol_get_enrolled_users with withcapability: the service role's documented capabilities
+        // suffice (…_with_capability would also need moodle/role:review).
+        const users = await api.client.call(
+          'core_enrol_get_enrolled_users',
+          { courseid: course.courseId, options: [{ name: 'withcapability', value: TEACHER_CAPABILITY }, { name: 'onlyactive', value: '1' }, { name: 'userfields', value: 'id,email' }] },
           teachersSchema,
         );
-        out.teachersOf.set(courseKey(course), r.flatMap((x) => x.users.map((u) => (u.email ?? '').trim().toLowerCase()).filter(Boolean)));
+        out.teachersOf.set(courseKey(course), users.map((u) => (u.email ?? '').trim().toLowerCase()).filter(Boolean));
       });
     } catch (err) {
       out.failed.push({ platform, error: (err as Error).message });
