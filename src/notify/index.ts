@@ -70,3 +70,5 @@ export async function noticesLine(store: Store, runId: string, locale?: string):
   if (c.sent + c.skipped + c.failed + c.queued + c.sending === 0) return undefined;
   return text(catalog(locale).notices.noticesOfRun(runId, c.sent, c.skipped, c.failed, c.queued + c.sending));
 }
+
+export { latestNotices } from './status';

@@ -2,6 +2,7 @@
 import type { HandlerContext } from '../context';
 import { formatDate } from '../../diagnosis/messages';
 import { syncStatus } from '../../sync/status';
+import { latestNotices } from '../../notify/status';
 import { cohortIdnumber } from '../../domain/cohorts';
 import { typedEtape } from '../resolve';
 import { View, facts, table, text } from '../views';
@@ -50,6 +51,9 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
   }
   if (next) blocks.push(text(t.statusNext(fmt(next.toISOString(), t.locale, ctx.config.academicYear.timezone))));
   for (const h of now.held) blocks.push(text(t.statusHeld(h.runId, h.removals.length)));
+  // The private notices of the latest run that had any: sent, unreachable, failed, waiting (#32).
+  const notices = await latestNotices(store, runs.map((r) => r.runId));
+  if (notices) blocks.push(text(t.notices.noticesOfRun(notices.runId, notices.counts.sent, notices.counts.skipped, notices.counts.failed, notices.counts.queued + notices.counts.sending)));
   if (target && !ctx.config.platforms.some((p) => p.name === target.toLowerCase())) {
     // A cohort: its recent history in aggregate (no names).
     const counts = await Promise.all(ctx.config.platforms.map(async (p) => [p.name, await store.cohortHistory(p.name, cohortIdnumber({ prefix: ctx.config.cohorts.idnumberPrefix }, typedEtape(ctx.config.cohorts.idnumberPrefix, target).toUpperCase()), 500)] as const));
