@@ -10,7 +10,7 @@ import { View, facts, table, text } from '../views';
 /** Help works for everyone, without any Moodle lookup, and shows what this person may do. */
 export function help(ctx: HandlerContext): View {
   const t = ctx.t;
-  const lines = [...t.helpTeacher, ...(ctx.actor.has('support') ? t.helpSupport : []), ...(ctx.actor.has('admin') ? [...t.helpAdmin, t.helpSummary] : [])];
+  const lines = [...t.helpTeacher, ...t.notices.helpLines, ...(ctx.actor.has('support') ? t.helpSupport : []), ...(ctx.actor.has('admin') ? [...t.helpAdmin, t.helpSummary] : [])];
   return { title: t.helpTitle, blocks: [text(t.helpIntro), text(lines.map((l) => `• ${l}`).join('\n')), text(t.helpCourseForms)] };
 }
 
