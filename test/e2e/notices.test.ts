@@ -185,6 +185,16 @@ describe('private notices after scheduled runs', () => {
     expect(dms(s0)).toHaveLength(1);
   });
 
+  it('forget erases the notices to a person, their preference and their kept Slack DM', async () => {
+    await h.store.notices.setPreference(COLLEAGUE, 'off', new Date());
+    expect(await h.store.getState(`slack:person:${COLLEAGUE}`)).toBeDefined();
+    const erased = await h.store.forget([COLLEAGUE]);
+    expect(erased.state).toBeGreaterThan(0);
+    expect((await h.store.notices.ofRun('r-restart')).map((r) => r.recipient)).not.toContain(COLLEAGUE);
+    expect(await h.store.notices.preference(COLLEAGUE)).toBeUndefined();
+    expect(await h.store.getState(`slack:person:${COLLEAGUE}`)).toBeUndefined();
+  });
+
   it("held removals: each admin gets a private message whose buttons approve once, for admins only", async () => {
     // Most of L2PHA1 leaves at once: above SYNC_MAX_REMOVAL_PERCENT, the removals are held.
     for (const s of studentsOf('L2PHA1', true)) s.inscriptions = [];
