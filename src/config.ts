@@ -148,6 +148,19 @@ export interface Config {
   confirmTtlMinutes: number;
   supportUsers: string[];
   adminUsers: string[];
+  /** Private notices after scheduled runs (src/notify/). */
+  notify: NotifySettings;
+}
+
+export interface NotifySettings {
+  /** optin: only teachers who said `notifications oui`; optout (default): all but those who said `non`; off: none. */
+  teachers: 'optin' | 'optout' | 'off';
+  /** Held removals: a private message to each admin (and a reminder at the next run while still held). */
+  admins: boolean;
+  /** Slack: recipients started per minute (users.lookupByEmail and conversations.open are Tier 3, about 50 a minute). */
+  slackPerMinute: number;
+  /** Teams: messages per second across conversations (the Bot Framework's per-bot limits are well above). */
+  teamsPerSecond: number;
 }
 
 /**
@@ -217,6 +230,13 @@ const SyncVars = z.object({
   SYNC_DB_RETRY_SECONDS: int(0, 3600).default('60'),
   // Dropped: see the check in loadConfig.
   SYNC_DELETE_UNUSED_EMPTY_COHORTS: bool.default('false'),
+});
+
+const NotifyVars = z.object({
+  NOTIFY_TEACHERS: z.enum(['optin', 'optout', 'off'], { errorMap: () => ({ message: 'optin, optout or off' }) }).default('optout'),
+  NOTIFY_ADMINS: bool.default('true'),
+  NOTIFY_SLACK_PER_MINUTE: int(1, 1000).default('50'),
+  NOTIFY_TEAMS_PER_SECOND: int(1, 100).default('10'),
 });
 
 const ChatVars = z.object({
@@ -327,6 +347,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
   const y = r.group(YearVars);
   const s = r.group(SyncVars);
   const c = r.group(ChatVars);
+  const n = r.group(NotifyVars);
 
   const config: Config = {
     nodeEnv,
@@ -404,6 +425,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
     cohortSyncFallbackRoles: c.COHORT_SYNC_FALLBACK_ROLES,
     supportUsers: c.SUPPORT_USERS,
     adminUsers: c.ADMIN_USERS,
+    notify: { teachers: n.NOTIFY_TEACHERS, admins: n.NOTIFY_ADMINS, slackPerMinute: n.NOTIFY_SLACK_PER_MINUTE, teamsPerSecond: n.NOTIFY_TEAMS_PER_SECOND },
   };
 
   if (config.teams.appType !== 'MultiTenant' && config.teams.appId && !config.teams.tenantId) {

@@ -13,6 +13,7 @@ import { createTeamsHost } from './channels/teams/auth-settings';
 import { Posted, TeamsProactive } from './channels/teams/proactive';
 import { SlackChannel, createSlackChannel, slackConfigured } from './channels/slack/app';
 import { Metrics } from './observability/metrics';
+import { Notifier, noticesLine } from './notify';
 import { Scheduler } from './sync/scheduler';
 import { syncStatus } from './sync/status';
 
@@ -41,6 +42,8 @@ export interface Running {
   teams?: TeamsProactive;
   /** Replaces posted summaries whose held removals were decided since (also run after each run and decision). */
   refreshResolvedDigests(): Promise<void>;
+  /** Private notices after scheduled runs: the queue and its sender (src/notify/). */
+  notifier: Notifier;
   stop(): Promise<void>;
 }
 
@@ -152,6 +155,8 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     if (still.length !== open.length) await app.store.setState(OPEN, JSON.stringify(still));
   };
 
+  const notifier = new Notifier({ config, store: app.store, apis: app.apis, logger, teams, slack: Boolean(slack) });
+
   const scheduler = new Scheduler({
     cron: config.schedule.cron,
     timezone: config.schedule.timezone,
@@ -160,7 +165,13 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     logger,
     onRun: async (run) => {
       metrics.recordRun(run);
+      // The run is recorded: its private notices are queued and sent in the background (never awaited here).
+      void notifier.afterRun(run);
       const view = digestView(run, scheduler.nextRun(), undefined, config.academicYear.timezone);
+      // The previous run's notices, once sent: how many reached their teachers, and how many could not be.
+      const previous = (await app.store.lastRuns(2).catch(() => [])).find((r) => r.runId !== run.runId);
+      const line = previous ? await noticesLine(app.store, previous.runId).catch(() => undefined) : undefined;
+      if (line) view.blocks.push(line);
       const where: { slack?: { channel: string; ts: string }; teams?: Posted } = {};
       try {
         const posted = teams ? await teams.postSummary(view) : undefined;
@@ -184,6 +195,8 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     },
   });
   if (opts.scheduler !== false) scheduler.start();
+  // Notices a stopped process left queued go out now (rows it left mid-send are closed, never re-sent).
+  notifier.start();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -200,8 +213,10 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
     slack,
     teams,
     refreshResolvedDigests,
+    notifier,
     async stop() {
       scheduler.stop();
+      await notifier.stop();
       await slack?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive connections would hold close() open for minutes.

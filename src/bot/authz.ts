@@ -49,6 +49,11 @@ export const POLICIES: { [K in Command['kind']]: Policy } = {
   approve: { who: 'admin' },
   reject: { who: 'admin' },
   summaryHere: { who: 'admin' },
+  // A person's own notices and questions (#32): nobody else's data is ever read for them.
+  notifications: { who: 'account' },
+  myCourses: { who: 'account' },
+  selfWhy: { who: 'account' },
+  changes: { who: 'course', rights: 'read' },
 };
 
 /** Whether a command changes a course (a refusal then says "cannot change", a question's "cannot see"). */
@@ -97,6 +102,8 @@ function courseOf(cmd: Command): { ref: CourseRef; rebuild: (course: string) => 
       return { ref: cmd.course, rebuild: (c) => `retirer ${q(cmd.cohort)} de ${q(c)}` };
     case 'why':
       return { ref: cmd.course, rebuild: (c) => `pourquoi ${q(cmd.student)} ${q(c)}` };
+    case 'changes':
+      return { ref: cmd.course, rebuild: (c) => `changements ${q(c)}` };
     default:
       return undefined;
   }

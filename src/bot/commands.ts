@@ -43,7 +43,12 @@ export type Command =
   | { kind: 'addMembers'; cohort: string; list: string[]; platform?: string }
   | { kind: 'removeMembers'; cohort: string; list: string[]; platform?: string }
   | { kind: 'members'; cohort: string; platform?: string }
-  | { kind: 'summaryHere' };
+  | { kind: 'summaryHere' }
+  // #32: a person's own notices and questions (src/notify/).
+  | { kind: 'notifications'; on?: boolean }
+  | { kind: 'myCourses' }
+  | { kind: 'selfWhy'; course: CourseRef }
+  | { kind: 'changes'; course: CourseRef };
 
 /** What a command lacks, as a code: the catalogue says it in the asker's language. */
 export type MissingWhat = 'role' | 'group' | 'name' | 'cohortName' | 'cohortAndList' | 'confirmation' | 'searchText' | 'course' | 'cohortAndCourse' | 'studentAndCourse' | 'syncTarget' | 'student' | 'cohort' | 'platform' | 'runId';
@@ -372,6 +377,8 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
     const id = idnumber ? cohortOn(idnumber) : { cohort: undefined, platform: onPlatform };
     return { ok: true, command: { kind: 'createCohort', name: name!, idnumber: id.cohort, platform: third ?? id.platform ?? onPlatform } };
   }
+  const own = parseOwn(first, second, tokens, course, missing);
+  if (own) return own;
   const verb = VERB_OF.get(first);
   if ((verb === 'add' || verb === 'remove') && (second === 'membres' || second === 'members')) {
     const args = tokens.slice(2);
@@ -463,4 +470,27 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
     default:
       return { ok: false, error: { code: 'unknown', input: text.slice(0, 80), suggestion: suggest(tokens[0]!), example: closestExample(tokens) } };
   }
+}
+
+/**
+ * A person's own notices and questions (#32): `notifications oui|non|on|off`, `mes cours` / `my courses`,
+ * `pourquoi je ne suis pas inscrit(e) en <cours>` / `why am I not enrolled in <course>` (the course is
+ * the last word), `changements <cours>` / `changes <course>`. Undefined: not one of these.
+ */
+function parseOwn(first: string, second: string, tokens: string[], course: (raw: string) => CourseRef, missing: (what: MissingWhat, fr: string, en: string) => ParseResult): ParseResult | undefined {
+  if (first === 'notifications' || first === 'notification') {
+    const on = tokens.length === 2 && ['oui', 'on', 'yes'].includes(second) ? true : tokens.length === 2 && ['non', 'off', 'no'].includes(second) ? false : undefined;
+    return { ok: true, command: { kind: 'notifications', on } };
+  }
+  if (tokens.length === 2 && ((first === 'mes' && second === 'cours') || (first === 'my' && second === 'courses'))) return { ok: true, command: { kind: 'myCourses' } };
+  const self = (first === 'pourquoi' && (second === 'je' || second.startsWith("j'") || second === 'ne')) || (first === 'why' && (second === 'am' || second === 'i' || second === "i'm" || second === 'im'));
+  if (self) {
+    if (tokens.length < 3) return missing('course', 'pourquoi je ne suis pas inscrit en PHA-L2-101', 'why am I not enrolled in PHA-L2-101');
+    return { ok: true, command: { kind: 'selfWhy', course: course(tokens[tokens.length - 1]!) } };
+  }
+  if (first === 'changements' || first === 'changes') {
+    if (tokens.length !== 2) return missing('course', 'changements PHA-L2-101', 'changes PHA-L2-101');
+    return { ok: true, command: { kind: 'changes', course: course(tokens[1]!) } };
+  }
+  return undefined;
 }

@@ -20,6 +20,7 @@ import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from '
 import { help, status, whoami } from './handlers/general';
 import { search, usableCohorts } from './handlers/search';
 import { summaryHere } from './handlers/summary';
+import { changes, myCourses, notifications, selfWhy } from './handlers/notices';
 import type { Cohort } from '../moodle/api';
 import { ACCOUNT_TRUST_MS, ChatCache, cachedApis } from './cache';
 import { configuredRoles, identityKey } from './identity';
@@ -53,10 +54,14 @@ const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   removeMembers: (ctx, cmd) => changeMembers(ctx, cmd),
   members: (ctx, cmd) => listMembers(ctx, cmd.cohort, cmd.platform),
   summaryHere: (ctx) => summaryHere(ctx),
+  notifications: (ctx, cmd) => notifications(ctx, cmd.on),
+  myCourses: (ctx) => myCourses(ctx),
+  selfWhy: (ctx, cmd) => selfWhy(ctx, cmd.course),
+  changes: (ctx, _cmd, course) => changes(ctx, course!),
 };
 
 /** Commands that only read: they may start before Moodle has confirmed the person (their answer still waits for it). */
-const READ_ONLY = new Set<Command['kind']>(['help', 'whoami', 'status', 'search', 'syncs', 'why', 'history', 'members']);
+const READ_ONLY = new Set<Command['kind']>(['help', 'whoami', 'status', 'search', 'syncs', 'why', 'history', 'members', 'myCourses', 'selfWhy', 'changes']);
 /**
  * Previews: they read as the person and keep a confirmation in the store; nothing changes in Moodle
  * until the "yes", which waits for Moodle's confirmation of the person and is checked by Moodle again.

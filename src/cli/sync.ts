@@ -6,6 +6,7 @@ import type { RunRecord } from '../store/types';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError, RunResult, SyncRequestError } from '../sync/engine';
 import { syncStatus } from '../sync/status';
+import { latestNotices } from '../notify/status';
 import { CliError, onOption, printJson, yearOption } from './common';
 import { englishGuard, guardText, runStatusText } from '../i18n/codes';
 import { cliEn } from '../i18n/en/cli';
@@ -149,7 +150,10 @@ export function syncCommands(): Command[] {
 
 export async function statusDocument(app: ReturnType<typeof createApp>) {
   const { lastRuns, nextRun, running, held } = await syncStatus(app.store, app.config.schedule, { runs: 5 });
+  // The private notices of the latest run that had any (#32): {runId, queued, sending, sent, skipped, failed}.
+  const latest = await latestNotices(app.store, lastRuns.map((r) => r.runId));
   return {
+    notices: latest ? { runId: latest.runId, ...latest.counts } : null,
     lastRuns: lastRuns.map(runJson),
     nextRun: nextRun ? nextRun.toISOString() : null,
     runningSince: running?.holder,

@@ -11,6 +11,7 @@ import { Gender, count } from './format';
 import { formsEn } from './en/forms';
 import { channelsEn } from './en/channels';
 import type { SyncRequestProblem } from '../sync/engine';
+import { noticesEn } from './en/notices';
 
 import { helpEn } from './en/help';
 /** A count and the word that agrees with it. */
@@ -18,6 +19,7 @@ const n$ = (n: number, one: string, other: string) => count(n, 'en', { one, othe
 
 export const en: Catalog = {
   locale: 'en',
+  notices: noticesEn,
   yes: 'yes',
   no: 'no',
   confirm: 'Confirm',

@@ -10,6 +10,7 @@ import { formsFr } from './fr/forms';
 import { channelsFr } from './fr/channels';
 import type { MissingWhat } from '../bot/commands';
 import type { SyncRequestProblem } from '../sync/engine';
+import { noticesFr } from './fr/notices';
 
 /** A count and the word that agrees with it (French plural rules: 0 and 1 are singular). */
 const n$ = (n: number, one: string, other: string) => count(n, 'fr', { one, other });
@@ -18,6 +19,7 @@ const n$ = (n: number, one: string, other: string) => count(n, 'fr', { one, othe
 import { helpFr } from './fr/help';
 export const fr = {
   locale: 'fr',
+  notices: noticesFr,
   yes: 'oui',
   no: 'non',
   confirm: 'Confirmer',

@@ -84,6 +84,9 @@ export async function erase(tx: ErasureTx, identifiers: string[]): Promise<Erasu
   counts.state = await tx.run(`DELETE FROM state WHERE ${st.sql}`, st.params);
   const cf = anyLike(['actor', 'body'], ids);
   counts.state += await tx.run(`DELETE FROM confirmations WHERE ${cf.sql}`, cf.params);
+  // Notices to the person and their notice preference (counted with chat state).
+  counts.state += await tx.run(`DELETE FROM notices WHERE lower(recipient) IN (${inList})`, ids);
+  counts.state += await tx.run(`DELETE FROM notice_prefs WHERE lower(person) IN (${inList})`, ids);
   return counts;
 }
 
@@ -98,5 +101,7 @@ export async function purgeOlderThan(tx: ErasureTx, before: Date): Promise<numbe
   n += await tx.run('DELETE FROM once_keys WHERE expires_at < ?', [new Date().toISOString()]);
   // Confirmations live minutes: gone a day after they expired, used or not.
   n += await tx.run('DELETE FROM confirmations WHERE expires_at < ?', [new Date(Date.now() - 86_400_000).toISOString()]);
+  // Notices name their recipient: gone with the other personal data past retention.
+  n += await tx.run("DELETE FROM notices WHERE created_at < ? AND status <> 'queued'", [at]);
   return n;
 }

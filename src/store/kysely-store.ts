@@ -8,6 +8,7 @@ import { Kysely, Migrator, RawBuilder, Transaction, sql } from 'kysely';
 import type { Dialect as KyselyDialect } from 'kysely';
 import { ConsumeResult, StoredConfirmation, consumeConfirmation } from './confirmations';
 import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
+import { NoticeQueue, noticeQueue } from './notices';
 import { Row, serializeJournalReason, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows';
 import { Database, Dialect, migrationProvider } from './schema';
 import { AuditEntry, HeldPlan, JournalAction, JournalEntry, RunRecord, Store, StoreError } from './types';
@@ -29,6 +30,7 @@ const txOf = (db: Kysely<Database> | Transaction<Database>): ErasureTx => ({
 
 export class KyselyStore implements Store {
   private ready?: Promise<void>;
+  readonly notices: NoticeQueue = noticeQueue(() => this.q());
 
   constructor(
     readonly kind: Dialect,

@@ -65,6 +65,25 @@ export interface Database {
   state: { key: string; value: string };
   once_keys: { key: string; expires_at: string };
   confirmations: { id: string; actor: string; body: string; created_at: string; expires_at: string; used_at: string | null };
+  notices: NoticesTable;
+  notice_prefs: { person: string; teachers: string; updated_at: string };
+}
+
+/** The notice queue (004-notices): one row per recipient, run and kind; see store/notices.ts. */
+export interface NoticesTable {
+  id: string;
+  run_id: string;
+  recipient: string;
+  kind: string;
+  body: string;
+  status: string;
+  attempts: number;
+  next_at: string;
+  lease_until: string | null;
+  channel: string | null;
+  detail: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -151,6 +170,37 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           );
           if (reasons !== h.reasons || removals !== h.removals) await db.updateTable('held_plans').set({ reasons, removals }).where('run_id', '=', h.run_id).execute();
         }
+      },
+    },
+    '004-notices': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('notices')
+          .ifNotExists()
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('run_id', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('next_at', 'text', (c) => c.notNull())
+          .addColumn('lease_until', 'text')
+          .addColumn('channel', 'text')
+          .addColumn('detail', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('notices_due').ifNotExists().on('notices').columns(['status', 'next_at']).execute();
+        await db.schema.createIndex('notices_run').ifNotExists().on('notices').columns(['run_id', 'status']).execute();
+        await db.schema.createIndex('notices_recipient').ifNotExists().on('notices').column('recipient').execute();
+        await db.schema
+          .createTable('notice_prefs')
+          .ifNotExists()
+          .addColumn('person', 'text', (c) => c.primaryKey())
+          .addColumn('teachers', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
       },
     },
   };

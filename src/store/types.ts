@@ -7,6 +7,7 @@
 import type { ErasureCounts } from './erasure';
 import type { ConsumeResult, StoredConfirmation } from './confirmations';
 import type { GuardReason, JournalAction, JournalReason, RunStatus } from '../domain/codes';
+import type { NoticeQueue } from './notices';
 
 export type { ErasureCounts, JournalAction, RunStatus };
 
@@ -130,5 +131,7 @@ export interface Store {
   consumeConfirmation(id: string | undefined, actor: string, now: Date): Promise<ConsumeResult>;
   /** Records a key until `until`; false when it was already recorded (and not expired): one winner across replicas. */
   rememberOnce(key: string, until: Date, now: Date): Promise<boolean>;
+  /** The notice queue and people's notice preferences (store/notices.ts). */
+  readonly notices: NoticeQueue;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { digestView } from '../bot/digest';
 import type { View } from '../bot/views';
 import { doneView } from '../channels/teams/bot';
 import type { RunRecord } from '../store/types';
+import { heldNoticeView, teacherNoticeView } from '../notify/views';
 
 export interface GalleryView {
   name: string;
@@ -47,6 +48,13 @@ export async function cardGallery(core: BotCore, run: RunRecord, people: Gallery
     const held: RunRecord = { ...run, status: 'held', platforms: run.platforms.map((p, i) => (i === 0 ? { ...p, membersRemoved: 0, removalsHeld: 57 } : p)) };
     add('held-summary', digestView(held, NEXT, locale, timeZone));
     add('held-decided', digestView(held, null, locale, timeZone, { status: 'approved', by: 'admin.moodle@univ-demo.fr' }));
+    // The private notices (#32): a teacher's after a run, an admin's held removals and its reminder.
+    const course = (shortname: string, fullname: string, arrived: number, left: number, reasons: Record<string, number>) => ({ platform: 'ecampus', courseId: 0, shortname, fullname, arrived, left, held: 0, reasons });
+    add('notice-teacher', teacherNoticeView({ kind: 'teacher', runId: run.runId, startedAt: AT.toISOString(), courses: [course('PHA-L2-102', 'Chimie analytique', 3, 1, { newInscription: 2, accountCreated: 1, leftEtape: 1 }), course('PHA-L3-201', 'Pharmacie galénique', 1, 0, { newInscription: 1 })] }, locale, timeZone));
+    const heldNotice = { heldRunId: run.runId, startedAt: AT.toISOString(), removals: 57, reasons: [], unreachable: 4 };
+    add('notice-held', heldNoticeView({ kind: 'held', ...heldNotice }, locale, timeZone));
+    add('notice-held-reminder', heldNoticeView({ kind: 'heldReminder', ...heldNotice }, locale, timeZone));
+    add('my-courses', await say(people.teacher, lang === 'fr' ? 'mes cours' : 'my courses'));
   }
   return out;
 }

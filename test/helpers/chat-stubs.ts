@@ -42,9 +42,16 @@ export interface Call {
   body: Record<string, unknown>;
 }
 
-/** A Slack Web API stub: users.info answers from `users` (id → e-mail, or a user object), everything else ok. */
+/**
+ * A Slack Web API stub: users.info answers from `users` (id → e-mail, or a user object), users.lookupByEmail
+ * finds the same people by e-mail (users_not_found otherwise), conversations.open gives `D<user id>`,
+ * everything else ok. `rateLimit(method, times, retryAfter)` answers the next `times` calls of a method
+ * with a 429 and that Retry-After (seconds), as Slack does.
+ */
 export async function slackStub(users: Record<string, string | Record<string, unknown>>) {
   const calls: Call[] = [];
+  const limits = new Map<string, { times: number; retryAfter: number }>();
+  const emailOf = (u: string | Record<string, unknown>) => (typeof u === 'string' ? u : String((u.profile as { email?: string } | undefined)?.email ?? ''));
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c));
@@ -53,6 +60,20 @@ export async function slackStub(users: Record<string, string | Record<string, un
       calls.push({ path: req.url!, body });
       res.setHeader('content-type', 'application/json');
       const method = req.url!.replace(/^\/api\//, '');
+      const limit = limits.get(method);
+      if (limit && limit.times > 0) {
+        limit.times--;
+        res.setHeader('retry-after', String(limit.retryAfter));
+        res.writeHead(429);
+        return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      }
+      if (method === 'users.lookupByEmail') {
+        const hit = Object.entries(users).find(([, u]) => emailOf(u).toLowerCase() === String(body.email).toLowerCase());
+        if (!hit) return void res.end(JSON.stringify({ ok: false, error: 'users_not_found' }));
+        const u = hit[1];
+        return void res.end(JSON.stringify({ ok: true, user: typeof u === 'object' ? { id: hit[0], team_id: 'T0UNIV01', ...u } : { id: hit[0], team_id: 'T0UNIV01', locale: 'fr-FR', profile: { email: u } } }));
+      }
+      if (method === 'conversations.open') return void res.end(JSON.stringify({ ok: true, channel: { id: `D${String(body.users)}` } }));
       if (method === 'users.info') {
         const u = users[String(body.user)];
         const user = typeof u === 'object' ? { id: body.user, locale: 'fr-FR', ...u } : { id: body.user, team_id: 'T0UNIV01', locale: 'fr-FR', profile: { email: u } };
@@ -63,7 +84,8 @@ export async function slackStub(users: Record<string, string | Record<string, un
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, calls, stop: () => new Promise<void>((r) => server.close(() => r())) };
+  const rateLimit = (method: string, times: number, retryAfter: number) => void limits.set(method, { times, retryAfter });
+  return { url, calls, rateLimit, stop: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 export function sign(body: string, ts = Math.floor(Date.now() / 1000), secret = SECRET) {

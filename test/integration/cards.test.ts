@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('Teams cards', () => {
   it('the gallery holds every view in both languages, each written in its language', () => {
-    const names = ['help', 'whoami', 'search', 'syncs', 'add-confirmation', 'add-done', 'add-form', 'refusal', 'why', 'status', 'daily-summary', 'held-summary', 'held-decided'];
+    const names = ['help', 'whoami', 'search', 'syncs', 'add-confirmation', 'add-done', 'add-form', 'refusal', 'why', 'status', 'daily-summary', 'held-summary', 'held-decided', 'notice-teacher', 'notice-held', 'notice-held-reminder', 'my-courses'];
     for (const lang of ['fr', 'en'] as const) expect(gallery.filter((g) => g.lang === lang).map((g) => g.name)).toEqual(names);
     const text = (name: string, lang: string) => JSON.stringify(gallery.find((g) => g.name === name && g.lang === lang)!.view);
     expect(text('add-confirmation', 'fr')).toContain('Confirmer');
@@ -41,6 +41,9 @@ describe('Teams cards', () => {
     expect(text('add-done', 'fr')).toContain('Fait par Marie Durand');
     expect(text('add-done', 'en')).toContain('Done by Marie Durand');
     expect(text('daily-summary', 'en')).not.toBe(text('daily-summary', 'fr'));
+    expect(text('notice-teacher', 'fr')).toContain('3 arrivées, 1 départ');
+    expect(text('notice-teacher', 'en')).toContain('3 arrivals, 1 departure');
+    expect(text('notice-held', 'en')).toContain('Approve');
   });
 
   it('every card is valid for the adaptivecards library at version 1.5 (any message fails)', () => {

@@ -67,6 +67,10 @@ function samples(lang: Lang, run: string): { [K in Command['kind']]: string[] } 
     removeMembers: [fr ? 'retirer membres tuteurs-l2-pharma nobody42' : 'remove members tuteurs-l2-pharma nobody42'],
     members: fr ? ['membres tuteurs-l2-pharma', 'membres nope'] : ['members tuteurs-l2-pharma', 'members nope'],
     summaryHere: [fr ? 'résumé ici' : 'summary here'],
+    notifications: fr ? ['notifications non', 'notifications oui'] : ['notifications off', 'notifications on'],
+    changes: fr ? ['changements PHA-L2-101', 'changements NOPE-101'] : ['changes PHA-L2-101', 'changes NOPE-101'],
+    myCourses: [fr ? 'mes cours' : 'my courses'],
+    selfWhy: fr ? ['pourquoi je ne suis pas inscrit en PHA-L2-102', 'pourquoi je ne suis pas inscrite à NOPE-101'] : ['why am I not enrolled in PHA-L2-102', 'why am I not enrolled in NOPE-101'],
   };
 }
 

@@ -7,7 +7,7 @@ describe('Slack manifest and Block Kit', () => {
     const m = slackManifest('https://cohortbot.univ.fr/');
     expect(m).not.toContain('{{HOST}}');
     expect(m.match(/https:\/\/cohortbot\.univ\.fr\/slack\/events/g)).toHaveLength(3);
-    expect(m).toMatch(/- commands\n\s+- chat:write\n\s+- users:read\n\s+- users:read.email\n/);
+    expect(m).toMatch(/- commands\n\s+- chat:write\n\s+- users:read\n\s+- users:read.email\n\s+- im:write\n/);
     expect(() => slackManifest('http://insecure.example')).toThrow(/https/);
   });
 

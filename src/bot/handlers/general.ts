@@ -3,6 +3,7 @@ import type { HandlerContext } from '../context';
 import { formatDate } from '../../i18n/format';
 import { syncStatus } from '../../sync/status';
 import type { HeldPlan, RunRecord } from '../../store/types';
+import { latestNotices } from '../../notify/status';
 import { cohortIdnumber } from '../../domain/cohorts';
 import { typedEtape } from '../resolve';
 import { View, facts, table, text } from '../views';
@@ -22,8 +23,8 @@ export async function help(ctx: HandlerContext): Promise<View> {
   const examples = await exampleNames(ctx);
   const accounts = ctx.config.platforms.map((p) => (actor.hasAccount(p.name) ? h.accountOn(p.name, actor.account(p.name).username ?? String(actor.account(p.name).id)) : h.noAccountOn(p.name)));
   const sections: Array<[string, string[]]> = [
-    [h.sections.everyone, ['help', 'whoami', 'status']],
-    [h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher'])]],
+    [h.sections.everyone, ['help', 'whoami', 'status', 'myCourses', 'selfWhy']],
+    [h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher']), 'changes', 'notifications']],
     ...(actor.has('support') ? [[h.sections.support, ['whySupport', 'syncStudent', 'history', 'createCohort', 'addMembers', 'removeMembers', 'members']] as [string, string[]]] : []),
     ...(actor.has('admin') ? [[h.sections.admin, ['syncOther', 'approve', 'reject', 'summaryHere']] as [string, string[]]] : []),
   ];
@@ -128,6 +129,9 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
   }
   if (next) blocks.push(text(t.statusNext(when(next.toISOString()))));
   for (const held of now.held) blocks.push(text(t.statusHeld(held.runId, held.removals.length)));
+  // The private notices of the latest run that had any: sent, unreachable, failed, waiting (#32).
+  const notices = await latestNotices(store, runs.map((r) => r.runId));
+  if (notices) blocks.push(text(t.notices.noticesOfRun(notices.runId, notices.counts.sent, notices.counts.skipped, notices.counts.failed, notices.counts.queued + notices.counts.sending)));
   if (target && !ctx.config.platforms.some((p) => p.name === target.toLowerCase())) {
     // A cohort: its counts in the last run that touched it, on each platform, saying which run (no names).
     const idnumber = cohortIdnumber({ prefix: ctx.config.cohorts.idnumberPrefix }, typedEtape(ctx.config.cohorts.idnumberPrefix, target).toUpperCase());

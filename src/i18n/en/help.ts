@@ -38,6 +38,10 @@ export const helpEn: HelpSection = {
     approve: ['approve <run>', 'apply removals held by the guard (confirmation first)', undefined],
     reject: ['reject <run>', 'drop held removals (confirmation first)', undefined],
     summaryHere: ['summary here', 'post the daily summary in this team channel', undefined],
+    myCourses: ['my courses', 'your courses (private reply)', () => 'my courses'],
+    selfWhy: ['why am I not enrolled in <course>', 'what you lack for a course (yourself only)', undefined],
+    notifications: ['notifications on|off', 'receive or not the private notice after a sync changed your courses', undefined],
+    changes: ['changes <course>', 'who arrived or left at the last sync (private reply)', (c: string) => `changes ${c}`],
   },
 
   notUnderstood: (input: string) => `I did not understand “${input}”.`,

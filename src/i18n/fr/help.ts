@@ -44,6 +44,10 @@ export const helpFr = {
     approve: ['approuver <run>', 'appliquer les retraits retenus par le garde-fou (confirmation d’abord)', undefined],
     reject: ['rejeter <run>', 'abandonner les retraits retenus (confirmation d’abord)', undefined],
     summaryHere: ['résumé ici', 'publier le résumé quotidien dans ce canal d’équipe', undefined],
+    myCourses: ['mes cours', 'vos cours (réponse privée)', () => 'mes cours'],
+    selfWhy: ['pourquoi je ne suis pas inscrit(e) en <cours>', 'ce qui vous manque pour un cours (vous seul)', undefined],
+    notifications: ['notifications oui|non', 'recevoir ou non l’avis privé après une synchronisation qui a changé vos cours', undefined],
+    changes: ['changements <cours>', 'qui est arrivé ou parti à la dernière synchronisation (réponse privée)', (c: string) => `changements ${c}`],
   } as Record<string, [string, string, ((c: string) => string) | undefined]>,
 
   notUnderstood: (input: string) => `Je n’ai pas compris « ${input} ».`,

@@ -1,0 +1,92 @@
+/**
+ * A person's own notices and questions (#32): `notifications oui|non`, `mes cours`, `pourquoi je ne
+ * suis pas inscrit(e) en <cours>` (the student's own diagnosis, through src/notify/student.ts) and
+ * `changements <cours>` (a teacher of the course: who arrived or left at its last changed run).
+ */
+import type { Course } from '../../moodle/api';
+import type { CourseRef as CommandCourse } from '../commands';
+import { diagnoseSelf, selfWhyView } from '../../notify/student';
+import { formatDate } from '../../i18n/format';
+import { localeOf } from '../../i18n/locale';
+import type { CourseAccess } from '../authz';
+import type { HandlerContext } from '../context';
+import { resolveCourse } from '../resolve';
+import { View, table, text } from '../views';
+
+export async function notifications(ctx: HandlerContext, on: boolean | undefined): Promise<View> {
+  const n = ctx.t.notices;
+  if (ctx.config.notify.teachers === 'off') return { tone: 'info', blocks: [text(n.prefDisabled)] };
+  const store = ctx.deps.store.notices;
+  if (on === undefined) {
+    const pref = await store.preference(ctx.actor.key);
+    const receiving = ctx.config.notify.teachers === 'optin' ? pref === 'on' : pref !== 'off';
+    return { tone: 'info', blocks: [text(receiving ? n.prefOn : n.prefOff)] };
+  }
+  await store.setPreference(ctx.actor.key, on ? 'on' : 'off', ctx.now());
+  await ctx.audit({ command: 'notifications', outcome: on ? 'on' : 'off' });
+  return { tone: 'success', blocks: [text(on ? n.prefOn : n.prefOff)] };
+}
+
+/** The asker's own enrolled courses, on every platform where they have an account. */
+export async function myCourses(ctx: HandlerContext): Promise<View> {
+  const n = ctx.t.notices;
+  const rows: string[][] = [];
+  const empty: string[] = [];
+  for (const p of ctx.config.platforms) {
+    if (!ctx.actor.hasAccount(p.name)) continue;
+    const courses = await ctx.api(p.name).getUsersCourses(ctx.actor.account(p.name).id);
+    if (courses.length === 0) empty.push(p.name);
+    for (const c of courses.slice(0, 50)) rows.push([p.name, c.shortname, c.fullname]);
+  }
+  const blocks = [...(rows.length ? [table(n.myCoursesColumns, rows)] : []), ...empty.map((p) => text(n.myCoursesNone(p))), text(n.myCoursesHint)];
+  return { title: n.myCoursesTitle, tone: 'info', private: true, blocks };
+}
+
+/** "Why am I not enrolled in <course>": the asker only, through the one adapter of src/notify/student.ts. */
+export async function selfWhy(ctx: HandlerContext, ref: CommandCourse): Promise<View> {
+  const n = ctx.t.notices;
+  // Any course that exists may be asked about: a student learns nothing about anyone from its name.
+  const resolved = await resolveCourse(ctx, ref, (c) => `pourquoi je ne suis pas inscrit en ${c}`);
+  if (!resolved.ok) return resolved.view;
+  const { platform, course, label } = resolved.value;
+  // The asker's directory key: their own account's matching field (USER_MATCH), on any platform they have one.
+  const field = ctx.config.userMatch.moodleField;
+  const account = ctx.config.platforms.map((p) => (ctx.actor.hasAccount(p.name) ? ctx.actor.account(p.name) : undefined)).find((a) => a !== undefined);
+  const key = account ? String(account[field] ?? '').trim() : '';
+  if (!key) return { tone: 'error', blocks: [text(ctx.t.accountProblem(ctx.actor.mainProblem))] };
+  const deps = { config: ctx.config, directory: ctx.deps.directory, api: ctx.api(platform), store: ctx.deps.store, now: ctx.now(), locale: ctx.t.locale };
+  try {
+    const found = await ctx.deps.directory.lookup(key);
+    const student = found.found === 'student' && found.matches === 1 ? found.student : undefined;
+    const self = { key, userId: ctx.actor.hasAccount(platform) ? ctx.actor.account(platform).id : 0 };
+    const d = await diagnoseSelf(deps, self, student, platform, course as Course);
+    await ctx.audit({ command: 'selfWhy', platform, course: course.shortname, outcome: d.verdict });
+    return selfWhyView(d, student, { config: ctx.config, now: ctx.now(), platform, courseLabel: label, locale: ctx.t.locale, suspended: ctx.actor.problems.get(platform) === 'suspended' });
+  } catch (err) {
+    ctx.deps.logger.warn({ err: (err as Error).message }, 'selfWhy: the diagnosis could not be made');
+    return { title: n.selfWhyTitle(label), tone: 'warning', private: true, blocks: [text(n.selfUnavailable)] };
+  }
+}
+
+/**
+ * The last run that changed the course's synced cohorts: who arrived or left (their identifiers), for
+ * a teacher of the course (asked of Moodle as them, by the authorisation step) — privately.
+ */
+export async function changes(ctx: HandlerContext, access: CourseAccess): Promise<View> {
+  const n = ctx.t.notices;
+  const syncs = await access.syncs.list(access.course.id, access.me.id);
+  const cohorts = [...new Set(syncs.filter((s) => s.cohortIdnumber).map((s) => s.cohortIdnumber!))];
+  const history = (await Promise.all(cohorts.map((c) => ctx.deps.store.cohortHistory(access.platform, c, 500)))).flat().filter((e) => e.action === 'add' || e.action === 'remove' || e.action === 'held');
+  const latest = history.reduce<string | undefined>((best, e) => (best === undefined || e.runId > best ? e.runId : best), undefined);
+  await ctx.audit({ command: 'changes', platform: access.platform, course: access.course.shortname, outcome: latest ? 'ok' : 'none' });
+  if (!latest) return { title: n.changesTitle(access.label), tone: 'info', private: true, blocks: [text(n.changesNone(access.label))] };
+  const rows = history.filter((e) => e.runId === latest).sort((a, b) => a.action.localeCompare(b.action) || (a.studentKey ?? '').localeCompare(b.studentKey ?? ''));
+  const run = await ctx.deps.store.getRun(latest);
+  const when = formatDate(new Date(run?.startedAt ?? rows[0]!.at), localeOf(ctx.t.locale), ctx.config.academicYear.timezone, true);
+  return {
+    title: n.changesTitle(access.label),
+    tone: 'info',
+    private: true,
+    blocks: [text(n.changesIntro(latest, when)), table(n.changesColumns, rows.slice(0, 100).map((e) => [e.studentKey ?? '?', e.cohortIdnumber, n.changesAction[e.action] ?? e.action]))],
+  };
+}

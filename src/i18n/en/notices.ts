@@ -1,0 +1,62 @@
+/** Private notices (#32), in English; same keys as the French section (the type checks it). */
+import { count, formatNumber } from '../format';
+import type { ChangeReason, NoticesCatalog } from '../fr/notices';
+
+export const noticesEn: NoticesCatalog = {
+  teacherTitle: 'Your courses after the sync',
+  teacherIntro: (when: string) => `The sync of ${when} changed the enrolments of your courses (no names here):`,
+  courseLine: (course: string, arrived: number, left: number, held: number) =>
+    `${course} — ${count(arrived, 'en', { one: 'arrival', other: 'arrivals' })}, ${count(left, 'en', { one: 'departure', other: 'departures' })}${held ? `, ${count(held, 'en', { one: 'removal held', other: 'removals held' })}` : ''}`,
+  reasons: {
+    newInscription: 'new inscription',
+    accountCreated: 'Moodle account created',
+    leftEtape: 'left the étape',
+    leftDirectory: 'no longer a student in the directory',
+    held: 'removal held for approval (still enrolled)',
+  } as Record<ChangeReason, string>,
+  reasonLine: (reason: string, n: number) => `   • ${reason}: ${formatNumber(n, 'en')}`,
+  moreCourses: (n: number) => `… and ${count(n, 'en', { one: 'other course', other: 'other courses' })}.`,
+  listNames: (example: string) => `To see the names: \`changes ${example}\` (private reply).`,
+  stop: 'To stop these notices: `notifications off`.',
+  heldTitle: 'Removals held: your decision',
+  heldReminderTitle: 'Reminder: removals are still waiting for your decision',
+  heldIntro: (runId: string, removals: number, when: string) => `The sync ${runId} of ${when} held ${count(removals, 'en', { one: 'removal', other: 'removals' })}: they apply only once an admin approves.`,
+  heldWhy: (reason: string) => `Why: ${reason}`,
+  heldButtons: 'The buttons work once; `approve` checks each removal against the directory again.',
+  unreachable: (n: number) => `${count(n, 'en', { one: 'teacher', other: 'teachers' })} could not be told (never wrote to the bot in Teams, no Slack account for their e-mail).`,
+  noticesOfRun: (runId: string, sent: number, skipped: number, failed: number, queued: number) =>
+    `Private notices of ${runId}: ${formatNumber(sent, 'en')} sent, ${formatNumber(skipped, 'en')} unreachable, ${formatNumber(failed, 'en')} failed${queued ? `, ${formatNumber(queued, 'en')} waiting` : ''}.`,
+  prefOn: 'Noted: you will get a private notice when a sync changes the enrolments of your courses. `notifications off` to stop.',
+  prefOff: 'Noted: no more private notices after syncs. `notifications on` to get them again.',
+  prefDisabled: 'Notices to teachers are turned off by the administrator (NOTIFY_TEACHERS=off): nothing is sent.',
+  changesTitle: (course: string) => `Changes in ${course}`,
+  changesNone: (course: string) => `No recent change in the cohorts ${course} syncs.`,
+  changesIntro: (runId: string, when: string) => `Sync ${runId} of ${when}:`,
+  changesColumns: ['Username', 'Cohort', 'Change'],
+  changesAction: { add: 'arrived', remove: 'left', held: 'removal held' } as Record<string, string>,
+  myCoursesTitle: 'My courses',
+  myCoursesNone: (platform: string) => `You are not enrolled in any course on ${platform}.`,
+  myCoursesColumns: ['Platform', 'Course', 'Name'],
+  myCoursesHint: 'A course missing? `why am I not enrolled in <course>`.',
+  selfWhyTitle: (course: string) => `Why you are not enrolled in ${course}`,
+  selfOk: (course: string) => `You are enrolled in ${course}: you have access.`,
+  selfEtape: (etapes: string) => `Your inscription for this year is in étape ${etapes}.`,
+  selfNoInscription: (year: number) => `No ${year} inscription in your name in the directory: only your programme's office can record it.`,
+  selfOtherYear: (year: number) => `Your ${year} inscription is not recorded yet (only another year's is): ask your programme's office.`,
+  selfCancelled: (year: number) => `Your ${year} inscription is not in force in Apogée: ask your programme's office.`,
+  selfCourseTakes: (etapes: string) => `This course takes students of étapes ${etapes}.`,
+  selfCourseTakesUnknown: 'This course does not take students of your étape through a sync.',
+  selfAskTeacher: 'If you should follow this course, ask its teacher or your programme’s office.',
+  selfWrongPlatform: (platform: string) => `This course is on ${platform}, which does not take your étape: ask your programme's office.`,
+  selfAccountTonight: (platform: string, when: string) => `Your ${platform} account will be created when you first log in; the sync (${when}) then enrols you.`,
+  selfSyncTonight: (when: string) => `Your inscription is known: the sync (${when}) will add you to the course.`,
+  selfHeld: 'Your leaving this course waits for an admin’s decision: you keep access until then.',
+  selfSuspended: (platform: string) => `Your ${platform} account is suspended: ask the university's Moodle support.`,
+  selfDirectory: 'You do not appear as a student in the directory: ask your programme’s office.',
+  selfMoodleSoon: 'Moodle applies syncs every hour: your access is on its way.',
+  selfEnrolmentInactive: 'Your enrolment in the course exists but is not active (dates, suspension): ask the course’s teacher.',
+  selfUnavailable: 'Cannot check right now (directory or Moodle unavailable): try again later.',
+  selfOnly: 'You can only ask about yourself: `why am I not enrolled in <course>`.',
+};
+
+export type { ChangeReason };

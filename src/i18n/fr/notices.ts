@@ -1,0 +1,70 @@
+/**
+ * Les avis privés (#32) : aux enseignants après une synchronisation, aux administrateurs quand des
+ * retraits sont retenus, et les réponses d'un étudiant sur lui-même. Jamais de nom d'étudiant dans un avis.
+ */
+import { count, formatNumber } from '../format';
+
+export type ChangeReason = 'newInscription' | 'accountCreated' | 'leftEtape' | 'leftDirectory' | 'held';
+
+export const noticesFr = {
+  teacherTitle: 'Vos cours après la synchronisation',
+  teacherIntro: (when: string) => `La synchronisation du ${when} a changé les inscriptions de vos cours (aucun nom ici) :`,
+  courseLine: (course: string, arrived: number, left: number, held: number) =>
+    `${course} — ${count(arrived, 'fr', { one: 'arrivée', other: 'arrivées' })}, ${count(left, 'fr', { one: 'départ', other: 'départs' })}${held ? `, ${count(held, 'fr', { one: 'retrait retenu', other: 'retraits retenus' })}` : ''}`,
+  reasons: {
+    newInscription: 'nouvelle inscription',
+    accountCreated: 'compte Moodle créé',
+    leftEtape: 'a quitté l’étape',
+    leftDirectory: 'n’est plus étudiant dans l’annuaire',
+    held: 'retrait retenu en attente d’approbation (toujours inscrit)',
+  } as Record<ChangeReason, string>,
+  reasonLine: (reason: string, n: number) => `   • ${reason} : ${formatNumber(n, 'fr')}`,
+  moreCourses: (n: number) => `… et ${count(n, 'fr', { one: 'autre cours', other: 'autres cours' })}.`,
+  listNames: (example: string) => `Pour voir les noms : \`changements ${example}\` (réponse privée).`,
+  stop: 'Ne plus recevoir ces avis : `notifications non`.',
+  // Administrateurs : retraits retenus.
+  heldTitle: 'Retraits retenus : votre décision',
+  heldReminderTitle: 'Rappel : des retraits attendent toujours votre décision',
+  heldIntro: (runId: string, removals: number, when: string) => `La synchronisation ${runId} du ${when} a retenu ${count(removals, 'fr', { one: 'retrait', other: 'retraits' })} : ils ne s’appliquent qu’après approbation d’un administrateur.`,
+  heldWhy: (reason: string) => `Pourquoi : ${reason}`,
+  heldButtons: 'Les boutons ne servent qu’une fois ; `approuver` revérifie chaque retrait dans l’annuaire.',
+  unreachable: (n: number) => `${count(n, 'fr', { one: 'enseignant', other: 'enseignants' })} sans moyen d’être prévenu (jamais écrit au bot dans Teams, pas de compte Slack pour son e-mail).`,
+  noticesOfRun: (runId: string, sent: number, skipped: number, failed: number, queued: number) =>
+    `Avis privés de ${runId} : ${formatNumber(sent, 'fr')} envoyé(s), ${formatNumber(skipped, 'fr')} non joignable(s), ${formatNumber(failed, 'fr')} en échec${queued ? `, ${formatNumber(queued, 'fr')} en attente` : ''}.`,
+  // Préférences.
+  prefOn: 'C’est noté : vous recevrez un avis privé quand la synchronisation change les inscriptions de vos cours. `notifications non` pour arrêter.',
+  prefOff: 'C’est noté : plus d’avis privé après les synchronisations. `notifications oui` pour les retrouver.',
+  prefDisabled: 'Les avis aux enseignants sont désactivés par l’administrateur (NOTIFY_TEACHERS=off) : rien n’est envoyé.',
+  // « changements <cours> ».
+  changesTitle: (course: string) => `Changements de ${course}`,
+  changesNone: (course: string) => `Aucun changement récent des cohortes synchronisées par ${course}.`,
+  changesIntro: (runId: string, when: string) => `Synchronisation ${runId} du ${when} :`,
+  changesColumns: ['Identifiant', 'Cohorte', 'Changement'],
+  changesAction: { add: 'arrivée', remove: 'départ', held: 'retrait retenu' } as Record<string, string>,
+  // L'étudiant sur lui-même.
+  myCoursesTitle: 'Mes cours',
+  myCoursesNone: (platform: string) => `Vous n’êtes inscrit(e) à aucun cours sur ${platform}.`,
+  myCoursesColumns: ['Plateforme', 'Cours', 'Nom'],
+  myCoursesHint: 'Un cours manque ? `pourquoi je ne suis pas inscrit en <cours>`.',
+  selfWhyTitle: (course: string) => `Pourquoi vous n’êtes pas inscrit(e) en ${course}`,
+  selfOk: (course: string) => `Vous êtes bien inscrit(e) en ${course} : vous y avez accès.`,
+  selfEtape: (etapes: string) => `Votre inscription de cette année est en étape ${etapes}.`,
+  selfNoInscription: (year: number) => `Aucune inscription ${year} à votre nom dans l’annuaire : seule la scolarité de votre formation peut l’enregistrer.`,
+  selfOtherYear: (year: number) => `Votre inscription de ${year} n’est pas encore enregistrée (seule une autre année l’est) : adressez-vous à la scolarité de votre formation.`,
+  selfCancelled: (year: number) => `Votre inscription ${year} n’est pas en vigueur dans Apogée : adressez-vous à la scolarité de votre formation.`,
+  selfCourseTakes: (etapes: string) => `Ce cours accueille les étudiants des étapes ${etapes}.`,
+  selfCourseTakesUnknown: 'Ce cours n’accueille pas les étudiants de votre étape par synchronisation.',
+  selfAskTeacher: 'Si vous devez suivre ce cours, demandez à son enseignant ou à la scolarité de votre formation.',
+  selfWrongPlatform: (platform: string) => `Ce cours est sur ${platform}, qui n’accueille pas votre étape : demandez à la scolarité de votre formation.`,
+  selfAccountTonight: (platform: string, when: string) => `Votre compte ${platform} sera créé à votre première connexion ; la synchronisation (${when}) vous inscrira ensuite.`,
+  selfSyncTonight: (when: string) => `Votre inscription est connue : la synchronisation (${when}) vous ajoutera au cours.`,
+  selfHeld: 'Votre départ de ce cours attend la décision d’un administrateur : vous y avez accès d’ici là.',
+  selfSuspended: (platform: string) => `Votre compte ${platform} est suspendu : adressez-vous au support Moodle de l’université.`,
+  selfDirectory: 'Vous n’apparaissez pas comme étudiant dans l’annuaire : adressez-vous à la scolarité de votre formation.',
+  selfMoodleSoon: 'Moodle applique les synchronisations toutes les heures : votre accès arrive bientôt.',
+  selfEnrolmentInactive: 'Votre inscription au cours existe mais n’est pas active (dates, suspension) : demandez à l’enseignant du cours.',
+  selfUnavailable: 'Impossible de vérifier pour l’instant (annuaire ou Moodle indisponible) : réessayez plus tard.',
+  selfOnly: 'Vous ne pouvez demander que pour vous-même : `pourquoi je ne suis pas inscrit en <cours>`.',
+};
+
+export type NoticesCatalog = typeof noticesFr;

@@ -1,0 +1,159 @@
+/**
+ * A student asking about themself: `mes cours` (their own enrolled courses) and `pourquoi je ne suis
+ * pas inscrit(e) en <cours>` — the same diagnosis as support's (diagnosis/why.ts), called through ONE
+ * adapter (`diagnoseSelf`) that can only ever look at the asker: the directory entry of their own
+ * account, their own enrolments in the course, and which courses sync their own étapes' cohorts.
+ * Nothing is read with the rights of a course's teacher, and nothing about anyone else. The answer is
+ * phrased for the student: what they can do, never a command they cannot run.
+ */
+import type { Config } from '../config';
+import { countedEtapes } from '../directory';
+import type { DirectorySource, Student } from '../directory/types';
+import { yearWindow } from '../domain/academic-year';
+import { cohortIdnumber, platformsFor } from '../domain/cohorts';
+import { Diagnosis, diagnose } from '../diagnosis/why';
+import type { Course, MoodleApi } from '../moodle/api';
+import { CohortSync, CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
+import { ManualCohorts } from '../moodle/manual-cohorts';
+import type { Store } from '../store/types';
+import { nextRunAt } from '../sync/status';
+import { catalog } from '../i18n';
+import { formatDate } from '../i18n/format';
+import { localeOf } from '../i18n/locale';
+import type { View } from '../bot/views';
+import { text } from '../bot/views';
+
+export interface SelfDeps {
+  config: Config;
+  directory: DirectorySource;
+  api: MoodleApi;
+  store: Store;
+  now: Date;
+  locale?: string;
+}
+
+/** Who is asking: their directory key (their own account's matching field) and, on the course's platform, their Moodle id (0: no account there). */
+export interface Self {
+  key: string;
+  userId: number;
+}
+
+class NotForStudents extends Error {
+  constructor(what: string) {
+    super(`${what}: not part of a student's own diagnosis`);
+  }
+}
+
+/**
+ * The course's cohort syncs as a student may know them: only the instances of the cohorts of their own
+ * étapes (asked of Moodle by the service, which manages those cohorts), and only their own enrolments.
+ */
+function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real: CohortSyncs): CohortSyncs {
+  const refuse = (what: string) => () => Promise.reject(new NotForStudents(what));
+  return {
+    kind: real.kind,
+    checkRights: refuse('checkRights'),
+    availableCohorts: refuse('availableCohorts'),
+    assignableRoles: refuse('assignableRoles'),
+    add: refuse('add'),
+    update: refuse('update'),
+    remove: refuse('remove'),
+    async list(courseId: number): Promise<CohortSync[]> {
+      if (!student) return [];
+      const window = yearWindow(deps.now, deps.config.academicYear);
+      const wanted = new Set(countedEtapes(student, window.add).filter((e) => platformsFor(e, deps.config.platforms).includes(deps.api.platform)).map((e) => cohortIdnumber({ prefix: deps.config.cohorts.idnumberPrefix }, e)));
+      const [site, cohorts, manual] = await Promise.all([deps.api.siteInfo(), deps.api.getCohorts(), ManualCohorts.for(deps.api)]);
+      const out: CohortSync[] = [];
+      for (const c of cohorts.filter((x) => wanted.has(x.idnumber))) {
+        for (const i of (await manual.courses(c.id, site.userid)).filter((x) => x.courseId === courseId)) {
+          // roleId: only whether the instance gives a role matters to the diagnosis (0: none).
+          out.push({ id: 0, cohortId: c.id, cohortIdnumber: c.idnumber, cohortName: c.name, roleId: i.roleShortname ? 1 : 0, roleName: i.roleName, groupId: 0, groupName: '', enabled: i.enabled, name: '', memberCount: -1, roleShortname: i.roleShortname, activeCount: -1, onlyAccessCount: -1 });
+        }
+      }
+      return out;
+    },
+    userEnrolments(courseId: number, userId: number) {
+      if (userId !== self.userId) return Promise.reject(new NotForStudents('userEnrolments of someone else'));
+      return real.userEnrolments(courseId, userId);
+    },
+  };
+}
+
+/** THE adapter: the support diagnosis, restricted to the asker themself. */
+export async function diagnoseSelf(deps: SelfDeps, self: Self, student: Student | undefined, platform: string, course: Course): Promise<Diagnosis> {
+  const real = await cohortSyncsFor(deps.api);
+  return diagnose({ config: deps.config, directory: deps.directory, api: deps.api, syncs: ownSyncs(deps, self, student, real), store: deps.store, now: deps.now, actingUserId: self.userId }, self.key, platform, course);
+}
+
+/** The student-phrased answer from a diagnosis (and their own directory entry, for the inscription's details). */
+export function selfWhyView(d: Diagnosis, student: Student | undefined, facts: { config: Config; now: Date; platform: string; courseLabel: string; locale?: string; suspended: boolean }): View {
+  const t = catalog(facts.locale);
+  const n = t.notices;
+  const lang = localeOf(facts.locale);
+  const window = yearWindow(facts.now, facts.config.academicYear);
+  const current = student ? countedEtapes(student, window.add) : [];
+  const routed = current.filter((e) => platformsFor(e, facts.config.platforms).includes(facts.platform));
+  const next = nextRunAt(facts.config.schedule);
+  const when = next ? formatDate(next, lang, facts.config.academicYear.timezone, true) : t.locale === 'en' ? 'next sync' : 'prochaine synchronisation';
+  const lines: string[] = [];
+  const etape = () => lines.push(n.selfEtape((routed.length ? routed : current).join(', ')));
+  // From Moodle's answer and the sync's model (the verdict), phrased for the student themself.
+  switch (d.verdict) {
+    case 'access':
+    case 'access-ends-next-run':
+      lines.push(n.selfOk(facts.courseLabel));
+      break;
+    case 'access-removal-held':
+      lines.push(n.selfHeld);
+      break;
+    case 'directory-unreadable':
+      lines.push(n.selfUnavailable);
+      break;
+    case 'unknown-student':
+    case 'directory-ambiguous':
+      lines.push(n.selfDirectory);
+      break;
+    case 'not-wanted': {
+      const reason = d.about?.reason;
+      if (reason === 'other-platform' || (reason === undefined && current.length > 0)) {
+        etape();
+        lines.push(n.selfWrongPlatform(facts.platform));
+      } else if (reason === 'cancelled') lines.push(n.selfCancelled(window.current));
+      else if (reason === 'other-year') lines.push(n.selfOtherYear(window.current));
+      else if (reason === 'not-student') lines.push(n.selfDirectory);
+      else lines.push(n.selfNoInscription(window.current));
+      break;
+    }
+    case 'account-missing':
+      etape();
+      lines.push(n.selfAccountTonight(facts.platform, when));
+      break;
+    case 'account-suspended':
+      etape();
+      lines.push(n.selfSuspended(facts.platform));
+      break;
+    case 'not-in-cohort':
+      etape();
+      lines.push(n.selfSyncTonight(when));
+      break;
+    case 'course-not-syncing':
+    case 'not-in-course':
+      etape();
+      lines.push(n.selfCourseTakesUnknown, n.selfAskTeacher);
+      break;
+    case 'enrolment-not-started':
+    case 'cohort-task-pending':
+      etape();
+      lines.push(n.selfMoodleSoon);
+      break;
+    case 'enrolment-disabled':
+    case 'enrolment-suspended':
+    case 'enrolment-ended':
+      etape();
+      lines.push(n.selfEnrolmentInactive);
+      break;
+    default:
+      lines.push(n.selfAskTeacher);
+  }
+  return { title: n.selfWhyTitle(facts.courseLabel), tone: d.access.has ? 'success' : 'warning', private: true, blocks: lines.map((l) => text(l)), lang };
+}
