@@ -64,6 +64,16 @@ export interface Database {
   state: { key: string; value: string };
   once_keys: { key: string; expires_at: string };
   confirmations: { id: string; actor: string; body: string; created_at: string; expires_at: string; used_at: string | null };
+  moodle_keys: MoodleKeysTable;
+}
+
+/** What a run learnt of a Moodle account (core path): its id, the matched field's value, when Moodle last confirmed it. */
+export interface MoodleKeysTable {
+  platform: string;
+  field: string;
+  user_id: number;
+  key: string;
+  checked_at: string;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -127,6 +137,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('confirmations_actor').ifNotExists().on('confirmations').columns(['actor', 'created_at']).execute();
         await db.schema.createIndex('confirmations_expiry').ifNotExists().on('confirmations').column('expires_at').execute();
+      },
+    },
+    '003-moodle-keys': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('moodle_keys')
+          .ifNotExists()
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('checked_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('moodle_keys_pk', ['platform', 'field', 'user_id'])
+          .execute();
+        // forget finds a person's rows by key.
+        await db.schema.createIndex('moodle_keys_key').ifNotExists().on('moodle_keys').column('key').execute();
       },
     },
   };

@@ -122,6 +122,12 @@ export interface Store {
   /** Extends a lease this holder still has; false once it was released or taken by another (never re-acquires). */
   renewLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
   leaseHolder(name: string, now: Date): Promise<{ holder: string; expiresAt: string } | undefined>;
+  /** What the sync learnt of a platform's accounts (core path, src/sync/actual.ts): id ↔ key of `field`, and when Moodle confirmed it. */
+  moodleKeys(platform: string, field: string): Promise<MoodleKey[]>;
+  /** Adds or refreshes learnt keys, confirmed by Moodle at `at`. */
+  saveMoodleKeys(platform: string, field: string, entries: Array<{ userId: number; key: string }>, at: string): Promise<void>;
+  /** Forgets what was learnt of these accounts, or of the whole platform (then the next run asks Moodle again). */
+  dropMoodleKeys(platform: string, userIds?: number[]): Promise<number>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
   /** Deletes personal data older than the retention period (blanks one-student run scopes); returns the rows touched. */
@@ -135,4 +141,11 @@ export interface Store {
   /** Records a key until `until`; false when it was already recorded (and not expired): one winner across replicas. */
   rememberOnce(key: string, until: Date, now: Date): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** One learnt Moodle account key (the store's moodle_keys). */
+export interface MoodleKey {
+  userId: number;
+  key: string;
+  checkedAt: string;
 }

@@ -23,7 +23,7 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
   const byIdnumber = new Map<string, ActualCohort>();
   for (const c of actual.cohorts) {
     if (etapeOfIdnumber(naming, c.idnumber) === undefined) continue;
-    out.managedMemberships += c.members.length;
+    out.managedMemberships += c.current ? (c.memberCount ?? 0) : c.members.length;
     // Two cohorts with one idnumber (update_cohorts does not check): the first one is ours.
     if (!byIdnumber.has(c.idnumber)) byIdnumber.set(c.idnumber, c);
   }
@@ -43,6 +43,11 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
     } else if (existing.name !== name && opts.onlyKey === undefined) {
       out.renames.push({ cohortId: existing.id, idnumber, from: existing.name, to: name, reason: 'name template or étape label changed' });
     }
+    // Its fingerprint says it holds exactly these students: nothing to add, remove or wait for.
+    if (existing?.current) {
+      for (const key of [...(existing.pendingKeys ?? [])].filter(keyInScope).sort()) out.pending.push({ etape, cohortIdnumber: idnumber, key, reason: NO_ACCOUNT });
+      continue;
+    }
     const current = new Set(existing?.members ?? []);
     const adds: MemberChange[] = [];
     const pending: Plan['pending'] = [];
@@ -50,7 +55,7 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
       const key = roster.key(i);
       if (!keyInScope(key)) continue;
       const account = actual.accounts.get(key);
-      if (!account) pending.push({ etape, cohortIdnumber: idnumber, key, reason: 'no Moodle account yet (created at first login)' });
+      if (!account) pending.push({ etape, cohortIdnumber: idnumber, key, reason: NO_ACCOUNT });
       else if (!current.has(account.id)) adds.push({ etape, cohortIdnumber: idnumber, cohortId: existing?.id, userId: account.id, key, reason });
     }
     // In key order, so a plan reads (and prints) the same whatever order the directory came in.
@@ -72,6 +77,7 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
   for (const c of [...byIdnumber.values()].sort((a, b) => a.idnumber.localeCompare(b.idnumber))) {
     const etape = etapeOfIdnumber(naming, c.idnumber)!;
     if (wanted.has(c.idnumber) || !inScope(etape) || desired.cohorts.has(etape)) continue;
+    // (A current cohort of a gone étape matched the empty set: it has no members.)
     for (const userId of c.members) {
       const key = actual.keyOf.get(userId);
       if (!keyInScope(key)) continue;
@@ -83,6 +89,8 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
   }
   return out;
 }
+
+const NO_ACCOUNT = 'no Moodle account yet (created at first login)';
 
 const byKey = (a: { key?: string }, b: { key?: string }) => ((a.key ?? '') < (b.key ?? '') ? -1 : (a.key ?? '') > (b.key ?? '') ? 1 : 0);
 

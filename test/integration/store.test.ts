@@ -123,7 +123,7 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
     await store.setState('teams:digest-reference', '{"conversation":"19:x"}');
 
     const erased = await store.forget(ids);
-    expect(erased).toEqual({ journal: 1, audit: 2, runs: 1, heldPlans: 1, state: 1 });
+    expect(erased).toEqual({ journal: 1, audit: 2, runs: 1, heldPlans: 1, state: 1, moodleKeys: 0 });
     // Nothing left that names her, in any table; everyone else untouched.
     const dump = JSON.stringify([await store.lastRuns(10), await store.heldPlans(), await store.auditEntries(100), await store.studentHistory('e21900077'), await store.getState('confirm:0badcafe')]).toLowerCase();
     for (const id of ids) expect(dump).not.toContain(id.toLowerCase());

@@ -1,4 +1,4 @@
-import { FingerprintSum, fingerprintOf, keyHash } from '../../src/sync/fingerprint';
+import { FingerprintSum, fingerprintOf, keyHash } from '../../src/domain/fingerprint';
 
 const hex = (k: string) => keyHash(k).map((h) => h.toString(16).padStart(8, '0')).join('');
 
