@@ -10,15 +10,15 @@
  * student whose account is gone makes the sums differ. A renamed account changes its key, hence the sum.
  *
  * The same arithmetic runs in PHP (local_cohortbot's get_managed_cohorts, `hash('fnv1a64')`) and in the
- * simulator: FNV-1a 64 of the key's UTF-8 bytes, its high and low 32-bit halves summed separately
- * modulo 2^32 (PHP's integers overflow into floats past 2^63; halves never do), written
+ * simulator: FNV-1a 64 of the key's UTF-8 bytes, each 32-bit half put through MurmurHash3's fmix32,
+ * the high and low halves summed separately modulo 2^32 (PHP's integers overflow into floats past 2^63; halves never do), written
  * `<count>-<hi 8 hex><lo 8 hex>`. A sum, not a sorted digest, so no database has to sort keys the way
  * JavaScript does. Two different member sets agree only by chance (about 2^-64 with the same count).
  */
 
 /** The two 32-bit halves of FNV-1a 64 of `key`'s UTF-8 bytes. */
 export function keyHash(key: string): [number, number] {
-  // h = offset basis 0xcbf29ce484222325, prime 2^40 + 0x1b3, computed on two 32-bit halves.
+  // FNV-1a 64: offset basis 0xcbf29ce484222325, prime 2^40 + 0x1b3, computed on two 32-bit halves.
   let hi = 0xcbf29ce4;
   let lo = 0x84222325;
   const bytes = isAscii(key) ? undefined : Buffer.from(key, 'utf8');
@@ -31,7 +31,18 @@ export function keyHash(key: string): [number, number] {
     hi = (Math.imul(hi, 0x1b3) + carry + ((lo << 8) >>> 0)) >>> 0;
     lo = low >>> 0;
   }
-  return [hi, lo];
+  // FNV alone is nearly linear in a key's last byte: {…1, …4} and {…2, …3} would sum alike. MurmurHash3's
+  // 32-bit finaliser on each half breaks that.
+  return [fmix32(hi), fmix32(lo)];
+}
+
+/** MurmurHash3's fmix32 (PHP does the same with 16-bit partial products: its integers are not 32-bit). */
+function fmix32(x: number): number {
+  x = (x ^ (x >>> 16)) >>> 0;
+  x = Math.imul(x, 0x85ebca6b) >>> 0;
+  x = (x ^ (x >>> 13)) >>> 0;
+  x = Math.imul(x, 0xc2b2ae35) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0;
 }
 
 const isAscii = (s: string): boolean => {

@@ -105,13 +105,50 @@ class get_managed_cohorts extends external_api {
                                        WHERE $like", ['prefix' => $DB->sql_like_escape($prefix) . '%']);
         foreach ($rs as $r) {
             $key = (string)$r->ukey;
-            $h = hash('fnv1a64', $userfield === 'idnumber' ? $key : \core_text::strtolower($key));
+            [$hi, $lo] = self::key_hash($userfield === 'idnumber' ? $key : \core_text::strtolower($key));
             $s = $sums[(int)$r->cohortid] ?? [0, 0, 0];
-            $sums[(int)$r->cohortid] = [$s[0] + 1, ($s[1] + hexdec(substr($h, 0, 8))) & 0xFFFFFFFF,
-                ($s[2] + hexdec(substr($h, 8, 8))) & 0xFFFFFFFF];
+            $sums[(int)$r->cohortid] = [$s[0] + 1, ($s[1] + $hi) & 0xFFFFFFFF, ($s[2] + $lo) & 0xFFFFFFFF];
         }
         $rs->close();
         return $sums;
+    }
+
+    /**
+     * One key's hash: FNV-1a 64, each 32-bit half through MurmurHash3's fmix32 (FNV alone is nearly
+     * linear in the last byte, so two pairs of sequential student numbers could sum alike).
+     *
+     * @param string $key
+     * @return int[] [high half, low half]
+     */
+    public static function key_hash(string $key): array {
+        $h = hash('fnv1a64', $key);
+        return [self::fmix32(hexdec(substr($h, 0, 8))), self::fmix32(hexdec(substr($h, 8, 8)))];
+    }
+
+    /**
+     * MurmurHash3's fmix32 on 0 ≤ $x < 2^32.
+     *
+     * @param int $x
+     * @return int
+     */
+    private static function fmix32(int $x): int {
+        $x ^= $x >> 16;
+        $x = self::mul32($x, 0x85ebca6b);
+        $x ^= $x >> 13;
+        $x = self::mul32($x, 0xc2b2ae35);
+        return $x ^ ($x >> 16);
+    }
+
+    /**
+     * $a × $b modulo 2^32 from 16-bit partial products: PHP's integers are 64-bit signed, so a full
+     * 32 × 32-bit product would overflow into a float.
+     *
+     * @param int $a
+     * @param int $b
+     * @return int
+     */
+    private static function mul32(int $a, int $b): int {
+        return ((((($a >> 16) * $b) & 0xFFFF) << 16) + (($a & 0xFFFF) * $b)) & 0xFFFFFFFF;
     }
 
     /**
