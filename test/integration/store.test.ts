@@ -133,6 +133,20 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
     expect(await store.getState('teams:digest-reference')).toBeDefined();
   });
 
+  it('keeps learnt Moodle keys per platform and field: refreshed, dropped by id or by platform, erased by forget', async () => {
+    await store.saveMoodleKeys('ecampus', 'username', [{ userId: 7, key: 'e21900007' }, { userId: 8, key: 'e21900008' }], '2026-11-01T00:00:00.000Z');
+    await store.saveMoodleKeys('collegium', 'username', [{ userId: 7, key: 'e21900099' }], '2026-11-01T00:00:00.000Z');
+    // A rename seen later: the same id, a new key and check time.
+    await store.saveMoodleKeys('ecampus', 'username', [{ userId: 7, key: 'x-renamed' }], '2026-11-02T00:00:00.000Z');
+    const byId = async (platform: string) => Object.fromEntries((await store.moodleKeys(platform, 'username')).map((k) => [k.userId, [k.key, k.checkedAt]]));
+    expect(await byId('ecampus')).toEqual({ 7: ['x-renamed', '2026-11-02T00:00:00.000Z'], 8: ['e21900008', '2026-11-01T00:00:00.000Z'] });
+    expect(await store.moodleKeys('ecampus', 'email')).toEqual([]);
+    expect(await store.forget(['E21900008'])).toMatchObject({ moodleKeys: 1 });
+    expect(await store.dropMoodleKeys('ecampus', [7, 999])).toBe(1);
+    expect(await byId('ecampus')).toEqual({});
+    expect(await store.dropMoodleKeys('collegium')).toBe(1);
+  });
+
   it('purges past retention and blanks the student of old one-student runs', async () => {
     await store.saveRun(run('r1', { scope: 'user:e21900077', trigger: 'chat:claire.moreau@univ-demo.fr' }));
     await store.saveRun(run('r9', { scope: 'user:e21900088' }));
