@@ -124,6 +124,14 @@ export class KyselyStore implements Store {
     return pairs.map((p) => out.get(pairKey(p.cohortIdnumber, p.studentKey)));
   }
 
+  async pendingPairs(platform: string): Promise<Array<{ cohortIdnumber: string; studentKey: string }>> {
+    const rows = await (await this.q()).selectFrom('journal').select(['cohort_idnumber', 'student_key']).distinct().where('platform', '=', platform).where('action', '=', 'pending').execute();
+    const pairs = rows.filter((r) => r.student_key !== null).map((r) => ({ cohortIdnumber: r.cohort_idnumber, studentKey: r.student_key! }));
+    // Only those still pending: an add (or removal) journalled later says otherwise.
+    const latest = await this.latestActions(platform, pairs);
+    return pairs.filter((_p, i) => latest[i] === 'pending');
+  }
+
   async studentHistory(key: string, limit = 200): Promise<JournalEntry[]> {
     const rows = await (await this.q()).selectFrom('journal').selectAll().where('student_key', '=', key).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => toJournal(r as Row));

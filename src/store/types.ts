@@ -105,6 +105,8 @@ export interface Store {
    * (undefined: none): a run journals a pending account once, when it becomes pending.
    */
   latestActions(platform: string, pairs: Array<{ cohortIdnumber: string; studentKey: string }>): Promise<Array<JournalAction | undefined>>;
+  /** The (cohort, student) pairs of a platform whose last journal entry is "no account yet". */
+  pendingPairs(platform: string): Promise<Array<{ cohortIdnumber: string; studentKey: string }>>;
   studentHistory(key: string, limit?: number): Promise<JournalEntry[]>;
   cohortHistory(platform: string, cohortIdnumber: string, limit?: number): Promise<JournalEntry[]>;
   saveHeldPlan(plan: HeldPlan): Promise<void>;

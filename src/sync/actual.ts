@@ -225,7 +225,7 @@ export interface ResolveOptions {
    * fingerprint differs only by such students, who still have none, is current too (else every cohort
    * holding a student who never logged in would be read every night).
    */
-  lastPending?: (pairs: Array<{ cohortIdnumber: string; studentKey: string }>) => Promise<boolean[]>;
+  lastPending?: () => Promise<Array<{ cohortIdnumber: string; studentKey: string }>>;
 }
 
 /** Step 2: the members of the cohorts that changed, the accounts of desired students not met among the members; gives the plan's actual state. */
@@ -293,31 +293,32 @@ function compareFingerprints(state: CohortState, desired: DesiredState): Managed
  * time, and not found now: one look-up of those keys) become current, carrying those students as pending.
  */
 async function discountPending(api: MoodleApi, state: CohortState, desired: DesiredState, changed: ManagedCohort[], lastPending: NonNullable<ResolveOptions['lastPending']>): Promise<ManagedCohort[]> {
-  const pairs: Array<{ cohortIdnumber: string; studentKey: string; i: number }> = [];
+  const journalled = new Map<string, Set<string>>();
+  for (const p of await lastPending()) {
+    let set = journalled.get(p.cohortIdnumber);
+    if (!set) journalled.set(p.cohortIdnumber, (set = new Set()));
+    set.add(p.studentKey);
+  }
+  // Per changed cohort: its desired members journalled pending there.
+  const flagged = new Map<string, number[]>();
   for (const c of changed) {
+    const keys = journalled.get(c.idnumber);
     const etape = etapeOfIdnumber(state.naming, c.idnumber);
     const want = etape === undefined ? undefined : desired.cohorts.get(etape);
-    if (want) for (const i of want.members.keys()) pairs.push({ cohortIdnumber: c.idnumber, studentKey: desired.roster.key(i), i });
+    if (!keys || !want) continue;
+    const list = [...want.members.keys()].filter((i) => keys.has(desired.roster.key(i)));
+    if (list.length > 0) flagged.set(c.idnumber, list);
   }
-  if (pairs.length === 0) return changed;
-  const flags = await lastPending(pairs.map(({ cohortIdnumber, studentKey }) => ({ cohortIdnumber, studentKey })));
-  const candidates = [...new Set(pairs.filter((_p, n) => flags[n]).map((p) => p.studentKey))];
-  if (candidates.length === 0) return changed;
+  if (flagged.size === 0) return changed;
+  const candidates = [...new Set([...flagged.values()].flat().map((i) => desired.roster.key(i)))];
   for (const u of await api.getUsersByKeys(state.field, candidates)) remember(state, u, state.field);
   const without = new Map<string, Set<number>>();
-  for (let n = 0; n < pairs.length; n++) {
-    const p = pairs[n]!;
-    if (flags[n] && !state.accounts.has(p.studentKey)) {
-      let set = without.get(p.cohortIdnumber);
-      if (!set) without.set(p.cohortIdnumber, (set = new Set()));
-      set.add(p.i);
-    }
-  }
+  for (const [idnumber, list] of flagged) without.set(idnumber, new Set(list.filter((i) => !state.accounts.has(desired.roster.key(i)))));
   const hashes = rosterHashes(desired.roster);
   const byId = new Map(state.cohorts.map((c) => [c.id, c]));
   return changed.filter((listed) => {
     const pending = without.get(listed.idnumber);
-    if (!pending) return true;
+    if (!pending || pending.size === 0) return true;
     const want = desired.cohorts.get(etapeOfIdnumber(state.naming, listed.idnumber)!)!;
     const sum = new FingerprintSum();
     for (const i of want.members.keys()) if (!pending.has(i)) sum.add(hashes(i));

@@ -223,7 +223,7 @@ export class SyncEngine {
           const state = states.get(p.name)!;
           if (state instanceof Error) throw state;
           const began = Date.now();
-          const actual = await resolveAccounts(this.api(p.name), state, { field: this.deps.config.userMatch.moodleField, keys: desiredKeys(want), onlyKey, desired: onlyKey === undefined ? want : undefined, lastPending: async (pairs) => (await this.deps.store.latestActions(p.name, pairs)).map((a) => a === 'pending') });
+          const actual = await resolveAccounts(this.api(p.name), state, { field: this.deps.config.userMatch.moodleField, keys: desiredKeys(want), onlyKey, desired: onlyKey === undefined ? want : undefined, lastPending: () => this.deps.store.pendingPairs(p.name) });
           const resolved = Date.now();
           const planOpts = { naming: this.naming, onlyKey, onlyEtape: opts.cohort, year: window.current, deleteUnusedEmpty: false };
           let p0 = plan(want, actual, planOpts);
