@@ -57,6 +57,10 @@ export class FingerprintSum {
   private lo = 0;
 
   add([hi, lo]: readonly [number, number]): this {
+    return this.addHalves(hi, lo);
+  }
+
+  addHalves(hi: number, lo: number): this {
     this.count++;
     this.hi = (this.hi + hi) >>> 0;
     this.lo = (this.lo + lo) >>> 0;

@@ -153,6 +153,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
         // forget finds a person's rows by key.
         await db.schema.createIndex('moodle_keys_key').ifNotExists().on('moodle_keys').column('key').execute();
+        // The sync's pending pairs (sync/actual.ts, fingerprints) without a scan of the whole journal.
+        await db.schema.createIndex('journal_pending').ifNotExists().on('journal').columns(['action', 'platform']).execute();
       },
     },
   };

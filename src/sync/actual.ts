@@ -279,7 +279,7 @@ function compareFingerprints(state: CohortState, desired: DesiredState): Managed
     const etape = etapeOfIdnumber(state.naming, c.idnumber);
     const want = etape === undefined ? undefined : desired.cohorts.get(etape);
     const sum = new FingerprintSum();
-    if (want) for (const i of want.members.keys()) sum.add(hashes(i));
+    if (want) for (const i of want.members.keys()) hashes(i, sum);
     if (sum.toString() === listed.fingerprint) {
       c.current = true;
       c.memberCount = sum.count;
@@ -321,7 +321,7 @@ async function discountPending(api: MoodleApi, state: CohortState, desired: Desi
     if (!pending || pending.size === 0) return true;
     const want = desired.cohorts.get(etapeOfIdnumber(state.naming, listed.idnumber)!)!;
     const sum = new FingerprintSum();
-    for (const i of want.members.keys()) if (!pending.has(i)) sum.add(hashes(i));
+    for (const i of want.members.keys()) if (!pending.has(i)) hashes(i, sum);
     if (sum.toString() !== listed.fingerprint) return true;
     const c = byId.get(listed.id)!;
     c.current = true;
@@ -331,24 +331,25 @@ async function discountPending(api: MoodleApi, state: CohortState, desired: Desi
   });
 }
 
-/** Each student's key hash, computed once per roster (a student of two étapes, or of two platforms, is hashed once). */
-const hashCache = new WeakMap<Roster, (i: number) => [number, number]>();
-function rosterHashes(roster: Roster): (i: number) => [number, number] {
-  let get = hashCache.get(roster);
-  if (!get) {
+/** Adds student i's key hash to a sum; each hash computed once per roster (a student of two étapes, or of two platforms, is hashed once). */
+type AddHash = (i: number, sum: FingerprintSum) => void;
+const hashCache = new WeakMap<Roster, AddHash>();
+function rosterHashes(roster: Roster): AddHash {
+  let add = hashCache.get(roster);
+  if (!add) {
     const hi = new Uint32Array(roster.size);
     const lo = new Uint32Array(roster.size);
     const done = new Uint8Array(roster.size);
-    get = (i) => {
+    add = (i, sum) => {
       if (!done[i]) {
         [hi[i], lo[i]] = keyHash(roster.key(i));
         done[i] = 1;
       }
-      return [hi[i]!, lo[i]!];
+      sum.addHalves(hi[i]!, lo[i]!);
     };
-    hashCache.set(roster, get);
+    hashCache.set(roster, add);
   }
-  return get;
+  return add;
 }
 
 /** The keys of the students wanted (or kept) in the cohorts the plan looks into: those not found current. */
