@@ -6,10 +6,11 @@
  * cohortbot, an external table for the peer — and a few courses that sync some of the cohorts.
  * Four steps each: first sync, no-op rerun, 5 % of students leave, final no-op. After every step the
  * state is checked exactly by SQL (cohorts, members, the courses' cohort enrolments); a step that is
- * not exact is reported, not timed. With `--without-plugin`, cohortbot runs the four steps a second
- * time from the same snapshot with the plugin's sync functions taken out of its service (core web
- * services only, as on a site without local_cohortbot 1.1). One JSON line on stdout; time is never asserted.
- *   --moodle V (4.5.6) --students N (10000) --etapes E (400) --workers W (2) --courses C (6) [--no-peer] [--without-plugin]
+ * not exact is reported, not timed; so is a no-op that writes. cohortbot runs the four steps twice from the
+ * same snapshot: with local_cohortbot, then with the plugin's sync functions taken out of its service
+ * (core web services only, as on a site without the plugin; `--plugin-only` skips it). One JSON line on
+ * stdout, and the race as tables on stderr; time is never asserted.
+ *   --moodle V (4.5.6) --students N (10000) --etapes E (400) --workers W (2) --courses C (6) [--no-peer] [--plugin-only]
  * Every server it starts (PHP's server and its workers, PostgreSQL) is stopped, also on failure and Ctrl-C.
  */
 import { execFileSync } from 'node:child_process';
@@ -54,14 +55,15 @@ function options(): Options {
     .option('--workers <n>', 'PHP server workers (PHP_CLI_SERVER_WORKERS)', '2')
     .option('--courses <n>', 'courses that sync one managed cohort each', '6')
     .option('--no-peer', 'cohortbot only (the peer needs minutes at 40,000 students)')
-    .option('--without-plugin', "also race cohortbot on core web services alone (the plugin's sync functions out of its service)")
+    .option('--without-plugin', "race cohortbot on core web services alone too (the default; kept for older scripts)")
+    .option('--plugin-only', 'skip the race on core web services alone')
     .parse(process.argv)
-    .opts<{ moodle: string; students: string; etapes: string; workers: string; courses: string; peer: boolean; withoutPlugin?: boolean }>();
+    .opts<{ moodle: string; students: string; etapes: string; workers: string; courses: string; peer: boolean; withoutPlugin?: boolean; pluginOnly?: boolean }>();
   if (!(MOODLE_VERSIONS as readonly string[]).includes(raw.moodle)) {
     process.stderr.write(`bench:moodle: --moodle ${raw.moodle}: expected ${MOODLE_VERSIONS.join(' or ')}\n`);
     process.exit(2);
   }
-  const o = { moodle: raw.moodle as MoodleVersion, students: Number(raw.students), etapes: Number(raw.etapes), workers: Number(raw.workers), courses: Number(raw.courses), peer: raw.peer, withoutPlugin: raw.withoutPlugin === true };
+  const o = { moodle: raw.moodle as MoodleVersion, students: Number(raw.students), etapes: Number(raw.etapes), workers: Number(raw.workers), courses: Number(raw.courses), peer: raw.peer, withoutPlugin: raw.pluginOnly !== true };
   if (![o.students, o.etapes, o.workers, o.courses].every((n) => Number.isInteger(n) && n >= 0) || o.etapes < 1 || o.workers < 1 || o.courses > o.etapes) {
     process.stderr.write('bench:moodle: --students, --etapes (≥ 1), --workers (≥ 1) and --courses (≤ étapes) take whole numbers\n');
     process.exit(2);
@@ -169,7 +171,13 @@ async function runCohortbot(m: RealMoodle, u: University, dir: string, db: Clien
     const r = cohortbotSync(env);
     const php = phpCalls(log);
     const errors = r.doc?.platforms.flatMap((p) => p.errors) ?? [];
-    const exact = r.error || errors.length > 0 ? { exact: false, detail: r.error ?? errors.slice(0, 2).join('; ') } : await check(db, u, gone, o.courses);
+    const writes = r.doc?.platforms.reduce((n, p) => n + p.writeCalls, 0) ?? 0;
+    const exact =
+      r.error || errors.length > 0
+        ? { exact: false, detail: r.error ?? errors.slice(0, 2).join('; ') }
+        : (step === 'noop' || step === 'final-noop') && writes > 0
+          ? { exact: false, detail: `${writes} write call(s) in a no-op` }
+          : await check(db, u, gone, o.courses);
     const calls = r.doc ? r.doc.platforms.reduce((n, p) => n + p.writeCalls + p.readCalls, 0) : undefined;
     out.push({ ms: exact.exact ? r.ms : null, ...exact, calls, peakRssMB: r.doc?.peakRssMB, php });
     process.stderr.write(`bench:moodle: ${label} ${step}: ${r.ms} ms, ${exact.exact ? 'exact' : `NOT EXACT (${exact.detail})`}\n`);
@@ -231,6 +239,15 @@ async function runPeer(m: RealMoodle, u: University, db: Client, o: Options): Pr
   return out;
 }
 
+/** The race as the issue's tables: one row per step, one column per contender (— not run, ✗ not exact). */
+function raceTables(o: Options, rows: Array<{ step: Step; plugin: number | null; core?: number | null; peer?: number | null }>): string {
+  const label: Record<Step, string> = { first: 'first sync', noop: 'no-op', removal: '5 % leave', 'final-noop': 'final no-op' };
+  const cell = (ms: number | null | undefined) => (ms === undefined ? '—' : ms === null ? '✗' : `${(ms / 1000).toFixed(2)} s`);
+  const head = `| ${o.students.toLocaleString('en')} students / ${o.etapes.toLocaleString('en')} étapes, Moodle ${o.moodle} | cohortbot + local_cohortbot | cohortbot, core functions only | tool_cohortdatabase |`;
+  const lines = [head, '|---|---|---|---|', ...rows.map((r) => `| ${label[r.step]} | ${cell(r.plugin)} | ${cell(r.core)} | ${cell(r.peer)} |`)];
+  return `${lines.join('\n')}\n`;
+}
+
 /** Fresh planner statistics before timing, as the peer's recipe says: every database, the external table's included. */
 function analyze(m: RealMoodle): void {
   execFileSync(path.join(postgresBinDir()!, 'vacuumdb'), ['-h', '127.0.0.1', '-p', String(m.pgPort), '-U', 'postgres', '--analyze-only', '--all'], { stdio: 'ignore' });
@@ -283,6 +300,7 @@ async function main(): Promise<void> {
       };
     });
     process.stdout.write(`${JSON.stringify({ moodle: o.moodle, students: o.students, etapes: o.etapes, workers: o.workers, courses: o.courses, machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, steps })}\n`);
+    process.stderr.write(raceTables(o, steps.map((s) => ({ step: s.step, plugin: s.cohortbot.ms, core: s.withoutPlugin?.ms, peer: s.peer?.ms }))));
   } finally {
     await db.end().catch(() => undefined);
     await m.stop();

@@ -116,6 +116,8 @@ export interface Config {
   };
   schedule: { cron: string; timezone: string; leaseTtlMs: number };
   retentionDays: number;
+  /** Days a learnt Moodle account key (username/idnumber/e-mail ↔ id, core path) is trusted before it is checked again (SYNC_FULL_CHECK_DAYS). */
+  fullCheckDays: number;
   databaseUrl: string;
   /** How long a run waits for a store that went away (restart, failover) to record itself, in ms (SYNC_DB_RETRY_SECONDS). */
   dbRetryMs: number;
@@ -225,6 +227,8 @@ const SyncVars = z.object({
   // How long a replica that stops answering keeps the run lease before another may take over.
   SYNC_LEASE_TTL_SECONDS: int(5, 3600).default('120'),
   RETENTION_DAYS: int(1, 36_500).default('400'),
+  // Without the plugin: how long the keys of Moodle accounts learnt by a run are trusted before Moodle is asked again (0: every run).
+  SYNC_FULL_CHECK_DAYS: int(0, 365).default('7'),
   DATABASE_URL: z.string().trim().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'sqlite:<path> or postgres://…').default('sqlite:data/cohortbot.db'),
   // How long a run waits for a lost store to come back before it ends failed.
   SYNC_DB_RETRY_SECONDS: int(0, 3600).default('60'),
@@ -393,6 +397,7 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
     },
     schedule: { cron: s.SYNC_SCHEDULE, timezone: s.SYNC_TIMEZONE, leaseTtlMs: s.SYNC_LEASE_TTL_SECONDS * 1000 },
     retentionDays: s.RETENTION_DAYS,
+    fullCheckDays: s.SYNC_FULL_CHECK_DAYS,
     databaseUrl: s.DATABASE_URL,
     dbRetryMs: s.SYNC_DB_RETRY_SECONDS * 1000,
     port: c.PORT,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MoodleClient } from './client';
+import { MoodleError } from './errors';
 
 const boolish = z.union([z.boolean(), z.number()]).transform((v) => v === true || v === 1);
 
@@ -112,6 +113,8 @@ export interface ManagedCohort {
   name: string;
   visible: boolean;
   membercount: number;
+  /** Live members and the sum of their keys (domain/fingerprint.ts), when asked with a user field of a plugin ≥ 1.3.0. */
+  fingerprint?: string;
 }
 
 /** An account as the sync needs it: id, the matched field's value, suspended. */
@@ -142,12 +145,12 @@ function rowsProblem(rows: unknown, path: string, row: (r: Record<string, unknow
 }
 /** Only the fields the sync reads: a later Moodle's additions are dropped here, as zod objects strip them. */
 const userKey = (u: UserKey): UserKey => ({ id: u.id, key: u.key, suspended: u.suspended });
-const managedCohort = (c: ManagedCohort): ManagedCohort => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, membercount: c.membercount });
+const managedCohort = (c: ManagedCohort): ManagedCohort => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, membercount: c.membercount, ...(typeof c.fingerprint === 'string' ? { fingerprint: c.fingerprint } : {}) });
 const userKeyProblem = (u: Record<string, unknown>) => (!isInt(u.id) ? 'id: expected an integer' : typeof u.key !== 'string' ? 'key: expected a string' : typeof u.suspended !== 'boolean' ? 'suspended: expected a boolean' : undefined);
 const managedCohortsReply = checked<{ cohorts: ManagedCohort[] }>((v) =>
   !isObj(v)
     ? 'expected an object'
-    : rowsProblem(v.cohorts, 'cohorts', (c) => (!isInt(c.id) ? 'id' : typeof c.idnumber !== 'string' ? 'idnumber' : typeof c.name !== 'string' ? 'name' : typeof c.visible !== 'boolean' ? 'visible' : !isInt(c.membercount) ? 'membercount' : undefined)),
+    : rowsProblem(v.cohorts, 'cohorts', (c) => (!isInt(c.id) ? 'id' : typeof c.idnumber !== 'string' ? 'idnumber' : typeof c.name !== 'string' ? 'name' : typeof c.visible !== 'boolean' ? 'visible' : !isInt(c.membercount) ? 'membercount' : c.fingerprint !== undefined && typeof c.fingerprint !== 'string' ? 'fingerprint' : undefined)),
 );
 const cohortMembersReply = checked<{ cohorts: Array<{ cohortid: number; userids: number[] }>; users: UserKey[] }>((v) =>
   !isObj(v)
@@ -255,8 +258,15 @@ export class MoodleApi {
   }
 
   /** Cohorts whose idnumber starts with `prefix`, with their member counts: one query on the site. */
-  async getManagedCohorts(prefix: string): Promise<ManagedCohort[]> {
-    return (await this.client.call('local_cohortbot_get_managed_cohorts', { idnumberprefix: prefix }, managedCohortsReply)).cohorts.map(managedCohort);
+  async getManagedCohorts(prefix: string, field?: 'username' | 'idnumber' | 'email'): Promise<ManagedCohort[]> {
+    if (field === undefined) return (await this.client.call('local_cohortbot_get_managed_cohorts', { idnumberprefix: prefix }, managedCohortsReply)).cohorts.map(managedCohort);
+    try {
+      return (await this.client.call('local_cohortbot_get_managed_cohorts', { idnumberprefix: prefix, userfield: field }, managedCohortsReply)).cohorts.map(managedCohort);
+    } catch (err) {
+      // A plugin older than 1.3.0 knows no userfield (invalidparameter): the same read without fingerprints.
+      if (!(err instanceof MoodleError) || err.errorcode !== 'invalidparameter') throw err;
+      return this.getManagedCohorts(prefix);
+    }
   }
 
   /** Members of these cohorts, and each member's id, matched field and suspension (not their profile). */

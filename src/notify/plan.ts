@@ -30,11 +30,11 @@ export interface TeacherNoticeBody {
   courses: CourseChanges[];
 }
 
-/** The reason a change is counted under (the journal keeps the sync's own words; these are its codes). */
+/** The reason a change is counted under, from the journal's reason code. */
 export function reasonOf(c: RunChange): ChangeReason {
   if (c.action === 'held') return 'held';
   if (c.action === 'add') return c.accountCreated ? 'accountCreated' : 'newInscription';
-  return c.reason.startsWith('not a student') ? 'leftDirectory' : 'leftEtape';
+  return c.reason.code === 'notStudent' ? 'leftDirectory' : 'leftEtape';
 }
 
 export const cohortKey = (platform: string, cohortIdnumber: string): string => `${platform}\n${cohortIdnumber}`;

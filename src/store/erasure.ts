@@ -15,6 +15,8 @@ export interface ErasureCounts {
   runs: number;
   heldPlans: number;
   state: number;
+  /** Learnt Moodle account keys (moodle_keys). */
+  moodleKeys: number;
 }
 
 /** What the erasure needs to run inside a transaction, whatever the database. */
@@ -54,7 +56,7 @@ const mentions = (text: string, ids: string[]) => ids.some((id) => text.toLowerC
 
 export async function erase(tx: ErasureTx, identifiers: string[]): Promise<ErasureCounts> {
   const ids = normaliseIdentifiers(identifiers);
-  const counts: ErasureCounts = { journal: 0, audit: 0, runs: 0, heldPlans: 0, state: 0 };
+  const counts: ErasureCounts = { journal: 0, audit: 0, runs: 0, heldPlans: 0, state: 0, moodleKeys: 0 };
   if (ids.length === 0) return counts;
 
   const inList = ids.map(() => '?').join(', ');
@@ -87,6 +89,8 @@ export async function erase(tx: ErasureTx, identifiers: string[]): Promise<Erasu
   // Notices to the person and their notice preference (counted with chat state).
   counts.state += await tx.run(`DELETE FROM notices WHERE lower(recipient) IN (${inList})`, ids);
   counts.state += await tx.run(`DELETE FROM notice_prefs WHERE lower(person) IN (${inList})`, ids);
+  // What the sync learnt of the person's Moodle accounts (id ↔ username, student number or e-mail).
+  counts.moodleKeys = await tx.run(`DELETE FROM moodle_keys WHERE lower(key) IN (${inList})`, ids);
   return counts;
 }
 

@@ -11,7 +11,7 @@ import { ErasureCounts, ErasureTx, erase, purgeOlderThan } from './erasure';
 import { NoticeQueue, noticeQueue } from './notices';
 import { Row, serializeJournalReason, serializeReasons, toAudit, toHeld, toJournal, toRun } from './rows';
 import { Database, Dialect, migrationProvider } from './schema';
-import { AuditEntry, HeldPlan, JournalAction, JournalEntry, RunRecord, Store, StoreError } from './types';
+import { AuditEntry, HeldPlan, JournalAction, JournalEntry, MoodleKey, RunRecord, Store, StoreError } from './types';
 
 import { StoreUnavailableError, classify, guardDialect } from './unavailable';
 import { maskUrl } from '../util/mask-url';
@@ -126,6 +126,14 @@ export class KyselyStore implements Store {
     return pairs.map((p) => out.get(pairKey(p.cohortIdnumber, p.studentKey)));
   }
 
+  async pendingPairs(platform: string): Promise<Array<{ cohortIdnumber: string; studentKey: string }>> {
+    const rows = await (await this.q()).selectFrom('journal').select(['cohort_idnumber', 'student_key']).distinct().where('platform', '=', platform).where('action', '=', 'pending').execute();
+    const pairs = rows.filter((r) => r.student_key !== null).map((r) => ({ cohortIdnumber: r.cohort_idnumber, studentKey: r.student_key! }));
+    // Only those still pending: an add (or removal) journalled later says otherwise.
+    const latest = await this.latestActions(platform, pairs);
+    return pairs.filter((_p, i) => latest[i] === 'pending');
+  }
+
   async studentHistory(key: string, limit = 200): Promise<JournalEntry[]> {
     const rows = await (await this.q()).selectFrom('journal').selectAll().where('student_key', '=', key).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     return rows.map((r) => toJournal(r as Row));
@@ -208,6 +216,36 @@ export class KyselyStore implements Store {
   async leaseHolder(name: string, now: Date): Promise<{ holder: string; expiresAt: string } | undefined> {
     const r = await (await this.q()).selectFrom('leases').select(['holder', 'expires_at']).where('name', '=', name).where('expires_at', '>', now.toISOString()).executeTakeFirst();
     return r ? { holder: r.holder, expiresAt: r.expires_at } : undefined;
+  }
+
+  async moodleKeys(platform: string, field: string): Promise<MoodleKey[]> {
+    const rows = await (await this.q()).selectFrom('moodle_keys').select(['user_id', 'key', 'checked_at']).where('platform', '=', platform).where('field', '=', field).execute();
+    return rows.map((r) => ({ userId: Number(r.user_id), key: r.key, checkedAt: r.checked_at }));
+  }
+
+  async saveMoodleKeys(platform: string, field: string, entries: Array<{ userId: number; key: string }>, at: string): Promise<void> {
+    if (entries.length === 0) return;
+    await this.tx(async (trx) => {
+      // Chunks keep each statement under SQLite's and PostgreSQL's parameter limits.
+      for (let i = 0; i < entries.length; i += 500) {
+        const rows = entries.slice(i, i + 500).map((e) => ({ platform, field, user_id: e.userId, key: e.key, checked_at: at }));
+        await trx
+          .insertInto('moodle_keys')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['platform', 'field', 'user_id']).doUpdateSet((eb) => ({ key: eb.ref('excluded.key'), checked_at: eb.ref('excluded.checked_at') })))
+          .execute();
+      }
+    });
+  }
+
+  async dropMoodleKeys(platform: string, userIds?: number[]): Promise<number> {
+    const db = await this.q();
+    if (userIds === undefined) return Number((await db.deleteFrom('moodle_keys').where('platform', '=', platform).executeTakeFirst()).numDeletedRows);
+    let n = 0;
+    for (let i = 0; i < userIds.length; i += 500) {
+      n += Number((await db.deleteFrom('moodle_keys').where('platform', '=', platform).where('user_id', 'in', userIds.slice(i, i + 500)).executeTakeFirst()).numDeletedRows);
+    }
+    return n;
   }
 
   async getState(key: string): Promise<string | undefined> {

@@ -6,6 +6,8 @@
  * (it may have been delivered): it is closed as `failed` (`interrupted`) — at most once, never twice.
  */
 import type { Kysely, Transaction } from 'kysely';
+import type { JournalReason } from '../domain/codes';
+import { parseJournalReason } from './rows';
 import type { Database } from './schema';
 
 export type NoticeKind = 'teacher' | 'held' | 'heldReminder';
@@ -119,7 +121,7 @@ export interface RunChange {
   platform: string;
   cohortIdnumber: string;
   action: 'add' | 'remove' | 'held';
-  reason: string;
+  reason: JournalReason;
   /** An add of a student journalled `pending` (no account) by an earlier run: their account was created since. */
   accountCreated: boolean;
 }
@@ -134,7 +136,7 @@ export async function runChanges(db: Db, runId: string, since: string): Promise<
     const pend = await db.selectFrom('journal').select(['platform', 'cohort_idnumber', 'student_key']).where('student_key', 'in', keys.slice(i, i + 500)).where('action', '=', 'pending').where('run_id', '<>', runId).execute();
     for (const p of pend) waited.add(`${p.platform}\n${p.cohort_idnumber}\n${p.student_key}`);
   }
-  return rows.map((r) => ({ platform: r.platform, cohortIdnumber: r.cohort_idnumber, action: r.action as RunChange['action'], reason: r.reason, accountCreated: r.action === 'add' && waited.has(`${r.platform}\n${r.cohort_idnumber}\n${r.student_key ?? ''}`) }));
+  return rows.map((r) => ({ platform: r.platform, cohortIdnumber: r.cohort_idnumber, action: r.action as RunChange['action'], reason: parseJournalReason(r.reason), accountCreated: r.action === 'add' && waited.has(`${r.platform}\n${r.cohort_idnumber}\n${r.student_key ?? ''}`) }));
 }
 
 export type NoticePreference = 'on' | 'off';

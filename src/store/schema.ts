@@ -67,6 +67,7 @@ export interface Database {
   confirmations: { id: string; actor: string; body: string; created_at: string; expires_at: string; used_at: string | null };
   notices: NoticesTable;
   notice_prefs: { person: string; teachers: string; updated_at: string };
+  moodle_keys: MoodleKeysTable;
 }
 
 /** The notice queue (004-notices): one row per recipient, run and kind; see store/notices.ts. */
@@ -84,6 +85,15 @@ export interface NoticesTable {
   detail: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** What a run learnt of a Moodle account (core path): its id, the matched field's value, when Moodle last confirmed it. */
+export interface MoodleKeysTable {
+  platform: string;
+  field: string;
+  user_id: number;
+  key: string;
+  checked_at: string;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -170,6 +180,24 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           );
           if (reasons !== h.reasons || removals !== h.removals) await db.updateTable('held_plans').set({ reasons, removals }).where('run_id', '=', h.run_id).execute();
         }
+      },
+    },
+    '003-moodle-keys': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('moodle_keys')
+          .ifNotExists()
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('checked_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('moodle_keys_pk', ['platform', 'field', 'user_id'])
+          .execute();
+        // forget finds a person's rows by key.
+        await db.schema.createIndex('moodle_keys_key').ifNotExists().on('moodle_keys').column('key').execute();
+        // The sync's pending pairs (sync/actual.ts, fingerprints) without a scan of the whole journal.
+        await db.schema.createIndex('journal_pending').ifNotExists().on('journal').columns(['action', 'platform']).execute();
       },
     },
     '004-notices': {

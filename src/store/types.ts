@@ -102,6 +102,8 @@ export interface Store {
    * (undefined: none): a run journals a pending account once, when it becomes pending.
    */
   latestActions(platform: string, pairs: Array<{ cohortIdnumber: string; studentKey: string }>): Promise<Array<JournalAction | undefined>>;
+  /** The (cohort, student) pairs of a platform whose last journal entry is "no account yet". */
+  pendingPairs(platform: string): Promise<Array<{ cohortIdnumber: string; studentKey: string }>>;
   studentHistory(key: string, limit?: number): Promise<JournalEntry[]>;
   cohortHistory(platform: string, cohortIdnumber: string, limit?: number): Promise<JournalEntry[]>;
   saveHeldPlan(plan: HeldPlan): Promise<void>;
@@ -119,6 +121,12 @@ export interface Store {
   /** Extends a lease this holder still has; false once it was released or taken by another (never re-acquires). */
   renewLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
   leaseHolder(name: string, now: Date): Promise<{ holder: string; expiresAt: string } | undefined>;
+  /** What the sync learnt of a platform's accounts (core path, src/sync/actual.ts): id ↔ key of `field`, and when Moodle confirmed it. */
+  moodleKeys(platform: string, field: string): Promise<MoodleKey[]>;
+  /** Adds or refreshes learnt keys, confirmed by Moodle at `at`. */
+  saveMoodleKeys(platform: string, field: string, entries: Array<{ userId: number; key: string }>, at: string): Promise<void>;
+  /** Forgets what was learnt of these accounts, or of the whole platform (then the next run asks Moodle again). */
+  dropMoodleKeys(platform: string, userIds?: number[]): Promise<number>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
   /** Deletes personal data older than the retention period (blanks one-student run scopes); returns the rows touched. */
@@ -134,4 +142,11 @@ export interface Store {
   /** The notice queue and people's notice preferences (store/notices.ts). */
   readonly notices: NoticeQueue;
   close(): Promise<void>;
+}
+
+/** One learnt Moodle account key (the store's moodle_keys). */
+export interface MoodleKey {
+  userId: number;
+  key: string;
+  checkedAt: string;
 }

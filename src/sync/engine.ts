@@ -17,7 +17,7 @@ import type { CategoryType, MoodleApi } from '../moodle/api';
 import { callScope } from '../moodle/client';
 import { asBackground } from '../moodle/scheduler';
 import type { HeldPlan, HeldRemoval, PlatformRunSummary, RunStatus, Store } from '../store/types';
-import { CohortState, readCohortState, resolveAccounts, writesVia } from './actual';
+import { CohortState, KnownKeys, checkAddedAccounts, readCohortState, resolveAccounts, writesVia } from './actual';
 import { memberWriter } from './member-writer';
 import { applyPlan } from './apply';
 import { desiredMemberCount, desiredStates } from './desired';
@@ -141,7 +141,7 @@ export class SyncEngine {
     const cohorts = new Map(
       platforms.map((p) => [
         p.name,
-        readCohortState(this.api(p.name), { naming: this.naming, field: this.deps.config.userMatch.moodleField, memberKeys }).then(
+        readCohortState(this.api(p.name), { naming: this.naming, field: this.deps.config.userMatch.moodleField, memberKeys, fingerprints: !opts.user, knownKeys: this.knownKeys(p.name) }).then(
           (state) => {
             this.writes.set(p.name, state.writes);
             this.log.info({ platform: p.name, cohorts: state.cohorts.length, via: state.via, ms: Date.now() - began }, 'cohorts and members read');
@@ -238,9 +238,14 @@ export class SyncEngine {
           const state = states.get(p.name)!;
           if (state instanceof Error) throw state;
           const began = Date.now();
-          const actual = await resolveAccounts(this.api(p.name), state, { field: this.deps.config.userMatch.moodleField, keys: desiredKeys(want), onlyKey });
+          const actual = await resolveAccounts(this.api(p.name), state, { field: this.deps.config.userMatch.moodleField, keys: desiredKeys(want), onlyKey, desired: onlyKey === undefined ? want : undefined, lastPending: () => this.deps.store.pendingPairs(p.name) });
           const resolved = Date.now();
-          const p0 = plan(want, actual, { naming: this.naming, onlyKey, onlyEtape: opts.cohort, year: window.current, deleteUnusedEmpty: false });
+          const planOpts = { naming: this.naming, onlyKey, onlyEtape: opts.cohort, year: window.current, deleteUnusedEmpty: false };
+          let p0 = plan(want, actual, planOpts);
+          // Core path: an add of an account known from the store only is checked with Moodle first; a
+          // stale entry found means a new plan from what Moodle said (twice at most: each pass checks
+          // every add left unchecked, and a checked account is never unchecked again).
+          for (let pass = 0; pass < 2 && (await checkAddedAccounts(this.api(p.name), state, p0)); pass++) p0 = plan(want, actual, planOpts);
           this.log.info({ platform: p.name, accountsMs: resolved - began, planMs: Date.now() - resolved, adds: p0.adds.length, removals: p0.removals.length, pending: p0.pending.length }, 'planned');
           // An incomplete read may lack the labels of some étapes: it creates and adds, never renames.
           plans.push(read.complete ? p0 : { ...p0, renames: [] });
@@ -302,6 +307,8 @@ export class SyncEngine {
           summary.errors.push(`${pl.platform}: ${(err as Error).message}`);
           return;
         }
+        // A change Moodle refused may come of a stale learnt key: the next run asks Moodle for every key again.
+        if (result.errors.length > 0) await this.deps.store.dropMoodleKeys(pl.platform).catch(() => undefined);
         if (journal.failedOn.has(pl.platform)) summary.errors.push(`journal: ${journal.failure!.message}; the rows of changes already made are written when the store is back`);
         summary.cohortsCreated = result.created;
         summary.cohortsRenamed = result.renamed;
@@ -348,6 +355,20 @@ export class SyncEngine {
         etapes: {},
         durationMs: Date.now() - started,
       },
+    };
+  }
+
+  /** The store's learnt account keys of a platform, for the core path (actual.ts). */
+  private knownKeys(platform: string): KnownKeys {
+    const { store, config } = this.deps;
+    const field = config.userMatch.moodleField;
+    return {
+      // A cache: the store failing here costs Moodle calls, never the run.
+      load: () => store.moodleKeys(platform, field).then((rows) => new Map(rows.map((k) => [k.userId, { key: k.key, checkedAt: Date.parse(k.checkedAt) }])), () => new Map()),
+      save: (entries) => store.saveMoodleKeys(platform, field, entries, this.now().toISOString()).catch(() => undefined),
+      drop: (ids) => store.dropMoodleKeys(platform, ids).then(() => undefined, () => undefined),
+      maxAgeMs: config.fullCheckDays * 86_400_000,
+      now: () => this.now().getTime(),
     };
   }
 

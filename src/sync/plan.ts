@@ -27,7 +27,7 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
   const byIdnumber = new Map<string, ActualCohort>();
   for (const c of actual.cohorts) {
     if (etapeOfIdnumber(naming, c.idnumber) === undefined) continue;
-    out.managedMemberships += c.members.length;
+    out.managedMemberships += c.current ? (c.memberCount ?? 0) : c.members.length;
     // Two cohorts with one idnumber (update_cohorts does not check): the first one is ours.
     if (!byIdnumber.has(c.idnumber)) byIdnumber.set(c.idnumber, c);
   }
@@ -46,6 +46,11 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
       if (hasMembersInScope) out.creates.push({ etape, idnumber, name, reason: { code: 'etapeHasStudents', etape, students: want.members.size } });
     } else if (existing.name !== name && opts.onlyKey === undefined) {
       out.renames.push({ cohortId: existing.id, idnumber, from: existing.name, to: name, reason: { code: 'renamed', from: existing.name, to: name } });
+    }
+    // Its fingerprint says it holds exactly these students: nothing to add, remove or wait for.
+    if (existing?.current) {
+      for (const key of [...(existing.pendingKeys ?? [])].filter(keyInScope).sort()) out.pending.push({ etape, cohortIdnumber: idnumber, key, reason: NO_ACCOUNT_YET });
+      continue;
     }
     const current = new Set(existing?.members ?? []);
     const adds: MemberChange[] = [];
@@ -76,6 +81,7 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
   for (const c of [...byIdnumber.values()].sort((a, b) => a.idnumber.localeCompare(b.idnumber))) {
     const etape = etapeOfIdnumber(naming, c.idnumber)!;
     if (wanted.has(c.idnumber) || !inScope(etape) || desired.cohorts.has(etape)) continue;
+    // (A current cohort of a gone étape matched the empty set: it has no members.)
     for (const userId of c.members) {
       const key = actual.keyOf.get(userId);
       if (!keyInScope(key)) continue;
@@ -87,6 +93,7 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
   }
   return out;
 }
+
 
 const byKey = (a: { key?: string }, b: { key?: string }) => ((a.key ?? '') < (b.key ?? '') ? -1 : (a.key ?? '') > (b.key ?? '') ? 1 : 0);
 

@@ -25,8 +25,14 @@ export interface ActualCohort {
   idnumber: string;
   name: string;
   visible: boolean;
-  /** Moodle user ids of the members. */
+  /** Moodle user ids of the members (empty when `current`: they were not read). */
   members: number[];
+  /** The fingerprint said the cohort already holds exactly the directory's students: the plan leaves its members alone. */
+  current?: boolean;
+  /** Live members of a `current` cohort (its fingerprint's count). */
+  memberCount?: number;
+  /** Students of a `current` cohort who still have no Moodle account (the plan reports them pending). */
+  pendingKeys?: string[];
 }
 
 export interface ActualState {

@@ -123,7 +123,7 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
     await store.setState('teams:digest-reference', '{"conversation":"19:x"}');
 
     const erased = await store.forget(ids);
-    expect(erased).toEqual({ journal: 1, audit: 2, runs: 1, heldPlans: 1, state: 1 });
+    expect(erased).toEqual({ journal: 1, audit: 2, runs: 1, heldPlans: 1, state: 1, moodleKeys: 0 });
     // Nothing left that names her, in any table; everyone else untouched.
     const dump = JSON.stringify([await store.lastRuns(10), await store.heldPlans(), await store.auditEntries(100), await store.studentHistory('e21900077'), await store.getState('confirm:0badcafe')]).toLowerCase();
     for (const id of ids) expect(dump).not.toContain(id.toLowerCase());
@@ -131,6 +131,20 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
     expect((await store.heldPlans())[0]!.removals.map((r) => r.key)).toEqual(['e21900078']);
     expect(await store.auditEntries(100)).toHaveLength(1);
     expect(await store.getState('teams:digest-reference')).toBeDefined();
+  });
+
+  it('keeps learnt Moodle keys per platform and field: refreshed, dropped by id or by platform, erased by forget', async () => {
+    await store.saveMoodleKeys('ecampus', 'username', [{ userId: 7, key: 'e21900007' }, { userId: 8, key: 'e21900008' }], '2026-11-01T00:00:00.000Z');
+    await store.saveMoodleKeys('collegium', 'username', [{ userId: 7, key: 'e21900099' }], '2026-11-01T00:00:00.000Z');
+    // A rename seen later: the same id, a new key and check time.
+    await store.saveMoodleKeys('ecampus', 'username', [{ userId: 7, key: 'x-renamed' }], '2026-11-02T00:00:00.000Z');
+    const byId = async (platform: string) => Object.fromEntries((await store.moodleKeys(platform, 'username')).map((k) => [k.userId, [k.key, k.checkedAt]]));
+    expect(await byId('ecampus')).toEqual({ 7: ['x-renamed', '2026-11-02T00:00:00.000Z'], 8: ['e21900008', '2026-11-01T00:00:00.000Z'] });
+    expect(await store.moodleKeys('ecampus', 'email')).toEqual([]);
+    expect(await store.forget(['E21900008'])).toMatchObject({ moodleKeys: 1 });
+    expect(await store.dropMoodleKeys('ecampus', [7, 999])).toBe(1);
+    expect(await byId('ecampus')).toEqual({});
+    expect(await store.dropMoodleKeys('collegium')).toBe(1);
   });
 
   it('purges past retention and blanks the student of old one-student runs', async () => {

@@ -4,7 +4,7 @@ import { wantsNotices } from '../../src/notify/enqueue';
 import { courseChanges, reasonOf, teacherNotices } from '../../src/notify/plan';
 import type { RunChange } from '../../src/store/notices';
 
-const change = (cohort: string, action: RunChange['action'], extra: Partial<RunChange> = {}): RunChange => ({ platform: 'ecampus', cohortIdnumber: cohort, action, reason: action === 'remove' ? `no 2026 inscription to X in the directory` : 'inscription 2026 X', accountCreated: false, ...extra });
+const change = (cohort: string, action: RunChange['action'], extra: Partial<RunChange> = {}): RunChange => ({ platform: 'ecampus', cohortIdnumber: cohort, action, reason: action === 'remove' ? { code: 'noInscription', year: 2026, etape: 'X' } : { code: 'inscription', year: 2026, etape: 'X' }, accountCreated: false, ...extra });
 const course = (courseId: number, shortname: string) => ({ platform: 'ecampus', courseId, shortname, fullname: shortname });
 
 describe('notices: who is told what', () => {
@@ -20,7 +20,7 @@ describe('notices: who is told what', () => {
   ]);
 
   it('counts per course by reason, one notice per teacher for all her courses, none without a change', () => {
-    const changes = [change('etp:A', 'add'), change('etp:A', 'add', { accountCreated: true }), change('etp:A', 'remove'), change('etp:B', 'remove', { reason: 'not a student in the directory' }), change('etp:B', 'held')];
+    const changes = [change('etp:A', 'add'), change('etp:A', 'add', { accountCreated: true }), change('etp:A', 'remove'), change('etp:B', 'remove', { reason: { code: 'notStudent' } }), change('etp:B', 'held')];
     const courses = courseChanges(changes, coursesOf);
     expect(courses.map((c) => [c.shortname, c.arrived, c.left, c.held])).toEqual([['C1', 2, 1, 0], ['C2', 2, 1, 0], ['C3', 0, 1, 1]]);
     expect(courses[0]!.reasons).toEqual({ newInscription: 1, accountCreated: 1, leftEtape: 1 });

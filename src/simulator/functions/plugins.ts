@@ -3,6 +3,7 @@
  * our companion plugin local_cohortbot, with Moodle's own permission checks on behalf of the
  * teacher, and the contributed local_ws_enrolcohort, which checks next to nothing.
  */
+import { FingerprintSum, keyHash } from '../../domain/fingerprint';
 import { DEFAULT, OPTIONAL, WsException, invalidParameter, invalidRecord, multiple, requireLoginError, single, value } from '../desc';
 import { CohortRow, Context, EnrolRow, SYSTEM, Site, UserRow, contextId } from '../model';
 import { requireViewOrManage } from './cohort';
@@ -412,14 +413,28 @@ export const syncStateFunctions: WsFunction[] = [
   define({
     name: 'local_cohortbot_get_managed_cohorts',
     version: PLUGIN_VERSION,
-    params: { idnumberprefix: value('raw') },
-    returns: single({ cohorts: multiple(single({ id: value('int'), idnumber: value('raw'), name: value('text'), visible: value('bool'), contextid: value('int'), membercount: value('int') })) }),
-    execute(site, caller, a: { idnumberprefix: string }) {
+    params: { idnumberprefix: value('raw'), userfield: value('alpha', DEFAULT('')) },
+    returns: single({ cohorts: multiple(single({ id: value('int'), idnumber: value('raw'), name: value('text'), visible: value('bool'), contextid: value('int'), membercount: value('int'), fingerprint: value('alphanumext', OPTIONAL) })) }),
+    execute(site, caller, a: { idnumberprefix: string; userfield: string }) {
       if (a.idnumberprefix === '') throw invalidParameter('idnumberprefix cannot be empty');
       site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
+      const field = a.userfield === '' ? undefined : checkUserField(site, caller, a.userfield);
       const rows = site.cohorts.all().filter((c) => c.idnumber.startsWith(a.idnumberprefix)).sort((x, y) => x.id - y.id);
       for (const c of rows) requireViewOrManage(site, caller, site.cohortContext(c));
-      return { cohorts: rows.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextid: contextId(site.cohortContext(c)), membercount: site.members.find('cohort', c.id).length })) };
+      return {
+        cohorts: rows.map((c) => {
+          const members = site.members.find('cohort', c.id);
+          const row = { id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextid: contextId(site.cohortContext(c)), membercount: members.length };
+          if (field === undefined) return row;
+          // The plugin's fingerprints(): live members (suspended ones count), keys lower-cased as the sync matches them.
+          const sum = new FingerprintSum();
+          for (const m of members) {
+            const u = site.liveUser(m.userid);
+            if (u) sum.add(keyHash(field === 'idnumber' ? u.idnumber : u[field].toLowerCase()));
+          }
+          return { ...row, fingerprint: sum.toString() };
+        }),
+      };
     },
   }),
 

@@ -22,6 +22,8 @@ defined('MOODLE_INTERNAL') || die();
 
 global $CFG;
 require_once($CFG->dirroot . '/webservice/tests/helpers.php');
+require_once($CFG->dirroot . '/cohort/lib.php');
+require_once($CFG->dirroot . '/user/lib.php');
 
 /**
  * Tests of the plugin's web services, every one of them, run as the service account holding exactly the role
@@ -298,6 +300,58 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
             array_map(fn($c) => [$c['idnumber'], $c['membercount']], $r['cohorts']));
         $this->expectException(\invalid_parameter_exception::class);
         get_managed_cohorts::execute('');
+    }
+
+    /**
+     * The fingerprints of the managed cohorts, as cohortbot computes them from the directory
+     * (src/domain/fingerprint.ts): the expected strings below are that code's output.
+     *
+     * @param string $userfield
+     * @return array idnumber => fingerprint
+     */
+    private static function fingerprints(string $userfield): array {
+        $r = external_api::clean_returnvalue(get_managed_cohorts::execute_returns(), get_managed_cohorts::execute('etp:', $userfield));
+        return array_column($r['cohorts'], 'fingerprint', 'idnumber');
+    }
+
+    public function test_fingerprints_match_cohortbots_and_ignore_order_and_suspension(): void {
+        // Without a user field: no fingerprint (what a client older than 1.3.0 gets).
+        $r = external_api::clean_returnvalue(get_managed_cohorts::execute_returns(), get_managed_cohorts::execute('etp:'));
+        $this->assertArrayNotHasKey('fingerprint', $r['cohorts'][0]);
+        // e21900002 is suspended: still a member, as the sync reads it.
+        $this->assertSame('2-9411a52f5e98cdc4', self::fingerprints('username')['etp:L2PHA1']);
+        // E-mails in lower case, as the sync matches them.
+        $this->assertSame('2-3626ae881865c8f6', self::fingerprints('email')['etp:L2PHA1']);
+        // The same members added in the other order.
+        $other = $this->getDataGenerator()->create_cohort(['idnumber' => 'etp:L2PHA2']);
+        cohort_add_member($other->id, $this->students[1]->id);
+        cohort_add_member($other->id, $this->students[0]->id);
+        $this->assertSame('2-9411a52f5e98cdc4', self::fingerprints('username')['etp:L2PHA2']);
+        $empty = $this->getDataGenerator()->create_cohort(['idnumber' => 'etp:EMPTY']);
+        $this->assertSame('0-0000000000000000', self::fingerprints('username')['etp:EMPTY']);
+        $this->assertNotEmpty($empty->id);
+    }
+
+    public function test_fingerprints_follow_adds_removals_renames_and_deletions(): void {
+        $third = $this->getDataGenerator()->create_user(['username' => 'e21900003']);
+        cohort_add_member($this->cohort->id, $third->id);
+        cohort_remove_member($this->cohort->id, $this->students[0]->id);
+        $this->assertSame('2-917d63d9fed39f85', self::fingerprints('username')['etp:L2PHA1']);
+        // A renamed account changes its cohort's fingerprint, the count staying the same.
+        $before = self::fingerprints('username')['etp:L2PHA1'];
+        $third->username = 'e21900009';
+        user_update_user($third, false, false);
+        $after = self::fingerprints('username')['etp:L2PHA1'];
+        $this->assertNotSame($before, $after);
+        $this->assertStringStartsWith('2-', $after);
+        // A deleted account is no member: only e21900002 is left.
+        delete_user($third);
+        $this->assertSame('1-a8438a3b0f8ff104', self::fingerprints('username')['etp:L2PHA1']);
+    }
+
+    public function test_fingerprints_refuse_a_field_the_sync_does_not_match(): void {
+        $this->expectException(\invalid_parameter_exception::class);
+        get_managed_cohorts::execute('etp:', 'firstname');
     }
 
     public function test_cohort_members_with_their_keys(): void {
