@@ -4,14 +4,11 @@
  * only and phrased for them — enrolled, wrong étape, no account yet on the course's platform, another
  * year — and a question about someone else refused like any missing right, saying nothing of them.
  */
-import path from 'node:path';
 import type { BotCore } from '../../src/bot/core';
-import { LdifSource } from '../../src/directory/ldif';
 import type { Site } from '../../src/simulator/model';
 import { botFor, converse } from '../helpers/bot';
-import { MemoryDirectory } from '../helpers/directory';
+import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
-import { REPO_FIXTURES } from '../helpers/simulator';
 
 describe("a student's own questions", () => {
   let h: SyncHarness;
@@ -21,7 +18,7 @@ describe("a student's own questions", () => {
 
   beforeAll(async () => {
     dir = new MemoryDirectory();
-    dir.students = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
+    dir.students = await demoStudents();
     h = await startSyncHarness({ directory: dir });
     site = h.sim.sim.site('ecampus');
     await h.engine.run();

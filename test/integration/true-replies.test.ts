@@ -3,15 +3,12 @@
  * state now (a held run's decision, a scoped run as such), help is per person — every figure checked
  * against Moodle's state as its REST API gives it (the simulator's web services, not its model).
  */
-import path from 'node:path';
 import type { BotCore } from '../../src/bot/core';
-import { LdifSource } from '../../src/directory/ldif';
 import type { MoodleApi } from '../../src/moodle/api';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import { ADMIN, SUPPORT, TEACHER, botFor, converse, plainSpaces } from '../helpers/bot';
-import { MemoryDirectory } from '../helpers/directory';
+import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
-import { REPO_FIXTURES } from '../helpers/simulator';
 
 describe('replies true to the state (#26)', () => {
   let h: SyncHarness;
@@ -20,7 +17,7 @@ describe('replies true to the state (#26)', () => {
   const dir = new MemoryDirectory();
 
   beforeAll(async () => {
-    dir.students = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
+    dir.students = await demoStudents();
     h = await startSyncHarness({ directory: dir });
     await h.engine.run();
     bot = botFor(h);
