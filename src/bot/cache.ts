@@ -118,8 +118,12 @@ export class ChatCache {
         else {
           this.accounts.set(key, Promise.resolve(r));
           this.confirmedAt.delete(key);
-          this.confirmedAt.set(key, this.now());
-          if (this.confirmedAt.size > MAX_ENTRIES) this.confirmedAt.delete(this.confirmedAt.keys().next().value!);
+          // Only a usable account is trusted: a problem (suspended, two accounts) is asked again next time,
+          // so the person who had it fixed is answered at once.
+          if (r.ok) {
+            this.confirmedAt.set(key, this.now());
+            if (this.confirmedAt.size > MAX_ENTRIES) this.confirmedAt.delete(this.confirmedAt.keys().next().value!);
+          }
         }
         if (r.ok) this.own(personKey, `c\u0000${platform}\u0000${r.user.id}`);
         return r;

@@ -99,7 +99,10 @@ describe('authority fails closed (simulator)', () => {
     const me = site.users.first('username', 'pmartin')!;
     const twin = site.users.insert({ ...me, id: undefined as never, username: 'pmartin2' });
     try {
-      const [r] = await converse(bot, COLLEAGUE, ['méthodes DRT-L1-101']);
+      // The twin appeared after the bot last confirmed who this person is: a read may take that
+      // confirmation for ACCOUNT_TRUST_MS (#33), `qui suis-je` asks Moodle again at once — and so does every write.
+      const [who, r] = await converse(bot, COLLEAGUE, ['qui suis-je', 'méthodes DRT-L1-101']);
+      expect(who!.text).toMatch(/Plusieurs comptes (Moodle )?actifs/);
       expect(r!.view.tone).toBe('error');
       expect(r!.text).toMatch(/Plusieurs comptes (Moodle )?actifs/);
       // Suspend the twin: only one live account again, and it works.
