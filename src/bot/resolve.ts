@@ -9,6 +9,7 @@ import { fold } from './commands';
 import { levenshtein } from '../util/closest';
 import type { HandlerContext } from './context';
 import { Button, View, text } from './views';
+import { quoted } from '../i18n/fr/commands';
 
 export interface ResolvedCourse {
   platform: string;
@@ -141,7 +142,7 @@ function byFullname(found: Course[], typed: string): Course[] {
 }
 
 /** Quotes a value for a command payload when it holds spaces. */
-export const q = (s: string): string => (/\s/.test(s) ? `"${s.replace(/"/g, "'")}"` : s);
+export const q = quoted;
 
 /** The courses the person is enrolled in, on the platform named or on every one where they have an account. */
 async function ownCourses(ctx: HandlerContext, ref: CourseRef): Promise<ResolvedCourse[]> {

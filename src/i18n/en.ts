@@ -12,6 +12,7 @@ import { formsEn } from './en/forms';
 import { channelsEn } from './en/channels';
 import type { SyncRequestProblem } from '../sync/engine';
 import { noticesEn } from './en/notices';
+import { commandsEn } from './en/commands';
 
 import { helpEn } from './en/help';
 /** A count and the word that agrees with it. */
@@ -20,6 +21,8 @@ const n$ = (n: number, one: string, other: string) => count(n, 'en', { one, othe
 export const en: Catalog = {
   locale: 'en',
   notices: noticesEn,
+  /** Commands written out for the asker to type or click. */
+  cmd: commandsEn,
   yes: 'yes',
   no: 'no',
   confirm: 'Confirm',

@@ -11,6 +11,7 @@ import { channelsFr } from './fr/channels';
 import type { MissingWhat } from '../bot/commands';
 import type { SyncRequestProblem } from '../sync/engine';
 import { noticesFr } from './fr/notices';
+import { commandsFr } from './fr/commands';
 
 /** A count and the word that agrees with it (French plural rules: 0 and 1 are singular). */
 const n$ = (n: number, one: string, other: string) => count(n, 'fr', { one, other });
@@ -20,6 +21,8 @@ import { helpFr } from './fr/help';
 export const fr = {
   locale: 'fr',
   notices: noticesFr,
+  /** Commands written out for the asker to type or click. */
+  cmd: commandsFr,
   yes: 'oui',
   no: 'non',
   confirm: 'Confirmer',

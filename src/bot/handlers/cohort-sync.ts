@@ -67,7 +67,6 @@ function academicYearEnd(ctx: HandlerContext): { epoch: number; label: string } 
 }
 
 export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAccess): Promise<View> {
-  const opts = `${cmd.role ? ` rôle ${cmd.role.shortname}` : ''}${cmd.group ? ` groupe ${cmd.group.kind === 'name' ? q(cmd.group.name) : cmd.group.kind === 'new' ? 'nouveau' : 'aucun'}` : ''}${cmd.name ? ` nom ${q(cmd.name)}` : ''}${cmd.inactive ? ' inactive' : ''}`;
   const cohortRef = access.cohortRef ?? cmd.cohort;
   const { me, syncs } = access;
   const rc: ResolvedCourse = access;
@@ -77,7 +76,7 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   for (const later of [roles, autoSpaced]) later.catch(() => undefined);
   const available = await cohorts;
   // Hidden cohorts are for admins only, whatever Moodle's cohort:view lets a teacher see (#28).
-  const picked = pickCohort(ctx, cohortRef, available.cohorts.filter((c) => c.visible || ctx.actor.has('admin')), rc.label, (c) => `ajouter ${q(c)} à ${q(spec(rc))}${opts}`);
+  const picked = pickCohort(ctx, cohortRef, available.cohorts.filter((c) => c.visible || ctx.actor.has('admin')), rc.label, (c) => t.cmd.add(c, spec(rc), { role: cmd.role?.shortname, group: cmd.group, name: cmd.name, inactive: cmd.inactive }));
   if (!picked.ok) return picked.view;
   const cohort = picked.value;
   const role = await roles;
@@ -126,9 +125,8 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
 function existingSync(ctx: HandlerContext, rc: ResolvedCourse, i: CohortSync, wantsInactive: boolean): View {
   const t = ctx.t;
   const label = `${i.cohortName} (${i.cohortIdnumber})`;
-  const change = `modifier ${q(i.cohortIdnumber ?? String(i.cohortId))} dans ${q(spec(rc))}`;
-  const en = t.locale === 'en';
-  const next = !i.enabled && !wantsInactive ? t.help.addExistsDisabled(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} enable` : `${change} activer`) : t.help.addExistsChange(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} role <role>` : `${change} rôle <rôle>`);
+  const cohort = i.cohortIdnumber ?? String(i.cohortId);
+  const next = !i.enabled && !wantsInactive ? t.help.addExistsDisabled(t.cmd.update(cohort, spec(rc), { enabled: true })) : t.help.addExistsChange(t.cmd.update(cohort, spec(rc), { rolePlaceholder: true }));
   return { tone: 'info', blocks: [text(t.help.addExists(label, rc.label, i.enabled ? t.enabled : t.disabled, t.roleLabels[i.roleShortname] ?? i.roleName)), text(next)] };
 }
 
@@ -149,7 +147,7 @@ export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   if (found.length === 0) return { tone: 'error', blocks: [text(t.cohortNotInCourse(cmd.cohort, rc.label))] };
   const label = `${found[0]!.cohortName} (${found[0]!.cohortIdnumber})`;
   if (new Set(found.map((i) => i.cohortId)).size > 1) {
-    return { tone: 'warning', blocks: [text(t.cohortAmbiguous(cmd.cohort))], buttons: found.map((i) => ({ label: `${i.cohortName} (${i.cohortIdnumber}) — ${i.roleName}`, payload: `retirer ${q(i.cohortIdnumber ?? String(i.cohortId))} de ${q(spec(rc))}` })) };
+    return { tone: 'warning', blocks: [text(t.cohortAmbiguous(cmd.cohort))], buttons: found.map((i) => ({ label: `${i.cohortName} (${i.cohortIdnumber}) — ${i.roleName}`, payload: t.cmd.remove(i.cohortIdnumber ?? String(i.cohortId), spec(rc)) })) };
   }
   // Who loses access: those whose only active way in is this instance. Several instances of one cohort
   // give each other's members a way in, so their sum would be false: say it is unknown instead.
@@ -269,9 +267,8 @@ export async function confirm(ctx: HandlerContext, id: string | undefined): Prom
       const instance = (await syncs.list(pending.courseId, me.id)).find((i) => i.id === r.id);
       await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd?.cohort, outcome: r.created ? 'ok' : 'unchanged' });
       if (r.created && cmd?.inactive) {
-        const ref = q(cmd.cohort);
-        const courseSpec = q(pending.courseLabel.replace(/^(.+) \((\w+)\)$/, '$2:$1'));
-        return { tone: 'success', blocks: [text(t.help.addDoneInactive(a.cohortLabel, pending.courseLabel, t.locale === 'en' ? `update ${ref} in ${courseSpec} enable` : `modifier ${ref} dans ${courseSpec} activer`))] };
+        const courseSpec = pending.courseLabel.replace(/^(.+) \((\w+)\)$/, '$2:$1');
+        return { tone: 'success', blocks: [text(t.help.addDoneInactive(a.cohortLabel, pending.courseLabel, t.cmd.update(cmd.cohort, courseSpec, { enabled: true })))] };
       }
       return { tone: 'success', blocks: [text(r.created ? t.addDone(a.cohortLabel, pending.courseLabel, t.people(instance?.activeCount ?? -1, instance?.roleShortname ?? '')) : t.addExisting(a.cohortLabel, pending.courseLabel))] };
     }

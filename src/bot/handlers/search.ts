@@ -36,7 +36,7 @@ async function availableMatching(ctx: HandlerContext, platform: string, courseId
 
 export async function search(ctx: HandlerContext, query: string, courseRef: CourseRef | undefined, page: number, platform?: string): Promise<View> {
   const t = ctx.t;
-  const rebuild = (course?: string, p = page) => `chercher ${q(query)}${course ? ` dans ${q(course)}` : ''}${p > 1 ? ` page ${p}` : ''}`;
+  const rebuild = (course?: string, p = page) => t.cmd.search(query, course, p, platform);
   const rows: Array<{ cohort: Cohort; platform: string; members: number; available?: boolean }> = [];
   let courseLabel: string | undefined;
   let courseSpec: string | undefined;
@@ -62,7 +62,7 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
   const buttons = [];
   if (rows.length > page * PAGE) buttons.push({ label: `${t.more} (${rows.length - page * PAGE})`, payload: rebuild(courseSpec, page + 1) });
   if (courseSpec && shown.length <= 5) {
-    for (const r of shown) buttons.push({ label: `+ ${r.cohort.idnumber || r.cohort.name}`, payload: `ajouter ${q(r.cohort.idnumber || r.cohort.name)} à ${q(courseSpec)}` });
+    for (const r of shown) buttons.push({ label: `+ ${r.cohort.idnumber || r.cohort.name}`, payload: t.cmd.add(r.cohort.idnumber || r.cohort.name, courseSpec) });
   }
   return { title: t.searchTitle(query), blocks: [table(columns, body), text(t.searchNext(courseSpec))], buttons };
 }

@@ -39,7 +39,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
     d = await diagnoseForCourse({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs: access.syncs, actingUserId: access.me.id, now: ctx.now() }, cmd.student, rc.platform, rc.course);
     mayAdd = true;
   } else {
-    const resolved = await resolveCourse(ctx, cmd.course, (c) => `pourquoi ${q(cmd.student)} ${q(c)}`);
+    const resolved = await resolveCourse(ctx, cmd.course, (c) => t.cmd.why(cmd.student, c));
     if (!resolved.ok) return resolved.view;
     rc = resolved.value;
     const me = ctx.actor.account(rc.platform);
@@ -66,7 +66,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
     tone: ok ? 'success' : 'warning',
     private: true,
     blocks: [text(r.lines.join('\n')), text(`→ ${r.verdict}`), ...(r.fixes.length ? [text(`${w.fixTitle} :\n${r.fixes.map((f) => `• ${f}`).join('\n')}`.replace(' :', locale === 'en' ? ':' : ' :'))] : [])],
-    buttons: r.buttons.filter((b) => (mayAdd || !/^(ajouter|modifier) /.test(b.command)) && (!access || !/^synchroniser /.test(b.command))).map((b) => ({ label: b.label, payload: b.command })),
+    buttons: r.buttons.filter((b) => (mayAdd || (b.kind !== 'add' && b.kind !== 'update')) && (!access || b.kind !== 'sync')).map((b) => ({ label: b.label, payload: b.command })),
   };
 }
 
@@ -121,7 +121,7 @@ async function identifySyncTarget(ctx: HandlerContext, ref: string): Promise<Exc
   if (found.student && !looksEtape) return { kind: 'student', ref: word };
   if (!found.student && looksEtape && found.matches === 0) return { kind: 'cohort', ref: word };
   if (found.student && looksEtape) {
-    return { view: { tone: 'warning', blocks: [text(t.syncWhich(word))], buttons: [{ label: t.syncAsStudent(word), payload: `synchroniser étudiant ${q(word)}` }, { label: t.syncAsCohort(word), payload: `synchroniser cohorte ${q(word)}` }] } };
+    return { view: { tone: 'warning', blocks: [text(t.syncWhich(word))], buttons: [{ label: t.syncAsStudent(word), payload: t.cmd.syncStudent(word) }, { label: t.syncAsCohort(word), payload: t.cmd.syncCohort(word) }] } };
   }
   // Anything else (a name, an e-mail nobody has): the engine says it is unknown, in the asker's language.
   return { kind: 'student', ref: word };
