@@ -14,7 +14,7 @@ import type { HandlerContext } from './context';
 import type { MoodleUser } from '../moodle/api';
 import { type CohortSyncs, refusalCode } from '../moodle/cohort-syncs';
 import type { ResolvedCourse } from './resolve';
-import { CourseAccessRule, q, resolveCourse } from './resolve';
+import { CourseAccessRule, resolveCourse } from './resolve';
 import { View, text } from './views';
 import type { Catalog } from '../i18n';
 

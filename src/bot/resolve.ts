@@ -118,11 +118,34 @@ export function pickCohort(ctx: HandlerContext, ref: string, available: Availabl
       .map((id) => available.find((c) => fold(c.idnumber) === id))
       .find((c) => c !== undefined) ?? (byName.length === 1 ? byName[0] : undefined);
   if (exact) return { ok: true, value: exact };
-  const partial = available.filter((c) => fold(c.name).includes(f) || fold(c.idnumber).includes(f));
-  if (partial.length === 1) return { ok: true, value: partial[0]! };
+  // Anything else is never a guess (no card for "etp:L3PHA" when only etp:L3PHA1 exists): the cohorts
+  // it may mean, each with the command that names it exactly.
+  const partial = nearCohorts(ctx, ref, available, (c) => [c.name, c.idnumber]);
   if (partial.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.cohortNotFound(ref, courseLabel))] });
+  if (partial.length <= 3) return fail(cohortDidYouMean(ctx, ref, courseLabel, partial.map((c) => ({ label: `${c.name} — ${c.idnumber || '(sans idnumber)'} (${c.memberCount})`, command: rebuild(c.idnumber || String(c.id)) }))));
   const buttons: Button[] = partial.slice(0, 10).map((c) => ({ label: `${c.name} — ${c.idnumber || '(sans idnumber)'} (${c.memberCount})`, payload: rebuild(c.idnumber || String(c.id)) }));
   return fail({ tone: 'warning', blocks: [text(ctx.t.cohortAmbiguous(ref))], buttons });
+}
+
+/**
+ * What a cohort typed may mean when nothing matches exactly: names or idnumbers that contain it, else
+ * idnumbers a couple of keystrokes away (etp:L3PHA2 for etp:L3PHA1), folded.
+ */
+export function nearCohorts<C>(ctx: HandlerContext, ref: string, list: C[], fields: (c: C) => Array<string | null | undefined>): C[] {
+  const f = fold(ref.trim());
+  const typed = typedIdnumbers(ctx.config.cohorts.idnumberPrefix, ref);
+  const containing = list.filter((c) => fields(c).some((x) => x && fold(x).includes(f)));
+  if (containing.length > 0 || f.length < 4) return containing;
+  return list.filter((c) => fields(c).some((x) => x && typed.some((t) => levenshtein(fold(x), t) <= 2)));
+}
+
+/** "No such cohort; did you mean `…`?": the commands that name the near ones exactly, as text and buttons. */
+export function cohortDidYouMean(ctx: HandlerContext, ref: string, courseLabel: string, near: Array<{ label: string; command: string }>): View {
+  return {
+    tone: 'error',
+    blocks: [text(ctx.t.cohortDidYouMean(ref, courseLabel, near.map((n) => `\`${n.command}\``).join(', ')))],
+    buttons: near.map((n) => ({ label: n.label, payload: n.command })),
+  };
 }
 
 function byShortnameFolded(found: Course[], typed: string): Course[] {

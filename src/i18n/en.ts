@@ -125,6 +125,7 @@ export const en: Catalog = {
   courseNotFound: (ref: string) => `No course "${ref}". Check the course's short name, id or URL.`,
   courseAmbiguous: (ref: string) => `Several courses match "${ref}": choose one.`,
   cohortNotFound: (ref: string, course: string) => `No cohort "${ref}" available to ${course}. Try \`search ${ref} in ${course}\`.`,
+  cohortDidYouMean: (ref: string, course: string, commands: string) => `No cohort "${ref}" for ${course}. Did you mean ${commands}?`,
   cohortAmbiguous: (ref: string) => `Several cohorts match "${ref}": choose one.`,
   cohortNotInCourse: (cohort: string, course: string) => `${cohort} is not synced with ${course}. See \`syncs ${course}\`.`,
   groupNotFound: (group: string, course: string) => `No group "${group}" in ${course}.`,

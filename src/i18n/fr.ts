@@ -125,6 +125,7 @@ export const fr = {
   courseNotFound: (ref: string) => `Aucun cours « ${ref} ». Vérifiez le nom abrégé, l’id ou l’URL du cours.`,
   courseAmbiguous: (ref: string) => `Plusieurs cours correspondent à « ${ref} » : choisissez.`,
   cohortNotFound: (ref: string, course: string) => `Aucune cohorte « ${ref} » disponible pour ${course}. Essayez \`chercher ${ref} dans ${course}\`.`,
+  cohortDidYouMean: (ref: string, course: string, commands: string) => `Aucune cohorte « ${ref} » pour ${course}. Vouliez-vous dire ${commands} ?`,
   cohortAmbiguous: (ref: string) => `Plusieurs cohortes correspondent à « ${ref} » : choisissez.`,
   cohortNotInCourse: (cohort: string, course: string) => `${cohort} n’est pas synchronisée avec ${course}. Voir \`méthodes ${course}\`.`,
   groupNotFound: (group: string, course: string) => `Aucun groupe « ${group} » dans ${course}.`,

@@ -10,7 +10,7 @@ import { currentAcademicYear } from '../../domain/academic-year';
 import type { Command, GroupSpec, RoleSpec } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, PendingProblem, SyncPatch } from '../context';
-import { ResolvedCourse, pickCohort, q, typedIdnumbers } from '../resolve';
+import { ResolvedCourse, cohortDidYouMean, nearCohorts, pickCohort, typedIdnumbers } from '../resolve';
 import { View, facts, table, text } from '../views';
 import { confirmSupport } from './support';
 
@@ -135,16 +135,23 @@ function matching(ctx: HandlerContext, list: CohortSync[], ref: string): CohortS
   const f = fold(ref.trim());
   const ids: string[] = typedIdnumbers(ctx.config.cohorts.idnumberPrefix, ref);
   const exact = list.filter((i) => i.cohortIdnumber !== null && (ids.includes(fold(i.cohortIdnumber)) || fold(i.cohortName ?? '') === f));
-  if (exact.length > 0) return exact;
-  return list.filter((i) => fold(i.cohortName ?? '').includes(f) || fold(i.cohortIdnumber ?? '').includes(f));
+  return exact;
+}
+
+/** Nothing synced matches exactly: "did you mean" the synced cohorts it is close to, each as the command (never a guess). */
+function notInCourse(ctx: HandlerContext, rc: ResolvedCourse, list: CohortSync[], ref: string, command: (cohort: string) => string): View {
+  const near = [...new Map(nearCohorts(ctx, ref, list, (i) => [i.cohortName, i.cohortIdnumber]).map((i) => [i.cohortId, i])).values()].slice(0, 3);
+  if (near.length === 0) return { tone: 'error', blocks: [text(ctx.t.cohortNotInCourse(ref, rc.label))] };
+  return cohortDidYouMean(ctx, ref, rc.label, near.map((i) => ({ label: `${i.cohortName} (${i.cohortIdnumber})`, command: command(i.cohortIdnumber ?? String(i.cohortId)) })));
 }
 
 export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 'remove' }>, access: CourseAccess): Promise<View> {
   const { me, syncs } = access;
   const rc: ResolvedCourse = access;
   const t = ctx.t;
-  const found = matching(ctx, await syncs.list(rc.course.id, me.id), cmd.cohort);
-  if (found.length === 0) return { tone: 'error', blocks: [text(t.cohortNotInCourse(cmd.cohort, rc.label))] };
+  const list = await syncs.list(rc.course.id, me.id);
+  const found = matching(ctx, list, cmd.cohort);
+  if (found.length === 0) return notInCourse(ctx, rc, list, cmd.cohort, (c) => t.cmd.remove(c, spec(rc)));
   const label = `${found[0]!.cohortName} (${found[0]!.cohortIdnumber})`;
   if (new Set(found.map((i) => i.cohortId)).size > 1) {
     return { tone: 'warning', blocks: [text(t.cohortAmbiguous(cmd.cohort))], buttons: found.map((i) => ({ label: `${i.cohortName} (${i.cohortIdnumber}) — ${i.roleName}`, payload: t.cmd.remove(i.cohortIdnumber ?? String(i.cohortId), spec(rc)) })) };
@@ -174,8 +181,10 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   if (!cmd.role && !cmd.group && cmd.enabled === undefined && cmd.name === undefined) return { tone: 'error', blocks: [text(t.updateNothing)] };
   const { me, syncs } = access;
   const rc: ResolvedCourse = access;
-  const found = matching(ctx, await syncs.list(rc.course.id, me.id), cmd.cohort);
-  if (found.length !== 1) return { tone: 'error', blocks: [text(found.length === 0 ? t.cohortNotInCourse(cmd.cohort, rc.label) : t.cohortAmbiguous(cmd.cohort))] };
+  const list = await syncs.list(rc.course.id, me.id);
+  const found = matching(ctx, list, cmd.cohort);
+  if (found.length === 0) return notInCourse(ctx, rc, list, cmd.cohort, (c) => t.cmd.update(c, spec(rc), { role: cmd.role?.shortname, group: cmd.group, name: cmd.name, enabled: cmd.enabled }));
+  if (found.length !== 1) return { tone: 'error', blocks: [text(t.cohortAmbiguous(cmd.cohort))] };
   const instance = found[0]!;
   const changes: string[] = [];
   let roleId: number | undefined;

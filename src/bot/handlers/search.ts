@@ -5,7 +5,7 @@ import type { CourseRef } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext } from '../context';
 import { refusalCode } from '../../moodle/cohort-syncs';
-import { q, resolveCourse } from '../resolve';
+import { resolveCourse } from '../resolve';
 import { courseRule } from '../authz';
 import { View, table, text } from '../views';
 

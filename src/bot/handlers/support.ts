@@ -17,7 +17,7 @@ import { RunInProgressError, SyncRequestError } from '../../sync/engine';
 import type { Command, SyncTarget } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, Pending, PendingAction } from '../context';
-import { ResolvedCourse, q, resolveCourse, typedEtape, typedIdnumbers, typesManagedIdnumber } from '../resolve';
+import { ResolvedCourse, resolveCourse, typedEtape, typedIdnumbers, typesManagedIdnumber } from '../resolve';
 import { View, table, text } from '../views';
 import { journalActionText, journalReasonText } from '../../i18n/codes';
 
