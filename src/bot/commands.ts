@@ -61,7 +61,9 @@ export type ParseError =
   | { code: 'missing'; what: MissingWhat; example: { fr: string; en: string } }
   /** allowed: which options were possible, as a code the catalogue spells out in the asker's language. */
   | { code: 'badOption'; option: string; allowed: 'options' | 'page' | 'none' }
-  | { code: 'badRole'; role: string };
+  | { code: 'badRole'; role: string }
+  /** "voir plus" / "see more" typed: the next page of the person's last search, which only the core knows. */
+  | { code: 'typedMore'; input: string; example: { fr: string; en: string } };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: ParseError };
 
@@ -298,7 +300,7 @@ function typedLabel(tokens: string[]): ParseResult | undefined {
   if (words[0] === '+' && tokens.length === 2) return { ok: false, error: { code: 'missing', what: 'course', example: { fr: `ajouter ${tokens[1]} à PHA-L2-101`, en: `add ${tokens[1]} to PHA-L2-101` } } };
   if (/^\+\S/.test(tokens[0]!) && tokens.length === 1) return { ok: false, error: { code: 'missing', what: 'course', example: { fr: `ajouter ${tokens[0]!.slice(1)} à PHA-L2-101`, en: `add ${tokens[0]!.slice(1)} to PHA-L2-101` } } };
   const joinedWords = words.join(' ').replace(/\s*\(\d+\)$/, '');
-  if (['voir plus', 'see more', 'plus', 'more', 'suite', 'next', 'suivant'].includes(joinedWords)) return { ok: false, error: { code: 'unknown', input: tokens.join(' '), example: { fr: 'chercher pharma page 2', en: 'search pharma page 2' } } };
+  if (['voir plus', 'see more', 'plus', 'more', 'suite', 'next', 'suivant'].includes(joinedWords)) return { ok: false, error: { code: 'typedMore', input: tokens.join(' '), example: { fr: 'chercher pharma page 2', en: 'search pharma page 2' } } };
   return undefined;
 }
 

@@ -178,6 +178,19 @@ async function ownCourses(ctx: HandlerContext, ref: CourseRef): Promise<Resolved
 
 const sameName = (c: Course, typed: string): boolean => [c.shortname, c.fullname].some((x) => fold(x) === fold(typed.trim()));
 
+/**
+ * The courses closest to what was typed, for someone who may see them all (the CLI's operator): the
+ * nearest by short name, ID number or full name, if within about half of what was typed (at most three).
+ */
+export function closestCourses(courses: ResolvedCourse[], typed: string): ResolvedCourse[] {
+  const f = fold(typed.trim());
+  if (f === '') return [];
+  const scored = courses.filter((c) => c.course.id !== 1).map((c) => ({ c, d: Math.min(...[c.course.shortname, c.course.idnumber ?? '', c.course.fullname].filter(Boolean).map((x) => levenshtein(fold(x), f))) }));
+  const best = Math.min(...scored.map((x) => x.d));
+  if (!Number.isFinite(best) || best > Math.max(2, Math.ceil(f.length / 2))) return [];
+  return scored.filter((x) => x.d === best).sort((a, b) => a.c.label.localeCompare(b.c.label)).slice(0, 3).map((x) => x.c);
+}
+
 /** Courses whose short or full name is a few keystrokes from what was typed (at most three offered). */
 function nearMisses(courses: ResolvedCourse[], typed: string): ResolvedCourse[] {
   const f = fold(typed.trim());
