@@ -122,7 +122,10 @@ export function pickCohort(ctx: HandlerContext, ref: string, available: Availabl
   // it may mean, each with the command that names it exactly.
   const partial = nearCohorts(ctx, ref, available, (c) => [c.name, c.idnumber]);
   if (partial.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.cohortNotFound(ref, courseLabel))] });
-  if (partial.length <= 3) return fail(cohortDidYouMean(ctx, ref, courseLabel, partial.map((c) => ({ label: `${c.name} — ${c.idnumber || '(sans idnumber)'} (${c.memberCount})`, command: rebuild(c.idnumber || String(c.id)) }))));
+  // Several that contain what was typed ("pharmacie"): a choice, as for any ambiguity. One, or a few
+  // keystrokes away ("etp:L3PHA", "etp:L3PHA2"): did you mean.
+  const containing = partial.filter((c) => [c.name, c.idnumber].some((x) => x && fold(x).includes(f)));
+  if (containing.length < 2 && partial.length <= 3) return fail(cohortDidYouMean(ctx, ref, courseLabel, partial.map((c) => ({ label: `${c.name} — ${c.idnumber || '(sans idnumber)'} (${c.memberCount})`, command: rebuild(c.idnumber || String(c.id)) }))));
   const buttons: Button[] = partial.slice(0, 10).map((c) => ({ label: `${c.name} — ${c.idnumber || '(sans idnumber)'} (${c.memberCount})`, payload: rebuild(c.idnumber || String(c.id)) }));
   return fail({ tone: 'warning', blocks: [text(ctx.t.cohortAmbiguous(ref))], buttons });
 }
