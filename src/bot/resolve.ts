@@ -125,8 +125,8 @@ export function pickCohort(ctx: HandlerContext, ref: string, available: Availabl
   // Several that contain what was typed ("pharmacie"): a choice, as for any ambiguity. One, or a few
   // keystrokes away ("etp:L3PHA", "etp:L3PHA2"): did you mean.
   const containing = partial.filter((c) => [c.name, c.idnumber].some((x) => x && fold(x).includes(f)));
-  if (containing.length < 2 && partial.length <= 3) return fail(cohortDidYouMean(ctx, ref, courseLabel, partial.map((c) => ({ label: `${c.name} — ${c.idnumber || '(sans idnumber)'} (${c.memberCount})`, command: rebuild(c.idnumber || String(c.id)) }))));
-  const buttons: Button[] = partial.slice(0, 10).map((c) => ({ label: `${c.name} — ${c.idnumber || '(sans idnumber)'} (${c.memberCount})`, payload: rebuild(c.idnumber || String(c.id)) }));
+  if (containing.length < 2 && partial.length <= 3) return fail(cohortDidYouMean(ctx, ref, courseLabel, partial.map((c) => ({ label: `${c.name} — ${c.idnumber || '—'} (${c.memberCount})`, command: rebuild(c.idnumber || String(c.id)) }))));
+  const buttons: Button[] = partial.slice(0, 10).map((c) => ({ label: `${c.name} — ${c.idnumber || '—'} (${c.memberCount})`, payload: rebuild(c.idnumber || String(c.id)) }));
   return fail({ tone: 'warning', blocks: [text(ctx.t.cohortAmbiguous(ref))], buttons });
 }
 

@@ -114,9 +114,9 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
     tone: autoSpace ? 'warning' : 'info',
     blocks,
     buttons: [
-      ...(autoSpace ? [{ label: t.manualInstead(end.label), payload: `manuel ${pending.id}`, style: 'primary' as const }] : []),
-      { label: t.confirm, payload: `oui ${pending.id}`, style: autoSpace ? undefined : ('primary' as const) },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      ...(autoSpace ? [{ label: t.manualInstead(end.label), payload: t.cmd.manual(pending.id), style: 'primary' as const }] : []),
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: autoSpace ? undefined : ('primary' as const) },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }
@@ -170,8 +170,8 @@ export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 
       ...found.filter((i) => i.roleShortname !== 'student').map((i) => text(t.help.loseRole(i.enabled ? i.activeCount : i.memberCount, i.roleShortname, t.roleLabels[i.roleShortname] ?? i.roleName))),
     ],
     buttons: [
-      { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: 'danger' },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }
@@ -228,8 +228,8 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
     tone: 'warning',
     blocks,
     buttons: [
-      { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: 'danger' },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }

@@ -153,8 +153,8 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
     tone: 'warning',
     blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r)))],
     buttons: [
-      { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: 'danger' },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }
@@ -193,7 +193,7 @@ export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { 
   // Several platforms and none named: a choice, never a guess.
   if (!cmd.platform && ctx.config.platforms.length > 1) {
     const on = ctx.config.platforms.filter((p) => ctx.actor.hasAccount(p.name));
-    if (on.length !== 1) return { tone: 'warning', blocks: [text(t.cohortWhichPlatform(cmd.name))], buttons: on.map((p) => ({ label: p.name, payload: `créer cohorte ${JSON.stringify(cmd.name)} ${p.name}:${idnumber}` })) };
+    if (on.length !== 1) return { tone: 'warning', blocks: [text(t.cohortWhichPlatform(cmd.name))], buttons: on.map((p) => ({ label: p.name, payload: t.cmd.createCohort(cmd.name, `${p.name}:${idnumber}`) })) };
   }
   const platform = cmd.platform ?? ctx.config.platforms.find((p) => ctx.actor.hasAccount(p.name))?.name ?? ctx.config.platforms[0]!.name;
   const me = ctx.actor.account(platform);
@@ -231,7 +231,7 @@ async function resolvePeople(ctx: HandlerContext, platform: string, list: string
 
 export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, { kind: 'addMembers' | 'removeMembers' }>): Promise<View> {
   const t = ctx.t;
-  const found = await findCohort(ctx, cmd.cohort, cmd.platform, true, (c) => `${cmd.kind === 'addMembers' ? 'ajouter' : 'retirer'} membres ${c} ${cmd.list.join(' ')}`);
+  const found = await findCohort(ctx, cmd.cohort, cmd.platform, true, (c) => ctx.t.cmd.changeMembers(cmd.kind === 'addMembers', c, cmd.list));
   if ('blocks' in found) return found;
   const me = ctx.actor.account(found.platform);
   const cohorts = await manualCohorts(ctx, found.platform, cmd.kind);
@@ -264,8 +264,8 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
       ...unchangedNote,
     ],
     buttons: [
-      { label: t.confirm, payload: `oui ${pending.id}`, style: adding ? 'primary' : 'danger' },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: adding ? 'primary' : 'danger' },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }
@@ -273,7 +273,7 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
 /** Support may look at any cohort's members, managed ones included (read-only). */
 export async function listMembers(ctx: HandlerContext, ref: string, platform?: string): Promise<View> {
   const t = ctx.t;
-  const found = await findCohort(ctx, ref, platform, false, (c) => `membres ${c}`);
+  const found = await findCohort(ctx, ref, platform, false, (c) => ctx.t.cmd.members(c));
   if ('blocks' in found) return found;
   const api = ctx.api(found.platform);
   const ids = (await api.getCohortMembers([found.cohort.id])).get(found.cohort.id) ?? [];

@@ -15,4 +15,12 @@ export const commandsEn: CommandsCatalog = {
   changes: (course) => `changes ${course}`,
   syncStudent: (student) => `sync student ${q(student)}`,
   syncCohort: (cohort) => `sync cohort ${q(cohort)}`,
+  confirm: (id) => `yes ${id}`,
+  cancel: (id) => `no ${id}`,
+  manual: (id) => `manual ${id}`,
+  approve: (run) => `approve ${run}`,
+  reject: (run) => `reject ${run}`,
+  members: (cohort) => `members ${q(cohort)}`,
+  changeMembers: (adding, cohort, list) => `${adding ? 'add' : 'remove'} members ${q(cohort)} ${list.join(' ')}`,
+  createCohort: (name, idnumber) => `create cohort ${JSON.stringify(name)} ${idnumber}`,
 };

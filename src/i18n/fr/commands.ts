@@ -34,5 +34,13 @@ export const commandsFr = {
   changes: (course: string) => `changements ${course}`,
   syncStudent: (student: string) => `synchroniser étudiant ${q(student)}`,
   syncCohort: (cohort: string) => `synchroniser cohorte ${q(cohort)}`,
+  confirm: (id: string) => `oui ${id}`,
+  cancel: (id: string) => `non ${id}`,
+  manual: (id: string) => `manuel ${id}`,
+  approve: (run: string) => `approuver ${run}`,
+  reject: (run: string) => `rejeter ${run}`,
+  members: (cohort: string) => `membres ${q(cohort)}`,
+  changeMembers: (adding: boolean, cohort: string, list: string[]) => `${adding ? 'ajouter' : 'retirer'} membres ${q(cohort)} ${list.join(' ')}`,
+  createCohort: (name: string, idnumber: string) => `créer cohorte ${JSON.stringify(name)} ${idnumber}`,
 };
 export type CommandsCatalog = typeof commandsFr;
