@@ -465,6 +465,9 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
       const s = splitAround(rest, INCOURSE);
       // An unquoted name before "dans" / "in": "why Sarah Dupont in PHA-L2-101".
       if (s.found && s.left.length && s.right.length) return { ok: true, command: { kind: 'why', student: joined(s.left), course: course(joined(s.right)) } };
+      // An unquoted name before a course code: "pourquoi Zoé Leroy PHA-L2-101".
+      const last = rest[rest.length - 1]!;
+      if (/\d|:/.test(last)) return { ok: true, command: { kind: 'why', student: joined(rest.slice(0, -1)), course: course(last) } };
       // Else the first word is the student (a username), the rest of the line the course.
       return { ok: true, command: { kind: 'why', student: rest[0]!, course: course(joined(rest.slice(1))) } };
     }

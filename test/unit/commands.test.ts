@@ -168,6 +168,8 @@ describe('courses and questions as people write them (#26)', () => {
     ['pourquoi "Sarah Dupont" Pharmacologie générale', 'Sarah Dupont', 'Pharmacologie générale'],
     ['why jdupont Introduction au droit', 'jdupont', 'Introduction au droit'],
     ['why Sarah Dupont in PHA-L2-101', 'Sarah Dupont', 'PHA-L2-101'],
+    ['pourquoi Zoé Leroy PHA-L2-101', 'Zoé Leroy', 'PHA-L2-101'],
+    ['pourquoi Zoé Leroy ecampus:PHA-L2-101', 'Zoé Leroy', 'ecampus:PHA-L2-101'],
     ['pourquoi e21900001 ecampus:PHA-L2-101', 'e21900001', 'ecampus:PHA-L2-101'],
   ])('%j: the student is one token, the course the rest of the line', (input, student, courseRaw) => {
     expect(parseCommand(input, P)).toMatchObject({ ok: true, command: { kind: 'why', student, course: { raw: courseRaw } } });
