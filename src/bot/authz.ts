@@ -14,8 +14,9 @@ import type { HandlerContext } from './context';
 import type { MoodleUser } from '../moodle/api';
 import { type CohortSyncs, refusalCode } from '../moodle/cohort-syncs';
 import type { ResolvedCourse } from './resolve';
-import { CourseAccessRule, q, resolveCourse } from './resolve';
+import { CourseAccessRule, resolveCourse } from './resolve';
 import { View, text } from './views';
+import type { Catalog } from '../i18n';
 
 export type Policy =
   | { who: 'anyone' }
@@ -90,20 +91,21 @@ export async function authorize(ctx: HandlerContext, cmd: Command): Promise<Deci
 }
 
 /** The command's course reference and how to write the command again with another course (choice buttons). */
-function courseOf(cmd: Command): { ref: CourseRef; rebuild: (course: string) => string } | undefined {
+function courseOf(cmd: Command, t: Catalog): { ref: CourseRef; rebuild: (course: string) => string } | undefined {
+  // Written in the asker's language (src/i18n/*/commands.ts), with the options they typed.
   switch (cmd.kind) {
     case 'syncs':
-      return { ref: cmd.course, rebuild: (c) => `méthodes ${q(c)}` };
+      return { ref: cmd.course, rebuild: (c) => t.cmd.syncs(c) };
     case 'add':
-      return { ref: cmd.course, rebuild: (c) => `ajouter ${q(cmd.cohort)} à ${q(c)}` };
+      return { ref: cmd.course, rebuild: (c) => t.cmd.add(cmd.cohort, c, { role: cmd.role?.shortname, group: cmd.group, name: cmd.name, inactive: cmd.inactive }) };
     case 'update':
-      return { ref: cmd.course, rebuild: (c) => `modifier ${q(cmd.cohort)} dans ${q(c)}` };
+      return { ref: cmd.course, rebuild: (c) => t.cmd.update(cmd.cohort, c, { role: cmd.role?.shortname, group: cmd.group, name: cmd.name, enabled: cmd.enabled }) };
     case 'remove':
-      return { ref: cmd.course, rebuild: (c) => `retirer ${q(cmd.cohort)} de ${q(c)}` };
+      return { ref: cmd.course, rebuild: (c) => t.cmd.remove(cmd.cohort, c) };
     case 'why':
-      return { ref: cmd.course, rebuild: (c) => `pourquoi ${q(cmd.student)} ${q(c)}` };
+      return { ref: cmd.course, rebuild: (c) => t.cmd.why(cmd.student, c) };
     case 'changes':
-      return { ref: cmd.course, rebuild: (c) => `changements ${q(c)}` };
+      return { ref: cmd.course, rebuild: (c) => t.cmd.changes(c) };
     default:
       return undefined;
   }
@@ -146,14 +148,14 @@ export function refusalText(ctx: HandlerContext, changes: boolean, about: 'metho
 export const asksAboutCourse = (cmd: Command): boolean => cmd.kind === 'why' || cmd.kind === 'search';
 
 async function courseAccess(ctx: HandlerContext, cmd: Command, rights: 'read' | 'write'): Promise<Decision> {
-  const of = courseOf(cmd);
+  const of = courseOf(cmd, ctx.t);
   if (!of) throw new Error(`policy "course" for ${cmd.kind}, which names no course`);
   let resolved = await resolveCourse(ctx, of.ref, of.rebuild, courseRule(ctx, rights, changesCourse(cmd), of.ref.raw, asksAboutCourse(cmd) ? 'course' : 'methods'));
   let cohortRef: string | undefined;
   if (!resolved.ok && cmd.kind === 'add' && !cmd.orderKnown) {
     // "add <cohort> <course>" without à/to: try the other way round before giving up.
     const swappedRef = parseCourse(cmd.cohort, ctx.config.platforms.map((p) => p.name));
-    const swapped = await resolveCourse(ctx, swappedRef, (c) => `ajouter ${q(cmd.course.raw)} à ${q(c)}`, courseRule(ctx, rights, true, swappedRef.raw));
+    const swapped = await resolveCourse(ctx, swappedRef, (c) => ctx.t.cmd.add(cmd.course.raw, c, { role: cmd.role?.shortname, group: cmd.group, name: cmd.name, inactive: cmd.inactive }), courseRule(ctx, rights, true, swappedRef.raw));
     if (swapped.ok) {
       resolved = swapped;
       cohortRef = cmd.course.raw;

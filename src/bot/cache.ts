@@ -69,6 +69,17 @@ class TtlMap<T> {
   }
 }
 
+/** How long a person's last search is kept for a typed "voir plus" / "see more". */
+export const SEARCH_TTL_MS = 30 * 60_000;
+
+/** The next page of a person's last search: what "voir plus" typed instead of clicked stands for. */
+export interface NextSearchPage {
+  query: string;
+  course?: string;
+  page: number;
+  platform?: string;
+}
+
 export class ChatCache {
   private readonly accounts: TtlMap<AccountResolution>;
   /** Account look-ups in flight, shared by the person's commands that arrive meanwhile. */
@@ -76,6 +87,7 @@ export class ChatCache {
   /** When Moodle last confirmed each kept account (epoch ms): what ACCOUNT_TRUST_MS counts from. */
   private readonly confirmedAt = new Map<string, number>();
   private readonly myCourses: TtlMap<Course[]>;
+  private readonly searches: TtlMap<NextSearchPage>;
   readonly courses: TtlMap<unknown>;
   readonly sites: TtlMap<unknown>;
   /** Per person key, the account and course entries kept for them: what `forget` drops. */
@@ -85,6 +97,7 @@ export class ChatCache {
   constructor(private readonly now: () => number = Date.now) {
     this.accounts = new TtlMap(PERSON_TTL_MS, now);
     this.myCourses = new TtlMap(PERSON_TTL_MS, now);
+    this.searches = new TtlMap(SEARCH_TTL_MS, now);
     this.courses = new TtlMap(COURSE_TTL_MS, now);
     this.sites = new TtlMap(SITE_TTL_MS, now);
   }
@@ -151,6 +164,18 @@ export class ChatCache {
   /** The courses a Moodle user is enrolled in, on a platform. */
   usersCourses(platform: string, userId: number, load: () => Promise<Course[]>): Promise<Course[]> {
     return this.myCourses.get(`${platform}\u0000${userId}`, load);
+  }
+
+  /** Keeps (or, without `next`, drops) the next page of this person's last search. */
+  rememberSearch(personKey: string, next: NextSearchPage | undefined): void {
+    if (!personKey) return;
+    if (next) this.searches.set(personKey, Promise.resolve(next));
+    else this.searches.delete(personKey);
+  }
+
+  /** The next page of this person's last search, if it had one and is recent. */
+  nextSearchPage(personKey: string): Promise<NextSearchPage> | undefined {
+    return personKey ? this.searches.peek(personKey) : undefined;
   }
 
   /** Drops everything kept about this person: their accounts and their courses, on every platform. */

@@ -61,7 +61,9 @@ export type ParseError =
   | { code: 'missing'; what: MissingWhat; example: { fr: string; en: string } }
   /** allowed: which options were possible, as a code the catalogue spells out in the asker's language. */
   | { code: 'badOption'; option: string; allowed: 'options' | 'page' | 'none' }
-  | { code: 'badRole'; role: string };
+  | { code: 'badRole'; role: string }
+  /** "voir plus" / "see more" typed: the next page of the person's last search, which only the core knows. */
+  | { code: 'typedMore'; input: string; example: { fr: string; en: string } };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: ParseError };
 
@@ -298,7 +300,7 @@ function typedLabel(tokens: string[]): ParseResult | undefined {
   if (words[0] === '+' && tokens.length === 2) return { ok: false, error: { code: 'missing', what: 'course', example: { fr: `ajouter ${tokens[1]} à PHA-L2-101`, en: `add ${tokens[1]} to PHA-L2-101` } } };
   if (/^\+\S/.test(tokens[0]!) && tokens.length === 1) return { ok: false, error: { code: 'missing', what: 'course', example: { fr: `ajouter ${tokens[0]!.slice(1)} à PHA-L2-101`, en: `add ${tokens[0]!.slice(1)} to PHA-L2-101` } } };
   const joinedWords = words.join(' ').replace(/\s*\(\d+\)$/, '');
-  if (['voir plus', 'see more', 'plus', 'more', 'suite', 'next', 'suivant'].includes(joinedWords)) return { ok: false, error: { code: 'unknown', input: tokens.join(' '), example: { fr: 'chercher pharma page 2', en: 'search pharma page 2' } } };
+  if (['voir plus', 'see more', 'plus', 'more', 'suite', 'next', 'suivant'].includes(joinedWords)) return { ok: false, error: { code: 'typedMore', input: tokens.join(' '), example: { fr: 'chercher pharma page 2', en: 'search pharma page 2' } } };
   return undefined;
 }
 
@@ -312,6 +314,21 @@ function closestExample(tokens: string[]): { fr: string; en: string } {
   if (has('compte', 'account', 'moi', 'me', 'droits', 'rights')) return { fr: 'qui suis-je', en: 'whoami' };
   return { fr: 'méthodes PHA-L2-101', en: 'syncs PHA-L2-101' };
 }
+
+/**
+ * A student named in one token: a key or a number (letters and digits with a digit: e21900001, 21900001,
+ * jdupont2), an e-mail, or a name quoted into one token ("Sarah Dupont"). A bare word (Dupont) is not:
+ * an unquoted name may take several words.
+ */
+function isStudentToken(token: string): boolean {
+  return /\s/.test(token) || /@/.test(token) || /^[\p{L}._-]*\d[\p{L}\d._-]*$/u.test(token);
+}
+
+/** A course named after a preposition ("in", "dans", "à"…): the preposition is not part of its name. */
+function courseWords(words: string[]): string[] {
+  return words.length > 1 && COURSE_PREPOSITIONS.has(fold(words[0]!)) ? words.slice(1) : words;
+}
+const COURSE_PREPOSITIONS = new Set(['a', 'au', 'aux', 'en', 'dans', 'sur', 'in', 'on', 'to', 'into', 'for', 'pour']);
 
 /** Control characters (other than tab and newline) become spaces: they never mean anything here. */
 const clean = (s: string) => Array.from(s, (c) => { const n = c.charCodeAt(0); return (n < 32 && n !== 9 && n !== 10) || n === 127 ? ' ' : c; }).join('');
@@ -442,9 +459,17 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
     }
     case 'why': {
       if (rest.length < 2) return missing('studentAndCourse', 'pourquoi e21900123 PHA-L2-101', 'why e21900123 PHA-L2-101');
+      // The student is one token — a key, a number, an e-mail, or a quoted name — and the course is the
+      // rest of the line ("pourquoi e21900001 chimie analytique", "why "Sarah Dupont" in Introduction au droit").
+      if (isStudentToken(rest[0]!)) return { ok: true, command: { kind: 'why', student: rest[0]!, course: course(joined(courseWords(rest.slice(1)))) } };
       const s = splitAround(rest, INCOURSE);
+      // An unquoted name before "dans" / "in": "why Sarah Dupont in PHA-L2-101".
       if (s.found && s.left.length && s.right.length) return { ok: true, command: { kind: 'why', student: joined(s.left), course: course(joined(s.right)) } };
-      return { ok: true, command: { kind: 'why', student: joined(rest.slice(0, -1)), course: course(rest[rest.length - 1]!) } };
+      // An unquoted name before a course code: "pourquoi Zoé Leroy PHA-L2-101".
+      const last = rest[rest.length - 1]!;
+      if (/\d|:/.test(last)) return { ok: true, command: { kind: 'why', student: joined(rest.slice(0, -1)), course: course(last) } };
+      // Else the first word is the student (a username), the rest of the line the course.
+      return { ok: true, command: { kind: 'why', student: rest[0]!, course: course(joined(rest.slice(1))) } };
     }
     case 'sync': {
       if (rest.length === 0) return missing('syncTarget', 'synchroniser étudiant e21900123', 'sync student e21900123');
@@ -472,10 +497,14 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
   }
 }
 
+const SELF_PREPOSITIONS = new Set(['a', 'au', 'aux', 'en', 'dans', 'sur', 'in', 'on', 'to', 'into']);
+/** Words of the question itself: "pourquoi je ne suis pas inscrit" names no course. */
+const SELF_WORDS = new Set(['inscrit', 'inscrite', 'inscrit(e)', 'enrolled', 'registered', 'pas', 'not', 'je', 'i', 'am']);
+
 /**
  * A person's own notices and questions (#32): `notifications oui|non|on|off`, `mes cours` / `my courses`,
  * `pourquoi je ne suis pas inscrit(e) en <cours>` / `why am I not enrolled in <course>` (the course is
- * the last word), `changements <cours>` / `changes <course>`. Undefined: not one of these.
+ * the rest of the line after its preposition), `changements <cours>` / `changes <course>`. Undefined: not one of these.
  */
 function parseOwn(first: string, second: string, tokens: string[], course: (raw: string) => CourseRef, missing: (what: MissingWhat, fr: string, en: string) => ParseResult): ParseResult | undefined {
   if (first === 'notifications' || first === 'notification') {
@@ -485,12 +514,17 @@ function parseOwn(first: string, second: string, tokens: string[], course: (raw:
   if (tokens.length === 2 && ((first === 'mes' && second === 'cours') || (first === 'my' && second === 'courses'))) return { ok: true, command: { kind: 'myCourses' } };
   const self = (first === 'pourquoi' && (second === 'je' || second.startsWith("j'") || second === 'ne')) || (first === 'why' && (second === 'am' || second === 'i' || second === "i'm" || second === 'im'));
   if (self) {
-    if (tokens.length < 3) return missing('course', 'pourquoi je ne suis pas inscrit en PHA-L2-101', 'why am I not enrolled in PHA-L2-101');
-    return { ok: true, command: { kind: 'selfWhy', course: course(tokens[tokens.length - 1]!) } };
+    // The course is the rest of the line after the first preposition ("… inscrite en Pharmacologie
+    // générale", "… enrolled in Introduction to law"), else the last word ("pourquoi je ne vois pas PHA-L2-101").
+    const at = tokens.findIndex((tok, i) => i >= 2 && i < tokens.length - 1 && SELF_PREPOSITIONS.has(fold(tok)));
+    const words = at >= 0 ? tokens.slice(at + 1) : tokens.slice(-1);
+    if (tokens.length < 3 || (at < 0 && SELF_WORDS.has(fold(words[0]!)))) return missing('course', 'pourquoi je ne suis pas inscrit en PHA-L2-101', 'why am I not enrolled in PHA-L2-101');
+    return { ok: true, command: { kind: 'selfWhy', course: course(words.join(' ').replace(/\s*\?$/, '').trim()) } };
   }
   if (first === 'changements' || first === 'changes') {
-    if (tokens.length !== 2) return missing('course', 'changements PHA-L2-101', 'changes PHA-L2-101');
-    return { ok: true, command: { kind: 'changes', course: course(tokens[1]!) } };
+    // The course is the rest of the line: "changements Pharmacologie générale".
+    if (tokens.length < 2) return missing('course', 'changements PHA-L2-101', 'changes PHA-L2-101');
+    return { ok: true, command: { kind: 'changes', course: course(tokens.slice(1).join(' ')) } };
   }
   return undefined;
 }

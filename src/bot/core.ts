@@ -112,6 +112,11 @@ export class BotCore {
   private async answer(identity: Identity, input: string, retried = false): Promise<{ view: View; kind: string }> {
     const t = catalog(identity.locale);
     const parsed = /^\s*(ajouter|add)\s*$/i.test(input) ? undefined : parseCommand(input, { platforms: this.deps.config.platforms.map((p) => p.name) });
+    if (parsed && !parsed.ok && parsed.error.code === 'typedMore') {
+      // A "voir plus" button's label typed: the next page of this person's own last search, written in their language.
+      const next = await this.deps.cache!.nextSearchPage(identityKey(identity));
+      if (next) return this.answer(identity, t.cmd.search(next.query, next.course, next.page, next.platform), retried);
+    }
     if (parsed && !parsed.ok) return { view: this.parseError(t, parsed.error), kind: 'unparsed' };
     const cmd = parsed?.command;
     // "Who am I" always asks Moodle afresh: it is how a person checks what the bot sees of them now.
@@ -188,9 +193,10 @@ export class BotCore {
         return { tone: 'error', blocks: [text(t.badOption(e.option, t.optionsAllowed[e.allowed]))] };
       case 'badRole':
         return { tone: 'error', blocks: [text(t.badRole(e.role))] };
+      case 'typedMore':
       case 'unknown':
         // Never a bare "not understood": the closest command, written out so that typing it works.
-        return { tone: 'error', blocks: [text([t.unknownCommand(e.input), e.suggestion ? t.didYouMean(t.locale === 'en' ? e.suggestion.en : e.suggestion.fr) : e.example ? t.help.closest(t.locale === 'en' ? e.example.en : e.example.fr) : '', t.seeHelp].filter(Boolean).join(' '))] };
+        return { tone: 'error', blocks: [text([t.unknownCommand(e.input), 'suggestion' in e && e.suggestion ? t.didYouMean(t.locale === 'en' ? e.suggestion.en : e.suggestion.fr) : e.example ? t.help.closest(t.locale === 'en' ? e.example.en : e.example.fr) : '', t.seeHelp].filter(Boolean).join(' '))] };
     }
   }
 

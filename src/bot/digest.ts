@@ -29,6 +29,6 @@ export function digestView(run: RunRecord, next: Date | null, locale?: string, t
     title: t.statusTitle,
     tone: run.status === 'applied' && run.platforms.every((p) => p.errors.length === 0) ? 'success' : 'warning',
     blocks,
-    buttons: held > 0 ? [{ label: t.approveButton, payload: `approuver ${run.runId}`, style: 'danger' }, { label: t.rejectButton, payload: `rejeter ${run.runId}` }] : [],
+    buttons: held > 0 ? [{ label: t.approveButton, payload: t.cmd.approve(run.runId), style: 'danger' }, { label: t.rejectButton, payload: t.cmd.reject(run.runId) }] : [],
   }, lang);
 }

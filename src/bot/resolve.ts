@@ -9,6 +9,7 @@ import { fold } from './commands';
 import { levenshtein } from '../util/closest';
 import type { HandlerContext } from './context';
 import { Button, View, text } from './views';
+import { quoted } from '../i18n/fr/commands';
 
 export interface ResolvedCourse {
   platform: string;
@@ -117,11 +118,37 @@ export function pickCohort(ctx: HandlerContext, ref: string, available: Availabl
       .map((id) => available.find((c) => fold(c.idnumber) === id))
       .find((c) => c !== undefined) ?? (byName.length === 1 ? byName[0] : undefined);
   if (exact) return { ok: true, value: exact };
-  const partial = available.filter((c) => fold(c.name).includes(f) || fold(c.idnumber).includes(f));
-  if (partial.length === 1) return { ok: true, value: partial[0]! };
+  // Anything else is never a guess (no card for "etp:L3PHA" when only etp:L3PHA1 exists): the cohorts
+  // it may mean, each with the command that names it exactly.
+  const partial = nearCohorts(ctx, ref, available, (c) => [c.name, c.idnumber]);
   if (partial.length === 0) return fail({ tone: 'error', blocks: [text(ctx.t.cohortNotFound(ref, courseLabel))] });
-  const buttons: Button[] = partial.slice(0, 10).map((c) => ({ label: `${c.name} — ${c.idnumber || '(sans idnumber)'} (${c.memberCount})`, payload: rebuild(c.idnumber || String(c.id)) }));
+  // Several that contain what was typed ("pharmacie"): a choice, as for any ambiguity. One, or a few
+  // keystrokes away ("etp:L3PHA", "etp:L3PHA2"): did you mean.
+  const containing = partial.filter((c) => [c.name, c.idnumber].some((x) => x && fold(x).includes(f)));
+  if (containing.length < 2 && partial.length <= 3) return fail(cohortDidYouMean(ctx, ref, courseLabel, partial.map((c) => ({ label: `${c.name} — ${c.idnumber || '—'} (${c.memberCount})`, command: rebuild(c.idnumber || String(c.id)) }))));
+  const buttons: Button[] = partial.slice(0, 10).map((c) => ({ label: `${c.name} — ${c.idnumber || '—'} (${c.memberCount})`, payload: rebuild(c.idnumber || String(c.id)) }));
   return fail({ tone: 'warning', blocks: [text(ctx.t.cohortAmbiguous(ref))], buttons });
+}
+
+/**
+ * What a cohort typed may mean when nothing matches exactly: names or idnumbers that contain it, else
+ * idnumbers a couple of keystrokes away (etp:L3PHA2 for etp:L3PHA1), folded.
+ */
+export function nearCohorts<C>(ctx: HandlerContext, ref: string, list: C[], fields: (c: C) => Array<string | null | undefined>): C[] {
+  const f = fold(ref.trim());
+  const typed = typedIdnumbers(ctx.config.cohorts.idnumberPrefix, ref);
+  const containing = list.filter((c) => fields(c).some((x) => x && fold(x).includes(f)));
+  if (containing.length > 0 || f.length < 4) return containing;
+  return list.filter((c) => fields(c).some((x) => x && typed.some((t) => levenshtein(fold(x), t) <= 2)));
+}
+
+/** "No such cohort; did you mean `…`?": the commands that name the near ones exactly, as text and buttons. */
+export function cohortDidYouMean(ctx: HandlerContext, ref: string, courseLabel: string, near: Array<{ label: string; command: string }>): View {
+  return {
+    tone: 'error',
+    blocks: [text(ctx.t.cohortDidYouMean(ref, courseLabel, near.map((n) => `\`${n.command}\``).join(', ')))],
+    buttons: near.map((n) => ({ label: n.label, payload: n.command })),
+  };
 }
 
 function byShortnameFolded(found: Course[], typed: string): Course[] {
@@ -141,7 +168,7 @@ function byFullname(found: Course[], typed: string): Course[] {
 }
 
 /** Quotes a value for a command payload when it holds spaces. */
-export const q = (s: string): string => (/\s/.test(s) ? `"${s.replace(/"/g, "'")}"` : s);
+export const q = quoted;
 
 /** The courses the person is enrolled in, on the platform named or on every one where they have an account. */
 async function ownCourses(ctx: HandlerContext, ref: CourseRef): Promise<ResolvedCourse[]> {
@@ -153,6 +180,19 @@ async function ownCourses(ctx: HandlerContext, ref: CourseRef): Promise<Resolved
 }
 
 const sameName = (c: Course, typed: string): boolean => [c.shortname, c.fullname].some((x) => fold(x) === fold(typed.trim()));
+
+/**
+ * The courses closest to what was typed, for someone who may see them all (the CLI's operator): the
+ * nearest by short name, ID number or full name, if within about half of what was typed (at most three).
+ */
+export function closestCourses(courses: ResolvedCourse[], typed: string): ResolvedCourse[] {
+  const f = fold(typed.trim());
+  if (f === '') return [];
+  const scored = courses.filter((c) => c.course.id !== 1).map((c) => ({ c, d: Math.min(...[c.course.shortname, c.course.idnumber ?? '', c.course.fullname].filter(Boolean).map((x) => levenshtein(fold(x), f))) }));
+  const best = Math.min(...scored.map((x) => x.d));
+  if (!Number.isFinite(best) || best > Math.max(2, Math.ceil(f.length / 2))) return [];
+  return scored.filter((x) => x.d === best).sort((a, b) => a.c.label.localeCompare(b.c.label)).slice(0, 3).map((x) => x.c);
+}
 
 /** Courses whose short or full name is a few keystrokes from what was typed (at most three offered). */
 function nearMisses(courses: ResolvedCourse[], typed: string): ResolvedCourse[] {

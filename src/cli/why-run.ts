@@ -1,7 +1,9 @@
 /** The `why` command's work (loaded only when it runs: it needs the diagnosis and the bot's identity rules). */
 import { createApp } from '../app';
 import { parseCourse } from '../bot/commands';
-import { findCourses } from '../bot/resolve';
+import { closestCourses, findCourses } from '../bot/resolve';
+import { cliEn } from '../i18n/en/cli';
+import { cliFr } from '../i18n/fr/cli';
 import { loadConfig } from '../config';
 import { diagnose } from '../diagnosis/why';
 import { localeOf } from '../i18n/locale';
@@ -19,8 +21,16 @@ export async function runWhy(student: string, courseArg: string, opts: { json?: 
   try {
     const ref = parseCourse(courseArg, app.config.platforms.map((p) => p.name));
     const candidates = await findCourses(app.config.platforms, (p) => app.apis.get(p)!, ref);
-    if (candidates.length === 0) throw new CliError(`no course ${courseArg} on ${app.config.platforms.map((p) => p.name).join(', ')}`);
-    if (candidates.length > 1) throw new CliError(`${courseArg} matches several courses: ${candidates.map((c) => `${c.platform}:${c.course.shortname}`).join(', ')}; say which with platform:shortname`);
+    const w = locale === 'en' ? cliEn : cliFr;
+    if (candidates.length === 0) {
+      // As the chat does: the closest courses, each as the command to type (the service account sees every course).
+      const platforms = app.config.platforms.filter((p) => !ref.platform || p.name === ref.platform).map((p) => p.name);
+      const all = (await Promise.all(platforms.map(async (p) => (await app.apis.get(p)!.getCoursesByField().catch(() => [])).map((course) => ({ platform: p, course, label: `${course.shortname} (${p})` }))))).flat();
+      const near = closestCourses(all, ref.text ?? courseArg);
+      const hint = near.length ? ` — ${w.courseDidYouMean(near.map((c) => `\`${w.whyCommand(student, `${c.platform}:${c.course.shortname}`)}\``).join(', '))}` : '';
+      throw new CliError(`${w.noCourse(courseArg, app.config.platforms.map((p) => p.name).join(', '))}${hint}`);
+    }
+    if (candidates.length > 1) throw new CliError(w.severalCourses(courseArg, candidates.map((c) => `${c.platform}:${c.course.shortname}`).join(', ')));
     const { platform, course } = candidates[0]!;
     const api = app.apis.get(platform)!;
     const syncs = await cohortSyncsFor(api).catch((e: unknown) => {

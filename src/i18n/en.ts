@@ -12,6 +12,7 @@ import { formsEn } from './en/forms';
 import { channelsEn } from './en/channels';
 import type { SyncRequestProblem } from '../sync/engine';
 import { noticesEn } from './en/notices';
+import { commandsEn } from './en/commands';
 
 import { helpEn } from './en/help';
 /** A count and the word that agrees with it. */
@@ -20,6 +21,8 @@ const n$ = (n: number, one: string, other: string) => count(n, 'en', { one, othe
 export const en: Catalog = {
   locale: 'en',
   notices: noticesEn,
+  /** Commands written out for the asker to type or click. */
+  cmd: commandsEn,
   yes: 'yes',
   no: 'no',
   confirm: 'Confirm',
@@ -122,6 +125,7 @@ export const en: Catalog = {
   courseNotFound: (ref: string) => `No course "${ref}". Check the course's short name, id or URL.`,
   courseAmbiguous: (ref: string) => `Several courses match "${ref}": choose one.`,
   cohortNotFound: (ref: string, course: string) => `No cohort "${ref}" available to ${course}. Try \`search ${ref} in ${course}\`.`,
+  cohortDidYouMean: (ref: string, course: string, commands: string) => `No cohort "${ref}" for ${course}. Did you mean ${commands}?`,
   cohortAmbiguous: (ref: string) => `Several cohorts match "${ref}": choose one.`,
   cohortNotInCourse: (cohort: string, course: string) => `${cohort} is not synced with ${course}. See \`syncs ${course}\`.`,
   groupNotFound: (group: string, course: string) => `No group "${group}" in ${course}.`,

@@ -11,6 +11,7 @@ import { channelsFr } from './fr/channels';
 import type { MissingWhat } from '../bot/commands';
 import type { SyncRequestProblem } from '../sync/engine';
 import { noticesFr } from './fr/notices';
+import { commandsFr } from './fr/commands';
 
 /** A count and the word that agrees with it (French plural rules: 0 and 1 are singular). */
 const n$ = (n: number, one: string, other: string) => count(n, 'fr', { one, other });
@@ -20,6 +21,8 @@ import { helpFr } from './fr/help';
 export const fr = {
   locale: 'fr',
   notices: noticesFr,
+  /** Commands written out for the asker to type or click. */
+  cmd: commandsFr,
   yes: 'oui',
   no: 'non',
   confirm: 'Confirmer',
@@ -122,6 +125,7 @@ export const fr = {
   courseNotFound: (ref: string) => `Aucun cours « ${ref} ». Vérifiez le nom abrégé, l’id ou l’URL du cours.`,
   courseAmbiguous: (ref: string) => `Plusieurs cours correspondent à « ${ref} » : choisissez.`,
   cohortNotFound: (ref: string, course: string) => `Aucune cohorte « ${ref} » disponible pour ${course}. Essayez \`chercher ${ref} dans ${course}\`.`,
+  cohortDidYouMean: (ref: string, course: string, commands: string) => `Aucune cohorte « ${ref} » pour ${course}. Vouliez-vous dire ${commands} ?`,
   cohortAmbiguous: (ref: string) => `Plusieurs cohortes correspondent à « ${ref} » : choisissez.`,
   cohortNotInCourse: (cohort: string, course: string) => `${cohort} n’est pas synchronisée avec ${course}. Voir \`méthodes ${course}\`.`,
   groupNotFound: (group: string, course: string) => `Aucun groupe « ${group} » dans ${course}.`,

@@ -4,6 +4,8 @@
  */
 import type { Diagnosis, Fact, Fix } from '../diagnosis/why';
 import { whyEn } from './en/why';
+import { commandsEn } from './en/commands';
+import { commandsFr } from './fr/commands';
 import { formatDate } from './format';
 import { WhyCatalog, whyFr } from './fr/why';
 import type { Locale } from './locale';
@@ -17,7 +19,7 @@ export interface RenderedWhy {
   verdict: string;
   fixes: string[];
   /** Chat commands that carry a fix out (support's buttons). */
-  buttons: Array<{ label: string; command: string }>;
+  buttons: Array<{ label: string; kind: 'sync' | 'add' | 'update' | 'why'; command: string }>;
 }
 
 export function renderWhy(d: Diagnosis, locale: Locale, timeZone: string, opts: { teacher?: boolean; courseSpec?: string; now?: Date } = {}): RenderedWhy {
@@ -81,14 +83,15 @@ export function renderWhy(d: Diagnosis, locale: Locale, timeZone: string, opts: 
   const fixes = d.fixes.map(fixLine);
   if (opts.teacher && d.fixes.length === 0 && !d.access.has && d.verdict !== 'not-in-course') fixes.push(w.noFixTeacher);
   const buttons: RenderedWhy['buttons'] = [];
+  const cmds = locale === 'en' ? commandsEn : commandsFr;
   for (const f of d.fixes) {
     const p = f as Fix & { cohort?: string };
     const key = d.steps.flatMap((s) => s.facts).find((x) => x.code === 'directory-found') as { key: string } | undefined;
-    if (f.action === 'sync-student' && key) buttons.push({ label: what(p), command: `synchroniser étudiant ${key.key}` });
-    if (f.action === 'add-cohort-sync' && opts.courseSpec) buttons.push({ label: what(p), command: `ajouter ${p.cohort} à ${opts.courseSpec}` });
-    if (f.action === 'enable-cohort-sync' && opts.courseSpec) buttons.push({ label: what(p), command: `modifier ${p.cohort} dans ${opts.courseSpec} activer` });
+    if (f.action === 'sync-student' && key) buttons.push({ label: what(p), kind: 'sync', command: cmds.syncStudent(key.key) });
+    if (f.action === 'add-cohort-sync' && opts.courseSpec) buttons.push({ label: what(p), kind: 'add', command: cmds.add(p.cohort ?? '', opts.courseSpec) });
+    if (f.action === 'enable-cohort-sync' && opts.courseSpec) buttons.push({ label: what(p), kind: 'update', command: cmds.update(p.cohort ?? '', opts.courseSpec, { enabled: true }) });
   }
-  for (const c of d.candidates ?? []) buttons.push({ label: c.displayName ? `${c.displayName} (${c.key})` : c.key, command: `pourquoi ${c.key} ${opts.courseSpec ?? ''}`.trim() });
+  for (const c of d.candidates ?? []) buttons.push({ label: c.displayName ? `${c.displayName} (${c.key})` : c.key, kind: 'why', command: cmds.why(c.key, opts.courseSpec ?? '').trim() });
   const title = `${w.title(d.student, d.course)}${opts.now && Math.abs(new Date(d.on).getTime() - opts.now.getTime()) > 60_000 ? ` ${w.onDay(day(d.on))}` : ''}`;
   return { title, lines, verdict, fixes, buttons };
 }

@@ -57,8 +57,8 @@ export function heldNoticeView(body: HeldNoticeBody, locale: string | undefined,
     blocks,
     // The digest's buttons: the same commands, authorised (admins only) and decided once like typing them.
     buttons: [
-      { label: t.approveButton, payload: `approuver ${body.heldRunId}`, style: 'danger' },
-      { label: t.rejectButton, payload: `rejeter ${body.heldRunId}` },
+      { label: t.approveButton, payload: t.cmd.approve(body.heldRunId), style: 'danger' },
+      { label: t.rejectButton, payload: t.cmd.reject(body.heldRunId) },
     ],
     private: true,
     lang,

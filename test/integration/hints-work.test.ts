@@ -44,8 +44,8 @@ function samples(lang: Lang, run: string): { [K in Command['kind']]: string[] } 
     search: fr ? ['chercher pharma', 'chercher pharma dans PHA-L2-101', 'chercher zzz dans NOPE-999'] : ['search pharma', 'search pharma in PHA-L2-101', 'search zzz in NOPE-999'],
     syncs: fr ? ['méthodes PHA-L2-101', 'méthodes pha-l2-102', 'méthodes Pharmacologie generale', 'méthodes PHA-L2-10'] : ['syncs PHA-L2-101', 'syncs pha-l2-102', 'syncs Pharmacologie generale', 'syncs PHA-L2-10'],
     add: fr
-      ? ['ajouter etp:L3PHA1 à PHA-L3-201', 'ajouter etp:L2PHA1 à PHA-L2-102', 'ajouter etp:L3PHA1 à PHA-L2-102', 'ajouter etp:NOPE à PHA-L2-101', 'ajouter etp:L2PHA1 à NOPE-101', 'ajouter pharma à PHA-L2-101']
-      : ['add etp:L3PHA1 to PHA-L3-201', 'add etp:L2PHA1 to PHA-L2-102', 'add etp:L3PHA1 to PHA-L2-102', 'add etp:NOPE to PHA-L2-101', 'add etp:L2PHA1 to NOPE-101', 'add pharma to PHA-L2-101'],
+      ? ['ajouter etp:L3PHA1 à PHA-L3-201', 'ajouter etp:L2PHA1 à PHA-L2-102', 'ajouter etp:L3PHA1 à PHA-L2-102', 'ajouter etp:NOPE à PHA-L2-101', 'ajouter etp:L2PHA1 à NOPE-101', 'ajouter pharma à PHA-L2-101', 'ajouter etp:L3PHA à PHA-L2-101']
+      : ['add etp:L3PHA1 to PHA-L3-201', 'add etp:L2PHA1 to PHA-L2-102', 'add etp:L3PHA1 to PHA-L2-102', 'add etp:NOPE to PHA-L2-101', 'add etp:L2PHA1 to NOPE-101', 'add pharma to PHA-L2-101', 'add etp:L3PHA to PHA-L2-101'],
     update: fr
       ? ['modifier etp:L3PHA1 dans PHA-L2-102 activer', 'modifier tuteurs-l2-pharma dans PHA-L2-101 rôle étudiant', 'modifier etp:L2PHA1 dans PHA-L3-201 rôle enseignant', 'modifier etp:L2PHA1 dans PHA-L2-102 désactiver']
       : ['update etp:L3PHA1 in PHA-L2-102 enable', 'update tuteurs-l2-pharma in PHA-L2-101 role student', 'update etp:L2PHA1 in PHA-L3-201 role teacher', 'update etp:L2PHA1 in PHA-L2-102 disable'],
@@ -54,7 +54,7 @@ function samples(lang: Lang, run: string): { [K in Command['kind']]: string[] } 
     confirm: [fr ? 'oui' : 'yes'],
     cancel: [fr ? 'annuler' : 'cancel'],
     manual: [fr ? 'manuel 0badcafe' : 'manual 0badcafe'],
-    why: fr ? ['pourquoi e21900001 PHA-L2-102', "pourquoi e21900001 n'est pas inscrit à PHA-L2-101", 'pourquoi e29999999 PHA-L2-102'] : ['why e21900001 PHA-L2-102', 'is e21900001 enrolled in PHA-L2-101?', 'why e29999999 PHA-L2-102'],
+    why: fr ? ['pourquoi e21900001 PHA-L2-102', 'pourquoi e21900001 chimie analytique', 'pourquoi e21900001 PHA-L2-11', "pourquoi e21900001 n'est pas inscrit à PHA-L2-101", 'pourquoi e29999999 PHA-L2-102'] : ['why e21900001 PHA-L2-102', 'why e21900001 chimie analytique', 'why e21900001 PHA-L2-11', 'is e21900001 enrolled in PHA-L2-101?', 'why e29999999 PHA-L2-102'],
     sync: fr ? ['synchroniser étudiant e21900001', 'synchroniser cohorte L2PHAX'] : ['sync student e21900001', 'sync cohort L2PHAX'],
     history: [fr ? 'historique e21900001' : 'history e21900001'],
     approve: [fr ? `approuver ${run}` : `approve ${run}`],
@@ -86,6 +86,10 @@ const BROKEN = new RegExp(
 
 /** Words that address a hint to another person than the reader. */
 const FOR_SOMEONE_ELSE = /(un enseignant du cours peut|a teacher of the course can)\s*$/;
+
+/** Verbs of one language only (the grammar reads both; a hint speaks the asker's). */
+const FRENCH_VERB = /^(aide|qui suis-je|chercher|méthodes|ajouter|modifier|retirer|état|oui|non|manuel|pourquoi|synchroniser|historique|approuver|rejeter|créer|membres|changements|mes cours|résumé)(\s|$)/i;
+const ENGLISH_VERB = /^(help|whoami|search|syncs|add|update|remove|status|yes|no|manual|why|sync|history|approve|reject|create|members|changes|my courses|summary)(\s|$)/i;
 
 /** A hint with placeholders is syntax to fill in, not a command. */
 const isTemplate = (hint: string) => /[<…[|]/.test(hint);
@@ -157,6 +161,8 @@ describe('every hint works when the person it was shown to uses it (#26)', () =>
                 failures.push(`${where}: does not parse (${parsed.error.code})`);
                 continue;
               }
+              // A hint is in the asker's language (fixparse #3): its verb is never the other language's.
+              if ((lang === 'en' ? FRENCH_VERB : ENGLISH_VERB).test(hint)) failures.push(`${where}: not in the asker's language`);
               const k = parsed.command.kind;
               // Pressing "yes" / "manual" would act: other tests do; here the id must name a live confirmation (checked by cancelling it).
               if (k === 'confirm' || k === 'manual' || k === 'createCohort') continue;

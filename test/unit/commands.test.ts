@@ -1,5 +1,7 @@
 import { Command, parseCommand, parseCourse, tokenize } from '../../src/bot/commands';
 import { HOSTILE } from '../helpers/hostile';
+import { fr } from '../../src/i18n/fr';
+import { en } from '../../src/i18n/en';
 
 const P = { platforms: ['ecampus', 'collegium'] };
 const ok = (input: string): Command => {
@@ -149,8 +151,64 @@ describe('courses and questions as people write them (#26)', () => {
   });
   it('typed button labels are pointed to the command', () => {
     expect(parseCommand('+ etp:L2PHA1', P)).toEqual({ ok: false, error: { code: 'missing', what: 'course', example: { fr: 'ajouter etp:L2PHA1 à PHA-L2-101', en: 'add etp:L2PHA1 to PHA-L2-101' } } });
-    const more = parseCommand('Voir plus (3)', P);
-    expect(!more.ok && more.error.code === 'unknown' && more.error.example?.fr).toBe('chercher pharma page 2');
+    // "voir plus" stands for the next page of the person's own last search, which only the core knows (core.ts).
+    for (const typed of ['Voir plus (3)', 'see more', 'suivant']) {
+      const more = parseCommand(typed, P);
+      expect(!more.ok && more.error.code).toBe('typedMore');
+    }
+  });
+
+  // fixparse #1: the student is one token (a key, a number, an e-mail, a quoted name); the course the rest of the line.
+  it.each([
+    ['pourquoi e21900001 chimie analytique', 'e21900001', 'chimie analytique'],
+    ['pourquoi zoe.leroy1@etu.univ-demo.fr Pharmacologie générale', 'zoe.leroy1@etu.univ-demo.fr', 'Pharmacologie générale'],
+    ['why e21900044 introduction au droit', 'e21900044', 'introduction au droit'],
+    ['why 21900044 in Introduction to law', '21900044', 'Introduction to law'],
+    ['pourquoi e21900001 dans Droit pour les nuls', 'e21900001', 'Droit pour les nuls'],
+    ['pourquoi "Sarah Dupont" Pharmacologie générale', 'Sarah Dupont', 'Pharmacologie générale'],
+    ['why jdupont Introduction au droit', 'jdupont', 'Introduction au droit'],
+    ['why Sarah Dupont in PHA-L2-101', 'Sarah Dupont', 'PHA-L2-101'],
+    ['pourquoi Zoé Leroy PHA-L2-101', 'Zoé Leroy', 'PHA-L2-101'],
+    ['pourquoi Zoé Leroy ecampus:PHA-L2-101', 'Zoé Leroy', 'ecampus:PHA-L2-101'],
+    ['pourquoi e21900001 ecampus:PHA-L2-101', 'e21900001', 'ecampus:PHA-L2-101'],
+  ])('%j: the student is one token, the course the rest of the line', (input, student, courseRaw) => {
+    expect(parseCommand(input, P)).toMatchObject({ ok: true, command: { kind: 'why', student, course: { raw: courseRaw } } });
+  });
+  it.each([
+    ['pourquoi je ne suis pas inscrite en pharmacologie générale', 'pharmacologie générale'],
+    ["pourquoi je n'ai pas accès à Introduction au droit ?", 'Introduction au droit'],
+    ['why am I not enrolled in Introduction to law?', 'Introduction to law'],
+    ['why am I not enrolled in PHA-L2-101', 'PHA-L2-101'],
+    ['pourquoi je ne vois pas PHA-L2-101', 'PHA-L2-101'],
+  ])('the student\'s own %j: the course is the rest of the line', (input, courseRaw) => {
+    expect(parseCommand(input, P)).toMatchObject({ ok: true, command: { kind: 'selfWhy', course: { raw: courseRaw } } });
+  });
+  it('changements / changes: the course is the rest of the line; a self question without a course asks for it', () => {
+    expect(parseCommand('changements Pharmacologie générale', P)).toMatchObject({ ok: true, command: { kind: 'changes', course: { raw: 'Pharmacologie générale' } } });
+    expect(parseCommand('pourquoi je ne suis pas inscrite', P)).toMatchObject({ ok: false, error: { code: 'missing', what: 'course' } });
+  });
+});
+
+describe('commands written out for people (src/i18n/*/commands.ts)', () => {
+  // fixparse #3: one writer per command kind per language; what each writes parses back to that command.
+  const writers = (c: typeof fr.cmd) => [
+    [c.search('pharma', 'ecampus:PHA-L2-101', 2), { kind: 'search', query: 'pharma', page: 2, course: { platform: 'ecampus', text: 'PHA-L2-101' } }],
+    [c.search('L2 pharma', undefined, 3, 'collegium'), { kind: 'search', query: 'L2 pharma', page: 3, platform: 'collegium' }],
+    [c.syncs('Pharmacologie générale'), { kind: 'syncs', course: { raw: 'Pharmacologie générale' } }],
+    [c.add('etp:L3PHA1', 'ecampus:PHA-L2-101', { role: 'student', group: { kind: 'name', name: 'Groupe A' }, inactive: true }), { kind: 'add', cohort: 'etp:L3PHA1', course: { platform: 'ecampus', text: 'PHA-L2-101' }, role: { shortname: 'student' }, group: { kind: 'name', name: 'Groupe A' }, inactive: true }],
+    [c.update('etp:L2PHA1', 'ecampus:PHA-L2-101', { enabled: true }), { kind: 'update', cohort: 'etp:L2PHA1', enabled: true }],
+    [c.remove('Licence de droit', 'ecampus:DRT-L2-201'), { kind: 'remove', cohort: 'Licence de droit', course: { text: 'DRT-L2-201' } }],
+    [c.why('e21900001', 'Introduction au droit'), { kind: 'why', student: 'e21900001', course: { raw: 'Introduction au droit' } }],
+    [c.why('Zoé Leroy', 'ecampus:PHA-L2-101'), { kind: 'why', student: 'Zoé Leroy', course: { raw: 'ecampus:PHA-L2-101' } }],
+    [c.selfWhy('Pharmacologie générale'), { kind: 'selfWhy', course: { raw: 'Pharmacologie générale' } }],
+    [c.changes('Pharmacologie générale'), { kind: 'changes', course: { raw: 'Pharmacologie générale' } }],
+    [c.syncStudent('e21900001'), { kind: 'sync', target: { kind: 'student', ref: 'e21900001' } }],
+  ] as const;
+  it.each([['fr', fr.cmd, /^(chercher|méthodes|ajouter|modifier|retirer|pourquoi|changements|synchroniser) /], ['en', en.cmd, /^(search|syncs|add|update|remove|why|changes|sync) /]] as const)('%s: every command parses back, in its language', (_lang, c, verbs) => {
+    for (const [written, command] of writers(c)) {
+      expect(written).toMatch(verbs);
+      expect(parseCommand(written, P)).toMatchObject({ ok: true, command });
+    }
   });
 });
 

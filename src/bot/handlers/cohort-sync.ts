@@ -10,7 +10,7 @@ import { currentAcademicYear } from '../../domain/academic-year';
 import type { Command, GroupSpec, RoleSpec } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, PendingProblem, SyncPatch } from '../context';
-import { ResolvedCourse, pickCohort, q, typedIdnumbers } from '../resolve';
+import { ResolvedCourse, cohortDidYouMean, nearCohorts, pickCohort, typedIdnumbers } from '../resolve';
 import { View, facts, table, text } from '../views';
 import { confirmSupport } from './support';
 
@@ -67,7 +67,6 @@ function academicYearEnd(ctx: HandlerContext): { epoch: number; label: string } 
 }
 
 export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAccess): Promise<View> {
-  const opts = `${cmd.role ? ` rôle ${cmd.role.shortname}` : ''}${cmd.group ? ` groupe ${cmd.group.kind === 'name' ? q(cmd.group.name) : cmd.group.kind === 'new' ? 'nouveau' : 'aucun'}` : ''}${cmd.name ? ` nom ${q(cmd.name)}` : ''}${cmd.inactive ? ' inactive' : ''}`;
   const cohortRef = access.cohortRef ?? cmd.cohort;
   const { me, syncs } = access;
   const rc: ResolvedCourse = access;
@@ -77,7 +76,7 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   for (const later of [roles, autoSpaced]) later.catch(() => undefined);
   const available = await cohorts;
   // Hidden cohorts are for admins only, whatever Moodle's cohort:view lets a teacher see (#28).
-  const picked = pickCohort(ctx, cohortRef, available.cohorts.filter((c) => c.visible || ctx.actor.has('admin')), rc.label, (c) => `ajouter ${q(c)} à ${q(spec(rc))}${opts}`);
+  const picked = pickCohort(ctx, cohortRef, available.cohorts.filter((c) => c.visible || ctx.actor.has('admin')), rc.label, (c) => t.cmd.add(c, spec(rc), { role: cmd.role?.shortname, group: cmd.group, name: cmd.name, inactive: cmd.inactive }));
   if (!picked.ok) return picked.view;
   const cohort = picked.value;
   const role = await roles;
@@ -115,9 +114,9 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
     tone: autoSpace ? 'warning' : 'info',
     blocks,
     buttons: [
-      ...(autoSpace ? [{ label: t.manualInstead(end.label), payload: `manuel ${pending.id}`, style: 'primary' as const }] : []),
-      { label: t.confirm, payload: `oui ${pending.id}`, style: autoSpace ? undefined : ('primary' as const) },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      ...(autoSpace ? [{ label: t.manualInstead(end.label), payload: t.cmd.manual(pending.id), style: 'primary' as const }] : []),
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: autoSpace ? undefined : ('primary' as const) },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }
@@ -126,9 +125,8 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
 function existingSync(ctx: HandlerContext, rc: ResolvedCourse, i: CohortSync, wantsInactive: boolean): View {
   const t = ctx.t;
   const label = `${i.cohortName} (${i.cohortIdnumber})`;
-  const change = `modifier ${q(i.cohortIdnumber ?? String(i.cohortId))} dans ${q(spec(rc))}`;
-  const en = t.locale === 'en';
-  const next = !i.enabled && !wantsInactive ? t.help.addExistsDisabled(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} enable` : `${change} activer`) : t.help.addExistsChange(en ? `update ${q(i.cohortIdnumber ?? String(i.cohortId))} in ${q(spec(rc))} role <role>` : `${change} rôle <rôle>`);
+  const cohort = i.cohortIdnumber ?? String(i.cohortId);
+  const next = !i.enabled && !wantsInactive ? t.help.addExistsDisabled(t.cmd.update(cohort, spec(rc), { enabled: true })) : t.help.addExistsChange(t.cmd.update(cohort, spec(rc), { rolePlaceholder: true }));
   return { tone: 'info', blocks: [text(t.help.addExists(label, rc.label, i.enabled ? t.enabled : t.disabled, t.roleLabels[i.roleShortname] ?? i.roleName)), text(next)] };
 }
 
@@ -137,19 +135,26 @@ function matching(ctx: HandlerContext, list: CohortSync[], ref: string): CohortS
   const f = fold(ref.trim());
   const ids: string[] = typedIdnumbers(ctx.config.cohorts.idnumberPrefix, ref);
   const exact = list.filter((i) => i.cohortIdnumber !== null && (ids.includes(fold(i.cohortIdnumber)) || fold(i.cohortName ?? '') === f));
-  if (exact.length > 0) return exact;
-  return list.filter((i) => fold(i.cohortName ?? '').includes(f) || fold(i.cohortIdnumber ?? '').includes(f));
+  return exact;
+}
+
+/** Nothing synced matches exactly: "did you mean" the synced cohorts it is close to, each as the command (never a guess). */
+function notInCourse(ctx: HandlerContext, rc: ResolvedCourse, list: CohortSync[], ref: string, command: (cohort: string) => string): View {
+  const near = [...new Map(nearCohorts(ctx, ref, list, (i) => [i.cohortName, i.cohortIdnumber]).map((i) => [i.cohortId, i])).values()].slice(0, 3);
+  if (near.length === 0) return { tone: 'error', blocks: [text(ctx.t.cohortNotInCourse(ref, rc.label))] };
+  return cohortDidYouMean(ctx, ref, rc.label, near.map((i) => ({ label: `${i.cohortName} (${i.cohortIdnumber})`, command: command(i.cohortIdnumber ?? String(i.cohortId)) })));
 }
 
 export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 'remove' }>, access: CourseAccess): Promise<View> {
   const { me, syncs } = access;
   const rc: ResolvedCourse = access;
   const t = ctx.t;
-  const found = matching(ctx, await syncs.list(rc.course.id, me.id), cmd.cohort);
-  if (found.length === 0) return { tone: 'error', blocks: [text(t.cohortNotInCourse(cmd.cohort, rc.label))] };
+  const list = await syncs.list(rc.course.id, me.id);
+  const found = matching(ctx, list, cmd.cohort);
+  if (found.length === 0) return notInCourse(ctx, rc, list, cmd.cohort, (c) => t.cmd.remove(c, spec(rc)));
   const label = `${found[0]!.cohortName} (${found[0]!.cohortIdnumber})`;
   if (new Set(found.map((i) => i.cohortId)).size > 1) {
-    return { tone: 'warning', blocks: [text(t.cohortAmbiguous(cmd.cohort))], buttons: found.map((i) => ({ label: `${i.cohortName} (${i.cohortIdnumber}) — ${i.roleName}`, payload: `retirer ${q(i.cohortIdnumber ?? String(i.cohortId))} de ${q(spec(rc))}` })) };
+    return { tone: 'warning', blocks: [text(t.cohortAmbiguous(cmd.cohort))], buttons: found.map((i) => ({ label: `${i.cohortName} (${i.cohortIdnumber}) — ${i.roleName}`, payload: t.cmd.remove(i.cohortIdnumber ?? String(i.cohortId), spec(rc)) })) };
   }
   // Who loses access: those whose only active way in is this instance. Several instances of one cohort
   // give each other's members a way in, so their sum would be false: say it is unknown instead.
@@ -165,8 +170,8 @@ export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 
       ...found.filter((i) => i.roleShortname !== 'student').map((i) => text(t.help.loseRole(i.enabled ? i.activeCount : i.memberCount, i.roleShortname, t.roleLabels[i.roleShortname] ?? i.roleName))),
     ],
     buttons: [
-      { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: 'danger' },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }
@@ -176,8 +181,10 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   if (!cmd.role && !cmd.group && cmd.enabled === undefined && cmd.name === undefined) return { tone: 'error', blocks: [text(t.updateNothing)] };
   const { me, syncs } = access;
   const rc: ResolvedCourse = access;
-  const found = matching(ctx, await syncs.list(rc.course.id, me.id), cmd.cohort);
-  if (found.length !== 1) return { tone: 'error', blocks: [text(found.length === 0 ? t.cohortNotInCourse(cmd.cohort, rc.label) : t.cohortAmbiguous(cmd.cohort))] };
+  const list = await syncs.list(rc.course.id, me.id);
+  const found = matching(ctx, list, cmd.cohort);
+  if (found.length === 0) return notInCourse(ctx, rc, list, cmd.cohort, (c) => t.cmd.update(c, spec(rc), { role: cmd.role?.shortname, group: cmd.group, name: cmd.name, enabled: cmd.enabled }));
+  if (found.length !== 1) return { tone: 'error', blocks: [text(t.cohortAmbiguous(cmd.cohort))] };
   const instance = found[0]!;
   const changes: string[] = [];
   let roleId: number | undefined;
@@ -221,8 +228,8 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
     tone: 'warning',
     blocks,
     buttons: [
-      { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: 'danger' },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }
@@ -269,9 +276,8 @@ export async function confirm(ctx: HandlerContext, id: string | undefined): Prom
       const instance = (await syncs.list(pending.courseId, me.id)).find((i) => i.id === r.id);
       await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd?.cohort, outcome: r.created ? 'ok' : 'unchanged' });
       if (r.created && cmd?.inactive) {
-        const ref = q(cmd.cohort);
-        const courseSpec = q(pending.courseLabel.replace(/^(.+) \((\w+)\)$/, '$2:$1'));
-        return { tone: 'success', blocks: [text(t.help.addDoneInactive(a.cohortLabel, pending.courseLabel, t.locale === 'en' ? `update ${ref} in ${courseSpec} enable` : `modifier ${ref} dans ${courseSpec} activer`))] };
+        const courseSpec = pending.courseLabel.replace(/^(.+) \((\w+)\)$/, '$2:$1');
+        return { tone: 'success', blocks: [text(t.help.addDoneInactive(a.cohortLabel, pending.courseLabel, t.cmd.update(cmd.cohort, courseSpec, { enabled: true })))] };
       }
       return { tone: 'success', blocks: [text(r.created ? t.addDone(a.cohortLabel, pending.courseLabel, t.people(instance?.activeCount ?? -1, instance?.roleShortname ?? '')) : t.addExisting(a.cohortLabel, pending.courseLabel))] };
     }

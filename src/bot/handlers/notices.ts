@@ -46,7 +46,7 @@ export async function myCourses(ctx: HandlerContext): Promise<View> {
 export async function selfWhy(ctx: HandlerContext, ref: CommandCourse): Promise<View> {
   const n = ctx.t.notices;
   // Any course that exists may be asked about: a student learns nothing about anyone from its name.
-  const resolved = await resolveCourse(ctx, ref, (c) => `pourquoi je ne suis pas inscrit en ${c}`);
+  const resolved = await resolveCourse(ctx, ref, (c) => ctx.t.cmd.selfWhy(c));
   if (!resolved.ok) return resolved.view;
   const { platform, course, label } = resolved.value;
   // The asker's directory key: their own account's matching field (USER_MATCH), on any platform they have one.

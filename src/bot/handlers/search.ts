@@ -5,7 +5,7 @@ import type { CourseRef } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext } from '../context';
 import { refusalCode } from '../../moodle/cohort-syncs';
-import { q, resolveCourse } from '../resolve';
+import { resolveCourse } from '../resolve';
 import { courseRule } from '../authz';
 import { View, table, text } from '../views';
 
@@ -36,7 +36,7 @@ async function availableMatching(ctx: HandlerContext, platform: string, courseId
 
 export async function search(ctx: HandlerContext, query: string, courseRef: CourseRef | undefined, page: number, platform?: string): Promise<View> {
   const t = ctx.t;
-  const rebuild = (course?: string, p = page) => `chercher ${q(query)}${course ? ` dans ${q(course)}` : ''}${p > 1 ? ` page ${p}` : ''}`;
+  const rebuild = (course?: string, p = page) => t.cmd.search(query, course, p, platform);
   const rows: Array<{ cohort: Cohort; platform: string; members: number; available?: boolean }> = [];
   let courseLabel: string | undefined;
   let courseSpec: string | undefined;
@@ -53,16 +53,21 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
   } else {
     rows.push(...(await usableCohorts(ctx, query, platform)));
   }
-  if (rows.length === 0) return { tone: 'info', blocks: [text(t.searchNone(query))] };
+  if (rows.length === 0) {
+    ctx.deps.cache?.rememberSearch(ctx.actor.key, undefined);
+    return { tone: 'info', blocks: [text(t.searchNone(query))] };
+  }
   rows.sort((a, b) => a.cohort.name.localeCompare(b.cohort.name) || a.platform.localeCompare(b.platform));
   const shown = rows.slice((page - 1) * PAGE, page * PAGE);
   const naming = { prefix: ctx.config.cohorts.idnumberPrefix };
   const columns = [...t.searchColumns, ...(courseLabel ? [t.searchAvailableColumn] : [])];
   const body = shown.map((r) => [r.cohort.name, r.cohort.idnumber || '—', r.members, isManaged(naming, r.cohort.idnumber) ? t.managed : t.manual, r.platform, ...(courseLabel ? [r.available ? t.available : t.notAvailable] : [])]);
   const buttons = [];
+  // "voir plus" typed rather than clicked is this person's next page (core.ts).
+  ctx.deps.cache?.rememberSearch(ctx.actor.key, rows.length > page * PAGE ? { query, course: courseSpec, page: page + 1, platform } : undefined);
   if (rows.length > page * PAGE) buttons.push({ label: `${t.more} (${rows.length - page * PAGE})`, payload: rebuild(courseSpec, page + 1) });
   if (courseSpec && shown.length <= 5) {
-    for (const r of shown) buttons.push({ label: `+ ${r.cohort.idnumber || r.cohort.name}`, payload: `ajouter ${q(r.cohort.idnumber || r.cohort.name)} à ${q(courseSpec)}` });
+    for (const r of shown) buttons.push({ label: `+ ${r.cohort.idnumber || r.cohort.name}`, payload: t.cmd.add(r.cohort.idnumber || r.cohort.name, courseSpec) });
   }
   return { title: t.searchTitle(query), blocks: [table(columns, body), text(t.searchNext(courseSpec))], buttons };
 }

@@ -17,7 +17,7 @@ import { RunInProgressError, SyncRequestError } from '../../sync/engine';
 import type { Command, SyncTarget } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, Pending, PendingAction } from '../context';
-import { ResolvedCourse, q, resolveCourse, typedEtape, typedIdnumbers, typesManagedIdnumber } from '../resolve';
+import { ResolvedCourse, resolveCourse, typedEtape, typedIdnumbers, typesManagedIdnumber } from '../resolve';
 import { View, table, text } from '../views';
 import { journalActionText, journalReasonText } from '../../i18n/codes';
 
@@ -39,7 +39,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
     d = await diagnoseForCourse({ config: ctx.config, directory: ctx.deps.directory, api: ctx.api(rc.platform), syncs: access.syncs, actingUserId: access.me.id, now: ctx.now() }, cmd.student, rc.platform, rc.course);
     mayAdd = true;
   } else {
-    const resolved = await resolveCourse(ctx, cmd.course, (c) => `pourquoi ${q(cmd.student)} ${q(c)}`);
+    const resolved = await resolveCourse(ctx, cmd.course, (c) => t.cmd.why(cmd.student, c));
     if (!resolved.ok) return resolved.view;
     rc = resolved.value;
     const me = ctx.actor.account(rc.platform);
@@ -66,7 +66,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
     tone: ok ? 'success' : 'warning',
     private: true,
     blocks: [text(r.lines.join('\n')), text(`→ ${r.verdict}`), ...(r.fixes.length ? [text(`${w.fixTitle} :\n${r.fixes.map((f) => `• ${f}`).join('\n')}`.replace(' :', locale === 'en' ? ':' : ' :'))] : [])],
-    buttons: r.buttons.filter((b) => (mayAdd || !/^(ajouter|modifier) /.test(b.command)) && (!access || !/^synchroniser /.test(b.command))).map((b) => ({ label: b.label, payload: b.command })),
+    buttons: r.buttons.filter((b) => (mayAdd || (b.kind !== 'add' && b.kind !== 'update')) && (!access || b.kind !== 'sync')).map((b) => ({ label: b.label, payload: b.command })),
   };
 }
 
@@ -121,7 +121,7 @@ async function identifySyncTarget(ctx: HandlerContext, ref: string): Promise<Exc
   if (found.student && !looksEtape) return { kind: 'student', ref: word };
   if (!found.student && looksEtape && found.matches === 0) return { kind: 'cohort', ref: word };
   if (found.student && looksEtape) {
-    return { view: { tone: 'warning', blocks: [text(t.syncWhich(word))], buttons: [{ label: t.syncAsStudent(word), payload: `synchroniser étudiant ${q(word)}` }, { label: t.syncAsCohort(word), payload: `synchroniser cohorte ${q(word)}` }] } };
+    return { view: { tone: 'warning', blocks: [text(t.syncWhich(word))], buttons: [{ label: t.syncAsStudent(word), payload: t.cmd.syncStudent(word) }, { label: t.syncAsCohort(word), payload: t.cmd.syncCohort(word) }] } };
   }
   // Anything else (a name, an e-mail nobody has): the engine says it is unknown, in the asker's language.
   return { kind: 'student', ref: word };
@@ -153,8 +153,8 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
     tone: 'warning',
     blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r)))],
     buttons: [
-      { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: 'danger' },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }
@@ -193,7 +193,7 @@ export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { 
   // Several platforms and none named: a choice, never a guess.
   if (!cmd.platform && ctx.config.platforms.length > 1) {
     const on = ctx.config.platforms.filter((p) => ctx.actor.hasAccount(p.name));
-    if (on.length !== 1) return { tone: 'warning', blocks: [text(t.cohortWhichPlatform(cmd.name))], buttons: on.map((p) => ({ label: p.name, payload: `créer cohorte ${JSON.stringify(cmd.name)} ${p.name}:${idnumber}` })) };
+    if (on.length !== 1) return { tone: 'warning', blocks: [text(t.cohortWhichPlatform(cmd.name))], buttons: on.map((p) => ({ label: p.name, payload: t.cmd.createCohort(cmd.name, `${p.name}:${idnumber}`) })) };
   }
   const platform = cmd.platform ?? ctx.config.platforms.find((p) => ctx.actor.hasAccount(p.name))?.name ?? ctx.config.platforms[0]!.name;
   const me = ctx.actor.account(platform);
@@ -231,7 +231,7 @@ async function resolvePeople(ctx: HandlerContext, platform: string, list: string
 
 export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, { kind: 'addMembers' | 'removeMembers' }>): Promise<View> {
   const t = ctx.t;
-  const found = await findCohort(ctx, cmd.cohort, cmd.platform, true, (c) => `${cmd.kind === 'addMembers' ? 'ajouter' : 'retirer'} membres ${c} ${cmd.list.join(' ')}`);
+  const found = await findCohort(ctx, cmd.cohort, cmd.platform, true, (c) => ctx.t.cmd.changeMembers(cmd.kind === 'addMembers', c, cmd.list));
   if ('blocks' in found) return found;
   const me = ctx.actor.account(found.platform);
   const cohorts = await manualCohorts(ctx, found.platform, cmd.kind);
@@ -264,8 +264,8 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
       ...unchangedNote,
     ],
     buttons: [
-      { label: t.confirm, payload: `oui ${pending.id}`, style: adding ? 'primary' : 'danger' },
-      { label: t.cancel, payload: `non ${pending.id}` },
+      { label: t.confirm, payload: t.cmd.confirm(pending.id), style: adding ? 'primary' : 'danger' },
+      { label: t.cancel, payload: t.cmd.cancel(pending.id) },
     ],
   };
 }
@@ -273,7 +273,7 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
 /** Support may look at any cohort's members, managed ones included (read-only). */
 export async function listMembers(ctx: HandlerContext, ref: string, platform?: string): Promise<View> {
   const t = ctx.t;
-  const found = await findCohort(ctx, ref, platform, false, (c) => `membres ${c}`);
+  const found = await findCohort(ctx, ref, platform, false, (c) => ctx.t.cmd.members(c));
   if ('blocks' in found) return found;
   const api = ctx.api(found.platform);
   const ids = (await api.getCohortMembers([found.cohort.id])).get(found.cohort.id) ?? [];

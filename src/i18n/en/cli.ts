@@ -25,5 +25,9 @@ export const cliEn: typeof cliFr = {
     kept: (years) => `(kept: ${years})`,
     readIn: (ms) => `read in ${formatNumber(ms, 'en')} ms`,
   },
+  noCourse: (course, platforms) => `no course "${course}" on ${platforms}`,
+  courseDidYouMean: (commands) => `did you mean ${commands}?`,
+  severalCourses: (course, list) => `"${course}" matches several courses: ${list}; say which with platform:shortname`,
+  whyCommand: (student, course) => `cohortbot why ${student} ${course}`,
   storeAway: (detail) => `the store is unavailable, nothing was done: ${detail}`,
 };

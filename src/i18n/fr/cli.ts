@@ -25,5 +25,9 @@ export const cliFr = {
     kept: (years: string) => `(gardées : ${years})`,
     readIn: (ms: number) => `lu en ${formatNumber(ms, 'fr')} ms`,
   },
+  noCourse: (course: string, platforms: string) => `aucun cours « ${course} » sur ${platforms}`,
+  courseDidYouMean: (commands: string) => `vouliez-vous dire ${commands} ?`,
+  severalCourses: (course: string, list: string) => `« ${course} » correspond à plusieurs cours : ${list} ; précisez lequel avec plateforme:nom_abrégé`,
+  whyCommand: (student: string, course: string) => `cohortbot why ${student} ${course}`,
   storeAway: (detail: string) => `la base de données est indisponible, rien n’a été fait : ${detail}`,
 };
