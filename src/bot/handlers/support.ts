@@ -19,7 +19,7 @@ import { fold } from '../commands';
 import type { HandlerContext, Pending, PendingAction } from '../context';
 import { ResolvedCourse, q, resolveCourse, typedEtape, typedIdnumbers, typesManagedIdnumber } from '../resolve';
 import { View, table, text } from '../views';
-import { journalActionText, journalReasonText } from '../../i18n/codes';
+import { journalActionText, journalReasonText, moodleErrorText } from '../../i18n/codes';
 
 const refuse = (ctx: HandlerContext, message: string, command: string): Promise<View> =>
   ctx.audit({ command, outcome: 'refused', detail: 'role' }).then(() => ({ tone: 'error' as const, blocks: [text(message)] }));
@@ -200,6 +200,13 @@ export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { 
   // As the person (#28): Moodle checks their moodle/cohort:manage, not only the service account's.
   const cohorts = await manualCohorts(ctx, platform, 'createCohort');
   if ('blocks' in cohorts) return cohorts;
+  // Moodle refuses a taken idnumber with a bare `invalidparameter` (its 'record already exists' is
+  // debug information, sent only in debug mode): asked first, the person reads why.
+  const taken = (await ctx.api(platform).getCohorts()).some((x) => x.idnumber.toLowerCase() === idnumber.toLowerCase());
+  if (taken) {
+    await ctx.audit({ command: 'createCohort', platform, target: idnumber, outcome: 'refused', detail: 'cohortIdnumberTaken' });
+    return { tone: 'error', blocks: [text(moodleErrorText({ code: 'cohortIdnumberTaken', platform, function: 'core_cohort_create_cohorts', params: { idnumber } }, localeOf(t.locale)))] };
+  }
   const c = await cohorts.create({ name: cmd.name, idnumber, description: `Cohorte manuelle créée par ${ctx.actor.key} via cohortbot.` }, me.id).catch(async (err: unknown) => {
     if (refusalCode(err) !== 'onbehalfnopermission') throw err;
     await ctx.audit({ command: 'createCohort', platform, target: idnumber, outcome: 'refused', detail: 'onbehalfnopermission' });
