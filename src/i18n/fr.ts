@@ -187,7 +187,7 @@ export const fr = {
   whoamiNoRole: 'utilisateur Moodle (vos droits dans chaque cours sont ceux de Moodle)',
   whoamiAccount: (platform: string, username: string) => `${platform} : ${username}`,
   whoamiNoAccount: (platform: string) => `${platform} : pas de compte`,
-  whyTitle: (student: string, course: string, gender?: Gender) => `Pourquoi ${student} n’est pas ${agree(gender, { m: 'inscrit', f: 'inscrite', neutral: 'inscrit·e' })} à ${course} ?`,
+  whyTitle: (student: string, course: string, gender?: Gender) => `Pourquoi ${student} ${agree(gender, { m: 'n’est pas inscrit à', f: 'n’est pas inscrite à', neutral: 'n’a pas accès à' })} ${course} ?`,
   whyAllGreen: 'Tout est en ordre : l’étudiant a accès au cours. S’il ne le voit pas, qu’il se déconnecte et se reconnecte, ou vérifie la visibilité du cours.',
   whyBrokenAt: (label: string) => `Maillon rompu : ${label}.`,
   whyFix: (fix: string) => `À faire : ${fix}`,

@@ -89,6 +89,6 @@ export function renderWhy(d: Diagnosis, locale: Locale, timeZone: string, opts: 
     if (f.action === 'enable-cohort-sync' && opts.courseSpec) buttons.push({ label: what(p), command: `modifier ${p.cohort} dans ${opts.courseSpec} activer` });
   }
   for (const c of d.candidates ?? []) buttons.push({ label: c.displayName ? `${c.displayName} (${c.key})` : c.key, command: `pourquoi ${c.key} ${opts.courseSpec ?? ''}`.trim() });
-  const title = `${w.title(d.student, d.course)}${opts.now && Math.abs(new Date(d.on).getTime() - opts.now.getTime()) > 60_000 ? ` ${w.onDay(day(d.on))}` : ''}`;
+  const title = `${w.title(d.student, d.course, d.access.has, d.gender)}${opts.now && Math.abs(new Date(d.on).getTime() - opts.now.getTime()) > 60_000 ? ` ${w.onDay(day(d.on))}` : ''}`;
   return { title, lines, verdict, fixes, buttons };
 }

@@ -3,18 +3,47 @@
  * student's gender, help per role, a decided held run in status, agreement, English typography,
  * hints the reader may use, the group named after the cohort.
  */
+import path from 'node:path';
 import type { BotCore } from '../../src/bot/core';
-import { SUPPORT, converse, startDemoBot } from '../helpers/bot';
-import type { SyncHarness } from '../helpers/engine';
+import { LdifSource } from '../../src/directory/ldif';
+import type { Student } from '../../src/directory/types';
+import type { Site } from '../../src/simulator/model';
+import { SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
+import { MemoryDirectory } from '../helpers/directory';
+import { SyncHarness, startSyncHarness } from '../helpers/engine';
+import { REPO_FIXTURES } from '../helpers/simulator';
 
 describe('fixwords', () => {
   let h: SyncHarness;
+  let dir: MemoryDirectory;
+  let site: Site;
   let bot: BotCore;
 
   beforeAll(async () => {
-    ({ h, bot } = await startDemoBot());
+    dir = new MemoryDirectory();
+    dir.students = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
+    h = await startSyncHarness({ directory: dir });
+    site = h.sim.sim.site('ecampus');
+    await h.engine.run();
+    bot = botFor({ ...h, engine: h.newEngine(dir) });
+    (bot.deps as { directory: unknown }).directory = dir;
   });
   afterAll(() => h.stop());
+
+  const account = (uid: string) => site.users.first('username', uid);
+  const of = (etape: string, n = 0): Student => dir.students.filter((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === etape) && !!account(s.key) && !account(s.key)!.suspended)[n]!;
+  const ask = async (email: string, line: string, locale = 'fr') => (await converse(bot, email, [line], { locale }))[0]!;
+  const withGender = async <T>(s: Student, gender: 'm' | 'f' | undefined, f: () => Promise<T>): Promise<T> => {
+    const before = s.gender;
+    if (gender) s.gender = gender;
+    else delete s.gender;
+    try {
+      return await f();
+    } finally {
+      if (before) s.gender = before;
+      else delete s.gender;
+    }
+  };
 
   describe('a taken cohort id is said as such, in both languages (1)', () => {
     it.each([
@@ -22,9 +51,40 @@ describe('fixwords', () => {
       ['en', 'create cohort "Other" tuteurs-l2-pharma on ecampus', /already exists on ecampus/],
       ['fr', 'créer cohorte "Encore" TUTEURS-L2-PHARMA ecampus', /existe déjà/],
     ])('%s: %s', async (locale, line, expected) => {
-      const [r] = await converse(bot, SUPPORT, [line], { locale });
-      expect(r!.text).toMatch(expected);
-      expect(r!.text).not.toMatch(/refusé une valeur|refused a value/);
+      const r = await ask(SUPPORT, line, locale);
+      expect(r.text).toMatch(expected);
+      expect(r.text).not.toMatch(/refusé une valeur|refused a value/);
+    });
+  });
+
+  describe("why's title says the verdict, agreeing with the student (2)", () => {
+    it('access: the title says so, for support, teacher and the student themself, in both languages', async () => {
+      const s = of('L2PHA1');
+      for (const who of [SUPPORT, TEACHER]) {
+        const fr = await ask(who, `pourquoi ${s.key} PHA-L2-102`);
+        expect(fr.view.title).toMatch(new RegExp(`^${s.key} a accès à`));
+        const en = await ask(who, `why ${s.key} PHA-L2-102`, 'en');
+        expect(en.view.title).toMatch(new RegExp(`^${s.key} has access to`));
+      }
+      const email = account(s.key)!.email;
+      for (const g of ['f', 'm', undefined] as const) {
+        const own = await withGender(s, g, () => ask(email, 'pourquoi je ne suis pas inscrit en PHA-L2-102'));
+        expect(own.view.title).toMatch(/^Vous avez accès à/);
+        expect(own.text).not.toMatch(/\(e\)|·e/);
+        expect(own.text).toMatch(g === 'f' ? /Vous êtes bien inscrite en/ : g === 'm' ? /Vous êtes bien inscrit en/ : /Vous avez bien accès à/);
+      }
+      expect((await ask(email, 'why am I not enrolled in PHA-L2-102', 'en')).view.title).toMatch(/^You have access to/);
+    });
+
+    it('no access: the question, agreeing with the gender the directory gives, else neutral', async () => {
+      const s = of('L2PHA1');
+      for (const [g, form] of [['f', 'n’est pas inscrite à'], ['m', 'n’est pas inscrit à'], [undefined, 'n’a pas accès à']] as const) {
+        const r = await withGender(s, g, () => ask(SUPPORT, `pourquoi ${s.key} PHA-L3-201`));
+        expect(r.view.title).toContain(`Pourquoi ${s.key} ${form}`);
+        expect(r.view.title).not.toMatch(/\(e\)/);
+        const own = await withGender(s, g, () => ask(account(s.key)!.email, 'pourquoi je ne suis pas inscrit en PHA-L3-201'));
+        expect(own.view.title).toContain(g === 'f' ? 'vous n’êtes pas inscrite en' : g === 'm' ? 'vous n’êtes pas inscrit en' : 'vous n’avez pas accès à');
+      }
     });
   });
 });

@@ -57,7 +57,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
     }
   }
   await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.verdict });
-  if (d.verdict === 'not-in-course') return { title: t.whyTitle(cmd.student, rc.label), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
+  if (d.verdict === 'not-in-course') return { title: t.whyTitle(cmd.student, rc.label, d.gender), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
   const r = renderWhy(d, locale, ctx.config.academicYear.timezone, { teacher: !!access, courseSpec: `${rc.platform}:${rc.course.shortname}`, now: ctx.now() });
   const ok = d.access.has && d.access.account === 'live';
   const w = whyCatalog(locale);

@@ -3,7 +3,7 @@ import { count } from '../format';
 import type { WhyCatalog } from '../fr/why';
 
 export const whyEn: WhyCatalog = {
-  title: (student, course) => `Why is ${student} not enrolled in ${course}?`,
+  title: (student, course, has) => (has ? `${student} has access to ${course}` : `Why is ${student} not enrolled in ${course}?`),
   onDay: (day) => `(asked for ${day})`,
   steps: { moodle: 'What Moodle says', directory: 'Directory', sync: 'What the sync wants', course: 'Cohorts the course syncs' },
   marks: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' },
