@@ -24,7 +24,8 @@ export async function help(ctx: HandlerContext): Promise<View> {
   const accounts = ctx.config.platforms.map((p) => (actor.hasAccount(p.name) ? h.accountOn(p.name, actor.account(p.name).username ?? String(actor.account(p.name).id)) : h.noAccountOn(p.name)));
   const sections: Array<[string, string[]]> = [
     [h.sections.everyone, ['help', 'whoami', 'status', 'myCourses', 'selfWhy']],
-    [h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher']), 'changes', 'notifications']],
+    // Teacher commands only for someone who teaches somewhere (Moodle's answer, as them), support and admins.
+    ...(examples.teaches || actor.has('support') || actor.has('admin') ? [[h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher']), 'changes', 'notifications']] as [string, string[]]] : []),
     ...(actor.has('support') ? [[h.sections.support, ['whySupport', 'syncStudent', 'history', 'createCohort', 'addMembers', 'removeMembers', 'members']] as [string, string[]]] : []),
     ...(actor.has('admin') ? [[h.sections.admin, ['syncOther', 'approve', 'reject', 'summaryHere']] as [string, string[]]] : []),
   ];
@@ -47,24 +48,38 @@ function lines(ctx: HandlerContext, keys: string[], names: { course?: string; co
     .join('\n');
 }
 
+/** How many of a person's courses help asks Moodle about, per platform, before deciding they teach none. */
+const TEACHING_PROBE = 30;
+
 /**
  * A course and a cohort to write examples with: the person's first course whose cohort syncs Moodle
- * lets them see, and (support) the first cohort of the site. Nothing found: lines without examples.
+ * lets them see (as them: someone who teaches there), and (support) the first cohort of the site.
+ * `teaches`: such a course exists on a platform of theirs. Nothing found: lines without examples.
  */
-async function exampleNames(ctx: HandlerContext): Promise<{ course?: string; cohort?: string }> {
-  const platform = ctx.config.platforms.find((p) => ctx.actor.hasAccount(p.name))?.name;
-  if (!platform) return {};
-  const me = ctx.actor.account(platform);
-  const out: { course?: string; cohort?: string } = {};
-  try {
-    const courses = (await ctx.api(platform).getUsersCourses(me.id)).filter((c) => c.id !== 1).sort((a, b) => a.shortname.localeCompare(b.shortname)).slice(0, 3);
-    const syncs = await ctx.cohortSyncs(platform);
-    for (const c of courses) {
-      if (await syncs.checkRights(c.id, me.id, 'read').then(() => true, () => false)) {
-        out.course = `${platform}:${c.shortname}`;
-        break;
+async function exampleNames(ctx: HandlerContext): Promise<{ course?: string; cohort?: string; teaches?: boolean }> {
+  const mine = ctx.config.platforms.filter((p) => ctx.actor.hasAccount(p.name)).map((p) => p.name);
+  if (mine.length === 0) return {};
+  const out: { course?: string; cohort?: string; teaches?: boolean } = {};
+  for (const platform of mine) {
+    const me = ctx.actor.account(platform);
+    try {
+      const courses = (await ctx.api(platform).getUsersCourses(me.id)).filter((c) => c.id !== 1).sort((a, b) => a.shortname.localeCompare(b.shortname)).slice(0, TEACHING_PROBE);
+      if (courses.length === 0) continue;
+      const syncs = await ctx.cohortSyncs(platform);
+      for (const c of courses) {
+        if (await syncs.checkRights(c.id, me.id, 'read').then(() => true, () => false)) {
+          out.course = `${platform}:${c.shortname}`;
+          out.teaches = true;
+          break;
+        }
       }
+    } catch {
+      // Help never fails for want of an example.
     }
+    if (out.teaches) break;
+  }
+  try {
+    const platform = mine[0]!;
     if (ctx.actor.has('support')) out.cohort = (await ctx.api(platform).getCohorts()).filter((c) => c.visible && c.idnumber).map((c) => `${platform}:${c.idnumber}`).sort()[0];
   } catch {
     // Help never fails for want of an example.
