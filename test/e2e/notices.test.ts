@@ -4,10 +4,8 @@
  * per-run notices (one per person, counts by reason, no names, opt-out, nothing when nothing changed),
  * a 429 with Retry-After, a restart mid-queue, and an admin's held-removal message whose buttons work once.
  */
-import path from 'node:path';
 import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { LdifSource } from '../../src/directory/ldif';
 import { silentLogger } from '../../src/log';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import { Running, serve } from '../../src/server';
@@ -15,9 +13,8 @@ import { SyncEngine } from '../../src/sync/engine';
 import type { Site } from '../../src/simulator/model';
 import { ADMIN, COLLEAGUE, TEACHER } from '../helpers/bot';
 import { Call, SECRET, mockConnector, sign, slackStub } from '../helpers/chat-stubs';
-import { MemoryDirectory } from '../helpers/directory';
+import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
-import { REPO_FIXTURES } from '../helpers/simulator';
 
 const SLACK_USERS: Record<string, string> = { U_TEACHER: TEACHER, U_COLLEAGUE: COLLEAGUE, U_ADMIN: ADMIN };
 const TEAMS_USERS: Record<string, string> = { '29:teacher': TEACHER };
@@ -42,7 +39,7 @@ describe('private notices after scheduled runs', () => {
 
   beforeAll(async () => {
     dir = new MemoryDirectory();
-    dir.students = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
+    dir.students = await demoStudents();
     h = await startSyncHarness({ directory: dir });
     site = h.sim.sim.site('ecampus');
     await h.engine.run();

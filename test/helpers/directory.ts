@@ -1,4 +1,5 @@
 /** An in-memory directory for engine tests: students and inscriptions set by the test. */
+import path from 'path';
 import { lookupInRead } from '../../src/directory/file-source';
 import { Roster } from '../../src/directory/roster';
 import type { DirectoryRead, DirectorySource, LookupResult, Student } from '../../src/directory/types';
@@ -38,4 +39,11 @@ export class MemoryDirectory implements DirectorySource {
   static student(key: string, etapes: string[], year = 2026): Student {
     return { key, uid: key, listeRouge: false, inscriptions: etapes.map((etape) => ({ year, etape })) };
   }
+}
+
+/** The demo's directory (fixtures/demo-directory.ldif) as students: the world most chat and why tests talk about. */
+export async function demoStudents(): Promise<Student[]> {
+  const { LdifSource } = await import('../../src/directory/ldif');
+  const { REPO_FIXTURES } = await import('./simulator');
+  return new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
 }

@@ -21,11 +21,8 @@ import type { BotCore } from '../../src/bot/core';
 import { renderText } from '../../src/channels/cli/render';
 import type { View } from '../../src/bot/views';
 import { ADMIN, SUPPORT, TEACHER, botFor, who } from '../helpers/bot';
-import { MemoryDirectory } from '../helpers/directory';
+import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
-import { LdifSource } from '../../src/directory/ldif';
-import path from 'node:path';
-import { REPO_FIXTURES } from '../helpers/simulator';
 
 const STRANGER = 'stranger@nowhere.example';
 const PEOPLE: Array<[string, string]> = [
@@ -108,7 +105,7 @@ describe('every hint works when the person it was shown to uses it (#26)', () =>
   let heldRun = 'r-nope';
 
   beforeAll(async () => {
-    dir.students = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
+    dir.students = await demoStudents();
     h = await startSyncHarness({ directory: dir });
     await h.engine.run();
     bot = botFor(h);

@@ -6,9 +6,7 @@
  * the sends are real HTTP calls to the local Slack stub. Asserts correctness only (everyone told once);
  * the times are printed for the reader.
  */
-import path from 'node:path';
 import { loadConfig } from '../../src/config';
-import { LdifSource } from '../../src/directory/ldif';
 import { silentLogger } from '../../src/log';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import { Notifier } from '../../src/notify';
@@ -16,9 +14,8 @@ import { enqueueRunNotices } from '../../src/notify/enqueue';
 import { SyncEngine } from '../../src/sync/engine';
 import { botFor, converse } from '../helpers/bot';
 import { SECRET, slackStub } from '../helpers/chat-stubs';
-import { MemoryDirectory } from '../helpers/directory';
+import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
-import { REPO_FIXTURES } from '../helpers/simulator';
 
 /** 200 in the suite; `NOTICES_BENCH_TEACHERS=2000 npx jest test/integration/notices-bench.test.ts` for the night the issue asks about. */
 const TEACHERS = Number(process.env.NOTICES_BENCH_TEACHERS ?? 200);
@@ -33,7 +30,7 @@ describe(`a night with ${TEACHERS} teachers to notify`, () => {
 
   it('the run waits for none of it; every teacher is told once', async () => {
     const dir = new MemoryDirectory();
-    dir.students = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
+    dir.students = await demoStudents();
     h = await startSyncHarness({ directory: dir });
     await h.engine.run();
     const site = h.sim.sim.site('ecampus');

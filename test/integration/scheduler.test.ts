@@ -1,16 +1,13 @@
 /** The scheduler: ticks run the sync, overlapping ticks and a second instance never run it twice. */
 import { Scheduler } from '../../src/sync/scheduler';
-import { MemoryDirectory } from '../helpers/directory';
+import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
-import { LdifSource } from '../../src/directory/ldif';
-import path from 'node:path';
-import { REPO_FIXTURES } from '../helpers/simulator';
 
 describe('scheduler', () => {
   let h: SyncHarness;
   const dir = new MemoryDirectory();
   beforeAll(async () => {
-    dir.students = (await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students());
+    dir.students = await demoStudents();
   });
   beforeEach(async () => (h = await startSyncHarness({ directory: dir })));
   afterEach(() => h.stop());

@@ -18,7 +18,8 @@ async function oldDatabase(file: string): Promise<void> {
   await store.lastRuns(1); // migrates to the latest
   await store.close();
   const db = new Database(file);
-  db.prepare("DELETE FROM kysely_migration WHERE name = '002-codes-only'").run();
+  // Version 1.2 knew only 001: the later migrations run again (their tables are created if missing).
+  db.prepare("DELETE FROM kysely_migration WHERE name > '001-initial'").run();
   const journal = db.prepare('INSERT INTO journal (run_id, platform, cohort_idnumber, student_key, moodle_user_id, action, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const at = '2026-11-01T02:00:00.000Z';
   journal.run('r1', 'ecampus', 'etp:L2PHA1', 'e1', 1, 'add', 'inscription 2026 L2PHA1', at);

@@ -9,17 +9,15 @@
  *     that is then rolled back, gives the student access with a live account and changes exactly the
  *     announced effect: as many people gain access as `adds`, as many lose it as `removes`.
  */
-import path from 'node:path';
 import { diagnose } from '../../src/diagnosis/why';
 import type { Fix, FixAction } from '../../src/diagnosis/effect';
-import { LdifSource } from '../../src/directory/ldif';
 import type { Student } from '../../src/directory/types';
 import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import type { Site } from '../../src/simulator/model';
-import { MemoryDirectory } from '../helpers/directory';
+import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
-import { REPO_FIXTURES, seededRandom } from '../helpers/simulator';
+import { seededRandom } from '../helpers/simulator';
 
 const ETAPES = ['L2PHA1', 'L3PHA1', 'L1DRT1', 'L3DRT1', 'L2INF1', 'L3INF1'];
 const COURSES = ['PHA-L2-101', 'PHA-L2-102', 'PHA-L3-201', 'DRT-L1-101', 'INF-L2-101', 'ESP-L2PHA1-2026'];
@@ -34,7 +32,7 @@ describe('why over seeded random universes', () => {
   let base: Student[];
   beforeAll(async () => {
     dir = new MemoryDirectory();
-    base = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
+    base = await demoStudents();
     h = await startSyncHarness({ directory: dir });
     site = h.sim.sim.site('ecampus');
   });

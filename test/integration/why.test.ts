@@ -1,16 +1,13 @@
 /** The "why" diagnosis on the demo: Moodle's truth first, the sync's model second — the cases, in French and English. */
-import path from 'node:path';
 import type { BotCore } from '../../src/bot/core';
 import { diagnose, Diagnosis } from '../../src/diagnosis/why';
-import { LdifSource } from '../../src/directory/ldif';
 import { renderWhy } from '../../src/i18n/why';
 import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import type { Site } from '../../src/simulator/model';
 import { SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
-import { MemoryDirectory } from '../helpers/directory';
+import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
-import { REPO_FIXTURES } from '../helpers/simulator';
 
 describe('why: Moodle first, then the sync', () => {
   let h: SyncHarness;
@@ -19,7 +16,7 @@ describe('why: Moodle first, then the sync', () => {
   let bot: BotCore;
   beforeAll(async () => {
     dir = new MemoryDirectory();
-    dir.students = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
+    dir.students = await demoStudents();
     h = await startSyncHarness({ directory: dir });
     site = h.sim.sim.site('ecampus');
     await h.engine.run();

@@ -32,7 +32,7 @@ describe('Moodle’s access rule', () => {
 describe('the run’s own wish for one student (desiredOfOne)', () => {
   const s = { key: 'e1', inscriptions: [{ year: 2026, etape: 'L2PHA1', status: 'E' }] };
   it('added in the year, kept only during the grace, then nothing; routed by platform', () => {
-    expect(desiredOfOne(s, yearWindow(new Date('2026-12-03T12:00:00Z'), rules), platforms, 'ecampus')).toEqual([{ etape: 'L2PHA1', mode: 'add', reason: 'inscription 2026 L2PHA1 status E' }]);
+    expect(desiredOfOne(s, yearWindow(new Date('2026-12-03T12:00:00Z'), rules), platforms, 'ecampus')).toEqual([{ etape: 'L2PHA1', mode: 'add', reason: { code: 'inscription', year: 2026, etape: 'L2PHA1', status: 'E' } }]);
     expect(desiredOfOne(s, yearWindow(new Date('2027-09-10T12:00:00Z'), rules), platforms, 'ecampus')).toEqual([{ etape: 'L2PHA1', mode: 'keep-only' }]);
     expect(desiredOfOne(s, yearWindow(new Date('2027-11-05T12:00:00Z'), rules), platforms, 'ecampus')).toEqual([]);
     expect(desiredOfOne(s, yearWindow(new Date('2026-12-03T12:00:00Z'), rules), platforms, 'collegium')).toEqual([]);

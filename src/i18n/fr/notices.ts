@@ -30,7 +30,7 @@ export const noticesFr = {
   heldButtons: 'Les boutons ne servent qu’une fois ; `approuver` revérifie chaque retrait dans l’annuaire.',
   unreachable: (n: number) => `${count(n, 'fr', { one: 'enseignant', other: 'enseignants' })} sans moyen d’être prévenu (jamais écrit au bot dans Teams, pas de compte Slack pour son e-mail).`,
   noticesOfRun: (runId: string, sent: number, skipped: number, failed: number, queued: number) =>
-    `Avis privés de ${runId} : ${formatNumber(sent, 'fr')} envoyé(s), ${formatNumber(skipped, 'fr')} non joignable(s), ${formatNumber(failed, 'fr')} en échec${queued ? `, ${formatNumber(queued, 'fr')} en attente` : ''}.`,
+    `Avis privés de ${runId} : ${count(sent, 'fr', { one: 'envoyé', other: 'envoyés' })}, ${count(skipped, 'fr', { one: 'non joignable', other: 'non joignables' })}, ${formatNumber(failed, 'fr')} en échec${queued ? `, ${formatNumber(queued, 'fr')} en attente` : ''}.`,
   // Préférences.
   prefOn: 'C’est noté : vous recevrez un avis privé quand la synchronisation change les inscriptions de vos cours. `notifications non` pour arrêter.',
   prefOff: 'C’est noté : plus d’avis privé après les synchronisations. `notifications oui` pour les retrouver.',
