@@ -87,4 +87,17 @@ describe('fixwords', () => {
       }
     });
   });
+
+  describe('help per role: the teacher section only for someone who teaches (3)', () => {
+    it('a student reads their own commands, never the teacher ones; a teacher reads them', async () => {
+      const email = account(of('L2PHA1').key)!.email;
+      for (const [locale, teacherOnly] of [['fr', /`chercher|`méthodes|`ajouter <|`modifier|`retirer <|Enseignant \(/], ['en', /`search|`syncs|`add <|`update|`remove <|Teacher \(/]] as const) {
+        const student = await ask(email, locale === 'fr' ? 'aide' : 'help', locale);
+        expect(student.text).not.toMatch(teacherOnly);
+        expect(student.text).toMatch(locale === 'fr' ? /mes cours/ : /my courses/);
+        const teacher = await ask(TEACHER, locale === 'fr' ? 'aide' : 'help', locale);
+        expect(teacher.text).toMatch(teacherOnly);
+      }
+    });
+  });
 });

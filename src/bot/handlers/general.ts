@@ -22,16 +22,17 @@ export async function help(ctx: HandlerContext): Promise<View> {
   if (!actor.verified) return { title: h.title, blocks: [...head, text(h.noAccount), text(lines(ctx, ['help', 'whoami'], {})), text(h.apogee)] };
   const examples = await exampleNames(ctx);
   const accounts = ctx.config.platforms.map((p) => (actor.hasAccount(p.name) ? h.accountOn(p.name, actor.account(p.name).username ?? String(actor.account(p.name).id)) : h.noAccountOn(p.name)));
+  // Teacher commands only for someone who teaches somewhere (Moodle's answer, as them), support and admins.
+  const teaches = !!examples.teaches || actor.has('support') || actor.has('admin');
   const sections: Array<[string, string[]]> = [
     [h.sections.everyone, ['help', 'whoami', 'status', 'myCourses', 'selfWhy']],
-    // Teacher commands only for someone who teaches somewhere (Moodle's answer, as them), support and admins.
-    ...(examples.teaches || actor.has('support') || actor.has('admin') ? [[h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher']), 'changes', 'notifications']] as [string, string[]]] : []),
+    ...(teaches ? [[h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher']), 'changes', 'notifications']] as [string, string[]]] : []),
     ...(actor.has('support') ? [[h.sections.support, ['whySupport', 'syncStudent', 'history', 'createCohort', 'addMembers', 'removeMembers', 'members']] as [string, string[]]] : []),
     ...(actor.has('admin') ? [[h.sections.admin, ['syncOther', 'approve', 'reject', 'summaryHere']] as [string, string[]]] : []),
   ];
   return {
     title: h.title,
-    blocks: [...head, text(`${h.platforms} — ${accounts.join(' ; ')}`), ...sections.map(([name, keys]) => text(`${name}\n${lines(ctx, keys, examples)}`)), text(h.courseForms), text(h.apogee)],
+    blocks: [...head, text(`${h.platforms} — ${accounts.join(' ; ')}`), ...sections.map(([name, keys]) => text(`${name}\n${lines(ctx, keys, examples)}`)), ...(teaches ? [text(h.courseForms)] : []), text(h.apogee)],
   };
 }
 
