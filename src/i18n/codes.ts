@@ -12,6 +12,10 @@ import { guardFr } from './fr/guard';
 import { journalFr } from './fr/journal';
 import { moodleFr } from './fr/moodle';
 import { runFr } from './fr/run';
+import { helpEn } from './en/help';
+import { helpFr } from './fr/help';
+import { formatDate } from './format';
+import type { HeldDecision } from '../sync/status';
 import type { Locale } from './locale';
 import { typeset } from './typography';
 
@@ -43,4 +47,20 @@ export const runStatusText = (s: RunStatus, locale: Locale): string => sections[
 export function moodleErrorText(e: MoodleErrorFacts, locale: Locale): string {
   const say = sections[locale].moodle[e.code] ?? sections[locale].moodle.unknown;
   return typeset(say(e), locale);
+}
+
+/** What became of a run's held removals (approved by whom, when, in which run; rejected; superseded), in one sentence. */
+export function heldDecisionText(runId: string, d: HeldDecision, locale: Locale, timeZone: string): string {
+  const h = locale === 'en' ? helpEn : helpFr;
+  const at = d.at ? formatDate(new Date(d.at), locale, timeZone, true) : '?';
+  const by = d.by ?? '?';
+  const said =
+    d.status === 'rejected'
+      ? h.decisionRejected(runId, by, at, d.removals)
+      : d.status === 'superseded'
+        ? h.decisionSuperseded(runId)
+        : d.approvalRunId
+          ? h.decisionApproved(runId, by, at, d.removed ?? 0, d.approvalRunId)
+          : h.decisionApprovedNoRun(runId, by, at);
+  return typeset(said, locale);
 }

@@ -171,6 +171,7 @@ export const en: Catalog = {
   statusTitle: 'Sync status',
   statusNever: 'No sync has run yet.',
   statusLast: (at: string, status: string, ms: number) => `Last sync: ${at} — ${status} (${Math.round(ms / 1000)} s)`,
+  statusLastDecided: (at: string, ms: number, decision: string) => `Last sync: ${at} (${Math.round(ms / 1000)} s). ${decision}`,
   statusNext: (at: string) => `Next: ${at}`,
   statusColumns: ['Platform', 'Cohorts created', 'Added', 'Removed', 'Held', 'Pending accounts', 'Errors'],
   statusHeld: (run: string, n: number) => `${n$(n, 'removal', 'removals')} held by the guard in ${run}: an administrator must \`approve ${run}\` or \`reject ${run}\`.`,

@@ -171,6 +171,8 @@ export const fr = {
   statusTitle: 'État de la synchronisation',
   statusNever: 'Aucune synchronisation n’a encore eu lieu.',
   statusLast: (at: string, status: string, ms: number) => `Dernière synchronisation : ${at} — ${status} (${Math.round(ms / 1000)} s)`,
+  /** The last run held removals, since decided: the line says the decision, not the run's bare status. */
+  statusLastDecided: (at: string, ms: number, decision: string) => `Dernière synchronisation : ${at} (${Math.round(ms / 1000)} s). ${decision}`,
   statusNext: (at: string) => `Prochaine : ${at}`,
   statusColumns: ['Plateforme', 'Cohortes créées', 'Ajouts', 'Retraits', 'Retenus', 'Comptes en attente', 'Erreurs'],
   statusHeld: (run: string, n: number) => `${n$(n, 'retrait retenu', 'retraits retenus')} par le garde-fou dans ${run} : un administrateur doit \`approuver ${run}\` ou \`rejeter ${run}\`.`,

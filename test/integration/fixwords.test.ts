@@ -8,7 +8,9 @@ import type { BotCore } from '../../src/bot/core';
 import { LdifSource } from '../../src/directory/ldif';
 import type { Student } from '../../src/directory/types';
 import type { Site } from '../../src/simulator/model';
-import { SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
+import { ADMIN, SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
+import { statusDocument } from '../../src/cli/sync';
+import { heldDecisionText } from '../../src/i18n/codes';
 import { MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { REPO_FIXTURES } from '../helpers/simulator';
@@ -98,6 +100,39 @@ describe('fixwords', () => {
         const teacher = await ask(TEACHER, locale === 'fr' ? 'aide' : 'help', locale);
         expect(teacher.text).toMatch(teacherOnly);
       }
+    });
+  });
+
+  describe('status after a held run is decided (4, 5)', () => {
+    it('the run line says the decision, the CLI document carries it, French agrees with the count', async () => {
+      const keep = dir.students;
+      dir.students = keep.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && ['L1DRT1', 'L3DRT1'].includes(i.etape)));
+      const engine = h.newEngine(dir);
+      let runId: string;
+      try {
+        const run = await engine.run();
+        expect(run.status).toBe('held');
+        runId = run.runId;
+        await engine.reject(runId, ADMIN);
+      } finally {
+        dir.students = keep;
+      }
+      for (const [who, locale, line, not] of [
+        [ADMIN, 'fr', `Dernière synchronisation : [^\\n]*Retraits retenus de ${runId} rejetés par ${ADMIN}`, /appliquée/],
+        [TEACHER, 'en', `Last sync: [^\\n]*Held removals of ${runId} rejected by ${ADMIN}`, /applied/],
+      ] as const) {
+        const st = await ask(who, locale === 'fr' ? 'état' : 'status', locale);
+        expect(st.text).toMatch(new RegExp(line));
+        expect(st.text).not.toMatch(not);
+      }
+      const doc = await statusDocument({ store: h.store, config: h.config } as unknown as Parameters<typeof statusDocument>[0]);
+      const r = doc.lastRuns.find((x) => x.runId === runId)!;
+      expect(r.status).toBeDefined();
+      expect(r.decision).toMatchObject({ status: 'rejected', by: ADMIN, at: expect.any(String) });
+      expect(heldDecisionText(runId, r.decision!, 'fr', 'Europe/Paris')).toMatch(/rejetés par .* le \d+ déc\. 2026.* personnes restent dans leur cohorte\./);
+      expect(heldDecisionText(runId, { ...r.decision!, removals: 1 }, 'fr', 'Europe/Paris')).toMatch(/1 personne reste dans sa cohorte\./);
+      expect(heldDecisionText(runId, { ...r.decision!, removals: 0 }, 'fr', 'Europe/Paris')).toMatch(/0 personne reste dans sa cohorte\./);
+      expect(heldDecisionText(runId, { status: 'approved', by: ADMIN, at: r.decision!.at, removals: 3, approvalRunId: 'r2', removed: 3 }, 'en', 'Europe/Paris')).toMatch(/approved by .* 3 people removed \(sync r2\)/);
     });
   });
 });

@@ -1,8 +1,9 @@
 /** help, whoami, status: no Moodle rights needed, no personal data. */
 import type { HandlerContext } from '../context';
 import { formatDate } from '../../i18n/format';
-import { syncStatus } from '../../sync/status';
-import type { HeldPlan, RunRecord } from '../../store/types';
+import { heldDecision, syncStatus } from '../../sync/status';
+import { heldDecisionText } from '../../i18n/codes';
+import { localeOf } from '../../i18n/locale';
 import { latestNotices } from '../../notify/status';
 import { cohortIdnumber } from '../../domain/cohorts';
 import { typedEtape } from '../resolve';
@@ -124,9 +125,9 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
   if (runs.length === 0) blocks.push(text(t.statusNever));
   else if (!full) blocks.push(text(h.noFullRun));
   if (full) {
-    const plan = full.status === 'held' || full.platforms.some((p) => p.removalsHeld > 0) ? await store.getHeldPlan(full.runId) : undefined;
-    const decided = plan && plan.status !== 'held';
-    blocks.push(text(t.statusLast(when(full.startedAt), t.runStatus[full.status] ?? full.status, full.durationMs ?? 0)));
+    // Held removals since decided: the run's line says what became of them (its bare status, "applied", would contradict the table).
+    const decided = await heldDecision(store, full, runs);
+    blocks.push(text(decided ? t.statusLastDecided(when(full.startedAt), full.durationMs ?? 0, heldDecisionText(full.runId, decided, localeOf(t.locale), tz)) : t.statusLast(when(full.startedAt), t.runStatus[full.status] ?? full.status, full.durationMs ?? 0)));
     const wanted = target?.toLowerCase();
     const rows = full.platforms
       .filter((p) => !wanted || p.name === wanted || !ctx.config.platforms.some((c) => c.name === wanted))
@@ -134,7 +135,6 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
     blocks.push(table(t.statusColumns, rows));
     // Why removals were held matters while they wait; once decided, the decision is what is true now.
     if (!decided) for (const g of full.guardReasons ?? []) blocks.push(text(t.statusGuard(g)));
-    if (plan && decided) blocks.push(text(decision(ctx, plan, runs)));
   }
   const scoped = runs.find((r) => r.scope !== 'all' && /^(user|cohort|platform):/.test(r.scope));
   if (scoped && (!full || scoped.startedAt > full.startedAt)) {
@@ -167,13 +167,3 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
   return { title: t.statusTitle, blocks };
 }
 
-/** A held plan's decision as it stands: approved (by whom, when, how many removed, by which run) or rejected. */
-function decision(ctx: HandlerContext, plan: HeldPlan, runs: RunRecord[]): string {
-  const h = ctx.t.help;
-  const at = plan.decidedAt ? fmt(plan.decidedAt, ctx.t.locale, ctx.config.academicYear.timezone) : '?';
-  const by = plan.decidedBy ?? '?';
-  if (plan.status === 'rejected') return h.decisionRejected(plan.runId, by, at, plan.removals.length);
-  if (plan.status === 'superseded') return h.decisionSuperseded(plan.runId);
-  const approval = runs.find((r) => r.scope === `approve:${plan.runId}`);
-  return approval ? h.decisionApproved(plan.runId, by, at, approval.platforms.reduce((n, p) => n + p.membersRemoved, 0), approval.runId) : h.decisionApprovedNoRun(plan.runId, by, at);
-}
