@@ -66,7 +66,7 @@ export function renderWhy(d: Diagnosis, locale: Locale, timeZone: string, opts: 
         return w.courseUnreadable;
     }
   };
-  const lines = d.steps.map((s) => `${w.marks[s.status]} ${w.steps[s.id]}${s.facts.length ? ` — ${s.facts.map(fact).join(' ; ')}` : ''}`);
+  const lines = d.steps.map((s) => `${w.marks[s.status]} ${w.steps[s.id]}${s.facts.length ? ` — ${s.facts.map(fact).join(w.factSep)}` : ''}`);
   const via = d.access.via.filter((v) => v.gives).map((v) => `${w.methods[v.method] ?? v.method}${v.cohort ? ` ${v.cohort}` : v.instance ? ` « ${v.instance} »` : ''} (${role(v.role)})`).join(', ');
   const when = d.about?.nextRun ? formatDate(new Date(d.about.nextRun), locale, timeZone, true) : w.nextRun;
   const param = d.verdict === 'not-wanted' ? (w.notWanted[d.about?.reason ?? ''] ?? '') : d.verdict === 'unknown-student' ? d.student : (d.about?.runId ?? d.about?.cohort ?? '');

@@ -33,7 +33,7 @@ export async function help(ctx: HandlerContext): Promise<View> {
   ];
   return {
     title: h.title,
-    blocks: [...head, text(`${h.platforms} — ${accounts.join(' ; ')}`), ...sections.map(([name, keys]) => text(`${name}\n${lines(ctx, keys, examples)}`)), ...(teaches ? [text(h.courseForms)] : []), text(h.apogee)],
+    blocks: [...head, text(`${h.platforms} — ${accounts.join(h.listSep)}`), ...sections.map(([name, keys]) => text(`${name}\n${lines(ctx, keys, examples)}`)), ...(teaches ? [text(h.courseForms)] : []), text(h.apogee)],
   };
 }
 

@@ -266,7 +266,7 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
     private: true,
     blocks: [
       // A cohort synced with more than a student role: the courses and the role these people get (or lose) there, before the "yes".
-      ...(courses.some(privileged) ? [text(t.membersPrivileged(courses.filter(privileged).map((c) => t.membersPrivilegedCourse(`${c.shortname} (${c.fullname})`, t.roleLabels[c.roleShortname] ?? (c.roleName || c.roleShortname))).join(' ; ')))] : []),
+      ...(courses.some(privileged) ? [text(t.membersPrivileged(courses.filter(privileged).map((c) => t.membersPrivilegedCourse(`${c.shortname} (${c.fullname})`, t.roleLabels[c.roleShortname] ?? (c.roleName || c.roleShortname))).join(t.help.listSep)))] : []),
       table(t.membersColumns, acting.slice(0, 30).map((u) => [u.fullname, u.username ?? '', u.email ?? ''])),
       ...unchangedNote,
     ],

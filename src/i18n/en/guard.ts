@@ -16,7 +16,7 @@ export const guardEn: WordsFor<GuardReason> = {
   belowRatio: (r) => skipped(r.effect, `the directory has ${count(r.students, 'en', { one: 'student', other: 'students' })}, fewer than ${formatDecimal(r.ratio, 'en', 2)} × ${n(r.last)} of the last good run (SYNC_MIN_SOURCE_RATIO)`),
   sourceWarning: (r) => skipped(r.effect, r.detail),
   tooManyRemovals: (r) => `removals held for approval: ${count(r.removals, 'en', { one: 'removal', other: 'removals' })} exceed SYNC_MAX_REMOVALS=${r.max}`,
-  removalPercent: (r) => `removals held for approval: ${count(r.removals, 'en', { one: 'removal', other: 'removals' })} are ${formatDecimal(r.percent, 'en')} % of ${n(r.memberships)} managed memberships, above SYNC_MAX_REMOVAL_PERCENT=${r.max}`,
+  removalPercent: (r) => `removals held for approval: ${count(r.removals, 'en', { one: 'removal', other: 'removals' })} are ${formatDecimal(r.percent, 'en')}% of ${n(r.memberships)} managed memberships, above SYNC_MAX_REMOVAL_PERCENT=${r.max}`,
   runFailed: (r) => `run failed: ${r.detail}`,
   interrupted: () => 'interrupted: the process was stopped before the end; the next run converges from where it was',
   storeUnavailable: (r) => {

@@ -16,6 +16,8 @@ export const helpFr = {
   intro: 'Je relie les cohortes Moodle à vos cours et je réponds aux questions sur leur synchronisation nocturne.',
   apogee: '*Apogée* est le logiciel de scolarité de l’université ; un *code étape* (ex. L2PHA1) y désigne une année d’un diplôme. Chaque code étape a sa cohorte générale (etp:L2PHA1), remplie chaque nuit depuis l’annuaire.',
   example: (cmd: string) => `ex. \`${cmd}\``,
+  /** Between the items of a list on one line. */
+  listSep: ' ; ',
   sections: { everyone: 'Pour tous', teacher: 'Enseignant (dans vos cours)', support: 'Support', admin: 'Administrateur' },
   platforms: 'Vos comptes',
   accountOn: (platform: string, username: string) => `${platform} : compte ${username}`,

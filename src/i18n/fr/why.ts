@@ -73,6 +73,8 @@ export const whyFr = {
     'not-in-course': () => 'Pas dans ce cours : ni inscrit, ni membre d’une cohorte synchronisée avec lui.',
   } as Record<string, (via: string, param: string, when: string) => string>,
   nextRun: 'la prochaine synchronisation',
+  /** Between the facts of one step. */
+  factSep: ' ; ',
   // Fixes: what, who, and the full effect.
   fixTitle: 'À faire',
   noFixTeacher: 'Rien que vous puissiez corriger dans le cours : demandez au support (commande `pourquoi`), qui voit toute la chaîne.',
