@@ -4,11 +4,11 @@
  */
 import type { GuardReason, JournalAction, JournalReason, RunStatus } from '../domain/codes';
 import type { MoodleErrorFacts } from '../moodle/errors';
-import { guardEn } from './en/guard';
+import { guardEn, guardPlainEn } from './en/guard';
 import { journalEn } from './en/journal';
 import { moodleEn } from './en/moodle';
 import { runEn } from './en/run';
-import { guardFr } from './fr/guard';
+import { guardFr, guardPlainFr } from './fr/guard';
 import { journalFr } from './fr/journal';
 import { moodleFr } from './fr/moodle';
 import { runFr } from './fr/run';
@@ -30,6 +30,12 @@ type Say<T> = (r: T) => string;
 /** A guard reason in words (English by default: the CLI's and JSON's sentences). */
 export function guardText(r: GuardReason, locale: Locale = 'en'): string {
   return typeset((sections[locale].guard[r.code] as Say<GuardReason>)(r), locale);
+}
+
+/** A guard reason for someone who does not configure cohortbot: no setting names (administrators read guardText). */
+export function guardPlainText(r: GuardReason, locale: Locale = 'en'): string {
+  const plain = (locale === 'en' ? guardPlainEn : guardPlainFr)[r.code] as Say<GuardReason> | undefined;
+  return plain ? typeset(plain(r), locale) : guardText(r, locale);
 }
 
 /** The English sentences of a run's reasons, as the CLI's JSON `guard: [...]` has always carried them. */

@@ -2,7 +2,7 @@
 import type { Catalog } from './fr';
 import type { AccountProblem } from '../bot/identity';
 import type { GuardReason } from '../domain/codes';
-import { guardText } from './codes';
+import { guardPlainText, guardText } from './codes';
 import { guardEn } from './en/guard';
 import { journalEn } from './en/journal';
 import { moodleEn } from './en/moodle';
@@ -174,12 +174,12 @@ export const en: Catalog = {
   statusLastDecided: (at: string, ms: number, decision: string) => `Last sync: ${at} (${Math.round(ms / 1000)} s). ${decision}`,
   statusNext: (at: string) => `Next: ${at}`,
   statusColumns: ['Platform', 'Cohorts created', 'Added', 'Removed', 'Held', 'Pending accounts', 'Errors'],
-  statusHeld: (run: string, n: number) => `${n$(n, 'removal', 'removals')} held by the guard in ${run}: an administrator must \`approve ${run}\` or \`reject ${run}\`.`,
+  statusHeld: (run: string, n: number, admin = false) => `${n$(n, 'removal', 'removals')} held by the guard in ${run}: ${admin ? `\`approve ${run}\` or \`reject ${run}\`` : 'an administrator can approve or reject them'}.`,
   statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} waiting for an account`,
   approveButton: 'Approve removals',
   rejectButton: 'Reject',
   journalActions: journalEn.actions as Record<string, string>,
-  statusGuard: (reason: GuardReason): string => `Guard: ${guardText(reason, 'en')}`,
+  statusGuard: (reason: GuardReason, settings = false): string => `Guard: ${settings ? guardText(reason, 'en') : guardPlainText(reason, 'en')}`,
   runStatus: runEn.status as Record<string, string>,
 
   whoamiTitle: 'Who am I?',

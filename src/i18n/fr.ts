@@ -1,6 +1,6 @@
 import type { AccountProblem } from '../bot/identity';
 import type { GuardReason } from '../domain/codes';
-import { guardText } from './codes';
+import { guardPlainText, guardText } from './codes';
 import { guardFr } from './fr/guard';
 import { journalFr } from './fr/journal';
 import { moodleFr } from './fr/moodle';
@@ -175,12 +175,13 @@ export const fr = {
   statusLastDecided: (at: string, ms: number, decision: string) => `Dernière synchronisation : ${at} (${Math.round(ms / 1000)} s). ${decision}`,
   statusNext: (at: string) => `Prochaine : ${at}`,
   statusColumns: ['Plateforme', 'Cohortes créées', 'Ajouts', 'Retraits', 'Retenus', 'Comptes en attente', 'Erreurs'],
-  statusHeld: (run: string, n: number) => `${n$(n, 'retrait retenu', 'retraits retenus')} par le garde-fou dans ${run} : un administrateur doit \`approuver ${run}\` ou \`rejeter ${run}\`.`,
+  // The commands only for who may type them (administrators); others read who decides, in words.
+  statusHeld: (run: string, n: number, admin = false) => `${n$(n, 'retrait retenu', 'retraits retenus')} par le garde-fou dans ${run} : ${admin ? `\`approuver ${run}\` ou \`rejeter ${run}\`` : 'un administrateur peut les approuver ou les rejeter'}.`,
   statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} en attente de compte`,
   approveButton: 'Approuver les retraits',
   rejectButton: 'Rejeter',
   journalActions: journalFr.actions as Record<string, string>,
-  statusGuard: (reason: GuardReason): string => `Garde-fou : ${guardText(reason, 'fr')}`,
+  statusGuard: (reason: GuardReason, settings = false): string => `Garde-fou : ${settings ? guardText(reason, 'fr') : guardPlainText(reason, 'fr')}`,
   runStatus: runFr.status as Record<string, string>,
 
   whoamiTitle: 'Qui suis-je ?',

@@ -11,6 +11,7 @@ import type { Site } from '../../src/simulator/model';
 import { ADMIN, SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
 import { statusDocument } from '../../src/cli/sync';
 import { heldDecisionText } from '../../src/i18n/codes';
+import { renderBlocks } from '../../src/channels/slack/blocks';
 import { MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { REPO_FIXTURES } from '../helpers/simulator';
@@ -113,6 +114,18 @@ describe('fixwords', () => {
         const run = await engine.run();
         expect(run.status).toBe('held');
         runId = run.runId;
+        // (7) While held: the commands for administrators only; setting names for administrators only.
+        for (const [locale, word, cmd, plain] of [['fr', 'état', 'approuver', /un administrateur peut les approuver ou les rejeter/], ['en', 'status', 'approve', /an administrator can approve or reject them/]] as const) {
+          const teacher = await ask(TEACHER, word, locale);
+          expect(teacher.text).not.toContain(`\`${cmd} ${runId}\``);
+          expect(teacher.text).toMatch(plain);
+          expect(teacher.text).not.toMatch(/SYNC_/);
+          const student = await ask(account(of('L2PHA1').key)!.email, word, locale);
+          expect(student.text).not.toMatch(/SYNC_|`approu|`approve/);
+          const admin = await ask(ADMIN, word, locale);
+          expect(admin.text).toContain(`\`${cmd} ${runId}\``);
+          expect(admin.text).toMatch(/SYNC_MAX_REMOVAL/);
+        }
         await engine.reject(runId, ADMIN);
       } finally {
         dir.students = keep;
@@ -133,6 +146,27 @@ describe('fixwords', () => {
       expect(heldDecisionText(runId, { ...r.decision!, removals: 1 }, 'fr', 'Europe/Paris')).toMatch(/1 personne reste dans sa cohorte\./);
       expect(heldDecisionText(runId, { ...r.decision!, removals: 0 }, 'fr', 'Europe/Paris')).toMatch(/0 personne reste dans sa cohorte\./);
       expect(heldDecisionText(runId, { status: 'approved', by: ADMIN, at: r.decision!.at, removals: 3, approvalRunId: 'r2', removed: 3 }, 'en', 'Europe/Paris')).toMatch(/approved by .* 3 people removed \(sync r2\)/);
+    });
+  });
+
+  describe('a table never cuts an identifier a person types (7)', () => {
+    it('méthodes: every cohort ID whole, the name cut instead', async () => {
+      const { renderText } = await import('../../src/channels/cli/render');
+      const long = 'Un nom de cohorte vraiment très long pour tenir dans une colonne';
+      const c = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+      const before = c.name;
+      c.name = long;
+      try {
+        for (const locale of ['fr', 'en']) {
+          const r = await ask(TEACHER, locale === 'fr' ? 'méthodes PHA-L2-102' : 'syncs PHA-L2-102', locale);
+          expect(r.text).toContain('(etp:L2PHA1)');
+          expect(JSON.stringify(renderBlocks(r.view))).toContain('(etp:L2PHA1)');
+          expect(renderText(r.view)).toContain('(etp:L2PHA1)');
+          expect(r.text).not.toContain(long);
+        }
+      } finally {
+        c.name = before;
+      }
     });
   });
 });

@@ -134,7 +134,7 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
       .map((p) => [p.name, p.cohortsCreated, p.membersAdded, p.membersRemoved, p.removalsHeld, p.pendingAccounts, p.errors.length]);
     blocks.push(table(t.statusColumns, rows));
     // Why removals were held matters while they wait; once decided, the decision is what is true now.
-    if (!decided) for (const g of full.guardReasons ?? []) blocks.push(text(t.statusGuard(g)));
+    if (!decided) for (const g of full.guardReasons ?? []) blocks.push(text(t.statusGuard(g, ctx.actor.has('admin'))));
   }
   const scoped = runs.find((r) => r.scope !== 'all' && /^(user|cohort|platform):/.test(r.scope));
   if (scoped && (!full || scoped.startedAt > full.startedAt)) {
@@ -144,7 +144,7 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
     blocks.push(text(h.lastScoped(label, when(scoped.startedAt), scoped.platforms.reduce((n, p) => n + p.membersAdded, 0), scoped.platforms.reduce((n, p) => n + p.membersRemoved, 0))));
   }
   if (next) blocks.push(text(t.statusNext(when(next.toISOString()))));
-  for (const held of now.held) blocks.push(text(t.statusHeld(held.runId, held.removals.length)));
+  for (const held of now.held) blocks.push(text(t.statusHeld(held.runId, held.removals.length, ctx.actor.has('admin'))));
   // The private notices of the latest run that had any: sent, unreachable, failed, waiting (#32).
   const notices = await latestNotices(store, runs.map((r) => r.runId));
   if (notices) blocks.push(text(t.notices.noticesOfRun(notices.runId, notices.counts.sent, notices.counts.skipped, notices.counts.failed, notices.counts.queued + notices.counts.sending)));

@@ -94,7 +94,7 @@ export async function syncNow(ctx: HandlerContext, target: SyncTarget): Promise<
     const sum = (k: 'cohortsCreated' | 'membersAdded' | 'membersRemoved' | 'removalsHeld' | 'pendingAccounts') => run.platforms.reduce((n, p) => n + p[k], 0);
     const errors = run.platforms.reduce((n, p) => n + p.errors.length, 0);
     const tone = run.status === 'applied' && errors === 0 ? 'success' : 'warning';
-    const guard = (run.guardReasons ?? []).map((g) => text(t.statusGuard(g)));
+    const guard = (run.guardReasons ?? []).map((g) => text(t.statusGuard(g, ctx.actor.has('admin'))));
     if (resolved.kind === 'student') return { tone, private: true, blocks: [text(t.syncStudentDone(resolved.ref, sum('membersAdded'), sum('membersRemoved'), sum('pendingAccounts'))), ...guard] };
     return {
       tone,
@@ -151,7 +151,7 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
   return {
     title: rejecting ? t.help.rejectTitle(run) : t.approveTitle(run),
     tone: 'warning',
-    blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r)))],
+    blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r, ctx.actor.has('admin'))))],
     buttons: [
       { label: t.confirm, payload: `oui ${pending.id}`, style: 'danger' },
       { label: t.cancel, payload: `non ${pending.id}` },

@@ -29,3 +29,12 @@ export const guardEn: WordsFor<GuardReason> = {
   },
   legacy: (r) => r.text,
 };
+
+/** For readers who do not configure cohortbot (all but administrators): the same reasons without setting names. */
+export const guardPlainEn: Partial<WordsFor<GuardReason>> = {
+  tooFewRecords: (r) => skipped(r.effect, `the directory has ${count(r.students, 'en', { one: 'student', other: 'students' })}, fewer than the expected minimum (${n(r.min)})`),
+  belowRatio: (r) => skipped(r.effect, `the directory has ${count(r.students, 'en', { one: 'student', other: 'students' })}, far fewer than the ${n(r.last)} of the last good run`),
+  tooManyRemovals: (r) => `removals held for approval: ${count(r.removals, 'en', { one: 'removal', other: 'removals' })}, more than allowed without approval (${n(r.max)})`,
+  removalPercent: (r) => `removals held for approval: ${count(r.removals, 'en', { one: 'removal', other: 'removals' })} are ${formatDecimal(r.percent, 'en')}% of ${n(r.memberships)} managed memberships, above what is allowed without approval (${formatDecimal(r.max, 'en')}%)`,
+  storeUnavailable: (r) => (r.recorded ? 'the store was unavailable during the run, stopped before its next write' : 'the store did not come back in time: this run is not recorded (the next run closes it as interrupted)'),
+};
