@@ -41,7 +41,7 @@ export const en: Catalog = {
   status: 'Status',
   name: 'Name',
   roleLabels: { student: 'student', editingteacher: 'teacher', teacher: 'non-editing teacher', manager: 'manager' },
-  newGroup: (cohort: string) => `new group "${cohort} cohort"`,
+  newGroup: (cohort: string) => `new group named after the cohort "${cohort}"`,
 
   helpTitle: 'cohortbot — help',
   helpIntro: 'I link Moodle cohorts to your courses and answer questions about the nightly sync of cohorts by code étape.',

@@ -41,7 +41,8 @@ export const fr = {
   status: 'État',
   name: 'Nom',
   roleLabels: { student: 'étudiant', editingteacher: 'enseignant', teacher: 'enseignant non éditeur', manager: 'gestionnaire' } as Record<string, string>,
-  newGroup: (cohort: string) => `nouveau groupe « ${cohort} cohort »`,
+  // enrol_cohort names the group from its lang string, in the site's language ("<cohort> cohort" in English): said in the reader's words.
+  newGroup: (cohort: string) => `nouveau groupe au nom de la cohorte « ${cohort} »`,
 
   helpTitle: 'cohortbot — aide',
   helpIntro: 'Je relie les cohortes Moodle à vos cours et je réponds aux questions sur la synchronisation nocturne des cohortes par code étape.',

@@ -169,4 +169,15 @@ describe('fixwords', () => {
       }
     });
   });
+
+  describe('a new group is said in the reader\'s words (8)', () => {
+    it.each([
+      ['fr', 'ajouter etp:L3PHA1 à PHA-L2-102 groupe nouveau nom "L3 en renfort"', 'nouveau groupe au nom de la cohorte', / cohort »/, 'non'],
+      ['en', 'add etp:L3PHA1 to PHA-L2-102 group new name "L3 reinforcement"', 'new group named after the cohort', / cohort"/, 'no'],
+    ])('%s', async (locale, line, said, half, no) => {
+      const [r] = await converse(bot, TEACHER, [line, no], { locale });
+      expect(r!.text).toContain(said);
+      expect(r!.text).not.toMatch(half);
+    });
+  });
 });

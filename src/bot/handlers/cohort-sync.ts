@@ -24,7 +24,7 @@ export async function listSyncs(ctx: HandlerContext, p: CourseAccess): Promise<V
   const list = await p.syncs.list(p.course.id, p.me.id);
   if (list.length === 0) return { blocks: [text(t.syncsNone(p.label)), text(t.syncsNext(spec(p)))] };
   // The cohort's ID is typed in the next commands: never cut; its name is cut to keep the column narrow.
-  const rows = list.map((i) => [i.cohortName ? `${shorten(i.cohortName, Math.max(12, 36 - (i.cohortIdnumber ?? '').length))} (${i.cohortIdnumber})` : i.cohortIdnumber || '—', t.roleLabels[i.roleName] ?? (i.roleName || t.none), i.groupName || t.none, i.enabled ? t.enabled : t.disabled, i.activeCount >= 0 ? i.activeCount : '?']);
+  const rows = list.map((i) => [i.cohortName ? `${shorten(i.cohortName, Math.max(12, 45 - (i.cohortIdnumber ?? '').length))} (${i.cohortIdnumber})` : i.cohortIdnumber || '—', t.roleLabels[i.roleName] ?? (i.roleName || t.none), i.groupName || t.none, i.enabled ? t.enabled : t.disabled, i.activeCount >= 0 ? i.activeCount : '?']);
   return { title: t.syncsTitle(p.label), blocks: [table(t.syncsColumns, rows, [0]), text(t.syncsNext(spec(p)))] };
 }
 
