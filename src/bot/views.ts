@@ -9,7 +9,7 @@ export type Tone = 'info' | 'success' | 'warning' | 'error';
 export type Block =
   | { type: 'text'; text: string }
   | { type: 'facts'; facts: Array<{ label: string; value: string }> }
-  | { type: 'table'; columns: string[]; rows: string[][] }
+  | { type: 'table'; columns: string[]; rows: string[][]; whole?: number[] } // whole: columns a renderer never cuts (identifiers a person types)
   | { type: 'form'; form: Form };
 
 export interface Button {
@@ -49,7 +49,10 @@ export interface View {
 
 export const text = (t: string): Block => ({ type: 'text', text: t });
 export const facts = (list: Array<[string, string | number]>): Block => ({ type: 'facts', facts: list.map(([label, value]) => ({ label, value: String(value) })) });
-export const table = (columns: string[], rows: Array<Array<string | number>>): Block => ({ type: 'table', columns, rows: rows.map((r) => r.map(String)) });
+export const table = (columns: string[], rows: Array<Array<string | number>>, whole?: number[]): Block => ({ type: 'table', columns, rows: rows.map((r) => r.map(String)), ...(whole?.length ? { whole } : {}) });
+
+/** A name cut to `max` characters (an ellipsis marks the cut): names may be cut, identifiers never. */
+export const shorten = (s: string, max: number): string => (s.length > max ? `${s.slice(0, Math.max(1, max - 1))}…` : s);
 
 export function view(v: View): View {
   return v;

@@ -5,10 +5,11 @@ import { Config, loadConfig } from '../config';
 import type { RunRecord } from '../store/types';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError, RunResult, SyncRequestError } from '../sync/engine';
-import { syncStatus } from '../sync/status';
+import { HeldDecision, heldDecision, syncStatus } from '../sync/status';
+import { formatDate } from '../i18n/format';
 import { latestNotices } from '../notify/status';
 import { CliError, onOption, printJson, yearOption } from './common';
-import { englishGuard, guardText, runStatusText } from '../i18n/codes';
+import { englishGuard, guardText, heldDecisionText, runStatusText } from '../i18n/codes';
 import { cliEn } from '../i18n/en/cli';
 import { cliFr } from '../i18n/fr/cli';
 import { Locale, localeOf } from '../i18n/locale';
@@ -43,10 +44,12 @@ async function withApp<T>(fn: (app: ReturnType<typeof createApp>) => Promise<T>)
   }
 }
 
-function printRun(run: RunRecord & { plans?: unknown }, locale: Locale): void {
+function printRun(run: RunRecord & { plans?: unknown; decision?: HeldDecision }, locale: Locale, timeZone?: string): void {
   const out = process.stdout;
   const w = words(locale);
-  out.write(`${w.run(run.runId, runStatusText(run.status, locale), run.scope, run.durationMs ?? 0)}\n`);
+  // Held removals since decided: the run held them (its stored status became "applied"), the decision says the rest.
+  out.write(`${w.run(run.runId, runStatusText(run.decision ? 'held' : run.status, locale), run.scope, run.durationMs ?? 0)}\n`);
+  if (run.decision) out.write(`${w.decision(heldDecisionText(run.runId, run.decision, locale, timeZone ?? 'UTC'))}\n`);
   if (run.directoryStudents !== undefined) out.write(`${w.directory(run.directoryStudents, run.directoryComplete === false)}\n`);
   for (const g of run.guardReasons) out.write(`${w.guard(guardText(g, locale))}\n`);
   for (const p of run.platforms) {
@@ -139,9 +142,10 @@ export function syncCommands(): Command[] {
         const out = process.stdout;
         const locale = localeOf(opts.lang);
         const w = words(locale);
-        out.write(`${w.nextRun(doc.nextRun ?? undefined, app.config.schedule.cron, app.config.schedule.timezone)}\n`);
+        const tz = app.config.academicYear.timezone;
+        out.write(`${w.nextRun(doc.nextRun ? formatDate(new Date(doc.nextRun), locale, tz, true) : undefined, app.config.schedule.cron, app.config.schedule.timezone)}\n`);
         if (doc.runningSince) out.write(`${w.runningNow(doc.runningSince)}\n`);
-        for (const r of doc.lastRuns) printRun(r, locale);
+        for (const r of doc.lastRuns) printRun(r, locale, tz);
         for (const h of doc.held) out.write(`${w.held(h.runId, h.removals, h.reasonCodes.map((g) => guardText(g, locale)).join(locale === 'en' ? '; ' : ' ; '))}\n`);
       });
     });
@@ -154,7 +158,11 @@ export async function statusDocument(app: ReturnType<typeof createApp>) {
   const latest = await latestNotices(app.store, lastRuns.map((r) => r.runId));
   return {
     notices: latest ? { runId: latest.runId, ...latest.counts } : null,
-    lastRuns: lastRuns.map(runJson),
+    // A run whose held removals were decided carries `decision`: {status, by, at, removals, approvalRunId?, removed?}.
+    lastRuns: await Promise.all(lastRuns.map(async (r) => {
+      const decision = await heldDecision(app.store, r, lastRuns);
+      return { ...runJson(r), ...(decision ? { decision } : {}) };
+    })),
     nextRun: nextRun ? nextRun.toISOString() : null,
     runningSince: running?.holder,
     held: held.map((h) => ({

@@ -94,6 +94,8 @@ export interface Diagnosis {
   fixes: Fix[];
   /** A red-listed student: the answer is private by nature. */
   listeRouge: boolean;
+  /** The student's grammatical gender as the directory gives it, for the words' agreement; absent: unknown. */
+  gender?: 'm' | 'f';
   /** Several directory entries matched: who they are, for a choice. */
   candidates?: Array<{ key: string; displayName?: string }>;
   durationMs: number;
@@ -137,7 +139,9 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const at = Math.floor(on.getTime() / 1000);
   const steps: Step[] = [];
   const base = { student: studentRef, course: `${course.shortname} (${platform})`, platform, on: on.toISOString(), listeRouge: false };
-  const done = (d: Omit<Diagnosis, keyof typeof base | 'steps' | 'durationMs'> & { listeRouge?: boolean }): Diagnosis => ({ ...base, ...d, steps, durationMs: Date.now() - started });
+  // Known once the directory answered (the early verdicts come before it).
+  const known: { gender?: 'm' | 'f' } = {};
+  const done = (d: Omit<Diagnosis, keyof typeof base | 'steps' | 'durationMs'> & { listeRouge?: boolean }): Diagnosis => ({ ...base, ...(known.gender ? { gender: known.gender } : {}), ...d, steps, durationMs: Date.now() - started });
 
   // The directory and the account are asked together; the directory may be down while Moodle answers.
   const found: LookupResult | Error = await deps.directory.lookup(studentRef).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
@@ -147,6 +151,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
     return done({ access: { has: false, account: 'missing', via: [] }, verdict: 'directory-ambiguous', fixes: [], candidates: found.candidates ?? [] });
   }
   const student = dirOk && found.found === 'student' ? found.student : undefined;
+  known.gender = student?.gender;
   const user = await findAccount(api, config, studentRef, student);
 
   // 1. Moodle's truth.

@@ -2,7 +2,7 @@
 import type { Catalog } from './fr';
 import type { AccountProblem } from '../bot/identity';
 import type { GuardReason } from '../domain/codes';
-import { guardText } from './codes';
+import { guardPlainText, guardText } from './codes';
 import { guardEn } from './en/guard';
 import { journalEn } from './en/journal';
 import { moodleEn } from './en/moodle';
@@ -44,7 +44,7 @@ export const en: Catalog = {
   status: 'Status',
   name: 'Name',
   roleLabels: { student: 'student', editingteacher: 'teacher', teacher: 'non-editing teacher', manager: 'manager' },
-  newGroup: (cohort: string) => `new group "${cohort} cohort"`,
+  newGroup: (cohort: string) => `new group named after the cohort "${cohort}"`,
 
   helpTitle: 'cohortbot — help',
   helpIntro: 'I link Moodle cohorts to your courses and answer questions about the nightly sync of cohorts by code étape.',
@@ -175,14 +175,15 @@ export const en: Catalog = {
   statusTitle: 'Sync status',
   statusNever: 'No sync has run yet.',
   statusLast: (at: string, status: string, ms: number) => `Last sync: ${at} — ${status} (${Math.round(ms / 1000)} s)`,
+  statusLastDecided: (at: string, ms: number, decision: string) => `Last sync: ${at} (${Math.round(ms / 1000)} s). ${decision}`,
   statusNext: (at: string) => `Next: ${at}`,
   statusColumns: ['Platform', 'Cohorts created', 'Added', 'Removed', 'Held', 'Pending accounts', 'Errors'],
-  statusHeld: (run: string, n: number) => `${n$(n, 'removal', 'removals')} held by the guard in ${run}: an administrator must \`approve ${run}\` or \`reject ${run}\`.`,
+  statusHeld: (run: string, n: number, admin = false) => `${n$(n, 'removal', 'removals')} held by the guard in ${run}: ${admin ? `\`approve ${run}\` or \`reject ${run}\`` : 'an administrator can approve or reject them'}.`,
   statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} waiting for an account`,
   approveButton: 'Approve removals',
   rejectButton: 'Reject',
   journalActions: journalEn.actions as Record<string, string>,
-  statusGuard: (reason: GuardReason): string => `Guard: ${guardText(reason, 'en')}`,
+  statusGuard: (reason: GuardReason, settings = false): string => `Guard: ${settings ? guardText(reason, 'en') : guardPlainText(reason, 'en')}`,
   runStatus: runEn.status as Record<string, string>,
 
   whoamiTitle: 'Who am I?',

@@ -1,6 +1,6 @@
 import type { AccountProblem } from '../bot/identity';
 import type { GuardReason } from '../domain/codes';
-import { guardText } from './codes';
+import { guardPlainText, guardText } from './codes';
 import { guardFr } from './fr/guard';
 import { journalFr } from './fr/journal';
 import { moodleFr } from './fr/moodle';
@@ -44,7 +44,8 @@ export const fr = {
   status: 'État',
   name: 'Nom',
   roleLabels: { student: 'étudiant', editingteacher: 'enseignant', teacher: 'enseignant non éditeur', manager: 'gestionnaire' } as Record<string, string>,
-  newGroup: (cohort: string) => `nouveau groupe « ${cohort} cohort »`,
+  // enrol_cohort names the group from its lang string, in the site's language ("<cohort> cohort" in English): said in the reader's words.
+  newGroup: (cohort: string) => `nouveau groupe au nom de la cohorte « ${cohort} »`,
 
   helpTitle: 'cohortbot — aide',
   helpIntro: 'Je relie les cohortes Moodle à vos cours et je réponds aux questions sur la synchronisation nocturne des cohortes par code étape.',
@@ -175,14 +176,17 @@ export const fr = {
   statusTitle: 'État de la synchronisation',
   statusNever: 'Aucune synchronisation n’a encore eu lieu.',
   statusLast: (at: string, status: string, ms: number) => `Dernière synchronisation : ${at} — ${status} (${Math.round(ms / 1000)} s)`,
+  /** The last run held removals, since decided: the line says the decision, not the run's bare status. */
+  statusLastDecided: (at: string, ms: number, decision: string) => `Dernière synchronisation : ${at} (${Math.round(ms / 1000)} s). ${decision}`,
   statusNext: (at: string) => `Prochaine : ${at}`,
   statusColumns: ['Plateforme', 'Cohortes créées', 'Ajouts', 'Retraits', 'Retenus', 'Comptes en attente', 'Erreurs'],
-  statusHeld: (run: string, n: number) => `${n$(n, 'retrait retenu', 'retraits retenus')} par le garde-fou dans ${run} : un administrateur doit \`approuver ${run}\` ou \`rejeter ${run}\`.`,
+  // The commands only for who may type them (administrators); others read who decides, in words.
+  statusHeld: (run: string, n: number, admin = false) => `${n$(n, 'retrait retenu', 'retraits retenus')} par le garde-fou dans ${run} : ${admin ? `\`approuver ${run}\` ou \`rejeter ${run}\`` : 'un administrateur peut les approuver ou les rejeter'}.`,
   statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} en attente de compte`,
   approveButton: 'Approuver les retraits',
   rejectButton: 'Rejeter',
   journalActions: journalFr.actions as Record<string, string>,
-  statusGuard: (reason: GuardReason): string => `Garde-fou : ${guardText(reason, 'fr')}`,
+  statusGuard: (reason: GuardReason, settings = false): string => `Garde-fou : ${settings ? guardText(reason, 'fr') : guardPlainText(reason, 'fr')}`,
   runStatus: runFr.status as Record<string, string>,
 
   whoamiTitle: 'Qui suis-je ?',
@@ -191,7 +195,7 @@ export const fr = {
   whoamiNoRole: 'utilisateur Moodle (vos droits dans chaque cours sont ceux de Moodle)',
   whoamiAccount: (platform: string, username: string) => `${platform} : ${username}`,
   whoamiNoAccount: (platform: string) => `${platform} : pas de compte`,
-  whyTitle: (student: string, course: string, gender?: Gender) => `Pourquoi ${student} n’est pas ${agree(gender, { m: 'inscrit', f: 'inscrite', neutral: 'inscrit·e' })} à ${course} ?`,
+  whyTitle: (student: string, course: string, gender?: Gender) => `Pourquoi ${student} ${agree(gender, { m: 'n’est pas inscrit à', f: 'n’est pas inscrite à', neutral: 'n’a pas accès à' })} ${course} ?`,
   whyAllGreen: 'Tout est en ordre : l’étudiant a accès au cours. S’il ne le voit pas, qu’il se déconnecte et se reconnecte, ou vérifie la visibilité du cours.',
   whyBrokenAt: (label: string) => `Maillon rompu : ${label}.`,
   whyFix: (fix: string) => `À faire : ${fix}`,

@@ -68,7 +68,7 @@ export function renderWhy(d: Diagnosis, locale: Locale, timeZone: string, opts: 
         return w.courseUnreadable;
     }
   };
-  const lines = d.steps.map((s) => `${w.marks[s.status]} ${w.steps[s.id]}${s.facts.length ? ` — ${s.facts.map(fact).join(' ; ')}` : ''}`);
+  const lines = d.steps.map((s) => `${w.marks[s.status]} ${w.steps[s.id]}${s.facts.length ? ` — ${s.facts.map(fact).join(w.factSep)}` : ''}`);
   const via = d.access.via.filter((v) => v.gives).map((v) => `${w.methods[v.method] ?? v.method}${v.cohort ? ` ${v.cohort}` : v.instance ? ` « ${v.instance} »` : ''} (${role(v.role)})`).join(', ');
   const when = d.about?.nextRun ? formatDate(new Date(d.about.nextRun), locale, timeZone, true) : w.nextRun;
   const param = d.verdict === 'not-wanted' ? (w.notWanted[d.about?.reason ?? ''] ?? '') : d.verdict === 'unknown-student' ? d.student : (d.about?.runId ?? d.about?.cohort ?? '');
@@ -92,6 +92,6 @@ export function renderWhy(d: Diagnosis, locale: Locale, timeZone: string, opts: 
     if (f.action === 'enable-cohort-sync' && opts.courseSpec) buttons.push({ label: what(p), kind: 'update', command: cmds.update(p.cohort ?? '', opts.courseSpec, { enabled: true }) });
   }
   for (const c of d.candidates ?? []) buttons.push({ label: c.displayName ? `${c.displayName} (${c.key})` : c.key, kind: 'why', command: cmds.why(c.key, opts.courseSpec ?? '').trim() });
-  const title = `${w.title(d.student, d.course)}${opts.now && Math.abs(new Date(d.on).getTime() - opts.now.getTime()) > 60_000 ? ` ${w.onDay(day(d.on))}` : ''}`;
+  const title = `${w.title(d.student, d.course, d.access.has, d.gender)}${opts.now && Math.abs(new Date(d.on).getTime() - opts.now.getTime()) > 60_000 ? ` ${w.onDay(day(d.on))}` : ''}`;
   return { title, lines, verdict, fixes, buttons };
 }

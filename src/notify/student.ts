@@ -101,7 +101,7 @@ export function selfWhyView(d: Diagnosis, student: Student | undefined, facts: {
   switch (d.verdict) {
     case 'access':
     case 'access-ends-next-run':
-      lines.push(n.selfOk(facts.courseLabel));
+      lines.push(n.selfOk(facts.courseLabel, d.gender ?? student?.gender));
       break;
     case 'access-removal-held':
       lines.push(n.selfHeld);
@@ -155,5 +155,5 @@ export function selfWhyView(d: Diagnosis, student: Student | undefined, facts: {
     default:
       lines.push(n.selfAskTeacher);
   }
-  return { title: n.selfWhyTitle(facts.courseLabel), tone: d.access.has ? 'success' : 'warning', private: true, blocks: lines.map((l) => text(l)), lang };
+  return { title: n.selfWhyTitle(facts.courseLabel, d.access.has, d.gender ?? student?.gender), tone: d.access.has ? 'success' : 'warning', private: true, blocks: lines.map((l) => text(l)), lang };
 }

@@ -22,6 +22,33 @@ export interface SyncStatus {
   held: HeldPlan[];
 }
 
+/** What became of a run's held removals once an administrator decided (or a later run superseded them). */
+export interface HeldDecision {
+  status: 'approved' | 'rejected' | 'superseded';
+  by?: string;
+  at?: string;
+  /** The held removals the decision was about. */
+  removals: number;
+  /** Approved: the run that carried them out, and how many it removed. */
+  approvalRunId?: string;
+  removed?: number;
+}
+
+/** The decision on a run's held removals, if it held any and they were decided; `runs`: recent runs, to find the approval's. */
+export async function heldDecision(store: Store, run: RunRecord, runs: RunRecord[]): Promise<HeldDecision | undefined> {
+  if (run.status !== 'held' && !run.platforms.some((p) => p.removalsHeld > 0)) return undefined;
+  const plan = await store.getHeldPlan(run.runId);
+  if (!plan || plan.status === 'held') return undefined;
+  const approval = plan.status === 'approved' ? runs.find((r) => r.scope === `approve:${plan.runId}`) : undefined;
+  return {
+    status: plan.status,
+    ...(plan.decidedBy ? { by: plan.decidedBy } : {}),
+    ...(plan.decidedAt ? { at: plan.decidedAt } : {}),
+    removals: plan.removals.length,
+    ...(approval ? { approvalRunId: approval.runId, removed: approval.platforms.reduce((n, p) => n + p.membersRemoved, 0) } : {}),
+  };
+}
+
 export async function syncStatus(store: Store, schedule: Config['schedule'], opts: { runs: number; held?: boolean; now?: Date }): Promise<SyncStatus> {
   const now = opts.now ?? new Date();
   const [lastRuns, running, held] = await Promise.all([store.lastRuns(opts.runs), store.leaseHolder(RUN_LEASE, now), opts.held === false ? [] : store.heldPlans()]);

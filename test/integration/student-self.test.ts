@@ -43,7 +43,8 @@ describe("a student's own questions", () => {
     expect(mine.text).toContain('PHA-L2-102');
     const why = await ask(email, 'pourquoi je ne suis pas inscrite en PHA-L2-102');
     expect(why.view.private).toBe(true);
-    expect(why.text).toMatch(/Vous êtes bien inscrit\(e\) en .*PHA-L2-102/);
+    expect(why.text).toMatch(/Vous avez bien accès à .*PHA-L2-102/);
+    expect(why.view.title).toMatch(/^Vous avez accès à/);
     noForeignCommand(why.text);
     const en = await ask(email, 'why am I not enrolled in PHA-L2-102', 'en');
     expect(en.text).toMatch(/You are enrolled in/);

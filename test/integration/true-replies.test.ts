@@ -125,7 +125,10 @@ describe('replies true to the state (#26)', () => {
     await converse(bot, ADMIN, [yes(ask!)]);
     expect((await h.store.getHeldPlan(run.runId))!.status).toBe('rejected');
     const [st] = await converse(bot, ADMIN, ['état']);
-    expect(st!.text).toMatch(new RegExp(`Retraits retenus de ${run.runId} rejetés par ${ADMIN} le .+ : ${run.count} personnes restent dans leurs cohorte`));
+    expect(st!.text).toMatch(new RegExp(`Retraits retenus de ${run.runId} rejetés par ${ADMIN} le .+ : ${run.count} personnes restent dans leur cohorte`));
+    // The run's line says the decision, never a bare "appliquée" its table (held, not removed) would contradict.
+    expect(st!.text).toMatch(new RegExp(`Dernière synchronisation : [^\\n]*Retraits retenus de ${run.runId} rejetés`));
+    expect(st!.text).not.toMatch(/appliquée/);
   });
 
   it('status after an approval shows the decision: by whom, when, how many removed — as many as Moodle lost', async () => {
@@ -147,6 +150,8 @@ describe('replies true to the state (#26)', () => {
     const [st] = await converse(bot, ADMIN, ['état']);
     expect(st!.text).toMatch(new RegExp(`Retraits retenus de ${run.runId} approuvés par ${ADMIN} le .+ : ${removed} retirés \\(synchronisation `));
     expect(st!.text).not.toMatch(/Garde-fou/);
+    expect(st!.text).toMatch(new RegExp(`Dernière synchronisation : [^\\n]*Retraits retenus de ${run.runId} approuvés`));
+    expect(st!.text).not.toMatch(/appliquée/);
     const [en] = await converse(bot, ADMIN, ['status'], { locale: 'en' });
     expect(en!.text).toMatch(new RegExp(`Held removals of ${run.runId} approved by ${ADMIN} on .+: ${removed} people removed`));
   });

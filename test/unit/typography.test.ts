@@ -5,6 +5,10 @@
 import { digestView } from '../../src/bot/digest';
 import type { RunRecord } from '../../src/store/types';
 import { en } from '../../src/i18n/en';
+import { cliEn } from '../../src/i18n/en/cli';
+import { demoEn } from '../../src/i18n/en/demo';
+import { whyEn } from '../../src/i18n/en/why';
+import { renderWhy } from '../../src/i18n/why';
 import { fr } from '../../src/i18n/fr';
 import { agree, count, genderOf } from '../../src/i18n/format';
 import { NBSP, NNBSP, frenchTypographyFaults, typeset, typesetView } from '../../src/i18n/typography';
@@ -110,6 +114,24 @@ describe('the catalogues', () => {
     const french = /[àâçèéêëîïôœûùü«»]|\b(liste rouge|le|la|les|des|du|une|est|avec|pour|dans|inscrit|inscrite|étudiants?|cohortes?|oui|non(?!-)|aucun|rôle)\b/i;
     const bad = sayings(en).filter(([, s]) => french.test(allowed(prose(s))));
     expect(bad.map(([at, s]) => `${at}: ${s}`)).toEqual([]);
+  });
+
+  it('English typography: no space before ; : ! ? or % (outside code), in every section', () => {
+    const bad = [...sayings(en), ...sayings(whyEn), ...sayings(cliEn), ...sayings(demoEn)].filter(([, s]) => /\s[;:!?%]/.test(s.replace(/`[^`]*`/g, "C")));
+    expect(bad.map(([at, s]) => `${at}: ${s}`)).toEqual([]);
+  });
+
+  it('English why: facts joined the English way, "of them" said naturally', () => {
+    const d = {
+      student: 'e1', course: 'PHA-L2-101 (ecampus)', platform: 'ecampus', on: '2026-12-03T10:00:00Z', listeRouge: false, verdict: 'course-not-syncing', about: { cohort: 'etp:L2PHA1' },
+      access: { has: false, account: 'live', via: [] },
+      steps: [{ id: 'directory', status: 'ok', facts: [{ code: 'inscriptions', list: [{ year: 2025, etape: 'L1SCI1' }] }, { code: 'window', current: 2026, add: ['2026'], keepOnly: ['2025'] }] }],
+      fixes: [{ action: 'add-cohort-sync', cohort: 'etp:L2PHA1', by: 'teacher', effect: { adds: 17, removes: 0, others: new Array(16).fill('x') } }],
+      durationMs: 1,
+    } as unknown as Parameters<typeof renderWhy>[0];
+    const r = renderWhy(d, 'en', 'Europe/Paris');
+    expect([...r.lines, ...r.fixes].filter((l) => /\s[;:!?%]/.test(l.replace(/`[^`]*`/g, "C")))).toEqual([]);
+    expect(r.fixes.join('\n')).toContain('gives access to 17 people (16 of them have no access today)');
   });
 
   it('French has no "(s)": plural forms come from the count', () => {

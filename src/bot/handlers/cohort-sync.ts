@@ -11,7 +11,7 @@ import type { Command, GroupSpec, RoleSpec } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, PendingProblem, SyncPatch } from '../context';
 import { ResolvedCourse, cohortDidYouMean, nearCohorts, pickCohort, typedIdnumbers } from '../resolve';
-import { View, facts, table, text } from '../views';
+import { View, facts, shorten, table, text } from '../views';
 import { confirmSupport } from './support';
 
 type AddCommand = Extract<Command, { kind: 'add' }>;
@@ -23,8 +23,9 @@ export async function listSyncs(ctx: HandlerContext, p: CourseAccess): Promise<V
   const t = ctx.t;
   const list = await p.syncs.list(p.course.id, p.me.id);
   if (list.length === 0) return { blocks: [text(t.syncsNone(p.label)), text(t.syncsNext(spec(p)))] };
-  const rows = list.map((i) => [i.cohortName ? `${i.cohortName} (${i.cohortIdnumber})` : '—', t.roleLabels[i.roleName] ?? (i.roleName || t.none), i.groupName || t.none, i.enabled ? t.enabled : t.disabled, i.activeCount >= 0 ? i.activeCount : '?']);
-  return { title: t.syncsTitle(p.label), blocks: [table(t.syncsColumns, rows), text(t.syncsNext(spec(p)))] };
+  // The cohort's ID is typed in the next commands: never cut; its name is cut to keep the column narrow.
+  const rows = list.map((i) => [i.cohortName ? `${shorten(i.cohortName, Math.max(12, 45 - (i.cohortIdnumber ?? '').length))} (${i.cohortIdnumber})` : i.cohortIdnumber || '—', t.roleLabels[i.roleName] ?? (i.roleName || t.none), i.groupName || t.none, i.enabled ? t.enabled : t.disabled, i.activeCount >= 0 ? i.activeCount : '?']);
+  return { title: t.syncsTitle(p.label), blocks: [table(t.syncsColumns, rows, [0]), text(t.syncsNext(spec(p)))] };
 }
 
 async function resolveRole(ctx: HandlerContext, syncs: CohortSyncs, courseId: number, me: MoodleUser, role: RoleSpec | undefined): Promise<{ id: number; name: string } | View> {

@@ -1,8 +1,9 @@
 /** help, whoami, status: no Moodle rights needed, no personal data. */
 import type { HandlerContext } from '../context';
 import { formatDate } from '../../i18n/format';
-import { syncStatus } from '../../sync/status';
-import type { HeldPlan, RunRecord } from '../../store/types';
+import { heldDecision, syncStatus } from '../../sync/status';
+import { heldDecisionText } from '../../i18n/codes';
+import { localeOf } from '../../i18n/locale';
 import { latestNotices } from '../../notify/status';
 import { cohortIdnumber } from '../../domain/cohorts';
 import { typedEtape } from '../resolve';
@@ -22,15 +23,17 @@ export async function help(ctx: HandlerContext): Promise<View> {
   if (!actor.verified) return { title: h.title, blocks: [...head, text(h.noAccount), text(lines(ctx, ['help', 'whoami'], {})), text(h.apogee)] };
   const examples = await exampleNames(ctx);
   const accounts = ctx.config.platforms.map((p) => (actor.hasAccount(p.name) ? h.accountOn(p.name, actor.account(p.name).username ?? String(actor.account(p.name).id)) : h.noAccountOn(p.name)));
+  // Teacher commands only for someone who teaches somewhere (Moodle's answer, as them), support and admins.
+  const teaches = !!examples.teaches || actor.has('support') || actor.has('admin');
   const sections: Array<[string, string[]]> = [
     [h.sections.everyone, ['help', 'whoami', 'status', 'myCourses', 'selfWhy']],
-    [h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher']), 'changes', 'notifications']],
+    ...(teaches ? [[h.sections.teacher, ['search', 'syncs', 'add', 'update', 'remove', ...(actor.has('support') ? [] : ['whyTeacher']), 'changes', 'notifications']] as [string, string[]]] : []),
     ...(actor.has('support') ? [[h.sections.support, ['whySupport', 'syncStudent', 'history', 'createCohort', 'addMembers', 'removeMembers', 'members']] as [string, string[]]] : []),
     ...(actor.has('admin') ? [[h.sections.admin, ['syncOther', 'approve', 'reject', 'summaryHere']] as [string, string[]]] : []),
   ];
   return {
     title: h.title,
-    blocks: [...head, text(`${h.platforms} — ${accounts.join(' ; ')}`), ...sections.map(([name, keys]) => text(`${name}\n${lines(ctx, keys, examples)}`)), text(h.courseForms), text(h.apogee)],
+    blocks: [...head, text(`${h.platforms} — ${accounts.join(h.listSep)}`), ...sections.map(([name, keys]) => text(`${name}\n${lines(ctx, keys, examples)}`)), ...(teaches ? [text(h.courseForms)] : []), text(h.apogee)],
   };
 }
 
@@ -47,24 +50,38 @@ function lines(ctx: HandlerContext, keys: string[], names: { course?: string; co
     .join('\n');
 }
 
+/** How many of a person's courses help asks Moodle about, per platform, before deciding they teach none. */
+const TEACHING_PROBE = 30;
+
 /**
  * A course and a cohort to write examples with: the person's first course whose cohort syncs Moodle
- * lets them see, and (support) the first cohort of the site. Nothing found: lines without examples.
+ * lets them see (as them: someone who teaches there), and (support) the first cohort of the site.
+ * `teaches`: such a course exists on a platform of theirs. Nothing found: lines without examples.
  */
-async function exampleNames(ctx: HandlerContext): Promise<{ course?: string; cohort?: string }> {
-  const platform = ctx.config.platforms.find((p) => ctx.actor.hasAccount(p.name))?.name;
-  if (!platform) return {};
-  const me = ctx.actor.account(platform);
-  const out: { course?: string; cohort?: string } = {};
-  try {
-    const courses = (await ctx.api(platform).getUsersCourses(me.id)).filter((c) => c.id !== 1).sort((a, b) => a.shortname.localeCompare(b.shortname)).slice(0, 3);
-    const syncs = await ctx.cohortSyncs(platform);
-    for (const c of courses) {
-      if (await syncs.checkRights(c.id, me.id, 'read').then(() => true, () => false)) {
-        out.course = `${platform}:${c.shortname}`;
-        break;
+async function exampleNames(ctx: HandlerContext): Promise<{ course?: string; cohort?: string; teaches?: boolean }> {
+  const mine = ctx.config.platforms.filter((p) => ctx.actor.hasAccount(p.name)).map((p) => p.name);
+  if (mine.length === 0) return {};
+  const out: { course?: string; cohort?: string; teaches?: boolean } = {};
+  for (const platform of mine) {
+    const me = ctx.actor.account(platform);
+    try {
+      const courses = (await ctx.api(platform).getUsersCourses(me.id)).filter((c) => c.id !== 1).sort((a, b) => a.shortname.localeCompare(b.shortname)).slice(0, TEACHING_PROBE);
+      if (courses.length === 0) continue;
+      const syncs = await ctx.cohortSyncs(platform);
+      for (const c of courses) {
+        if (await syncs.checkRights(c.id, me.id, 'read').then(() => true, () => false)) {
+          out.course = `${platform}:${c.shortname}`;
+          out.teaches = true;
+          break;
+        }
       }
+    } catch {
+      // Help never fails for want of an example.
     }
+    if (out.teaches) break;
+  }
+  try {
+    const platform = mine[0]!;
     if (ctx.actor.has('support')) out.cohort = (await ctx.api(platform).getCohorts()).filter((c) => c.visible && c.idnumber).map((c) => `${platform}:${c.idnumber}`).sort()[0];
   } catch {
     // Help never fails for want of an example.
@@ -108,17 +125,16 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
   if (runs.length === 0) blocks.push(text(t.statusNever));
   else if (!full) blocks.push(text(h.noFullRun));
   if (full) {
-    const plan = full.status === 'held' || full.platforms.some((p) => p.removalsHeld > 0) ? await store.getHeldPlan(full.runId) : undefined;
-    const decided = plan && plan.status !== 'held';
-    blocks.push(text(t.statusLast(when(full.startedAt), t.runStatus[full.status] ?? full.status, full.durationMs ?? 0)));
+    // Held removals since decided: the run's line says what became of them (its bare status, "applied", would contradict the table).
+    const decided = await heldDecision(store, full, runs);
+    blocks.push(text(decided ? t.statusLastDecided(when(full.startedAt), full.durationMs ?? 0, heldDecisionText(full.runId, decided, localeOf(t.locale), tz)) : t.statusLast(when(full.startedAt), t.runStatus[full.status] ?? full.status, full.durationMs ?? 0)));
     const wanted = target?.toLowerCase();
     const rows = full.platforms
       .filter((p) => !wanted || p.name === wanted || !ctx.config.platforms.some((c) => c.name === wanted))
       .map((p) => [p.name, p.cohortsCreated, p.membersAdded, p.membersRemoved, p.removalsHeld, p.pendingAccounts, p.errors.length]);
     blocks.push(table(t.statusColumns, rows));
     // Why removals were held matters while they wait; once decided, the decision is what is true now.
-    if (!decided) for (const g of full.guardReasons ?? []) blocks.push(text(t.statusGuard(g)));
-    if (plan && decided) blocks.push(text(decision(ctx, plan, runs)));
+    if (!decided) for (const g of full.guardReasons ?? []) blocks.push(text(t.statusGuard(g, ctx.actor.has('admin'))));
   }
   const scoped = runs.find((r) => r.scope !== 'all' && /^(user|cohort|platform):/.test(r.scope));
   if (scoped && (!full || scoped.startedAt > full.startedAt)) {
@@ -128,7 +144,7 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
     blocks.push(text(h.lastScoped(label, when(scoped.startedAt), scoped.platforms.reduce((n, p) => n + p.membersAdded, 0), scoped.platforms.reduce((n, p) => n + p.membersRemoved, 0))));
   }
   if (next) blocks.push(text(t.statusNext(when(next.toISOString()))));
-  for (const held of now.held) blocks.push(text(t.statusHeld(held.runId, held.removals.length)));
+  for (const held of now.held) blocks.push(text(t.statusHeld(held.runId, held.removals.length, ctx.actor.has('admin'))));
   // The private notices of the latest run that had any: sent, unreachable, failed, waiting (#32).
   const notices = await latestNotices(store, runs.map((r) => r.runId));
   if (notices) blocks.push(text(t.notices.noticesOfRun(notices.runId, notices.counts.sent, notices.counts.skipped, notices.counts.failed, notices.counts.queued + notices.counts.sending)));
@@ -151,13 +167,3 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
   return { title: t.statusTitle, blocks };
 }
 
-/** A held plan's decision as it stands: approved (by whom, when, how many removed, by which run) or rejected. */
-function decision(ctx: HandlerContext, plan: HeldPlan, runs: RunRecord[]): string {
-  const h = ctx.t.help;
-  const at = plan.decidedAt ? fmt(plan.decidedAt, ctx.t.locale, ctx.config.academicYear.timezone) : '?';
-  const by = plan.decidedBy ?? '?';
-  if (plan.status === 'rejected') return h.decisionRejected(plan.runId, by, at, plan.removals.length);
-  if (plan.status === 'superseded') return h.decisionSuperseded(plan.runId);
-  const approval = runs.find((r) => r.scope === `approve:${plan.runId}`);
-  return approval ? h.decisionApproved(plan.runId, by, at, approval.platforms.reduce((n, p) => n + p.membersRemoved, 0), approval.runId) : h.decisionApprovedNoRun(plan.runId, by, at);
-}

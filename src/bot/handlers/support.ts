@@ -19,7 +19,7 @@ import { fold } from '../commands';
 import type { HandlerContext, Pending, PendingAction } from '../context';
 import { ResolvedCourse, resolveCourse, typedEtape, typedIdnumbers, typesManagedIdnumber } from '../resolve';
 import { View, table, text } from '../views';
-import { journalActionText, journalReasonText } from '../../i18n/codes';
+import { journalActionText, journalReasonText, moodleErrorText } from '../../i18n/codes';
 
 const refuse = (ctx: HandlerContext, message: string, command: string): Promise<View> =>
   ctx.audit({ command, outcome: 'refused', detail: 'role' }).then(() => ({ tone: 'error' as const, blocks: [text(message)] }));
@@ -57,7 +57,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
     }
   }
   await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.verdict });
-  if (d.verdict === 'not-in-course') return { title: t.whyTitle(cmd.student, rc.label), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
+  if (d.verdict === 'not-in-course') return { title: t.whyTitle(cmd.student, rc.label, d.gender), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
   const r = renderWhy(d, locale, ctx.config.academicYear.timezone, { teacher: !!access, courseSpec: `${rc.platform}:${rc.course.shortname}`, now: ctx.now() });
   const ok = d.access.has && d.access.account === 'live';
   const w = whyCatalog(locale);
@@ -94,7 +94,7 @@ export async function syncNow(ctx: HandlerContext, target: SyncTarget): Promise<
     const sum = (k: 'cohortsCreated' | 'membersAdded' | 'membersRemoved' | 'removalsHeld' | 'pendingAccounts') => run.platforms.reduce((n, p) => n + p[k], 0);
     const errors = run.platforms.reduce((n, p) => n + p.errors.length, 0);
     const tone = run.status === 'applied' && errors === 0 ? 'success' : 'warning';
-    const guard = (run.guardReasons ?? []).map((g) => text(t.statusGuard(g)));
+    const guard = (run.guardReasons ?? []).map((g) => text(t.statusGuard(g, ctx.actor.has('admin'))));
     if (resolved.kind === 'student') return { tone, private: true, blocks: [text(t.syncStudentDone(resolved.ref, sum('membersAdded'), sum('membersRemoved'), sum('pendingAccounts'))), ...guard] };
     return {
       tone,
@@ -151,7 +151,7 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
   return {
     title: rejecting ? t.help.rejectTitle(run) : t.approveTitle(run),
     tone: 'warning',
-    blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r)))],
+    blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r, ctx.actor.has('admin'))))],
     buttons: [
       { label: t.confirm, payload: t.cmd.confirm(pending.id), style: 'danger' },
       { label: t.cancel, payload: t.cmd.cancel(pending.id) },
@@ -200,6 +200,13 @@ export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { 
   // As the person (#28): Moodle checks their moodle/cohort:manage, not only the service account's.
   const cohorts = await manualCohorts(ctx, platform, 'createCohort');
   if ('blocks' in cohorts) return cohorts;
+  // Moodle refuses a taken idnumber with a bare `invalidparameter` (its 'record already exists' is
+  // debug information, sent only in debug mode): asked first, the person reads why.
+  const taken = (await ctx.api(platform).getCohorts()).some((x) => x.idnumber.toLowerCase() === idnumber.toLowerCase());
+  if (taken) {
+    await ctx.audit({ command: 'createCohort', platform, target: idnumber, outcome: 'refused', detail: 'cohortIdnumberTaken' });
+    return { tone: 'error', blocks: [text(moodleErrorText({ code: 'cohortIdnumberTaken', platform, function: 'core_cohort_create_cohorts', params: { idnumber } }, localeOf(t.locale)))] };
+  }
   const c = await cohorts.create({ name: cmd.name, idnumber, description: `Cohorte manuelle créée par ${ctx.actor.key} via cohortbot.` }, me.id).catch(async (err: unknown) => {
     if (refusalCode(err) !== 'onbehalfnopermission') throw err;
     await ctx.audit({ command: 'createCohort', platform, target: idnumber, outcome: 'refused', detail: 'onbehalfnopermission' });
@@ -259,7 +266,7 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
     private: true,
     blocks: [
       // A cohort synced with more than a student role: the courses and the role these people get (or lose) there, before the "yes".
-      ...(courses.some(privileged) ? [text(t.membersPrivileged(courses.filter(privileged).map((c) => t.membersPrivilegedCourse(`${c.shortname} (${c.fullname})`, t.roleLabels[c.roleShortname] ?? (c.roleName || c.roleShortname))).join(' ; ')))] : []),
+      ...(courses.some(privileged) ? [text(t.membersPrivileged(courses.filter(privileged).map((c) => t.membersPrivilegedCourse(`${c.shortname} (${c.fullname})`, t.roleLabels[c.roleShortname] ?? (c.roleName || c.roleShortname))).join(t.help.listSep)))] : []),
       table(t.membersColumns, acting.slice(0, 30).map((u) => [u.fullname, u.username ?? '', u.email ?? ''])),
       ...unchangedNote,
     ],

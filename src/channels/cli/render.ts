@@ -1,8 +1,9 @@
 /** The ViewModel as plain text for the terminal; buttons become numbered choices. */
 import type { View } from '../../bot/views';
 
-function tableText(columns: string[], rows: string[][]): string {
-  const widths = columns.map((c, i) => Math.min(40, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length))));
+function tableText(columns: string[], rows: string[][], whole: number[] = []): string {
+  // A column marked whole holds what a person types (an identifier): never cut.
+  const widths = columns.map((c, i) => Math.min(whole.includes(i) ? Infinity : 40, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length))));
   const cell = (s: string, i: number) => (s.length > widths[i]! ? `${s.slice(0, widths[i]! - 1)}…` : s.padEnd(widths[i]!));
   return [columns.map(cell).join('  '), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => r.map(cell).join('  '))].join('\n');
 }
@@ -24,7 +25,7 @@ export function renderText(v: View): string {
     const prefix = !v.title && i === 0 ? mark : '';
     if (b.type === 'text') out.push(prefix + b.text);
     else if (b.type === 'facts') out.push(b.facts.map((f) => `  ${f.label}${colon}${f.value}`).join('\n'));
-    else if (b.type === 'table') out.push(tableText(b.columns, b.rows));
+    else if (b.type === 'table') out.push(tableText(b.columns, b.rows, b.whole));
     else out.push(`${b.form.title}${colon}${b.form.fields.map((f) => f.label).join(', ')}`);
   });
   (v.buttons ?? []).forEach((b, i) => out.push(`  [${i + 1}] ${b.label}`));

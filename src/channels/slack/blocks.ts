@@ -22,8 +22,9 @@ const mrkdwn = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
 /** Inside a code block a backtick in a name would close it: it becomes a look-alike. */
 const inCode = (s: string) => escapeMrkdwn(s.replace(/`/g, 'ˋ'));
 
-function tableText(columns: string[], rows: string[][]): string[] {
-  const widths = columns.map((c, i) => Math.min(30, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length))));
+function tableText(columns: string[], rows: string[][], whole: number[] = []): string[] {
+  // A column marked whole holds what a person types (an identifier): never cut.
+  const widths = columns.map((c, i) => Math.min(whole.includes(i) ? Infinity : 30, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length))));
   const line = (r: string[]) => r.map((c, i) => inCode(cut(c, widths[i]!).padEnd(widths[i]!))).join('  ');
   const lines = [line(columns), ...rows.map(line)];
   // One code block per page of lines that fits a section.
@@ -49,7 +50,7 @@ export function renderBlocks(v: View): Block[] {
     if (b.type === 'text') blocks.push({ type: 'section', text: mrkdwn(cut(prefix + escapeMrkdwn(b.text), MAX_SECTION)) });
     else if (b.type === 'facts') {
       for (let k = 0; k < b.facts.length; k += 10) blocks.push({ type: 'section', fields: b.facts.slice(k, k + 10).map((f) => mrkdwn(cut(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, 2000))) });
-    } else if (b.type === 'table') for (const page of tableText(b.columns, b.rows)) blocks.push({ type: 'section', text: mrkdwn(page) });
+    } else if (b.type === 'table') for (const page of tableText(b.columns, b.rows, b.whole)) blocks.push({ type: 'section', text: mrkdwn(page) });
     else blocks.push({ type: 'section', text: mrkdwn(`*${escapeMrkdwn(b.form.title)}*`) });
   });
   const buttons = (v.buttons ?? []).slice(0, 25);

@@ -15,6 +15,7 @@ export const cliEn: typeof cliFr = {
   approveHint: (id) => `approve with: cohortbot approve ${id}   (or cohortbot reject ${id})`,
   rejected: (id, removals) => `run ${id}: ${count(removals, 'en', { one: 'held removal', other: 'held removals' })} dropped`,
   nextRun: (at, cron, tz) => `next run: ${at ?? 'not scheduled'} (${cron}, ${tz})`,
+  decision: (text: string) => `  decision: ${text}`,
   runningNow: (holder) => `running now: ${holder}`,
   held: (id, removals, reasons) => `held: run ${id}, ${count(removals, 'en', { one: 'removal', other: 'removals' })} (${reasons})`,
   erased: (who, total, e) => `${who}: ${count(total, 'en', { one: 'row', other: 'rows' })} erased or blanked — journal ${n(e.journal)}, audit ${n(e.audit)}, runs ${n(e.runs)}, held plans ${n(e.heldPlans)}, chat state ${n(e.state)}`,

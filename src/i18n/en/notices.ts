@@ -38,7 +38,7 @@ export const noticesEn: NoticesCatalog = {
   myCoursesNone: (platform: string) => `You are not enrolled in any course on ${platform}.`,
   myCoursesColumns: ['Platform', 'Course', 'Name'],
   myCoursesHint: 'A course missing? `why am I not enrolled in <course>`.',
-  selfWhyTitle: (course: string) => `Why you are not enrolled in ${course}`,
+  selfWhyTitle: (course: string, has = false) => (has ? `You have access to ${course}` : `Why you are not enrolled in ${course}`),
   selfOk: (course: string) => `You are enrolled in ${course}: you have access.`,
   selfEtape: (etapes: string) => `Your inscription for this year is in étape ${etapes}.`,
   selfNoInscription: (year: number) => `No ${year} inscription in your name in the directory: only your programme's office can record it.`,

@@ -1,9 +1,9 @@
 /** The "why" diagnosis in English; same keys as the French section (the type checks it). */
-import { count } from '../format';
+import { count, formatNumber } from '../format';
 import type { WhyCatalog } from '../fr/why';
 
 export const whyEn: WhyCatalog = {
-  title: (student, course) => `Why is ${student} not enrolled in ${course}?`,
+  title: (student, course, has) => (has ? `${student} has access to ${course}` : `Why is ${student} not enrolled in ${course}?`),
   onDay: (day) => `(asked for ${day})`,
   steps: { moodle: 'What Moodle says', directory: 'Directory', sync: 'What the sync wants', course: 'Cohorts the course syncs' },
   marks: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' },
@@ -64,6 +64,7 @@ export const whyEn: WhyCatalog = {
     'unknown-student': (_v, ref) => `Nobody matches "${ref}": neither in the directory nor in Moodle.`,
     'not-in-course': () => 'Not in this course: neither enrolled nor in a cohort synced with it.',
   },
+  factSep: '; ',
   nextRun: 'the next run',
   fixTitle: 'To do',
   noFixTeacher: 'Nothing you can repair in the course: ask support (the `why` command), who sees the whole chain.',
@@ -84,7 +85,7 @@ export const whyEn: WhyCatalog = {
     adds === 0 && removes === 0
       ? 'changes no enrolment of the course'
       : [adds ? `gives access to ${count(adds, 'en', { one: 'person', other: 'people' })}` : '', removes ? `takes access from ${count(removes, 'en', { one: 'person', other: 'people' })}` : ''].filter(Boolean).join(', '),
-  effectOthers: (n) => `of whom ${count(n, 'en', { one: 'other person who has no access today', other: 'other people who have no access today' })}`,
+  effectOthers: (n) => (n === 1 ? 'one of them has no access today' : `${formatNumber(n, 'en')} of them have no access today`),
   narrower: 'narrower: only them',
   fixLine: (what, who, effect) => `${what} — by ${who}; ${effect}`,
 };

@@ -14,6 +14,7 @@ export const cliFr = {
   approveHint: (id: string) => `approuver : cohortbot approve ${id}   (ou cohortbot reject ${id})`,
   rejected: (id: string, removals: number) => `synchronisation ${id} : ${count(removals, 'fr', { one: 'retrait retenu abandonné', other: 'retraits retenus abandonnés' })}`,
   nextRun: (at: string | undefined, cron: string, tz: string) => `prochaine synchronisation : ${at ?? 'non planifiée'} (${cron}, ${tz})`,
+  decision: (text: string) => `  décision : ${text}`,
   runningNow: (holder: string) => `en cours : ${holder}`,
   held: (id: string, removals: number, reasons: string) => `retenus : synchronisation ${id}, ${count(removals, 'fr', { one: 'retrait', other: 'retraits' })} (${reasons})`,
   erased: (who: string, total: number, e: { journal: number; audit: number; runs: number; heldPlans: number; state: number }) =>

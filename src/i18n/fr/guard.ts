@@ -32,3 +32,12 @@ export const guardFr: WordsFor<GuardReason> = {
   },
   legacy: (r) => `(enregistré avant la version 1.3, en anglais) ${r.text}`,
 };
+
+/** For readers who do not configure cohortbot (all but administrators): the same reasons without setting names. */
+export const guardPlainFr: Partial<WordsFor<GuardReason>> = {
+  tooFewRecords: (r) => skipped(r.effect, `l’annuaire compte ${etudiants(r.students)}, moins que le minimum attendu (${n(r.min)})`),
+  belowRatio: (r) => skipped(r.effect, `l’annuaire compte ${etudiants(r.students)}, bien moins que les ${n(r.last)} de la dernière bonne synchronisation`),
+  tooManyRemovals: (r) => `retraits retenus pour approbation : ${retraits(r.removals)}, plus que le maximum permis sans approbation (${n(r.max)})`,
+  removalPercent: (r) => `retraits retenus pour approbation : ${retraits(r.removals)} font ${formatDecimal(r.percent, 'fr')} % des ${n(r.memberships)} appartenances gérées, au-dessus du maximum permis sans approbation (${formatDecimal(r.max, 'fr')} %)`,
+  storeUnavailable: (r) => (r.recorded ? 'la base de données a été indisponible pendant la synchronisation, arrêtée avant l’écriture suivante' : 'la base de données n’est pas revenue à temps : cette synchronisation n’est pas enregistrée (la suivante la close comme interrompue)'),
+};

@@ -16,6 +16,8 @@ export const helpFr = {
   intro: 'Je relie les cohortes Moodle à vos cours et je réponds aux questions sur leur synchronisation nocturne.',
   apogee: '*Apogée* est le logiciel de scolarité de l’université ; un *code étape* (ex. L2PHA1) y désigne une année d’un diplôme. Chaque code étape a sa cohorte générale (etp:L2PHA1), remplie chaque nuit depuis l’annuaire.',
   example: (cmd: string) => `ex. \`${cmd}\``,
+  /** Between the items of a list on one line. */
+  listSep: ' ; ',
   sections: { everyone: 'Pour tous', teacher: 'Enseignant (dans vos cours)', support: 'Support', admin: 'Administrateur' },
   platforms: 'Vos comptes',
   accountOn: (platform: string, username: string) => `${platform} : compte ${username}`,
@@ -77,7 +79,7 @@ export const helpFr = {
   rejectSummary: (k: number) => `${n(k, 'retrait retenu', 'retraits retenus')} seront abandonnés (ces personnes restent dans leurs cohortes), par cohorte :`,
   decisionApproved: (run: string, by: string, at: string, removed: number, approval: string) => `Retraits retenus de ${run} approuvés par ${by} le ${at} : ${n(removed, 'retiré', 'retirés')} (synchronisation ${approval}).`,
   decisionApprovedNoRun: (run: string, by: string, at: string) => `Retraits retenus de ${run} approuvés par ${by} le ${at}.`,
-  decisionRejected: (run: string, by: string, at: string, k: number) => `Retraits retenus de ${run} rejetés par ${by} le ${at} : ${n(k, 'personne reste', 'personnes restent')} dans ${k > 1 ? 'leurs' : 'sa'} cohorte.`,
+  decisionRejected: (run: string, by: string, at: string, k: number) => `Retraits retenus de ${run} rejetés par ${by} le ${at} : ${n(k, 'personne reste dans sa cohorte', 'personnes restent dans leur cohorte')}.`,
   decisionSuperseded: (run: string) => `Les retraits retenus de ${run} ont été remplacés par une synchronisation plus récente.`,
   runLabel: (run: string, at: string) => `Synchronisation ${run} du ${at}`,
   lastScoped: (scope: string, at: string, added: number, removed: number) => `Dernière synchronisation ciblée (${scope}) le ${at} : ${n(added, 'ajout', 'ajouts')}, ${n(removed, 'retrait', 'retraits')}.`,

@@ -2,7 +2,7 @@
  * Les avis privés (#32) : aux enseignants après une synchronisation, aux administrateurs quand des
  * retraits sont retenus, et les réponses d'un étudiant sur lui-même. Jamais de nom d'étudiant dans un avis.
  */
-import { count, formatNumber } from '../format';
+import { Gender, agree, count, formatNumber } from '../format';
 
 export type ChangeReason = 'newInscription' | 'accountCreated' | 'leftEtape' | 'leftDirectory' | 'held';
 
@@ -43,11 +43,13 @@ export const noticesFr = {
   changesAction: { add: 'arrivée', remove: 'départ', held: 'retrait retenu' } as Record<string, string>,
   // L'étudiant sur lui-même.
   myCoursesTitle: 'Mes cours',
-  myCoursesNone: (platform: string) => `Vous n’êtes inscrit(e) à aucun cours sur ${platform}.`,
+  myCoursesNone: (platform: string) => `Vous n’avez aucun cours sur ${platform}.`,
   myCoursesColumns: ['Plateforme', 'Cours', 'Nom'],
   myCoursesHint: 'Un cours manque ? `pourquoi je ne suis pas inscrit en <cours>`.',
-  selfWhyTitle: (course: string) => `Pourquoi vous n’êtes pas inscrit(e) en ${course}`,
-  selfOk: (course: string) => `Vous êtes bien inscrit(e) en ${course} : vous y avez accès.`,
+  // The title says the answer; the student's own gender (directory) agrees, else a neutral form.
+  selfWhyTitle: (course: string, has = false, gender?: Gender) =>
+    has ? `Vous avez accès à ${course}` : `Pourquoi ${agree(gender, { m: `vous n’êtes pas inscrit en ${course}`, f: `vous n’êtes pas inscrite en ${course}`, neutral: `vous n’avez pas accès à ${course}` })}`,
+  selfOk: (course: string, gender?: Gender) => agree(gender, { m: `Vous êtes bien inscrit en ${course} : vous y avez accès.`, f: `Vous êtes bien inscrite en ${course} : vous y avez accès.`, neutral: `Vous avez bien accès à ${course}.` }),
   selfEtape: (etapes: string) => `Votre inscription de cette année est en étape ${etapes}.`,
   selfNoInscription: (year: number) => `Aucune inscription ${year} à votre nom dans l’annuaire : seule la scolarité de votre formation peut l’enregistrer.`,
   selfOtherYear: (year: number) => `Votre inscription de ${year} n’est pas encore enregistrée (seule une autre année l’est) : adressez-vous à la scolarité de votre formation.`,

@@ -2,10 +2,12 @@
  * The "why" diagnosis in French: verdicts, steps, facts and fixes are codes (src/diagnosis/why.ts);
  * these are their words. Dates and counts go through ../format (ACADEMIC_TIMEZONE, plural rules).
  */
-import { count } from '../format';
+import { Gender, agree, count } from '../format';
 
 export const whyFr = {
-  title: (student: string, course: string) => `Pourquoi ${student} n’est pas inscrit à ${course} ?`,
+  // The title says the answer: access, or the question of its absence (agreeing with the student when the directory says how).
+  title: (student: string, course: string, has: boolean, gender?: Gender) =>
+    has ? `${student} a accès à ${course}` : `Pourquoi ${student} ${agree(gender, { m: 'n’est pas inscrit à', f: 'n’est pas inscrite à', neutral: 'n’a pas accès à' })} ${course} ?`,
   onDay: (day: string) => `(question posée pour le ${day})`,
   steps: { moodle: 'Ce que dit Moodle', directory: 'Annuaire', sync: 'Ce que veut la synchronisation', course: 'Cohortes synchronisées par le cours' } as Record<string, string>,
   marks: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as Record<string, string>,
@@ -71,6 +73,8 @@ export const whyFr = {
     'not-in-course': () => 'Pas dans ce cours : ni inscrit, ni membre d’une cohorte synchronisée avec lui.',
   } as Record<string, (via: string, param: string, when: string) => string>,
   nextRun: 'la prochaine synchronisation',
+  /** Between the facts of one step. */
+  factSep: ' ; ',
   // Fixes: what, who, and the full effect.
   fixTitle: 'À faire',
   noFixTeacher: 'Rien que vous puissiez corriger dans le cours : demandez au support (commande `pourquoi`), qui voit toute la chaîne.',

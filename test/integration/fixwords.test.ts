@@ -1,0 +1,183 @@
+/**
+ * Words a tester found wrong (fixwords): a taken cohort id, why's verdict as its title and the
+ * student's gender, help per role, a decided held run in status, agreement, English typography,
+ * hints the reader may use, the group named after the cohort.
+ */
+import path from 'node:path';
+import type { BotCore } from '../../src/bot/core';
+import { LdifSource } from '../../src/directory/ldif';
+import type { Student } from '../../src/directory/types';
+import type { Site } from '../../src/simulator/model';
+import { ADMIN, SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
+import { statusDocument } from '../../src/cli/sync';
+import { heldDecisionText } from '../../src/i18n/codes';
+import { renderBlocks } from '../../src/channels/slack/blocks';
+import { MemoryDirectory } from '../helpers/directory';
+import { SyncHarness, startSyncHarness } from '../helpers/engine';
+import { REPO_FIXTURES } from '../helpers/simulator';
+
+describe('fixwords', () => {
+  let h: SyncHarness;
+  let dir: MemoryDirectory;
+  let site: Site;
+  let bot: BotCore;
+
+  beforeAll(async () => {
+    dir = new MemoryDirectory();
+    dir.students = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
+    h = await startSyncHarness({ directory: dir });
+    site = h.sim.sim.site('ecampus');
+    await h.engine.run();
+    bot = botFor({ ...h, engine: h.newEngine(dir) });
+    (bot.deps as { directory: unknown }).directory = dir;
+  });
+  afterAll(() => h.stop());
+
+  const account = (uid: string) => site.users.first('username', uid);
+  const of = (etape: string, n = 0): Student => dir.students.filter((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === etape) && !!account(s.key) && !account(s.key)!.suspended)[n]!;
+  const ask = async (email: string, line: string, locale = 'fr') => (await converse(bot, email, [line], { locale }))[0]!;
+  const withGender = async <T>(s: Student, gender: 'm' | 'f' | undefined, f: () => Promise<T>): Promise<T> => {
+    const before = s.gender;
+    if (gender) s.gender = gender;
+    else delete s.gender;
+    try {
+      return await f();
+    } finally {
+      if (before) s.gender = before;
+      else delete s.gender;
+    }
+  };
+
+  describe('a taken cohort id is said as such, in both languages (1)', () => {
+    it.each([
+      ['fr', 'créer cohorte "Autre" tuteurs-l2-pharma dans ecampus', /existe déjà sur ecampus/],
+      ['en', 'create cohort "Other" tuteurs-l2-pharma on ecampus', /already exists on ecampus/],
+      ['fr', 'créer cohorte "Encore" TUTEURS-L2-PHARMA ecampus', /existe déjà/],
+    ])('%s: %s', async (locale, line, expected) => {
+      const r = await ask(SUPPORT, line, locale);
+      expect(r.text).toMatch(expected);
+      expect(r.text).not.toMatch(/refusé une valeur|refused a value/);
+    });
+  });
+
+  describe("why's title says the verdict, agreeing with the student (2)", () => {
+    it('access: the title says so, for support, teacher and the student themself, in both languages', async () => {
+      const s = of('L2PHA1');
+      for (const who of [SUPPORT, TEACHER]) {
+        const fr = await ask(who, `pourquoi ${s.key} PHA-L2-102`);
+        expect(fr.view.title).toMatch(new RegExp(`^${s.key} a accès à`));
+        const en = await ask(who, `why ${s.key} PHA-L2-102`, 'en');
+        expect(en.view.title).toMatch(new RegExp(`^${s.key} has access to`));
+      }
+      const email = account(s.key)!.email;
+      for (const g of ['f', 'm', undefined] as const) {
+        const own = await withGender(s, g, () => ask(email, 'pourquoi je ne suis pas inscrit en PHA-L2-102'));
+        expect(own.view.title).toMatch(/^Vous avez accès à/);
+        expect(own.text).not.toMatch(/\(e\)|·e/);
+        expect(own.text).toMatch(g === 'f' ? /Vous êtes bien inscrite en/ : g === 'm' ? /Vous êtes bien inscrit en/ : /Vous avez bien accès à/);
+      }
+      expect((await ask(email, 'why am I not enrolled in PHA-L2-102', 'en')).view.title).toMatch(/^You have access to/);
+    });
+
+    it('no access: the question, agreeing with the gender the directory gives, else neutral', async () => {
+      const s = of('L2PHA1');
+      for (const [g, form] of [['f', 'n’est pas inscrite à'], ['m', 'n’est pas inscrit à'], [undefined, 'n’a pas accès à']] as const) {
+        const r = await withGender(s, g, () => ask(SUPPORT, `pourquoi ${s.key} PHA-L3-201`));
+        expect(r.view.title).toContain(`Pourquoi ${s.key} ${form}`);
+        expect(r.view.title).not.toMatch(/\(e\)/);
+        const own = await withGender(s, g, () => ask(account(s.key)!.email, 'pourquoi je ne suis pas inscrit en PHA-L3-201'));
+        expect(own.view.title).toContain(g === 'f' ? 'vous n’êtes pas inscrite en' : g === 'm' ? 'vous n’êtes pas inscrit en' : 'vous n’avez pas accès à');
+      }
+    });
+  });
+
+  describe('help per role: the teacher section only for someone who teaches (3)', () => {
+    it('a student reads their own commands, never the teacher ones; a teacher reads them', async () => {
+      const email = account(of('L2PHA1').key)!.email;
+      for (const [locale, teacherOnly] of [['fr', /`chercher|`méthodes|`ajouter <|`modifier|`retirer <|Enseignant \(/], ['en', /`search|`syncs|`add <|`update|`remove <|Teacher \(/]] as const) {
+        const student = await ask(email, locale === 'fr' ? 'aide' : 'help', locale);
+        expect(student.text).not.toMatch(teacherOnly);
+        expect(student.text).toMatch(locale === 'fr' ? /mes cours/ : /my courses/);
+        const teacher = await ask(TEACHER, locale === 'fr' ? 'aide' : 'help', locale);
+        expect(teacher.text).toMatch(teacherOnly);
+      }
+    });
+  });
+
+  describe('status after a held run is decided (4, 5)', () => {
+    it('the run line says the decision, the CLI document carries it, French agrees with the count', async () => {
+      const keep = dir.students;
+      dir.students = keep.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && ['L1DRT1', 'L3DRT1'].includes(i.etape)));
+      const engine = h.newEngine(dir);
+      let runId: string;
+      try {
+        const run = await engine.run();
+        expect(run.status).toBe('held');
+        runId = run.runId;
+        // (7) While held: the commands for administrators only; setting names for administrators only.
+        for (const [locale, word, cmd, plain] of [['fr', 'état', 'approuver', /un administrateur peut les approuver ou les rejeter/], ['en', 'status', 'approve', /an administrator can approve or reject them/]] as const) {
+          const teacher = await ask(TEACHER, word, locale);
+          expect(teacher.text).not.toContain(`\`${cmd} ${runId}\``);
+          expect(teacher.text).toMatch(plain);
+          expect(teacher.text).not.toMatch(/SYNC_/);
+          const student = await ask(account(of('L2PHA1').key)!.email, word, locale);
+          expect(student.text).not.toMatch(/SYNC_|`approu|`approve/);
+          const admin = await ask(ADMIN, word, locale);
+          expect(admin.text).toContain(`\`${cmd} ${runId}\``);
+          expect(admin.text).toMatch(/SYNC_MAX_REMOVAL/);
+        }
+        await engine.reject(runId, ADMIN);
+      } finally {
+        dir.students = keep;
+      }
+      for (const [who, locale, line, not] of [
+        [ADMIN, 'fr', `Dernière synchronisation : [^\\n]*Retraits retenus de ${runId} rejetés par ${ADMIN}`, /appliquée/],
+        [TEACHER, 'en', `Last sync: [^\\n]*Held removals of ${runId} rejected by ${ADMIN}`, /applied/],
+      ] as const) {
+        const st = await ask(who, locale === 'fr' ? 'état' : 'status', locale);
+        expect(st.text).toMatch(new RegExp(line));
+        expect(st.text).not.toMatch(not);
+      }
+      const doc = await statusDocument({ store: h.store, config: h.config } as unknown as Parameters<typeof statusDocument>[0]);
+      const r = doc.lastRuns.find((x) => x.runId === runId)!;
+      expect(r.status).toBeDefined();
+      expect(r.decision).toMatchObject({ status: 'rejected', by: ADMIN, at: expect.any(String) });
+      expect(heldDecisionText(runId, r.decision!, 'fr', 'Europe/Paris')).toMatch(/rejetés par .* le \d+ déc\. 2026.* personnes restent dans leur cohorte\./);
+      expect(heldDecisionText(runId, { ...r.decision!, removals: 1 }, 'fr', 'Europe/Paris')).toMatch(/1 personne reste dans sa cohorte\./);
+      expect(heldDecisionText(runId, { ...r.decision!, removals: 0 }, 'fr', 'Europe/Paris')).toMatch(/0 personne reste dans sa cohorte\./);
+      expect(heldDecisionText(runId, { status: 'approved', by: ADMIN, at: r.decision!.at, removals: 3, approvalRunId: 'r2', removed: 3 }, 'en', 'Europe/Paris')).toMatch(/approved by .* 3 people removed \(sync r2\)/);
+    });
+  });
+
+  describe('a table never cuts an identifier a person types (7)', () => {
+    it('méthodes: every cohort ID whole, the name cut instead', async () => {
+      const { renderText } = await import('../../src/channels/cli/render');
+      const long = 'Un nom de cohorte vraiment très long pour tenir dans une colonne';
+      const c = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+      const before = c.name;
+      c.name = long;
+      try {
+        for (const locale of ['fr', 'en']) {
+          const r = await ask(TEACHER, locale === 'fr' ? 'méthodes PHA-L2-102' : 'syncs PHA-L2-102', locale);
+          expect(r.text).toContain('(etp:L2PHA1)');
+          expect(JSON.stringify(renderBlocks(r.view))).toContain('(etp:L2PHA1)');
+          expect(renderText(r.view)).toContain('(etp:L2PHA1)');
+          expect(r.text).not.toContain(long);
+        }
+      } finally {
+        c.name = before;
+      }
+    });
+  });
+
+  describe('a new group is said in the reader\'s words (8)', () => {
+    it.each([
+      ['fr', 'ajouter etp:L3PHA1 à PHA-L2-102 groupe nouveau nom "L3 en renfort"', 'nouveau groupe au nom de la cohorte', / cohort »/, 'non'],
+      ['en', 'add etp:L3PHA1 to PHA-L2-102 group new name "L3 reinforcement"', 'new group named after the cohort', / cohort"/, 'no'],
+    ])('%s', async (locale, line, said, half, no) => {
+      const [r] = await converse(bot, TEACHER, [line, no], { locale });
+      expect(r!.text).toContain(said);
+      expect(r!.text).not.toMatch(half);
+    });
+  });
+});
