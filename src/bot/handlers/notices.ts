@@ -77,7 +77,9 @@ export async function changes(ctx: HandlerContext, access: CourseAccess): Promis
   const syncs = await access.syncs.list(access.course.id, access.me.id);
   const cohorts = [...new Set(syncs.filter((s) => s.cohortIdnumber).map((s) => s.cohortIdnumber!))];
   const history = (await Promise.all(cohorts.map((c) => ctx.deps.store.cohortHistory(access.platform, c, 500)))).flat().filter((e) => e.action === 'add' || e.action === 'remove' || e.action === 'held');
-  const latest = history.reduce<string | undefined>((best, e) => (best === undefined || e.runId > best ? e.runId : best), undefined);
+  // The run of the newest change, by when it was journalled: run ids begin with a time to the second only,
+  // so two runs of the same second are told apart by their journal, not by their ids.
+  const latest = history.reduce<{ runId: string; at: string } | undefined>((best, e) => (best === undefined || e.at > best.at ? e : best), undefined)?.runId;
   await ctx.audit({ command: 'changes', platform: access.platform, course: access.course.shortname, outcome: latest ? 'ok' : 'none' });
   if (!latest) return { title: n.changesTitle(access.label), tone: 'info', private: true, blocks: [text(n.changesNone(access.label))] };
   const rows = history.filter((e) => e.runId === latest).sort((a, b) => a.action.localeCompare(b.action) || (a.studentKey ?? '').localeCompare(b.studentKey ?? ''));
