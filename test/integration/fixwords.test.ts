@@ -3,18 +3,16 @@
  * student's gender, help per role, a decided held run in status, agreement, English typography,
  * hints the reader may use, the group named after the cohort.
  */
-import path from 'node:path';
 import type { BotCore } from '../../src/bot/core';
-import { LdifSource } from '../../src/directory/ldif';
 import type { Student } from '../../src/directory/types';
 import type { Site } from '../../src/simulator/model';
-import { ADMIN, SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
+import { ADMIN, SUPPORT, TEACHER, converse } from '../helpers/bot';
 import { statusDocument } from '../../src/cli/sync';
 import { heldDecisionText } from '../../src/i18n/codes';
 import { renderBlocks } from '../../src/channels/slack/blocks';
 import { MemoryDirectory } from '../helpers/directory';
-import { SyncHarness, startSyncHarness } from '../helpers/engine';
-import { REPO_FIXTURES } from '../helpers/simulator';
+import type { SyncHarness } from '../helpers/engine';
+import { startDemoWorld } from '../helpers/demo-world';
 
 describe('fixwords', () => {
   let h: SyncHarness;
@@ -23,13 +21,7 @@ describe('fixwords', () => {
   let bot: BotCore;
 
   beforeAll(async () => {
-    dir = new MemoryDirectory();
-    dir.students = await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules: { keyAttribute: 'uid', keyField: 'username' }, maxFileAgeHours: 0 }).students();
-    h = await startSyncHarness({ directory: dir });
-    site = h.sim.sim.site('ecampus');
-    await h.engine.run();
-    bot = botFor({ ...h, engine: h.newEngine(dir) });
-    (bot.deps as { directory: unknown }).directory = dir;
+    ({ h, dir, site, bot } = await startDemoWorld());
   });
   afterAll(() => h.stop());
 

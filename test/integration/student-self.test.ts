@@ -6,9 +6,10 @@
  */
 import type { BotCore } from '../../src/bot/core';
 import type { Site } from '../../src/simulator/model';
-import { botFor, converse } from '../helpers/bot';
-import { demoStudents, MemoryDirectory } from '../helpers/directory';
-import { SyncHarness, startSyncHarness } from '../helpers/engine';
+import { converse } from '../helpers/bot';
+import { MemoryDirectory } from '../helpers/directory';
+import type { SyncHarness } from '../helpers/engine';
+import { startDemoWorld } from '../helpers/demo-world';
 
 describe("a student's own questions", () => {
   let h: SyncHarness;
@@ -17,14 +18,7 @@ describe("a student's own questions", () => {
   let bot: BotCore;
 
   beforeAll(async () => {
-    dir = new MemoryDirectory();
-    dir.students = await demoStudents();
-    h = await startSyncHarness({ directory: dir });
-    site = h.sim.sim.site('ecampus');
-    await h.engine.run();
-    bot = botFor({ ...h, engine: h.newEngine(dir) });
-    // The bot's directory is the same memory directory.
-    (bot.deps as { directory: unknown }).directory = dir;
+    ({ h, dir, site, bot } = await startDemoWorld());
   });
   afterAll(() => h.stop());
 

@@ -5,9 +5,10 @@ import { renderWhy } from '../../src/i18n/why';
 import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import type { Site } from '../../src/simulator/model';
-import { SUPPORT, TEACHER, botFor, converse } from '../helpers/bot';
-import { demoStudents, MemoryDirectory } from '../helpers/directory';
-import { SyncHarness, startSyncHarness } from '../helpers/engine';
+import { SUPPORT, TEACHER, converse } from '../helpers/bot';
+import { MemoryDirectory } from '../helpers/directory';
+import type { SyncHarness } from '../helpers/engine';
+import { startDemoWorld } from '../helpers/demo-world';
 
 describe('why: Moodle first, then the sync', () => {
   let h: SyncHarness;
@@ -15,12 +16,7 @@ describe('why: Moodle first, then the sync', () => {
   let site: Site;
   let bot: BotCore;
   beforeAll(async () => {
-    dir = new MemoryDirectory();
-    dir.students = await demoStudents();
-    h = await startSyncHarness({ directory: dir });
-    site = h.sim.sim.site('ecampus');
-    await h.engine.run();
-    bot = botFor({ ...h, engine: h.newEngine(dir) });
+    ({ h, dir, site, bot } = await startDemoWorld());
   });
   afterAll(() => h.stop());
 
