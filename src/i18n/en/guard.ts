@@ -11,7 +11,7 @@ const skipped = (effect: 'skip' | 'none', why: string) => (effect === 'skip' ? `
 
 export const guardEn: WordsFor<GuardReason> = {
   incomplete: (r) => (r.effect === 'skip' ? `directory read incomplete: ${r.detail}; adds applied, removals withheld until a complete read` : `directory read incomplete: ${r.detail}; nothing was changed`),
-  noInscriptions: (r) => skipped(r.effect, 'the directory gives no inscription for the target year'),
+  noInscriptions: (r) => skipped(r.effect, 'the directory gives no registration for the target year'),
   tooFewRecords: (r) => skipped(r.effect, `the directory has ${count(r.students, 'en', { one: 'student', other: 'students' })}, fewer than SYNC_MIN_SOURCE_RECORDS=${r.min}`),
   belowRatio: (r) => skipped(r.effect, `the directory has ${count(r.students, 'en', { one: 'student', other: 'students' })}, fewer than ${formatDecimal(r.ratio, 'en', 2)} × ${n(r.last)} of the last good run (SYNC_MIN_SOURCE_RATIO)`),
   sourceWarning: (r) => skipped(r.effect, r.detail),

@@ -8,8 +8,8 @@ const approved = (r: { heldIn?: string; by?: string }) => (r.heldIn ? ` (held in
 export const journalEn: { actions: Record<JournalAction, string>; reasons: WordsFor<JournalReason> } = {
   actions: { add: 'added', remove: 'removed', pending: 'waiting for an account', create: 'cohort created', rename: 'cohort renamed', delete: 'cohort deleted', held: 'removal held' },
   reasons: {
-    inscription: (r) => `${r.year} inscription to ${r.etape}${r.status ? ` (status ${r.status})` : ''}`,
-    noInscription: (r) => `no ${r.year ?? 'current'} inscription to ${r.etape} in the directory${approved(r)}`,
+    inscription: (r) => `${r.year} registration to ${r.etape}${r.status ? ` (status ${r.status})` : ''}`,
+    noInscription: (r) => `no ${r.year ?? 'current'} registration to ${r.etape} in the directory${approved(r)}`,
     notStudent: (r) => `not a student in the directory${approved(r)}`,
     etapeGone: (r) => `${r.etape} no longer in the directory${approved(r)}`,
     noAccountYet: () => 'no Moodle account yet (created at first login)',
