@@ -15,6 +15,7 @@ import { noticesEn } from './en/notices';
 import { commandsEn } from './en/commands';
 
 import { helpEn } from './en/help';
+import { rolesEn } from './en/roles';
 /** A count and the word that agrees with it. */
 const n$ = (n: number, one: string, other: string) => count(n, 'en', { one, other });
 
@@ -43,7 +44,7 @@ export const en: Catalog = {
   members: 'Members',
   status: 'Status',
   name: 'Name',
-  roleLabels: { student: 'student', editingteacher: 'teacher', teacher: 'non-editing teacher', manager: 'manager' },
+  roleLabels: rolesEn,
   newGroup: (cohort: string) => `new group named after the cohort "${cohort}"`,
 
   helpTitle: 'cohortbot — help',

@@ -18,6 +18,7 @@ const n$ = (n: number, one: string, other: string) => count(n, 'fr', { one, othe
 
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
 import { helpFr } from './fr/help';
+import { rolesFr } from './fr/roles';
 export const fr = {
   locale: 'fr',
   notices: noticesFr,
@@ -43,7 +44,7 @@ export const fr = {
   members: 'Membres',
   status: 'État',
   name: 'Nom',
-  roleLabels: { student: 'étudiant', editingteacher: 'enseignant', teacher: 'enseignant non éditeur', manager: 'gestionnaire' } as Record<string, string>,
+  roleLabels: rolesFr,
   // enrol_cohort names the group from its lang string, in the site's language ("<cohort> cohort" in English): said in the reader's words.
   newGroup: (cohort: string) => `nouveau groupe au nom de la cohorte « ${cohort} »`,
 

@@ -1,13 +1,14 @@
 /** The "why" diagnosis in English; same keys as the French section (the type checks it). */
 import { count, formatNumber } from '../format';
 import type { WhyCatalog } from '../fr/why';
+import { rolesEn } from './roles';
 
 export const whyEn: WhyCatalog = {
   title: (student, course, has) => (has ? `${student} has access to ${course}` : `Why is ${student} not enrolled in ${course}?`),
   onDay: (day) => `(asked for ${day})`,
   steps: { moodle: 'What Moodle says', directory: 'Directory', sync: 'What the sync wants', course: 'Cohorts the course syncs' },
   marks: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' },
-  roles: { student: 'student', editingteacher: 'teacher', teacher: 'non-editing teacher', manager: 'manager' },
+  roles: rolesEn,
   methods: { cohort: 'cohort sync', manual: 'manual enrolment', self: 'self enrolment', guest: 'guest access', unknown: 'enrolment' },
   states: { active: 'active, gives access', 'instance-disabled': 'method disabled', suspended: 'enrolment suspended', 'not-started': 'not started yet', ended: 'ended' },
   account: (username, id, lastAccess, suspended) => `account ${username} (id ${id})${suspended ? ' — SUSPENDED: cannot log in' : ''}${lastAccess ? ` — last access ${lastAccess}` : ' — never logged in'}`,

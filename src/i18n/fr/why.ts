@@ -3,6 +3,7 @@
  * these are their words. Dates and counts go through ../format (ACADEMIC_TIMEZONE, plural rules).
  */
 import { Gender, agree, count } from '../format';
+import { rolesFr } from './roles';
 
 export const whyFr = {
   // The title says the answer: access, or the question of its absence (agreeing with the student when the directory says how).
@@ -11,7 +12,7 @@ export const whyFr = {
   onDay: (day: string) => `(question posée pour le ${day})`,
   steps: { moodle: 'Ce que dit Moodle', directory: 'Annuaire', sync: 'Ce que veut la synchronisation', course: 'Cohortes synchronisées par le cours' } as Record<string, string>,
   marks: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as Record<string, string>,
-  roles: { student: 'étudiant', editingteacher: 'enseignant', teacher: 'enseignant non éditeur', manager: 'gestionnaire' } as Record<string, string>,
+  roles: rolesFr,
   methods: { cohort: 'synchronisation de cohorte', manual: 'inscription manuelle', self: 'auto-inscription', guest: 'accès anonyme', unknown: 'inscription' } as Record<string, string>,
   states: { active: 'active, donne accès', 'instance-disabled': 'méthode désactivée', suspended: 'inscription suspendue', 'not-started': 'pas encore commencée', ended: 'terminée' } as Record<string, string>,
   // Facts.
