@@ -10,36 +10,14 @@ import { REPO_FIXTURES } from '../helpers/simulator';
 import { LIMITED_DN, LIMITED_PW, BASE_DN, Slapd, startSlapd } from '../helpers/slapd';
 import fs from 'node:fs';
 import { englishGuard } from '../../src/i18n/codes';
+import { expectedCohorts, managedCohorts } from '../helpers/cohort-truth';
 
-const ROUTES: Record<string, RegExp> = { ecampus: /PHA|DRT|SCI|INF|^L2T1/, collegium: /^DU|LEA|^M2/ };
 const rules = { keyAttribute: 'uid', keyField: 'username' as const, uai: '0141408E' };
 
 async function demoStudents(): Promise<Student[]> {
   return (await new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules, maxFileAgeHours: 0 }).students());
 }
 
-/** Managed cohorts of a site as idnumber → sorted usernames (read behind the REST interface). */
-function managed(site: Site): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const c of site.cohorts.all().filter((c) => c.idnumber.startsWith('etp:'))) {
-    out[c.idnumber] = site.members.find('cohort', c.id).map((m) => site.users.get(m.userid)!.username).sort();
-  }
-  return out;
-}
-
-/** What the directory says, computed independently of the planner. */
-function expected(students: Student[], site: Site, platform: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const s of students) {
-    for (const i of s.inscriptions) {
-      if (i.year !== 2026 || (i.status && i.status !== 'E') || !ROUTES[platform]!.test(i.etape)) continue;
-      const list = (out[`etp:${i.etape}`] ??= []);
-      if (site.users.first('username', s.key)) list.push(s.key);
-    }
-  }
-  for (const k of Object.keys(out)) out[k] = [...new Set(out[k])].sort();
-  return out;
-}
 
 const manualSnapshot = (site: Site) =>
   JSON.stringify(site.cohorts.all().filter((c) => !c.idnumber.startsWith('etp:')).map((c) => ({ c, members: site.members.find('cohort', c.id).map((m) => m.userid).sort() })));
@@ -69,7 +47,7 @@ describe('sync engine on the demo fixtures', () => {
     expect(h.sim.sim.writeCalls()).toBe(0);
     for (const p of ['ecampus', 'collegium']) {
       const site = h.sim.sim.site(p);
-      expect(managed(site)).toEqual(expected(dir.students, site, p));
+      expect(managedCohorts(site)).toEqual(expectedCohorts(dir.students, site, p));
     }
     expect(manualSnapshot(h.sim.sim.site('ecampus'))).toBe(manualBefore);
     // The journal says who was added, and why.
@@ -110,7 +88,7 @@ describe('sync engine on the demo fixtures', () => {
     await engine.run();
     for (const p of ['ecampus', 'collegium']) {
       const site = h.sim.sim.site(p);
-      expect(managed(site)).toEqual(expected(dir.students, site, p));
+      expect(managedCohorts(site)).toEqual(expectedCohorts(dir.students, site, p));
     }
     h.sim.sim.resetCounters();
     await engine.run();
@@ -298,7 +276,7 @@ describe('sync engine with a real slapd whose size limit cuts the read', () => {
   it('an incomplete LDAP read makes no removal and says why in the run summary', async () => {
     await h.engine.run(); // a good run from the LDIF first
     const ldap = new LdapSource({ url: slapd.url, bindDn: LIMITED_DN, bindPassword: LIMITED_PW, baseDn: `ou=people,${BASE_DN}`, filter: '(eduPersonAffiliation=student)', pageSize: 20, startTls: false, timeoutMs: 10_000, connectTimeoutMs: 2_000, timeLimitSeconds: 30, rules });
-    const before = JSON.stringify(managed(h.sim.sim.site('ecampus')));
+    const before = JSON.stringify(managedCohorts(h.sim.sim.site('ecampus')));
     const run = await h.newEngine(ldap).run();
     // What was read is applied (nothing new here), nobody is removed, and the summary says why.
     expect(run.status).toBe('applied');
@@ -306,7 +284,7 @@ describe('sync engine with a real slapd whose size limit cuts the read', () => {
     expect(englishGuard(run.guardReasons).join(' ')).toMatch(/size limit.*removals withheld/);
     expect(run.platforms.every((p) => p.membersRemoved === 0 && p.writeCalls === 0)).toBe(true);
     expect(run.platforms.some((p) => p.removalsSkipped > 0)).toBe(true);
-    expect(JSON.stringify(managed(h.sim.sim.site('ecampus')))).toBe(before);
+    expect(JSON.stringify(managedCohorts(h.sim.sim.site('ecampus')))).toBe(before);
     const stored = await h.store.getRun(run.runId);
     expect(englishGuard(stored?.guardReasons).join(' ')).toMatch(/size limit/);
   });

@@ -7,45 +7,16 @@ import path from 'node:path';
 import { LdifSource } from '../../src/directory/ldif';
 import type { Student } from '../../src/directory/types';
 import { createPlatformApis } from '../../src/moodle/platforms';
-import type { Site } from '../../src/simulator/model';
 import { SyncEngine } from '../../src/sync/engine';
 import { MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, demoSeedWith, startSyncHarness } from '../helpers/engine';
 import { REPO_FIXTURES } from '../helpers/simulator';
+import { expectedCohorts, managedCohorts } from '../helpers/cohort-truth';
 
-const ROUTES: Record<string, RegExp> = { ecampus: /PHA|DRT|SCI|INF|^L2T1/, collegium: /^DU|LEA|^M2/ };
 const rules = { keyAttribute: 'uid', keyField: 'username' as const, uai: '0141408E' };
 
 const demoStudents = async (): Promise<Student[]> => new LdifSource({ path: path.join(REPO_FIXTURES, 'demo-directory.ldif'), rules, maxFileAgeHours: 0 }).students();
 
-/** Managed cohorts as idnumber → sorted usernames of live members (behind the REST interface). */
-function managed(site: Site): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const c of site.cohorts.all().filter((c) => c.idnumber.startsWith('etp:'))) {
-    out[c.idnumber] = site.members
-      .find('cohort', c.id)
-      .map((m) => site.users.get(m.userid)!)
-      .filter((u) => !u.deleted)
-      .map((u) => u.username)
-      .sort();
-  }
-  return out;
-}
-
-/** What the directory says, computed apart from the planner: live accounts of students inscribed in 2026. */
-function expected(students: Student[], site: Site, platform: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const s of students) {
-    for (const i of s.inscriptions) {
-      if (i.year !== 2026 || (i.status && i.status !== 'E') || !ROUTES[platform]!.test(i.etape)) continue;
-      const list = (out[`etp:${i.etape}`] ??= []);
-      const u = site.users.first('username', s.key);
-      if (u && !u.deleted) list.push(s.key);
-    }
-  }
-  for (const k of Object.keys(out)) out[k] = [...new Set(out[k])].sort();
-  return out;
-}
 
 const calls = (h: SyncHarness, fn: string) => h.sim.sim.counters().ecampus![fn] ?? 0;
 
@@ -76,7 +47,7 @@ describe.each([
   const exact = () => {
     for (const p of ['ecampus', 'collegium']) {
       const site = h.sim.sim.site(p);
-      expect(managed(site)).toEqual(expected(dir.students, site, p));
+      expect(managedCohorts(site)).toEqual(expectedCohorts(dir.students, site, p));
     }
   };
 
@@ -196,6 +167,6 @@ describe('learnt keys (core path) through a rename the store does not know yet',
 function exact(h: SyncHarness, dir: MemoryDirectory) {
   for (const p of ['ecampus', 'collegium']) {
     const site = h.sim.sim.site(p);
-    expect(managed(site)).toEqual(expected(dir.students, site, p));
+    expect(managedCohorts(site)).toEqual(expectedCohorts(dir.students, site, p));
   }
 }
