@@ -116,6 +116,8 @@ export class BotCore {
       // A "voir plus" button's label typed: the next page of this person's own last search, written in their language.
       const next = await this.deps.cache!.nextSearchPage(identityKey(identity));
       if (next) return this.answer(identity, t.cmd.search(next.query, next.course, next.page, next.platform), retried);
+      // No next page to show: say so, rather than point to another search's page.
+      return { view: { tone: 'info', blocks: [text(t.help.noMorePages)] }, kind: 'unparsed' };
     }
     if (parsed && !parsed.ok) return { view: this.parseError(t, parsed.error), kind: 'unparsed' };
     const cmd = parsed?.command;

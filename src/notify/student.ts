@@ -96,7 +96,11 @@ export function selfWhyView(d: Diagnosis, student: Student | undefined, facts: {
   const next = nextRunAt(facts.config.schedule);
   const when = next ? formatDate(next, lang, facts.config.academicYear.timezone, true) : t.locale === 'en' ? 'next sync' : 'prochaine synchronisation';
   const lines: string[] = [];
-  const etape = () => lines.push(n.selfEtape((routed.length ? routed : current).join(', ')));
+  // The étape line only when there is one: someone the directory has no counted inscription for gets none.
+  const etape = () => {
+    const list = routed.length ? routed : current;
+    if (list.length > 0) lines.push(n.selfEtape(list.join(', ')));
+  };
   // From Moodle's answer and the sync's model (the verdict), phrased for the student themself.
   switch (d.verdict) {
     case 'access':

@@ -51,9 +51,17 @@ describe('fixparse', () => {
     const [page2en] = await converse(bot, ADMIN, ['search e page 2'], { locale: 'en' });
     const [, moreEn] = await converse(bot, ADMIN, ['search e', 'see more'], { locale: 'en' });
     expect(moreEn!.text).toBe(page2en!.text);
-    // Someone else's search is not theirs: support, who searched nothing, gets the hint.
+    // Someone else's search is not theirs: support, who searched nothing, is told there is nothing more —
+    // never pointed to a page of another search.
     const [other] = await converse(bot, SUPPORT, ['voir plus']);
-    expect(other!.view.tone).toBe('error');
+    expect(other!.text).toMatch(/rien de plus à montrer/);
+    expect(other!.text).not.toMatch(/page 2/);
+    // A search on one page: "voir plus" says there is no more; a page past the end is said, never an empty table.
+    const [one, none] = await converse(bot, TEACHER, ['chercher pharma', 'voir plus']);
+    expect(one!.view.buttons ?? []).not.toContainEqual(expect.objectContaining({ payload: expect.stringMatching(/page 2/) }));
+    expect(none!.text).toMatch(/rien de plus à montrer/);
+    const [past] = await converse(bot, TEACHER, ['search pharma page 2'], { locale: 'en' });
+    expect(past!.text).toMatch(/There is no page 2: this search fits on 1 page\./);
   });
 
   it('#3 every suggested command is in the asker\'s language, and works', async () => {

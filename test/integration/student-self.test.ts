@@ -10,6 +10,8 @@ import { converse } from '../helpers/bot';
 import { MemoryDirectory } from '../helpers/directory';
 import type { SyncHarness } from '../helpers/engine';
 import { startDemoWorld } from '../helpers/demo-world';
+import { selfWhyView } from '../../src/notify/student';
+import type { Diagnosis } from '../../src/diagnosis/why';
 
 describe("a student's own questions", () => {
   let h: SyncHarness;
@@ -80,5 +82,15 @@ describe("a student's own questions", () => {
     // The same words as for a course that does not exist: nothing says this one does, nor who is in it.
     const plain = await ask(account(me.key)!.email, `pourquoi ${other.key} ZZZ-999`);
     expect(r.text.replace(/DRT-L1-101/g, '‹c›')).toBe(plain.text.replace(/ZZZ-999/g, '‹c›'));
+  });
+
+  it('someone the directory gives no étape (a teacher asking about herself): no empty étape line', () => {
+    const d = { verdict: 'enrolment-suspended', access: { has: false }, steps: [], fixes: [] } as unknown as Diagnosis;
+    for (const locale of ['fr', 'en']) {
+      const v = selfWhyView(d, undefined, { config: h.config, now: new Date(), platform: 'ecampus', courseLabel: 'PHA-L2-101 (ecampus)', locale, suspended: false });
+      const said = v.blocks.map((b) => ('text' in b ? String(b.text) : '')).join('\n');
+      expect(said).not.toMatch(/étape\s*\.|étape $|in étape\s*\./m);
+      expect(said).toMatch(locale === 'fr' ? /n’est pas active/ : /not active/);
+    }
   });
 });

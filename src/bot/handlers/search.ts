@@ -59,6 +59,8 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
   }
   rows.sort((a, b) => a.cohort.name.localeCompare(b.cohort.name) || a.platform.localeCompare(b.platform));
   const shown = rows.slice((page - 1) * PAGE, page * PAGE);
+  // A page past the end (typed by hand) is said as such, never an empty table.
+  if (shown.length === 0) return { tone: 'info', blocks: [text(t.help.pastLastPage(page, Math.ceil(rows.length / PAGE)))] };
   const naming = { prefix: ctx.config.cohorts.idnumberPrefix };
   const columns = [...t.searchColumns, ...(courseLabel ? [t.searchAvailableColumn] : [])];
   const body = shown.map((r) => [r.cohort.name, r.cohort.idnumber || '—', r.members, isManaged(naming, r.cohort.idnumber) ? t.managed : t.manual, r.platform, ...(courseLabel ? [r.available ? t.available : t.notAvailable] : [])]);

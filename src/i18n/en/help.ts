@@ -52,6 +52,8 @@ export const helpEn: HelpSection = {
 
   notYourCourse: (course: string) => `No course “${course}” among those you teach. Check the short name, id or URL; for another course, ask support.`,
   historyScope: 'This is the sync’s journal (general cohorts). Changes made by hand to manual cohorts (`add members <cohort> <list>`, `remove members <cohort> <list>`) are not in it: they are in the audit trail, and `members <cohort>` shows where they stand now.',
+  noMorePages: 'There is nothing more to show: your last search fitted on one page (or is too old). Search again: `search <text>`.',
+  pastLastPage: (page: number, pages: number) => `There is no page ${page}: this search fits on ${count(pages, 'en', { one: 'page', other: 'pages' })}.`,
   cancelledNothing: 'Nothing was waiting for a confirmation: nothing was cancelled.',
   addExists: (cohort: string, course: string, state: string, role: string) => `${cohort} is already synced with ${course} (role ${role}, ${state}): nothing will be added.`,
   addExistsDisabled: (cmd: string) => `It is disabled: its members have no access to the course through it. To enable it: \`${cmd}\``,

@@ -59,6 +59,8 @@ export const helpFr = {
 
   notYourCourse: (course: string) => `Aucun cours « ${course} » parmi ceux que vous enseignez. Vérifiez le nom abrégé, l’id ou l’URL ; pour un autre cours, demandez au support.`,
   historyScope: 'Ce journal est celui de la synchronisation (cohortes générales). Les changements faits à la main dans les cohortes manuelles (`ajouter membres <cohorte> <liste>`, `retirer membres <cohorte> <liste>`) n’y figurent pas : ils sont au journal d’audit, et `membres <cohorte>` montre leur état actuel.',
+  noMorePages: 'Il n’y a rien de plus à montrer : votre dernière recherche tenait sur une page (ou elle est trop ancienne). Cherchez à nouveau : `chercher <texte>`.',
+  pastLastPage: (page: number, pages: number) => `Il n’y a pas de page ${page} : cette recherche tient sur ${count(pages, 'fr', { one: 'page', other: 'pages' })}.`,
   cancelledNothing: 'Il n’y avait rien en attente de confirmation : rien n’a été annulé.',
   addExists: (cohort: string, course: string, state: string, role: string) => `${cohort} est déjà synchronisée avec ${course} (rôle ${role}, ${state}) : rien ne sera ajouté.`,
   addExistsDisabled: (cmd: string) => `Elle est désactivée : ses membres n’ont pas accès au cours par elle. Pour l’activer : \`${cmd}\``,
