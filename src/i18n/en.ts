@@ -266,7 +266,7 @@ export const en: Catalog = {
   membersPrivileged: (courses: string) => `Warning: this cohort is synced with a role other than student — ${courses}. These people will get that role there (or lose it).`,
   membersPrivilegedCourse: (course: string, role: string) => `${course}: role ${role}`,
   cohortCreateRefused: (platform: string) => `Your Moodle account cannot create cohorts on ${platform} (it needs moodle/cohort:manage): nothing was done. Ask a Moodle administrator for that right.`,
-  cohortWhichPlatform: (name: string) => `On which platform should the cohort "${name}" be created? Pick it, or name it: create cohort "${name}" <idnumber> on <platform>.`,
+  cohortWhichPlatform: (name: string, idnumber?: string) => `On which platform should the cohort "${name}" be created? Pick it, or name it: create cohort "${name}" ${idnumber ?? '<idnumber>'} on <platform>.`,
   // Sections: codes of the core in words (src/i18n/en/).
   guard: guardEn,
   journal: journalEn,

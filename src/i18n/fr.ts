@@ -269,7 +269,7 @@ export const fr = {
   membersPrivileged: (courses: string) => `Attention : cette cohorte est synchronisée avec un rôle autre qu’étudiant — ${courses}. Ces personnes y recevront ce rôle (ou le perdront).`,
   membersPrivilegedCourse: (course: string, role: string) => `${course} : rôle ${role}`,
   cohortCreateRefused: (platform: string) => `Votre compte Moodle ne peut pas créer de cohorte sur ${platform} (il y faut moodle/cohort:manage) : rien n’a été fait. Demandez ce droit à un administrateur Moodle.`,
-  cohortWhichPlatform: (name: string) => `Sur quelle plateforme créer la cohorte « ${name} » ? Choisissez-la, ou nommez-la : créer cohorte "${name}" <identifiant> dans <plateforme>.`,
+  cohortWhichPlatform: (name: string, idnumber?: string) => `Sur quelle plateforme créer la cohorte « ${name} » ? Choisissez-la, ou nommez-la : créer cohorte "${name}" ${idnumber ?? '<identifiant>'} dans <plateforme>.`,
   // Sections: codes of the core in words (src/i18n/fr/).
   guard: guardFr,
   journal: journalFr,

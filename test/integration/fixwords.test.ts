@@ -172,4 +172,11 @@ describe('fixwords', () => {
       expect(r!.text).not.toMatch(half);
     });
   });
+
+  it('créer cohorte without a platform: the hint keeps the id the person typed', async () => {
+    const r = await ask(SUPPORT, 'créer cohorte "Autre groupe" autre-groupe-1');
+    expect(r.text).toContain('créer cohorte "Autre groupe" autre-groupe-1 dans <plateforme>');
+    const e = await ask(SUPPORT, 'create cohort "Other group" other-group-1', 'en');
+    expect(e.text).toContain('create cohort "Other group" other-group-1 on <platform>');
+  });
 });

@@ -193,7 +193,7 @@ export async function createCohort(ctx: HandlerContext, cmd: Extract<Command, { 
   // Several platforms and none named: a choice, never a guess.
   if (!cmd.platform && ctx.config.platforms.length > 1) {
     const on = ctx.config.platforms.filter((p) => ctx.actor.hasAccount(p.name));
-    if (on.length !== 1) return { tone: 'warning', blocks: [text(t.cohortWhichPlatform(cmd.name))], buttons: on.map((p) => ({ label: p.name, payload: t.cmd.createCohort(cmd.name, `${p.name}:${idnumber}`) })) };
+    if (on.length !== 1) return { tone: 'warning', blocks: [text(t.cohortWhichPlatform(cmd.name, cmd.idnumber))], buttons: on.map((p) => ({ label: p.name, payload: t.cmd.createCohort(cmd.name, `${p.name}:${idnumber}`) })) };
   }
   const platform = cmd.platform ?? ctx.config.platforms.find((p) => ctx.actor.hasAccount(p.name))?.name ?? ctx.config.platforms[0]!.name;
   const me = ctx.actor.account(platform);
