@@ -96,7 +96,9 @@ interface Child {
 
 /** A child process whose first stdout line is JSON (the simulator's and serve's ready lines), in its own process group. */
 async function startJsonChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: Child; ready: Record<string, unknown> }> {
-  const proc = spawnGroup(process.execPath, [path.join(ROOT, 'bin', 'cohortbot.js'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_NODE_FLAGS: development aid, more node flags for serve and the simulator (e.g. --cpu-prof).
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const proc = spawnGroup(process.execPath, [...flags, path.join(ROOT, 'bin', 'cohortbot.js'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = () => stopGroup(proc);
   try {
     return { child: { proc, stop }, ready: JSON.parse(await firstLine(proc, args[0]!)) as Record<string, unknown> };

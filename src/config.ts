@@ -173,7 +173,7 @@ const timeZone = z.string().refine(isTimeZone, 'an IANA time zone such as Europe
 const roles = z.enum(['student', 'teacher', 'editingteacher'], { errorMap: () => ({ message: 'role short names among student, teacher, editingteacher' }) });
 
 const MoodleVars = z.object({
-  MOODLE_CONCURRENCY: int(1, 64).default('4'),
+  MOODLE_CONCURRENCY: int(1, 64).default('6'),
   MOODLE_MAX_INPUT_VARS: int(20, 1_000_000).default('1000'),
   MOODLE_TIMEOUT_MS: int(100, 600_000).default('30000'),
   // A call's timeout grows with what it carries: a 2,500-member write is not a site-info call.

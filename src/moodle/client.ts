@@ -9,7 +9,7 @@ import axios, { AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { Logger, silentLogger } from '../log';
 import { backoffDelay, sleep } from '../util/limiter';
-import { CallScheduler } from './scheduler';
+import { CallScheduler, syncSlots } from './scheduler';
 import { countVars, encodeBody, WsParams, WsValue } from './encode';
 import { MoodleError } from './errors';
 import type { RequestRecorder } from './recorder';
@@ -94,7 +94,7 @@ export class MoodleClient {
     this.timeoutPerVarMs = opts.timeoutPerVarMs ?? 20;
     this.retryBaseMs = opts.retryBaseMs ?? 200;
     this.maxInputVars = opts.maxInputVars ?? 1000;
-    this.limiter = new CallScheduler(opts.concurrency ?? 4);
+    this.limiter = new CallScheduler(opts.concurrency ?? 6);
     this.log = (opts.logger ?? silentLogger).child({ platform: opts.platform });
     this.recorder = opts.recorder;
     const agentOpts = { keepAlive: true, maxSockets: opts.concurrency ?? 4 };
@@ -158,7 +158,7 @@ export class MoodleClient {
    */
   batches<T>(items: readonly T[], build: (batch: T[]) => WsParams, spread?: number): T[][] {
     const fewest = this.fewestBatches(items, build);
-    const parts = spread ? Math.min(this.limiter.max, Math.floor(items.length / spread)) : 0;
+    const parts = spread ? Math.min(syncSlots(this.limiter.max), Math.floor(items.length / spread)) : 0;
     if (parts <= fewest.length) return fewest;
     // The same items in `parts` near-equal runs, each checked (items may differ in size).
     const out: T[][] = [];

@@ -13,11 +13,13 @@
  *   someone's second, third… — one person cannot hold everyone else up, and within a round the
  *   earliest command goes first. Pure arrival order would let one impatient person (or one script)
  *   delay everybody behind them; pure per-person round robin ignores how long each has waited.
- * - **Background** (every other call: the nightly run, a scoped sync): FIFO, as before. When both wait,
- *   chat is guaranteed `chatSlots` of the slots and the sync the rest: a running sync keeps most of its
- *   throughput and never stops, and a person's question never waits for the whole night's queue, only
- *   for one call to finish. Neither class waits while the other has nothing to do: an idle class's
- *   share goes to the other.
+ * - **Background** (every other call: the nightly run, a scoped sync): FIFO, as before. Half the
+ *   slots (rounded down: three of six, two of four) are **kept for chat**: the sync never takes them,
+ *   so a question's calls start at once even while the night runs, and the sync's own slots stay its
+ *   own — chat takes one of them only when the sync leaves it idle. So a running sync keeps the
+ *   throughput it has alone, and chat keeps a reserved share. When both wait, chat goes first until it
+ *   holds its reserve (at least one slot: a question waits for at most one sync call, even on a site
+ *   of one or two slots), then the sync up to its own slots, then chat again.
  *
  * Same public face as util/limiter's Limiter (run, slowDown, wentWell, limit, max, peak, lowest), so
  * the client's adaptive concurrency keeps working unchanged.
@@ -77,13 +79,20 @@ const before = (a: Waiter, b: Waiter): boolean => {
 };
 
 /**
- * The share of a platform's slots kept for chat while a sync also waits: three in four, at least one,
- * and never all (the sync always keeps one). Measured with bench:chat --sync 40000: a whole sync makes
- * few calls for its length (146 in about 15 s: most of its time is its own work, not Moodle's), so
- * chat taking most slots during a burst costs the sync little, while with half of them the last
- * answers of a burst waited almost as long as the sync itself (p99 ×4.6 against ×2.0 at three in four).
+ * The share of a platform's slots the sync never takes (rounded down), so chat always finds one free.
+ * Measured with bench:chat --sync 40000 (50 commands at 100 ms beside a whole sync of 146 calls; two
+ * runs each, on this machine's two cores shared with the simulator): chat given three in four of four
+ * slots while both waited — the sync +51 %, chat's p99 ×1.5; a third of six kept for chat — the sync
+ * +2–24 %, chat ×3.4–4.2; half of six — the sync +9–33 %, chat ×2.3–2.4 with a p99 beside the sync
+ * (4.7 s) as before and a faster one alone. Beyond that, what each loses is CPU, not slots.
  */
-export const CHAT_SHARE = 0.75;
+export const CHAT_RESERVE = 1 / 2;
+
+/** Slots of `slots` the sync never takes: half, rounded down (none on a site of one slot). */
+export const reservedForChat = (slots: number, share = CHAT_RESERVE): number => Math.floor(slots * share);
+
+/** The most calls a sync has at once on a platform of `slots` slots. */
+export const syncSlots = (slots: number, share = CHAT_RESERVE): number => Math.max(1, slots - reservedForChat(slots, share));
 
 export class CallScheduler {
   private active = { chat: 0, background: 0 };
@@ -98,7 +107,7 @@ export class CallScheduler {
 
   constructor(
     max: number,
-    private readonly chatShare = CHAT_SHARE,
+    private readonly chatReserve = CHAT_RESERVE,
   ) {
     this.cap = new AdaptiveLimit(max, 'CallScheduler');
   }
@@ -126,15 +135,16 @@ export class CallScheduler {
     return { chat: this.chat.length, background: this.background.length };
   }
 
-  /** Slots kept for chat when both classes wait (at least one, never all: the sync keeps one too when it can). */
-  private get chatSlots(): number {
-    return Math.max(1, Math.min(this.current - 1, Math.ceil(this.current * this.chatShare)));
+  /** The most calls the sync has at once now (the rest is chat's). */
+  get backgroundMax(): number {
+    return syncSlots(this.current, this.chatReserve);
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     const ticket = commandTicket.getStore();
     const cls = ticket ? 'chat' : 'background';
-    if (this.settling || this.busy() >= this.current || this.chat.length > 0 || this.background.length > 0) {
+    const atCap = cls === 'background' && this.active.background >= this.backgroundMax;
+    if (this.settling || atCap || this.busy() >= this.current || this.chat.length > 0 || this.background.length > 0) {
       await new Promise<void>((go) => this.enqueue({ ticket, order: ++this.order, go }));
     } else {
       this.active[cls]++;
@@ -187,13 +197,20 @@ export class CallScheduler {
     if (!this.settling) this.dispatch();
   }
 
-  /** Hands free slots out: chat first while it is under its share or the sync is over its own; else the sync. */
+  /**
+   * Hands free slots out: chat first while it holds less than its reserve (at least one slot), then
+   * the sync up to its own slots, then chat on whatever is left.
+   */
   private dispatch(): void {
-    while (this.busy() < this.current && (this.chat.length > 0 || this.background.length > 0)) {
-      const chatTurn =
-        this.chat.length > 0 && (this.background.length === 0 || this.active.chat < this.chatSlots || this.active.background >= this.current - this.chatSlots);
-      const w = chatTurn ? this.chat.shift()! : this.background.shift()!;
-      this.active[chatTurn ? 'chat' : 'background']++;
+    const chatFirst = Math.max(1, reservedForChat(this.current, this.chatReserve));
+    while (this.busy() < this.current) {
+      let cls: 'chat' | 'background';
+      if (this.chat.length > 0 && this.active.chat < chatFirst) cls = 'chat';
+      else if (this.background.length > 0 && this.active.background < this.backgroundMax) cls = 'background';
+      else if (this.chat.length > 0) cls = 'chat';
+      else break;
+      const w = cls === 'chat' ? this.chat.shift()! : this.background.shift()!;
+      this.active[cls]++;
       w.go();
     }
   }

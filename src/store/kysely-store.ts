@@ -127,7 +127,10 @@ export class KyselyStore implements Store {
   }
 
   async pendingPairs(platform: string): Promise<Array<{ cohortIdnumber: string; studentKey: string }>> {
-    const rows = await (await this.q()).selectFrom('journal').select(['cohort_idnumber', 'student_key']).distinct().where('platform', '=', platform).where('action', '=', 'pending').execute();
+    const rows = await (await this.q()).selectFrom('journal').select(['cohort_idnumber', 'student_key']).distinct().where('platform', '=', platform)
+      // A literal, not a parameter: the planner then knows the partial index journal_pending_rows holds exactly these rows.
+      .where('action', '=', sql.lit('pending'))
+      .execute();
     const pairs = rows.filter((r) => r.student_key !== null).map((r) => ({ cohortIdnumber: r.cohort_idnumber, studentKey: r.student_key! }));
     // Only those still pending: an add (or removal) journalled later says otherwise.
     const latest = await this.latestActions(platform, pairs);

@@ -231,6 +231,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '005-journal-pending-partial': {
+      async up(db: Kysely<unknown>) {
+        // A first sync journals a hundred thousand "add" rows and an index on (action, platform) took
+        // each of them; only the pending rows are ever looked up by it: a partial index holds just those.
+        await db.schema.dropIndex('journal_pending').ifExists().execute();
+        await sql`CREATE INDEX IF NOT EXISTS journal_pending_rows ON journal (platform, cohort_idnumber) WHERE action = 'pending'`.execute(db);
+      },
+    },
   };
 }
 

@@ -4,11 +4,11 @@
  * commands after everybody's first, and the sync keeping its share while chat keeps a reserved one.
  * Calls are stand-ins that finish when the test says so: the order is exact, no clock is read.
  */
-import { CHAT_SHARE, CallScheduler, asBackground, asCommand } from '../../src/moodle/scheduler';
+import { CHAT_RESERVE, CallScheduler, asBackground, asCommand, reservedForChat, syncSlots } from '../../src/moodle/scheduler';
 
 /** A call that ends when `finish` is called; `order` records when it got its slot. */
-function harness(max: number, chatShare = 0.5) {
-  const s = new CallScheduler(max, chatShare);
+function harness(max: number, chatReserve = CHAT_RESERVE) {
+  const s = new CallScheduler(max, chatReserve);
   const order: string[] = [];
   const running = new Map<string, () => void>();
   const call = (name: string) =>
@@ -60,33 +60,52 @@ describe('CallScheduler', () => {
     expect(h.order).toEqual(['blocker', 'ten-1', 'other-1', 'third-1', 'ten-2', 'ten-3']);
   });
 
-  it('a running sync keeps its share of the slots and chat keeps a reserved one; each takes all when alone', async () => {
-    const h = harness(4);
-    // The sync alone: all four slots.
+  it('a running sync keeps its own slots and never takes chat\'s reserve; chat takes what the sync leaves idle', async () => {
+    const h = harness(6);
+    const busyBy = () => ({ chat: [...h.running.keys()].filter((k) => !k.startsWith('sync')).length, sync: [...h.running.keys()].filter((k) => k.startsWith('sync')).length });
+    // The sync alone: its three slots of six, never the three kept for chat.
     const sync = Array.from({ length: 12 }, (_, i) => h.call(`sync-${i}`));
     await h.settle();
-    expect(h.order).toEqual(['sync-0', 'sync-1', 'sync-2', 'sync-3']);
-    // Chat arrives with six calls at once (three commands of two parallel calls).
-    const chat = ['x', 'y', 'z'].map((who) => asCommand(`${who}@univ`, () => Promise.all([h.call(`${who}-a`), h.call(`${who}-b`)])));
+    expect(h.order).toEqual(['sync-0', 'sync-1', 'sync-2']);
+    expect(h.s.backgroundMax).toBe(3);
+    // Chat arrives with eight calls at once (four commands of two parallel calls): three start at once.
+    const chat = ['w', 'x', 'y', 'z'].map((who) => asCommand(`${who}@univ`, () => Promise.all([h.call(`${who}-a`), h.call(`${who}-b`)])));
     await h.settle();
-    expect(h.order).toHaveLength(4);
-    // Each freed slot: chat until it holds its share (2 of 4), then one for one.
-    const busyBy = () => ({ chat: [...h.running.keys()].filter((k) => !k.startsWith('sync')).length, sync: [...h.running.keys()].filter((k) => k.startsWith('sync')).length });
+    expect(busyBy()).toEqual({ chat: 3, sync: 3 });
+    // A sync call ends: its slot goes back to the sync (it keeps its throughput).
     await h.finish('sync-0');
-    expect(busyBy()).toEqual({ chat: 1, sync: 3 });
-    await h.finish('sync-1');
-    expect(busyBy()).toEqual({ chat: 2, sync: 2 });
-    await h.finish('sync-2');
-    expect(busyBy()).toEqual({ chat: 2, sync: 2 });
-    await h.finish('x-a');
-    expect(busyBy()).toEqual({ chat: 2, sync: 2 });
-    // Chat's calls go in command order: x's before y's before z's.
-    expect(h.order.filter((n) => !n.startsWith('sync'))).toEqual(['x-a', 'x-b', 'y-a']);
-    // Run everything out: nobody starves, every call ran once.
+    expect(busyBy()).toEqual({ chat: 3, sync: 3 });
+    // A chat call ends: the next chat call takes the reserved slot, in command order.
+    await h.finish('w-a');
+    expect(busyBy()).toEqual({ chat: 3, sync: 3 });
+    expect(h.order.filter((n) => !n.startsWith('sync'))).toEqual(['w-a', 'w-b', 'x-a', 'x-b']);
+    // Run everything out: nobody starves, every call ran once, never more than six at once.
     while (h.running.size > 0) await h.finish([...h.running.keys()][0]!);
     await Promise.all([...sync, ...chat]);
-    expect(h.order).toHaveLength(18);
-    expect(h.s.peak).toBe(4);
+    expect(h.order).toHaveLength(20);
+    expect(h.s.peak).toBe(6);
+  });
+
+  it('the sync leaves slots idle: chat uses them too', async () => {
+    const h = harness(6);
+    const sync = [h.call('sync-0')];
+    const chat = ['p', 'q', 'r'].map((who) => asCommand(`${who}@univ`, () => Promise.all([h.call(`${who}-1`), h.call(`${who}-2`)])));
+    await h.settle();
+    expect(h.order).toEqual(['sync-0', 'p-1', 'p-2', 'q-1', 'q-2', 'r-1']);
+    while (h.running.size > 0) await h.finish([...h.running.keys()][0]!);
+    await Promise.all([...sync, ...chat]);
+  });
+
+  it.each([
+    [1, 0, 1],
+    [2, 1, 1],
+    [3, 1, 2],
+    [4, 2, 2],
+    [6, 3, 3],
+    [9, 4, 5],
+  ])('%i slots: %i kept for chat, the sync at most %i', (slots, reserve, sync) => {
+    expect(reservedForChat(slots)).toBe(reserve);
+    expect(syncSlots(slots)).toBe(sync);
   });
 
   it('chat alone uses every slot, in command order', async () => {
@@ -130,19 +149,19 @@ describe('CallScheduler', () => {
   });
 
   it.each([
-    [4, 0.5, 2],
-    [5, 0.5, 2],
-    [6, 0.5, 2],
-    [7, CHAT_SHARE, 3],
-    [8, CHAT_SHARE, 3],
-  ])('seed %i, chat share %d: a sync and bursts of chat at random, calls ending in random order: no slot idle while work waits, shares reached (chat %i of 4), nobody starved', async (seed, share, chatSlots) => {
+    [4, 4],
+    [5, 4],
+    [6, 6],
+    [7, 6],
+    [8, 3],
+  ])('seed %i, %i slots: a sync and bursts of chat at random, calls ending in random order: no slot idle while work waits, the sync never over its own slots nor under them while both wait, nobody starved', async (seed, slots) => {
     const rand = seeded(seed);
-    const h = harness(4, share);
+    const h = harness(slots);
+    const own = syncSlots(slots);
     const all: Array<Promise<unknown>> = [];
     for (let i = 0; i < 60; i++) all.push(h.call(`sync-${i}`));
     let bursts = 0;
-    let ended = { chat: 0, sync: 0 };
-    let sharesSeen = 0;
+    let bothSeen = 0;
     while (h.running.size > 0) {
       // Now and then a burst of chat commands, each with one to three calls at once.
       if (bursts < 8 && rand() < 0.2) {
@@ -157,17 +176,17 @@ describe('CallScheduler', () => {
       }
       const running = [...h.running.keys()];
       const waiting = h.s.waiting;
-      if (waiting.chat + waiting.background > 0) expect(running).toHaveLength(4);
-      // While both classes wait, each freed slot moves the split one step towards the shares: once
-      // three calls of each class have ended, each holds its share (and the sync at least one).
-      if (!(waiting.chat > 0 && waiting.background > 0)) ended = { chat: 0, sync: 0 };
-      if (ended.chat >= 3 && ended.sync >= 3) {
-        const chat = running.filter((k) => !k.startsWith('sync')).length;
-        expect({ chat, sync: 4 - chat }).toEqual({ chat: chatSlots, sync: 4 - chatSlots });
-        sharesSeen++;
+      const syncRunning = running.filter((k) => k.startsWith('sync')).length;
+      expect(syncRunning).toBeLessThanOrEqual(own);
+      // No slot idle while chat waits; the sync waits only when it holds its own slots.
+      if (waiting.chat > 0) expect(running).toHaveLength(slots);
+      if (waiting.background > 0) expect(syncRunning === own || running.length === slots).toBe(true);
+      // Both waiting: chat holds at least its reserve (the sync never takes it).
+      if (waiting.chat > 0 && waiting.background > 0) {
+        bothSeen++;
+        expect(running.length - syncRunning).toBeGreaterThanOrEqual(reservedForChat(slots));
       }
       const next = running[Math.floor(rand() * running.length)]!;
-      ended[next.startsWith('sync') ? 'sync' : 'chat']++;
       await h.finish(next);
     }
     await Promise.all(all);
@@ -175,7 +194,7 @@ describe('CallScheduler', () => {
     // Every call ran once.
     expect(new Set(h.order).size).toBe(h.order.length);
     expect(h.order.filter((n) => n.startsWith('sync'))).toHaveLength(60);
-    expect(sharesSeen).toBeGreaterThan(0);
+    expect(bothSeen).toBeGreaterThan(0);
   });
 
   it('a whole sync asked from a chat command queues as background work, not at the command\'s place', async () => {
