@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log';
 import { MoodleApi } from '../../src/moodle/api';
 import { MoodleClient } from '../../src/moodle/client';
 import { MoodleError } from '../../src/moodle/errors';
+import { asCommand, syncSlots } from '../../src/moodle/scheduler';
 import { FIXTURES, RunningSimulator, startSimulator } from '../helpers/simulator';
 
 const GOLDEN = path.join(FIXTURES, 'golden-seed.json');
@@ -122,12 +123,17 @@ describe('MoodleClient over HTTP against the simulator', () => {
     expect(e.kind).toBe('truncated');
   });
 
-  it('caps concurrent calls per platform', async () => {
+  it('caps concurrent calls per platform: all of them for chat, the sync\'s share for a sync', async () => {
     s.sim.knobs.latencyMs = 30;
-    const capped = s.api('golden', { concurrency: 3 });
-    await Promise.all(Array.from({ length: 15 }, () => capped.getCohorts([1])));
-    expect(capped.client.limiter.peak).toBe(3);
-    expect(s.sim.peakInFlight).toBeLessThanOrEqual(3);
+    const capped = s.api('golden', { concurrency: 4 });
+    // Chat (calls inside a command) may use every slot.
+    await asCommand('someone@univ', () => Promise.all(Array.from({ length: 15 }, () => capped.getCohorts([1]))));
+    expect(capped.client.limiter.peak).toBe(4);
+    expect(s.sim.peakInFlight).toBeLessThanOrEqual(4);
+    // A sync's calls (outside any command) never take the half kept for chat.
+    const sync = s.api('golden', { concurrency: 4 });
+    await Promise.all(Array.from({ length: 15 }, () => sync.getCohorts([1])));
+    expect(sync.client.limiter.peak).toBe(syncSlots(4));
   });
 
   it('backs off when the site queues calls: fewer at once after slow replies and timeouts, a timed-out call re-sent with more time', async () => {
@@ -138,7 +144,7 @@ describe('MoodleClient over HTTP against the simulator', () => {
     try {
       const eager = s.api('golden', { concurrency: 4, timeoutMs: 120, timeoutPerVarMs: 0, retries: 3, retryBaseMs: 1 });
       const before = s.sim.counters().golden?.core_webservice_get_site_info ?? 0;
-      const replies = await Promise.all(Array.from({ length: 6 }, () => eager.siteInfo()));
+      const replies = await asCommand('someone@univ', () => Promise.all(Array.from({ length: 6 }, () => eager.siteInfo())));
       expect(replies).toHaveLength(6);
       // The queued calls timed out at 120 ms: the limiter went down, and each retry had twice the time.
       expect(eager.client.limiter.lowest).toBeLessThan(4);
