@@ -20,15 +20,21 @@ const text = (x: unknown): string => (typeof x === 'string' ? x : Buffer.isBuffe
 
 /**
  * An ldapts entry as Attrs without copying it: names matched case-insensitively (servers answer in
- * their own case), single values as one-element lists, binary values decoded as UTF-8.
+ * their own case), single values as one-element lists, binary values decoded as UTF-8. The entry's
+ * names are lower-cased once, on the first look-up (an entry is asked about a dozen times).
  */
 export function ldapEntryAttrs(entry: Record<string, unknown>): Attrs {
+  let names: Array<[lower: string, key: string]> | undefined;
   return {
     get(lowerName) {
+      if (names === undefined) {
+        names = [];
+        for (const k in entry) if (k !== 'dn') names.push([lowerOf(k), k]);
+      }
       let out: string[] | undefined;
-      for (const k of Object.keys(entry)) {
-        if (k === 'dn' || lowerOf(k) !== lowerName) continue;
-        const v = entry[k];
+      for (let n = 0; n < names.length; n++) {
+        if (names[n]![0] !== lowerName) continue;
+        const v = entry[names[n]![1]];
         if (v === undefined || v === null) continue;
         // A list of strings, as ldapts gives a multi-valued attribute, is used as it is.
         if (out === undefined && Array.isArray(v) && v.every((x) => typeof x === 'string')) out = v as string[];
@@ -109,38 +115,47 @@ const NONE: readonly string[] = Object.freeze([]);
 
 export type EntryResult = { ok: true; student: Student } | { ok: false; reason: 'not_student' | 'no_user_key' | 'no_inscription' };
 
-export function studentFromEntry(dn: string, attrs: Attrs, rules: EntryRules, skip: SkipCounter, log?: Logger, cache?: InscriptionCache): EntryResult {
-  const all = (name: string): readonly string[] => {
-    const raw = attrs.get(lowerOf(name));
-    if (raw === undefined || raw.length === 0) return NONE;
-    // The usual case (values already clean) allocates nothing.
-    let clean = true;
-    for (const v of raw) if (v === '' || v.trim() !== v) clean = false;
-    if (clean) return raw;
-    const out: string[] = [];
-    for (const v of raw) {
-      const t = v.trim();
-      if (t !== '') out.push(t);
-    }
-    return out;
-  };
-  if (!all('eduPersonAffiliation').some((a) => a === 'student' || a.toLowerCase() === 'student')) return { ok: false, reason: 'not_student' };
+/** What makes an entry a member of cohorts: its key, red-list flag and inscriptions (what a full read keeps). */
+export type MembershipResult = { ok: true; key: string; listeRouge: boolean; etuIds: readonly string[]; inscriptions: Student['inscriptions'] } | Extract<EntryResult, { ok: false }>;
 
-  const listeRouge = ldapBoolean(all('supannListeRouge'));
-  const keyValues = all(rules.keyAttribute).filter((v) => v.length <= 256 && !hasControlChars(v));
+/** The values of one attribute, trimmed, empty ones dropped; the usual case (values already clean) allocates nothing. */
+function valuesOf(attrs: Attrs, name: string): readonly string[] {
+  const raw = attrs.get(lowerOf(name));
+  if (raw === undefined || raw.length === 0) return NONE;
+  let clean = true;
+  for (const v of raw) if (v === '' || v.trim() !== v) clean = false;
+  if (clean) return raw;
+  const out: string[] = [];
+  for (const v of raw) {
+    const t = v.trim();
+    if (t !== '') out.push(t);
+  }
+  return out;
+}
+
+/**
+ * The membership part of an entry, with the rules of docs/directory.md §1.2 — what the nightly read
+ * needs, without the names and e-mails a one-student look-up also reads (studentFromEntry).
+ */
+export function membershipFromEntry(dn: string, attrs: Attrs, rules: EntryRules, skip: SkipCounter, log?: Logger, cache?: InscriptionCache): MembershipResult {
+  if (!valuesOf(attrs, 'eduPersonAffiliation').some((a) => a === 'student' || a.toLowerCase() === 'student')) return { ok: false, reason: 'not_student' };
+
+  const listeRouge = ldapBoolean(valuesOf(attrs, 'supannListeRouge'));
+  const keyValues = valuesOf(attrs, rules.keyAttribute).filter((v) => v.length <= 256 && !hasControlChars(v));
   if (keyValues.length === 0) return { ok: false, reason: 'no_user_key' };
   const keyRaw = keyValues.length === 1 ? keyValues[0]! : [...keyValues].sort()[0]!;
   const key = rules.keyField === 'idnumber' ? keyRaw : keyRaw.toLowerCase();
 
-  const etuIdValues = all('supannEtuId');
+  const etuIdValues = valuesOf(attrs, 'supannEtuId');
   const etuIds = etuIdValues.length <= 1 ? etuIdValues : [...new Set(etuIdValues)].sort();
   if (etuIds.length === 0) skip.add('no_etu_id');
   if (etuIds.length > 1) skip.add('multi_etu_id');
 
-  const values = all('supannEtuInscription');
+  const values = valuesOf(attrs, 'supannEtuInscription');
   if (values.length === 0) return { ok: false, reason: 'no_inscription' };
-  const inscriptions = [];
-  const seen = new Set<string>();
+  const inscriptions: Student['inscriptions'] = [];
+  // Most students have one value: no set of seen inscriptions for them.
+  const seen = values.length > 1 ? new Set<string>() : undefined;
   for (const value of values) {
     const parsed = value.length > MAX_VALUE ? ({ ok: false, reason: 'malformed_inscription' } as const) : cache ? cache.parse(value) : parseInscription(value, rules);
     if (!parsed.ok) {
@@ -150,25 +165,35 @@ export function studentFromEntry(dn: string, attrs: Attrs, rules: EntryRules, sk
       continue;
     }
     if (parsed.normalised) skip.add('normalised_code');
-    const id = `${parsed.inscription.year}:${parsed.inscription.etape}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (seen) {
+      const id = `${parsed.inscription.year}:${parsed.inscription.etape}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+    }
     inscriptions.push(parsed.inscription);
   }
-  const first = (name: string) => all(name)[0];
+  return { ok: true, key, listeRouge, etuIds, inscriptions };
+}
+
+/** One entry to a Student: its membership and what identifies the person (look-ups, why). */
+export function studentFromEntry(dn: string, attrs: Attrs, rules: EntryRules, skip: SkipCounter, log?: Logger, cache?: InscriptionCache): EntryResult {
+  const m = membershipFromEntry(dn, attrs, rules, skip, log, cache);
+  if (!m.ok) return m;
+  const first = (name: string) => valuesOf(attrs, name)[0];
+  const gender = genderOf(first('supannCivilite'));
   return {
     ok: true,
     student: {
-      key,
+      key: m.key,
       uid: first('uid'),
-      etuId: etuIds[0],
+      etuId: m.etuIds[0],
       mail: first('mail')?.toLowerCase(),
       eppn: first('eduPersonPrincipalName'),
       displayName: first('displayName') ?? first('cn'),
-      ...(genderOf(first('supannCivilite')) ? { gender: genderOf(first('supannCivilite')) } : {}),
-      listeRouge,
+      ...(gender ? { gender } : {}),
+      listeRouge: m.listeRouge,
       dn,
-      inscriptions,
+      inscriptions: m.inscriptions,
     },
   };
 }

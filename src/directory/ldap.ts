@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { Client, EqualityFilter, Filter, FilterParser, InvalidCredentialsError, NoSuchObjectError, OrFilter, SizeLimitExceededError, TimeLimitExceededError } from 'ldapts';
 import type { LdapSettings } from '../config';
 import type { Logger } from '../log';
-import { EntryRules, InscriptionCache, STUDENT_ATTRIBUTES, ldapEntryAttrs, studentFromEntry, syncAttributes } from './entry';
+import { EntryRules, InscriptionCache, STUDENT_ATTRIBUTES, ldapEntryAttrs, membershipFromEntry, studentFromEntry, syncAttributes } from './entry';
 import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter } from './types';
 
@@ -92,8 +92,8 @@ export class LdapSource implements DirectorySource {
         ahead = next;
         for (const e of page.searchEntries) {
           entries++;
-          const r = studentFromEntry(e.dn, ldapEntryAttrs(e), this.opts.rules, skip, this.opts.logger, cache);
-          if (r.ok) roster.add(r.student.key, r.student.listeRouge, r.student.inscriptions);
+          const r = membershipFromEntry(e.dn, ldapEntryAttrs(e), this.opts.rules, skip, this.opts.logger, cache);
+          if (r.ok) roster.add(r.key, r.listeRouge, r.inscriptions);
           else skip.add(r.reason);
         }
       }

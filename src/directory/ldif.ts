@@ -1,10 +1,13 @@
 /** The directory from an LDIF file: the same entries and rules as LDAP, for the demo and offline runs. */
 import fs from 'node:fs';
 import type { Logger } from '../log';
-import { AttrMap, EntryRules, InscriptionCache, studentFromEntry } from './entry';
+import { AttrMap, EntryRules, InscriptionCache, membershipFromEntry, studentFromEntry } from './entry';
 import { FileChecks, emptyRead, lookupInRead, readTrustedFile } from './file-source';
 import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
+
+/** Folds one person entry into what a scan collects; says why it was skipped, if it was. */
+type Take = (dn: string, attrs: AttrMap, skip: SkipCounter, cache: InscriptionCache) => { ok: true } | { ok: false; reason: string };
 
 export interface LdifEntry {
   dn: string;
@@ -146,13 +149,19 @@ export class LdifSource implements DirectorySource {
   /** The whole file, folded entry by entry into the roster. */
   async read(): Promise<DirectoryRead> {
     const roster = new Roster();
-    return (await this.scan((s) => roster.add(s.key, s.listeRouge, s.inscriptions), roster)).read;
+    // A full read keeps the membership only: no names or e-mails are even looked at.
+    const take: Take = (dn, attrs, skip, cache) => {
+      const m = membershipFromEntry(dn, attrs, this.opts.rules, skip, this.opts.logger, cache);
+      if (m.ok) roster.add(m.key, m.listeRouge, m.inscriptions);
+      return m;
+    };
+    return (await this.scan(take, roster)).read;
   }
 
   /** Every student with all their details (names, e-mails): for one-student lookups only. */
   async students(): Promise<Student[]> {
     const students: Student[] = [];
-    await this.scan((s) => students.push(s), new Roster());
+    await this.scan(this.into(students), new Roster());
     return students;
   }
 
@@ -171,7 +180,7 @@ export class LdifSource implements DirectorySource {
     const kept = this.kept;
     if (kept && kept.stamp === stamp && Date.now() - kept.at < LOOKUP_KEEP_MS) return kept.value;
     const students: Student[] = [];
-    const value = this.scan((s) => students.push(s), new Roster()).then((r) => ({ students, ...r }));
+    const value = this.scan(this.into(students), new Roster()).then((r) => ({ students, ...r }));
     this.kept = { stamp, at: Date.now(), value };
     value.catch(() => this.kept?.value === value && (this.kept = undefined));
     return value;
@@ -180,7 +189,16 @@ export class LdifSource implements DirectorySource {
   private kept?: { stamp: string; at: number; value: ReturnType<LdifSource['lookupRead']> };
 
   /** Gives the event loop a turn every so many records: replies from Moodle read meanwhile are handled as they come. */
-  private async scan(onStudent: (s: Student) => void, roster: Roster): Promise<{ read: DirectoryRead; excluded: Map<string, string> }> {
+  /** Whole students (names, e-mails) into a list: for one-student look-ups. */
+  private into(students: Student[]): Take {
+    return (dn, attrs, skip, cache) => {
+      const r = studentFromEntry(dn, attrs, this.opts.rules, skip, this.opts.logger, cache);
+      if (r.ok) students.push(r.student);
+      return r;
+    };
+  }
+
+  private async scan(take: Take, roster: Roster): Promise<{ read: DirectoryRead; excluded: Map<string, string> }> {
     const started = Date.now();
     const file = readTrustedFile(this.opts.path, this.opts);
     if ('problem' in file) return { read: emptyRead(this.describe(), started, file.problem), excluded: new Map() };
@@ -197,9 +215,8 @@ export class LdifSource implements DirectorySource {
       }
       if (!isPerson(e.attrs)) continue;
       people++;
-      const r = studentFromEntry(e.dn, e.attrs, this.opts.rules, skip, this.opts.logger, cache);
-      if (r.ok) onStudent(r.student);
-      else {
+      const r = take(e.dn, e.attrs, skip, cache);
+      if (!r.ok) {
         skip.add(r.reason);
         for (const a of ['uid', 'mail', 'supannetuid']) for (const v of e.attrs.get(a) ?? []) excluded.set(v.toLowerCase(), r.reason);
       }

@@ -25,7 +25,7 @@ describe('config', () => {
     const c = loadConfig({ ...base, MOODLE_ECAMPUS_CONCURRENCY: '2', MOODLE_MAX_INPUT_VARS: '5000', MOODLE_ECAMPUS_ETAPES: 'L*PHA*, M1*' });
     expect(c.platforms.map((p) => [p.name, p.url, p.concurrency, p.maxInputVars])).toEqual([
       ['ecampus', 'https://ecampus.example.edu', 2, 5000],
-      ['collegium', 'https://collegium.example.edu', 4, 5000],
+      ['collegium', 'https://collegium.example.edu', 6, 5000],
     ]);
     expect(c.platforms[0]!.etapes).toEqual(['L*PHA*', 'M1*']);
     expect(c.platforms[1]!.etapes).toEqual(['*']);
@@ -47,8 +47,8 @@ describe('config', () => {
       expect(c.slack.teamIds).toEqual([]);
       expect([c.chatIdentityMatch, c.chatIdentityDomains, c.confirmTtlMinutes, c.cohortSyncFallbackRoles, c.supportUsers, c.adminUsers]).toEqual(['email', [], 15, ['student'], [], []]);
       expect(c.platforms.map((p) => [p.concurrency, p.maxInputVars, p.autoSpaceCategories, p.cohortCategory])).toEqual([
-        [4, 1000, [], undefined],
-        [4, 1000, [], undefined],
+        [6, 1000, [], undefined],
+        [6, 1000, [], undefined],
       ]);
     }
   });
