@@ -88,7 +88,7 @@ export async function resolveCourse(ctx: HandlerContext, ref: CourseRef, rebuild
   const own = candidates.length === 0 && ref.text ? await ownCourses(ctx, ref) : [];
   if (candidates.length === 0) candidates = own.filter((c) => sameName(c.course, ref.text!));
   if (candidates.length === 0 && own.length > 0) {
-    const near = nearMisses(own, ref.text!);
+    const near = closestCourses(own, ref.text!, 1 / 4);
     if (near.length > 0) {
       return fail({
         tone: 'error',
@@ -182,25 +182,21 @@ async function ownCourses(ctx: HandlerContext, ref: CourseRef): Promise<Resolved
 const sameName = (c: Course, typed: string): boolean => [c.shortname, c.fullname].some((x) => fold(x) === fold(typed.trim()));
 
 /**
- * The courses closest to what was typed, for someone who may see them all (the CLI's operator): the
- * nearest by short name, ID number or full name, if within about half of what was typed (at most three).
+ * Courses whose short name, ID number or full name is a few keystrokes from what was typed, or whose
+ * full name contains it (four letters or more): at most three, closest first. `tolerance` is the
+ * edits allowed per typed letter (at least two): the CLI (support's one-off `why`) guesses more
+ * freely than the chat, where a wrong guess would be one more message to read.
  */
-export function closestCourses(courses: ResolvedCourse[], typed: string): ResolvedCourse[] {
+export function closestCourses(courses: ResolvedCourse[], typed: string, tolerance: number): ResolvedCourse[] {
   const f = fold(typed.trim());
   if (f === '') return [];
-  const scored = courses.filter((c) => c.course.id !== 1).map((c) => ({ c, d: Math.min(...[c.course.shortname, c.course.idnumber ?? '', c.course.fullname].filter(Boolean).map((x) => levenshtein(fold(x), f))) }));
-  const best = Math.min(...scored.map((x) => x.d));
-  if (!Number.isFinite(best) || best > Math.max(2, Math.ceil(f.length / 2))) return [];
-  return scored.filter((x) => x.d === best).sort((a, b) => a.c.label.localeCompare(b.c.label)).slice(0, 3).map((x) => x.c);
-}
-
-/** Courses whose short or full name is a few keystrokes from what was typed (at most three offered). */
-function nearMisses(courses: ResolvedCourse[], typed: string): ResolvedCourse[] {
-  const f = fold(typed.trim());
-  const distance = (c: Course) => Math.min(...[c.shortname, c.fullname].map((x) => levenshtein(fold(x), f)), fold(c.fullname).includes(f) && f.length >= 4 ? 0 : Infinity);
+  const limit = Math.max(2, Math.ceil(f.length * tolerance));
+  const distance = (c: Course) =>
+    Math.min(...[c.shortname, c.idnumber ?? '', c.fullname].filter(Boolean).map((x) => levenshtein(fold(x), f)), f.length >= 4 && fold(c.fullname).includes(f) ? 0 : Infinity);
   return courses
+    .filter((c) => c.course.id !== 1)
     .map((c) => ({ c, d: distance(c.course) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(f.length / 4)))
+    .filter((x) => x.d <= limit)
     .sort((a, b) => a.d - b.d || a.c.label.localeCompare(b.c.label))
     .slice(0, 3)
     .map((x) => x.c);

@@ -26,7 +26,7 @@ export async function runWhy(student: string, courseArg: string, opts: { json?: 
       // As the chat does: the closest courses, each as the command to type (the service account sees every course).
       const platforms = app.config.platforms.filter((p) => !ref.platform || p.name === ref.platform).map((p) => p.name);
       const all = (await Promise.all(platforms.map(async (p) => (await app.apis.get(p)!.getCoursesByField().catch(() => [])).map((course) => ({ platform: p, course, label: `${course.shortname} (${p})` }))))).flat();
-      const near = closestCourses(all, ref.text ?? courseArg);
+      const near = closestCourses(all, ref.text ?? courseArg, 1 / 2);
       const hint = near.length ? ` — ${w.courseDidYouMean(near.map((c) => `\`${w.whyCommand(student, `${c.platform}:${c.course.shortname}`)}\``).join(', '))}` : '';
       throw new CliError(`${w.noCourse(courseArg, app.config.platforms.map((p) => p.name).join(', '))}${hint}`);
     }
