@@ -54,6 +54,7 @@ function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real
     kind: real.kind,
     checkRights: refuse('checkRights'),
     availableCohorts: refuse('availableCohorts'),
+    availableCohortsMany: refuse('availableCohortsMany'),
     assignableRoles: refuse('assignableRoles'),
     add: refuse('add'),
     update: refuse('update'),
