@@ -103,6 +103,8 @@ export interface CohortSyncs {
    * may not act at all, the plugin disabled, Moodle unreachable) is thrown.
    */
   availableCohortsMany(courseIds: number[], query: string, limit: number, onBehalfOf: number): Promise<CourseCohorts[]>;
+  /** Whether `availableCohortsMany` is one call whatever the number of courses (local_cohortbot 1.4), or one per course. */
+  readonly manyAtOnce: boolean;
   assignableRoles(courseId: number, onBehalfOf: number): Promise<{ roles: AssignableRole[]; defaultRoleId: number }>;
   add(req: AddCohortSync): Promise<{ id: number; groupId: number; created: boolean }>;
   update(instanceId: number, patch: UpdateCohortSync, onBehalfOf: number): Promise<{ id: number; groupId: number }>;
@@ -202,10 +204,13 @@ const availableCohort = (c: z.infer<typeof availableCohortSchema>): AvailableCoh
 export class PluginCohortSyncs implements CohortSyncs {
   readonly kind = PLUGIN;
   /** `many`: the site's plugin has get_available_cohorts_many (1.4); older ones are asked course by course. */
+  readonly manyAtOnce: boolean;
   constructor(
     private readonly api: MoodleApi,
-    private readonly opts: { many?: boolean } = {},
-  ) {}
+    opts: { many?: boolean } = {},
+  ) {
+    this.manyAtOnce = opts.many === true;
+  }
 
   async checkRights(courseId: number, onBehalfOf: number, rights: 'read' | 'write'): Promise<void> {
     // Reading the methods is what Moodle's enrolment-methods page needs; writing, what adding one needs.
@@ -245,7 +250,7 @@ export class PluginCohortSyncs implements CohortSyncs {
 
   async availableCohortsMany(courseIds: number[], query: string, limit: number, onBehalfOf: number): Promise<CourseCohorts[]> {
     const me = actingUser('get_available_cohorts_many', onBehalfOf);
-    if (!this.opts.many) return oneByOne(this, courseIds, query, limit, me);
+    if (!this.manyAtOnce) return oneByOne(this, courseIds, query, limit, me);
     const ids = [...new Set(courseIds)];
     const chunks = Array.from({ length: Math.ceil(ids.length / MANY_MAX) }, (_, i) => ids.slice(i * MANY_MAX, (i + 1) * MANY_MAX));
     const replies = await Promise.all(
@@ -354,6 +359,7 @@ const TEACHER_CAPS = ['enrol/cohort:config', 'moodle/course:enrolconfig'];
  */
 export class WsEnrolcohortSyncs implements CohortSyncs {
   readonly kind = WS;
+  readonly manyAtOnce = false;
   constructor(
     private readonly api: MoodleApi,
     private readonly allowedRoles: string[] = ['student'],

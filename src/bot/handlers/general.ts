@@ -57,8 +57,8 @@ const TEACHING_PROBE = 30;
  * A course and a cohort to write examples with: the person's first course (by short name, on the first
  * platform that has one) where Moodle lets them configure cohort sync (as them: someone who teaches
  * there), and (support) the first cohort of the site. `teaches`: such a course exists on a platform of
- * theirs. Every platform at once, their courses asked in one call (local_cohortbot 1.4; one per course
- * before). Nothing found: lines without examples.
+ * theirs. Every platform at once, their courses asked in one call (local_cohortbot 1.4; before, one
+ * course after another until one is theirs). Nothing found: lines without examples.
  */
 async function exampleNames(ctx: HandlerContext): Promise<{ course?: string; cohort?: string; teaches?: boolean }> {
   const mine = ctx.config.platforms.filter((p) => ctx.actor.hasAccount(p.name)).map((p) => p.name);
@@ -85,9 +85,17 @@ async function firstTaught(ctx: HandlerContext, platform: string): Promise<strin
     const [all, syncs] = await Promise.all([ctx.api(platform).getUsersCourses(me.id), ctx.cohortSyncs(platform).catch(() => undefined)]);
     const courses = all.filter((c) => c.id !== 1).sort((a, b) => a.shortname.localeCompare(b.shortname)).slice(0, TEACHING_PROBE);
     if (courses.length === 0 || !syncs) return undefined;
-    const answered = await syncs.availableCohortsMany(courses.map((c) => c.id), '', 1, me.id);
-    const first = courses.find((c) => answered.some((a) => a.courseId === c.id && !a.refused));
-    return first ? `${platform}:${first.shortname}` : undefined;
+    if (syncs.manyAtOnce) {
+      const answered = await syncs.availableCohortsMany(courses.map((c) => c.id), '', 1, me.id);
+      const first = courses.find((c) => answered.some((a) => a.courseId === c.id && !a.refused));
+      return first ? `${platform}:${first.shortname}` : undefined;
+    }
+    // A plugin before 1.4: course after course, until one is theirs (usually the first).
+    for (const c of courses) {
+      const [answer] = await syncs.availableCohortsMany([c.id], '', 1, me.id);
+      if (answer && !answer.refused) return `${platform}:${c.shortname}`;
+    }
+    return undefined;
   } catch {
     // Help never fails for want of an example.
     return undefined;
