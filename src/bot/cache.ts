@@ -229,8 +229,9 @@ export function cachedApis(apis: Map<string, MoodleApi>, cache: ChatCache): Map<
 
 /**
  * Within one command, a course's cohort syncs and the cohorts available to it (alone or among many
- * courses asked at once), as the person sees them, are asked once: checking that they may see (or change) them and showing them is one call, not
- * two. Any change the command makes drops what was read. Made per command (HandlerContext), never shared.
+ * courses asked at once), as the person sees them, are asked once: checking that they may see (or
+ * change) them and showing them is one call, not two. Any change the command makes drops what was
+ * read. Made per command (HandlerContext), never shared.
  */
 export function oneListPerCommand(syncs: CohortSyncs): CohortSyncs {
   const read = new Map<string, Promise<unknown>>();
