@@ -228,9 +228,10 @@ export function cachedApis(apis: Map<string, MoodleApi>, cache: ChatCache): Map<
 }
 
 /**
- * Within one command, a course's cohort syncs and the cohorts available to it, as the person sees
- * them, are asked once: checking that they may see (or change) them and showing them is one call, not
- * two. Any change the command makes drops what was read. Made per command (HandlerContext), never shared.
+ * Within one command, a course's cohort syncs and the cohorts available to it (alone or among many
+ * courses asked at once), as the person sees them, are asked once: checking that they may see (or
+ * change) them and showing them is one call, not two. Any change the command makes drops what was
+ * read. Made per command (HandlerContext), never shared.
  */
 export function oneListPerCommand(syncs: CohortSyncs): CohortSyncs {
   const read = new Map<string, Promise<unknown>>();
@@ -245,6 +246,24 @@ export function oneListPerCommand(syncs: CohortSyncs): CohortSyncs {
   // Patched on the instance, so the implementation's own checkRights goes through them too.
   syncs.list = once('list', syncs.list.bind(syncs));
   syncs.availableCohorts = once('available', syncs.availableCohorts.bind(syncs));
+  // Many courses at once: each course answered is also what `availableCohorts` answers for it in this command.
+  const many = once('many', syncs.availableCohortsMany.bind(syncs));
+  syncs.availableCohortsMany = (courseIds, query, limit, onBehalfOf) => {
+    const r = many(courseIds, query, limit, onBehalfOf);
+    const asked = `many:${JSON.stringify([courseIds, query, limit, onBehalfOf])}`;
+    void r.then(
+      (courses) => {
+        // Not after a change this command made meanwhile (which dropped what was read).
+        if (read.get(asked) !== r) return;
+        for (const c of courses) {
+          const key = `available:${JSON.stringify([c.courseId, query, limit, onBehalfOf])}`;
+          if (!c.refused && !read.has(key)) read.set(key, Promise.resolve({ cohorts: c.cohorts, truncated: c.truncated }));
+        }
+      },
+      () => undefined,
+    );
+    return r;
+  };
   for (const write of ['add', 'update', 'remove'] as const) {
     const f = (syncs[write] as (...a: unknown[]) => Promise<unknown>).bind(syncs);
     (syncs as unknown as Record<string, unknown>)[write] = (...a: unknown[]) => (read.clear(), f(...a));

@@ -152,6 +152,9 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   }
   const student = dirOk && found.found === 'student' ? found.student : undefined;
   known.gender = student?.gender;
+  // What the course and the site say does not depend on the student's account: asked while it is looked up.
+  const [siteCohortsRead, courseSyncsRead] = [api.getCohorts(), deps.syncs ? deps.syncs.list(course.id, deps.actingUserId).catch(() => undefined) : Promise.resolve(undefined)];
+  siteCohortsRead.catch(() => undefined);
   const user = await findAccount(api, config, studentRef, student);
 
   // 1. Moodle's truth.
@@ -184,12 +187,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const window = yearWindow(on, config.academicYear);
   const wanted = student ? desiredOfOne(student, window, config.platforms, platform) : [];
   const naming = { prefix: config.cohorts.idnumberPrefix };
-  const [siteCohorts, held, history, courseSyncs] = await Promise.all([
-    api.getCohorts(),
-    deps.store.heldPlans(),
-    deps.store.studentHistory(key, 20),
-    deps.syncs ? deps.syncs.list(course.id, deps.actingUserId).catch(() => undefined) : Promise.resolve(undefined),
-  ]);
+  const [siteCohorts, held, history, courseSyncs] = await Promise.all([siteCohortsRead, deps.store.heldPlans(), deps.store.studentHistory(key, 20), courseSyncsRead]);
   const wantedIdnumbers = wanted.map((w) => cohortIdnumber(naming, w.etape));
   const myManaged = (enrolments?.cohorts ?? []).filter((c) => isManaged(naming, c.idnumber));
   const memberOf = new Set((enrolments?.cohorts ?? []).map((c) => c.idnumber));

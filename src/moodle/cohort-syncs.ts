@@ -40,6 +40,17 @@ export interface AvailableCohort {
   memberCount: number;
 }
 
+/**
+ * What `availableCohorts` answers for one course, among many asked at once: its cohorts, or the refusal
+ * Moodle (or cohortbot, for local_ws_enrolcohort) gave for that course — the same error the single call throws.
+ */
+export interface CourseCohorts {
+  courseId: number;
+  cohorts: AvailableCohort[];
+  truncated: boolean;
+  refused?: MoodleError | CohortSyncRefused;
+}
+
 export interface AssignableRole {
   id: number;
   shortname: string;
@@ -85,6 +96,15 @@ export interface CohortSyncs {
   checkRights(courseId: number, onBehalfOf: number, rights: 'read' | 'write'): Promise<void>;
   list(courseId: number, onBehalfOf: number): Promise<CohortSync[]>;
   availableCohorts(courseId: number, query: string, limit: number, onBehalfOf: number): Promise<{ cohorts: AvailableCohort[]; truncated: boolean }>;
+  /**
+   * `availableCohorts` for each of these courses (each once, in the order given): one call where the
+   * site's plugin has get_available_cohorts_many (local_cohortbot 1.4), one per course otherwise. A course
+   * refused is answered with its refusal (`refused`), not thrown; what concerns the whole call (the person
+   * may not act at all, the plugin disabled, Moodle unreachable) is thrown.
+   */
+  availableCohortsMany(courseIds: number[], query: string, limit: number, onBehalfOf: number): Promise<CourseCohorts[]>;
+  /** Whether `availableCohortsMany` is one call whatever the number of courses (local_cohortbot 1.4), or one per course. */
+  readonly manyAtOnce: boolean;
   assignableRoles(courseId: number, onBehalfOf: number): Promise<{ roles: AssignableRole[]; defaultRoleId: number }>;
   add(req: AddCohortSync): Promise<{ id: number; groupId: number; created: boolean }>;
   update(instanceId: number, patch: UpdateCohortSync, onBehalfOf: number): Promise<{ id: number; groupId: number }>;
@@ -129,11 +149,15 @@ export const AVAILABLE_LIST = 1000;
 
 const PLUGIN = 'local_cohortbot';
 const WS = 'local_ws_enrolcohort';
+/** The available cohorts of many courses in one call (local_cohortbot 1.4). */
+export const AVAILABLE_MANY = `${PLUGIN}_get_available_cohorts_many`;
+/** Most courses one get_available_cohorts_many call answers (the plugin's MAX_COURSES). */
+const MANY_MAX = 100;
 
-/** Picks the implementation the site's token offers. */
+/** Picks the implementation the site's token offers (and, for the plugin, whether it answers many courses at once). */
 export async function cohortSyncsFor(api: MoodleApi, fallbackRoles: string[] = ['student']): Promise<CohortSyncs> {
   const names = await api.functionNames();
-  if (names.has(`${PLUGIN}_add_cohort_sync`)) return new PluginCohortSyncs(api);
+  if (names.has(`${PLUGIN}_add_cohort_sync`)) return new PluginCohortSyncs(api, { many: names.has(AVAILABLE_MANY) });
   if (names.has(`${WS}_add_instance`)) return new WsEnrolcohortSyncs(api, fallbackRoles);
   throw new CohortSyncUnavailable(api.platform);
 }
@@ -156,9 +180,37 @@ const instanceSchema = z.object({
   onlyaccesscount: z.number().default(-1),
 });
 
+/** A plugin refusal that concerns one course only: what the single call throws for it, kept to answer that course. */
+const courseRefusal = (err: unknown): err is MoodleError | CohortSyncRefused => (err instanceof MoodleError && err.kind === 'exception') || err instanceof CohortSyncRefused;
+
+/** `availableCohorts` course by course, at once: sites whose plugin answers one course per call. */
+function oneByOne(syncs: CohortSyncs, courseIds: number[], query: string, limit: number, onBehalfOf: number): Promise<CourseCohorts[]> {
+  return Promise.all(
+    [...new Set(courseIds)].map((courseId) =>
+      syncs.availableCohorts(courseId, query, limit, onBehalfOf).then(
+        (r): CourseCohorts => ({ courseId, cohorts: r.cohorts, truncated: r.truncated }),
+        (err: unknown): CourseCohorts => {
+          if (courseRefusal(err)) return { courseId, cohorts: [], truncated: false, refused: err };
+          throw err;
+        },
+      ),
+    ),
+  );
+}
+
+const availableCohortSchema = z.object({ id: z.number(), idnumber: z.string(), name: z.string(), visible: z.boolean(), contextlevel: z.string(), membercount: z.number() });
+const availableCohort = (c: z.infer<typeof availableCohortSchema>): AvailableCohort => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextLevel: c.contextlevel, memberCount: c.membercount });
+
 export class PluginCohortSyncs implements CohortSyncs {
   readonly kind = PLUGIN;
-  constructor(private readonly api: MoodleApi) {}
+  /** `many`: the site's plugin has get_available_cohorts_many (1.4); older ones are asked course by course. */
+  readonly manyAtOnce: boolean;
+  constructor(
+    private readonly api: MoodleApi,
+    opts: { many?: boolean } = {},
+  ) {
+    this.manyAtOnce = opts.many === true;
+  }
 
   async checkRights(courseId: number, onBehalfOf: number, rights: 'read' | 'write'): Promise<void> {
     // Reading the methods is what Moodle's enrolment-methods page needs; writing, what adding one needs.
@@ -191,9 +243,33 @@ export class PluginCohortSyncs implements CohortSyncs {
     const r = await this.api.client.call(
       `${PLUGIN}_get_available_cohorts`,
       { courseid: courseId, query, limit, onbehalfof: actingUser('get_available_cohorts', onBehalfOf) },
-      z.object({ cohorts: z.array(z.object({ id: z.number(), idnumber: z.string(), name: z.string(), visible: z.boolean(), contextlevel: z.string(), membercount: z.number() })), truncated: z.boolean() }),
+      z.object({ cohorts: z.array(availableCohortSchema), truncated: z.boolean() }),
     );
-    return { cohorts: r.cohorts.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextLevel: c.contextlevel, memberCount: c.membercount })), truncated: r.truncated };
+    return { cohorts: r.cohorts.map(availableCohort), truncated: r.truncated };
+  }
+
+  async availableCohortsMany(courseIds: number[], query: string, limit: number, onBehalfOf: number): Promise<CourseCohorts[]> {
+    const me = actingUser('get_available_cohorts_many', onBehalfOf);
+    if (!this.manyAtOnce) return oneByOne(this, courseIds, query, limit, me);
+    const ids = [...new Set(courseIds)];
+    const chunks = Array.from({ length: Math.ceil(ids.length / MANY_MAX) }, (_, i) => ids.slice(i * MANY_MAX, (i + 1) * MANY_MAX));
+    const replies = await Promise.all(
+      chunks.map((chunk) =>
+        this.api.client.call(
+          AVAILABLE_MANY,
+          { courseids: chunk, query, limit, onbehalfof: me },
+          z.object({ courses: z.array(z.object({ courseid: z.number(), cohorts: z.array(availableCohortSchema), truncated: z.boolean(), error: z.string().optional() })) }),
+        ),
+      ),
+    );
+    return replies.flatMap((r) =>
+      r.courses.map((c): CourseCohorts => {
+        if (c.error === undefined) return { courseId: c.courseid, cohorts: c.cohorts.map(availableCohort), truncated: c.truncated };
+        // The error the single call would have thrown for this course.
+        const refused = new MoodleError({ kind: 'exception', platform: this.api.platform, function: AVAILABLE_MANY, errorcode: c.error, message: `course ${c.courseid}: ${c.error}` });
+        return { courseId: c.courseid, cohorts: [], truncated: false, refused };
+      }),
+    );
   }
 
   async assignableRoles(courseId: number, onBehalfOf: number) {
@@ -283,6 +359,7 @@ const TEACHER_CAPS = ['enrol/cohort:config', 'moodle/course:enrolconfig'];
  */
 export class WsEnrolcohortSyncs implements CohortSyncs {
   readonly kind = WS;
+  readonly manyAtOnce = false;
   constructor(
     private readonly api: MoodleApi,
     private readonly allowedRoles: string[] = ['student'],
@@ -325,6 +402,10 @@ export class WsEnrolcohortSyncs implements CohortSyncs {
     const shown = rows.slice(0, limit);
     const counts = shown.length > 0 ? await this.api.getCohortMembers(shown.map((c) => c.id)) : new Map<number, number[]>();
     return { cohorts: shown.map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextLevel: 'unknown', memberCount: counts.get(c.id)?.length ?? 0 })), truncated: rows.length > limit };
+  }
+
+  availableCohortsMany(courseIds: number[], query: string, limit: number, onBehalfOf: number): Promise<CourseCohorts[]> {
+    return oneByOne(this, courseIds, query, limit, actingUser('availableCohortsMany', onBehalfOf));
   }
 
   async assignableRoles(courseId: number, onBehalfOf: number) {

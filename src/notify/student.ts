@@ -52,8 +52,10 @@ function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real
   const refuse = (what: string) => () => Promise.reject(new NotForStudents(what));
   return {
     kind: real.kind,
+    manyAtOnce: false,
     checkRights: refuse('checkRights'),
     availableCohorts: refuse('availableCohorts'),
+    availableCohortsMany: refuse('availableCohortsMany'),
     assignableRoles: refuse('assignableRoles'),
     add: refuse('add'),
     update: refuse('update'),

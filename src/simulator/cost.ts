@@ -29,6 +29,11 @@ const RULES: Record<string, CostRule> = {
   local_cohortbot_get_users_by_keys: { per: 0.03, of: arg('values') },
   local_cohortbot_add_cohort_members: { per: 0.6, of: arg('members') },
   local_cohortbot_delete_cohort_members: { per: 0.7, of: arg('members') },
+  // get_available_cohorts for many courses (1.4): per course asked, what the single call does after
+  // Moodle's boot — the course's login and capability checks for the service account and the person, an
+  // enrolment query, and the cohorts query (once per category branch). An estimate, not yet measured
+  // with npm run bench:moodle: the single call itself is priced at the boot alone.
+  local_cohortbot_get_available_cohorts_many: { per: 6, of: arg('courseids') },
   // Core: every rule applied once per member (about eight queries each), cohorts one by one.
   core_cohort_create_cohorts: { per: 0.5, of: arg('cohorts') },
   core_cohort_update_cohorts: { per: 0.5, of: arg('cohorts') },

@@ -100,6 +100,7 @@ export const PLUGIN_FUNCTIONS: Record<'local_cohortbot' | 'local_ws_enrolcohort'
     'local_cohortbot_update_cohort_sync',
     'local_cohortbot_delete_cohort_sync',
     'local_cohortbot_get_available_cohorts',
+    'local_cohortbot_get_available_cohorts_many',
     'local_cohortbot_get_assignable_roles',
     'local_cohortbot_get_enrolment_diagnosis',
     'local_cohortbot_get_managed_cohorts',

@@ -4,7 +4,7 @@
  * until Moodle refuses the person something or they ask "qui suis-je"; a slow answer says "on it" first.
  */
 import { BotCore } from '../../src/bot/core';
-import { ADMIN, COLLEAGUE, SUPPORT, TEACHER, converse, startDemoBot, who } from '../helpers/bot';
+import { ADMIN, COLLEAGUE, SUPPORT, TEACHER, botFor, converse, startDemoBot, who } from '../helpers/bot';
 import type { SyncHarness } from '../helpers/engine';
 import type { Site } from '../../src/simulator/model';
 
@@ -98,6 +98,41 @@ describe('chat answers: caching and "on it"', () => {
     // …and his courses, asked again on both platforms by his next question.
     const next = await callsDuring(() => converse(bot, COLLEAGUE, ['chercher droit']));
     expect(next.core_enrol_get_users_courses).toBe(2);
+  });
+
+  it("a teacher's search without a course and her help ask all her courses in one call per platform (plugin 1.4); a 1.3.0 plugin is asked course by course, with the same answers", async () => {
+    const ask = async (b: BotCore, line: string) => {
+      let answer = '';
+      const calls = await callsDuring(async () => ([{ text: answer }] = await converse(b, TEACHER, [line])));
+      return { answer, calls };
+    };
+    // Marie teaches five courses on ecampus: each is asked about in one call.
+    const fresh = botFor(h);
+    const search = await ask(fresh, 'chercher pharma');
+    expect(search.answer).toContain('etp:L2PHA1');
+    expect(search.calls).toMatchObject({ local_cohortbot_get_available_cohorts_many: 1 });
+    expect(search.calls.local_cohortbot_get_available_cohorts).toBeUndefined();
+    const help = await ask(fresh, 'aide');
+    expect(help.calls).toEqual({ local_cohortbot_get_available_cohorts_many: 1 });
+    // Both sites' services as a 1.3.0 plugin has them, and a bot that has not seen their functions yet.
+    const tokens = ['ecampus', 'collegium'].map((name) => {
+      const t = h.sim.sim.site(name).tokens.all()[0]!;
+      h.sim.sim.site(name).tokens.update(t.id, { functions: t.functions.filter((f) => f !== 'local_cohortbot_get_available_cohorts_many') });
+      return () => h.sim.sim.site(name).tokens.update(t.id, { functions: t.functions });
+    });
+    try {
+      const older = botFor(h);
+      const search130 = await ask(older, 'chercher pharma');
+      expect(search130.answer).toBe(search.answer);
+      expect(search130.calls).toMatchObject({ local_cohortbot_get_available_cohorts: 5 });
+      expect(search130.calls.local_cohortbot_get_available_cohorts_many).toBeUndefined();
+      // Help looks for one course of hers, course after course: her first one is.
+      const help130 = await ask(older, 'aide');
+      expect(help130.answer).toBe(help.answer);
+      expect(help130.calls).toEqual({ local_cohortbot_get_available_cohorts: 1 });
+    } finally {
+      for (const restore of tokens) restore();
+    }
   });
 
   it('says "on it" before a slow answer, and never before a quick one', async () => {

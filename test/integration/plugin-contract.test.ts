@@ -53,9 +53,10 @@ describe('local_cohortbot plugin', () => {
     }
   });
 
-  it('declares the fourteen functions, each backed by a class, all in the predefined service', () => {
+  it('declares the fifteen functions, each backed by a class, all in the predefined service', () => {
     const fns = pluginFunctions();
     expect([...fns.keys()].sort()).toEqual(localCohortbotFunctions.map((f) => f.name).sort());
+    expect(fns.size).toBe(15);
     const services = fs.readFileSync(path.join(PLUGIN, 'db', 'services.php'), 'utf8');
     const serviceBlock = services.slice(services.indexOf('$services'));
     for (const name of fns.keys()) expect(serviceBlock).toContain(`'${name}'`);
@@ -79,6 +80,7 @@ describe('local_cohortbot plugin', () => {
           local_cohortbot_update_cohort_sync: { id: 1, groupid: 0 },
           local_cohortbot_delete_cohort_sync: null,
           local_cohortbot_get_available_cohorts: { cohorts: [], truncated: false },
+          local_cohortbot_get_available_cohorts_many: { courses: [{ courseid: 2, cohorts: [], truncated: false }, { courseid: 3, cohorts: [], truncated: false, error: 'onbehalfnopermission' }] },
           local_cohortbot_get_assignable_roles: { roles: [], defaultroleid: 5 },
           local_cohortbot_get_enrolment_diagnosis: { enrolments: [], cohorts: [], canaccess: false },
           local_cohortbot_get_managed_cohorts: { cohorts: [] },
@@ -93,13 +95,15 @@ describe('local_cohortbot plugin', () => {
         return replies[fn] as z.output<S>;
       }
     }
-    const syncs = new PluginCohortSyncs(new MoodleApi(new Recorder({ platform: 'x', url: 'http://127.0.0.1:9', token: 't' })));
+    // A 1.4 plugin: the available cohorts of many courses in one call.
+    const syncs = new PluginCohortSyncs(new MoodleApi(new Recorder({ platform: 'x', url: 'http://127.0.0.1:9', token: 't' })), { many: true });
     await syncs.list(2, 3);
     await syncs.add({ courseId: 2, cohort: { idnumber: 'etp:X' }, role: { shortname: 'student' }, groupId: -1, enabled: false, name: 'n', onBehalfOf: 3 });
     await syncs.add({ courseId: 2, cohort: { id: 4 }, role: { id: 5 }, onBehalfOf: 3 });
     await syncs.update(1, { roleId: 5, groupId: 0, enabled: true, name: 'n' }, 3);
     await syncs.remove(1, 3);
     await syncs.availableCohorts(2, 'q', 10, 3);
+    expect((await syncs.availableCohortsMany([2, 3], 'q', 10, 3)).map((c) => [c.courseId, c.refused?.message])).toEqual([[2, undefined], [3, expect.stringContaining('onbehalfnopermission')]]);
     await syncs.assignableRoles(2, 3);
     await syncs.userEnrolments(2, 9);
     const api = new MoodleApi(new Recorder({ platform: 'x', url: 'http://127.0.0.1:9', token: 't' }));
@@ -115,7 +119,7 @@ describe('local_cohortbot plugin', () => {
     await manual.change('add', 1, [2], 3);
     await manual.change('remove', 1, [2], 3);
     expect(new Set(sent.map((s) => s.fn).filter((f) => f.startsWith('local_cohortbot_')))).toEqual(new Set(fns.keys()));
-    for (const s of sent.filter((x) => x.fn.startsWith('local_cohortbot_') && (x.fn.endsWith('_cohort') || x.fn.endsWith('_cohort_courses')))) expect(s.keys).toContain('onbehalfof');
+    for (const s of sent.filter((x) => x.fn.startsWith('local_cohortbot_') && (x.fn.endsWith('_cohort') || x.fn.endsWith('_cohort_courses') || x.fn.includes('_available_cohorts')))) expect(s.keys).toContain('onbehalfof');
     for (const s of sent.filter((x) => x.fn.startsWith('local_cohortbot_'))) {
       const declared = fns.get(s.fn)!;
       expect({ fn: s.fn, unknown: s.keys.filter((k) => !declared.includes(k)) }).toEqual({ fn: s.fn, unknown: [] });

@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config';
 import { diagnose } from '../../src/diagnosis/why';
 import { MoodleApi } from '../../src/moodle/api';
 import { MoodleClient } from '../../src/moodle/client';
-import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
+import { CourseCohorts, PluginCohortSyncs, cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import { ManualCohorts } from '../../src/moodle/manual-cohorts';
 import { MoodleError } from '../../src/moodle/errors';
 import { z } from 'zod';
@@ -148,6 +148,7 @@ describe.each(targets)('against %s', (name, start) => {
     expect(await call('local_cohortbot_get_cohort_syncs', { courseid: t.courseid })).toBe('onbehalfrequired');
     expect(await call('local_cohortbot_add_cohort_sync', { courseid: t.courseid, cohortidnumber: 'x' })).toBe('onbehalfrequired');
     expect(await call('local_cohortbot_get_assignable_roles', { courseid: t.courseid, onbehalfof: 0 })).toBe('onbehalfrequired');
+    expect(await call('local_cohortbot_get_available_cohorts_many', { courseids: [t.courseid], onbehalfof: 0 })).toBe('onbehalfrequired');
     expect(await call('local_cohortbot_get_cohort_syncs', { courseid: t.courseid, onbehalfof: await student(1) })).toBe('onbehalfnopermission');
     expect(await call('local_cohortbot_get_cohort_syncs', { courseid: t.courseid, onbehalfof: t.colleagueid })).toBe('onbehalfnopermission');
     expect(await call('local_cohortbot_get_cohort_syncs', { courseid: t.courseid, onbehalfof: t.teacherid })).toBe('ok');
@@ -223,6 +224,31 @@ describe.each(targets)('against %s', (name, start) => {
     expect(d.enrolments.map((e) => [e.method, e.instanceEnabled])).toEqual([['cohort', false]]);
     await syncs.remove(r.id, t.teacherid);
     expect((await api.getEnrolledUsers(t.courseid)).map((u) => u.id)).not.toContain(ids[0]);
+  });
+
+  it('the available cohorts of many courses in one call (plugin 1.4): each course answered as the single call answers it, a refusal per course', async () => {
+    await api.createCohorts([
+      { categorytype: { type: 'idnumber', value: 'PHA' }, name: 'Pharma tutors', idnumber: 'tt-pha' },
+      { categorytype: { type: 'idnumber', value: 'DROIT' }, name: 'Law cohort', idnumber: 'tt-law' },
+      { categorytype: { type: 'system', value: '' }, name: 'Everyone L2', idnumber: 'tt-all' },
+    ]);
+    const [law] = await api.getCoursesByField('shortname', 'DRT-L1-101');
+    const syncs = await cohortSyncsFor(api);
+    expect(syncs.manyAtOnce).toBe(true);
+    // The same questions course by course, as a 1.3.0 plugin is asked.
+    const one = new PluginCohortSyncs(api);
+    const plain = (r: CourseCohorts[]) => r.map((c) => ({ courseId: c.courseId, cohorts: c.cohorts, truncated: c.truncated, refused: c.refused ? (c.refused as MoodleError).errorcode : undefined }));
+    // Her course, her colleague's, the front page, one that does not exist, hers again.
+    const asked = [t.courseid, law!.id, 1, 987_654, t.courseid];
+    for (const [person, query, limit] of [[t.teacherid, '', 100], [t.teacherid, 'l2', 1], [t.colleagueid, '', 100], [await student(1), '', 100]] as const) {
+      const many = await syncs.availableCohortsMany(asked, query, limit, person);
+      expect(many.map((c) => c.courseId)).toEqual([t.courseid, law!.id, 1, 987_654]);
+      expect({ person, query, limit, answers: plain(many) }).toEqual({ person, query, limit, answers: plain(await one.availableCohortsMany(asked, query, limit, person)) });
+    }
+    const mine = await syncs.availableCohortsMany(asked, '', 100, t.teacherid);
+    expect(mine.map((c) => (c.refused as MoodleError | undefined)?.errorcode)).toEqual([undefined, 'onbehalfnopermission', 'invalidparameter', missingRecord]);
+    expect(mine[0]!.cohorts.map((c) => c.idnumber)).toEqual(expect.arrayContaining(['tt-pha', 'tt-all']));
+    expect(mine[0]!.cohorts.map((c) => c.idnumber)).not.toContain('tt-law');
   });
 
   // #28: Moodle keeps a teacher's role when her enrolment is suspended or ends, but its own pages then

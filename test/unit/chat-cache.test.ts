@@ -3,9 +3,10 @@
  * Moodle only when the caller allows it and Moodle confirmed it moments ago; otherwise Moodle is asked
  * every time. "Unreachable" and failed look-ups are never kept; `forget` (a refusal, `qui suis-je`)
  * drops the person's accounts and courses on every platform; every entry expires. The clock is moved
- * by hand: no time passes.
+ * by hand: no time passes. Within one command, what it read of a course is asked once (oneListPerCommand).
  */
-import { ACCOUNT_TRUST_MS, ChatCache, PERSON_TTL_MS } from '../../src/bot/cache';
+import { ACCOUNT_TRUST_MS, ChatCache, PERSON_TTL_MS, oneListPerCommand } from '../../src/bot/cache';
+import { CohortSyncRefused, CohortSyncs, CourseCohorts } from '../../src/moodle/cohort-syncs';
 import type { AccountResolution } from '../../src/bot/identity';
 import type { Course, MoodleUser } from '../../src/moodle/api';
 
@@ -117,5 +118,53 @@ describe('ChatCache: the person', () => {
     const all = [h.account('luc'), h.account('luc'), h.account('luc')];
     await Promise.all(all.map((a) => a.fresh));
     expect(h.asked).toEqual(['ecampus:luc']);
+  });
+});
+
+describe('oneListPerCommand: what a command read of its courses is asked once', () => {
+  /** Cohort syncs that count what they are asked, course 3 refused to the person. */
+  function counted() {
+    const asked: string[] = [];
+    const cohorts = (courseId: number) => ({ cohorts: [{ id: courseId * 100, idnumber: `c${courseId}`, name: `C${courseId}`, visible: true, contextLevel: 'system', memberCount: 1 }], truncated: false });
+    const refusal = new CohortSyncRefused('onbehalfnopermission', 'not hers');
+    const syncs = {
+      kind: 'local_cohortbot',
+      manyAtOnce: true,
+      checkRights: async () => undefined,
+      list: async () => [],
+      async availableCohorts(courseId: number) {
+        asked.push(`one:${courseId}`);
+        if (courseId === 3) throw refusal;
+        return cohorts(courseId);
+      },
+      async availableCohortsMany(courseIds: number[]): Promise<CourseCohorts[]> {
+        asked.push(`many:${courseIds.join(',')}`);
+        return courseIds.map((courseId) => (courseId === 3 ? { courseId, cohorts: [], truncated: false, refused: refusal } : { courseId, ...cohorts(courseId) }));
+      },
+      assignableRoles: async () => ({ roles: [], defaultRoleId: 5 }),
+      add: async () => ({ id: 1, groupId: 0, created: true }),
+      update: async () => ({ id: 1, groupId: 0 }),
+      remove: async () => undefined,
+      userEnrolments: async () => ({ enrolments: [], cohorts: [], canAccess: false }),
+    } as unknown as CohortSyncs;
+    return { syncs: oneListPerCommand(syncs), asked };
+  }
+
+  it('asks the same courses once, answers a course among them without asking it again, and asks afresh after a change', async () => {
+    const { syncs, asked } = counted();
+    const first = await syncs.availableCohortsMany([1, 2, 3], '', 1000, 7);
+    expect(first.map((c) => [c.courseId, !!c.refused])).toEqual([[1, false], [2, false], [3, true]]);
+    await syncs.availableCohortsMany([1, 2, 3], '', 1000, 7);
+    // Course 2's list, asked alone with the same question, is the one already read; a refused course is asked again (its refusal then thrown).
+    expect((await syncs.availableCohorts(2, '', 1000, 7)).cohorts.map((c) => c.idnumber)).toEqual(['c2']);
+    await expect(syncs.availableCohorts(3, '', 1000, 7)).rejects.toThrow('not hers');
+    // Another question (a limit, a person) is asked.
+    await syncs.availableCohorts(2, '', 1, 7);
+    expect(asked).toEqual(['many:1,2,3', 'one:3', 'one:2']);
+    // A change the command makes drops everything read.
+    await syncs.add({ courseId: 2, cohort: { id: 200 }, onBehalfOf: 7 });
+    await syncs.availableCohorts(2, '', 1000, 7);
+    await syncs.availableCohortsMany([1, 2, 3], '', 1000, 7);
+    expect(asked.slice(3)).toEqual(['one:2', 'many:1,2,3']);
   });
 });

@@ -60,6 +60,13 @@ $functions = [
         'type' => 'read',
         'capabilities' => 'moodle/course:enrolconfig',
     ],
+    'local_cohortbot_get_available_cohorts_many' => [
+        'classname' => 'local_cohortbot\external\get_available_cohorts_many',
+        'methodname' => 'execute',
+        'description' => 'The cohorts each of several courses may sync, as a given user sees them; a refusal per course.',
+        'type' => 'read',
+        'capabilities' => 'moodle/course:enrolconfig',
+    ],
     'local_cohortbot_get_assignable_roles' => [
         'classname' => 'local_cohortbot\external\get_assignable_roles',
         'methodname' => 'execute',
@@ -155,6 +162,7 @@ $services = [
             'local_cohortbot_update_cohort_sync',
             'local_cohortbot_delete_cohort_sync',
             'local_cohortbot_get_available_cohorts',
+            'local_cohortbot_get_available_cohorts_many',
             'local_cohortbot_get_assignable_roles',
             'local_cohortbot_get_enrolment_diagnosis',
             'local_cohortbot_get_managed_cohorts',

@@ -72,9 +72,10 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   const { me, syncs } = access;
   const rc: ResolvedCourse = access;
   const t = ctx.t;
-  // What the confirmation needs is asked at once (one round trip), and read in this order.
-  const [cohorts, roles, autoSpaced] = [syncs.availableCohorts(rc.course.id, '', 1000, me.id), resolveRole(ctx, syncs, rc.course.id, me, cmd.role), isAutoSpace(ctx, rc)];
-  for (const later of [roles, autoSpaced]) later.catch(() => undefined);
+  // What the confirmation needs is asked at once (one round trip), and read in this order: the course's
+  // syncs too (is this cohort already synced?), though only a cohort found makes them matter.
+  const [cohorts, roles, listed, autoSpaced] = [syncs.availableCohorts(rc.course.id, '', 1000, me.id), resolveRole(ctx, syncs, rc.course.id, me, cmd.role), syncs.list(rc.course.id, me.id), isAutoSpace(ctx, rc)];
+  for (const later of [roles, listed, autoSpaced]) later.catch(() => undefined);
   const available = await cohorts;
   // Hidden cohorts are for admins only, whatever Moodle's cohort:view lets a teacher see (#28).
   const picked = pickCohort(ctx, cohortRef, available.cohorts.filter((c) => c.visible || ctx.actor.has('admin')), rc.label, (c) => t.cmd.add(c, spec(rc), { role: cmd.role?.shortname, group: cmd.group, name: cmd.name, inactive: cmd.inactive }));
@@ -84,7 +85,7 @@ export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAc
   if ('blocks' in role) return role;
   // The same cohort already synced with this role (active or not): adding changes nothing — say so,
   // with the command that would change it, rather than announce enrolments that will not happen.
-  const existing = (await syncs.list(rc.course.id, me.id)).find((i) => i.cohortId === cohort.id && i.roleId === role.id);
+  const existing = (await listed).find((i) => i.cohortId === cohort.id && i.roleId === role.id);
   if (existing) return existingSync(ctx, rc, existing, cmd.inactive);
   const group = await resolveGroup(ctx, rc, cmd.group, cohort.name);
   if ('blocks' in group) return group;

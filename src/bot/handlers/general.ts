@@ -54,39 +54,52 @@ function lines(ctx: HandlerContext, keys: string[], names: { course?: string; co
 const TEACHING_PROBE = 30;
 
 /**
- * A course and a cohort to write examples with: the person's first course whose cohort syncs Moodle
- * lets them see (as them: someone who teaches there), and (support) the first cohort of the site.
- * `teaches`: such a course exists on a platform of theirs. Nothing found: lines without examples.
+ * A course and a cohort to write examples with: the person's first course (by short name, on the first
+ * platform that has one) where Moodle lets them configure cohort sync (as them: someone who teaches
+ * there), and (support) the first cohort of the site. `teaches`: such a course exists on a platform of
+ * theirs. Every platform at once, their courses asked in one call (local_cohortbot 1.4; before, one
+ * course after another until one is theirs). Nothing found: lines without examples.
  */
 async function exampleNames(ctx: HandlerContext): Promise<{ course?: string; cohort?: string; teaches?: boolean }> {
   const mine = ctx.config.platforms.filter((p) => ctx.actor.hasAccount(p.name)).map((p) => p.name);
   if (mine.length === 0) return {};
   const out: { course?: string; cohort?: string; teaches?: boolean } = {};
-  for (const platform of mine) {
-    const me = ctx.actor.account(platform);
-    try {
-      const courses = (await ctx.api(platform).getUsersCourses(me.id)).filter((c) => c.id !== 1).sort((a, b) => a.shortname.localeCompare(b.shortname)).slice(0, TEACHING_PROBE);
-      if (courses.length === 0) continue;
-      const syncs = await ctx.cohortSyncs(platform);
-      for (const c of courses) {
-        if (await syncs.checkRights(c.id, me.id, 'read').then(() => true, () => false)) {
-          out.course = `${platform}:${c.shortname}`;
-          out.teaches = true;
-          break;
-        }
-      }
-    } catch {
-      // Help never fails for want of an example.
-    }
-    if (out.teaches) break;
+  const [taught, cohort] = await Promise.all([
+    Promise.all(mine.map((platform) => firstTaught(ctx, platform))),
+    // Help never fails for want of an example.
+    ctx.actor.has('support') ? ctx.api(mine[0]!).getCohorts().then((all) => all.filter((c) => c.visible && c.idnumber).map((c) => `${mine[0]}:${c.idnumber}`).sort()[0], () => undefined) : undefined,
+  ]);
+  const course = taught.find((c) => c !== undefined);
+  if (course) {
+    out.course = course;
+    out.teaches = true;
   }
+  if (cohort) out.cohort = cohort;
+  return out;
+}
+
+/** `platform:shortname` of the person's first course there where Moodle lets them configure cohort sync, if any. */
+async function firstTaught(ctx: HandlerContext, platform: string): Promise<string | undefined> {
+  const me = ctx.actor.account(platform);
   try {
-    const platform = mine[0]!;
-    if (ctx.actor.has('support')) out.cohort = (await ctx.api(platform).getCohorts()).filter((c) => c.visible && c.idnumber).map((c) => `${platform}:${c.idnumber}`).sort()[0];
+    const [all, syncs] = await Promise.all([ctx.api(platform).getUsersCourses(me.id), ctx.cohortSyncs(platform).catch(() => undefined)]);
+    const courses = all.filter((c) => c.id !== 1).sort((a, b) => a.shortname.localeCompare(b.shortname)).slice(0, TEACHING_PROBE);
+    if (courses.length === 0 || !syncs) return undefined;
+    if (syncs.manyAtOnce) {
+      const answered = await syncs.availableCohortsMany(courses.map((c) => c.id), '', 1, me.id);
+      const first = courses.find((c) => answered.some((a) => a.courseId === c.id && !a.refused));
+      return first ? `${platform}:${first.shortname}` : undefined;
+    }
+    // A plugin before 1.4: course after course, until one is theirs (usually the first).
+    for (const c of courses) {
+      const [answer] = await syncs.availableCohortsMany([c.id], '', 1, me.id);
+      if (answer && !answer.refused) return `${platform}:${c.shortname}`;
+    }
+    return undefined;
   } catch {
     // Help never fails for want of an example.
+    return undefined;
   }
-  return out;
 }
 
 export async function whoami(ctx: HandlerContext): Promise<View> {

@@ -4,7 +4,7 @@ import type { Cohort } from '../../moodle/api';
 import type { CourseRef } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext } from '../context';
-import { refusalCode } from '../../moodle/cohort-syncs';
+import { type AvailableCohort, type CourseCohorts, refusalCode } from '../../moodle/cohort-syncs';
 import { resolveCourse } from '../resolve';
 import { courseRule } from '../authz';
 import { View, table, text } from '../views';
@@ -27,8 +27,13 @@ async function availableMatching(ctx: HandlerContext, platform: string, courseId
   const all = await syncs.availableCohorts(courseId, '', 1000, me);
   // A very large site truncates the full list: Moodle's own search, as typed, covers the rest.
   const extra = all.truncated ? (await syncs.availableCohorts(courseId, query, 1000, me)).cohorts : [];
+  return shownOf(ctx, platform, query, all.cohorts, extra);
+}
+
+/** A course's available cohorts as a search shows them: the query matched in the full list, plus Moodle's own search past its cut. */
+function shownOf(ctx: HandlerContext, platform: string, query: string, all: AvailableCohort[], extra: AvailableCohort[]): Row[] {
   const seen = new Set<number>();
-  return [...all.cohorts.filter((c) => matchesQuery(query, c.name, c.idnumber)), ...extra]
+  return [...all.filter((c) => matchesQuery(query, c.name, c.idnumber)), ...extra]
     // Hidden cohorts: admins only, in every command (#28).
     .filter((c) => (c.visible || ctx.actor.has('admin')) && !seen.has(c.id) && seen.add(c.id))
     .map((c) => ({ cohort: { id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, description: '', descriptionformat: 1 }, platform, members: c.memberCount }));
@@ -99,8 +104,9 @@ export async function usableCohorts(ctx: HandlerContext, query: string, platform
 const MAX_COURSES = 30;
 
 /**
- * Without a course, a teacher sees the cohorts they could use in the courses they teach: each of their
- * courses asked through the plugin as them (Moodle refuses the ones where they may not add a method).
+ * Without a course, a teacher sees the cohorts they could use in the courses they teach: their courses
+ * asked through the plugin as them, all in one call per platform (Moodle refuses, course by course,
+ * the ones where they may not add a method).
  */
 async function teachableCohorts(ctx: HandlerContext, query: string, platform?: string): Promise<Row[]> {
   const byKey = new Map<string, Row>();
@@ -109,19 +115,26 @@ async function teachableCohorts(ctx: HandlerContext, query: string, platform?: s
       .filter((p) => ctx.actor.hasAccount(p.name) && (!platform || p.name === platform))
       .map(async (p) => {
         const me = ctx.actor.account(p.name);
-        // Their courses and the site's plugin at once, then every course at once: three round trips at most.
+        // Their courses and the site's plugin at once, then every course in one call (one per course
+        // before local_cohortbot 1.4): three round trips at most.
         const [mine, syncs] = await Promise.all([ctx.api(p.name).getUsersCourses(me.id), ctx.cohortSyncs(p.name).catch(() => undefined)]);
         const courses = mine.filter((c) => c.id !== 1).slice(0, MAX_COURSES);
         if (courses.length === 0 || !syncs) return;
-        const found = await Promise.all(
-          courses.map((course) =>
-            availableMatching(ctx, p.name, course.id, query).catch((err: unknown) => {
-              if (isRefusal(err)) return [];
-              throw err;
-            }),
-          ),
-        );
-        for (const r of found.flat()) byKey.set(`${p.name}:${r.cohort.id}`, r);
+        const mayNot = (err: unknown): CourseCohorts[] => {
+          if (isRefusal(err)) return [];
+          throw err;
+        };
+        // A course Moodle refuses is left out; any other error is said, as it is for a single course.
+        const answered = await syncs.availableCohortsMany(courses.map((c) => c.id), '', 1000, me.id).catch(mayNot);
+        for (const c of answered) if (c.refused) mayNot(c.refused);
+        const usable = answered.filter((c) => !c.refused);
+        // A very large site truncates a course's full list: Moodle's own search, as typed, covers the rest.
+        const cut = usable.filter((c) => c.truncated).map((c) => c.courseId);
+        const extra = cut.length > 0 ? await syncs.availableCohortsMany(cut, query, 1000, me.id).catch(mayNot) : [];
+        for (const c of usable) {
+          const more = extra.find((x) => x.courseId === c.courseId && !x.refused)?.cohorts ?? [];
+          for (const r of shownOf(ctx, p.name, query, c.cohorts, more)) byKey.set(`${p.name}:${r.cohort.id}`, r);
+        }
       }),
   );
   return [...byKey.values()];

@@ -9,7 +9,7 @@ import { CohortRow, Context, EnrolRow, SYSTEM, Site, UserRow, contextId } from '
 import { requireViewOrManage } from './cohort';
 import { WsFunction, define } from './types';
 
-const PLUGIN_VERSION = '2026120400';
+const PLUGIN_VERSION = '2026121000';
 const WS_ENROLCOHORT_VERSION = '2020031800';
 
 const pluginError = (code: string, message: string) => new WsException('core\\exception\\moodle_exception', code, message);
@@ -139,6 +139,20 @@ function accessCounts(site: Site, i: EnrolRow): { activecount: number; onlyacces
 }
 
 const onbehalfof = value('int', DEFAULT(0));
+/** get_available_cohorts_many::MAX_COURSES: each course is a login check, a few capability checks and a query. */
+const MAX_MANY_COURSES = 100;
+const availableCohortOut = single({ id: value('int'), idnumber: value('raw'), name: value('text'), visible: value('bool'), contextlevel: value('alpha'), membercount: value('int') });
+
+/** sync_manager::available_cohorts() as get_available_cohorts returns it: the query in name, idnumber or description; one more row tells a cut list. */
+function availableOut(site: Site, courseId: number, query: string, limit: number, viewer: number) {
+  const q = query.trim().toLowerCase();
+  const rows = site.availableCohorts(courseId, viewer).filter((c) => q === '' || [c.name, c.idnumber, c.description].some((f) => f.toLowerCase().includes(q)));
+  const max = Math.max(1, Math.min(limit, 1000));
+  return {
+    cohorts: rows.slice(0, max).map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextlevel: c.contextlevel === 'system' ? 'system' : 'coursecat', membercount: site.members.find('cohort', c.id).length })),
+    truncated: rows.length > max,
+  };
+}
 const WRITE_CAPS = ['moodle/course:enrolconfig', 'enrol/cohort:config'];
 
 export const localCohortbotFunctions: WsFunction[] = [
@@ -245,20 +259,40 @@ export const localCohortbotFunctions: WsFunction[] = [
     name: 'local_cohortbot_get_available_cohorts',
     version: PLUGIN_VERSION,
     params: { courseid: value('int'), query: value('raw', DEFAULT('')), limit: value('int', DEFAULT(25)), onbehalfof },
-    returns: single({
-      cohorts: multiple(single({ id: value('int'), idnumber: value('raw'), name: value('text'), visible: value('bool'), contextlevel: value('alpha'), membercount: value('int') })),
-      truncated: value('bool'),
-    }),
+    returns: single({ cohorts: multiple(availableCohortOut), truncated: value('bool') }),
     execute(site, caller, a: { courseid: number; query: string; limit: number; onbehalfof: number }) {
       const ctx = courseFor(site, caller, a.courseid, ['moodle/course:enrolconfig']);
       checkOnBehalf(site, ctx, a.onbehalfof, WRITE_CAPS);
-      const viewer = a.onbehalfof;
-      const q = a.query.toLowerCase();
-      const rows = site.availableCohorts(a.courseid, viewer).filter((c) => q === '' || [c.name, c.idnumber, c.description].some((f) => f.toLowerCase().includes(q)));
-      const limit = Math.max(1, Math.min(a.limit, 1000));
+      return availableOut(site, a.courseid, a.query, a.limit, a.onbehalfof);
+    },
+  }),
+
+  // 1.4: the same answer for many courses in one call; a course the person may not use is that course's error code.
+  define({
+    name: 'local_cohortbot_get_available_cohorts_many',
+    version: PLUGIN_VERSION,
+    params: { courseids: multiple(value('int')), query: value('raw', DEFAULT('')), limit: value('int', DEFAULT(25)), onbehalfof },
+    returns: single({
+      courses: multiple(single({ courseid: value('int'), cohorts: multiple(availableCohortOut), truncated: value('bool'), error: value('alphanumext', OPTIONAL) })),
+    }),
+    execute(site, caller, a: { courseids: number[]; query: string; limit: number; onbehalfof: number }) {
+      const ids = [...new Set(a.courseids)];
+      if (ids.length > MAX_MANY_COURSES) throw invalidParameter(`At most ${MAX_MANY_COURSES} courses per call`);
+      // What concerns the whole call fails it: the kill switch, enrol_cohort disabled, nobody (or someone who may not act) to act for.
+      site.requireCapability('local/cohortbot:use', SYSTEM, caller.id);
+      if (!site.settings.cohortPluginEnabled) throw fail('plugindisabled');
+      actingUser(site, a.onbehalfof);
       return {
-        cohorts: rows.slice(0, limit).map((c) => ({ id: c.id, idnumber: c.idnumber, name: c.name, visible: c.visible, contextlevel: c.contextlevel === 'system' ? 'system' : 'coursecat', membercount: site.members.find('cohort', c.id).length })),
-        truncated: rows.length > limit,
+        courses: ids.map((courseid) => {
+          try {
+            checkOnBehalf(site, courseFor(site, caller, courseid, ['moodle/course:enrolconfig']), a.onbehalfof, WRITE_CAPS);
+          } catch (e) {
+            // The single call's refusal for this course, as its code only.
+            if (e instanceof WsException && e.errorcode) return { courseid, cohorts: [], truncated: false, error: e.errorcode };
+            throw e;
+          }
+          return { courseid, ...availableOut(site, courseid, a.query, a.limit, a.onbehalfof) };
+        }),
       };
     },
   }),

@@ -64,13 +64,40 @@ class get_available_cohorts extends external_api {
         $limit = max(1, min(1000, $p['limit']));
         $viewer = $p['onbehalfof'];
         $rows = sync_manager::available_cohorts($context, $viewer, trim($p['query']), $limit + 1);
+        return ['cohorts' => self::export_cohorts($rows, $limit), 'truncated' => count($rows) > $limit];
+    }
+
+    /**
+     * The first $limit cohorts of available_cohorts() as this function returns them.
+     *
+     * @param \stdClass[] $rows
+     * @param int $limit
+     * @return array
+     */
+    public static function export_cohorts(array $rows, int $limit): array {
         $cohorts = [];
         foreach (array_slice($rows, 0, $limit) as $c) {
             $level = \context::instance_by_id($c->contextid)->contextlevel == CONTEXT_SYSTEM ? 'system' : 'coursecat';
             $cohorts[] = ['id' => (int)$c->id, 'idnumber' => (string)$c->idnumber, 'name' => format_string($c->name),
                 'visible' => (bool)$c->visible, 'contextlevel' => $level, 'membercount' => (int)$c->membercount];
         }
-        return ['cohorts' => $cohorts, 'truncated' => count($rows) > $limit];
+        return $cohorts;
+    }
+
+    /**
+     * One available cohort, as returned.
+     *
+     * @return external_single_structure
+     */
+    public static function cohort_structure(): external_single_structure {
+        return new external_single_structure([
+            'id' => new external_value(PARAM_INT, 'Cohort id'),
+            'idnumber' => new external_value(PARAM_RAW, 'Cohort idnumber'),
+            'name' => new external_value(PARAM_TEXT, 'Cohort name'),
+            'visible' => new external_value(PARAM_BOOL, 'Visible'),
+            'contextlevel' => new external_value(PARAM_ALPHA, 'system or coursecat'),
+            'membercount' => new external_value(PARAM_INT, 'Members'),
+        ]);
     }
 
     /**
@@ -80,14 +107,7 @@ class get_available_cohorts extends external_api {
      */
     public static function execute_returns(): external_single_structure {
         return new external_single_structure([
-            'cohorts' => new external_multiple_structure(new external_single_structure([
-                'id' => new external_value(PARAM_INT, 'Cohort id'),
-                'idnumber' => new external_value(PARAM_RAW, 'Cohort idnumber'),
-                'name' => new external_value(PARAM_TEXT, 'Cohort name'),
-                'visible' => new external_value(PARAM_BOOL, 'Visible'),
-                'contextlevel' => new external_value(PARAM_ALPHA, 'system or coursecat'),
-                'membercount' => new external_value(PARAM_INT, 'Members'),
-            ])),
+            'cohorts' => new external_multiple_structure(self::cohort_structure()),
             'truncated' => new external_value(PARAM_BOOL, 'More cohorts match than were returned'),
         ]);
     }
