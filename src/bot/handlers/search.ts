@@ -50,8 +50,16 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
     courseSpec = `${platform}:${course.shortname}`;
     // The plugin's answer as this person: the cohorts Moodle lets them use here, hidden ones only where they may see them.
     for (const r of await availableMatching(ctx, platform, course.id, query)) rows.push({ ...r, available: true });
-  } else {
+  } else if (ctx.actor.has('support')) {
     rows.push(...(await usableCohorts(ctx, query, platform)));
+  } else {
+    const mine = await teachableCohorts(ctx, query, platform);
+    // Someone who teaches nowhere (a student) is refused like any missing right, saying nothing of what exists.
+    if (!mine.teaches) {
+      await ctx.audit({ command: 'search', outcome: 'refused', detail: 'role' });
+      return { tone: 'error', blocks: [text(t.teachersOnly)] };
+    }
+    rows.push(...mine.rows);
   }
   if (rows.length === 0) {
     ctx.deps.cache?.rememberSearch(ctx.actor.key, undefined);
@@ -82,7 +90,7 @@ type Row = { cohort: Cohort; platform: string; members: number };
  * they teach; anyone else none. Also feeds pickers (Slack's cohort field).
  */
 export async function usableCohorts(ctx: HandlerContext, query: string, platform?: string): Promise<Row[]> {
-  if (!ctx.actor.has('support')) return teachableCohorts(ctx, query, platform);
+  if (!ctx.actor.has('support')) return (await teachableCohorts(ctx, query, platform)).rows;
   const rows: Row[] = [];
   await Promise.all(
     ctx.config.platforms.filter((p) => !platform || p.name === platform).map(async (p) => {
@@ -102,8 +110,10 @@ const MAX_COURSES = 30;
  * Without a course, a teacher sees the cohorts they could use in the courses they teach: each of their
  * courses asked through the plugin as them (Moodle refuses the ones where they may not add a method).
  */
-async function teachableCohorts(ctx: HandlerContext, query: string, platform?: string): Promise<Row[]> {
+async function teachableCohorts(ctx: HandlerContext, query: string, platform?: string): Promise<{ rows: Row[]; teaches: boolean }> {
   const byKey = new Map<string, Row>();
+  // Moodle let them use at least one of their courses: they teach somewhere (even if nothing matches).
+  let teaches = false;
   await Promise.all(
     ctx.config.platforms
       .filter((p) => ctx.actor.hasAccount(p.name) && (!platform || p.name === platform))
@@ -115,16 +125,19 @@ async function teachableCohorts(ctx: HandlerContext, query: string, platform?: s
         if (courses.length === 0 || !syncs) return;
         const found = await Promise.all(
           courses.map((course) =>
-            availableMatching(ctx, p.name, course.id, query).catch((err: unknown) => {
-              if (isRefusal(err)) return [];
-              throw err;
-            }),
+            availableMatching(ctx, p.name, course.id, query).then(
+              (found) => ((teaches = true), found),
+              (err: unknown) => {
+                if (isRefusal(err)) return [];
+                throw err;
+              },
+            ),
           ),
         );
         for (const r of found.flat()) byKey.set(`${p.name}:${r.cohort.id}`, r);
       }),
   );
-  return [...byKey.values()];
+  return { rows: [...byKey.values()], teaches };
 }
 
 /** Moodle says no for this course: it is left out of the list, not an error. */
