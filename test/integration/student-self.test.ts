@@ -105,17 +105,18 @@ describe("a student's own questions", () => {
       const fr = await ask(me.email, 'mes cours');
       const row = (code: string, text: string) => text.split('\n').find((l) => l.includes(code)) ?? '';
       expect(fr.view.private).toBe(true);
-      expect(row('PHA-L2-102', fr.text)).toMatch(/inscription suspendue/);
+      expect(row('PHA-L2-102', fr.text)).toMatch(/⚠/);
+      expect(fr.text).toMatch(/⚠ PHA-L2-102 \(ecampus\) : inscription suspendue — vous n’y avez pas accès aujourd’hui/);
       const en = await ask(me.email, 'my courses', 'en');
-      expect(row('PHA-L2-102', en.text)).toMatch(/enrolment suspended/);
+      expect(en.text).toMatch(/⚠ PHA-L2-102 \(ecampus\): enrolment suspended — you have no access to it today/);
       // The same rule as their own "why": no access there.
       expect((await ask(me.email, 'pourquoi je ne suis pas inscrit en PHA-L2-102')).view.title).toMatch(/n’avez pas accès/);
     } finally {
       for (const ue of mine) ue.status = 0;
     }
-    // Active again: it gives access.
-    expect((await ask(me.email, 'mes cours')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).toMatch(/\boui\b/);
-    expect((await ask(me.email, 'my courses', 'en')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).toMatch(/\byes\b/);
+    // Active again: listed without a mark.
+    expect((await ask(me.email, 'mes cours')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
+    expect((await ask(me.email, 'my courses', 'en')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
   });
 
   it('a student\'s "chercher" is refused like any missing right, saying nothing of what exists', async () => {

@@ -41,6 +41,7 @@ export async function myCourses(ctx: HandlerContext): Promise<View> {
   const at = Math.floor(ctx.now().getTime() / 1000);
   const rows: string[][] = [];
   const empty: string[] = [];
+  const closed: string[] = [];
   for (const p of ctx.config.platforms) {
     if (!ctx.actor.hasAccount(p.name)) continue;
     const me = ctx.actor.account(p.name).id;
@@ -51,11 +52,13 @@ export async function myCourses(ctx: HandlerContext): Promise<View> {
     const access = await Promise.all(courses.map((c) => (syncs ? syncs.userEnrolments(c.id, me).then((d) => accessOf(d, 'live', at), () => undefined) : Promise.resolve(undefined))));
     courses.forEach((c, i) => {
       const a = access[i];
-      const state = !a ? '' : a.has ? n.myCoursesOpen : a.via.map((v) => states[v.status] ?? v.status).join(', ') || n.myCoursesClosed;
-      rows.push([p.name, c.shortname, c.fullname, state]);
+      // A course that does not let them in today is marked with their enrolment's state (the why section's words).
+      const mark = a && !a.has ? a.via.map((v) => states[v.status] ?? v.status).join(', ') || n.myCoursesNoAccess : undefined;
+      rows.push([p.name, c.shortname, mark ? n.myCoursesMarked(c.fullname) : c.fullname]);
+      if (mark) closed.push(n.myCoursesNoAccessLine(`${c.shortname} (${p.name})`, mark));
     });
   }
-  const blocks = [...(rows.length ? [table(n.myCoursesColumns, rows)] : []), ...empty.map((p) => text(n.myCoursesNone(p))), text(n.myCoursesHint)];
+  const blocks = [...(rows.length ? [table(n.myCoursesColumns, rows)] : []), ...closed.map((l) => text(l)), ...empty.map((p) => text(n.myCoursesNone(p))), text(n.myCoursesHint)];
   return { title: n.myCoursesTitle, tone: 'info', private: true, blocks };
 }
 

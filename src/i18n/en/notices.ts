@@ -36,10 +36,11 @@ export const noticesEn: NoticesCatalog = {
   changesAction: { add: 'arrived', remove: 'left', held: 'removal held' } as Record<string, string>,
   myCoursesTitle: 'My courses',
   myCoursesNone: (platform: string) => `You are not enrolled in any course on ${platform}.`,
-  myCoursesColumns: ['Platform', 'Course', 'Name', 'Access'],
-  /** The access column: the course lets them in today (else the state of their enrolment, in the why section's words). */
-  myCoursesOpen: 'yes',
-  myCoursesClosed: 'none',
+  myCoursesColumns: ['Platform', 'Course', 'Name'],
+  /** A course that does not let them in today, marked with their enrolment's state. */
+  myCoursesMarked: (name: string) => `⚠ ${name}`,
+  myCoursesNoAccessLine: (course: string, state: string) => `⚠ ${course}: ${state} — you have no access to it today.`,
+  myCoursesNoAccess: 'no access',
   myCoursesHint: 'A course missing? `why am I not enrolled in <course>`.',
   selfWhyTitle: (course: string, has = false) => (has ? `You have access to ${course}` : `Why you are not enrolled in ${course}`),
   selfOk: (course: string) => `You are enrolled in ${course}: you have access.`,

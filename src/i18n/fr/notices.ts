@@ -44,10 +44,11 @@ export const noticesFr = {
   // L'étudiant sur lui-même.
   myCoursesTitle: 'Mes cours',
   myCoursesNone: (platform: string) => `Vous n’avez aucun cours sur ${platform}.`,
-  myCoursesColumns: ['Plateforme', 'Cours', 'Nom', 'Accès'],
-  /** The access column: the course lets them in today (else the state of their enrolment, in the why section's words). */
-  myCoursesOpen: 'oui',
-  myCoursesClosed: 'aucun',
+  myCoursesColumns: ['Plateforme', 'Cours', 'Nom'],
+  /** A course that does not let them in today, marked with their enrolment's state. */
+  myCoursesMarked: (name: string) => `⚠ ${name}`,
+  myCoursesNoAccessLine: (course: string, state: string) => `⚠ ${course} : ${state} — vous n’y avez pas accès aujourd’hui.`,
+  myCoursesNoAccess: 'pas d’accès',
   myCoursesHint: 'Un cours manque ? `pourquoi je ne suis pas inscrit en <cours>`.',
   // The title says the answer; the student's own gender (directory) agrees, else a neutral form.
   selfWhyTitle: (course: string, has = false, gender?: Gender) =>
