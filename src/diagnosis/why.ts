@@ -13,6 +13,7 @@
  */
 import type { Config } from '../config';
 import type { DirectorySource, LookupResult, Student } from '../directory/types';
+import { countedEtapes } from '../directory';
 import { currentAcademicYear, yearWindow } from '../domain/academic-year';
 import { cohortIdnumber, etapeOfIdnumber, isManaged, platformsFor } from '../domain/cohorts';
 import type { Course, MoodleApi, MoodleUser } from '../moodle/api';
@@ -96,6 +97,8 @@ export interface Diagnosis {
   listeRouge: boolean;
   /** The student's grammatical gender as the directory gives it, for the words' agreement; absent: unknown. */
   gender?: 'm' | 'f';
+  /** The étapes of the student's inscriptions this year as a run counts them (in force, every platform); absent: no directory entry. */
+  etapes?: string[];
   /** Several directory entries matched: who they are, for a choice. */
   candidates?: Array<{ key: string; displayName?: string }>;
   durationMs: number;
@@ -140,8 +143,8 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const steps: Step[] = [];
   const base = { student: studentRef, course: `${course.shortname} (${platform})`, platform, on: on.toISOString(), listeRouge: false };
   // Known once the directory answered (the early verdicts come before it).
-  const known: { gender?: 'm' | 'f' } = {};
-  const done = (d: Omit<Diagnosis, keyof typeof base | 'steps' | 'durationMs'> & { listeRouge?: boolean }): Diagnosis => ({ ...base, ...(known.gender ? { gender: known.gender } : {}), ...d, steps, durationMs: Date.now() - started });
+  const known: { gender?: 'm' | 'f'; etapes?: string[] } = {};
+  const done = (d: Omit<Diagnosis, keyof typeof base | 'steps' | 'durationMs'> & { listeRouge?: boolean }): Diagnosis => ({ ...base, ...(known.gender ? { gender: known.gender } : {}), ...(known.etapes ? { etapes: known.etapes } : {}), ...d, steps, durationMs: Date.now() - started });
 
   // The directory and the account are asked together; the directory may be down while Moodle answers.
   const found: LookupResult | Error = await deps.directory.lookup(studentRef).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
@@ -186,6 +189,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const key = student?.key ?? (user ? (user[config.userMatch.moodleField] as string | undefined) : undefined) ?? studentRef;
   const window = yearWindow(on, config.academicYear);
   const wanted = student ? desiredOfOne(student, window, config.platforms, platform) : [];
+  if (student) known.etapes = countedEtapes(student, window.add);
   const naming = { prefix: config.cohorts.idnumberPrefix };
   const [siteCohorts, held, history, courseSyncs] = await Promise.all([siteCohortsRead, deps.store.heldPlans(), deps.store.studentHistory(key, 20), courseSyncsRead]);
   const wantedIdnumbers = wanted.map((w) => cohortIdnumber(naming, w.etape));

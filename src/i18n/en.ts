@@ -120,6 +120,7 @@ export const en: Catalog = {
   notAllowedCourseSupport: (course: string) => `No course "${course}" whose enrolment methods your Moodle account may see or change. Check the course's short name, id or URL; if your support role needs those rights, ask a Moodle administrator.`,
   supportOnly: 'This command is for support staff and administrators.',
   adminOnly: 'This command is for administrators.',
+  teachersOnly: 'This command is for teachers, support staff and administrators.',
   moodleDown: (platform: string) => `${platform} is not answering. Try again in a few minutes; if it lasts, tell support.`,
   storeUnavailable: 'The bot cannot reach its database right now (it is restarting, say): try again in a moment.',
 

@@ -121,6 +121,7 @@ export const fr = {
   notAllowedCourseSupport: (course: string) => `Aucun cours « ${course} » dont votre compte Moodle puisse voir ou modifier les méthodes d’inscription. Vérifiez le nom abrégé, l’id ou l’URL du cours ; si votre rôle de support a besoin de ces droits, demandez-les à un administrateur Moodle.`,
   supportOnly: 'Cette commande est réservée au support et aux administrateurs.',
   adminOnly: 'Cette commande est réservée aux administrateurs.',
+  teachersOnly: 'Cette commande est réservée aux enseignants, au support et aux administrateurs.',
   moodleDown: (platform: string) => `${platform} ne répond pas. Réessayez dans quelques minutes ; si cela dure, prévenez le support.`,
   storeUnavailable: 'Le bot ne joint pas sa base de données pour l’instant (elle redémarre, par exemple) : réessayez dans un instant.',
 

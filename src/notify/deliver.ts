@@ -50,7 +50,8 @@ export function teamsDelivery(teams: TeamsProactive): Delivery {
       if (!ref) return false;
       await pace();
       try {
-        await teams.send(ref, build((ref as { locale?: string }).locale));
+        // In the person's language, as the chat answers them (the locale of their last activity; none kept: the default).
+        await teams.send(ref, build(ref.locale));
       } catch (err) {
         const ms = retryAfterMs(err);
         if (ms !== undefined) throw new RetryLater(ms, 'teams: 429');

@@ -56,11 +56,16 @@ export async function enqueueRunNotices(deps: EnqueueDeps, run: RunRecord): Prom
     }
   }
   if (deps.config.notify.admins && deps.config.adminUsers.length > 0) {
-    const previous = (await deps.store.lastRuns(5)).find((r) => r.runId !== run.runId && r.startedAt < run.startedAt);
+    const earlier = (await deps.store.lastRuns(10)).filter((r) => r.runId !== run.runId && r.startedAt < run.startedAt);
+    const previous = earlier[0];
     const unreachable = previous ? (await deps.store.notices.skippedByReason(previous.runId)).unreachable : undefined;
+    // Removals an earlier run held and nobody decided: this run re-planned them (holding them again
+    // if still wanted) and superseded that plan — for the admins, the same removals still waiting.
+    const stillWaiting = await heldBefore(deps.store, run.runId, earlier);
     for (const held of await deps.store.heldPlans()) {
       const heldRun = held.runId === run.runId ? run : await deps.store.getRun(held.runId);
-      const body: HeldNoticeBody = { kind: held.runId === run.runId ? 'held' : 'heldReminder', heldRunId: held.runId, startedAt: heldRun?.startedAt ?? held.createdAt, removals: held.removals.length, reasons: held.reasonCodes ?? [], unreachable };
+      const reminder = held.runId !== run.runId || stillWaiting;
+      const body: HeldNoticeBody = { kind: reminder ? 'heldReminder' : 'held', heldRunId: held.runId, startedAt: heldRun?.startedAt ?? held.createdAt, removals: held.removals.length, reasons: held.reasonCodes ?? [], unreachable };
       for (const admin of deps.config.adminUsers) rows.push({ runId: run.runId, recipient: admin, kind: body.kind, body: JSON.stringify(body) });
       out.admins += deps.config.adminUsers.length;
     }
@@ -69,4 +74,13 @@ export async function enqueueRunNotices(deps: EnqueueDeps, run: RunRecord): Prom
   // second held plan's reminder to the same admin is the same row: one message per admin per run and kind.
   await deps.store.notices.enqueue(rows, now);
   return out;
+}
+
+/** Whether a plan an earlier run held was still undecided when this run superseded it. */
+async function heldBefore(store: Store, runId: string, earlier: RunRecord[]): Promise<boolean> {
+  for (const r of earlier) {
+    const plan = await store.getHeldPlan(r.runId);
+    if (plan?.status === 'superseded' && plan.decidedBy === runId) return true;
+  }
+  return false;
 }

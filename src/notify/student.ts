@@ -7,10 +7,10 @@
  * phrased for the student: what they can do, never a command they cannot run.
  */
 import type { Config } from '../config';
-import { countedEtapes } from '../directory';
 import type { DirectorySource, Student } from '../directory/types';
 import { yearWindow } from '../domain/academic-year';
-import { cohortIdnumber, platformsFor } from '../domain/cohorts';
+import { cohortIdnumber } from '../domain/cohorts';
+import { desiredOfOne } from '../sync/desired';
 import { Diagnosis, diagnose } from '../diagnosis/why';
 import type { Course, MoodleApi } from '../moodle/api';
 import { CohortSync, CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
@@ -62,8 +62,8 @@ function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real
     remove: refuse('remove'),
     async list(courseId: number): Promise<CohortSync[]> {
       if (!student) return [];
-      const window = yearWindow(deps.now, deps.config.academicYear);
-      const wanted = new Set(countedEtapes(student, window.add).filter((e) => platformsFor(e, deps.config.platforms).includes(deps.api.platform)).map((e) => cohortIdnumber({ prefix: deps.config.cohorts.idnumberPrefix }, e)));
+      // The cohorts a run wants the student in on this platform: the diagnosis's own rule (desiredOfOne).
+      const wanted = new Set(desiredOfOne(student, yearWindow(deps.now, deps.config.academicYear), deps.config.platforms, deps.api.platform).map((w) => cohortIdnumber({ prefix: deps.config.cohorts.idnumberPrefix }, w.etape)));
       const [site, cohorts, manual] = await Promise.all([deps.api.siteInfo(), deps.api.getCohorts(), ManualCohorts.for(deps.api)]);
       const out: CohortSync[] = [];
       for (const c of cohorts.filter((x) => wanted.has(x.idnumber))) {
@@ -87,14 +87,19 @@ export async function diagnoseSelf(deps: SelfDeps, self: Self, student: Student 
   return diagnose({ config: deps.config, directory: deps.directory, api: deps.api, syncs: ownSyncs(deps, self, student, real), store: deps.store, now: deps.now, actingUserId: self.userId }, self.key, platform, course);
 }
 
-/** The student-phrased answer from a diagnosis (and their own directory entry, for the inscription's details). */
+/**
+ * The student-phrased answer from a diagnosis, from the diagnosis's own facts only (one source of
+ * truth): the étapes a run adds them to on this platform (its `wants` facts), else their étapes of the
+ * year (`etapes`), the year itself (its `window` fact). Their directory entry gives at most the gender.
+ */
 export function selfWhyView(d: Diagnosis, student: Student | undefined, facts: { config: Config; now: Date; platform: string; courseLabel: string; locale?: string; suspended: boolean }): View {
   const t = catalog(facts.locale);
   const n = t.notices;
   const lang = localeOf(facts.locale);
-  const window = yearWindow(facts.now, facts.config.academicYear);
-  const current = student ? countedEtapes(student, window.add) : [];
-  const routed = current.filter((e) => platformsFor(e, facts.config.platforms).includes(facts.platform));
+  const sync = d.steps.find((s) => s.id === 'sync')?.facts ?? [];
+  const routed = sync.flatMap((f) => (f.code === 'wants' && f.mode === 'add' ? [f.etape] : []));
+  const current = d.etapes ?? [];
+  const year = sync.flatMap((f) => (f.code === 'window' ? [f.current] : []))[0];
   const next = nextRunAt(facts.config.schedule);
   const when = next ? formatDate(next, lang, facts.config.academicYear.timezone, true) : t.locale === 'en' ? 'next sync' : 'prochaine synchronisation';
   const lines: string[] = [];
@@ -124,10 +129,10 @@ export function selfWhyView(d: Diagnosis, student: Student | undefined, facts: {
       if (reason === 'other-platform' || (reason === undefined && current.length > 0)) {
         etape();
         lines.push(n.selfWrongPlatform(facts.platform));
-      } else if (reason === 'cancelled') lines.push(n.selfCancelled(window.current));
-      else if (reason === 'other-year') lines.push(n.selfOtherYear(window.current));
-      else if (reason === 'not-student') lines.push(n.selfDirectory);
-      else lines.push(n.selfNoInscription(window.current));
+      } else if (reason === 'not-student' || year === undefined) lines.push(n.selfDirectory);
+      else if (reason === 'cancelled') lines.push(n.selfCancelled(year));
+      else if (reason === 'other-year') lines.push(n.selfOtherYear(year));
+      else lines.push(n.selfNoInscription(year));
       break;
     }
     case 'account-missing':

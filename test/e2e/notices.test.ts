@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import { Running, serve } from '../../src/server';
+import { statusDocument } from '../../src/cli/sync';
 import { SyncEngine } from '../../src/sync/engine';
 import type { Site } from '../../src/simulator/model';
 import { ADMIN, COLLEAGUE, TEACHER } from '../helpers/bot';
@@ -17,7 +18,8 @@ import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
 
 const SLACK_USERS: Record<string, string> = { U_TEACHER: TEACHER, U_COLLEAGUE: COLLEAGUE, U_ADMIN: ADMIN };
-const TEAMS_USERS: Record<string, string> = { '29:teacher': TEACHER };
+const TEAMS_USERS: Record<string, string> = { '29:teacher': TEACHER, '29:admin': ADMIN };
+const DIGEST = '19:digest@thread.tacv2';
 
 describe('private notices after scheduled runs', () => {
   let h: SyncHarness;
@@ -29,7 +31,7 @@ describe('private notices after scheduled runs', () => {
   let connector: Awaited<ReturnType<typeof mockConnector>>;
   let n = 0;
 
-  const env = () => ({ ...h.env, NODE_ENV: 'test', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${slack.url}/api`, TEAMS_LOCAL_MODE: 'true', TEAMS_SERVICE_URL: connector.url, NOTIFY_SLACK_PER_MINUTE: '1000', NOTIFY_TEAMS_PER_SECOND: '100', SYNC_MAX_REMOVALS: '5' });
+  const env = () => ({ ...h.env, NODE_ENV: 'test', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${slack.url}/api`, TEAMS_LOCAL_MODE: 'true', TEAMS_SERVICE_URL: connector.url, TEAMS_DIGEST_CONVERSATION_ID: DIGEST, NOTIFY_SLACK_PER_MINUTE: '1000', NOTIFY_TEAMS_PER_SECOND: '100', SYNC_MAX_REMOVALS: '5' });
   const start = async () => {
     const config = loadConfig(env());
     const apis = createPlatformApis(config);
@@ -59,7 +61,24 @@ describe('private notices after scheduled runs', () => {
   const studentsOf = (etape: string, withAccount: boolean) => dir.students.filter((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === etape) && !!account(s.key) === withAccount && !account(s.key)?.suspended);
   /** DMs posted since `from`, by Slack channel. */
   const dms = (from: number): Call[] => slack.calls.slice(from).filter((c) => c.path === '/api/chat.postMessage' && String(c.body.channel).startsWith('D'));
-  const teamsPosts = (from: number) => connector.calls.slice(from).filter((c) => c.method === 'POST' && c.path.includes('/activities') && c.body.type === 'message');
+  /** Private Teams messages posted since `from` (not the channel's daily summary). */
+  const teamsPosts = (from: number) => connector.calls.slice(from).filter((c) => c.method === 'POST' && c.path.includes('/activities') && !c.path.includes(DIGEST) && c.body.type === 'message');
+  /** The daily summaries posted to the Teams channel since `from`, as text. */
+  const digests = (from: number) => connector.calls.slice(from).filter((c) => c.method === 'POST' && c.path.includes(`/v3/conversations/${DIGEST}/activities`)).map((c) => JSON.stringify(c.body).replace(/[\u00a0\u202f]/g, ' '));
+  /** A message from someone in their Teams 1:1 chat, in their locale (their conversation and locale are kept). */
+  const teamsSays = async (from: string, text: string, locale: string) => {
+    const activity = { type: 'message', id: `m${++n}`, channelId: 'msteams', serviceUrl: connector.url, text, locale, from: { id: from, aadObjectId: `aad-${from}` }, recipient: { id: '28:bot' }, conversation: { id: `a:${from}`, conversationType: 'personal', tenantId: 't1' } };
+    expect((await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) })).status).toBeLessThan(300);
+  };
+  const waitFor = async <T>(what: () => Promise<T | undefined>, label: string): Promise<T> => {
+    for (let i = 0; i < 1500; i++) {
+      const v = await what();
+      if (v !== undefined) return v;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`timed out waiting for ${label}`);
+  };
+  const textOf = (c: { body: Record<string, unknown> }) => JSON.stringify(c.body).replace(/[\u00a0\u202f]/g, ' ');
   const tick = async () => {
     const run = await running.scheduler.tick();
     await running.notifier.last;
@@ -163,6 +182,37 @@ describe('private notices after scheduled runs', () => {
     expect(dms(s0).length).toBe(2); // the 429'd call and the one Slack took
   });
 
+  it('Teams: the Bot Connector answers 429 with Retry-After; the notice waits in the store until then and goes out once, in the language the teacher writes in', async () => {
+    // The teacher now writes to the bot in English: her notices follow.
+    await teamsSays('29:teacher', 'help', 'en-GB');
+    connector.rateLimit(1, 2, 'a:29:teacher');
+    studentsOf('L2PHA1', true)[0]!.inscriptions = [];
+    const t0 = connector.calls.length;
+    const run = await tick();
+    // The refused attempt: the row is queued again with its "not before" = the 429 + Retry-After.
+    const waiting = await waitFor(async () => (await h.store.notices.ofRun(run.runId)).find((r) => r.recipient === TEACHER && r.status === 'queued' && r.detail === 'rateLimited'), 'the 429');
+    expect(waiting.attempts).toBe(1);
+    const refused = teamsPosts(t0).filter((c) => c.limited);
+    expect(refused).toHaveLength(1);
+    expect(Date.parse(waiting.nextAt)).toBeGreaterThanOrEqual(refused[0]!.at + 2000);
+    const sent = await waitFor(async () => (await h.store.notices.ofRun(run.runId)).find((r) => r.recipient === TEACHER && r.status === 'sent'), 'the notice to be sent');
+    expect(sent).toMatchObject({ attempts: 2, channel: 'teams' });
+    // Exactly two posts to her conversation: the refused one, then the one taken — not before the time the store kept.
+    const posts = teamsPosts(t0);
+    expect(posts.map((c) => c.limited ?? false)).toEqual([true, false]);
+    expect(posts[1]!.at).toBeGreaterThanOrEqual(Date.parse(waiting.nextAt));
+    expect(Date.parse(sent.nextAt)).toBeGreaterThanOrEqual(Date.parse(waiting.nextAt));
+    const said = textOf(posts[1]!);
+    expect(said).toContain('Your courses after the sync');
+    expect(said).toMatch(/PHA-L2-102\) — 0 arrivals, 1 departure/);
+    expect(said).toContain('changes ecampus:PHA-L2-102');
+    expect(said).not.toMatch(/arrivée|Vos cours/);
+    // Nothing else reached her (no error message from the SDK's turn handler), and nothing is sent again.
+    await running.notifier.sender.kick();
+    expect(teamsPosts(t0)).toHaveLength(2);
+    await teamsSays('29:teacher', 'aide', 'fr-FR');
+  });
+
   it('a restart mid-queue delivers the rest once; a row a dead process left mid-send is not sent again', async () => {
     const q = h.store.notices;
     const body = (course: string) => JSON.stringify({ kind: 'teacher', runId: 'r-restart', startedAt: new Date().toISOString(), courses: [{ platform: 'ecampus', courseId: 1, shortname: course, fullname: course, arrived: 1, left: 0, held: 0, reasons: { newInscription: 1 } }] });
@@ -224,5 +274,45 @@ describe('private notices after scheduled runs', () => {
     expect((await h.store.getHeldPlan(run.runId))?.status).toBe('approved');
     // The button again: already decided, nothing happens twice.
     expect(JSON.stringify(await click('U_ADMIN'))).toMatch(/approuv/i);
+  });
+
+  it('a plan still held at the next run is reminded to the admin (in her language); teachers the bot cannot reach are counted in her summary and in status', async () => {
+    // The admin now talks to the bot in Teams, in English: her held-removal messages go there, in English.
+    await teamsSays('29:admin', 'help', 'en-GB');
+    // The colleague cannot be reached: never wrote in Teams, and Slack knows no account for his e-mail.
+    delete SLACK_USERS.U_COLLEAGUE;
+    await h.store.setState(`slack:person:${COLLEAGUE}`, '');
+    // Most of L1DRT1 leaves: removals held, and the colleague (its teacher) is to be told.
+    for (const s of studentsOf('L1DRT1', true)) s.inscriptions = [];
+    const t0 = connector.calls.length;
+    const first = await tick();
+    expect(first.status).toBe('held');
+    expect((await h.store.notices.ofRun(first.runId)).find((r) => r.recipient === COLLEAGUE)).toMatchObject({ status: 'skipped', detail: 'unreachable' });
+    const held = teamsPosts(t0).filter((c) => c.path.includes('a:29:admin'));
+    expect(held).toHaveLength(1);
+    expect(textOf(held[0]!)).toContain('Removals held: your decision');
+    expect(textOf(held[0]!)).toContain(`approve ${first.runId}`);
+
+    // The next run, nothing decided: the removals are still held — a reminder, not a first notice; with the count of the unreachable.
+    const t1 = connector.calls.length;
+    const second = await tick();
+    expect(second.status).toBe('held');
+    const rows = (await h.store.notices.ofRun(second.runId)).filter((r) => r.recipient === ADMIN);
+    expect(rows.map((r) => r.kind)).toEqual(['heldReminder']);
+    const reminder = teamsPosts(t1).filter((c) => c.path.includes('a:29:admin'));
+    expect(reminder).toHaveLength(1);
+    const said = textOf(reminder[0]!);
+    expect(said).toContain('Reminder: removals are still waiting for your decision');
+    expect(said).toContain(`approve ${second.runId}`);
+    expect(said).toMatch(/1 teacher could not be told/);
+    expect(said).not.toMatch(/Retraits|Rappel/);
+    // The admins' daily summary counts the previous run's unreachable teacher.
+    const summary = digests(t1);
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatch(new RegExp(`Avis privés de ${first.runId} : \\d+ envoyés?, 1 non joignable`));
+    // status, in the chat and as JSON: the latest run's notices with the unreachable counted.
+    expect((await slash('U_ADMIN', 'état')).replace(/[\u00a0\u202f]/g, ' ')).toMatch(new RegExp(`Avis privés de ${second.runId} : \\d+ envoyés?, 1 non joignable`));
+    const doc = await statusDocument(app as never);
+    expect(doc.notices).toMatchObject({ runId: second.runId, skipped: 1 });
   });
 });

@@ -10,6 +10,9 @@ import { ADMIN, COLLEAGUE, SUPPORT, TEACHER } from '../helpers/bot';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { mockConnector } from '../helpers/chat-stubs';
 import { silentLogger } from '../../src/log';
+import { RetryLater, teamsDelivery } from '../../src/notify/deliver';
+import type { View } from '../../src/bot/views';
+import { localeOf } from '../../src/i18n/locale';
 
 const SDKS = ['agents', 'botbuilder'] as const;
 
@@ -225,6 +228,34 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     expect(await running.teams!.conversations.person(SUPPORT)).toBeUndefined();
     await h.store.forget([TEACHER]);
     expect(await running.teams!.notify(TEACHER, { blocks: [{ type: 'text', text: 'encore' }] })).toBe(false);
+  });
+
+  it('a private notice the Bot Connector throttles (429, Retry-After) comes back to the queue as "retry later", with nothing else posted; it is written in the locale the person last wrote in', async () => {
+    await send('29:colleague', 'qui suis-je', { locale: 'en-GB' });
+    expect((await running.teams!.conversations.person(COLLEAGUE))?.locale).toBe('en-GB');
+    const delivery = teamsDelivery(running.teams!);
+    const build = (locale?: string): View => ({ title: 'notice', blocks: [{ type: 'text', text: localeOf(locale) === 'en' ? 'In English' : 'En français' }] });
+    const paced: number[] = [];
+    const pace = async () => void paced.push(connector.calls.length);
+    connector.rateLimit(1, 7);
+    const before = connector.calls.length;
+    const refused = await delivery.send(COLLEAGUE, build, pace).then(() => undefined, (err: unknown) => err);
+    expect(refused).toBeInstanceOf(RetryLater);
+    expect((refused as RetryLater).ms).toBe(7000);
+    // The refused message is the only call: no "internal error" posted to the person by the SDK's turn-error handler.
+    const first = connector.calls.slice(before).filter((c) => c.method === 'POST');
+    expect(first.map((c) => c.limited ?? false)).toEqual([true]);
+    // Once the pause is over the same notice goes out once, in English (the locale kept with the conversation).
+    expect(await delivery.send(COLLEAGUE, build, pace)).toBe(true);
+    const all = connector.calls.slice(before).filter((c) => c.method === 'POST');
+    expect(all.map((c) => c.limited ?? false)).toEqual([true, false]);
+    expect(paced).toHaveLength(2);
+    expect(cardText(cardOf(all[1]!.body))).toContain('In English');
+    // Back to French: the next activity's locale is kept instead.
+    await send('29:colleague', 'qui suis-je', { locale: 'fr-FR' });
+    const again = connector.calls.length;
+    expect(await delivery.send(COLLEAGUE, build, pace)).toBe(true);
+    expect(cardText(cardOf(connector.calls.slice(again).find((c) => c.method === 'POST')!.body))).toContain('En français');
   });
 
   it('answers a request that is no activity with a 400, and runs nothing', async () => {

@@ -7,20 +7,39 @@ interface Recorded {
   method: string;
   path: string;
   body: Record<string, unknown>;
+  /** When the call arrived (epoch ms), to compare with a time the bot stored; never a duration to assert. */
+  at: number;
+  /** The stub answered 429 (rateLimit). */
+  limited?: boolean;
 }
 
-/** A mock Bot Connector: records what the bot sends and answers as the Bot Framework would. */
+/**
+ * A mock Bot Connector: records what the bot sends and answers as the Bot Framework would.
+ * `rateLimit(times, retryAfter, conversation?)` answers the next `times` messages posted to that
+ * conversation (any, when not given) with a 429 and that Retry-After (seconds), as the Bot Connector
+ * throttles a conversation.
+ */
 export async function mockConnector(members: Record<string, string>) {
   const calls: Recorded[] = [];
+  const limit: { times: number; retryAfter: number; conversation?: string } = { times: 0, retryAfter: 1 };
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c));
     req.on('end', () => {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       // Paths as the Bot Framework reads them: botbuilder escapes conversation ids, the Agents SDK does not.
-      calls.push({ method: req.method!, path: decodeURIComponent(req.url!), body });
+      const call: Recorded = { method: req.method!, path: decodeURIComponent(req.url!), body, at: Date.now() };
+      calls.push(call);
       const member = /\/v3\/conversations\/[^/]+\/members\/(.+)$/.exec(req.url!);
       res.setHeader('content-type', 'application/json');
+      const posted = req.method === 'POST' ? /^\/v3\/conversations\/([^/]+)\/activities/.exec(call.path)?.[1] : undefined;
+      if (posted !== undefined && limit.times > 0 && (limit.conversation === undefined || limit.conversation === posted)) {
+        limit.times--;
+        call.limited = true;
+        res.setHeader('retry-after', String(limit.retryAfter));
+        res.writeHead(429);
+        return void res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'throttled' } }));
+      }
       if (req.method === 'GET' && member) {
         const id = decodeURIComponent(member[1]!);
         const email = members[id];
@@ -32,7 +51,8 @@ export async function mockConnector(members: Record<string, string>) {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, calls, stop: () => new Promise<void>((r) => server.close(() => r())) };
+  const rateLimit = (times: number, retryAfter: number, conversation?: string) => void Object.assign(limit, { times, retryAfter, conversation });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, calls, rateLimit, stop: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 export const SECRET = 'test-signing-secret';

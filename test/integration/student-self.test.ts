@@ -6,7 +6,7 @@
  */
 import type { BotCore } from '../../src/bot/core';
 import type { Site } from '../../src/simulator/model';
-import { converse } from '../helpers/bot';
+import { TEACHER, converse } from '../helpers/bot';
 import { MemoryDirectory } from '../helpers/directory';
 import type { SyncHarness } from '../helpers/engine';
 import { startDemoWorld } from '../helpers/demo-world';
@@ -92,5 +92,62 @@ describe("a student's own questions", () => {
       expect(said).not.toMatch(/étape\s*\.|étape $|in étape\s*\./m);
       expect(said).toMatch(locale === 'fr' ? /n’est pas active/ : /not active/);
     }
+  });
+
+  it('"mes cours": a course whose enrolment is suspended is said so (Moodle\'s access rule), the others give access', async () => {
+    const s = dir.students.filter((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && !!account(x.key) && !account(x.key)!.suspended)[1]!;
+    const me = account(s.key)!;
+    const course = site.courses.first('shortname', 'PHA-L2-102')!;
+    const mine = site.userEnrolments.find('user', me.id).filter((ue) => site.enrol.get(ue.enrolid)?.courseid === course.id);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const ue of mine) ue.status = 1;
+    try {
+      const fr = await ask(me.email, 'mes cours');
+      const row = (code: string, text: string) => text.split('\n').find((l) => l.includes(code)) ?? '';
+      expect(fr.view.private).toBe(true);
+      expect(row('PHA-L2-102', fr.text)).toMatch(/⚠/);
+      expect(fr.text).toMatch(/⚠ PHA-L2-102 \(ecampus\) : inscription suspendue — vous n’y avez pas accès aujourd’hui/);
+      const en = await ask(me.email, 'my courses', 'en');
+      expect(en.text).toMatch(/⚠ PHA-L2-102 \(ecampus\): enrolment suspended — you have no access to it today/);
+      // The same rule as their own "why": no access there.
+      expect((await ask(me.email, 'pourquoi je ne suis pas inscrit en PHA-L2-102')).view.title).toMatch(/n’avez pas accès/);
+    } finally {
+      for (const ue of mine) ue.status = 0;
+    }
+    // Active again: listed without a mark.
+    expect((await ask(me.email, 'mes cours')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
+    expect((await ask(me.email, 'my courses', 'en')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
+  });
+
+  it('a student\'s "chercher" is refused like any missing right, saying nothing of what exists', async () => {
+    const s = of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended);
+    const email = account(s.key)!.email;
+    const a = await ask(email, 'chercher pharma');
+    const b = await ask(email, 'chercher zzzzzz');
+    expect(a.view.tone).toBe('error');
+    expect(a.text).toMatch(/réservée aux enseignants/);
+    expect(a.text).not.toMatch(/pharma|cohorte ne correspond/i);
+    expect(b.text.replace('zzzzzz', '')).toBe(a.text.replace('pharma', ''));
+    expect((await ask(email, 'search pharma', 'en')).text).toMatch(/for teachers, support staff and administrators/);
+    // A teacher still searches.
+    expect((await ask(TEACHER, 'chercher pharma')).view.tone).not.toBe('error');
+  });
+
+  it('"changements" counts a cohort\'s changes only from when the course synced it (linked through the bot)', async () => {
+    // etp:L3PHA1's members were added by the first sync, before PHA-L3-201 synced it.
+    expect((await h.store.cohortHistory('ecampus', 'etp:L3PHA1', 500)).filter((e) => e.action === 'add').length).toBeGreaterThan(0);
+    const preview = await ask(TEACHER, 'ajouter etp:L3PHA1 à PHA-L3-201');
+    const yes = preview.view.buttons!.find((b) => /^(oui|yes) /.test(b.payload))!;
+    expect((await ask(TEACHER, yes.payload)).view.tone).toBe('success');
+    const none = await ask(TEACHER, 'changements PHA-L3-201');
+    expect(none.text).toMatch(/Aucun changement récent/);
+    // A change after the link: the next run's, and only it, is listed.
+    const mover = of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended);
+    mover.inscriptions = mover.inscriptions.map((i) => (i.year === 2026 && i.etape === 'L2PHA1' ? { ...i, etape: 'L3PHA1' } : i));
+    await h.engine.run();
+    const after = await ask(TEACHER, 'changements PHA-L3-201');
+    expect(after.text).toContain(mover.key);
+    const l3 = dir.students.filter((x) => x.key !== mover.key && x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L3PHA1') && !!account(x.key));
+    for (const x of l3) expect(after.text).not.toContain(x.key);
   });
 });

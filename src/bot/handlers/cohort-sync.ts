@@ -13,6 +13,7 @@ import type { HandlerContext, PendingProblem, SyncPatch } from '../context';
 import { ResolvedCourse, cohortDidYouMean, nearCohorts, pickCohort, typedIdnumbers } from '../resolve';
 import { View, facts, shorten, table, text } from '../views';
 import { confirmSupport } from './support';
+import { rememberLinked } from './notices';
 
 type AddCommand = Extract<Command, { kind: 'add' }>;
 
@@ -275,6 +276,7 @@ export async function confirm(ctx: HandlerContext, id: string | undefined): Prom
       const syncs = await ctx.cohortSyncs(pending.platform);
       const cmd = pending.command.kind === 'add' ? pending.command : undefined;
       const r = await syncs.add({ courseId: pending.courseId, cohort: { id: a.cohortId }, role: { id: a.roleId }, groupId: a.groupId, enabled: !cmd?.inactive, name: cmd?.name, onBehalfOf: me.id });
+      if (r.created) await rememberLinked(ctx.deps.store, pending.platform, r.id, ctx.now());
       const instance = (await syncs.list(pending.courseId, me.id)).find((i) => i.id === r.id);
       await ctx.audit({ command: 'add', platform: pending.platform, course: pending.courseLabel, target: cmd?.cohort, outcome: r.created ? 'ok' : 'unchanged' });
       if (r.created && cmd?.inactive) {

@@ -8,7 +8,10 @@ import type { CourseRef as CommandCourse } from '../commands';
 import { diagnoseSelf, selfWhyView } from '../../notify/student';
 import { formatDate } from '../../i18n/format';
 import { localeOf } from '../../i18n/locale';
+import { whyCatalog } from '../../i18n/why';
+import { accessOf } from '../../diagnosis/access';
 import type { CourseAccess } from '../authz';
+import type { Store } from '../../store/types';
 import type { HandlerContext } from '../context';
 import { resolveCourse } from '../resolve';
 import { View, table, text } from '../views';
@@ -27,18 +30,35 @@ export async function notifications(ctx: HandlerContext, on: boolean | undefined
   return { tone: 'success', blocks: [text(on ? n.prefOn : n.prefOff)] };
 }
 
-/** The asker's own enrolled courses, on every platform where they have an account. */
+/**
+ * The asker's own enrolled courses, on every platform where they have an account, each with whether it
+ * gives access today by Moodle's own rule (diagnosis/access.ts: an enabled method, an active enrolment,
+ * within its dates) — a suspended or ended enrolment is said as such, never listed as if it let them in.
+ */
 export async function myCourses(ctx: HandlerContext): Promise<View> {
   const n = ctx.t.notices;
+  const states = whyCatalog(localeOf(ctx.t.locale)).states;
+  const at = Math.floor(ctx.now().getTime() / 1000);
   const rows: string[][] = [];
   const empty: string[] = [];
+  const closed: string[] = [];
   for (const p of ctx.config.platforms) {
     if (!ctx.actor.hasAccount(p.name)) continue;
-    const courses = await ctx.api(p.name).getUsersCourses(ctx.actor.account(p.name).id);
+    const me = ctx.actor.account(p.name).id;
+    const courses = (await ctx.api(p.name).getUsersCourses(me)).slice(0, 50);
     if (courses.length === 0) empty.push(p.name);
-    for (const c of courses.slice(0, 50)) rows.push([p.name, c.shortname, c.fullname]);
+    const syncs = await ctx.cohortSyncs(p.name).catch(() => undefined);
+    // Their own enrolments only (read by the service: a student may not review a course's enrolments).
+    const access = await Promise.all(courses.map((c) => (syncs ? syncs.userEnrolments(c.id, me).then((d) => accessOf(d, 'live', at), () => undefined) : Promise.resolve(undefined))));
+    courses.forEach((c, i) => {
+      const a = access[i];
+      // A course that does not let them in today is marked with their enrolment's state (the why section's words).
+      const mark = a && !a.has ? a.via.map((v) => states[v.status] ?? v.status).join(', ') || n.myCoursesNoAccess : undefined;
+      rows.push([p.name, c.shortname, mark ? n.myCoursesMarked(c.fullname) : c.fullname]);
+      if (mark) closed.push(n.myCoursesNoAccessLine(`${c.shortname} (${p.name})`, mark));
+    });
   }
-  const blocks = [...(rows.length ? [table(n.myCoursesColumns, rows)] : []), ...empty.map((p) => text(n.myCoursesNone(p))), text(n.myCoursesHint)];
+  const blocks = [...(rows.length ? [table(n.myCoursesColumns, rows)] : []), ...closed.map((l) => text(l)), ...empty.map((p) => text(n.myCoursesNone(p))), text(n.myCoursesHint)];
   return { title: n.myCoursesTitle, tone: 'info', private: true, blocks };
 }
 
@@ -74,9 +94,18 @@ export async function selfWhy(ctx: HandlerContext, ref: CommandCourse): Promise<
  */
 export async function changes(ctx: HandlerContext, access: CourseAccess): Promise<View> {
   const n = ctx.t.notices;
-  const syncs = await access.syncs.list(access.course.id, access.me.id);
-  const cohorts = [...new Set(syncs.filter((s) => s.cohortIdnumber).map((s) => s.cohortIdnumber!))];
-  const history = (await Promise.all(cohorts.map((c) => ctx.deps.store.cohortHistory(access.platform, c, 500)))).flat().filter((e) => e.action === 'add' || e.action === 'remove' || e.action === 'held');
+  const syncs = (await access.syncs.list(access.course.id, access.me.id)).filter((s) => s.cohortIdnumber);
+  // A cohort's changes count for the course only from when the course synced it, when that is known
+  // (linked through the bot): earlier runs changed the cohort, not this course.
+  const since = new Map<string, string>();
+  for (const s of syncs) {
+    const at = (await linkedAt(ctx.deps.store, access.platform, s.id)) ?? '';
+    const known = since.get(s.cohortIdnumber!);
+    since.set(s.cohortIdnumber!, known === undefined || at < known ? at : known);
+  }
+  const history = (await Promise.all([...since.keys()].map((c) => ctx.deps.store.cohortHistory(access.platform, c, 500))))
+    .flat()
+    .filter((e) => (e.action === 'add' || e.action === 'remove' || e.action === 'held') && e.at >= (since.get(e.cohortIdnumber) ?? ''));
   // The run of the newest change, by when it was journalled: run ids begin with a time to the second only,
   // so two runs of the same second are told apart by their journal, not by their ids.
   const latest = history.reduce<{ runId: string; at: string } | undefined>((best, e) => (best === undefined || e.at > best.at ? e : best), undefined)?.runId;
@@ -91,4 +120,16 @@ export async function changes(ctx: HandlerContext, access: CourseAccess): Promis
     private: true,
     blocks: [text(n.changesIntro(latest, when)), table(n.changesColumns, rows.slice(0, 100).map((e) => [e.studentKey ?? '?', e.cohortIdnumber, n.changesAction[e.action] ?? e.action]))],
   };
+}
+
+const linkKey = (platform: string, instanceId: number) => `cohortsync:linked:${platform}:${instanceId}`;
+
+/** When the bot created this cohort-sync instance (a course starting to sync a cohort); one instance id is never reused. */
+export async function rememberLinked(store: Store, platform: string, instanceId: number, at: Date): Promise<void> {
+  await store.setState(linkKey(platform, instanceId), at.toISOString());
+}
+
+/** When the instance was created, if the bot created it; undefined when it was made elsewhere (Moodle's own pages). */
+export async function linkedAt(store: Store, platform: string, instanceId: number): Promise<string | undefined> {
+  return (await store.getState(linkKey(platform, instanceId))) || undefined;
 }

@@ -55,8 +55,16 @@ export async function search(ctx: HandlerContext, query: string, courseRef: Cour
     courseSpec = `${platform}:${course.shortname}`;
     // The plugin's answer as this person: the cohorts Moodle lets them use here, hidden ones only where they may see them.
     for (const r of await availableMatching(ctx, platform, course.id, query)) rows.push({ ...r, available: true });
-  } else {
+  } else if (ctx.actor.has('support')) {
     rows.push(...(await usableCohorts(ctx, query, platform)));
+  } else {
+    const mine = await teachableCohorts(ctx, query, platform);
+    // Someone who teaches nowhere (a student) is refused like any missing right, saying nothing of what exists.
+    if (!mine.teaches) {
+      await ctx.audit({ command: 'search', outcome: 'refused', detail: 'role' });
+      return { tone: 'error', blocks: [text(t.teachersOnly)] };
+    }
+    rows.push(...mine.rows);
   }
   if (rows.length === 0) {
     ctx.deps.cache?.rememberSearch(ctx.actor.key, undefined);
@@ -87,7 +95,7 @@ type Row = { cohort: Cohort; platform: string; members: number };
  * they teach; anyone else none. Also feeds pickers (Slack's cohort field).
  */
 export async function usableCohorts(ctx: HandlerContext, query: string, platform?: string): Promise<Row[]> {
-  if (!ctx.actor.has('support')) return teachableCohorts(ctx, query, platform);
+  if (!ctx.actor.has('support')) return (await teachableCohorts(ctx, query, platform)).rows;
   const rows: Row[] = [];
   await Promise.all(
     ctx.config.platforms.filter((p) => !platform || p.name === platform).map(async (p) => {
@@ -108,8 +116,10 @@ const MAX_COURSES = 30;
  * asked through the plugin as them, all in one call per platform (Moodle refuses, course by course,
  * the ones where they may not add a method).
  */
-async function teachableCohorts(ctx: HandlerContext, query: string, platform?: string): Promise<Row[]> {
+async function teachableCohorts(ctx: HandlerContext, query: string, platform?: string): Promise<{ rows: Row[]; teaches: boolean }> {
   const byKey = new Map<string, Row>();
+  // Moodle let them use at least one of their courses: they teach somewhere (even if nothing matches).
+  let teaches = false;
   await Promise.all(
     ctx.config.platforms
       .filter((p) => ctx.actor.hasAccount(p.name) && (!platform || p.name === platform))
@@ -128,6 +138,7 @@ async function teachableCohorts(ctx: HandlerContext, query: string, platform?: s
         const answered = await syncs.availableCohortsMany(courses.map((c) => c.id), '', 1000, me.id).catch(mayNot);
         for (const c of answered) if (c.refused) mayNot(c.refused);
         const usable = answered.filter((c) => !c.refused);
+        if (usable.length > 0) teaches = true;
         // A very large site truncates a course's full list: Moodle's own search, as typed, covers the rest.
         const cut = usable.filter((c) => c.truncated).map((c) => c.courseId);
         const extra = cut.length > 0 ? await syncs.availableCohortsMany(cut, query, 1000, me.id).catch(mayNot) : [];
@@ -137,7 +148,7 @@ async function teachableCohorts(ctx: HandlerContext, query: string, platform?: s
         }
       }),
   );
-  return [...byKey.values()];
+  return { rows: [...byKey.values()], teaches };
 }
 
 /** Moodle says no for this course: it is left out of the list, not an error. */

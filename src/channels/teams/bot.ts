@@ -80,7 +80,8 @@ export class CohortTeamsBot {
     }
     const shared = this.shared(turn);
     // People who talk to the bot can be written to later (private notices): their conversation is kept.
-    if (who.upn && !shared) await this.conversations.savePerson(who.upn, turn.reference()).catch((err: Error) => this.log.warn({ err: err.message }, 'teams: could not keep the conversation'));
+    // Their locale is kept with it: a notice is written in the language the chat answers them in.
+    if (who.upn && !shared) await this.conversations.savePerson(who.upn, { ...turn.reference(), ...(a.locale ? { locale: a.locale } : {}) }).catch((err: Error) => this.log.warn({ err: err.message }, 'teams: could not keep the conversation'));
     return {
       channel: 'teams',
       chatUserId: a.from.aadObjectId ?? a.from.id,

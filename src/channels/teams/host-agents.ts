@@ -11,7 +11,7 @@ import type { Logger } from '../../log';
 import { catalog } from '../../i18n';
 import { localeOf } from '../../i18n/locale';
 import { typeset } from '../../i18n/typography';
-import { CardMessage, ConversationRef, HostRequest, TeamsActivity, TeamsHost, TeamsTurn, TurnHandler, cardAttachment } from './host';
+import { CardMessage, ConversationRef, HostRequest, TeamsActivity, TeamsHost, TeamsTurn, TurnHandler, cardAttachment, proactive } from './host';
 import type { TeamsAuth } from './auth-settings';
 import { webResponse } from './web-response';
 
@@ -103,7 +103,7 @@ export function agentsHost(auth: TeamsAuth, log: Logger, localMode: boolean): Te
     },
     async post(ref, m) {
       let id = '';
-      await adapter.continueConversation(identity() as never, toReference(ref), async (ctx) => {
+      await proactive((logic) => adapter.continueConversation(identity() as never, toReference(ref), logic), async (ctx: TurnContext) => {
         // A new message in the conversation (the continuation's own id is not a message to reply to).
         const a = ctx.activity;
         id = (await connector(ctx).sendToConversation(ref.conversation.id, activityOf(m, { conversation: a.conversation, from: a.recipient, channelId: a.channelId, serviceUrl: a.serviceUrl })))?.id ?? '';
@@ -111,7 +111,7 @@ export function agentsHost(auth: TeamsAuth, log: Logger, localMode: boolean): Te
       return id;
     },
     async update(ref, activityId, m) {
-      await adapter.continueConversation(identity() as never, toReference(ref), async (ctx) => {
+      await proactive((logic) => adapter.continueConversation(identity() as never, toReference(ref), logic), async (ctx: TurnContext) => {
         await ctx.updateActivity(activityOf(m, { id: activityId, conversation: ctx.activity.conversation }));
       });
     },

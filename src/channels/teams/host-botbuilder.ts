@@ -5,7 +5,7 @@ import type { Logger } from '../../log';
 import { catalog } from '../../i18n';
 import { localeOf } from '../../i18n/locale';
 import { typeset } from '../../i18n/typography';
-import { CardMessage, ConversationRef, HostRequest, TeamsActivity, TeamsHost, TeamsTurn, TurnHandler, cardAttachment } from './host';
+import { CardMessage, ConversationRef, HostRequest, TeamsActivity, TeamsHost, TeamsTurn, TurnHandler, cardAttachment, proactive } from './host';
 import type { TeamsAuth } from './auth-settings';
 import { webResponse } from './web-response';
 
@@ -18,6 +18,16 @@ const toReference = (ref: ConversationRef): Partial<ConversationReference> => ({
 });
 
 const activityOf = (m: CardMessage) => ({ type: ActivityTypes.Message, text: m.text, textFormat: 'plain', attachments: [cardAttachment(m.card)] });
+
+/**
+ * botbuilder's connector client (Azure's pipeline) retries a 429 by itself after its Retry-After, holding
+ * the caller all the while, and a 5xx a few times. A proactive post hands every failure back instead, as
+ * the Agents SDK's client does: the notice queue then waits in the store for the Retry-After (the whole
+ * platform pauses) and retries itself. The client is this continuation's own (one per call).
+ */
+function withoutRetries(client: unknown): void {
+  (client as { client?: { pipeline?: { removePolicy(p: { name: string }): unknown } } } | undefined)?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
+}
 
 export function botbuilderHost(auth: TeamsAuth, log: Logger): TeamsHost {
   const bfAuth = new ConfigurationBotFrameworkAuthentication({
@@ -81,16 +91,17 @@ export function botbuilderHost(auth: TeamsAuth, log: Logger): TeamsHost {
     },
     async post(ref, m) {
       let id = '';
-      await adapter.continueConversationAsync(auth.appId ?? '', toReference(ref), async (ctx) => {
+      await proactive((logic) => adapter.continueConversationAsync(auth.appId ?? '', toReference(ref), logic), async (ctx: TurnContext) => {
         // A new message in the conversation (the continuation's own id is not a message to reply to).
         const a = ctx.activity;
         const client = ctx.turnState.get<{ conversations: { sendToConversation(id: string, a: Activity): Promise<{ id?: string }> } }>(ctx.adapter.ConnectorClientKey);
+        withoutRetries(client);
         id = (await client.conversations.sendToConversation(ref.conversation.id, { ...activityOf(m), conversation: a.conversation, from: a.recipient, recipient: a.from, channelId: a.channelId, serviceUrl: a.serviceUrl } as Activity)).id ?? '';
       });
       return id;
     },
     async update(ref, activityId, m) {
-      await adapter.continueConversationAsync(auth.appId ?? '', toReference(ref), async (ctx) => {
+      await proactive((logic) => adapter.continueConversationAsync(auth.appId ?? '', toReference(ref), logic), async (ctx: TurnContext) => {
         await ctx.updateActivity({ ...activityOf(m), id: activityId, conversation: ctx.activity.conversation });
       });
     },

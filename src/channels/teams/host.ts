@@ -33,6 +33,8 @@ export interface ConversationRef {
   conversation: { id: string; conversationType?: string; tenantId?: string; isGroup?: boolean };
   bot: { id: string; name?: string };
   user?: { id: string; aadObjectId?: string };
+  /** The person's locale as their last activity carried it (a kept 1:1 conversation): their notices are written in it. */
+  locale?: string;
 }
 
 export interface CardMessage {
@@ -82,3 +84,22 @@ export class TeamsConfigError extends Error {
 
 /** The attachment both SDKs send for a card. */
 export const cardAttachment = (card: AdaptiveCard) => ({ contentType: 'application/vnd.microsoft.card.adaptive', content: card });
+
+/**
+ * Runs a proactive turn (a notice, a summary, a card update) and hands back what failed inside it.
+ * Both SDKs' adapters catch a failure of the turn's logic and give it to `onTurnError`, which would
+ * post "internal error" in the person's conversation and return as if all went well: a send refused
+ * by the Bot Connector — a 429 with its Retry-After — must reach the caller instead (the notice queue
+ * honours it), with nothing else posted.
+ */
+export async function proactive<C>(continueWith: (logic: (ctx: C) => Promise<void>) => Promise<unknown>, logic: (ctx: C) => Promise<void>): Promise<void> {
+  let failed: { err: unknown } | undefined;
+  await continueWith(async (ctx) => {
+    try {
+      await logic(ctx);
+    } catch (err) {
+      failed = { err };
+    }
+  });
+  if (failed) throw failed.err;
+}

@@ -37,6 +37,10 @@ export const noticesEn: NoticesCatalog = {
   myCoursesTitle: 'My courses',
   myCoursesNone: (platform: string) => `You are not enrolled in any course on ${platform}.`,
   myCoursesColumns: ['Platform', 'Course', 'Name'],
+  /** A course that does not let them in today, marked with their enrolment's state. */
+  myCoursesMarked: (name: string) => `⚠ ${name}`,
+  myCoursesNoAccessLine: (course: string, state: string) => `⚠ ${course}: ${state} — you have no access to it today.`,
+  myCoursesNoAccess: 'no access',
   myCoursesHint: 'A course missing? `why am I not enrolled in <course>`.',
   selfWhyTitle: (course: string, has = false) => (has ? `You have access to ${course}` : `Why you are not enrolled in ${course}`),
   selfOk: (course: string) => `You are enrolled in ${course}: you have access.`,

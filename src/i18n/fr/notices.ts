@@ -45,6 +45,10 @@ export const noticesFr = {
   myCoursesTitle: 'Mes cours',
   myCoursesNone: (platform: string) => `Vous n’avez aucun cours sur ${platform}.`,
   myCoursesColumns: ['Plateforme', 'Cours', 'Nom'],
+  /** A course that does not let them in today, marked with their enrolment's state. */
+  myCoursesMarked: (name: string) => `⚠ ${name}`,
+  myCoursesNoAccessLine: (course: string, state: string) => `⚠ ${course} : ${state} — vous n’y avez pas accès aujourd’hui.`,
+  myCoursesNoAccess: 'pas d’accès',
   myCoursesHint: 'Un cours manque ? `pourquoi je ne suis pas inscrit en <cours>`.',
   // The title says the answer; the student's own gender (directory) agrees, else a neutral form.
   selfWhyTitle: (course: string, has = false, gender?: Gender) =>
