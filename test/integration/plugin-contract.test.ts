@@ -135,4 +135,11 @@ describe('the service role of the plugin README', () => {
     const role = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'service-role.json'), 'utf8')) as { capabilities: string[] };
     expect(listed).toEqual(new Set(role.capabilities));
   });
+
+  it('is the role the plugin\'s own PHPUnit tests give their service account (tests/fixtures/service_role.php)', () => {
+    const php = fs.readFileSync(path.join(__dirname, '..', '..', 'moodle-plugin', 'local_cohortbot', 'tests', 'fixtures', 'service_role.php'), 'utf8');
+    const listed = [...php.slice(php.indexOf('return [')).matchAll(/'([a-z]+\/[a-z0-9_]+:[a-z0-9_]+)'/g)].map((m) => m[1]);
+    const role = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'service-role.json'), 'utf8')) as { capabilities: string[] };
+    expect(listed).toEqual(role.capabilities);
+  });
 });

@@ -36,12 +36,14 @@ require_once($CFG->dirroot . '/cohort/lib.php');
  * @covers     \local_cohortbot\external\get_available_cohorts
  */
 final class available_cohorts_many_test extends \externallib_advanced_testcase {
-    /** The service account's system role, as the plugin README lists it (cohort_sync_test has the same). */
-    const SERVICE_CAPABILITIES = ['local/cohortbot:use', 'webservice/rest:use', 'moodle/cohort:manage', 'moodle/cohort:view',
-        'moodle/cohort:assign', 'moodle/user:viewdetails', 'moodle/course:viewparticipants', 'moodle/course:enrolconfig',
-        'moodle/course:enrolreview', 'enrol/cohort:config', 'moodle/course:managegroups', 'moodle/role:assign',
-        'enrol/manual:enrol', 'enrol/manual:unenrol', 'moodle/course:view', 'moodle/user:viewalldetails',
-        'moodle/site:viewuseridentity'];
+    /**
+     * The service account's system role, as the plugin README lists it (tests/fixtures/service_role.php).
+     *
+     * @return string[]
+     */
+    private static function service_capabilities(): array {
+        return require(__DIR__ . '/../fixtures/service_role.php');
+    }
 
     /** @var \stdClass[] courses by short name */
     private $courses = [];
@@ -72,7 +74,7 @@ final class available_cohorts_many_test extends \externallib_advanced_testcase {
         $gen->create_cohort(['idnumber' => 'cachee', 'name' => 'Cachée', 'visible' => 0]);
         $this->service = $gen->create_user(['username' => 'cohortbot']);
         $roleid = $gen->create_role(['shortname' => 'cohortbotws']);
-        self::service_role($roleid, self::SERVICE_CAPABILITIES);
+        self::service_role($roleid, self::service_capabilities());
         role_assign($roleid, $this->service->id, \context_system::instance()->id);
         $this->setUser($this->service);
     }
@@ -204,7 +206,7 @@ final class available_cohorts_many_test extends \externallib_advanced_testcase {
     public function test_the_kill_switch_stops_the_whole_call(): void {
         $user = $this->getDataGenerator()->create_user();
         $roleid = $this->getDataGenerator()->create_role(['shortname' => 'nokillswitch']);
-        self::service_role($roleid, array_values(array_diff(self::SERVICE_CAPABILITIES, ['local/cohortbot:use'])));
+        self::service_role($roleid, array_values(array_diff(self::service_capabilities(), ['local/cohortbot:use'])));
         role_assign($roleid, $user->id, \context_system::instance()->id);
         $this->setUser($user);
         $this->expectException(\required_capability_exception::class);

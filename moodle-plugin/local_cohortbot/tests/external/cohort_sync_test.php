@@ -51,13 +51,13 @@ require_once($CFG->dirroot . '/user/lib.php');
  */
 final class cohort_sync_test extends \externallib_advanced_testcase {
     /**
-     * The service account's system role, as the plugin README (and cohortbot's fixtures/service-role.json) lists it.
+     * The service account's system role, as the plugin README lists it (tests/fixtures/service_role.php).
+     *
+     * @return string[]
      */
-    const SERVICE_CAPABILITIES = ['local/cohortbot:use', 'webservice/rest:use', 'moodle/cohort:manage', 'moodle/cohort:view',
-        'moodle/cohort:assign', 'moodle/user:viewdetails', 'moodle/course:viewparticipants', 'moodle/course:enrolconfig',
-        'moodle/course:enrolreview', 'enrol/cohort:config', 'moodle/course:managegroups', 'moodle/role:assign',
-        'enrol/manual:enrol', 'enrol/manual:unenrol', 'moodle/course:view', 'moodle/user:viewalldetails',
-        'moodle/site:viewuseridentity'];
+    private static function service_capabilities(): array {
+        return require(__DIR__ . '/../fixtures/service_role.php');
+    }
 
     /** @var \stdClass */
     private $course;
@@ -92,7 +92,7 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         }
         $this->service = $gen->create_user(['username' => 'cohortbot']);
         $roleid = $gen->create_role(['shortname' => 'cohortbotws']);
-        self::service_role($roleid, self::SERVICE_CAPABILITIES);
+        self::service_role($roleid, self::service_capabilities());
         role_assign($roleid, $this->service->id, \context_system::instance()->id);
         $this->setUser($this->service);
     }
@@ -213,7 +213,7 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         // Everything the README's role holds but local/cohortbot:use: past the login check, stopped by the kill switch.
         $user = $this->getDataGenerator()->create_user();
         $roleid = $this->getDataGenerator()->create_role(['shortname' => 'nokillswitch']);
-        self::service_role($roleid, array_values(array_diff(self::SERVICE_CAPABILITIES, ['local/cohortbot:use'])));
+        self::service_role($roleid, array_values(array_diff(self::service_capabilities(), ['local/cohortbot:use'])));
         role_assign($roleid, $user->id, \context_system::instance()->id);
         $this->setUser($user);
         try {
@@ -417,7 +417,7 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
     public function test_bulk_membership_needs_cohort_assign_in_the_cohorts_context(): void {
         $user = $this->getDataGenerator()->create_user();
         $roleid = $this->getDataGenerator()->create_role(['shortname' => 'noassign']);
-        self::service_role($roleid, array_values(array_diff(self::SERVICE_CAPABILITIES, ['moodle/cohort:assign', 'moodle/cohort:manage'])));
+        self::service_role($roleid, array_values(array_diff(self::service_capabilities(), ['moodle/cohort:assign', 'moodle/cohort:manage'])));
         role_assign($roleid, $user->id, \context_system::instance()->id);
         $this->setUser($user);
         $this->expectException(\required_capability_exception::class);
