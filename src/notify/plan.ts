@@ -4,6 +4,7 @@
  * with counts grouped by reason and never a student's name. A course without a change is not in any
  * notice, and a teacher without a changed course gets none.
  */
+import type { JournalReason } from '../domain/codes';
 import type { ChangeReason } from '../i18n/fr/notices';
 import type { RunChange } from '../store/notices';
 
@@ -34,8 +35,11 @@ export interface TeacherNoticeBody {
 export function reasonOf(c: RunChange): ChangeReason {
   if (c.action === 'held') return 'held';
   if (c.action === 'add') return c.accountCreated ? 'accountCreated' : 'newInscription';
-  return c.reason.code === 'notStudent' ? 'leftDirectory' : 'leftEtape';
+  return departureOf(c.reason);
 }
+
+/** Why a student left a cohort (or would, held): no longer a student at all, or out of the étape (moved, the étape gone). */
+export const departureOf = (r: JournalReason): 'leftDirectory' | 'leftEtape' => (r.code === 'notStudent' ? 'leftDirectory' : 'leftEtape');
 
 export const cohortKey = (platform: string, cohortIdnumber: string): string => `${platform}\n${cohortIdnumber}`;
 export const courseKey = (c: Pick<SyncingCourse, 'platform' | 'courseId'>): string => `${c.platform}\n${c.courseId}`;
