@@ -315,6 +315,9 @@ describe('private notices after scheduled runs', () => {
     expect(held).toHaveLength(1);
     expect(textOf(held[0]!)).toContain('Removals held: your decision');
     expect(textOf(held[0]!)).toContain(`approve ${first.runId}`);
+    // status, in the chat and as JSON: the latest run's notices with the unreachable counted.
+    expect((await slash('U_ADMIN', 'état')).replace(/[\u00a0\u202f]/g, ' ')).toMatch(new RegExp(`Avis privés de ${first.runId} : \\d+ envoyés?, 1 non joignable`));
+    expect((await statusDocument(app as never)).notices).toMatchObject({ runId: first.runId, skipped: 1 });
 
     // The next run, nothing decided: the removals are still held — a reminder, not a first notice; with the count of the unreachable.
     const t1 = connector.calls.length;
@@ -322,6 +325,8 @@ describe('private notices after scheduled runs', () => {
     expect(second.status).toBe('held');
     const rows = (await h.store.notices.ofRun(second.runId)).filter((r) => r.recipient === ADMIN);
     expect(rows.map((r) => r.kind)).toEqual(['heldReminder']);
+    // The teachers were told of these held removals at the first run: not again for the same removals.
+    expect((await h.store.notices.ofRun(second.runId)).filter((r) => r.kind === 'teacher')).toEqual([]);
     const reminder = teamsPosts(t1).filter((c) => c.path.includes('a:29:admin'));
     expect(reminder).toHaveLength(1);
     const said = textOf(reminder[0]!);
@@ -333,9 +338,7 @@ describe('private notices after scheduled runs', () => {
     const summary = digests(t1);
     expect(summary).toHaveLength(1);
     expect(summary[0]).toMatch(new RegExp(`Avis privés de ${first.runId} : \\d+ envoyés?, 1 non joignable`));
-    // status, in the chat and as JSON: the latest run's notices with the unreachable counted.
-    expect((await slash('U_ADMIN', 'état')).replace(/[\u00a0\u202f]/g, ' ')).toMatch(new RegExp(`Avis privés de ${second.runId} : \\d+ envoyés?, 1 non joignable`));
-    const doc = await statusDocument(app as never);
-    expect(doc.notices).toMatchObject({ runId: second.runId, skipped: 1 });
+    // The second run told no teacher (the same held removals): its own notices are the admin's reminder only.
+    expect((await statusDocument(app as never)).notices).toMatchObject({ runId: second.runId, sent: 1, skipped: 0 });
   });
 });
