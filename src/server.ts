@@ -15,7 +15,7 @@ import { SlackChannel, createSlackChannel, slackConfigured } from './channels/sl
 import { Metrics } from './observability/metrics';
 import { Notifier, noticesLine } from './notify';
 import { Scheduler } from './sync/scheduler';
-import { syncStatus } from './sync/status';
+import { heldDecision, syncStatus } from './sync/status';
 
 /** 127.0.0.0/8 and ::1, including IPv4-mapped IPv6 addresses. */
 export function isLoopback(address: string | undefined): boolean {
@@ -146,7 +146,9 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
         if (held?.status === 'held') still.push(runId);
         continue;
       }
-      const view = digestView(run, null, undefined, config.academicYear.timezone, held ? { status: held.status, by: held.decidedBy ?? '?' } : undefined);
+      // The decision as status says it: approved (by whom, how many removed, by which run), rejected, superseded (none applied).
+      const decision = held ? ((await heldDecision(app.store, run, await app.store.lastRuns(50))) ?? { status: held.status, by: held.decidedBy ?? '?', removals: held.removals.length }) : undefined;
+      const view = digestView(run, null, undefined, config.academicYear.timezone, decision);
       const where = JSON.parse((await app.store.getState(`digest:${runId}`)) ?? '{}') as { slack?: { channel: string; ts: string }; teams?: Posted };
       if (where.slack && slack) await slack.updateDigest(where.slack, view).catch((err: Error) => logger.warn({ err: err.message }, 'slack digest update failed'));
       if (where.teams && teams) await teams.update(where.teams, view).catch((err: Error) => logger.warn({ err: err.message }, 'teams digest update failed'));

@@ -5,7 +5,7 @@ import { Config, loadConfig } from '../config';
 import type { RunRecord } from '../store/types';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError, RunResult, SyncRequestError } from '../sync/engine';
-import { HeldDecision, heldDecision, syncStatus } from '../sync/status';
+import { HeldDecision, heldDecision, shownStatus, syncStatus } from '../sync/status';
 import { formatDate } from '../i18n/format';
 import { latestNotices } from '../notify/status';
 import { CliError, onOption, printJson, yearOption } from './common';
@@ -48,7 +48,7 @@ function printRun(run: RunRecord & { plans?: unknown; decision?: HeldDecision },
   const out = process.stdout;
   const w = words(locale);
   // Held removals since decided: the run held them (its stored status became "applied"), the decision says the rest.
-  out.write(`${w.run(run.runId, runStatusText(run.decision ? 'held' : run.status, locale), run.scope, run.durationMs ?? 0)}\n`);
+  out.write(`${w.run(run.runId, runStatusText(shownStatus(run, run.decision), locale), run.scope, run.durationMs ?? 0)}\n`);
   if (run.decision) out.write(`${w.decision(heldDecisionText(run.runId, run.decision, locale, timeZone ?? 'UTC'))}\n`);
   if (run.directoryStudents !== undefined) out.write(`${w.directory(run.directoryStudents, run.directoryComplete === false)}\n`);
   for (const g of run.guardReasons) out.write(`${w.guard(guardText(g, locale))}\n`);
@@ -56,7 +56,7 @@ function printRun(run: RunRecord & { plans?: unknown; decision?: HeldDecision },
     out.write(`${w.platform(p)}\n`);
     for (const e of p.errors) out.write(`${w.error(e)}\n`);
   }
-  if (run.status === 'held') out.write(`${w.approveHint(run.runId)}\n`);
+  if (run.status === 'held' && !run.decision) out.write(`${w.approveHint(run.runId)}\n`);
 }
 
 /** A run in a JSON document: the English sentences it always carried, and their codes beside them. */
@@ -158,10 +158,11 @@ export async function statusDocument(app: ReturnType<typeof createApp>) {
   const latest = await latestNotices(app.store, lastRuns.map((r) => r.runId));
   return {
     notices: latest ? { runId: latest.runId, ...latest.counts } : null,
-    // A run whose held removals were decided carries `decision`: {status, by, at, removals, approvalRunId?, removed?}.
+    // A run whose held removals were decided stays `held` (as its text line says) and carries `decision`:
+    // {status, by, at, removals, approvalRunId?, removed?, supersededBy?}.
     lastRuns: await Promise.all(lastRuns.map(async (r) => {
       const decision = await heldDecision(app.store, r, lastRuns);
-      return { ...runJson(r), ...(decision ? { decision } : {}) };
+      return { ...runJson(r), ...(decision ? { status: shownStatus(r, decision), decision } : {}) };
     })),
     nextRun: nextRun ? nextRun.toISOString() : null,
     runningSince: running?.holder,

@@ -64,7 +64,7 @@ export function heldDecisionText(runId: string, d: HeldDecision, locale: Locale,
     d.status === 'rejected'
       ? h.decisionRejected(runId, by, at, d.removals)
       : d.status === 'superseded'
-        ? h.decisionSuperseded(runId)
+        ? h.decisionSuperseded(runId, d.supersededBy ?? by)
         : d.approvalRunId
           ? h.decisionApproved(runId, by, at, d.removed ?? 0, d.approvalRunId)
           : h.decisionApprovedNoRun(runId, by, at);

@@ -10,7 +10,7 @@ import type { Logger } from '../log';
 import type { MoodleApi } from '../moodle/api';
 import type { RunRecord, Store } from '../store/types';
 import type { NewNotice } from '../store/notices';
-import { courseChanges, teacherNotices } from './plan';
+import { courseChanges, heldKey, teacherNotices, withoutHeldAgain } from './plan';
 import { readNoticeTargets } from './reads';
 import type { HeldNoticeBody } from './views';
 
@@ -39,8 +39,10 @@ export async function enqueueRunNotices(deps: EnqueueDeps, run: RunRecord): Prom
   const now = (deps.now ?? (() => new Date()))();
   const rows: NewNotice[] = [];
   const out: Enqueued = { teachers: 0, admins: 0, optedOut: 0 };
+  const earlier = (await deps.store.lastRuns(10)).filter((r) => r.runId !== run.runId && r.startedAt < run.startedAt);
   if (deps.config.notify.teachers !== 'off' && run.status !== 'dry-run') {
-    const changes = await deps.store.notices.runChanges(run.runId, run.startedAt);
+    // Removals an earlier plan held (still undecided, superseded by this run) were told then: not again.
+    const changes = withoutHeldAgain(await deps.store.notices.runChanges(run.runId, run.startedAt), await heldSupersededBy(deps.store, run.runId, earlier));
     if (changes.length > 0) {
       const cohorts = [...new Map(changes.map((c) => [`${c.platform}\n${c.cohortIdnumber}`, { platform: c.platform, cohortIdnumber: c.cohortIdnumber }])).values()];
       const reads = await readNoticeTargets(deps.apis, cohorts);
@@ -56,7 +58,6 @@ export async function enqueueRunNotices(deps: EnqueueDeps, run: RunRecord): Prom
     }
   }
   if (deps.config.notify.admins && deps.config.adminUsers.length > 0) {
-    const earlier = (await deps.store.lastRuns(10)).filter((r) => r.runId !== run.runId && r.startedAt < run.startedAt);
     const previous = earlier[0];
     const unreachable = previous ? (await deps.store.notices.skippedByReason(previous.runId)).unreachable : undefined;
     // Removals an earlier run held and nobody decided: this run re-planned them (holding them again
@@ -73,6 +74,17 @@ export async function enqueueRunNotices(deps: EnqueueDeps, run: RunRecord): Prom
   // A reminder and a first notice of the same run cannot both exist (kind is part of the key), and a
   // second held plan's reminder to the same admin is the same row: one message per admin per run and kind.
   await deps.store.notices.enqueue(rows, now);
+  return out;
+}
+
+/** The removals of the plans earlier runs held and this run superseded (still undecided then), as heldKey. */
+async function heldSupersededBy(store: Store, runId: string, earlier: RunRecord[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const r of earlier) {
+    if (r.status !== 'held' && !r.platforms.some((p) => p.removalsHeld > 0)) continue;
+    const plan = await store.getHeldPlan(r.runId);
+    if (plan?.status === 'superseded' && plan.decidedBy === runId) for (const x of plan.removals) out.add(heldKey(x.platform, x.cohortIdnumber, x.userId));
+  }
   return out;
 }
 

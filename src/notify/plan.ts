@@ -4,6 +4,7 @@
  * with counts grouped by reason and never a student's name. A course without a change is not in any
  * notice, and a teacher without a changed course gets none.
  */
+import type { JournalReason } from '../domain/codes';
 import type { ChangeReason } from '../i18n/fr/notices';
 import type { RunChange } from '../store/notices';
 
@@ -34,7 +35,23 @@ export interface TeacherNoticeBody {
 export function reasonOf(c: RunChange): ChangeReason {
   if (c.action === 'held') return 'held';
   if (c.action === 'add') return c.accountCreated ? 'accountCreated' : 'newInscription';
-  return c.reason.code === 'notStudent' ? 'leftDirectory' : 'leftEtape';
+  return departureOf(c.reason);
+}
+
+/** Why a student left a cohort (or would, held): no longer a student at all, or out of the étape (moved, the étape gone). */
+export const departureOf = (r: JournalReason): 'leftDirectory' | 'leftEtape' => (r.code === 'notStudent' ? 'leftDirectory' : 'leftEtape');
+
+/** One held removal: a member of a cohort on a platform. */
+export const heldKey = (platform: string, cohortIdnumber: string, userId: number): string => `${platform}\n${cohortIdnumber}\n${userId}`;
+
+/**
+ * A held removal is told to teachers once: the run's held changes that an earlier, still undecided
+ * plan held already (this run superseded it and holds the same removals again) are left out.
+ * `heldBefore`: heldKey of each removal of the plans this run superseded.
+ */
+export function withoutHeldAgain(changes: RunChange[], heldBefore: ReadonlySet<string>): RunChange[] {
+  if (heldBefore.size === 0) return changes;
+  return changes.filter((c) => c.action !== 'held' || c.userId === undefined || !heldBefore.has(heldKey(c.platform, c.cohortIdnumber, c.userId)));
 }
 
 export const cohortKey = (platform: string, cohortIdnumber: string): string => `${platform}\n${cohortIdnumber}`;

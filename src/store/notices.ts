@@ -124,11 +124,13 @@ export interface RunChange {
   reason: JournalReason;
   /** An add of a student journalled `pending` (no account) by an earlier run: their account was created since. */
   accountCreated: boolean;
+  /** The member's Moodle id, when the journal has it (a held removal told once: notify/plan.ts heldAgain). */
+  userId?: number;
 }
 
 export async function runChanges(db: Db, runId: string, since: string): Promise<RunChange[]> {
   // `at >= since` first: the journal is indexed by time, not by run.
-  const rows = await db.selectFrom('journal').select(['id', 'platform', 'cohort_idnumber', 'student_key', 'action', 'reason']).where('at', '>=', since).where('run_id', '=', runId).where('action', 'in', ['add', 'remove', 'held']).execute();
+  const rows = await db.selectFrom('journal').select(['id', 'platform', 'cohort_idnumber', 'student_key', 'moodle_user_id', 'action', 'reason']).where('at', '>=', since).where('run_id', '=', runId).where('action', 'in', ['add', 'remove', 'held']).execute();
   const adds = rows.filter((r) => r.action === 'add' && r.student_key);
   const waited = new Set<string>();
   const keys = [...new Set(adds.map((r) => r.student_key!))];
@@ -136,7 +138,7 @@ export async function runChanges(db: Db, runId: string, since: string): Promise<
     const pend = await db.selectFrom('journal').select(['platform', 'cohort_idnumber', 'student_key']).where('student_key', 'in', keys.slice(i, i + 500)).where('action', '=', 'pending').where('run_id', '<>', runId).execute();
     for (const p of pend) waited.add(`${p.platform}\n${p.cohort_idnumber}\n${p.student_key}`);
   }
-  return rows.map((r) => ({ platform: r.platform, cohortIdnumber: r.cohort_idnumber, action: r.action as RunChange['action'], reason: parseJournalReason(r.reason), accountCreated: r.action === 'add' && waited.has(`${r.platform}\n${r.cohort_idnumber}\n${r.student_key ?? ''}`) }));
+  return rows.map((r) => ({ platform: r.platform, cohortIdnumber: r.cohort_idnumber, action: r.action as RunChange['action'], reason: parseJournalReason(r.reason), accountCreated: r.action === 'add' && waited.has(`${r.platform}\n${r.cohort_idnumber}\n${r.student_key ?? ''}`), ...(r.moodle_user_id == null ? {} : { userId: Number(r.moodle_user_id) }) }));
 }
 
 export type NoticePreference = 'on' | 'off';

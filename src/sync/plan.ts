@@ -71,7 +71,8 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
         if (!keyInScope(key)) continue;
         const i = key === undefined ? undefined : roster.indexOf(key);
         if (i !== undefined && (want.members.has(i) || want.keepOnly.has(i))) continue;
-        out.removals.push(removal(etape, existing, userId, key, opts.year));
+        // Not in the read's roster (deleted, or no longer affiliated as a student): not a student any more.
+        out.removals.push(removal(etape, existing, userId, key, i !== undefined, opts.year));
       }
     }
   }
@@ -85,7 +86,9 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
     for (const userId of c.members) {
       const key = actual.keyOf.get(userId);
       if (!keyInScope(key)) continue;
-      out.removals.push({ etape, cohortIdnumber: c.idnumber, cohortId: c.id, userId, key, reason: { code: 'etapeGone', etape } });
+      // A member who is no longer a student at all says so, rather than that the étape went.
+      const reason: JournalReason = key !== undefined && roster.indexOf(key) === undefined ? { code: 'notStudent' } : { code: 'etapeGone', etape };
+      out.removals.push({ etape, cohortIdnumber: c.idnumber, cohortId: c.id, userId, key, reason });
     }
     if (opts.deleteUnusedEmpty && opts.onlyKey === undefined && c.members.length === 0 && actual.cohortsInUse !== undefined && !actual.cohortsInUse.has(c.id)) {
       out.deletes.push({ cohortId: c.id, idnumber: c.idnumber, reason: { code: 'cohortUnused', etape } });
@@ -97,8 +100,12 @@ export function plan(desired: DesiredState, actual: ActualState, opts: PlanOptio
 
 const byKey = (a: { key?: string }, b: { key?: string }) => ((a.key ?? '') < (b.key ?? '') ? -1 : (a.key ?? '') > (b.key ?? '') ? 1 : 0);
 
-function removal(etape: string, c: ActualCohort, userId: number, key: string | undefined, year?: number): MemberChange {
-  const reason: JournalReason = key === undefined ? { code: 'notStudent' } : year === undefined ? { code: 'noInscription', etape } : { code: 'noInscription', etape, year };
+/**
+ * `student`: the member is in the read's roster (a student of this read, of another étape or year);
+ * otherwise (no key, deleted from the directory, no longer affiliated as a student) `notStudent`.
+ */
+function removal(etape: string, c: ActualCohort, userId: number, key: string | undefined, student: boolean, year?: number): MemberChange {
+  const reason: JournalReason = key === undefined || !student ? { code: 'notStudent' } : year === undefined ? { code: 'noInscription', etape } : { code: 'noInscription', etape, year };
   return { etape, cohortIdnumber: c.idnumber, cohortId: c.id, userId, key, reason };
 }
 

@@ -29,9 +29,11 @@ export interface HeldDecision {
   at?: string;
   /** The held removals the decision was about. */
   removals: number;
-  /** Approved: the run that carried them out, and how many it removed. */
+  /** Approved: the run that carried them out, and how many it removed (0 when rejected or superseded: none of them was applied). */
   approvalRunId?: string;
   removed?: number;
+  /** Superseded: the later run whose own plan replaced this one (its `by`). */
+  supersededBy?: string;
 }
 
 /** The decision on a run's held removals, if it held any and they were decided; `runs`: recent runs, to find the approval's. */
@@ -46,8 +48,17 @@ export async function heldDecision(store: Store, run: RunRecord, runs: RunRecord
     ...(plan.decidedAt ? { at: plan.decidedAt } : {}),
     removals: plan.removals.length,
     ...(approval ? { approvalRunId: approval.runId, removed: approval.platforms.reduce((n, p) => n + p.membersRemoved, 0) } : {}),
+    // Rejected or superseded: nobody was removed by this plan (a later run's own plan may remove them, as its own).
+    ...(plan.status === 'approved' ? {} : { removed: 0 }),
+    ...(plan.status === 'superseded' && plan.decidedBy ? { supersededBy: plan.decidedBy } : {}),
   };
 }
+
+/**
+ * How a run ended, as status shows it: a run that held removals stays `held` once they are decided
+ * (the store then records it `applied`: nothing of it is waiting any more); its decision says the rest.
+ */
+export const shownStatus = (run: RunRecord, decision: HeldDecision | undefined): RunRecord['status'] => (decision ? 'held' : run.status);
 
 export async function syncStatus(store: Store, schedule: Config['schedule'], opts: { runs: number; held?: boolean; now?: Date }): Promise<SyncStatus> {
   const now = opts.now ?? new Date();

@@ -47,7 +47,7 @@ export async function cardGallery(core: BotCore, run: RunRecord, people: Gallery
     add('daily-summary', digestView(run, NEXT, locale, timeZone));
     const held: RunRecord = { ...run, status: 'held', platforms: run.platforms.map((p, i) => (i === 0 ? { ...p, membersRemoved: 0, removalsHeld: 57 } : p)) };
     add('held-summary', digestView(held, NEXT, locale, timeZone));
-    add('held-decided', digestView(held, null, locale, timeZone, { status: 'approved', by: 'admin.moodle@univ-demo.fr' }));
+    add('held-decided', digestView(held, null, locale, timeZone, { status: 'approved', by: 'admin.moodle@univ-demo.fr', at: AT.toISOString(), removals: 57, removed: 57, approvalRunId: `${run.runId}-a` }));
     // The private notices (#32): a teacher's after a run, an admin's held removals and its reminder.
     const course = (shortname: string, fullname: string, arrived: number, left: number, reasons: Record<string, number>) => ({ platform: 'ecampus', courseId: 0, shortname, fullname, arrived, left, held: 0, reasons });
     add('notice-teacher', teacherNoticeView({ kind: 'teacher', runId: run.runId, startedAt: AT.toISOString(), courses: [course('PHA-L2-102', 'Chimie analytique', 3, 1, { newInscription: 2, accountCreated: 1, leftEtape: 1 }), course('PHA-L3-201', 'Pharmacie galénique', 1, 0, { newInscription: 1 })] }, locale, timeZone));

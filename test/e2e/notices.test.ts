@@ -167,6 +167,29 @@ describe('private notices after scheduled runs', () => {
     expect(await slash('U_COLLEAGUE', 'notifications oui')).toMatch(/vous recevrez/);
   });
 
+  it('students who are no longer students (deleted, no longer affiliated) are told apart from one who changed étape: notice, journal, changements', async () => {
+    // Two L2PHA1 students deleted from the directory, one no longer a student (the read leaves them out alike), one moves to L3PHA1.
+    const [gone1, gone2, employee, mover] = studentsOf('L2PHA1', true);
+    dir.students = dir.students.filter((s) => s !== gone1 && s !== gone2 && s !== employee);
+    mover!.inscriptions = mover!.inscriptions.map((i) => (i.year === 2026 && i.etape === 'L2PHA1' ? { ...i, etape: 'L3PHA1' } : i));
+    const t0 = connector.calls.length;
+    const run = await tick();
+    expect(run.status).toBe('applied');
+    const teams = teamsPosts(t0);
+    expect(teams).toHaveLength(1);
+    const said = textOf(teams[0]!);
+    expect(countIn(said, 'PHA-L2-102')).toEqual({ arrived: 0, left: 4 });
+    expect(said).toMatch(/n’est plus étudiant dans l’annuaire : 3/);
+    expect(said).toMatch(/a quitté l’étape : 1/);
+    // The journal (historique) keeps the code: not a student, apart from the one who moved.
+    for (const s of [gone1!, gone2!, employee!]) expect((await h.store.studentHistory(s.key))[0]).toMatchObject({ runId: run.runId, action: 'remove', cohortIdnumber: 'etp:L2PHA1', reason: { code: 'notStudent' } });
+    expect((await h.store.studentHistory(mover!.key)).find((e) => e.runId === run.runId && e.action === 'remove')).toMatchObject({ reason: { code: 'noInscription', etape: 'L2PHA1', year: 2026 } });
+    // changements says why, per student.
+    const listed = (await slash('U_TEACHER', 'changements PHA-L2-102')).replace(/[\u00a0\u202f]/g, ' ');
+    for (const s of [gone1!, gone2!, employee!]) expect(listed).toMatch(new RegExp(`${s.key} +etp:L2PHA1 +départ +n’est plus étudiant`));
+    expect(listed).toMatch(new RegExp(`${mover!.key} +etp:L2PHA1 +départ +a quitté l’étape`));
+  });
+
   it('a 429 is honoured with its Retry-After, and the notice is sent once', async () => {
     slack.rateLimit('chat.postMessage', 1, 1);
     studentsOf('L1DRT1', true)[0]!.inscriptions = [];
@@ -292,6 +315,9 @@ describe('private notices after scheduled runs', () => {
     expect(held).toHaveLength(1);
     expect(textOf(held[0]!)).toContain('Removals held: your decision');
     expect(textOf(held[0]!)).toContain(`approve ${first.runId}`);
+    // status, in the chat and as JSON: the latest run's notices with the unreachable counted.
+    expect((await slash('U_ADMIN', 'état')).replace(/[\u00a0\u202f]/g, ' ')).toMatch(new RegExp(`Avis privés de ${first.runId} : \\d+ envoyés?, 1 non joignable`));
+    expect((await statusDocument(app as never)).notices).toMatchObject({ runId: first.runId, skipped: 1 });
 
     // The next run, nothing decided: the removals are still held — a reminder, not a first notice; with the count of the unreachable.
     const t1 = connector.calls.length;
@@ -299,6 +325,8 @@ describe('private notices after scheduled runs', () => {
     expect(second.status).toBe('held');
     const rows = (await h.store.notices.ofRun(second.runId)).filter((r) => r.recipient === ADMIN);
     expect(rows.map((r) => r.kind)).toEqual(['heldReminder']);
+    // The teachers were told of these held removals at the first run: not again for the same removals.
+    expect((await h.store.notices.ofRun(second.runId)).filter((r) => r.kind === 'teacher')).toEqual([]);
     const reminder = teamsPosts(t1).filter((c) => c.path.includes('a:29:admin'));
     expect(reminder).toHaveLength(1);
     const said = textOf(reminder[0]!);
@@ -310,9 +338,7 @@ describe('private notices after scheduled runs', () => {
     const summary = digests(t1);
     expect(summary).toHaveLength(1);
     expect(summary[0]).toMatch(new RegExp(`Avis privés de ${first.runId} : \\d+ envoyés?, 1 non joignable`));
-    // status, in the chat and as JSON: the latest run's notices with the unreachable counted.
-    expect((await slash('U_ADMIN', 'état')).replace(/[\u00a0\u202f]/g, ' ')).toMatch(new RegExp(`Avis privés de ${second.runId} : \\d+ envoyés?, 1 non joignable`));
-    const doc = await statusDocument(app as never);
-    expect(doc.notices).toMatchObject({ runId: second.runId, skipped: 1 });
+    // The second run told no teacher (the same held removals): its own notices are the admin's reminder only.
+    expect((await statusDocument(app as never)).notices).toMatchObject({ runId: second.runId, sent: 1, skipped: 0 });
   });
 });

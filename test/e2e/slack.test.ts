@@ -9,6 +9,7 @@ import { Running, serve } from '../../src/server';
 import { ADMIN, COLLEAGUE, SUPPORT, TEACHER } from '../helpers/bot';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { Call, SECRET, sign, slackStub } from '../helpers/chat-stubs';
+import { run } from '../helpers/cli';
 
 const USERS: Record<string, string> = { U_TEACHER: TEACHER, U_COLLEAGUE: COLLEAGUE, U_SUPPORT: SUPPORT };
 
@@ -182,11 +183,12 @@ describe('a held summary in the channel', () => {
   let h: SyncHarness;
   let running: Running;
   let stub: Awaited<ReturnType<typeof slackStub>>;
+  let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
     h = await startSyncHarness();
     await h.engine.run();
     stub = await slackStub({ U_ADMIN: ADMIN });
-    const app = createApp(loadConfig({ ...h.env, SYNC_MAX_REMOVALS: '0', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${stub.url}/api`, SLACK_DIGEST_CHANNEL: 'C_DIGEST' }), { logger: silentLogger });
+    app = createApp(loadConfig({ ...h.env, SYNC_MAX_REMOVALS: '0', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${stub.url}/api`, SLACK_DIGEST_CHANNEL: 'C_DIGEST' }), { logger: silentLogger });
     running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
   });
   afterAll(async () => {
@@ -219,6 +221,53 @@ describe('a held summary in the channel', () => {
     expect(update).toBeDefined();
     expect(update!.body.channel).toBe('C1');
     expect(String(update!.body.blocks)).not.toContain('approuver');
-    expect(String(update!.body.blocks)).toMatch(/déjà été rejetés par admin\.moodle@univ-demo\.fr/);
+    const said = String(update!.body.blocks).replace(/[\u00a0\u202f]/g, ' ');
+    expect(said).toMatch(new RegExp(`Retraits retenus de ${run!.runId} rejetés par admin\\.moodle@univ-demo\\.fr le .* : 2 personnes restent dans leur cohorte`));
+    expect(said).not.toMatch(/appliquée/);
+  });
+
+  it('a held run superseded by the next one, and that one approved: the summaries, status --json and status say the same true thing', async () => {
+    // The two extra members are still there (the rejection dropped the removals): each run holds them again.
+    const s0 = stub.calls.length;
+    const a = (await running.scheduler.tick())!;
+    const b = (await running.scheduler.tick())!;
+    expect([a.status, b.status]).toEqual(['held', 'held']);
+    expect(await h.store.getHeldPlan(a.runId)).toMatchObject({ status: 'superseded', decidedBy: b.runId });
+    const updates = () => stub.calls.slice(s0).filter((c) => c.path === '/api/chat.update').map((c) => String(c.body.blocks).replace(/[\u00a0\u202f]/g, ' '));
+    // A's summary: superseded by B, none of its removals applied — not "✅ appliquée".
+    const ofA = updates().find((u) => u.includes(`retenus de ${a.runId}`))!;
+    expect(ofA).toMatch(new RegExp(`Les retraits retenus de ${a.runId} ont été remplacés par ceux de la synchronisation ${b.runId} : aucun n’a été appliqué`));
+    expect(ofA).not.toMatch(/appliquée|approuver/);
+    expect(ofA).not.toContain('✅');
+    // Why they were held mattered while they waited; once decided, the decision is what is true now.
+    expect(ofA).not.toMatch(/pour approbation/);
+    // B approved by an admin: its summary says by whom, how many removed, by which run.
+    const approval = await app.engine.approve(b.runId, ADMIN);
+    expect(approval.platforms.reduce((k, p) => k + p.membersRemoved, 0)).toBe(2);
+    await running.refreshResolvedDigests();
+    const ofB = updates().find((u) => u.includes(`retenus de ${b.runId}`))!;
+    expect(updates().filter((u) => u.includes(`retenus de ${b.runId}`))).toHaveLength(1);
+    expect(ofB).toMatch(new RegExp(`Retraits retenus de ${b.runId} approuvés par admin\\.moodle@univ-demo\\.fr le .* : 2 retirés \\(synchronisation ${approval.runId}\\)`));
+    expect(ofB).not.toMatch(/approuver /);
+
+    // status --json: both runs stay "held" (how they ended), each with its decision; the text agrees.
+    const json = await run(['status', '--json'], h.env);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout) as { lastRuns: Array<{ runId: string; status: string; decision?: Record<string, unknown> }> };
+    const runOf = (id: string) => doc.lastRuns.find((r) => r.runId === id)!;
+    expect(runOf(a.runId)).toMatchObject({ status: 'held', decision: { status: 'superseded', by: b.runId, supersededBy: b.runId, removals: 2, removed: 0 } });
+    expect(runOf(b.runId)).toMatchObject({ status: 'held', decision: { status: 'approved', by: ADMIN, at: expect.any(String), removals: 2, removed: 2, approvalRunId: approval.runId } });
+    expect(runOf(approval.runId)).toMatchObject({ status: 'applied', scope: `approve:${b.runId}` });
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const [lang, superseded, approved] of [
+      ['en', `The held removals of ${a.runId} were superseded by those of sync ${b.runId}: none of them was applied.`, [`Held removals of ${b.runId} approved by ${ADMIN} on `, `: 2 people removed (sync ${approval.runId}).`]],
+      ['fr', `Les retraits retenus de ${a.runId} ont été remplacés par ceux de la synchronisation ${b.runId} : aucun n’a été appliqué.`, [`Retraits retenus de ${b.runId} approuvés par ${ADMIN} le `, ` : 2 retirés (synchronisation ${approval.runId}).`]],
+    ] as const) {
+      const out = (await run(['status', '--lang', lang], h.env)).stdout.replace(/[\u00a0\u202f]/g, ' ');
+      expect(out).toContain(superseded);
+      expect(out).toMatch(new RegExp(`${esc(approved[0])}.*${esc(approved[1])}`));
+      // No line offers to approve what was decided.
+      expect(out).not.toMatch(new RegExp(`(approve|approuver) (${a.runId}|${b.runId})`));
+    }
   });
 });

@@ -354,7 +354,10 @@ describe.each(SDKS)('a held summary in the Teams channel (%s)', (sdk) => {
     }
     expect(update).toBeDefined();
     expect(JSON.stringify(update!.body)).not.toContain('approuver');
-    expect(JSON.stringify(update!.body)).toMatch(/déjà été rejetés par admin\.moodle@univ-demo\.fr/);
+    // The decision as status says it: by whom, when, how many stay — never the stored "appliquée".
+    const said = JSON.stringify(update!.body).replace(/[\u00a0\u202f]/g, ' ');
+    expect(said).toMatch(/Retraits retenus de r[-0-9a-f]+ rejetés par admin\.moodle@univ-demo\.fr le .* : 2 personnes restent dans leur cohorte\./);
+    expect(said).not.toMatch(/appliquée/);
   });
 });
 

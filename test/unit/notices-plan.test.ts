@@ -1,7 +1,7 @@
 /** Who is told what after a run (pure), and the grammar of a person's own commands (#32). */
 import { parseCommand } from '../../src/bot/commands';
 import { wantsNotices } from '../../src/notify/enqueue';
-import { courseChanges, reasonOf, teacherNotices } from '../../src/notify/plan';
+import { courseChanges, departureOf, heldKey, reasonOf, teacherNotices, withoutHeldAgain } from '../../src/notify/plan';
 import type { RunChange } from '../../src/store/notices';
 
 const change = (cohort: string, action: RunChange['action'], extra: Partial<RunChange> = {}): RunChange => ({ platform: 'ecampus', cohortIdnumber: cohort, action, reason: action === 'remove' ? { code: 'noInscription', year: 2026, etape: 'X' } : { code: 'inscription', year: 2026, etape: 'X' }, accountCreated: false, ...extra });
@@ -30,6 +30,26 @@ describe('notices: who is told what', () => {
     expect(teacherNotices('r1', '', courseChanges([], coursesOf), teachersOf, () => true)).toEqual([]);
     expect(teacherNotices('r1', '', courses, teachersOf, (e) => e !== 'paul@u.fr').map((n) => n.recipient)).toEqual(['marie@u.fr']);
     expect(reasonOf(change('etp:A', 'held'))).toBe('held');
+  });
+
+  it('a held removal is told once: the same removals held again by the next run are left out, new ones and real changes are not', () => {
+    const again = change('etp:B', 'held', { userId: 7 });
+    const fresh = change('etp:B', 'held', { userId: 8 });
+    const otherCohort = change('etp:A', 'held', { userId: 7 });
+    const removed = change('etp:B', 'remove', { userId: 7 });
+    const before = new Set([heldKey('ecampus', 'etp:B', 7)]);
+    expect(withoutHeldAgain([again, fresh, otherCohort, removed], before)).toEqual([fresh, otherCohort, removed]);
+    // Nothing held before: every change is told; C3 (etp:B) still counts the new held removal only.
+    expect(withoutHeldAgain([again, fresh], new Set())).toEqual([again, fresh]);
+    expect(courseChanges(withoutHeldAgain([again, fresh], before), coursesOf).map((c) => [c.shortname, c.held])).toEqual([['C3', 1]]);
+    expect(courseChanges(withoutHeldAgain([again], before), coursesOf)).toEqual([]);
+  });
+
+  it('a student no longer in the directory is counted apart from one who left the étape', () => {
+    expect(reasonOf(change('etp:A', 'remove', { reason: { code: 'notStudent' } }))).toBe('leftDirectory');
+    expect(reasonOf(change('etp:A', 'remove', { reason: { code: 'notStudent', heldIn: 'r1', by: 'admin@u.fr' } }))).toBe('leftDirectory');
+    expect(reasonOf(change('etp:A', 'remove'))).toBe('leftEtape');
+    expect(departureOf({ code: 'etapeGone', etape: 'X' })).toBe('leftEtape');
   });
 
   it('opt-in, opt-out, off', () => {

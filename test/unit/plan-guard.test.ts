@@ -7,8 +7,10 @@ import { Roster } from '../../src/directory/roster';
 import type { ActualState, DesiredCohort, DesiredState, Plan } from '../../src/sync/types';
 
 /** A desired state written by student key (as a reader thinks of it), indexed the way the engine holds it. */
-function desiredByKey(platform: string, cohorts: Array<{ etape: string; label?: string; members: Map<string, JournalReason>; keepOnly: Set<string> }>): DesiredState {
+function desiredByKey(platform: string, cohorts: Array<{ etape: string; label?: string; members: Map<string, JournalReason>; keepOnly: Set<string> }>, otherStudents: string[] = []): DesiredState {
   const roster = new Roster();
+  // Students of the read who are members of none of these cohorts (another étape, another year).
+  for (const k of otherStudents) roster.add(k, false, [{ year: 2026, etape: 'OTHER1' }]);
   const index = (k: string) => roster.indexOf(k) ?? roster.add(k, false, []);
   const out = new Map<string, DesiredCohort>();
   for (const c of cohorts) out.set(c.etape, { etape: c.etape, label: c.label, members: new Map([...c.members].map(([k, r]) => [index(k), r])), keepOnly: new Set([...c.keepOnly].map(index)) });
@@ -99,7 +101,7 @@ describe('plan (property): applying the plan yields the desired managed state', 
 describe('plan details', () => {
   const accounts = new Map([['a', { id: 1, suspended: false }], ['b', { id: 2, suspended: false }]]);
   const keyOf = new Map([[1, 'a'], [2, 'b']]);
-  const desired = desiredByKey('p', [{ etape: 'L2PHA1', label: 'Licence 2 Pharmacie', members: new Map<string, JournalReason>([['a', INS], ['c', INS]]), keepOnly: new Set<string>() }]);
+  const desired = desiredByKey('p', [{ etape: 'L2PHA1', label: 'Licence 2 Pharmacie', members: new Map<string, JournalReason>([['a', INS], ['c', INS]]), keepOnly: new Set<string>() }], ['b']);
 
   it('gives every change its reason', () => {
     const actual: ActualState = { platform: 'p', cohorts: [{ id: 5, idnumber: 'etp:L2PHA1', name: 'x', visible: true, members: [2, 77] }], accounts, keyOf };
@@ -112,6 +114,24 @@ describe('plan details', () => {
     expect(p.pending).toEqual([{ etape: 'L2PHA1', cohortIdnumber: 'etp:L2PHA1', key: 'c', reason: { code: 'noAccountYet' } }]);
     expect(p.renames).toEqual([{ cohortId: 5, idnumber: 'etp:L2PHA1', from: 'x', to: 'Licence 2 Pharmacie (L2PHA1)', reason: { code: 'renamed', from: 'x', to: 'Licence 2 Pharmacie (L2PHA1)' } }]);
     expect(p.managedMemberships).toBe(2);
+  });
+
+  it('says a member absent from the read (deleted, no longer a student) is not a student, apart from one who changed étape', () => {
+    // b is a student of the read (another étape); d and e have keys Moodle knows but are not in the read at all.
+    const more = { accounts: new Map([...accounts, ['d', { id: 4, suspended: false }], ['e', { id: 5, suspended: false }]]), keyOf: new Map([...keyOf, [4, 'd'], [5, 'e']]) };
+    const actual: ActualState = { platform: 'p', cohorts: [{ id: 5, idnumber: 'etp:L2PHA1', name: 'Licence 2 Pharmacie (L2PHA1)', visible: true, members: [1, 2, 4, 5] }, { id: 6, idnumber: 'etp:GONE1', name: 'GONE1', visible: true, members: [2, 4] }], ...more };
+    const p = plan(desired, actual, { naming, year: 2026 });
+    expect(p.removals.map((r) => [r.cohortIdnumber, r.key, r.reason])).toEqual([
+      ['etp:L2PHA1', 'b', { code: 'noInscription', etape: 'L2PHA1', year: 2026 }],
+      ['etp:L2PHA1', 'd', { code: 'notStudent' }],
+      ['etp:L2PHA1', 'e', { code: 'notStudent' }],
+      // The étape is gone too: the student says so, the one who is no student any more says that.
+      ['etp:GONE1', 'b', { code: 'etapeGone', etape: 'GONE1' }],
+      ['etp:GONE1', 'd', { code: 'notStudent' }],
+    ]);
+    // A one-student run whose look-up found nobody (deleted, or not a student): the same reason.
+    const alone = plan(desiredByKey('p', []), actual, { naming, year: 2026, onlyKey: 'd' });
+    expect(alone.removals.map((r) => [r.cohortIdnumber, r.reason.code])).toEqual([['etp:GONE1', 'notStudent'], ['etp:L2PHA1', 'notStudent']]);
   });
 
   it('scopes to one student or one étape', () => {

@@ -6,6 +6,7 @@
 import type { Course } from '../../moodle/api';
 import type { CourseRef as CommandCourse } from '../commands';
 import { diagnoseSelf, selfWhyView } from '../../notify/student';
+import { departureOf } from '../../notify/plan';
 import { formatDate } from '../../i18n/format';
 import { localeOf } from '../../i18n/locale';
 import { whyCatalog } from '../../i18n/why';
@@ -118,7 +119,7 @@ export async function changes(ctx: HandlerContext, access: CourseAccess): Promis
     title: n.changesTitle(access.label),
     tone: 'info',
     private: true,
-    blocks: [text(n.changesIntro(latest, when)), table(n.changesColumns, rows.slice(0, 100).map((e) => [e.studentKey ?? '?', e.cohortIdnumber, n.changesAction[e.action] ?? e.action]))],
+    blocks: [text(n.changesIntro(latest, when)), table(n.changesColumns, rows.slice(0, 100).map((e) => [e.studentKey ?? '?', e.cohortIdnumber, n.changesAction[e.action] ?? e.action, n.changesReason[e.action === 'add' ? 'newInscription' : departureOf(e.reason)]]))],
   };
 }
 

@@ -75,7 +75,7 @@ export const helpEn: HelpSection = {
   decisionApproved: (run: string, by: string, at: string, removed: number, approval: string) => `Held removals of ${run} approved by ${by} on ${at}: ${n(removed, 'person', 'people')} removed (sync ${approval}).`,
   decisionApprovedNoRun: (run: string, by: string, at: string) => `Held removals of ${run} approved by ${by} on ${at}.`,
   decisionRejected: (run: string, by: string, at: string, k: number) => `Held removals of ${run} rejected by ${by} on ${at}: ${n(k, 'person stays', 'people stay')} in their cohort.`,
-  decisionSuperseded: (run: string) => `The held removals of ${run} were replaced by a later sync.`,
+  decisionSuperseded: (run: string, by: string) => `The held removals of ${run} were superseded by those of sync ${by}: none of them was applied.`,
   runLabel: (run: string, at: string) => `Sync ${run} of ${at}`,
   lastScoped: (scope: string, at: string, added: number, removed: number) => `Last scoped sync (${scope}) on ${at}: ${n(added, 'addition', 'additions')}, ${n(removed, 'removal', 'removals')}.`,
   scopeStudent: 'one student',

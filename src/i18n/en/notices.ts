@@ -1,6 +1,6 @@
 /** Private notices (#32), in English; same keys as the French section (the type checks it). */
 import { count, formatNumber } from '../format';
-import type { ChangeReason, NoticesCatalog } from '../fr/notices';
+import type { ChangeReason, ChangesReason, NoticesCatalog } from '../fr/notices';
 
 export const noticesEn: NoticesCatalog = {
   teacherTitle: 'Your courses after the sync',
@@ -32,8 +32,9 @@ export const noticesEn: NoticesCatalog = {
   changesTitle: (course: string) => `Changes in ${course}`,
   changesNone: (course: string) => `No recent change in the cohorts ${course} syncs.`,
   changesIntro: (runId: string, when: string) => `Sync ${runId} of ${when}:`,
-  changesColumns: ['Username', 'Cohort', 'Change'],
+  changesColumns: ['Username', 'Cohort', 'Change', 'Reason'],
   changesAction: { add: 'arrived', remove: 'left', held: 'removal held' } as Record<string, string>,
+  changesReason: { newInscription: 'new registration', leftEtape: 'left the étape', leftDirectory: 'no longer a student' } as Record<ChangesReason, string>,
   myCoursesTitle: 'My courses',
   myCoursesNone: (platform: string) => `You are not enrolled in any course on ${platform}.`,
   myCoursesColumns: ['Platform', 'Course', 'Name'],

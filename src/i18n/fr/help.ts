@@ -82,7 +82,7 @@ export const helpFr = {
   decisionApproved: (run: string, by: string, at: string, removed: number, approval: string) => `Retraits retenus de ${run} approuvés par ${by} le ${at} : ${n(removed, 'retiré', 'retirés')} (synchronisation ${approval}).`,
   decisionApprovedNoRun: (run: string, by: string, at: string) => `Retraits retenus de ${run} approuvés par ${by} le ${at}.`,
   decisionRejected: (run: string, by: string, at: string, k: number) => `Retraits retenus de ${run} rejetés par ${by} le ${at} : ${n(k, 'personne reste dans sa cohorte', 'personnes restent dans leur cohorte')}.`,
-  decisionSuperseded: (run: string) => `Les retraits retenus de ${run} ont été remplacés par une synchronisation plus récente.`,
+  decisionSuperseded: (run: string, by: string) => `Les retraits retenus de ${run} ont été remplacés par ceux de la synchronisation ${by} : aucun n’a été appliqué.`,
   runLabel: (run: string, at: string) => `Synchronisation ${run} du ${at}`,
   lastScoped: (scope: string, at: string, added: number, removed: number) => `Dernière synchronisation ciblée (${scope}) le ${at} : ${n(added, 'ajout', 'ajouts')}, ${n(removed, 'retrait', 'retraits')}.`,
   scopeStudent: 'un étudiant',

@@ -5,6 +5,8 @@
 import { Gender, agree, count, formatNumber } from '../format';
 
 export type ChangeReason = 'newInscription' | 'accountCreated' | 'leftEtape' | 'leftDirectory' | 'held';
+/** A row of `changements`: an arrival, or why a student left (or would, for a held removal). */
+export type ChangesReason = 'newInscription' | 'leftEtape' | 'leftDirectory';
 
 export const noticesFr = {
   teacherTitle: 'Vos cours après la synchronisation',
@@ -39,8 +41,10 @@ export const noticesFr = {
   changesTitle: (course: string) => `Changements de ${course}`,
   changesNone: (course: string) => `Aucun changement récent des cohortes synchronisées par ${course}.`,
   changesIntro: (runId: string, when: string) => `Synchronisation ${runId} du ${when} :`,
-  changesColumns: ['Identifiant', 'Cohorte', 'Changement'],
+  changesColumns: ['Identifiant', 'Cohorte', 'Changement', 'Raison'],
   changesAction: { add: 'arrivée', remove: 'départ', held: 'retrait retenu' } as Record<string, string>,
+  /** Short (a table column): the notice's groups, a held removal by the reason it would be removed for. */
+  changesReason: { newInscription: 'nouvelle inscription', leftEtape: 'a quitté l’étape', leftDirectory: 'n’est plus étudiant' } as Record<ChangesReason, string>,
   // L'étudiant sur lui-même.
   myCoursesTitle: 'Mes cours',
   myCoursesNone: (platform: string) => `Vous n’avez aucun cours sur ${platform}.`,
