@@ -116,6 +116,37 @@ describe('Slack endpoint', () => {
     expect(site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort')).toHaveLength(1);
   });
 
+  it("someone else's Cancel and Confirm are refused to them alone, ephemerally: the owner's message is not replaced, no chat.update, and the owner can still confirm", async () => {
+    const site = h.sim.sim.site('ecampus');
+    const student = site.users.all().find((u) => /^e2/.test(u.username) && !u.suspended && !u.deleted && u.email)!;
+    USERS.U_STUDENT = student.email;
+    const course = site.courses.first('shortname', 'PHA-L2-102')!;
+    const syncs = () => site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length;
+    const ask = slash('U_TEACHER', `ajouter tuteurs-l2-pharma à ${course.shortname} rôle étudiant groupe aucun`);
+    await post(ask.body, sign(ask.body));
+    const buttons = (JSON.parse(JSON.stringify((await responseTo(ask.id)).blocks)) as Array<{ type: string; elements?: Array<{ value: string; action_id: string; text: { text: string } }> }>).find((b) => b.type === 'actions')!.elements!;
+    const [confirmButton, cancelButton] = buttons;
+    expect(cancelButton!.text.text).toBe('Annuler');
+    const before = syncs();
+    const updates = () => stub.calls.filter((c) => c.path === '/api/chat.update').length;
+    const updatesBefore = updates();
+    let id = 9100;
+    for (const [user, button] of [['U_STUDENT', cancelButton!], ['U_COLLEAGUE', cancelButton!], ['U_STUDENT', confirmButton!], ['U_COLLEAGUE', confirmButton!]] as const) {
+      const click = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: user }, team: { id: 'T1' }, response_url: `${stub.url}/resp/${++id}`, actions: [{ action_id: button.action_id, value: button.value, type: 'button' }] }) }).toString();
+      await post(click, sign(click));
+      const r = await responseTo(id);
+      expect(r).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+      expect(JSON.stringify(r)).toMatch(/appartient à quelqu’un d’autre/);
+      expect(JSON.stringify(r)).not.toMatch(/Fait par|Annulé/);
+    }
+    expect(updates()).toBe(updatesBefore);
+    expect(syncs()).toBe(before);
+    const mine = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U_TEACHER' }, team: { id: 'T1' }, response_url: `${stub.url}/resp/${++id}`, actions: [{ action_id: confirmButton!.action_id, value: confirmButton!.value, type: 'button' }] }) }).toString();
+    await post(mine, sign(mine));
+    expect(JSON.stringify(await responseTo(id))).toMatch(/y ont maintenant accès/);
+    expect(syncs()).toBe(before + 1);
+  });
+
   it('answers why only ephemerally: nothing posted to a channel', async () => {
     const { id, body } = slash('U_SUPPORT', 'pourquoi e21900011 PHA-L2-102');
     await post(body, sign(body));

@@ -175,6 +175,48 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     expect(cardText(mine.body.value)).toMatch(/Fait par/);
   });
 
+  it('someone else\'s Cancel, like their Confirm, is refused to them alone: the card is not replaced, no "done by", and the owner can still confirm', async () => {
+    const site = h.sim.sim.site('ecampus');
+    const student = site.users.all().find((u) => /^e2/.test(u.username) && !u.suspended && !u.deleted && u.email)!;
+    users['29:student'] = student.email;
+    const course = site.courses.first('shortname', 'PHA-L3-201')!;
+    const syncs = () => site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length;
+    const [ask] = await send('29:teacher', '<at>CohortBot</at> ajouter etp:L3PHA1 à PHA-L3-201', {}, 'channel');
+    const [confirmAction, cancelAction] = cardOf(ask!).actions as Array<{ title: string; data: Record<string, unknown> }>;
+    expect(cancelAction!.title).toBe('Annuler');
+    const before = syncs();
+    const puts = () => connector.calls.filter((c) => c.method === 'PUT').length;
+    const putsBefore = puts();
+    for (const [who, action] of [['29:student', cancelAction!], ['29:colleague', cancelAction!], ['29:student', confirmAction!], ['29:colleague', confirmAction!]] as const) {
+      const r = await execute(who, action.data, 'card-msg-others', 'channel');
+      expect(cardText(r.body.value)).toContain('appartient à quelqu’un d’autre');
+      expect(cardText(r.body.value)).not.toMatch(/Fait par|Annulé/);
+      expect(r.updates).toEqual([]);
+    }
+    // The Action.Submit fallback of another person's Cancel: a reply to them, the card untouched.
+    const [submitted] = await send('29:student', '', { value: cancelAction!.data, replyToId: 'card-msg-others' }, 'channel');
+    expect(cardText(cardOf(submitted!))).toContain('appartient à quelqu’un d’autre');
+    expect(cardText(cardOf(submitted!))).not.toContain('Fait par');
+    expect(puts()).toBe(putsBefore);
+    expect(syncs()).toBe(before);
+    // Nothing was kept as the card's outcome: the owner's Confirmer still acts, and only then is the card everyone's.
+    const mine = await execute('29:teacher', confirmAction!.data, 'card-msg-others', 'channel');
+    expect(cardText(mine.body.value)).toMatch(/Fait par marie\.durand@univ-demo\.fr/);
+    expect(mine.updates.map((u) => u.path)).toEqual(['/v3/conversations/19:channel@thread.tacv2/activities/card-msg-others']);
+    expect(syncs()).toBe(before + 1);
+  });
+
+  it('the owner\'s Cancel replaces the card for everyone; a later Cancel by someone else is answered from it', async () => {
+    const [ask] = await send('29:teacher', '<at>CohortBot</at> retirer tuteurs-l2-pharma de PHA-L2-101', {}, 'channel');
+    const cancelAction = (cardOf(ask!).actions as Array<{ data: Record<string, unknown> }>)[1]!;
+    const mine = await execute('29:teacher', cancelAction.data, 'card-msg-cancel', 'channel');
+    expect(cardText(mine.body.value)).toMatch(/Annulé, rien n’a changé\..*Fait par marie\.durand@univ-demo\.fr/);
+    expect(mine.updates).toHaveLength(1);
+    const other = await execute('29:colleague', cancelAction.data, 'card-msg-cancel', 'channel');
+    expect(other.body.value).toEqual(mine.body.value);
+    expect(other.updates).toEqual([]);
+  });
+
   it('refuses a teacher on a colleague\'s course', async () => {
     const [reply] = await send('29:colleague', 'ajouter etp:L3PHA1 à PHA-L3-201');
     expect(cardText(cardOf(reply!))).toContain('Vous ne pouvez pas modifier les méthodes');

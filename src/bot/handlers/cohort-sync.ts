@@ -304,8 +304,11 @@ function pendingProblem(ctx: HandlerContext, problem: PendingProblem | undefined
 export async function cancel(ctx: HandlerContext, id: string | undefined): Promise<View> {
   const { pending, problem } = await ctx.takePending(id);
   if (problem === 'used') return { tone: 'info', blocks: [text(ctx.t.confirmAlreadyDone)] };
-  if (pending) await ctx.audit({ command: pending.command.kind, platform: pending.platform, course: pending.courseLabel, outcome: 'cancelled' });
-  return { blocks: [text(pending ? ctx.t.cancelled : problem === 'notYours' ? ctx.t.confirmNotYours : ctx.t.help.cancelledNothing)] };
+  // Someone else's card is refused like their "Confirmer" (an error: the clicker's alone, the card unchanged);
+  // nothing left to cancel is said to the clicker alone too. Only a cancellation that happened is everyone's.
+  if (!pending) return { tone: problem === 'notYours' ? 'error' : 'info', blocks: [text(problem === 'notYours' ? ctx.t.confirmNotYours : ctx.t.help.cancelledNothing)] };
+  await ctx.audit({ command: pending.command.kind, platform: pending.platform, course: pending.courseLabel, outcome: 'cancelled' });
+  return { blocks: [text(ctx.t.cancelled)] };
 }
 
 /**
