@@ -301,4 +301,37 @@ describe('a held summary in the channel', () => {
       expect(out).not.toMatch(new RegExp(`(approve|approuver) (${a.runId}|${b.runId})`));
     }
   });
+
+  it('an approval edits the summary with who approved, when and how many were removed — not the "already approved" of a second click', async () => {
+    // Two members the directory does not put in L2PHA1 again (the approval above removed them): held again.
+    const site = h.sim.sim.site('ecampus');
+    const cohort = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+    for (const u of ['e21900044', 'e21900046']) site.addMember(cohort.id, site.users.first('username', u)!.id);
+    const run = await running.scheduler.tick();
+    expect(run!.status).toBe('held');
+    const updates = () => stub.calls.filter((c) => c.path === '/api/chat.update');
+    const before = updates().length;
+    const say = async (text: string, id: string) => {
+      const body = new URLSearchParams({ command: '/cohort', text, user_id: 'U_ADMIN', team_id: 'T1', channel_id: 'C1', trigger_id: `TR${id}`, response_url: `${stub.url}/resp/${id}` }).toString();
+      await fetch(`${running.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
+      let reply: Call | undefined;
+      for (let i = 0; i < 500 && !reply; i++) {
+        reply = stub.calls.find((c) => c.path === `/resp/${id}` && !JSON.stringify(c.body).includes('cohortbot:pending'));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return JSON.stringify(reply!.body).replace(/[\u00a0\u202f]/g, ' ');
+    };
+    expect(await say(`approuver ${run!.runId}`, 'ap1')).toContain(`Approuver les retraits retenus de ${run!.runId}`);
+    expect(await say('oui', 'ap2')).toContain(`Retraits de ${run!.runId} appliqués : 2 retirés`);
+    for (let i = 0; i < 300 && updates().length === before; i++) await new Promise((r) => setTimeout(r, 10));
+    const edits = updates().slice(before);
+    expect(edits).toHaveLength(1);
+    const said = String(edits[0]!.body.blocks).replace(/[\u00a0\u202f]/g, ' ');
+    expect(said).toMatch(new RegExp(`Retraits retenus de ${run!.runId} approuvés par admin\\.moodle@univ-demo\\.fr le .+ : 2 retirés \\(synchronisation \\S+\\)`));
+    expect(said).not.toMatch(/déjà|rien n’a changé/);
+    expect(String(edits[0]!.body.blocks)).not.toContain('approuver');
+    // A second "oui" is told it was already done; the summary is not edited again.
+    expect(await say('oui', 'ap3')).toMatch(/déjà|Rien à confirmer|Aucune/);
+    expect(updates().length).toBe(before + 1);
+  });
 });

@@ -401,6 +401,29 @@ describe.each(SDKS)('a held summary in the Teams channel (%s)', (sdk) => {
     expect(said).toMatch(/Retraits retenus de r[-0-9a-f]+ rejetés par admin\.moodle@univ-demo\.fr le .* : 2 personnes restent dans leur cohorte\./);
     expect(said).not.toMatch(/appliquée/);
   });
+
+  it('an approval replaces the summary card with who approved, when and how many were removed — not the "already approved" of a second click', async () => {
+    // The rejected removals are planned again by the next run, and held again.
+    const run = await running.scheduler.tick();
+    expect(run!.status).toBe('held');
+    const puts = () => connector.calls.filter((c) => c.method === 'PUT' && c.path.startsWith('/v3/conversations/19:digest@thread.tacv2/activities/'));
+    const before = puts().length;
+    const say = async (text: string, id: string) => {
+      const from = connector.calls.length;
+      const activity = { type: 'message', id, channelId: 'msteams', serviceUrl: connector.url, text, locale: 'fr-FR', from: { id: '29:admin', aadObjectId: 'aad-29:admin' }, recipient: { id: '28:bot' }, conversation: { id: 'a:29:admin', conversationType: 'personal', tenantId: 't1' } };
+      await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const replies = connector.calls.slice(from).filter((c) => c.method === 'POST' && c.path.includes('a:29:admin') && c.body.type !== 'typing');
+      return JSON.stringify(replies.map((r) => r.body)).replace(/[\u00a0\u202f]/g, ' ');
+    };
+    expect(await say(`approuver ${run!.runId}`, 'ap1')).toContain(`Approuver les retraits retenus de ${run!.runId}`);
+    expect(await say('oui', 'ap2')).toContain(`Retraits de ${run!.runId} appliqués : 2 retirés`);
+    for (let i = 0; i < 300 && puts().length === before; i++) await new Promise((r) => setTimeout(r, 10));
+    const edits = puts().slice(before);
+    expect(edits).toHaveLength(1);
+    const said = JSON.stringify(edits[0]!.body).replace(/[\u00a0\u202f]/g, ' ');
+    expect(said).toMatch(new RegExp(`Retraits retenus de ${run!.runId} approuvés par admin\\.moodle@univ-demo\\.fr le .+ : 2 retirés \\(synchronisation \\S+\\)`));
+    expect(said).not.toMatch(/déjà|rien n’a changé|approuver/);
+  });
 });
 
 describe.each(SDKS)('a held summary decided from its own card (%s)', (sdk) => {
