@@ -17,6 +17,7 @@ import type { ResolvedCourse } from './resolve';
 import { CourseAccessRule, resolveCourse } from './resolve';
 import { View, text } from './views';
 import type { Catalog } from '../i18n';
+import { teachesSomewhere } from './handlers/general';
 
 export type Policy =
   | { who: 'anyone' }
@@ -87,7 +88,25 @@ export async function authorize(ctx: HandlerContext, cmd: Command): Promise<Deci
   if (policy.who === 'support') return actor.has('support') ? { ok: true } : refused(ctx, cmd, t.supportOnly, 'role');
   if (policy.who === 'admin') return actor.has('admin') ? { ok: true } : refused(ctx, cmd, t.adminOnly, 'role');
   if (policy.staff && actor.has('support')) return { ok: true };
-  return courseAccess(ctx, cmd, policy.rights);
+  const decision = await courseAccess(ctx, cmd, policy.rights);
+  if (decision.ok || decision.view.tone !== 'error') return decision;
+  // Not found, not theirs, nothing to choose from: to someone who teaches nothing, the words of a student's refusal.
+  // (Moodle unable to say whether they teach: the usual words.)
+  const forStudent = await nonTeacherRefusal(ctx, cmd).catch(() => undefined);
+  return forStudent ? { ok: false, view: { tone: 'error', blocks: [text(forStudent)] } } : decision;
+}
+
+/**
+ * A course question (`pourquoi`, `changements`) refused to someone who teaches no course (a student):
+ * phrased for them like `chercher`'s refusal, with what they may ask instead, the same whether or not
+ * the course exists. Undefined for teachers, support and admins (their refusal names the course).
+ * Asked of Moodle only when refusing.
+ */
+export async function nonTeacherRefusal(ctx: HandlerContext, cmd: Command): Promise<string | undefined> {
+  if (cmd.kind !== 'why' && cmd.kind !== 'changes') return undefined;
+  if (ctx.actor.has('support') || ctx.actor.has('admin') || (await teachesSomewhere(ctx))) return undefined;
+  const t = ctx.t;
+  return `${t.teachersOnly} ${cmd.kind === 'why' ? t.notices.forYourself(t.cmd.selfWhy(cmd.course.raw)) : t.notices.yourCourses}`;
 }
 
 /** The command's course reference and how to write the command again with another course (choice buttons). */
@@ -115,7 +134,7 @@ function courseOf(cmd: Command, t: Catalog): { ref: CourseRef; rebuild: (course:
  * Which candidate courses a person may be offered, and what "none" reads like: to someone without
  * rights, exactly the words of a refusal, so a name's existence is never confirmed (#28).
  */
-export function courseRule(ctx: HandlerContext, rights: 'read' | 'write', changes: boolean, raw: string, about: 'methods' | 'course' = 'methods'): CourseAccessRule {
+export function courseRule(ctx: HandlerContext, rights: 'read' | 'write', changes: boolean, raw: string, about: RefusalAbout = 'methods'): CourseAccessRule {
   return {
     unavailable: refusalText(ctx, changes, about, raw),
     mayUse: async (rc) => {
@@ -137,20 +156,27 @@ export function courseRule(ctx: HandlerContext, rights: 'read' | 'write', change
  * What a refusal about a course says. A question that is not about enrolment methods (`pourquoi`,
  * `chercher … dans`) says nothing of them: only that no such course is among the person's.
  */
-export function refusalText(ctx: HandlerContext, changes: boolean, about: 'methods' | 'course', raw: string): string {
+export function refusalText(ctx: HandlerContext, changes: boolean, about: RefusalAbout, raw: string): string {
   const t = ctx.t;
+  if (about === 'changes') return ctx.actor.has('support') ? t.notices.changesNotYoursSupport(raw) : t.notices.changesNotYours(raw);
   if (ctx.actor.has('support')) return t.notAllowedCourseSupport(raw);
   if (about === 'course') return t.help.notYourCourse(raw);
   return changes ? t.notAllowedCourse(raw) : t.notAllowedCourseView(raw);
 }
 
+/** What a refused command was asking about: its enrolment methods, the course itself, or its recent changes. */
+export type RefusalAbout = 'methods' | 'course' | 'changes';
+
 /** Commands whose question is about a course, not its enrolment methods. */
 export const asksAboutCourse = (cmd: Command): boolean => cmd.kind === 'why' || cmd.kind === 'search';
+
+/** What a refusal of this command is about (its words: refusalText). */
+export const refusalAbout = (cmd: Command): RefusalAbout => (cmd.kind === 'changes' ? 'changes' : asksAboutCourse(cmd) ? 'course' : 'methods');
 
 async function courseAccess(ctx: HandlerContext, cmd: Command, rights: 'read' | 'write'): Promise<Decision> {
   const of = courseOf(cmd, ctx.t);
   if (!of) throw new Error(`policy "course" for ${cmd.kind}, which names no course`);
-  let resolved = await resolveCourse(ctx, of.ref, of.rebuild, courseRule(ctx, rights, changesCourse(cmd), of.ref.raw, asksAboutCourse(cmd) ? 'course' : 'methods'));
+  let resolved = await resolveCourse(ctx, of.ref, of.rebuild, courseRule(ctx, rights, changesCourse(cmd), of.ref.raw, refusalAbout(cmd)));
   let cohortRef: string | undefined;
   if (!resolved.ok && cmd.kind === 'add' && !cmd.orderKnown) {
     // "add <cohort> <course>" without à/to: try the other way round before giving up.

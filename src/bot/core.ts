@@ -11,7 +11,7 @@ import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError } from '../sync/lease';
 import { SyncRequestError } from '../sync/engine';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
-import { CourseAccess, asksAboutCourse, authorize, changesCourse, refusalText } from './authz';
+import { CourseAccess, authorize, changesCourse, nonTeacherRefusal, refusalAbout, refusalText } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
 import { Actor, BotDeps, HandlerContext, Identity, NoAccountError } from './context';
 import { addForm } from './forms';
@@ -222,14 +222,14 @@ export class BotCore {
     if (code && PLUGIN_REFUSALS.has(code)) {
       const course = 'course' in cmd && cmd.course ? cmd.course.raw : '';
       await ctx.audit({ command: cmd.kind, course: course || undefined, target: 'cohort' in cmd ? cmd.cohort : undefined, outcome: 'refused', detail: code }).catch(() => undefined);
-      const message =
-        code === 'onbehalfnopermission' || code === 'nopermissions'
-          ? refusalText(ctx, changesCourse(cmd), asksAboutCourse(cmd) ? 'course' : 'methods', course)
-          : code === 'cohortnotavailable'
-            ? t.cohortNotFound('cohort' in cmd ? cmd.cohort : '', course)
-            : code === 'rolenotassignable'
-              ? t.badRole('role' in cmd && cmd.role ? cmd.role.shortname : '')
-              : moodleErrorText(err instanceof MoodleError ? err.facts() : { code: exceptionCode(code, undefined).code, platform: 'Moodle', params: {} }, localeOf(t.locale));
+      const denied = code === 'onbehalfnopermission' || code === 'nopermissions';
+      const message = denied
+        ? ((await nonTeacherRefusal(ctx, cmd).catch(() => undefined)) ?? refusalText(ctx, changesCourse(cmd), refusalAbout(cmd), course))
+        : code === 'cohortnotavailable'
+          ? t.cohortNotFound('cohort' in cmd ? cmd.cohort : '', course)
+          : code === 'rolenotassignable'
+            ? t.badRole('role' in cmd && cmd.role ? cmd.role.shortname : '')
+            : moodleErrorText(err instanceof MoodleError ? err.facts() : { code: exceptionCode(code, undefined).code, platform: 'Moodle', params: {} }, localeOf(t.locale));
       return { tone: 'error', blocks: [text(message)] };
     }
     // The engine refused or failed: its code says why, in the asker's language.

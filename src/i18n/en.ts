@@ -186,6 +186,8 @@ export const en: Catalog = {
   rejectButton: 'Reject',
   journalActions: journalEn.actions as Record<string, string>,
   statusGuard: (reason: GuardReason, settings = false): string => `Guard: ${settings ? guardText(reason, 'en') : guardPlainText(reason, 'en')}`,
+  /** Why removals are held, to the admins who decide: the same sentence in their private notice and in the approve/reject confirmation. */
+  heldGuard: (reason: GuardReason): string => `Guard: ${guardText(reason, 'en')}`,
   runStatus: runEn.status as Record<string, string>,
 
   whoamiTitle: 'Who am I?',

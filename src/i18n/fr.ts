@@ -189,6 +189,8 @@ export const fr = {
   rejectButton: 'Rejeter',
   journalActions: journalFr.actions as Record<string, string>,
   statusGuard: (reason: GuardReason, settings = false): string => `Garde-fou : ${settings ? guardText(reason, 'fr') : guardPlainText(reason, 'fr')}`,
+  /** Why removals are held, to the admins who decide: the same sentence in their private notice and in the approve/reject confirmation. */
+  heldGuard: (reason: GuardReason): string => `Garde-fou : ${guardText(reason, 'fr')}`,
   runStatus: runFr.status as Record<string, string>,
 
   whoamiTitle: 'Qui suis-je ?',

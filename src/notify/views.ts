@@ -49,7 +49,7 @@ export function heldNoticeView(body: HeldNoticeBody, locale: string | undefined,
   const t = catalog(locale);
   const n = t.notices;
   const lang = localeOf(locale);
-  const blocks = [text(n.heldIntro(body.heldRunId, body.removals, formatDate(new Date(body.startedAt), lang, timeZone, true))), ...body.reasons.map((r) => text(t.statusGuard(r))), text(n.heldButtons)];
+  const blocks = [text(n.heldIntro(body.heldRunId, body.removals, formatDate(new Date(body.startedAt), lang, timeZone, true))), ...body.reasons.map((r) => text(t.heldGuard(r))), text(n.heldButtons)];
   if (body.unreachable) blocks.push(text(n.unreachable(body.unreachable)));
   return {
     title: body.kind === 'held' ? n.heldTitle : n.heldReminderTitle,

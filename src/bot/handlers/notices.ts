@@ -16,11 +16,22 @@ import type { Store } from '../../store/types';
 import type { HandlerContext } from '../context';
 import { resolveCourse } from '../resolve';
 import { View, table, text } from '../views';
+import { teachesSomewhere } from './general';
 
 export async function notifications(ctx: HandlerContext, on: boolean | undefined): Promise<View> {
   const n = ctx.t.notices;
   if (ctx.config.notify.teachers === 'off') return { tone: 'info', blocks: [text(n.prefDisabled)] };
   const store = ctx.deps.store.notices;
+  // Notices are for teachers (and admins' held removals): someone who teaches nothing is told so, not
+  // promised notices they would never get; a "yes" is still kept, for when they teach.
+  const teacher = ctx.actor.has('admin') || (await teachesSomewhere(ctx).catch(() => true));
+  if (!teacher) {
+    if (on !== undefined) {
+      await store.setPreference(ctx.actor.key, on ? 'on' : 'off', ctx.now());
+      await ctx.audit({ command: 'notifications', outcome: on ? 'on' : 'off' });
+    }
+    return { tone: 'info', blocks: [text(on === false ? n.prefOff : n.prefNotTeacher(on === true))] };
+  }
   if (on === undefined) {
     const pref = await store.preference(ctx.actor.key);
     const receiving = ctx.config.notify.teachers === 'optin' ? pref === 'on' : pref !== 'off';

@@ -151,7 +151,7 @@ export async function approveOrReject(ctx: HandlerContext, kind: 'approve' | 're
   return {
     title: rejecting ? t.help.rejectTitle(run) : t.approveTitle(run),
     tone: 'warning',
-    blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.statusGuard(r, ctx.actor.has('admin'))))],
+    blocks: [text(rejecting ? t.help.rejectSummary(held.removals.length) : t.approveSummary(held.removals.length)), table([t.cohort, t.members], [...byCohort].map(([k, n]) => [k, n])), ...(held.reasonCodes ?? []).map((r) => text(t.heldGuard(r)))],
     buttons: [
       { label: t.confirm, payload: t.cmd.confirm(pending.id), style: 'danger' },
       { label: t.cancel, payload: t.cmd.cancel(pending.id) },

@@ -28,7 +28,15 @@ export const noticesEn: NoticesCatalog = {
     `Private notices of ${runId}: ${formatNumber(sent, 'en')} sent, ${formatNumber(skipped, 'en')} unreachable, ${formatNumber(failed, 'en')} failed${queued ? `, ${formatNumber(queued, 'en')} waiting` : ''}.`,
   prefOn: 'Noted: you will get a private notice when a sync changes the enrolments of your courses. `notifications off` to stop.',
   prefOff: 'Noted: no more private notices after syncs. `notifications on` to get them again.',
+  /** Someone who teaches no course (a student): notices are for teachers; their choice is kept for when they teach. */
+  prefNotTeacher: (noted: boolean) => `These private notices are for teachers: they say what a sync changed in the courses they teach, and you teach none.${noted ? ' Noted: you will get them once you teach a course.' : ''}`,
   prefDisabled: 'Notices to teachers are turned off by the administrator (NOTIFY_TEACHERS=off): nothing is sent.',
+  // Refused: the same words whether or not the course exists.
+  changesNotYours: (course: string) => `You cannot see the enrolment changes of ${course}: no course of that name of which you are an editing teacher (check the short name, id or URL). Ask a teacher of the course or support.`,
+  changesNotYoursSupport: (course: string) => `No course "${course}" whose enrolment changes your Moodle account may see. Check the course's short name, id or URL; if your support role needs those rights, ask a Moodle administrator.`,
+  /** After "this command is for teachers…", to someone who teaches nothing: what they may ask instead. */
+  forYourself: (command: string) => `For yourself: \`${command}\`.`,
+  yourCourses: 'Your own courses: `my courses`.',
   changesTitle: (course: string) => `Changes in ${course}`,
   changesNone: (course: string) => `No recent change in the cohorts ${course} syncs.`,
   changesIntro: (runId: string, when: string) => `Sync ${runId} of ${when}:`,

@@ -36,8 +36,17 @@ export const noticesFr = {
   // Préférences.
   prefOn: 'C’est noté : vous recevrez un avis privé quand la synchronisation change les inscriptions de vos cours. `notifications non` pour arrêter.',
   prefOff: 'C’est noté : plus d’avis privé après les synchronisations. `notifications oui` pour les retrouver.',
+  /** Someone who teaches no course (a student): notices are for teachers; their choice is kept for when they teach. */
+  prefNotTeacher: (noted: boolean) =>
+    `Ces avis privés sont pour les enseignants : ils disent ce que la synchronisation a changé dans les cours qu’ils enseignent, et vous n’en enseignez aucun.${noted ? ' C’est noté : vous les recevrez quand vous enseignerez un cours.' : ''}`,
   prefDisabled: 'Les avis aux enseignants sont désactivés par l’administrateur (NOTIFY_TEACHERS=off) : rien n’est envoyé.',
   // « changements <cours> ».
+  // Refused: the same words whether or not the course exists.
+  changesNotYours: (course: string) => `Vous ne pouvez pas voir les changements d’inscription de ${course} : aucun cours de ce nom dont vous êtes enseignant éditeur (vérifiez le nom abrégé, l’id ou l’URL). Demandez à un enseignant du cours ou au support.`,
+  changesNotYoursSupport: (course: string) => `Aucun cours « ${course} » dont votre compte Moodle puisse voir les changements d’inscription. Vérifiez le nom abrégé, l’id ou l’URL du cours ; si votre rôle de support a besoin de ces droits, demandez-les à un administrateur Moodle.`,
+  /** After "this command is for teachers…", to someone who teaches nothing: what they may ask instead. */
+  forYourself: (command: string) => `Pour vous-même : \`${command}\`.`,
+  yourCourses: 'Vos propres cours : `mes cours`.',
   changesTitle: (course: string) => `Changements de ${course}`,
   changesNone: (course: string) => `Aucun changement récent des cohortes synchronisées par ${course}.`,
   changesIntro: (runId: string, when: string) => `Synchronisation ${runId} du ${when} :`,
