@@ -106,7 +106,7 @@ export async function nonTeacherRefusal(ctx: HandlerContext, cmd: Command): Prom
   if (cmd.kind !== 'why' && cmd.kind !== 'changes') return undefined;
   if (ctx.actor.has('support') || ctx.actor.has('admin') || (await teachesSomewhere(ctx))) return undefined;
   const t = ctx.t;
-  return `${t.teachersOnly} ${cmd.kind === 'why' ? t.notices.forYourself(t.cmd.selfWhy(cmd.course.raw)) : t.notices.yourCourses}`;
+  return `${t.teachersOnly} ${cmd.kind === 'why' ? t.notices.forYourself : t.notices.yourCourses}`;
 }
 
 /** The command's course reference and how to write the command again with another course (choice buttons). */

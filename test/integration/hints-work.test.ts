@@ -29,6 +29,8 @@ const PEOPLE: Array<[string, string]> = [
   ['teacher', TEACHER],
   ['support', SUPPORT],
   ['admin', ADMIN],
+  // A student (teaches nothing): refused in their own words, with what they may ask instead.
+  ['student', 'zoe.leroy1@etu.univ-demo.fr'],
   ['no account', STRANGER],
 ];
 

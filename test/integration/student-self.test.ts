@@ -6,7 +6,7 @@
  */
 import type { BotCore } from '../../src/bot/core';
 import type { Site } from '../../src/simulator/model';
-import { TEACHER, converse } from '../helpers/bot';
+import { TEACHER, converse, plainSpaces } from '../helpers/bot';
 import { MemoryDirectory } from '../helpers/directory';
 import type { SyncHarness } from '../helpers/engine';
 import { startDemoWorld } from '../helpers/demo-world';
@@ -78,7 +78,8 @@ describe("a student's own questions", () => {
     const r = await ask(account(me.key)!.email, `pourquoi ${other.key} DRT-L1-101`);
     expect(r.view.tone).toBe('error');
     expect(r.text).not.toContain(other.key);
-    expect(r.text).not.toMatch(/inscrit|étape|cohorte/);
+    // (The one hint is their own question's syntax, `pourquoi je ne suis pas inscrit en <cours>`.)
+    expect(r.text.replace(/`[^`]*<cours>`/, '')).not.toMatch(/inscrit|étape|cohorte/);
     // The same words as for a course that does not exist: nothing says this one does, nor who is in it.
     const plain = await ask(account(me.key)!.email, `pourquoi ${other.key} ZZZ-999`);
     expect(r.text.replace(/DRT-L1-101/g, '‹c›')).toBe(plain.text.replace(/ZZZ-999/g, '‹c›'));
@@ -117,6 +118,57 @@ describe("a student's own questions", () => {
     // Active again: listed without a mark.
     expect((await ask(me.email, 'mes cours')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
     expect((await ask(me.email, 'my courses', 'en')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
+  });
+
+  it('a student\'s "pourquoi" about another student reads like their other refusals, the same for any course, existing or not, in both languages', async () => {
+    const me = account(of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended && u !== 'e21900002').key)!.email;
+    const fr = await Promise.all(['PHA-L2-101', 'PHA-L2-102', 'DRT-L1-101', 'ZZZ-999'].map((c) => ask(me, `pourquoi e21900002 ${c}`)));
+    for (const r of fr) {
+      expect(r.view.tone).toBe('error');
+      expect(plainSpaces(r.text)).toMatch(/^✗ Cette commande est réservée aux enseignants, au support et aux administrateurs\. Pour vous-même/);
+      expect(r.text).toContain('`pourquoi je ne suis pas inscrit en <cours>`');
+      expect(r.text).not.toMatch(/enseignez|méthodes|e21900002|PHA-|DRT-|ZZZ-/);
+    }
+    expect(new Set(fr.map((r) => r.text)).size).toBe(1);
+    const en = await Promise.all(['PHA-L2-102', 'ZZZ-999'].map((c) => ask(me, `why e21900002 ${c}`, 'en')));
+    for (const r of en) {
+      expect(plainSpaces(r.text)).toMatch(/^✗ This command is for teachers, support staff and administrators\. For yourself: `why am I not enrolled in <course>`/);
+      expect(r.text).not.toMatch(/you teach|among those|PHA-|ZZZ-/);
+    }
+    expect(en[0]!.text).toBe(en[1]!.text);
+    // A teacher keeps her own words (the course she does not teach, named as typed).
+    expect((await ask(TEACHER, 'pourquoi e21900002 DRT-L1-101')).text).toMatch(/parmi ceux que vous enseignez/);
+  });
+
+  it('"changements" has its own refusal: for a teacher on a course she does not teach (the same as for no such course), and for a student', async () => {
+    for (const [locale, line, words, missing] of [
+      ['fr', 'changements DRT-L1-101', /^✗ Vous ne pouvez pas voir les changements d’inscription de DRT-L1-101 : /, 'changements NOPE-101'],
+      ['en', 'changes DRT-L1-101', /^✗ You cannot see the enrolment changes of DRT-L1-101: /, 'changes NOPE-101'],
+    ] as const) {
+      const r = await ask(TEACHER, line, locale);
+      expect(r.view.tone).toBe('error');
+      expect(plainSpaces(r.text)).toMatch(words);
+      expect(r.text).not.toMatch(/méthodes|enrolment methods/);
+      expect((await ask(TEACHER, missing, locale)).text.replace('NOPE-101', '‹c›')).toBe(r.text.replace('DRT-L1-101', '‹c›'));
+    }
+    const student = account(of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended).key)!.email;
+    const mine = await ask(student, 'changements PHA-L2-102');
+    const none = await ask(student, 'changements ZZZ-999');
+    expect(plainSpaces(mine.text)).toMatch(/^✗ Cette commande est réservée aux enseignants, au support et aux administrateurs\. Vos propres cours : `mes cours`/);
+    expect(mine.text).not.toMatch(/méthodes|changements d’inscription de|PHA-L2-102/);
+    expect(none.text).toBe(mine.text);
+    expect(plainSpaces((await ask(student, 'changes PHA-L2-102', 'en')).text)).toMatch(/^✗ This command is for teachers, support staff and administrators\. Your own courses: `my courses`/);
+  });
+
+  it('"notifications oui" from someone who teaches nothing: notices are for teachers, and they will get them when they teach; a teacher is promised them', async () => {
+    const student = account(of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended).key)!.email;
+    const yes = await ask(student, 'notifications oui');
+    expect(plainSpaces(yes.text)).toMatch(/avis privés sont pour les enseignants.*vous n’en enseignez aucun.*quand vous enseignerez un cours/);
+    expect(yes.text).not.toMatch(/vos cours/);
+    expect((await ask(student, 'notifications on', 'en')).text).toMatch(/notices are for teachers.*you teach none.*once you teach a course/);
+    expect((await ask(student, 'notifications')).text).toMatch(/sont pour les enseignants/);
+    expect((await ask(student, 'notifications non')).text).toMatch(/plus d’avis privé/);
+    expect(plainSpaces((await ask(TEACHER, 'notifications oui')).text)).toMatch(/vous recevrez un avis privé quand la synchronisation change les inscriptions de vos cours/);
   });
 
   it('a student\'s "chercher" is refused like any missing right, saying nothing of what exists', async () => {

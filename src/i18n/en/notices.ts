@@ -35,7 +35,7 @@ export const noticesEn: NoticesCatalog = {
   changesNotYours: (course: string) => `You cannot see the enrolment changes of ${course}: no course of that name of which you are an editing teacher (check the short name, id or URL). Ask a teacher of the course or support.`,
   changesNotYoursSupport: (course: string) => `No course "${course}" whose enrolment changes your Moodle account may see. Check the course's short name, id or URL; if your support role needs those rights, ask a Moodle administrator.`,
   /** After "this command is for teachers…", to someone who teaches nothing: what they may ask instead. */
-  forYourself: (command: string) => `For yourself: \`${command}\`.`,
+  forYourself: 'For yourself: `why am I not enrolled in <course>`.',
   yourCourses: 'Your own courses: `my courses`.',
   changesTitle: (course: string) => `Changes in ${course}`,
   changesNone: (course: string) => `No recent change in the cohorts ${course} syncs.`,

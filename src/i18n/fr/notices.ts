@@ -45,7 +45,7 @@ export const noticesFr = {
   changesNotYours: (course: string) => `Vous ne pouvez pas voir les changements d’inscription de ${course} : aucun cours de ce nom dont vous êtes enseignant éditeur (vérifiez le nom abrégé, l’id ou l’URL). Demandez à un enseignant du cours ou au support.`,
   changesNotYoursSupport: (course: string) => `Aucun cours « ${course} » dont votre compte Moodle puisse voir les changements d’inscription. Vérifiez le nom abrégé, l’id ou l’URL du cours ; si votre rôle de support a besoin de ces droits, demandez-les à un administrateur Moodle.`,
   /** After "this command is for teachers…", to someone who teaches nothing: what they may ask instead. */
-  forYourself: (command: string) => `Pour vous-même : \`${command}\`.`,
+  forYourself: 'Pour vous-même : `pourquoi je ne suis pas inscrit en <cours>`.',
   yourCourses: 'Vos propres cours : `mes cours`.',
   changesTitle: (course: string) => `Changements de ${course}`,
   changesNone: (course: string) => `Aucun changement récent des cohortes synchronisées par ${course}.`,
