@@ -42,6 +42,18 @@ describe('chat answers: caching and "on it"', () => {
     expect(again).toEqual({ local_cohortbot_get_cohort_syncs: 1 });
   });
 
+  it('whether someone teaches is asked only when refusing them a course question: a teacher\'s granted "pourquoi" costs nothing more', async () => {
+    await converse(bot, TEACHER, ['pourquoi e21900001 PHA-L2-102']);
+    const granted = await callsDuring(() => converse(bot, TEACHER, ['pourquoi e21900001 PHA-L2-102']));
+    // Her courses are listed (core_enrol_get_users_courses) only to tell a student's refusal from a teacher's.
+    expect(granted.core_enrol_get_users_courses ?? 0).toBe(0);
+    const student = site.users.first('username', 'e21900001')!.email;
+    const [refused] = await converse(bot, student, ['pourquoi e21900002 PHA-L2-102']);
+    expect(refused!.text).toMatch(/réservée aux enseignants/);
+    const [colleague] = await converse(bot, COLLEAGUE, ['pourquoi e21900001 PHA-L2-102']);
+    expect(colleague!.text).toMatch(/parmi ceux que vous enseignez/);
+  });
+
   it('support\'s reads and everyone\'s writes confirm the person with Moodle every time', async () => {
     await converse(bot, SUPPORT, ['chercher L2']);
     const support = await callsDuring(() => converse(bot, SUPPORT, ['chercher L2']));

@@ -6,7 +6,9 @@
 import type { BotCore } from '../../src/bot/core';
 import type { Student } from '../../src/directory/types';
 import type { Site } from '../../src/simulator/model';
-import { ADMIN, SUPPORT, TEACHER, converse } from '../helpers/bot';
+import { ADMIN, SUPPORT, TEACHER, converse, plainSpaces } from '../helpers/bot';
+import { heldNoticeView } from '../../src/notify/views';
+import { renderText } from '../../src/channels/cli/render';
 import { statusDocument } from '../../src/cli/sync';
 import { heldDecisionText } from '../../src/i18n/codes';
 import { renderBlocks } from '../../src/channels/slack/blocks';
@@ -138,6 +140,29 @@ describe('fixwords', () => {
       expect(heldDecisionText(runId, { ...r.decision!, removals: 1 }, 'fr', 'Europe/Paris')).toMatch(/1 personne reste dans sa cohorte\./);
       expect(heldDecisionText(runId, { ...r.decision!, removals: 0 }, 'fr', 'Europe/Paris')).toMatch(/0 personne reste dans sa cohorte\./);
       expect(heldDecisionText(runId, { status: 'approved', by: ADMIN, at: r.decision!.at, removals: 3, approvalRunId: 'r2', removed: 3 }, 'en', 'Europe/Paris')).toMatch(/approved by .* 3 people removed \(sync r2\)/);
+    });
+  });
+
+  describe('why removals are held: one sentence for the admin, in the private notice and in the confirmation', () => {
+    it('the held notice and `approuver`/`rejeter` say the guard in the same words, in both languages', async () => {
+      const keep = dir.students;
+      dir.students = keep.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && ['L1DRT1', 'L3DRT1'].includes(i.etape)));
+      const engine = h.newEngine(dir);
+      try {
+        const run = await engine.run();
+        expect(run.status).toBe('held');
+        const guardLines = (text: string) => text.split('\n').filter((l) => /Garde-fou|Guard/.test(l)).map((l) => plainSpaces(l).replace(/^\W+/, ''));
+        for (const [locale, approve, reject] of [['fr', 'approuver', 'rejeter'], ['en', 'approve', 'reject']] as const) {
+          const notice = guardLines(renderText(heldNoticeView({ kind: 'held', heldRunId: run.runId, startedAt: run.startedAt, removals: 9, reasons: run.guardReasons ?? [] }, locale, 'Europe/Paris')));
+          expect(notice.length).toBeGreaterThan(0);
+          for (const word of [approve, reject]) expect(guardLines((await ask(ADMIN, `${word} ${run.runId}`, locale)).text)).toEqual(notice);
+        }
+        // One wording: the setting an admin can change, not "the maximum allowed without approval".
+        expect(plainSpaces(renderText(heldNoticeView({ kind: 'held', heldRunId: run.runId, startedAt: run.startedAt, removals: 9, reasons: run.guardReasons ?? [] }, 'fr', 'Europe/Paris')))).toMatch(/dépassent SYNC_MAX_REMOVALS=|SYNC_MAX_REMOVAL_PERCENT=/);
+        await engine.reject(run.runId, ADMIN);
+      } finally {
+        dir.students = keep;
+      }
     });
   });
 

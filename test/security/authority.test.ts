@@ -50,6 +50,19 @@ describe('authority fails closed (simulator)', () => {
     expect((await h.store.auditEntries(5)).find((a) => a.actor === COLLEAGUE && a.command === 'why')).toMatchObject({ outcome: 'refused' });
   });
 
+  it('a student asking why about another student is refused in their words, revealing nothing: the same for a real course, one of theirs and none; audited', async () => {
+    const student = site.users.first('username', 'e21900001')!;
+    const answers = await converse(bot, student.email, ['pourquoi e21900002 PHA-L2-101', 'pourquoi e21900002 PHA-L2-102', 'pourquoi e29999999 NOPE-404', 'changements PHA-L2-101', 'changements NOPE-404']);
+    for (const r of answers) {
+      expect(r.view.tone).toBe('error');
+      expect(r.text).toMatch(/réservée aux enseignants, au support et aux administrateurs/);
+      expect(r.text).not.toMatch(/PHA-L2|NOPE|e2199|e2999|Roux|Compte Moodle|Annuaire|enseignez|méthodes/);
+    }
+    expect(new Set(answers.slice(0, 3).map((r) => r.text)).size).toBe(1);
+    expect(answers[3]!.text).toBe(answers[4]!.text);
+    expect((await h.store.auditEntries(20)).filter((a) => a.actor === student.email && a.command === 'why' && a.outcome === 'refused').length).toBeGreaterThan(0);
+  });
+
   it('an outsider (no Moodle account) gets help and whoami only: no role label, no search', async () => {
     const [help, who, search, syncs] = await converse(bot, 'stranger@nowhere.example', ['aide', 'qui suis-je', 'chercher pharma', 'méthodes PHA-L2-101']);
     expect(help!.view.tone).not.toBe('error');
