@@ -26,7 +26,13 @@ export function parseJournalReason(text: string): JournalReason {
   return journalReasonOf(text);
 }
 
-export const serializeJournalReason = (r: JournalReason): string => JSON.stringify(r);
+/** A run shares one reason value per étape and year among thousands of rows (sync/desired.ts): each is written out once. */
+const serialized = new WeakMap<JournalReason, string>();
+export const serializeJournalReason = (r: JournalReason): string => {
+  let s = serialized.get(r);
+  if (s === undefined) serialized.set(r, (s = JSON.stringify(r)));
+  return s;
+};
 
 export type Row = Record<string, unknown>;
 
