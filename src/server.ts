@@ -15,7 +15,7 @@ import { SlackChannel, createSlackChannel, slackConfigured } from './channels/sl
 import { Metrics } from './observability/metrics';
 import { Notifier, noticesLine } from './notify';
 import { Scheduler } from './sync/scheduler';
-import { heldDecision, syncStatus } from './sync/status';
+import { heldDecision, shownRun, syncStatus } from './sync/status';
 
 /** 127.0.0.0/8 and ::1, including IPv4-mapped IPv6 addresses. */
 export function isLoopback(address: string | undefined): boolean {
@@ -112,10 +112,13 @@ export async function serve(app: App, opts: ServeOptions = {}): Promise<Running>
   server.get('/healthz', async (_req, res) => {
     const nextRun = scheduler.nextRun()?.toISOString() ?? null;
     // The process serves while its database restarts: alive (200), and saying the store is away.
-    const now = await syncStatus(app.store, config.schedule, { runs: 1, held: false }).catch((err: Error) => err);
+    // The last run as `status --json` shows it (sync/status.ts shownRun): a held run since decided is `held`, with its decision.
+    const now = await syncStatus(app.store, config.schedule, { runs: 5, held: false })
+      .then(async (s) => ({ ...s, last: s.lastRuns[0] ? await shownRun(app.store, s.lastRuns[0], s.lastRuns) : undefined }))
+      .catch((err: Error) => err);
     if (now instanceof Error) return void res.json(200, { ok: true, store: 'unavailable', storeError: now.message, nextRun });
-    const last = now.lastRuns[0];
-    res.json(200, { ok: true, store: 'ok', lastRun: last ? { runId: last.runId, status: last.status, finishedAt: last.finishedAt ?? null } : null, syncRunning: Boolean(now.running), nextRun });
+    const last = now.last;
+    res.json(200, { ok: true, store: 'ok', lastRun: last ? { runId: last.runId, status: last.status, finishedAt: last.finishedAt ?? null, ...(last.decision ? { decision: last.decision } : {}) } : null, syncRunning: Boolean(now.running), nextRun });
   });
   server.get('/metrics', async (req, res) => {
     if (config.metricsToken && !bearerMatches(req.headers.authorization, config.metricsToken)) {

@@ -97,13 +97,17 @@ export async function authorize(ctx: HandlerContext, cmd: Command): Promise<Deci
 }
 
 /**
- * A course question (`pourquoi`, `changements`) refused to someone who teaches no course (a student):
- * phrased for them like `chercher`'s refusal, with what they may ask instead, the same whether or not
- * the course exists. Undefined for teachers, support and admins (their refusal names the course).
- * Asked of Moodle only when refusing.
+ * A course command (every `course` policy: `méthodes`, `ajouter`, `modifier`, `retirer`, `pourquoi`,
+ * `changements`) refused to someone who teaches no course (a student): phrased for them like
+ * `chercher`'s refusal, with what they may ask instead, the same whether or not the course exists.
+ * Undefined for teachers, support and admins (their refusal names the course), and for anyone with an
+ * account Moodle cannot vouch for somewhere. Asked of Moodle only when refusing.
  */
 export async function nonTeacherRefusal(ctx: HandlerContext, cmd: Command): Promise<string | undefined> {
-  if (cmd.kind !== 'why' && cmd.kind !== 'changes') return undefined;
+  if (POLICIES[cmd.kind].who !== 'course') return undefined;
+  // An account suspended, ambiguous or unreachable somewhere: whether they teach cannot be told (a
+  // suspended teacher is no student), and their refusal says what is wrong with that account.
+  if ([...ctx.actor.problems.values()].some((p) => p !== 'none')) return undefined;
   if (ctx.actor.has('support') || ctx.actor.has('admin') || (await teachesSomewhere(ctx))) return undefined;
   const t = ctx.t;
   return `${t.teachersOnly} ${cmd.kind === 'why' ? t.notices.forYourself : t.notices.yourCourses}`;

@@ -5,7 +5,7 @@ import { Config, loadConfig } from '../config';
 import type { RunRecord } from '../store/types';
 import { StoreUnavailableError } from '../store/unavailable';
 import { RunInProgressError, RunResult, SyncRequestError } from '../sync/engine';
-import { HeldDecision, heldDecision, shownStatus, syncStatus } from '../sync/status';
+import { HeldDecision, shownRun, shownStatus, syncStatus } from '../sync/status';
 import { formatDate } from '../i18n/format';
 import { latestNotices } from '../notify/status';
 import { CliError, onOption, printJson, yearOption } from './common';
@@ -160,10 +160,7 @@ export async function statusDocument(app: ReturnType<typeof createApp>) {
     notices: latest ? { runId: latest.runId, ...latest.counts } : null,
     // A run whose held removals were decided stays `held` (as its text line says) and carries `decision`:
     // {status, by, at, removals, approvalRunId?, removed?, supersededBy?}.
-    lastRuns: await Promise.all(lastRuns.map(async (r) => {
-      const decision = await heldDecision(app.store, r, lastRuns);
-      return { ...runJson(r), ...(decision ? { status: shownStatus(r, decision), decision } : {}) };
-    })),
+    lastRuns: await Promise.all(lastRuns.map((r) => shownRun(app.store, runJson(r), lastRuns))),
     nextRun: nextRun ? nextRun.toISOString() : null,
     runningSince: running?.holder,
     held: held.map((h) => ({

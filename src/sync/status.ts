@@ -60,6 +60,15 @@ export async function heldDecision(store: Store, run: RunRecord, runs: RunRecord
  */
 export const shownStatus = (run: RunRecord, decision: HeldDecision | undefined): RunRecord['status'] => (decision ? 'held' : run.status);
 
+/**
+ * A run as every status reader shows it (`status --json`, /healthz): once its held removals are decided,
+ * `held` with its `decision`; otherwise as stored. `runs`: recent runs, to find an approval's.
+ */
+export async function shownRun<R extends RunRecord>(store: Store, run: R, runs: RunRecord[]): Promise<R & { decision?: HeldDecision }> {
+  const decision = await heldDecision(store, run, runs);
+  return decision ? { ...run, status: shownStatus(run, decision), decision } : run;
+}
+
 export async function syncStatus(store: Store, schedule: Config['schedule'], opts: { runs: number; held?: boolean; now?: Date }): Promise<SyncStatus> {
   const now = opts.now ?? new Date();
   const [lastRuns, running, held] = await Promise.all([store.lastRuns(opts.runs), store.leaseHolder(RUN_LEASE, now), opts.held === false ? [] : store.heldPlans()]);

@@ -6,6 +6,7 @@
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { Running, serve } from '../../src/server';
+import { statusDocument } from '../../src/cli/sync';
 import { ADMIN, COLLEAGUE, SUPPORT, TEACHER } from '../helpers/bot';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { mockConnector } from '../helpers/chat-stubs';
@@ -361,11 +362,12 @@ describe.each(SDKS)('a held summary in the Teams channel (%s)', (sdk) => {
   let h: SyncHarness;
   let running: Running;
   let connector: Awaited<ReturnType<typeof mockConnector>>;
+  let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
     h = await startSyncHarness();
     await h.engine.run();
     connector = await mockConnector({ '29:admin': ADMIN });
-    const app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_SDK: sdk, TEAMS_LOCAL_MODE: 'true', SYNC_MAX_REMOVALS: '0', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
+    app = createApp(loadConfig({ ...h.env, NODE_ENV: 'test', TEAMS_SDK: sdk, TEAMS_LOCAL_MODE: 'true', SYNC_MAX_REMOVALS: '0', TEAMS_DIGEST_CONVERSATION_ID: '19:digest@thread.tacv2', TEAMS_SERVICE_URL: connector.url }), { logger: silentLogger });
     running = await serve(app, { port: 0, host: '127.0.0.1', scheduler: false });
   });
   afterAll(async () => {
@@ -400,6 +402,12 @@ describe.each(SDKS)('a held summary in the Teams channel (%s)', (sdk) => {
     const said = JSON.stringify(update!.body).replace(/[\u00a0\u202f]/g, ' ');
     expect(said).toMatch(/Retraits retenus de r[-0-9a-f]+ rejetés par admin\.moodle@univ-demo\.fr le .* : 2 personnes restent dans leur cohorte\./);
     expect(said).not.toMatch(/appliquée/);
+    // /healthz says the last run as `status --json` does: held, with its decision — not the stored "applied".
+    expect((await h.store.getRun(run!.runId))!.status).toBe('applied');
+    const health = (await (await fetch(`${running.url}/healthz`)).json()) as { lastRun: { runId: string; status: string; decision?: Record<string, unknown> } };
+    expect(health.lastRun).toMatchObject({ runId: run!.runId, status: 'held', decision: { status: 'rejected', by: ADMIN, removals: 2, removed: 0 } });
+    const [shown] = (await statusDocument(app)).lastRuns;
+    expect(shown).toMatchObject({ runId: health.lastRun.runId, status: health.lastRun.status, decision: health.lastRun.decision });
   });
 
   it('an approval replaces the summary card with who approved, when and how many were removed — not the "already approved" of a second click', async () => {

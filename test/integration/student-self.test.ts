@@ -160,6 +160,40 @@ describe("a student's own questions", () => {
     expect(plainSpaces((await ask(student, 'changes PHA-L2-102', 'en')).text)).toMatch(/^✗ This command is for teachers, support staff and administrators\. Your own courses: `my courses`/);
   });
 
+  it('a student\'s "méthodes", "ajouter", "modifier" and "retirer" read like their other refusals, the same for any course, existing or not, in both languages', async () => {
+    const student = account(of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended).key)!.email;
+    const courses = ['PHA-L2-101', 'PHA-L2-102', 'DRT-L1-101', 'ZZZ-999'];
+    const methods = () => JSON.stringify(site.enrol.all());
+    const before = methods();
+    for (const [locale, lines, words] of [
+      [
+        'fr',
+        (c: string) => [`méthodes ${c}`, `ajouter etp:L2PHA1 à ${c}`, `modifier etp:L2PHA1 dans ${c} désactiver`, `retirer etp:L2PHA1 de ${c}`],
+        /^✗ Cette commande est réservée aux enseignants, au support et aux administrateurs\. Vos propres cours : `mes cours`\.?$/,
+      ],
+      [
+        'en',
+        (c: string) => [`syncs ${c}`, `add etp:L2PHA1 to ${c}`, `update etp:L2PHA1 in ${c} disable`, `remove etp:L2PHA1 from ${c}`],
+        /^✗ This command is for teachers, support staff and administrators\. Your own courses: `my courses`\.?$/,
+      ],
+    ] as const) {
+      const answers = await Promise.all(courses.flatMap((c) => lines(c).map((line) => ask(student, line, locale))));
+      for (const r of answers) {
+        expect(r.view.tone).toBe('error');
+        expect(plainSpaces(r.text)).toMatch(words);
+        expect(r.view.buttons ?? []).toEqual([]);
+        expect(r.text).not.toMatch(/méthodes|enrolment methods|enseignez|you teach|PHA-|DRT-|ZZZ-|L2PHA1/);
+      }
+      // One sentence for every command and course: nothing says which course exists.
+      expect(new Set(answers.map((r) => r.text)).size).toBe(1);
+    }
+    // Nothing was changed for them, nothing is waiting for a confirmation.
+    expect(methods()).toBe(before);
+    // A teacher keeps her own words (the course she does not teach, named as typed).
+    expect((await ask(TEACHER, 'méthodes DRT-L1-101')).text).toMatch(/DRT-L1-101/);
+    expect((await ask(TEACHER, 'ajouter etp:L2PHA1 à DRT-L1-101')).text).toMatch(/DRT-L1-101/);
+  });
+
   it('"notifications oui" from someone who teaches nothing: notices are for teachers, and they will get them when they teach; a teacher is promised them', async () => {
     const student = account(of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended).key)!.email;
     const yes = await ask(student, 'notifications oui');

@@ -5,6 +5,7 @@ import { LdapSource } from '../../src/directory/ldap';
 import type { Student } from '../../src/directory/types';
 import type { Site } from '../../src/simulator/model';
 import { MemoryDirectory } from '../helpers/directory';
+import { SUPPORT, botFor, converse } from '../helpers/bot';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { REPO_FIXTURES } from '../helpers/simulator';
 import { LIMITED_DN, LIMITED_PW, BASE_DN, Slapd, startSlapd } from '../helpers/slapd';
@@ -73,6 +74,14 @@ describe('sync engine on the demo fixtures', () => {
     const last = (await h.store.studentHistory(leaving.key))[0]!;
     // Deleted from the directory: no longer a student, not "no registration to L2PHA1".
     expect(last).toMatchObject({ action: 'remove', cohortIdnumber: 'etp:L2PHA1', reason: { code: 'notStudent' } });
+    // Support's `historique` says it in the notices' and `changements`' words: no longer a student.
+    const bot = botFor(h);
+    const [fr] = await converse(bot, SUPPORT, [`historique ${leaving.key}`]);
+    const [en] = await converse(bot, SUPPORT, [`history ${leaving.key}`], { locale: 'en' });
+    expect(fr!.text).toContain('n’est plus étudiant dans l’annuaire');
+    expect(en!.text).toContain('no longer a student in the directory');
+    expect(fr!.text).not.toContain('n’est pas étudiant');
+    expect(en!.text).not.toMatch(/(?<!longer )a student in the directory/);
   });
 
   it('with 10 % injected faults, then a rerun, ends in exactly the directory state', async () => {

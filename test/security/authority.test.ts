@@ -63,6 +63,26 @@ describe('authority fails closed (simulator)', () => {
     expect((await h.store.auditEntries(20)).filter((a) => a.actor === student.email && a.command === 'why' && a.outcome === 'refused').length).toBeGreaterThan(0);
   });
 
+  it("a student's méthodes, ajouter, modifier and retirer are refused in their words, revealing nothing: the same for a real course, one of theirs and none, in both languages; audited; nothing changes", async () => {
+    const student = site.users.first('username', 'e21900001')!;
+    const before = JSON.stringify(site.enrol.all());
+    for (const [locale, lines, words] of [
+      ['fr', ['méthodes PHA-L2-101', 'méthodes PHA-L2-102', 'méthodes NOPE-404', 'ajouter etp:L2PHA1 à PHA-L2-101', 'ajouter etp:L2PHA1 à NOPE-404', 'ajouter etp:L2PHA1 PHA-L2-101', 'modifier etp:L2PHA1 dans PHA-L2-101 désactiver', 'modifier etp:L2PHA1 dans NOPE-404 désactiver', 'retirer etp:L2PHA1 de PHA-L2-101', 'retirer etp:L2PHA1 de NOPE-404'], /réservée aux enseignants, au support et aux administrateurs/],
+      ['en', ['syncs PHA-L2-101', 'syncs NOPE-404', 'add etp:L2PHA1 to PHA-L2-101', 'update etp:L2PHA1 in PHA-L2-101 disable', 'remove etp:L2PHA1 from PHA-L2-101', 'remove etp:L2PHA1 from NOPE-404'], /for teachers, support staff and administrators/],
+    ] as const) {
+      const answers = await converse(bot, student.email, [...lines], { locale });
+      for (const r of answers) {
+        expect(r.view.tone).toBe('error');
+        expect(r.text).toMatch(words);
+        expect(r.text).not.toMatch(/PHA-L2|NOPE|L2PHA1|Pharma|méthodes|enrolment methods|enseignez|you teach/);
+      }
+      expect(new Set(answers.map((r) => r.text)).size).toBe(1);
+    }
+    expect(JSON.stringify(site.enrol.all())).toBe(before);
+    const refusals = (await h.store.auditEntries(50)).filter((a) => a.actor === student.email && a.outcome === 'refused');
+    for (const kind of ['syncs', 'add', 'update', 'remove']) expect(refusals.some((a) => a.command === kind)).toBe(true);
+  });
+
   it('an outsider (no Moodle account) gets help and whoami only: no role label, no search', async () => {
     const [help, who, search, syncs] = await converse(bot, 'stranger@nowhere.example', ['aide', 'qui suis-je', 'chercher pharma', 'méthodes PHA-L2-101']);
     expect(help!.view.tone).not.toBe('error');

@@ -9,6 +9,8 @@ import path from 'path';
 import { GUARD_CODES, GuardCode, GuardReason, JOURNAL_ACTIONS, JOURNAL_REASON_CODES, JournalReason, JournalReasonCode, RUN_STATUSES } from '../../src/domain/codes';
 import { guardText, journalActionText, journalReasonText, moodleErrorText, runStatusText } from '../../src/i18n/codes';
 import type { Locale } from '../../src/i18n/locale';
+import { noticesFr } from '../../src/i18n/fr/notices';
+import { noticesEn } from '../../src/i18n/en/notices';
 import { MOODLE_ERROR_CODES, MoodleError, PLUGIN_REFUSAL_CODES, exceptionCode } from '../../src/moodle/errors';
 import { PLUGIN_REFUSAL_TEXTS } from '../../src/simulator/functions/plugins';
 
@@ -150,6 +152,14 @@ describe('guard, journal and run codes', () => {
     expect(Object.keys(journalSamples).sort()).toEqual([...JOURNAL_REASON_CODES].sort());
     for (const code of JOURNAL_REASON_CODES) expectSentence(journalReasonText(journalSamples[code], locale), code);
     for (const a of JOURNAL_ACTIONS) expect(journalActionText(a, locale)).not.toBe(locale === 'fr' ? a : '');
+  });
+
+  it('a removal because the person left the directory reads as in notices and `changements`: no longer a student', () => {
+    expect(journalReasonText({ code: 'notStudent' }, 'fr')).toBe(noticesFr.reasons.leftDirectory);
+    expect(journalReasonText({ code: 'notStudent' }, 'en')).toBe(noticesEn.reasons.leftDirectory);
+    expect(journalReasonText({ code: 'notStudent' }, 'fr')).toBe('n’est plus étudiant dans l’annuaire');
+    expect(journalReasonText({ code: 'notStudent' }, 'en')).toBe('no longer a student in the directory');
+    expect(journalReasonText({ code: 'notStudent', heldIn: 'r1', by: 'admin@x' }, 'fr')).toBe('n’est plus étudiant dans l’annuaire (retenu dans r1, approuvé par admin@x)');
   });
 
   it('French journal words are French: no "held" or "add" as verbs, no English reason', () => {

@@ -10,7 +10,7 @@ export const journalEn: { actions: Record<JournalAction, string>; reasons: Words
   reasons: {
     inscription: (r) => `${r.year} registration to ${r.etape}${r.status ? ` (status ${r.status})` : ''}`,
     noInscription: (r) => `no ${r.year ?? 'current'} registration to ${r.etape} in the directory${approved(r)}`,
-    notStudent: (r) => `not a student in the directory${approved(r)}`,
+    notStudent: (r) => `no longer a student in the directory${approved(r)}`,
     etapeGone: (r) => `${r.etape} no longer in the directory${approved(r)}`,
     noAccountYet: () => 'no Moodle account yet (created at first login)',
     etapeHasStudents: (r) => `${r.etape} has ${count(r.students, 'en', { one: 'student', other: 'students' })} in the directory`,

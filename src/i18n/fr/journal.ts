@@ -10,7 +10,7 @@ export const journalFr: { actions: Record<JournalAction, string>; reasons: Words
   reasons: {
     inscription: (r) => `inscription ${r.year} à ${r.etape}${r.status ? ` (statut ${r.status})` : ''}`,
     noInscription: (r) => `plus d’inscription ${r.year ? `${r.year} ` : 'de l’année '}à ${r.etape} dans l’annuaire${approved(r)}`,
-    notStudent: (r) => `n’est pas étudiant dans l’annuaire${approved(r)}`,
+    notStudent: (r) => `n’est plus étudiant dans l’annuaire${approved(r)}`,
     etapeGone: (r) => `l’étape ${r.etape} n’est plus dans l’annuaire${approved(r)}`,
     noAccountYet: () => 'pas encore de compte Moodle (créé à la première connexion)',
     etapeHasStudents: (r) => `l’étape ${r.etape} compte ${count(r.students, 'fr', { one: 'étudiant', other: 'étudiants' })} dans l’annuaire`,
