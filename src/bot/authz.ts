@@ -17,7 +17,7 @@ import type { ResolvedCourse } from './resolve';
 import { CourseAccessRule, resolveCourse } from './resolve';
 import { View, text } from './views';
 import type { Catalog } from '../i18n';
-import { teachesSomewhere } from './handlers/general';
+import { teachesSomewhere } from './teaching';
 
 export type Policy =
   | { who: 'anyone' }

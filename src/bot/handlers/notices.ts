@@ -16,7 +16,7 @@ import type { Store } from '../../store/types';
 import type { HandlerContext } from '../context';
 import { resolveCourse } from '../resolve';
 import { View, table, text } from '../views';
-import { teachesSomewhere } from './general';
+import { teachesSomewhere } from '../teaching';
 
 export async function notifications(ctx: HandlerContext, on: boolean | undefined): Promise<View> {
   const n = ctx.t.notices;

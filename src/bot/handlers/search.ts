@@ -7,6 +7,7 @@ import type { HandlerContext } from '../context';
 import { type AvailableCohort, type CourseCohorts, refusalCode } from '../../moodle/cohort-syncs';
 import { resolveCourse } from '../resolve';
 import { courseRule } from '../authz';
+import { TEACHING_PROBE } from '../teaching';
 import { View, table, text } from '../views';
 
 const PAGE = 10;
@@ -108,8 +109,6 @@ export async function usableCohorts(ctx: HandlerContext, query: string, platform
   return rows;
 }
 
-/** At most this many of a teacher's courses are asked about, so one search stays a handful of calls. */
-const MAX_COURSES = 30;
 
 /**
  * Without a course, a teacher sees the cohorts they could use in the courses they teach: their courses
@@ -128,7 +127,7 @@ async function teachableCohorts(ctx: HandlerContext, query: string, platform?: s
         // Their courses and the site's plugin at once, then every course in one call (one per course
         // before local_cohortbot 1.4): three round trips at most.
         const [mine, syncs] = await Promise.all([ctx.api(p.name).getUsersCourses(me.id), ctx.cohortSyncs(p.name).catch(() => undefined)]);
-        const courses = mine.filter((c) => c.id !== 1).slice(0, MAX_COURSES);
+        const courses = mine.filter((c) => c.id !== 1).slice(0, TEACHING_PROBE);
         if (courses.length === 0 || !syncs) return;
         const mayNot = (err: unknown): CourseCohorts[] => {
           if (isRefusal(err)) return [];
