@@ -25,3 +25,22 @@ export async function startDemoWorld(): Promise<DemoWorld> {
   (bot.deps as { directory: unknown }).directory = dir;
   return { h, dir, site: h.sim.sim.site('ecampus'), bot };
 }
+
+/** A test framework's suite hooks (jest's globals, passed in: helpers are also built outside jest). */
+export interface SuiteHooks {
+  beforeAll: (fn: () => Promise<unknown>, timeout?: number) => void;
+  afterAll: (fn: () => Promise<unknown> | undefined, timeout?: number) => void;
+}
+
+/**
+ * The demo world for a whole suite: started before its tests, stopped after them. Its parts are read
+ * through the returned object once the suite runs (`w.bot`, `w.site`…).
+ */
+export function useDemoWorld(hooks: SuiteHooks): DemoWorld {
+  const w = {} as DemoWorld;
+  hooks.beforeAll(async () => {
+    Object.assign(w, await startDemoWorld());
+  });
+  hooks.afterAll(() => w.h?.stop());
+  return w;
+}

@@ -3,33 +3,21 @@
  * student's gender, help per role, a decided held run in status, agreement, English typography,
  * hints the reader may use, the group named after the cohort.
  */
-import type { BotCore } from '../../src/bot/core';
 import type { Student } from '../../src/directory/types';
-import type { Site } from '../../src/simulator/model';
 import { ADMIN, SUPPORT, TEACHER, converse, plainSpaces } from '../helpers/bot';
 import { heldNoticeView } from '../../src/notify/views';
 import { renderText } from '../../src/channels/cli/render';
 import { statusDocument } from '../../src/cli/sync';
 import { heldDecisionText } from '../../src/i18n/codes';
 import { renderBlocks } from '../../src/channels/slack/blocks';
-import { MemoryDirectory } from '../helpers/directory';
-import type { SyncHarness } from '../helpers/engine';
-import { startDemoWorld } from '../helpers/demo-world';
+import { useDemoWorld } from '../helpers/demo-world';
 
 describe('fixwords', () => {
-  let h: SyncHarness;
-  let dir: MemoryDirectory;
-  let site: Site;
-  let bot: BotCore;
+  const w = useDemoWorld({ beforeAll, afterAll });
 
-  beforeAll(async () => {
-    ({ h, dir, site, bot } = await startDemoWorld());
-  });
-  afterAll(() => h.stop());
-
-  const account = (uid: string) => site.users.first('username', uid);
-  const of = (etape: string, n = 0): Student => dir.students.filter((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === etape) && !!account(s.key) && !account(s.key)!.suspended)[n]!;
-  const ask = async (email: string, line: string, locale = 'fr') => (await converse(bot, email, [line], { locale }))[0]!;
+  const account = (uid: string) => w.site.users.first('username', uid);
+  const of = (etape: string, n = 0): Student => w.dir.students.filter((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === etape) && !!account(s.key) && !account(s.key)!.suspended)[n]!;
+  const ask = async (email: string, line: string, locale = 'fr') => (await converse(w.bot, email, [line], { locale }))[0]!;
   const withGender = async <T>(s: Student, gender: 'm' | 'f' | undefined, f: () => Promise<T>): Promise<T> => {
     const before = s.gender;
     if (gender) s.gender = gender;
@@ -100,9 +88,9 @@ describe('fixwords', () => {
 
   describe('status after a held run is decided (4, 5)', () => {
     it('the run line says the decision, the CLI document carries it, French agrees with the count', async () => {
-      const keep = dir.students;
-      dir.students = keep.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && ['L1DRT1', 'L3DRT1'].includes(i.etape)));
-      const engine = h.newEngine(dir);
+      const keep = w.dir.students;
+      w.dir.students = keep.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && ['L1DRT1', 'L3DRT1'].includes(i.etape)));
+      const engine = w.h.newEngine(w.dir);
       let runId: string;
       try {
         const run = await engine.run();
@@ -122,7 +110,7 @@ describe('fixwords', () => {
         }
         await engine.reject(runId, ADMIN);
       } finally {
-        dir.students = keep;
+        w.dir.students = keep;
       }
       for (const [who, locale, line, not] of [
         [ADMIN, 'fr', `Dernière synchronisation : [^\\n]*Retraits retenus de ${runId} rejetés par ${ADMIN}`, /appliquée/],
@@ -132,7 +120,7 @@ describe('fixwords', () => {
         expect(st.text).toMatch(new RegExp(line));
         expect(st.text).not.toMatch(not);
       }
-      const doc = await statusDocument({ store: h.store, config: h.config } as unknown as Parameters<typeof statusDocument>[0]);
+      const doc = await statusDocument({ store: w.h.store, config: w.h.config } as unknown as Parameters<typeof statusDocument>[0]);
       const r = doc.lastRuns.find((x) => x.runId === runId)!;
       expect(r.status).toBeDefined();
       expect(r.decision).toMatchObject({ status: 'rejected', by: ADMIN, at: expect.any(String) });
@@ -145,9 +133,9 @@ describe('fixwords', () => {
 
   describe('why removals are held: one sentence for the admin, in the private notice and in the confirmation', () => {
     it('the held notice and `approuver`/`rejeter` say the guard in the same words, in both languages', async () => {
-      const keep = dir.students;
-      dir.students = keep.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && ['L1DRT1', 'L3DRT1'].includes(i.etape)));
-      const engine = h.newEngine(dir);
+      const keep = w.dir.students;
+      w.dir.students = keep.filter((s) => !s.inscriptions.some((i) => i.year === 2026 && ['L1DRT1', 'L3DRT1'].includes(i.etape)));
+      const engine = w.h.newEngine(w.dir);
       try {
         const run = await engine.run();
         expect(run.status).toBe('held');
@@ -161,7 +149,7 @@ describe('fixwords', () => {
         expect(plainSpaces(renderText(heldNoticeView({ kind: 'held', heldRunId: run.runId, startedAt: run.startedAt, removals: 9, reasons: run.guardReasons ?? [] }, 'fr', 'Europe/Paris')))).toMatch(/dépassent SYNC_MAX_REMOVALS=|SYNC_MAX_REMOVAL_PERCENT=/);
         await engine.reject(run.runId, ADMIN);
       } finally {
-        dir.students = keep;
+        w.dir.students = keep;
       }
     });
   });
@@ -170,7 +158,7 @@ describe('fixwords', () => {
     it('méthodes: every cohort ID whole, the name cut instead', async () => {
       const { renderText } = await import('../../src/channels/cli/render');
       const long = 'Un nom de cohorte vraiment très long pour tenir dans une colonne';
-      const c = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+      const c = w.site.cohorts.first('idnumber', 'etp:L2PHA1')!;
       const before = c.name;
       c.name = long;
       try {
@@ -192,7 +180,7 @@ describe('fixwords', () => {
       ['fr', 'ajouter etp:L3PHA1 à PHA-L2-102 groupe nouveau nom "L3 en renfort"', 'nouveau groupe au nom de la cohorte', / cohort »/, 'non'],
       ['en', 'add etp:L3PHA1 to PHA-L2-102 group new name "L3 reinforcement"', 'new group named after the cohort', / cohort"/, 'no'],
     ])('%s', async (locale, line, said, half, no) => {
-      const [r] = await converse(bot, TEACHER, [line, no], { locale });
+      const [r] = await converse(w.bot, TEACHER, [line, no], { locale });
       expect(r!.text).toContain(said);
       expect(r!.text).not.toMatch(half);
     });

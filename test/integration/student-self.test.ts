@@ -4,29 +4,18 @@
  * only and phrased for them — enrolled, wrong étape, no account yet on the course's platform, another
  * year — and a question about someone else refused like any missing right, saying nothing of them.
  */
-import type { BotCore } from '../../src/bot/core';
 import type { Site } from '../../src/simulator/model';
 import { TEACHER, converse, plainSpaces } from '../helpers/bot';
-import { MemoryDirectory } from '../helpers/directory';
-import type { SyncHarness } from '../helpers/engine';
-import { startDemoWorld } from '../helpers/demo-world';
+import { useDemoWorld } from '../helpers/demo-world';
 import { selfWhyView } from '../../src/notify/student';
 import type { Diagnosis } from '../../src/diagnosis/why';
 
 describe("a student's own questions", () => {
-  let h: SyncHarness;
-  let dir: MemoryDirectory;
-  let site: Site;
-  let bot: BotCore;
+  const w = useDemoWorld({ beforeAll, afterAll });
 
-  beforeAll(async () => {
-    ({ h, dir, site, bot } = await startDemoWorld());
-  });
-  afterAll(() => h.stop());
-
-  const of = (etape: string, pred: (uid: string) => boolean) => dir.students.find((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === etape) && pred(s.key))!;
-  const account = (uid: string, s: Site = site) => s.users.first('username', uid);
-  const ask = async (email: string, line: string, locale = 'fr') => (await converse(bot, email, [line], { locale }))[0]!;
+  const of = (etape: string, pred: (uid: string) => boolean) => w.dir.students.find((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === etape) && pred(s.key))!;
+  const account = (uid: string, s: Site = w.site) => s.users.first('username', uid);
+  const ask = async (email: string, line: string, locale = 'fr') => (await converse(w.bot, email, [line], { locale }))[0]!;
   const newAccount = (s: Site, username: string, email: string) => s.users.insert({ username, firstname: 'Étu', lastname: 'Diant', email, idnumber: '', auth: 'cas', suspended: false, deleted: false, confirmed: true, firstaccess: 0, lastaccess: 0, lang: 'fr', department: '' });
   /** Nothing a student may not run: no command but their own two. */
   const noForeignCommand = (text: string) => expect(text).not.toMatch(/synchroniser|ajouter|modifier|approuver|historique|`sync|`add/);
@@ -57,8 +46,8 @@ describe("a student's own questions", () => {
   it('no account yet on the course’s platform: it will be created at first login, then the sync enrols them', async () => {
     const s = of('L2PHA1', (u) => !account(u));
     const email = `${s.key}@etu.univ-demo.fr`;
-    // Known to the bot through their account on the other platform.
-    newAccount(h.sim.sim.site('collegium'), s.key, email);
+    // Known to the w.bot through their account on the other platform.
+    newAccount(w.h.sim.sim.site('collegium'), s.key, email);
     const why = await ask(email, 'pourquoi je ne suis pas inscrit en ecampus:PHA-L2-102');
     expect(why.text).toMatch(/Votre compte ecampus sera créé à votre première connexion/);
     noForeignCommand(why.text);
@@ -66,7 +55,7 @@ describe("a student's own questions", () => {
 
   it('another year only: ask the programme office', async () => {
     // Last year's student, with the account they had then.
-    const email = account('e21800999')?.email ?? newAccount(site, 'e21800999', 'martin.leparti@etu.univ-demo.fr').email;
+    const email = account('e21800999')?.email ?? newAccount(w.site, 'e21800999', 'martin.leparti@etu.univ-demo.fr').email;
     const why = await ask(email, 'pourquoi je ne suis pas inscrit en PHA-L2-102');
     expect(why.text).toMatch(/Votre inscription de 2026 n’est pas encore enregistrée .* scolarité/);
     noForeignCommand(why.text);
@@ -88,7 +77,7 @@ describe("a student's own questions", () => {
   it('someone the directory gives no étape (a teacher asking about herself): no empty étape line', () => {
     const d = { verdict: 'enrolment-suspended', access: { has: false }, steps: [], fixes: [] } as unknown as Diagnosis;
     for (const locale of ['fr', 'en']) {
-      const v = selfWhyView(d, undefined, { config: h.config, now: new Date(), platform: 'ecampus', courseLabel: 'PHA-L2-101 (ecampus)', locale, suspended: false });
+      const v = selfWhyView(d, undefined, { config: w.h.config, now: new Date(), platform: 'ecampus', courseLabel: 'PHA-L2-101 (ecampus)', locale, suspended: false });
       const said = v.blocks.map((b) => ('text' in b ? String(b.text) : '')).join('\n');
       expect(said).not.toMatch(/étape\s*\.|étape $|in étape\s*\./m);
       expect(said).toMatch(locale === 'fr' ? /n’est pas active/ : /not active/);
@@ -96,10 +85,10 @@ describe("a student's own questions", () => {
   });
 
   it('"mes cours": a course whose enrolment is suspended is said so (Moodle\'s access rule), the others give access', async () => {
-    const s = dir.students.filter((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && !!account(x.key) && !account(x.key)!.suspended)[1]!;
+    const s = w.dir.students.filter((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && !!account(x.key) && !account(x.key)!.suspended)[1]!;
     const me = account(s.key)!;
-    const course = site.courses.first('shortname', 'PHA-L2-102')!;
-    const mine = site.userEnrolments.find('user', me.id).filter((ue) => site.enrol.get(ue.enrolid)?.courseid === course.id);
+    const course = w.site.courses.first('shortname', 'PHA-L2-102')!;
+    const mine = w.site.userEnrolments.find('user', me.id).filter((ue) => w.site.enrol.get(ue.enrolid)?.courseid === course.id);
     expect(mine.length).toBeGreaterThan(0);
     for (const ue of mine) ue.status = 1;
     try {
@@ -163,7 +152,7 @@ describe("a student's own questions", () => {
   it('a student\'s "méthodes", "ajouter", "modifier" and "retirer" read like their other refusals, the same for any course, existing or not, in both languages', async () => {
     const student = account(of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended).key)!.email;
     const courses = ['PHA-L2-101', 'PHA-L2-102', 'DRT-L1-101', 'ZZZ-999'];
-    const methods = () => JSON.stringify(site.enrol.all());
+    const methods = () => JSON.stringify(w.site.enrol.all());
     const before = methods();
     for (const [locale, lines, words] of [
       [
@@ -219,9 +208,9 @@ describe("a student's own questions", () => {
     expect((await ask(TEACHER, 'chercher pharma')).view.tone).not.toBe('error');
   });
 
-  it('"changements" counts a cohort\'s changes only from when the course synced it (linked through the bot)', async () => {
+  it('"changements" counts a cohort\'s changes only from when the course synced it (linked through the w.bot)', async () => {
     // etp:L3PHA1's members were added by the first sync, before PHA-L3-201 synced it.
-    expect((await h.store.cohortHistory('ecampus', 'etp:L3PHA1', 500)).filter((e) => e.action === 'add').length).toBeGreaterThan(0);
+    expect((await w.h.store.cohortHistory('ecampus', 'etp:L3PHA1', 500)).filter((e) => e.action === 'add').length).toBeGreaterThan(0);
     const preview = await ask(TEACHER, 'ajouter etp:L3PHA1 à PHA-L3-201');
     const yes = preview.view.buttons!.find((b) => /^(oui|yes) /.test(b.payload))!;
     expect((await ask(TEACHER, yes.payload)).view.tone).toBe('success');
@@ -230,10 +219,10 @@ describe("a student's own questions", () => {
     // A change after the link: the next run's, and only it, is listed.
     const mover = of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended);
     mover.inscriptions = mover.inscriptions.map((i) => (i.year === 2026 && i.etape === 'L2PHA1' ? { ...i, etape: 'L3PHA1' } : i));
-    await h.engine.run();
+    await w.h.engine.run();
     const after = await ask(TEACHER, 'changements PHA-L3-201');
     expect(after.text).toContain(mover.key);
-    const l3 = dir.students.filter((x) => x.key !== mover.key && x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L3PHA1') && !!account(x.key));
+    const l3 = w.dir.students.filter((x) => x.key !== mover.key && x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L3PHA1') && !!account(x.key));
     for (const x of l3) expect(after.text).not.toContain(x.key);
   });
 });

@@ -1,33 +1,22 @@
 /** The "why" diagnosis on the demo: Moodle's truth first, the sync's model second — the cases, in French and English. */
-import type { BotCore } from '../../src/bot/core';
 import { diagnose, Diagnosis } from '../../src/diagnosis/why';
 import { renderWhy } from '../../src/i18n/why';
 import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import { createPlatformApis } from '../../src/moodle/platforms';
-import type { Site } from '../../src/simulator/model';
 import { SUPPORT, TEACHER, converse } from '../helpers/bot';
-import { MemoryDirectory } from '../helpers/directory';
-import type { SyncHarness } from '../helpers/engine';
-import { startDemoWorld } from '../helpers/demo-world';
+import { useDemoWorld } from '../helpers/demo-world';
 
 describe('why: Moodle first, then the sync', () => {
-  let h: SyncHarness;
-  let dir: MemoryDirectory;
-  let site: Site;
-  let bot: BotCore;
-  beforeAll(async () => {
-    ({ h, dir, site, bot } = await startDemoWorld());
-  });
-  afterAll(() => h.stop());
+  const w = useDemoWorld({ beforeAll, afterAll });
 
   const why = async (student: string, course: string, opts: { on?: Date; calendar?: boolean } = {}): Promise<Diagnosis> => {
-    const api = createPlatformApis(h.config).get('ecampus')!;
-    const c = site.courses.first('shortname', course)!;
+    const api = createPlatformApis(w.h.config).get('ecampus')!;
+    const c = w.site.courses.first('shortname', course)!;
     // calendar: the year window of the day asked, not the harness's forced year.
-    const config = opts.calendar ? { ...h.config, academicYear: { ...h.config.academicYear, year: undefined } } : h.config;
-    return diagnose({ config, directory: dir, api, syncs: await cohortSyncsFor(api), store: h.store, now: new Date(), on: opts.on, actingUserId: site.users.first('username', 'cmoreau')!.id }, student, 'ecampus', { id: c.id, shortname: c.shortname, fullname: c.fullname, categoryid: c.categoryid });
+    const config = opts.calendar ? { ...w.h.config, academicYear: { ...w.h.config.academicYear, year: undefined } } : w.h.config;
+    return diagnose({ config, directory: w.dir, api, syncs: await cohortSyncsFor(api), store: w.h.store, now: new Date(), on: opts.on, actingUserId: w.site.users.first('username', 'cmoreau')!.id }, student, 'ecampus', { id: c.id, shortname: c.shortname, fullname: c.fullname, categoryid: c.categoryid });
   };
-  const say = (d: Diagnosis, locale: 'fr' | 'en') => renderWhy(d, locale, h.config.academicYear.timezone);
+  const say = (d: Diagnosis, locale: 'fr' | 'en') => renderWhy(d, locale, w.h.config.academicYear.timezone);
 
   it('a tutor enrolled through the manual cohort tuteurs-l2-pharma has access, and no fix is proposed', async () => {
     const d = await why('e21900019', 'PHA-L2-101');
@@ -40,11 +29,11 @@ describe('why: Moodle first, then the sync', () => {
   });
 
   it('a held removal: still enrolled, waiting for an administrator in run R — not "see the registrar", not "wrong platform"', async () => {
-    const key = dir.students.find((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && site.users.first('username', s.key))!.key;
-    const gone = dir.students.find((x) => x.key === key)!;
-    dir.students = dir.students.filter((x) => x !== gone);
-    const cohort = site.cohorts.first('idnumber', 'etp:L2PHA1')!;
-    await h.store.saveHeldPlan({ runId: 'r-held-1', createdAt: new Date().toISOString(), status: 'held', reasonCodes: [], removals: [{ platform: 'ecampus', cohortId: cohort.id, cohortIdnumber: 'etp:L2PHA1', userId: site.users.first('username', key)!.id, key, reason: { code: 'etapeGone', etape: 'L2PHA1' } }] });
+    const key = w.dir.students.find((s) => s.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && w.site.users.first('username', s.key))!.key;
+    const gone = w.dir.students.find((x) => x.key === key)!;
+    w.dir.students = w.dir.students.filter((x) => x !== gone);
+    const cohort = w.site.cohorts.first('idnumber', 'etp:L2PHA1')!;
+    await w.h.store.saveHeldPlan({ runId: 'r-held-1', createdAt: new Date().toISOString(), status: 'held', reasonCodes: [], removals: [{ platform: 'ecampus', cohortId: cohort.id, cohortIdnumber: 'etp:L2PHA1', userId: w.site.users.first('username', key)!.id, key, reason: { code: 'etapeGone', etape: 'L2PHA1' } }] });
     try {
       const d = await why(key, 'PHA-L2-102');
       expect(d).toMatchObject({ verdict: 'access-removal-held', about: { runId: 'r-held-1', cohort: 'etp:L2PHA1' }, fixes: [] });
@@ -53,16 +42,16 @@ describe('why: Moodle first, then the sync', () => {
       expect(say(d, 'en').verdict).toMatch(/^Still has access .*the removal waits for an administrator to approve or reject run r-held-1\.$/);
       expect(say(d, 'en').lines.join('\n')).not.toMatch(/platform/);
     } finally {
-      await h.store.decideHeldPlan('r-held-1', 'rejected', 'test', new Date().toISOString());
-      dir.students.push(gone);
+      await w.h.store.decideHeldPlan('r-held-1', 'rejected', 'test', new Date().toISOString());
+      w.dir.students.push(gone);
     }
   });
 
   it('the grace period: last year’s member is kept between the switch and YEAR_GRACE_UNTIL, removed after — the sync’s own window', async () => {
-    const real = dir.students.find((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && site.users.first('username', x.key) && !site.users.first('username', x.key)!.suspended)!;
+    const real = w.dir.students.find((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && w.site.users.first('username', x.key) && !w.site.users.first('username', x.key)!.suspended)!;
     // This year's inscription only: next year, it is last year's.
     const s = { ...real, inscriptions: [{ year: 2026, etape: 'L2PHA1' }] };
-    dir.students = dir.students.map((x) => (x === real ? s : x));
+    w.dir.students = w.dir.students.map((x) => (x === real ? s : x));
     const inGrace = await why(s.key, 'PHA-L2-102', { on: new Date('2027-09-10T10:00:00Z'), calendar: true });
     expect(inGrace.verdict).toBe('access');
     expect(inGrace.steps.find((x) => x.id === 'sync')!.facts).toContainEqual({ code: 'wants', etape: 'L2PHA1', cohort: 'etp:L2PHA1', mode: 'keep-only', member: true, next: 'keep' });
@@ -71,11 +60,11 @@ describe('why: Moodle first, then the sync', () => {
     const after = await why(s.key, 'PHA-L2-102', { on: new Date('2027-11-05T10:00:00Z'), calendar: true });
     expect(after.verdict).toBe('access-ends-next-run');
     expect(say(after, 'en').verdict).toMatch(/the next run .* will remove them/);
-    dir.students = dir.students.map((x) => (x === s ? real : x));
+    w.dir.students = w.dir.students.map((x) => (x === s ? real : x));
   });
 
   it('a student whose étape the course does not sync: his own étape only, its full effect, and the narrower manual enrolment beside it', async () => {
-    const s = dir.students.find((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && site.users.first('username', x.key) && !site.users.first('username', x.key)!.suspended)!;
+    const s = w.dir.students.find((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && w.site.users.first('username', x.key) && !w.site.users.first('username', x.key)!.suspended)!;
     const d = await why(s.key, 'PHA-L3-201');
     expect(d.verdict).toBe('course-not-syncing');
     const [wide, narrow] = d.fixes;
@@ -92,11 +81,11 @@ describe('why: Moodle first, then the sync', () => {
   });
 
   it('in the chat: support gets Moodle’s answer first; a teacher only what the course knows', async () => {
-    const [support] = await converse(bot, SUPPORT, ['pourquoi e21900019 PHA-L2-101']);
+    const [support] = await converse(w.bot, SUPPORT, ['pourquoi e21900019 PHA-L2-101']);
     expect(support!.view.private).toBe(true);
     expect(support!.text).toMatch(/A accès au cours, par synchronisation de cohorte tuteurs-l2-pharma/);
     expect(support!.view.buttons ?? []).toEqual([]);
-    const [teacher] = await converse(bot, TEACHER, ['pourquoi e21900019 PHA-L2-101']);
+    const [teacher] = await converse(w.bot, TEACHER, ['pourquoi e21900019 PHA-L2-101']);
     expect(teacher!.text).toMatch(/A accès au cours/);
     expect(teacher!.text).not.toMatch(/Annuaire|inscriptions :/);
   });
