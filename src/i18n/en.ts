@@ -18,6 +18,10 @@ import { helpEn } from './en/help';
 import { rolesEn } from './en/roles';
 /** A count and the word that agrees with it. */
 const n$ = (n: number, one: string, other: string) => count(n, 'en', { one, other });
+/** How many people, with the word their role takes (a negative count: Moodle did not say). */
+const people = (n: number, role: string): string => (n < 0 ? 'an unknown number of participants' : role === 'student' ? n$(n, 'student', 'students') : role === 'teacher' || role === 'editingteacher' ? n$(n, 'teacher', 'teachers') : n$(n, 'participant', 'participants'));
+/** The verb after people(n): singular for exactly one. */
+const verb = (n: number, one: string, other: string): string => (n === 1 ? one : other);
 
 export const en: Catalog = {
   locale: 'en',
@@ -147,18 +151,17 @@ export const en: Catalog = {
   addConfirmText: (cohort: string, course: string, count: number) => `Cohort ${cohort} (${count} members) will be synced with ${course}: its members are enrolled at once, and followed every night.`,
   autoSpaceWarning: (course: string) => `${course} is an automatically created course space: cohort sync is discouraged there. Prefer manual enrolment of the current members with an end date.`,
   manualInstead: (date: string) => `Enrol manually until ${date}`,
-  addDone: (cohort: string, course: string, who: string) => `Done: ${cohort} is synced with ${course}. ${who} now have access through this cohort.`,
+  addDone: (cohort: string, course: string, n: number, role: string) => `Done: ${cohort} is synced with ${course}. ${people(n, role)} now ${verb(n, 'has', 'have')} access through this cohort.`,
   addExisting: (cohort: string, course: string) => `${cohort} was already synced with ${course} with that role: nothing changed.`,
   manualDone: (count: number, course: string, date: string) => `${n$(count, 'member', 'members')} enrolled manually in ${course} until ${date}.`,
   inactiveNote: 'The method will be created disabled: nobody is enrolled until it is enabled.',
 
   removeConfirmTitle: 'Remove the cohort sync?',
-  removeConfirmText: (cohort: string, course: string, who: string) => `The sync of ${cohort} will be removed from ${course}: ${who} will lose access to the course (those with another way in keep it).`,
   disableConfirmTitle: 'Disable the cohort sync?',
-  disableConfirmText: (cohort: string, course: string, who: string) => `The sync of ${cohort} will be disabled in ${course}: ${who} will lose access to the course until it is enabled again (those with another way in keep it).`,
+  disableConfirmText: (cohort: string, course: string, n: number, role: string) => `The sync of ${cohort} will be disabled in ${course}: ${people(n, role)} will lose access to the course until it is enabled again (those with another way in keep it).`,
   roleConfirmTitle: 'Change the role?',
   roleConfirmText: (cohort: string, course: string, who: string, role: string) => `${who} enrolled through ${cohort} in ${course} will get the role "${role}" instead of their current one.`,
-  people: (n: number, role: string): string => (n < 0 ? 'an unknown number of participants' : role === 'student' ? n$(n, 'student', 'students') : role === 'teacher' || role === 'editingteacher' ? n$(n, 'teacher', 'teachers') : n$(n, 'participant', 'participants')),
+  people: (n: number, role: string): string => people(n, role),
   removeDone: (cohort: string, course: string) => `The sync of ${cohort} was removed from ${course}.`,
 
   updateDone: (cohort: string, course: string, what: string) => `${cohort} in ${course}: ${what}.`,

@@ -15,6 +15,10 @@ import { commandsFr } from './fr/commands';
 
 /** A count and the word that agrees with it (French plural rules: 0 and 1 are singular). */
 const n$ = (n: number, one: string, other: string) => count(n, 'fr', { one, other });
+/** How many people, with the word their role takes (a negative count: Moodle did not say). */
+const people = (n: number, role: string): string => (n < 0 ? 'un nombre inconnu de participants' : role === 'student' ? n$(n, 'étudiant', 'étudiants') : role === 'teacher' || role === 'editingteacher' ? n$(n, 'enseignant', 'enseignants') : n$(n, 'participant', 'participants'));
+/** The verb after people(n): singular up to one, as French counts (0 étudiant a…). */
+const verb = (n: number, one: string, other: string): string => (n >= 0 && n <= 1 ? one : other);
 
 /** Catalogue français (langue par défaut). Chaque réponse se termine par la prochaine commande utile. */
 import { helpFr } from './fr/help';
@@ -148,18 +152,17 @@ export const fr = {
   addConfirmText: (cohort: string, course: string, count: number) => `La cohorte ${cohort} (${count} membres) sera synchronisée avec ${course} : ses membres y seront inscrits tout de suite, et suivis chaque nuit.`,
   autoSpaceWarning: (course: string) => `${course} est un espace de cours créé automatiquement : la synchronisation de cohorte y est déconseillée. Préférez l’inscription manuelle des membres actuels avec une date de fin.`,
   manualInstead: (date: string) => `Inscrire manuellement jusqu’au ${date}`,
-  addDone: (cohort: string, course: string, who: string) => `C’est fait : ${cohort} est synchronisée avec ${course}. ${who} y ont maintenant accès par cette cohorte.`,
+  addDone: (cohort: string, course: string, n: number, role: string) => `C’est fait : ${cohort} est synchronisée avec ${course}. ${people(n, role)} ${verb(n, 'y a', 'y ont')} maintenant accès par cette cohorte.`,
   addExisting: (cohort: string, course: string) => `${cohort} était déjà synchronisée avec ${course} avec ce rôle : rien n’a changé.`,
   manualDone: (count: number, course: string, date: string) => `${n$(count, 'membre inscrit', 'membres inscrits')} manuellement à ${course} jusqu’au ${date}.`,
   inactiveNote: 'La méthode sera créée désactivée : personne ne sera inscrit avant son activation.',
 
   removeConfirmTitle: 'Retirer la synchronisation ?',
-  removeConfirmText: (cohort: string, course: string, who: string) => `La synchronisation de ${cohort} sera retirée de ${course} : ${who} perdront l’accès au cours (ceux qui y ont un autre accès le gardent).`,
   disableConfirmTitle: 'Désactiver la synchronisation ?',
-  disableConfirmText: (cohort: string, course: string, who: string) => `La synchronisation de ${cohort} sera désactivée dans ${course} : ${who} perdront l’accès au cours jusqu’à sa réactivation (ceux qui y ont un autre accès le gardent).`,
+  disableConfirmText: (cohort: string, course: string, n: number, role: string) => `La synchronisation de ${cohort} sera désactivée dans ${course} : ${people(n, role)} ${verb(n, 'perdra', 'perdront')} l’accès au cours jusqu’à sa réactivation (ceux qui y ont un autre accès le gardent).`,
   roleConfirmTitle: 'Changer le rôle ?',
   roleConfirmText: (cohort: string, course: string, who: string, role: string) => `${who} inscrits par ${cohort} dans ${course} recevront le rôle « ${role} » à la place de leur rôle actuel.`,
-  people: (n: number, role: string): string => (n < 0 ? 'un nombre inconnu de participants' : role === 'student' ? n$(n, 'étudiant', 'étudiants') : role === 'teacher' || role === 'editingteacher' ? n$(n, 'enseignant', 'enseignants') : n$(n, 'participant', 'participants')),
+  people: (n: number, role: string): string => people(n, role),
   removeDone: (cohort: string, course: string) => `La synchronisation de ${cohort} a été retirée de ${course}.`,
 
   updateDone: (cohort: string, course: string, what: string) => `${cohort} dans ${course} : ${what}.`,

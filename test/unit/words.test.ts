@@ -9,6 +9,7 @@ import path from 'path';
 import { GUARD_CODES, GuardCode, GuardReason, JOURNAL_ACTIONS, JOURNAL_REASON_CODES, JournalReason, JournalReasonCode, RUN_STATUSES } from '../../src/domain/codes';
 import { guardText, journalActionText, journalReasonText, moodleErrorText, runStatusText } from '../../src/i18n/codes';
 import type { Locale } from '../../src/i18n/locale';
+import { catalog } from '../../src/i18n';
 import { noticesFr } from '../../src/i18n/fr/notices';
 import { noticesEn } from '../../src/i18n/en/notices';
 import { MOODLE_ERROR_CODES, MoodleError, PLUGIN_REFUSAL_CODES, exceptionCode } from '../../src/moodle/errors';
@@ -177,5 +178,22 @@ describe('guard, journal and run codes', () => {
     expect(guardText(guardSamples.removalPercent, 'fr')).toMatch(/font 12,5\u00a0%|font 12,5 %/);
     expect(guardText(guardSamples.tooFewRecords, 'fr')).toMatch(/compte 1 étudiant,/);
     expect(guardText(guardSamples.tooFewRecords, 'en')).toMatch(/has 1 student,/);
+  });
+});
+
+describe('counts and their verbs', () => {
+  // A tester saw "0 étudiant y ont maintenant accès" and "0 étudiant perdront l’accès".
+  it.each([
+    ['fr', 0, /0 étudiant y a maintenant accès/, /0 étudiant perdra l’accès/],
+    ['fr', 1, /1 étudiant y a maintenant accès/, /1 étudiant perdra l’accès/],
+    ['fr', 3, /3 étudiants y ont maintenant accès/, /3 étudiants perdront l’accès/],
+    ['fr', -1, /un nombre inconnu de participants y ont/, /un nombre inconnu de participants perdront/],
+    ['en', 1, /1 student now has access/, /1 student will lose access/],
+    ['en', 0, /0 students now have access/, /0 students will lose access/],
+    ['en', 3, /3 students now have access/, /3 students will lose access/],
+  ] as Array<[Locale, number, RegExp, RegExp]>)('%s, %i: the verb agrees with the count', (locale, n, done, disable) => {
+    const t = catalog(locale);
+    expect(t.addDone('C', 'X', n, 'student')).toMatch(done);
+    expect(t.disableConfirmText('C', 'X', n, 'student')).toMatch(disable);
   });
 });

@@ -222,7 +222,7 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
   const enrolled = instance.enabled ? instance.activeCount : instance.memberCount;
   const gaining = enabling ? await whoGains(ctx, rc, instance.cohortId, newShortname) : 0;
   const blocks = [
-    ...(disabling ? [text(t.disableConfirmText(label, rc.label, t.people(instance.onlyAccessCount, instance.roleShortname)))] : []),
+    ...(disabling ? [text(t.disableConfirmText(label, rc.label, instance.onlyAccessCount, instance.roleShortname))] : []),
     ...(enabling ? [text(t.help.enableConfirmText(label, rc.label, gaining, newShortname, roleName))] : []),
     ...(roleChanging ? [text(t.help.roleChangeText(label, rc.label, enrolled, instance.roleShortname, roleName, t.roleLabels[instance.roleShortname] ?? instance.roleName))] : []),
   ];
@@ -283,7 +283,7 @@ export async function confirm(ctx: HandlerContext, id: string | undefined): Prom
         const courseSpec = pending.courseLabel.replace(/^(.+) \((\w+)\)$/, '$2:$1');
         return { tone: 'success', blocks: [text(t.help.addDoneInactive(a.cohortLabel, pending.courseLabel, t.cmd.update(cmd.cohort, courseSpec, { enabled: true })))] };
       }
-      return { tone: 'success', blocks: [text(r.created ? t.addDone(a.cohortLabel, pending.courseLabel, t.people(instance?.activeCount ?? -1, instance?.roleShortname ?? '')) : t.addExisting(a.cohortLabel, pending.courseLabel))] };
+      return { tone: 'success', blocks: [text(r.created ? t.addDone(a.cohortLabel, pending.courseLabel, instance?.activeCount ?? -1, instance?.roleShortname ?? '') : t.addExisting(a.cohortLabel, pending.courseLabel))] };
     }
     case 'remove': {
       const me = ctx.actor.account(pending.platform);

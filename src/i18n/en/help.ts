@@ -9,7 +9,7 @@ const roleWord = (k: number, role: string): string =>
 export const helpEn: HelpSection = {
   title: 'cohortbot — help',
   intro: 'I link Moodle cohorts to your courses and answer questions about their nightly sync.',
-  apogee: '*Apogée* is the university’s student records system; a *code étape* (e.g. L2PHA1) names one year of a degree there. Each code étape has its general cohort (etp:L2PHA1), filled every night from the directory.',
+  apogee: 'Apogée is the university’s student records system; a code étape (e.g. L2PHA1) names one year of a degree there. Each code étape has its general cohort (etp:L2PHA1), filled every night from the directory.',
   example: (cmd: string) => `e.g. \`${cmd}\``,
   listSep: '; ',
   sections: { everyone: 'Everyone', teacher: 'Teacher (in your courses)', support: 'Support', admin: 'Administrator' },

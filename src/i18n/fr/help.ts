@@ -14,7 +14,7 @@ const roleWord = (k: number, role: string): string =>
 export const helpFr = {
   title: 'cohortbot — aide',
   intro: 'Je relie les cohortes Moodle à vos cours et je réponds aux questions sur leur synchronisation nocturne.',
-  apogee: '*Apogée* est le logiciel de scolarité de l’université ; un *code étape* (ex. L2PHA1) y désigne une année d’un diplôme. Chaque code étape a sa cohorte générale (etp:L2PHA1), remplie chaque nuit depuis l’annuaire.',
+  apogee: 'Apogée est le logiciel de scolarité de l’université ; un code étape (ex. L2PHA1) y désigne une année d’un diplôme. Chaque code étape a sa cohorte générale (etp:L2PHA1), remplie chaque nuit depuis l’annuaire.',
   example: (cmd: string) => `ex. \`${cmd}\``,
   /** Between the items of a list on one line. */
   listSep: ' ; ',
