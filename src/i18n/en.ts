@@ -195,6 +195,8 @@ export const en: Catalog = {
 
   whoamiTitle: 'Who am I?',
   whoamiRoles: (roles: string) => `Roles: ${roles}`,
+  /** Who decided held removals, to someone whose role does not need the administrator's address. */
+  anAdministrator: 'an administrator',
   roleNames: { support: 'support', admin: 'administrator' },
   whoamiNoRole: 'Moodle user (your rights in each course are Moodle\'s)',
   whoamiAccount: (platform: string, username: string) => `${platform}: ${username}`,

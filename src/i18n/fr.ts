@@ -198,6 +198,8 @@ export const fr = {
 
   whoamiTitle: 'Qui suis-je ?',
   whoamiRoles: (roles: string) => `Rôles : ${roles}`,
+  /** Who decided held removals, to someone whose role does not need the administrator's address. */
+  anAdministrator: 'un administrateur',
   roleNames: { support: 'support', admin: 'administrateur' } as Record<string, string>,
   whoamiNoRole: 'utilisateur Moodle (vos droits dans chaque cours sont ceux de Moodle)',
   whoamiAccount: (platform: string, username: string) => `${platform} : ${username}`,

@@ -120,6 +120,13 @@ describe('fixwords', () => {
         expect(st.text).toMatch(new RegExp(line));
         expect(st.text).not.toMatch(not);
       }
+      // A student is told an administrator decided, not which one (an address their role does not need).
+      const student = account(of('L2PHA1').key)!.email;
+      for (const [locale, line] of [['fr', `Retraits retenus de ${runId} rejetés par un administrateur`], ['en', `Held removals of ${runId} rejected by an administrator`]] as const) {
+        const st = await ask(student, locale === 'fr' ? 'état' : 'status', locale);
+        expect(st.text).toContain(line);
+        expect(st.text).not.toContain(ADMIN);
+      }
       const doc = await statusDocument({ store: w.h.store, config: w.h.config } as unknown as Parameters<typeof statusDocument>[0]);
       const r = doc.lastRuns.find((x) => x.runId === runId)!;
       expect(r.status).toBeDefined();

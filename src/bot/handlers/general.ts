@@ -8,7 +8,7 @@ import { latestNotices } from '../../notify/status';
 import { cohortIdnumber } from '../../domain/cohorts';
 import { typedEtape } from '../resolve';
 import { View, facts, table, text } from '../views';
-import { firstTaught } from '../teaching';
+import { firstTaught, teachesSomewhere } from '../teaching';
 
 /**
  * Help for this person (#26): what they may do on each platform — no account, teacher, support,
@@ -113,7 +113,10 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
   else if (!full) blocks.push(text(h.noFullRun));
   if (full) {
     // Held removals since decided: the run's line says what became of them (its bare status, "applied", would contradict the table).
-    const decided = await heldDecision(store, full, runs);
+    const decision = await heldDecision(store, full, runs);
+    // Who decided is an administrator's e-mail: said to staff (support, admins, teachers); to a student, the role only.
+    const staff = ctx.actor.has('support') || (await teachesSomewhere(ctx).catch(() => false));
+    const decided = decision?.by && !staff ? { ...decision, by: t.anAdministrator } : decision;
     blocks.push(text(decided ? t.statusLastDecided(when(full.startedAt), full.durationMs ?? 0, heldDecisionText(full.runId, decided, localeOf(t.locale), tz)) : t.statusLast(when(full.startedAt), t.runStatus[full.status] ?? full.status, full.durationMs ?? 0)));
     const wanted = target?.toLowerCase();
     const rows = full.platforms
