@@ -184,7 +184,7 @@ export const en: Catalog = {
   statusNext: (at: string) => `Next: ${at}`,
   statusColumns: ['Platform', 'Cohorts created', 'Added', 'Removed', 'Held', 'Pending accounts', 'Errors'],
   statusHeld: (run: string, n: number, admin = false) => `${n$(n, 'removal', 'removals')} held by the guard in ${run}: ${admin ? `\`approve ${run}\` or \`reject ${run}\`` : 'an administrator can approve or reject them'}.`,
-  statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} waiting for an account`,
+  statusCohortCounts: (added: number, removed: number, pending: number, held = 0) => `+${added} / −${removed} / ${pending} waiting for an account${held > 0 ? ` / ${held} ${held > 1 ? 'removals' : 'removal'} held for approval` : ''}`,
   approveButton: 'Approve removals',
   rejectButton: 'Reject',
   journalActions: journalEn.actions as Record<string, string>,

@@ -187,7 +187,7 @@ export const fr = {
   statusColumns: ['Plateforme', 'Cohortes créées', 'Ajouts', 'Retraits', 'Retenus', 'Comptes en attente', 'Erreurs'],
   // The commands only for who may type them (administrators); others read who decides, in words.
   statusHeld: (run: string, n: number, admin = false) => `${n$(n, 'retrait retenu', 'retraits retenus')} par le garde-fou dans ${run} : ${admin ? `\`approuver ${run}\` ou \`rejeter ${run}\`` : 'un administrateur peut les approuver ou les rejeter'}.`,
-  statusCohortCounts: (added: number, removed: number, pending: number) => `+${added} / −${removed} / ${pending} en attente de compte`,
+  statusCohortCounts: (added: number, removed: number, pending: number, held = 0) => `+${added} / −${removed} / ${pending} en attente de compte${held > 0 ? ` / ${held} ${held > 1 ? 'retraits retenus' : 'retrait retenu'} pour approbation` : ''}`,
   approveButton: 'Approuver les retraits',
   rejectButton: 'Rejeter',
   journalActions: journalFr.actions as Record<string, string>,

@@ -108,6 +108,11 @@ describe('fixwords', () => {
           expect(admin.text).toContain(`\`${cmd} ${runId}\``);
           expect(admin.text).toMatch(/SYNC_MAX_REMOVAL/);
         }
+        // A cohort's own line counts its held removals; a cohort no run changed is said so, not ignored.
+        const ofCohort = await ask(TEACHER, 'état etp:L1DRT1');
+        expect(plainSpaces(ofCohort.text)).toMatch(/etp:L1DRT1 sur ecampus, synchronisation [^\n]*\d+ retraits? retenus? pour approbation/);
+        expect(plainSpaces((await ask(TEACHER, 'status etp:L1DRT1', 'en')).text)).toMatch(/\d+ removals? held for approval/);
+        expect(plainSpaces((await ask(TEACHER, 'état etp:ZZZ9999')).text)).toContain('Aucune synchronisation n’a encore changé etp:ZZZ9999.');
         await engine.reject(runId, ADMIN);
       } finally {
         w.dir.students = keep;

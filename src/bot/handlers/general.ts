@@ -148,11 +148,12 @@ export async function status(ctx: HandlerContext, target?: string): Promise<View
         const runId = entries[0]!.runId;
         const of = entries.filter((e) => e.runId === runId);
         const at = of[of.length - 1]!.at;
-        return [h.cohortRunCounts(idnumber, p.name, runId, when(at)), t.statusCohortCounts(of.filter((e) => e.action === 'add').length, of.filter((e) => e.action === 'remove').length, of.filter((e) => e.action === 'pending').length)] as [string, string];
+        return [h.cohortRunCounts(idnumber, p.name, runId, when(at)), t.statusCohortCounts(of.filter((e) => e.action === 'add').length, of.filter((e) => e.action === 'remove').length, of.filter((e) => e.action === 'pending').length, of.filter((e) => e.action === 'held').length)] as [string, string];
       }),
     );
     const found = lines.filter((l): l is [string, string] => l !== undefined);
-    if (found.length) blocks.push(facts(found));
+    // A cohort no run has touched (or none of that name): said, the same either way, rather than ignored.
+    blocks.push(found.length ? facts(found) : text(h.cohortNoRun(idnumber)));
   }
   return { title: t.statusTitle, blocks };
 }

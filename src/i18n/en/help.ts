@@ -82,5 +82,6 @@ export const helpEn: HelpSection = {
   scopeCohort: (c: string) => `cohort ${c}`,
   scopePlatform: (p: string) => `platform ${p}`,
   noFullRun: 'No full sync has run yet.',
+  cohortNoRun: (cohort: string) => `No sync has changed ${cohort} yet.`,
   cohortRunCounts: (cohort: string, platform: string, run: string, at: string) => `${cohort} on ${platform}, sync ${run} of ${at}`,
 };

@@ -89,6 +89,7 @@ export const helpFr = {
   scopeCohort: (c: string) => `cohorte ${c}`,
   scopePlatform: (p: string) => `plateforme ${p}`,
   noFullRun: 'Aucune synchronisation complète n’a encore eu lieu.',
+  cohortNoRun: (cohort: string) => `Aucune synchronisation n’a encore changé ${cohort}.`,
   cohortRunCounts: (cohort: string, platform: string, run: string, at: string) => `${cohort} sur ${platform}, synchronisation ${run} du ${at}`,
 };
 
