@@ -168,7 +168,9 @@ describe('replies true to the state (#26)', () => {
     const admin = await text(ADMIN, 'help', 'en');
     for (const c of ['approve <run>', 'reject <run>', 'sync cohort', 'why <student>', 'history <student>']) expect(admin).toContain(c);
     expect(admin).not.toMatch(/chercher|méthodes|aide/);
-    expect(admin).toMatch(/\*Apogée\* is the university’s student records system; a \*code étape\*/);
+    expect(admin).toMatch(/Apogée is the university’s student records system; a code étape/);
+    // TextRuns and the terminal show asterisks as they are: the help writes none.
+    expect(admin).not.toMatch(/\*Apogée|\*code étape/);
     const stranger = await text('stranger@nowhere.example', 'aide');
     expect(stranger).toContain('`aide`');
     expect(stranger).not.toMatch(/chercher|méthodes|pourquoi/);
