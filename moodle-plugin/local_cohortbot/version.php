@@ -25,9 +25,9 @@
 defined('MOODLE_INTERNAL') || die();
 
 $plugin->component = 'local_cohortbot';
-$plugin->version   = 2026121000;
+$plugin->version   = 2026121100;
 $plugin->requires  = 2023042400; // Moodle 4.2: core_external\external_api.
 $plugin->supported = [405, 501]; // Tested on 4.5 LTS (4.5.6) and 5.1 (5.1.3); requires stays at the APIs it uses.
 $plugin->maturity  = MATURITY_STABLE;
-$plugin->release   = '1.4.0';
+$plugin->release   = '1.4.1';
 $plugin->dependencies = ['enrol_cohort' => ANY_VERSION];

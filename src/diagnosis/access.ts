@@ -3,7 +3,7 @@
  * method, instance, cohort, role, state and end, and whether it gives access on the day asked.
  * The rule is Moodle's own (is_enrolled(…, onlyactive), enrollib's get_enrolled_join): an enabled
  * instance, an active user enrolment, started (timestart ≤ t) and not ended (timeend 0 or > t).
- * Account suspension is not part of that rule in Moodle; it is reported beside it. Pure.
+ * Account suspension is not part of that rule in Moodle; it is reported beside it (`canLogIn`). Pure.
  */
 import type { EnrolmentDiagnosis } from '../moodle/cohort-syncs';
 
@@ -28,9 +28,18 @@ export interface Via {
 export interface Access {
   /** Moodle's own answer: an active participant of the course (core_enrol_get_enrolled_users, onlyactive). */
   has: boolean;
-  account: 'live' | 'suspended' | 'missing';
+  /** 'untold': a teacher's view, which never reads nor tells the account's state (README, least knowledge). */
+  account: AccountState;
+  /**
+   * Whether the account can log in (false when it is suspended or missing): \`has\` is Moodle's enrolment
+   * rule alone, and a suspended account with an active enrolment still cannot get in. Absent when the
+   * account's state is not told (a teacher's view).
+   */
+  canLogIn?: boolean;
   via: Via[];
 }
+
+export type AccountState = 'live' | 'suspended' | 'missing' | 'untold';
 
 export function enrolState(e: Pick<EnrolmentDiagnosis['enrolments'][number], 'instanceEnabled' | 'active' | 'timeStart' | 'timeEnd'>, at: number): EnrolState {
   if (!e.instanceEnabled) return 'instance-disabled';
@@ -41,7 +50,7 @@ export function enrolState(e: Pick<EnrolmentDiagnosis['enrolments'][number], 'in
 }
 
 /** `at`: epoch seconds of the day asked (now, or `--on`). */
-export function accessOf(d: EnrolmentDiagnosis | undefined, account: 'live' | 'suspended' | 'missing', at: number): Access {
+export function accessOf(d: EnrolmentDiagnosis | undefined, account: AccountState, at: number): Access {
   const via: Via[] = (d?.enrolments ?? []).map((e) => {
     const status = enrolState(e, at);
     return {
@@ -57,5 +66,5 @@ export function accessOf(d: EnrolmentDiagnosis | undefined, account: 'live' | 's
       gives: status === 'active',
     };
   });
-  return { has: via.some((v) => v.gives), account, via };
+  return { has: via.some((v) => v.gives), account, ...(account === 'untold' ? {} : { canLogIn: account === 'live' }), via };
 }

@@ -3,7 +3,8 @@
  * knows — the student's enrolments in it and the cohorts it syncs — read from Moodle as the teacher
  * (the plugin answers a teacher with those cohorts only), Moodle's truth first as for support.
  * No directory data, inscriptions, other cohorts or held runs: those are support's (why.ts).
- * Fixes are only what a teacher may do in the course; anything else is "ask support".
+ * Fixes are only what a teacher may do in the course; anything else is "ask support". The account's
+ * state (suspended) is not told: the enrolment is, as the course's participants page shows it.
  */
 import type { Config } from '../config';
 import type { DirectorySource } from '../directory/types';
@@ -41,13 +42,13 @@ export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string
   // Someone neither enrolled (in any state) nor in one of the course's cohorts is "not in the course", and no more (#28).
   const courseCohorts = enrolments.cohorts.filter((c) => instances.some((i) => i.cohortId === c.cohortId));
   if (enrolments.enrolments.length === 0 && courseCohorts.length === 0) return done('not-in-course', nobody);
-  const suspended = enrolments.userSuspended ?? user.suspended ?? false;
-  const access = accessOf(enrolments, suspended ? 'suspended' : 'live', at);
+  // The account's state (suspended or not) is not the course's to know: never read, never told (README, least knowledge).
+  const access = accessOf(enrolments, 'untold', at);
   const moodleFacts: Fact[] = access.via.length ? access.via.map((v) => ({ code: 'via' as const, via: v })) : [{ code: 'no-enrolment' }];
-  steps.push({ id: 'moodle', status: access.has && !suspended ? 'ok' : 'broken', facts: moodleFacts });
+  steps.push({ id: 'moodle', status: access.has ? 'ok' : 'broken', facts: moodleFacts });
   const holds = new Set(courseCohorts.map((c) => c.cohortId));
   steps.push({ id: 'course', status: 'info', facts: instances.length ? instances.map((i) => ({ code: 'course-sync' as const, cohort: i.cohortIdnumber ?? String(i.cohortId), enabled: i.enabled, role: i.roleShortname, holds: holds.has(i.cohortId) })) : [{ code: 'course-syncs-none' }] });
-  if (access.has) return done(suspended ? 'account-suspended' : 'access', access);
+  if (access.has) return done('access', access);
 
   const active = await deps.api.getEnrolledUsers(course.id, [{ name: 'onlyactive', value: 1 }]);
   const ids = instances.map((i) => i.cohortId);

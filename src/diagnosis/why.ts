@@ -151,7 +151,7 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const dirOk = !(found instanceof Error) && found.complete;
   if (dirOk && found.matches > 1) {
     steps.push({ id: 'directory', status: 'broken', facts: [{ code: 'directory-several', count: found.matches, ref: studentRef }] });
-    return done({ access: { has: false, account: 'missing', via: [] }, verdict: 'directory-ambiguous', fixes: [], candidates: found.candidates ?? [] });
+    return done({ access: { has: false, account: 'missing', canLogIn: false, via: [] }, verdict: 'directory-ambiguous', fixes: [], candidates: found.candidates ?? [] });
   }
   const student = dirOk && found.found === 'student' ? found.student : undefined;
   known.gender = student?.gender;

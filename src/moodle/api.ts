@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { MoodleClient } from './client';
 import { MoodleError } from './errors';
+import { NoActingUserError } from './cohort-syncs';
 
 const boolish = z.union([z.boolean(), z.number()]).transform((v) => v === true || v === 1);
 
@@ -279,6 +280,17 @@ export class MoodleApi {
       for (const u of r.users) users.push(userKey(u));
     }
     return { members, users };
+  }
+
+  /**
+   * Members of one cohort as a person may read them (local_cohortbot ≥ 1.4.1, `onbehalfof`): Moodle
+   * checks that person's moodle/cohort:view (or :manage) in the cohort's context, and refuses
+   * (`onbehalfnopermission`) a cohort they may not see exactly as one that does not exist.
+   */
+  async getCohortMembersAs(cohortId: number, onBehalfOf: number): Promise<number[]> {
+    if (!Number.isInteger(onBehalfOf) || onBehalfOf <= 0) throw new NoActingUserError('get_cohort_members');
+    const r = await this.client.call('local_cohortbot_get_cohort_members', { cohortids: [cohortId], userfield: 'username', onbehalfof: onBehalfOf }, cohortMembersReply);
+    return r.cohorts.find((c) => c.cohortid === cohortId)?.userids ?? [];
   }
 
   /** Adds or removes members in bulk (local_cohortbot): the changed count and a warning naming each member refused. */

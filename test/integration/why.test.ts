@@ -89,4 +89,27 @@ describe('why: Moodle first, then the sync', () => {
     expect(teacher!.text).toMatch(/A accès au cours/);
     expect(teacher!.text).not.toMatch(/Annuaire|inscriptions :/);
   });
+
+  it('a suspended account with an active enrolment: support reads "enrolled but cannot log in" (and canLogIn false in JSON); a teacher is told the enrolment only', async () => {
+    const s = w.dir.students.find((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && w.site.users.first('username', x.key) && !w.site.users.first('username', x.key)!.suspended)!;
+    const id = w.site.users.first('username', s.key)!.id;
+    w.site.users.update(id, { suspended: true });
+    try {
+      const d = await why(s.key, 'PHA-L2-102');
+      expect(d).toMatchObject({ verdict: 'account-suspended', access: { has: true, account: 'suspended', canLogIn: false } });
+      expect(say(d, 'fr').title).toMatch(new RegExp(`^${s.key} (est inscrite?|a une inscription active) à PHA-L2-102 \\(ecampus\\), mais ne peut pas se connecter \\(compte Moodle suspendu\\)$`));
+      expect(say(d, 'en').title).toBe(`${s.key} is enrolled in PHA-L2-102 (ecampus) but cannot log in (Moodle account suspended)`);
+      const [support] = await converse(w.bot, SUPPORT, [`pourquoi ${s.key} PHA-L2-102`]);
+      expect(support!.text).toMatch(/mais ne peut pas se connecter \(compte Moodle suspendu\)/);
+      expect(support!.text).not.toMatch(/a accès à/);
+      expect(support!.view.tone).toBe('warning');
+      // The teacher of the course: the enrolment, not the account's state.
+      const [teacher] = await converse(w.bot, TEACHER, [`pourquoi ${s.key} PHA-L2-102`]);
+      expect(teacher!.text).toMatch(/A accès au cours, par synchronisation de cohorte etp:L2PHA1/);
+      expect(teacher!.text).not.toMatch(/suspendu|se connecter|SUSPENDU/i);
+    } finally {
+      w.site.users.update(id, { suspended: false });
+    }
+    expect((await why(s.key, 'PHA-L2-102')).access).toMatchObject({ has: true, account: 'live', canLogIn: true });
+  });
 });

@@ -24,6 +24,19 @@ describe('authority fails closed (simulator)', () => {
   });
   afterAll(() => h.stop());
 
+  it('a teacher asking why about her own student whose account is suspended learns the enrolment, never the account’s state (support does)', async () => {
+    const student = site.users.get(site.members.find('cohort', site.cohorts.first('idnumber', 'etp:L2PHA1')!.id).map((m) => site.users.get(m.userid)!).find((u) => !u.suspended)!.id)!;
+    site.users.update(student.id, { suspended: true });
+    try {
+      const [teacher, support] = [...(await converse(bot, TEACHER, [`pourquoi ${student.username} PHA-L2-102`])), ...(await converse(bot, SUPPORT, [`pourquoi ${student.username} PHA-L2-102`]))];
+      expect(teacher!.text).toMatch(/A accès au cours/);
+      expect(teacher!.text).not.toMatch(/suspendu|se connecter/i);
+      expect(support!.text).toMatch(/ne peut pas se connecter \(compte Moodle suspendu\)/);
+    } finally {
+      site.users.update(student.id, { suspended: false });
+    }
+  });
+
   it('a teacher asking why about a student outside her course learns only what the course can know', async () => {
     // A law student (L1DRT1), nothing to do with PHA-L2-101; the liste-rouge student too.
     const law = site.cohorts.first('idnumber', 'etp:L1DRT1')!;

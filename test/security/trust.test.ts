@@ -96,6 +96,31 @@ describe('trust at the edges (simulator, local_cohortbot)', () => {
       const [admin] = await converse(bot, ADMIN, ['membres jury-secret']);
       expect(admin!.text).toContain('jury-secret');
     });
+
+    it('membres reads as the person: without moodle/cohort:view in Moodle, a cohort reads as one that does not exist; with it (the read-only support role), the members', async () => {
+      const lpetit = uid(site, 'lpetit');
+      const support = site.roleAssignments.find('user', lpetit).find((ra) => ra.roleid === site.roles.first('shortname', 'supportpedago')!.id)!;
+      site.roleAssignments.delete(support.id);
+      try {
+        const [list, unknown] = await converse(bot, READONLY_SUPPORT, ['membres tuteurs-l2-pharma', 'membres nope-nope']);
+        expect(list!.view.tone).toBe('error');
+        expect(list!.text.replaceAll('tuteurs-l2-pharma', 'X')).toBe(unknown!.text.replaceAll('nope-nope', 'X'));
+        for (const u of members(site, 'tuteurs-l2-pharma').map((id) => site.users.get(id)!)) {
+          expect(list!.text).not.toContain(u.email);
+          expect(list!.text).not.toContain(u.lastname);
+        }
+        const audit = (await h.store.auditEntries(20)).filter((a) => a.actor === READONLY_SUPPORT && a.command === 'members');
+        expect(audit.map((a) => [a.target, a.outcome, a.detail])).toContainEqual(['tuteurs-l2-pharma', 'refused', 'onbehalfnopermission']);
+      } finally {
+        site.roleAssignments.insert({ ...support, id: undefined });
+      }
+      // Moodle grants him reading (moodle/cohort:view at site level): the same command lists the members.
+      const [allowed] = await converse(bot, READONLY_SUPPORT, ['membres tuteurs-l2-pharma']);
+      expect(allowed!.view.tone).not.toBe('error');
+      const shown = members(site, 'tuteurs-l2-pharma').map((id) => site.users.get(id)!);
+      expect(shown.length).toBeGreaterThan(0);
+      for (const u of shown) expect(allowed!.text).toContain(u.email);
+    });
   });
 
   describe('an active participant, as Moodle asks', () => {

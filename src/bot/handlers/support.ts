@@ -59,7 +59,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
   await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.verdict });
   if (d.verdict === 'not-in-course') return { title: t.whyTitle(cmd.student, rc.label, d.gender), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
   const r = renderWhy(d, locale, ctx.config.academicYear.timezone, { teacher: !!access, courseSpec: `${rc.platform}:${rc.course.shortname}`, now: ctx.now() });
-  const ok = d.access.has && d.access.account === 'live';
+  const ok = d.access.has && d.access.account !== 'suspended';
   const w = whyCatalog(locale);
   return {
     title: r.title,
@@ -277,13 +277,30 @@ export async function changeMembers(ctx: HandlerContext, cmd: Extract<Command, {
   };
 }
 
-/** Support may look at any cohort's members, managed ones included (read-only). */
+/**
+ * Support may look at a cohort's members, managed ones included (read-only), where Moodle grants them
+ * reading: the membership is asked of Moodle as the person (moodle/cohort:view in the cohort's context,
+ * checked by the plugin); a cohort they may not see is answered as one that does not exist. Once Moodle
+ * said they may, the members' names and e-mails are read with the service account's rights.
+ */
 export async function listMembers(ctx: HandlerContext, ref: string, platform?: string): Promise<View> {
   const t = ctx.t;
   const found = await findCohort(ctx, ref, platform, false, (c) => ctx.t.cmd.members(c));
   if ('blocks' in found) return found;
   const api = ctx.api(found.platform);
-  const ids = (await api.getCohortMembers([found.cohort.id])).get(found.cohort.id) ?? [];
+  const me = ctx.actor.account(found.platform);
+  const refused = async (detail: 'unverifiable' | 'onbehalfnopermission'): Promise<View> => {
+    await ctx.audit({ command: 'members', platform: found.platform, target: found.cohort.idnumber, outcome: 'refused', detail });
+    return { tone: 'error', blocks: [text(detail === 'unverifiable' ? t.cohortRightsUnverifiable(found.platform) : t.cohortUnknown(ref))] };
+  };
+  // Without the plugin, or with one older than 1.4.1 (no onbehalfof: invalidparameter), the person's right cannot be checked: refused.
+  if (!(await api.functionNames()).has('local_cohortbot_get_cohort_members')) return refused('unverifiable');
+  const ids = await api.getCohortMembersAs(found.cohort.id, me.id).catch((err: unknown) => {
+    const code = refusalCode(err);
+    if (code === 'onbehalfnopermission' || code === 'invalidparameter') return code;
+    throw err;
+  });
+  if (typeof ids === 'string') return refused(ids === 'invalidparameter' ? 'unverifiable' : 'onbehalfnopermission');
   const users = ids.length ? await api.getUsersByField('id', ids) : [];
   await ctx.audit({ command: 'members', platform: found.platform, target: found.cohort.idnumber, outcome: 'ok' });
   return { title: t.membersTitle(`${found.cohort.name} (${found.cohort.idnumber})`, users.length), private: true, blocks: [table(t.membersColumns, users.map((u) => [u.fullname, u.username ?? '', u.email ?? '']))] };

@@ -5,6 +5,7 @@ import { rolesEn } from './roles';
 
 export const whyEn: WhyCatalog = {
   title: (student, course, has) => (has ? `${student} has access to ${course}` : `Why is ${student} not enrolled in ${course}?`),
+  titleNoLogin: (student, course) => `${student} is enrolled in ${course} but cannot log in (Moodle account suspended)`,
   onDay: (day) => `(asked for ${day})`,
   steps: { moodle: 'What Moodle says', directory: 'Directory', sync: 'What the sync wants', course: 'Cohorts the course syncs' },
   marks: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' },

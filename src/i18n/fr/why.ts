@@ -9,6 +9,9 @@ export const whyFr = {
   // The title says the answer: access, or the question of its absence (agreeing with the student when the directory says how).
   title: (student: string, course: string, has: boolean, gender?: Gender) =>
     has ? `${student} a accès à ${course}` : `Pourquoi ${student} ${agree(gender, { m: 'n’est pas inscrit à', f: 'n’est pas inscrite à', neutral: 'n’a pas accès à' })} ${course} ?`,
+  // Enrolled and active in the course, but the account is suspended: it cannot get in (support's view only).
+  titleNoLogin: (student: string, course: string, gender?: Gender) =>
+    `${student} ${agree(gender, { m: 'est inscrit à', f: 'est inscrite à', neutral: 'a une inscription active à' })} ${course}, mais ne peut pas se connecter (compte Moodle suspendu)`,
   onDay: (day: string) => `(question posée pour le ${day})`,
   steps: { moodle: 'Ce que dit Moodle', directory: 'Annuaire', sync: 'Ce que veut la synchronisation', course: 'Cohortes synchronisées par le cours' } as Record<string, string>,
   marks: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as Record<string, string>,

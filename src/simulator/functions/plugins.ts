@@ -9,7 +9,7 @@ import { CohortRow, Context, EnrolRow, SYSTEM, Site, UserRow, contextId } from '
 import { requireViewOrManage } from './cohort';
 import { WsFunction, define } from './types';
 
-const PLUGIN_VERSION = '2026121000';
+const PLUGIN_VERSION = '2026121100';
 const WS_ENROLCOHORT_VERSION = '2020031800';
 
 const pluginError = (code: string, message: string) => new WsException('core\\exception\\moodle_exception', code, message);
@@ -475,14 +475,20 @@ export const syncStateFunctions: WsFunction[] = [
   define({
     name: 'local_cohortbot_get_cohort_members',
     version: PLUGIN_VERSION,
-    params: { cohortids: multiple(value('int')), userfield: value('alpha') },
+    params: { cohortids: multiple(value('int')), userfield: value('alpha'), onbehalfof },
     returns: single({ cohorts: multiple(single({ cohortid: value('int'), userids: multiple(value('int')) })), users: multiple(userKeyOut) }),
-    execute(site, caller, a: { cohortids: number[]; userfield: string }) {
+    execute(site, caller, a: { cohortids: number[]; userfield: string; onbehalfof: number }) {
       const field = checkUserField(site, caller, a.userfield);
+      // A person's read (1.4.1): their own moodle/cohort:view (or :manage) too; a cohort they may not see reads as a missing one.
+      const person = a.onbehalfof > 0 ? actingUser(site, a.onbehalfof).id : 0;
+      const ids = [...new Set(a.cohortids)];
+      if (person && ids.some((id) => !site.cohorts.get(id))) throw fail('onbehalfnopermission');
       const users = new Map<number, UserRow>();
-      const cohorts = [...new Set(a.cohortids)].map((id) => {
+      const cohorts = ids.map((id) => {
         const cohort = site.requireCohort(id);
-        requireViewOrManage(site, caller, site.cohortContext(cohort));
+        const ctx = site.cohortContext(cohort);
+        requireViewOrManage(site, caller, ctx);
+        if (person && !site.hasCapability('moodle/cohort:manage', ctx, person) && !site.hasCapability('moodle/cohort:view', ctx, person)) throw fail('onbehalfnopermission');
         const userids: number[] = [];
         for (const m of site.members.find('cohort', id)) {
           const u = site.liveUser(m.userid);

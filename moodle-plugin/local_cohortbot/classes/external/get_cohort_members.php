@@ -21,12 +21,15 @@ use core_external\external_function_parameters;
 use core_external\external_multiple_structure;
 use core_external\external_single_structure;
 use core_external\external_value;
+use local_cohortbot\local\sync_manager;
 use local_cohortbot\local\sync_reads;
 
 defined('MOODLE_INTERNAL') || die();
 
 /**
  * The members of cohorts with each member's id, matched field and suspension: one query.
+ * With `onbehalfof` (1.4.1), a person's read: that person must hold moodle/cohort:view (or :manage)
+ * in each cohort's context too, and a cohort they may not see reads as one that does not exist.
  *
  * @package    local_cohortbot
  * @copyright  2026 cohortbot developers
@@ -42,6 +45,7 @@ class get_cohort_members extends external_api {
         return new external_function_parameters([
             'cohortids' => new external_multiple_structure(new external_value(PARAM_INT, 'Cohort id')),
             'userfield' => new external_value(PARAM_ALPHA, 'username, idnumber or email'),
+            'onbehalfof' => new external_value(PARAM_INT, 'Moodle user id a person\'s read is made for, whose own cohort rights are checked too (0: the nightly sync itself)', VALUE_DEFAULT, 0),
         ]);
     }
 
@@ -50,12 +54,14 @@ class get_cohort_members extends external_api {
      *
      * @param int[] $cohortids
      * @param string $userfield
+     * @param int $onbehalfof
      * @return array
      */
-    public static function execute(array $cohortids, string $userfield): array {
+    public static function execute(array $cohortids, string $userfield, int $onbehalfof = 0): array {
         global $DB;
-        $p = self::validate_parameters(self::execute_parameters(), compact('cohortids', 'userfield'));
+        $p = self::validate_parameters(self::execute_parameters(), compact('cohortids', 'userfield', 'onbehalfof'));
         sync_reads::system_context($p['userfield']);
+        $person = $p['onbehalfof'] > 0 ? (int)sync_manager::acting_user($p['onbehalfof'])->id : 0;
         $ids = array_values(array_unique(array_map('intval', $p['cohortids'])));
         if (!$ids) {
             return ['cohorts' => [], 'users' => []];
@@ -64,10 +70,21 @@ class get_cohort_members extends external_api {
         $found = $DB->get_records_select_menu('cohort', "id $in", $params, '', 'id, contextid');
         foreach ($ids as $id) {
             if (!isset($found[$id])) {
+                if ($person) {
+                    throw new \moodle_exception('onbehalfnopermission', 'local_cohortbot');
+                }
                 throw new \dml_missing_record_exception('cohort', '', ['id' => $id]);
             }
         }
         sync_reads::require_cohort_view(array_map('intval', array_values($found)));
+        if ($person) {
+            foreach (array_unique(array_map('intval', array_values($found))) as $contextid) {
+                $context = \context::instance_by_id($contextid);
+                if (!has_any_capability(['moodle/cohort:manage', 'moodle/cohort:view'], $context, $person)) {
+                    throw new \moodle_exception('onbehalfnopermission', 'local_cohortbot');
+                }
+            }
+        }
         $field = $p['userfield'];
         $members = array_fill_keys($ids, []);
         $users = [];
