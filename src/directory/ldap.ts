@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { Client, EqualityFilter, Filter, FilterParser, InvalidCredentialsError, NoSuchObjectError, OrFilter, SizeLimitExceededError, TimeLimitExceededError } from 'ldapts';
 import type { LdapSettings } from '../config';
 import type { Logger } from '../log';
-import { EntryRules, InscriptionCache, STUDENT_ATTRIBUTES, ldapEntryAttrs, membershipFromEntry, studentFromEntry, syncAttributes } from './entry';
+import { Attrs, EntryRules, InscriptionCache, STUDENT_ATTRIBUTES, ldapEntryAttrs, membershipFromEntry, studentFromEntry, syncAttributes } from './entry';
+import { TAKEN, interceptEntries } from './ldap-entries';
 import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter } from './types';
 
@@ -58,8 +59,9 @@ export class LdapSource implements DirectorySource {
   }
 
   /**
-   * The whole directory, streamed: each page is folded into the roster as it arrives and dropped, and
-   * the next page is asked for before the current one is folded, so slapd works while we parse.
+   * The whole directory, streamed: each entry is folded into the roster as its bytes arrive and
+   * dropped (ldap-entries.ts), so slapd sends the rest of a page while we fold. Without the hook
+   * (another ldapts), each page is folded after the next one is asked for.
    */
   async read(): Promise<DirectoryRead> {
     const started = Date.now();
@@ -72,6 +74,14 @@ export class LdapSource implements DirectorySource {
     const cache = new InscriptionCache(this.opts.rules);
     try {
       client = await this.connect();
+      const fold = (dn: string, attrs: Attrs) => {
+        entries++;
+        const r = membershipFromEntry(dn, attrs, this.opts.rules, skip, this.opts.logger, cache);
+        if (r.ok) roster.add(r.key, r.listeRouge, r.inscriptions);
+        else skip.add(r.reason);
+      };
+      // Entries folded from the wire as they arrive (ldap-entries.ts); ldapts's own entries otherwise.
+      interceptEntries(client, (e) => fold(e.dn, e));
       const pages = client.searchPaginated(this.opts.baseDn, {
         scope: 'sub',
         filter: this.filter,
@@ -90,12 +100,7 @@ export class LdapSource implements DirectorySource {
         }
         next = pages.next();
         ahead = next;
-        for (const e of page.searchEntries) {
-          entries++;
-          const r = membershipFromEntry(e.dn, ldapEntryAttrs(e), this.opts.rules, skip, this.opts.logger, cache);
-          if (r.ok) roster.add(r.key, r.listeRouge, r.inscriptions);
-          else skip.add(r.reason);
-        }
+        for (const e of page.searchEntries) if (e !== TAKEN) fold(e.dn, ldapEntryAttrs(e));
       }
     } catch (err) {
       incompleteReason = describeLdapError(err, this.opts, entries);

@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InscriptionCache, studentFromEntry, type AttrMap } from '../../src/directory/entry';
+import { Client } from 'ldapts';
+import { InscriptionCache, STUDENT_ATTRIBUTES, ldapEntryAttrs, studentFromEntry, type AttrMap } from '../../src/directory/entry';
+import { TAKEN, WireEntry, interceptEntries } from '../../src/directory/ldap-entries';
 import { LdapSource } from '../../src/directory/ldap';
 import { LdifSource } from '../../src/directory/ldif';
 import { Roster } from '../../src/directory/roster';
@@ -145,6 +147,28 @@ describe('the streaming LDAP reader, in small pages', () => {
     const { malformed_ldif_record: _m, ...refSkips } = ref.skipped;
     expect(viaLdap.skipped).toEqual(refSkips);
     expect(viaLdap.roster.size).toBeGreaterThan(200);
+  });
+
+  it('decodes every entry from the wire as ldapts does, attribute by attribute', async () => {
+    const search = async (wire: boolean): Promise<Array<{ dn: string; attrs: Array<readonly string[] | undefined> }>> => {
+      const client = new Client({ url: slapd.url });
+      await client.bind(READER_DN, READER_PW);
+      const out: Array<{ dn: string; attrs: Array<readonly string[] | undefined> }> = [];
+      // ldapts lists a requested attribute the entry lacks as empty: the rules read both as absent.
+      const keep = (dn: string, a: { get(n: string): readonly string[] | undefined }) => out.push({ dn, attrs: STUDENT_ATTRIBUTES.map((n) => (a.get(n.toLowerCase())?.length ? a.get(n.toLowerCase()) : undefined)) });
+      if (wire) expect(interceptEntries(client, (e: WireEntry) => keep(e.dn, e))).toBe(true);
+      try {
+        for await (const page of client.searchPaginated(`ou=people,${BASE_DN}`, { scope: 'sub', filter: '(objectClass=*)', attributes: STUDENT_ATTRIBUTES, paged: { pageSize: 7 } })) {
+          for (const e of page.searchEntries) if (e !== TAKEN) keep(e.dn, ldapEntryAttrs(e));
+        }
+      } finally {
+        await client.unbind();
+      }
+      return out;
+    };
+    const [theirs, ours] = [await search(false), await search(true)];
+    expect(theirs.length).toBeGreaterThan(200);
+    expect(ours).toEqual(theirs);
   });
 
   it('flags a read cut by the server size limit as incomplete, with what it read so far', async () => {
