@@ -118,7 +118,7 @@ export type EntryResult = { ok: true; student: Student } | { ok: false; reason: 
 /** What makes an entry a member of cohorts: its key, red-list flag and inscriptions (what a full read keeps). */
 export type MembershipResult = { ok: true; key: string; listeRouge: boolean; etuIds: readonly string[]; inscriptions: Student['inscriptions'] } | Extract<EntryResult, { ok: false }>;
 
-/** The values of one attribute, trimmed, empty ones dropped; the usual case (values already clean) allocates nothing. */
+/** The values of one attribute (by any spelling of its name), trimmed, empty ones dropped; the usual case (values already clean) allocates nothing. */
 function valuesOf(attrs: Attrs, name: string): readonly string[] {
   const raw = attrs.get(lowerOf(name));
   if (raw === undefined || raw.length === 0) return NONE;
@@ -138,12 +138,16 @@ function valuesOf(attrs: Attrs, name: string): readonly string[] {
  * needs, without the names and e-mails a one-student look-up also reads (studentFromEntry).
  */
 export function membershipFromEntry(dn: string, attrs: Attrs, rules: EntryRules, skip: SkipCounter, log?: Logger, cache?: InscriptionCache): MembershipResult {
-  if (!valuesOf(attrs, 'eduPersonAffiliation').some((a) => a === 'student' || a.toLowerCase() === 'student')) return { ok: false, reason: 'not_student' };
+  // Loops rather than some/filter with closures: this runs for every entry of a full read.
+  let student = false;
+  for (const a of valuesOf(attrs, 'eduPersonAffiliation')) if (a === 'student' || a.toLowerCase() === 'student') student = true;
+  if (!student) return { ok: false, reason: 'not_student' };
 
   const listeRouge = ldapBoolean(valuesOf(attrs, 'supannListeRouge'));
-  const keyValues = valuesOf(attrs, rules.keyAttribute).filter((v) => v.length <= 256 && !hasControlChars(v));
-  if (keyValues.length === 0) return { ok: false, reason: 'no_user_key' };
-  const keyRaw = keyValues.length === 1 ? keyValues[0]! : [...keyValues].sort()[0]!;
+  let keyRaw: string | undefined;
+  // Several usable keys: the first in code-point order, whatever order the server sends them in.
+  for (const v of valuesOf(attrs, rules.keyAttribute)) if (v.length <= 256 && !hasControlChars(v) && (keyRaw === undefined || v < keyRaw)) keyRaw = v;
+  if (keyRaw === undefined) return { ok: false, reason: 'no_user_key' };
   const key = rules.keyField === 'idnumber' ? keyRaw : keyRaw.toLowerCase();
 
   const etuIdValues = valuesOf(attrs, 'supannEtuId');

@@ -99,9 +99,9 @@ export class KyselyStore implements Store {
   async journal(entries: JournalEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.tx(async (trx) => {
-      for (let i = 0; i < entries.length; i += 500) {
-        const rows = entries.slice(i, i + 500).map((e) => ({ run_id: e.runId, platform: e.platform, cohort_idnumber: e.cohortIdnumber, student_key: e.studentKey ?? null, moodle_user_id: e.moodleUserId ?? null, action: e.action, reason: serializeJournalReason(e.reason), at: e.at }));
-        await trx.insertInto('journal').values(rows).execute();
+      for (let i = 0; i < entries.length; i += JOURNAL_CHUNK) {
+        const rows = entries.slice(i, i + JOURNAL_CHUNK).map((e) => [e.runId, e.platform, e.cohortIdnumber, e.studentKey ?? null, e.moodleUserId ?? null, e.action, serializeJournalReason(e.reason), e.at]);
+        await insertJournalRows(JSON.stringify(rows), this.kind).execute(trx);
       }
     });
   }
@@ -316,4 +316,20 @@ async function upsertRun(db: Kysely<Database> | Transaction<Database>, run: RunR
   };
   const { run_id: _id, trigger: _t, scope: _s, started_at: _st, ...update } = row;
   await db.insertInto('runs').values(row).onConflict((oc) => oc.column('run_id').doUpdateSet(update)).execute();
+}
+
+/** Rows per journal statement: one JSON text each, so no parameter limit applies; a first sync writes a hundred thousand. */
+const JOURNAL_CHUNK = 5000;
+
+/**
+ * Journal rows as one statement with one parameter, a JSON array of rows in column order: a statement
+ * per row (or 4,000 bound values per 500 rows) made a first sync's journal a second of query building
+ * and garbage. Rows are inserted in array order, so ids keep the order of the changes.
+ */
+function insertJournalRows(json: string, dialect: Dialect): RawBuilder<unknown> {
+  const columns = sql`INSERT INTO journal (run_id, platform, cohort_idnumber, student_key, moodle_user_id, action, reason, at)`;
+  if (dialect === 'sqlite') {
+    return sql`${columns} SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 FROM json_each(${json}) ORDER BY key`;
+  }
+  return sql`${columns} SELECT r ->> 0, r ->> 1, r ->> 2, r ->> 3, (r ->> 4)::integer, r ->> 5, r ->> 6, r ->> 7 FROM jsonb_array_elements(${json}::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n`;
 }

@@ -17,11 +17,13 @@ export function desiredStates(read: Pick<DirectoryRead, 'roster' | 'etapes'>, wi
   // Per étape id: the platforms it routes to, and its desired cohort on each (made on first use).
   const routes: Array<string[] | undefined> = [];
   const cohorts: Array<Map<string, DesiredCohort> | undefined> = [];
-  const reasons = new Map<string, JournalReason>();
-  const reason = (year: number, etape: string, status: string | undefined): JournalReason => {
-    const k = `${year}:${etape}:${status ?? ''}`;
-    let r = reasons.get(k);
-    if (r === undefined) reasons.set(k, (r = status ? { code: 'inscription', year, etape, status } : { code: 'inscription', year, etape }));
+  // Per étape id, the reasons made so far (one per year and status: a short list, no string key built).
+  const reasons: Array<JournalReason[] | undefined> = [];
+  const reason = (e: number, year: number, etape: string, status: string | undefined): JournalReason => {
+    const made = (reasons[e] ??= []);
+    for (const r of made) if (r.code === 'inscription' && r.year === year && r.status === status) return r;
+    const r: JournalReason = status ? { code: 'inscription', year, etape, status } : { code: 'inscription', year, etape };
+    made.push(r);
     return r;
   };
   const cohortOf = (platform: string, e: number): DesiredCohort => {
@@ -36,19 +38,20 @@ export function desiredStates(read: Pick<DirectoryRead, 'roster' | 'etapes'>, wi
     }
     return c;
   };
-  for (let i = 0; i < roster.size; i++) {
-    roster.forEachInscription(i, (e, year, status) => {
-      if (!inForce(status)) return;
-      const adds = window.add.includes(year);
-      if (!adds && !window.keepOnly.includes(year)) return;
-      const to = (routes[e] ??= platformsFor(roster.etapeCodes[e]!, platforms));
-      for (const platform of to) {
-        const c = cohortOf(platform, e);
-        if (adds) c.members.set(i, reason(year, c.etape, status));
-        else c.keepOnly.add(i);
-      }
-    });
-  }
+  // One visitor for every student (not a closure per student): `i` is the student being visited.
+  let i = 0;
+  const visit = (e: number, year: number, status: string | undefined): void => {
+    if (!inForce(status)) return;
+    const adds = window.add.includes(year);
+    if (!adds && !window.keepOnly.includes(year)) return;
+    const to = (routes[e] ??= platformsFor(roster.etapeCodes[e]!, platforms));
+    for (const platform of to) {
+      const c = cohortOf(platform, e);
+      if (adds) c.members.set(i, reason(e, year, c.etape, status));
+      else c.keepOnly.add(i);
+    }
+  };
+  for (i = 0; i < roster.size; i++) roster.forEachInscription(i, visit);
   return states;
 }
 

@@ -74,6 +74,27 @@ describe.each(['sqlite', 'postgres'])('store on %s', (kind) => {
     expect(await store.studentHistory('e2190001')).toEqual([]);
   });
 
+  it("journals a first sync's rows exactly and in order, across statements, with text that is not plain", async () => {
+    // More rows than one statement takes; keys, idnumbers and reasons with quotes, backslashes, JSON and non-Latin text.
+    const odd = ['o\'brien', 'a"b', 'back\\slash', '{"x":1}', 'ñandú', '😀', 'tab\there', '[1,2]', 'null'];
+    const entries = Array.from({ length: 12_345 }, (_, i) => ({
+      runId: 'r1',
+      platform: 'ecampus',
+      cohortIdnumber: `etp:${odd[i % odd.length]}`,
+      ...(i % 7 === 0 ? {} : { studentKey: `${odd[(i * 3) % odd.length]}-${i}` }),
+      ...(i % 5 === 0 ? {} : { moodleUserId: 100_000 + i }),
+      action: (i % 3 === 0 ? 'pending' : 'add') as 'pending' | 'add',
+      reason: i % 3 === 0 ? ({ code: 'noAccountYet' } as const) : ({ code: 'inscription', year: 2026, etape: odd[i % odd.length]! } as const),
+      // One time stamp per thousand rows, as a call's batch has: within it only the ids keep the order.
+      at: new Date(Date.UTC(2026, 10, 1, 0, 0, Math.floor(i / 1000))).toISOString(),
+    }));
+    await store.journal(entries);
+    const back = (await store.cohortHistory('ecampus', `etp:${odd[4]}`, 100_000)).reverse();
+    const want = entries.filter((e) => e.cohortIdnumber === `etp:${odd[4]}`);
+    expect(back.map((j) => [j.studentKey, j.moodleUserId, j.action, j.reason, j.at])).toEqual(want.map((e) => [e.studentKey, e.moodleUserId, e.action, e.reason, e.at]));
+    expect(typeof back.find((j) => j.moodleUserId !== undefined)!.moodleUserId).toBe('number');
+  });
+
   it('decides a held plan exactly once', async () => {
     await store.saveHeldPlan({ runId: 'r9', createdAt: 'now', status: 'held', removals: [{ platform: 'ecampus', cohortId: 1, cohortIdnumber: 'etp:X', userId: 2, reason: { code: 'etapeGone', etape: 'X' } }], reasonCodes: [{ code: 'tooManyRemovals', removals: 1, max: 0 }] });
     expect((await store.heldPlans()).map((h) => h.runId)).toEqual(['r9']);
