@@ -12,6 +12,7 @@ import { yearWindow } from '../domain/academic-year';
 import { cohortIdnumber } from '../domain/cohorts';
 import { desiredOfOne } from '../sync/desired';
 import { Diagnosis, diagnose } from '../diagnosis/why';
+import { entryOf } from '../diagnosis/access';
 import type { Course, MoodleApi } from '../moodle/api';
 import { CohortSync, CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
 import { ManualCohorts } from '../moodle/manual-cohorts';
@@ -36,6 +37,8 @@ export interface SelfDeps {
 export interface Self {
   key: string;
   userId: number;
+  /** The chat found only a suspended account of theirs on the course's platform (Actor.problems): it does not act, but its state is theirs to be told. */
+  suspendedHere?: boolean;
 }
 
 class NotForStudents extends Error {
@@ -81,10 +84,23 @@ function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real
   };
 }
 
+/**
+ * Their suspended account on the course's platform, when the chat found no live one there: the one
+ * account the sync matches to their own key (USER_MATCH), if suspended; 0 otherwise. Without it their
+ * own enrolments could not be read, and a suspended student would hear "cannot check" instead of
+ * "your account is suspended".
+ */
+async function ownSuspendedAccount(deps: SelfDeps, self: Self): Promise<number> {
+  if (self.userId || !self.suspendedHere) return self.userId;
+  const found = await deps.api.getUsersByField(deps.config.userMatch.moodleField, [self.key]);
+  return found.length === 1 && found[0]!.suspended ? found[0]!.id : 0;
+}
+
 /** THE adapter: the support diagnosis, restricted to the asker themself. */
 export async function diagnoseSelf(deps: SelfDeps, self: Self, student: Student | undefined, platform: string, course: Course): Promise<Diagnosis> {
   const real = await cohortSyncsFor(deps.api);
-  return diagnose({ config: deps.config, directory: deps.directory, api: deps.api, syncs: ownSyncs(deps, self, student, real), store: deps.store, now: deps.now, actingUserId: self.userId }, self.key, platform, course);
+  const me: Self = { ...self, userId: await ownSuspendedAccount(deps, self) };
+  return diagnose({ config: deps.config, directory: deps.directory, api: deps.api, syncs: ownSyncs(deps, me, student, real), store: deps.store, now: deps.now, actingUserId: me.userId }, self.key, platform, course);
 }
 
 /**
@@ -166,5 +182,10 @@ export function selfWhyView(d: Diagnosis, student: Student | undefined, facts: {
     default:
       lines.push(n.selfAskTeacher);
   }
-  return { title: n.selfWhyTitle(facts.courseLabel, d.access.has, d.gender ?? student?.gender), tone: d.access.has ? 'success' : 'warning', private: true, blocks: lines.map((l) => text(l)), lang };
+  // A suspended account cannot log in whatever the course says (a cohort to join, Moodle's hourly task):
+  // said beside any other verdict, so that no line reads as a promise of access.
+  if (d.verdict !== 'account-suspended' && d.access.account === 'suspended') lines.push(n.selfSuspended(facts.platform));
+  // The headline by the one rule of every view (entryOf): an active enrolment is access only if the account can log in.
+  const entry = entryOf(d.access);
+  return { title: n.selfWhyTitle(facts.courseLabel, entry, d.gender ?? student?.gender), tone: entry === 'in' ? 'success' : 'warning', private: true, blocks: lines.map((l) => text(l)), lang };
 }

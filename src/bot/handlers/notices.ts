@@ -90,10 +90,11 @@ export async function selfWhy(ctx: HandlerContext, ref: CommandCourse): Promise<
   try {
     const found = await ctx.deps.directory.lookup(key);
     const student = found.found === 'student' && found.matches === 1 ? found.student : undefined;
-    const self = { key, userId: ctx.actor.hasAccount(platform) ? ctx.actor.account(platform).id : 0 };
+    const suspended = ctx.actor.problems.get(platform) === 'suspended';
+    const self = { key, userId: ctx.actor.hasAccount(platform) ? ctx.actor.account(platform).id : 0, suspendedHere: suspended };
     const d = await diagnoseSelf(deps, self, student, platform, course as Course);
     await ctx.audit({ command: 'selfWhy', platform, course: course.shortname, outcome: d.verdict });
-    return selfWhyView(d, student, { config: ctx.config, now: ctx.now(), platform, courseLabel: label, locale: ctx.t.locale, suspended: ctx.actor.problems.get(platform) === 'suspended' });
+    return selfWhyView(d, student, { config: ctx.config, now: ctx.now(), platform, courseLabel: label, locale: ctx.t.locale, suspended });
   } catch (err) {
     ctx.deps.logger.warn({ err: (err as Error).message }, 'selfWhy: the diagnosis could not be made');
     return { title: n.selfWhyTitle(label), tone: 'warning', private: true, blocks: [text(n.selfUnavailable)] };
