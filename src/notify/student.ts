@@ -13,9 +13,9 @@ import { cohortIdnumber } from '../domain/cohorts';
 import { desiredOfOne } from '../sync/desired';
 import { Diagnosis, diagnose } from '../diagnosis/why';
 import { entryOf } from '../diagnosis/access';
-import type { Course, MoodleApi } from '../moodle/api';
+import type { Cohort, Course, MoodleApi } from '../moodle/api';
 import { CohortSync, CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
-import { ManualCohorts } from '../moodle/manual-cohorts';
+import { CohortCourse, ManualCohorts } from '../moodle/manual-cohorts';
 import type { Store } from '../store/types';
 import { nextRunAt } from '../sync/status';
 import { catalog } from '../i18n';
@@ -47,9 +47,29 @@ class NotForStudents extends Error {
   }
 }
 
+/** A course that syncs one of the cohorts a run wants the student in. */
+export interface OwnCohortCourse extends CohortCourse {
+  cohort: Cohort;
+}
+
+/**
+ * The courses syncing the cohorts a run wants the student in on this platform (the diagnosis's own rule,
+ * desiredOfOne), asked of Moodle by the service, which manages those cohorts. Where an enrolment of
+ * theirs may exist that gives no access today — Moodle's list of their courses (core_enrol_get_users_courses)
+ * names only those that do.
+ */
+export async function ownCohortCourses(deps: Pick<SelfDeps, 'config' | 'api' | 'now'>, student: Student): Promise<OwnCohortCourse[]> {
+  const wanted = new Set(desiredOfOne(student, yearWindow(deps.now, deps.config.academicYear), deps.config.platforms, deps.api.platform).map((w) => cohortIdnumber({ prefix: deps.config.cohorts.idnumberPrefix }, w.etape)));
+  if (wanted.size === 0) return [];
+  const [site, cohorts, manual] = await Promise.all([deps.api.siteInfo(), deps.api.getCohorts(), ManualCohorts.for(deps.api)]);
+  const out: OwnCohortCourse[] = [];
+  for (const c of cohorts.filter((x) => wanted.has(x.idnumber))) for (const course of await manual.courses(c.id, site.userid)) out.push({ ...course, cohort: c });
+  return out;
+}
+
 /**
  * The course's cohort syncs as a student may know them: only the instances of the cohorts of their own
- * étapes (asked of Moodle by the service, which manages those cohorts), and only their own enrolments.
+ * étapes (ownCohortCourses), and only their own enrolments.
  */
 function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real: CohortSyncs): CohortSyncs {
   const refuse = (what: string) => () => Promise.reject(new NotForStudents(what));
@@ -65,17 +85,10 @@ function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real
     remove: refuse('remove'),
     async list(courseId: number): Promise<CohortSync[]> {
       if (!student) return [];
-      // The cohorts a run wants the student in on this platform: the diagnosis's own rule (desiredOfOne).
-      const wanted = new Set(desiredOfOne(student, yearWindow(deps.now, deps.config.academicYear), deps.config.platforms, deps.api.platform).map((w) => cohortIdnumber({ prefix: deps.config.cohorts.idnumberPrefix }, w.etape)));
-      const [site, cohorts, manual] = await Promise.all([deps.api.siteInfo(), deps.api.getCohorts(), ManualCohorts.for(deps.api)]);
-      const out: CohortSync[] = [];
-      for (const c of cohorts.filter((x) => wanted.has(x.idnumber))) {
-        for (const i of (await manual.courses(c.id, site.userid)).filter((x) => x.courseId === courseId)) {
-          // roleId: only whether the instance gives a role matters to the diagnosis (0: none).
-          out.push({ id: 0, cohortId: c.id, cohortIdnumber: c.idnumber, cohortName: c.name, roleId: i.roleShortname ? 1 : 0, roleName: i.roleName, groupId: 0, groupName: '', enabled: i.enabled, name: '', memberCount: -1, roleShortname: i.roleShortname, activeCount: -1, onlyAccessCount: -1 });
-        }
-      }
-      return out;
+      // roleId: only whether the instance gives a role matters to the diagnosis (0: none).
+      return (await ownCohortCourses(deps, student))
+        .filter((i) => i.courseId === courseId)
+        .map((i) => ({ id: 0, cohortId: i.cohort.id, cohortIdnumber: i.cohort.idnumber, cohortName: i.cohort.name, roleId: i.roleShortname ? 1 : 0, roleName: i.roleName, groupId: 0, groupName: '', enabled: i.enabled, name: '', memberCount: -1, roleShortname: i.roleShortname, activeCount: -1, onlyAccessCount: -1 }));
     },
     userEnrolments(courseId: number, userId: number) {
       if (userId !== self.userId) return Promise.reject(new NotForStudents('userEnrolments of someone else'));

@@ -181,6 +181,26 @@ describe("a student's own questions", () => {
     expect((await ask(me.email, 'my courses', 'en')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
   });
 
+  it('"mes cours": a course whose cohort sync was disabled is marked, though Moodle\'s own list of their courses (active enrolments only) leaves it out', async () => {
+    const me = account(liveL2(6).key)!;
+    const course = w.site.courses.first('shortname', 'PHA-L2-102')!;
+    const inst = w.site.enrol.find('course', course.id).find((i) => i.enrol === 'cohort' && w.site.cohorts.get(i.customint1)?.idnumber === 'etp:L2PHA1')!;
+    expect(w.site.enrolmentsOf(course.id, me.id).map(({ inst: i }) => i.id)).toContain(inst.id);
+    w.site.enrol.update(inst.id, { status: 1 });
+    try {
+      // What real Moodle answers (enrol_get_users_courses($userid, true)): not this course.
+      expect((await w.h.sim.api('ecampus').getUsersCourses(me.id)).map((c) => c.shortname)).not.toContain('PHA-L2-102');
+      const fr = await ask(me.email, 'mes cours');
+      expect(fr.text).toMatch(/⚠ PHA-L2-102 \(ecampus\) : méthode désactivée — vous n’y avez pas accès aujourd’hui/);
+      const en = await ask(me.email, 'my courses', 'en');
+      expect(en.text).toMatch(/⚠ PHA-L2-102 \(ecampus\): method disabled — you have no access to it today/);
+    } finally {
+      w.site.enrol.update(inst.id, { status: 0 });
+    }
+    // Enabled again: listed as a course they are in, without a mark (even while Moodle's list read before is kept).
+    expect((await ask(me.email, 'mes cours')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
+  });
+
   it('a student\'s "pourquoi" about another student reads like their other refusals, the same for any course, existing or not, in both languages', async () => {
     const me = account(of('L2PHA1', (u) => !!account(u) && !account(u)!.suspended && u !== 'e21900002').key)!.email;
     const fr = await Promise.all(['PHA-L2-101', 'PHA-L2-102', 'DRT-L1-101', 'ZZZ-999'].map((c) => ask(me, `pourquoi e21900002 ${c}`)));
