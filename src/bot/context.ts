@@ -214,10 +214,16 @@ export class HandlerContext {
     return pending;
   }
 
-  /** The pending confirmation by id, or the person's latest; consumed atomically, once. */
-  async takePending(id: string | undefined): Promise<{ pending?: Pending; problem?: PendingProblem }> {
+  /**
+   * The pending confirmation by id, or the person's latest; consumed atomically, once. `button`: the
+   * card's button that asks (confirm, cancel, the manual alternative). Someone else's card is refused,
+   * and that refusal audited here, for every button, as every refusal is: who clicked (the actor),
+   * which button, the card's id, `refused` with the code `notYours` — nothing of the card's owner or content.
+   */
+  async takePending(id: string | undefined, button: 'confirm' | 'cancel' | 'manual'): Promise<{ pending?: Pending; problem?: PendingProblem }> {
     if (id !== undefined && !/^[0-9a-f]{8}$/.test(id)) return { problem: 'expired' };
     const r = await this.deps.store.consumeConfirmation(id, this.actor.key, this.now());
+    if (!r.ok && r.problem === 'notYours') await this.audit({ command: button, target: id, outcome: 'refused', detail: 'notYours' }).catch(() => undefined);
     return r.ok ? { pending: JSON.parse(r.body) as Pending } : { problem: r.problem };
   }
 }

@@ -41,6 +41,20 @@ export interface Access {
 
 export type AccountState = 'live' | 'suspended' | 'missing' | 'untold';
 
+/**
+ * What a headline may say of the person and the course, from Moodle's two rules together: `in` (an
+ * active enrolment, and an account that can log in — or whose state is not told, a teacher's view),
+ * `cannot-log-in` (an active enrolment, but Moodle would not let the account in: enrolled, yet no
+ * access), `out` (no active enrolment). The one rule for every view's headline (support's, the
+ * student's own), so that none says "access" where Moodle's login page says no.
+ */
+export type Entry = 'in' | 'cannot-log-in' | 'out';
+
+export function entryOf(a: Pick<Access, 'has' | 'canLogIn'>): Entry {
+  if (!a.has) return 'out';
+  return a.canLogIn === false ? 'cannot-log-in' : 'in';
+}
+
 export function enrolState(e: Pick<EnrolmentDiagnosis['enrolments'][number], 'instanceEnabled' | 'active' | 'timeStart' | 'timeEnd'>, at: number): EnrolState {
   if (!e.instanceEnabled) return 'instance-disabled';
   if (!e.active) return 'suspended';

@@ -3,6 +3,7 @@
  * catalogue, dates in ACADEMIC_TIMEZONE. The same rendering for the chat and the command line.
  */
 import type { Diagnosis, Fact, Fix } from '../diagnosis/why';
+import { entryOf } from '../diagnosis/access';
 import { whyEn } from './en/why';
 import { commandsEn } from './en/commands';
 import { commandsFr } from './fr/commands';
@@ -92,8 +93,9 @@ export function renderWhy(d: Diagnosis, locale: Locale, timeZone: string, opts: 
     if (f.action === 'enable-cohort-sync' && opts.courseSpec) buttons.push({ label: what(p), kind: 'update', command: cmds.update(p.cohort ?? '', opts.courseSpec, { enabled: true }) });
   }
   for (const c of d.candidates ?? []) buttons.push({ label: c.displayName ? `${c.displayName} (${c.key})` : c.key, kind: 'why', command: cmds.why(c.key, opts.courseSpec ?? '').trim() });
-  // Moodle's enrolment rule says "has access"; a suspended account still cannot get in: said in the headline.
-  const headline = d.access.has && d.access.account === 'suspended' ? w.titleNoLogin(d.student, d.course, d.gender) : w.title(d.student, d.course, d.access.has, d.gender);
+  // Moodle's enrolment rule says "has access"; a suspended account still cannot get in: said in the headline (entryOf, the one rule).
+  const entry = entryOf(d.access);
+  const headline = entry === 'cannot-log-in' ? w.titleNoLogin(d.student, d.course, d.gender) : w.title(d.student, d.course, entry === 'in', d.gender);
   const title = `${headline}${opts.now && Math.abs(new Date(d.on).getTime() - opts.now.getTime()) > 60_000 ? ` ${w.onDay(day(d.on))}` : ''}`;
   return { title, lines, verdict, fixes, buttons };
 }

@@ -12,9 +12,10 @@ import { yearWindow } from '../domain/academic-year';
 import { cohortIdnumber } from '../domain/cohorts';
 import { desiredOfOne } from '../sync/desired';
 import { Diagnosis, diagnose } from '../diagnosis/why';
-import type { Course, MoodleApi } from '../moodle/api';
+import { entryOf } from '../diagnosis/access';
+import type { Cohort, Course, MoodleApi } from '../moodle/api';
 import { CohortSync, CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
-import { ManualCohorts } from '../moodle/manual-cohorts';
+import { CohortCourse, ManualCohorts } from '../moodle/manual-cohorts';
 import type { Store } from '../store/types';
 import { nextRunAt } from '../sync/status';
 import { catalog } from '../i18n';
@@ -36,6 +37,8 @@ export interface SelfDeps {
 export interface Self {
   key: string;
   userId: number;
+  /** The chat found only a suspended account of theirs on the course's platform (Actor.problems): it does not act, but its state is theirs to be told. */
+  suspendedHere?: boolean;
 }
 
 class NotForStudents extends Error {
@@ -44,9 +47,29 @@ class NotForStudents extends Error {
   }
 }
 
+/** A course that syncs one of the cohorts a run wants the student in. */
+export interface OwnCohortCourse extends CohortCourse {
+  cohort: Cohort;
+}
+
+/**
+ * The courses syncing the cohorts a run wants the student in on this platform (the diagnosis's own rule,
+ * desiredOfOne), asked of Moodle by the service, which manages those cohorts. Where an enrolment of
+ * theirs may exist that gives no access today — Moodle's list of their courses (core_enrol_get_users_courses)
+ * names only those that do.
+ */
+export async function ownCohortCourses(deps: Pick<SelfDeps, 'config' | 'api' | 'now'>, student: Student): Promise<OwnCohortCourse[]> {
+  const wanted = new Set(desiredOfOne(student, yearWindow(deps.now, deps.config.academicYear), deps.config.platforms, deps.api.platform).map((w) => cohortIdnumber({ prefix: deps.config.cohorts.idnumberPrefix }, w.etape)));
+  if (wanted.size === 0) return [];
+  const [site, cohorts, manual] = await Promise.all([deps.api.siteInfo(), deps.api.getCohorts(), ManualCohorts.for(deps.api)]);
+  const out: OwnCohortCourse[] = [];
+  for (const c of cohorts.filter((x) => wanted.has(x.idnumber))) for (const course of await manual.courses(c.id, site.userid)) out.push({ ...course, cohort: c });
+  return out;
+}
+
 /**
  * The course's cohort syncs as a student may know them: only the instances of the cohorts of their own
- * étapes (asked of Moodle by the service, which manages those cohorts), and only their own enrolments.
+ * étapes (ownCohortCourses), and only their own enrolments.
  */
 function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real: CohortSyncs): CohortSyncs {
   const refuse = (what: string) => () => Promise.reject(new NotForStudents(what));
@@ -62,17 +85,10 @@ function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real
     remove: refuse('remove'),
     async list(courseId: number): Promise<CohortSync[]> {
       if (!student) return [];
-      // The cohorts a run wants the student in on this platform: the diagnosis's own rule (desiredOfOne).
-      const wanted = new Set(desiredOfOne(student, yearWindow(deps.now, deps.config.academicYear), deps.config.platforms, deps.api.platform).map((w) => cohortIdnumber({ prefix: deps.config.cohorts.idnumberPrefix }, w.etape)));
-      const [site, cohorts, manual] = await Promise.all([deps.api.siteInfo(), deps.api.getCohorts(), ManualCohorts.for(deps.api)]);
-      const out: CohortSync[] = [];
-      for (const c of cohorts.filter((x) => wanted.has(x.idnumber))) {
-        for (const i of (await manual.courses(c.id, site.userid)).filter((x) => x.courseId === courseId)) {
-          // roleId: only whether the instance gives a role matters to the diagnosis (0: none).
-          out.push({ id: 0, cohortId: c.id, cohortIdnumber: c.idnumber, cohortName: c.name, roleId: i.roleShortname ? 1 : 0, roleName: i.roleName, groupId: 0, groupName: '', enabled: i.enabled, name: '', memberCount: -1, roleShortname: i.roleShortname, activeCount: -1, onlyAccessCount: -1 });
-        }
-      }
-      return out;
+      // roleId: only whether the instance gives a role matters to the diagnosis (0: none).
+      return (await ownCohortCourses(deps, student))
+        .filter((i) => i.courseId === courseId)
+        .map((i) => ({ id: 0, cohortId: i.cohort.id, cohortIdnumber: i.cohort.idnumber, cohortName: i.cohort.name, roleId: i.roleShortname ? 1 : 0, roleName: i.roleName, groupId: 0, groupName: '', enabled: i.enabled, name: '', memberCount: -1, roleShortname: i.roleShortname, activeCount: -1, onlyAccessCount: -1 }));
     },
     userEnrolments(courseId: number, userId: number) {
       if (userId !== self.userId) return Promise.reject(new NotForStudents('userEnrolments of someone else'));
@@ -81,10 +97,23 @@ function ownSyncs(deps: SelfDeps, self: Self, student: Student | undefined, real
   };
 }
 
+/**
+ * Their suspended account on the course's platform, when the chat found no live one there: the one
+ * account the sync matches to their own key (USER_MATCH), if suspended; 0 otherwise. Without it their
+ * own enrolments could not be read, and a suspended student would hear "cannot check" instead of
+ * "your account is suspended".
+ */
+async function ownSuspendedAccount(deps: SelfDeps, self: Self): Promise<number> {
+  if (self.userId || !self.suspendedHere) return self.userId;
+  const found = await deps.api.getUsersByField(deps.config.userMatch.moodleField, [self.key]);
+  return found.length === 1 && found[0]!.suspended ? found[0]!.id : 0;
+}
+
 /** THE adapter: the support diagnosis, restricted to the asker themself. */
 export async function diagnoseSelf(deps: SelfDeps, self: Self, student: Student | undefined, platform: string, course: Course): Promise<Diagnosis> {
   const real = await cohortSyncsFor(deps.api);
-  return diagnose({ config: deps.config, directory: deps.directory, api: deps.api, syncs: ownSyncs(deps, self, student, real), store: deps.store, now: deps.now, actingUserId: self.userId }, self.key, platform, course);
+  const me: Self = { ...self, userId: await ownSuspendedAccount(deps, self) };
+  return diagnose({ config: deps.config, directory: deps.directory, api: deps.api, syncs: ownSyncs(deps, me, student, real), store: deps.store, now: deps.now, actingUserId: me.userId }, self.key, platform, course);
 }
 
 /**
@@ -166,5 +195,10 @@ export function selfWhyView(d: Diagnosis, student: Student | undefined, facts: {
     default:
       lines.push(n.selfAskTeacher);
   }
-  return { title: n.selfWhyTitle(facts.courseLabel, d.access.has, d.gender ?? student?.gender), tone: d.access.has ? 'success' : 'warning', private: true, blocks: lines.map((l) => text(l)), lang };
+  // A suspended account cannot log in whatever the course says (a cohort to join, Moodle's hourly task):
+  // said beside any other verdict, so that no line reads as a promise of access.
+  if (d.verdict !== 'account-suspended' && d.access.account === 'suspended') lines.push(n.selfSuspended(facts.platform));
+  // The headline by the one rule of every view (entryOf): an active enrolment is access only if the account can log in.
+  const entry = entryOf(d.access);
+  return { title: n.selfWhyTitle(facts.courseLabel, entry, d.gender ?? student?.gender), tone: entry === 'in' ? 'success' : 'warning', private: true, blocks: lines.map((l) => text(l)), lang };
 }

@@ -125,6 +125,8 @@ const COURSE_TEACHING = [
   'moodle/role:assign',
   'enrol/manual:enrol',
   'enrol/manual:unenrol',
+  // lib/db/access.php: teachers (editing or not), course creators and managers see hidden courses (their own course lists too).
+  'moodle/course:viewhiddencourses',
 ];
 
 /** Moodle's standard roles with the capabilities that matter here (ids as on a fresh install). */
@@ -134,9 +136,9 @@ export const STANDARD_ROLES: Array<Omit<RoleRow, 'canassign'> & { canassign: str
     capabilities: [...COURSE_TEACHING, 'moodle/cohort:manage', 'moodle/cohort:view', 'moodle/cohort:assign', 'moodle/user:viewdetails', 'moodle/user:create', 'moodle/course:create', 'moodle/category:manage'],
     canassign: ['manager', 'coursecreator', 'editingteacher', 'teacher', 'student'],
   },
-  { id: 2, shortname: 'coursecreator', name: '', archetype: 'coursecreator', sortorder: 2, capabilities: ['moodle/course:create'], canassign: [] },
+  { id: 2, shortname: 'coursecreator', name: '', archetype: 'coursecreator', sortorder: 2, capabilities: ['moodle/course:create', 'moodle/course:viewhiddencourses'], canassign: [] },
   { id: 3, shortname: 'editingteacher', name: '', archetype: 'editingteacher', sortorder: 3, capabilities: COURSE_TEACHING, canassign: ['teacher', 'student'] },
-  { id: 4, shortname: 'teacher', name: '', archetype: 'teacher', sortorder: 4, capabilities: ['moodle/course:viewparticipants'], canassign: [] },
+  { id: 4, shortname: 'teacher', name: '', archetype: 'teacher', sortorder: 4, capabilities: ['moodle/course:viewparticipants', 'moodle/course:viewhiddencourses'], canassign: [] },
   { id: 5, shortname: 'student', name: '', archetype: 'student', sortorder: 5, capabilities: [], canassign: [] },
   { id: 6, shortname: 'guest', name: '', archetype: 'guest', sortorder: 6, capabilities: [], canassign: [] },
   { id: 7, shortname: 'user', name: '', archetype: 'user', sortorder: 7, capabilities: [], canassign: [] },

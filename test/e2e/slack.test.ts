@@ -130,6 +130,7 @@ describe('Slack endpoint', () => {
     const before = syncs();
     const updates = () => stub.calls.filter((c) => c.path === '/api/chat.update').length;
     const updatesBefore = updates();
+    const audited = (await h.store.auditEntries(1000)).length;
     let id = 9100;
     for (const [user, button] of [['U_STUDENT', cancelButton!], ['U_COLLEAGUE', cancelButton!], ['U_STUDENT', confirmButton!], ['U_COLLEAGUE', confirmButton!]] as const) {
       const click = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: user }, team: { id: 'T1' }, response_url: `${stub.url}/resp/${++id}`, actions: [{ action_id: button.action_id, value: button.value, type: 'button' }] }) }).toString();
@@ -141,6 +142,17 @@ describe('Slack endpoint', () => {
     }
     expect(updates()).toBe(updatesBefore);
     expect(syncs()).toBe(before);
+    // Each refusal audited as refusals are: who clicked, which button, the card, the reason code (newest first).
+    const all = await h.store.auditEntries(1000);
+    const card = confirmButton!.value.split(' ')[1];
+    expect(all.slice(0, all.length - audited).map((e) => [e.actor, e.channel, e.command, e.target, e.outcome, e.detail])).toEqual(
+      [
+        [COLLEAGUE, 'confirm'],
+        [student.email, 'confirm'],
+        [COLLEAGUE, 'cancel'],
+        [student.email, 'cancel'],
+      ].map(([actor, command]) => [actor, 'slack', command, card, 'refused', 'notYours']),
+    );
     const mine = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U_TEACHER' }, team: { id: 'T1' }, response_url: `${stub.url}/resp/${++id}`, actions: [{ action_id: confirmButton!.action_id, value: confirmButton!.value, type: 'button' }] }) }).toString();
     await post(mine, sign(mine));
     expect(JSON.stringify(await responseTo(id))).toMatch(/y ont maintenant accès/);

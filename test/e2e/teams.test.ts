@@ -188,6 +188,7 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     const before = syncs();
     const puts = () => connector.calls.filter((c) => c.method === 'PUT').length;
     const putsBefore = puts();
+    const audited = (await h.store.auditEntries(1000)).length;
     for (const [who, action] of [['29:student', cancelAction!], ['29:colleague', cancelAction!], ['29:student', confirmAction!], ['29:colleague', confirmAction!]] as const) {
       const r = await execute(who, action.data, 'card-msg-others', 'channel');
       expect(cardText(r.body.value)).toContain('appartient à quelqu’un d’autre');
@@ -200,6 +201,18 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     expect(cardText(cardOf(submitted!))).not.toContain('Fait par');
     expect(puts()).toBe(putsBefore);
     expect(syncs()).toBe(before);
+    // Each refusal audited as refusals are: who clicked, which button, the card, the reason code (newest first).
+    const all = await h.store.auditEntries(1000);
+    const id = String(confirmAction!.data.cohortbot).split(' ')[1];
+    expect(all.slice(0, all.length - audited).map((e) => [e.actor, e.channel, e.command, e.target, e.outcome, e.detail])).toEqual(
+      [
+        [student.email, 'cancel'],
+        [COLLEAGUE, 'confirm'],
+        [student.email, 'confirm'],
+        [COLLEAGUE, 'cancel'],
+        [student.email, 'cancel'],
+      ].map(([actor, command]) => [actor, 'teams', command, id, 'refused', 'notYours']),
+    );
     // Nothing was kept as the card's outcome: the owner's Confirmer still acts, and only then is the card everyone's.
     const mine = await execute('29:teacher', confirmAction!.data, 'card-msg-others', 'channel');
     expect(cardText(mine.body.value)).toMatch(/Fait par marie\.durand@univ-demo\.fr/);

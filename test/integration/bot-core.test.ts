@@ -1,5 +1,8 @@
 /** The command core's handlers against the simulator, as teachers use them. */
-import type { BotCore } from '../../src/bot/core';
+import pino from 'pino';
+import { BotCore } from '../../src/bot/core';
+import { createDirectorySource } from '../../src/directory';
+import { createPlatformApis } from '../../src/moodle/platforms';
 import type { Site } from '../../src/simulator/model';
 import { COLLEAGUE, TEACHER, converse, plainSpaces, startDemoBot } from '../helpers/bot';
 import type { SyncHarness } from '../helpers/engine';
@@ -84,6 +87,39 @@ describe('bot core on the demo university', () => {
     expect(instances('PHA-M1-301')).toHaveLength(0);
     const [cancel] = await converse(bot, TEACHER, ['non']);
     expect(cancel!.text).toMatch(/Annulé/);
+  });
+
+  it("someone else's Confirm, Cancel or manual-enrolment click is refused and audited like every refusal: who clicked, which button, the card, notYours; no personal data in logs above debug", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const watched = new BotCore({ config: h.config, apis: createPlatformApis(h.config), store: h.store, engine: h.engine, directory: createDirectorySource(h.config), logger });
+    const [ask] = await converse(watched, TEACHER, ['ajouter etp:L2PHA1 à ESP-L2PHA1-2026']);
+    const buttons = ask!.view.buttons!;
+    const payload = (verb: RegExp) => buttons.find((b) => verb.test(b.payload))!.payload;
+    const id = payload(/^oui /).split(' ')[1]!;
+    expect(buttons.map((b) => b.payload.split(' ')[1])).toEqual([id, id, id]);
+    const seen = (await h.store.auditEntries(1000)).length;
+    const clicks = await converse(watched, COLLEAGUE, [payload(/^oui /), payload(/^non /), payload(/^manuel /)]);
+    for (const c of clicks) {
+      expect(c.view.tone).toBe('error');
+      expect(c.text).toMatch(/appartient à quelqu’un d’autre/);
+    }
+    // Refusals are audited: the clicker, the button, the card's id, the reason code — nothing of the owner's card.
+    const all = await h.store.auditEntries(1000);
+    const added = all.slice(0, all.length - seen);
+    expect(added.map((e) => ({ actor: e.actor, channel: e.channel, command: e.command, target: e.target, outcome: e.outcome, detail: e.detail }))).toEqual(
+      ['manual', 'cancel', 'confirm'].map((command) => ({ actor: COLLEAGUE, channel: 'cli', command, target: id, outcome: 'refused', detail: 'notYours' })),
+    );
+    for (const e of added) expect(JSON.stringify(e)).not.toMatch(/marie\.durand|ESP-L2PHA1|L2PHA1/);
+    // The same as the core's other refusals (authorisation, Moodle's onbehalfnopermission): outcome and code.
+    const [foreign] = await converse(watched, COLLEAGUE, ['approuver 20260101-000000-abcd']);
+    expect(foreign!.view.tone).toBe('error');
+    expect((await h.store.auditEntries(1))[0]).toMatchObject({ actor: COLLEAGUE, command: 'approve', outcome: 'refused', detail: 'role' });
+    // Nothing was done; the owner's card still works, and their Cancel is theirs.
+    expect(instances('ESP-L2PHA1-2026')).toHaveLength(0);
+    const [mine] = await converse(watched, TEACHER, [payload(/^non /)]);
+    expect(mine!.text).toMatch(/Annulé/);
+    expect(lines.join('\n')).not.toMatch(/paul\.martin|marie\.durand/);
   });
 
   it('warns on an auto-created course space only, and offers manual enrolment with an end date', async () => {

@@ -9,6 +9,10 @@ import { TEACHER, converse, plainSpaces } from '../helpers/bot';
 import { useDemoWorld } from '../helpers/demo-world';
 import { selfWhyView } from '../../src/notify/student';
 import type { Diagnosis } from '../../src/diagnosis/why';
+import { BotCore } from '../../src/bot/core';
+import { ChatCache } from '../../src/bot/cache';
+import { createPlatformApis } from '../../src/moodle/platforms';
+import { silentLogger } from '../../src/log';
 
 describe("a student's own questions", () => {
   const w = useDemoWorld({ beforeAll, afterAll });
@@ -84,6 +88,74 @@ describe("a student's own questions", () => {
     }
   });
 
+  /** A live student of L2PHA1 with an ecampus account, enrolled in PHA-L2-102 by the sync; `n` keeps each test's own. */
+  const liveL2 = (n: number) => w.dir.students.filter((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && !!account(x.key) && !account(x.key)!.suspended)[n]!;
+  /** Moodle's rule with the account's: an active enrolment of a suspended account is no access (support's "enrolled, cannot log in"). */
+  const cannotLogIn = async (email: string) => {
+    const fr = await ask(email, 'pourquoi je ne suis pas inscrit en PHA-L2-102');
+    expect(fr.view.tone).toBe('warning');
+    expect(fr.view.title).toMatch(/^Vous (êtes inscrite? |avez une inscription active )en PHA-L2-102 \(ecampus\), mais vous ne pouvez pas vous connecter \(compte Moodle suspendu\)$/);
+    expect(fr.text).toMatch(/Votre compte ecampus est suspendu : adressez-vous au support Moodle/);
+    expect(fr.text).not.toMatch(/avez accès|avez bien accès|y avez accès|Impossible de vérifier/);
+    const en = await ask(email, 'why am I not enrolled in PHA-L2-102', 'en');
+    expect(en.view.tone).toBe('warning');
+    expect(en.view.title).toBe('You are enrolled in PHA-L2-102 (ecampus) but cannot log in (Moodle account suspended)');
+    expect(en.text).toMatch(/Your ecampus account is suspended: ask the university's Moodle support/);
+    expect(en.text).not.toMatch(/you have access|You have access|Cannot check/);
+  };
+
+  it('an account suspended on the course\'s platform (live on another): enrolled but cannot log in, never "you have access" nor "cannot check"', async () => {
+    const s = liveL2(4);
+    const me = account(s.key)!;
+    // Known to the bot through a live account on the other platform; the ecampus one is suspended.
+    newAccount(w.h.sim.sim.site('collegium'), s.key, me.email);
+    expect((await ask(me.email, 'pourquoi je ne suis pas inscrit en PHA-L2-102')).view.title).toMatch(/^Vous avez accès à PHA-L2-102/);
+    w.site.users.update(me.id, { suspended: true });
+    try {
+      await cannotLogIn(me.email);
+    } finally {
+      w.site.users.update(me.id, { suspended: false });
+    }
+    expect((await ask(me.email, 'pourquoi je ne suis pas inscrit en PHA-L2-102')).view.title).toMatch(/^Vous avez accès à PHA-L2-102/);
+  });
+
+  it('an account suspended since the bot last confirmed it (a read taken on trust): the diagnosis\'s own reading of the account decides the headline', async () => {
+    // A cache whose clock never moves: the account Moodle confirmed at the first question is trusted for the next ones (ACCOUNT_TRUST_MS).
+    const bot = new BotCore({ config: w.h.config, apis: createPlatformApis(w.h.config), store: w.h.store, engine: w.bot.deps.engine, directory: w.dir, logger: silentLogger, cache: new ChatCache(() => 0) });
+    const s = liveL2(5);
+    const me = account(s.key)!;
+    const said = async (line: string, locale = 'fr') => (await converse(bot, me.email, [line], { locale }))[0]!;
+    expect((await said('pourquoi je ne suis pas inscrit en PHA-L2-102')).view.title).toMatch(/^Vous avez accès à PHA-L2-102/);
+    w.site.users.update(me.id, { suspended: true });
+    try {
+      const fr = await said('pourquoi je ne suis pas inscrit en PHA-L2-102');
+      expect(fr.view.title).toMatch(/mais vous ne pouvez pas vous connecter \(compte Moodle suspendu\)$/);
+      expect(fr.view.tone).toBe('warning');
+      expect(fr.text).not.toMatch(/avez accès/);
+      const en = await said('why am I not enrolled in PHA-L2-102', 'en');
+      expect(en.view.title).toBe('You are enrolled in PHA-L2-102 (ecampus) but cannot log in (Moodle account suspended)');
+      expect(en.text).not.toMatch(/have access/);
+    } finally {
+      w.site.users.update(me.id, { suspended: false });
+    }
+  });
+
+  it('a suspended account whose way in is on its way (the hourly task, a cohort to join): the suspension is said too, the headline is no access', () => {
+    const access = { has: false, account: 'suspended', canLogIn: false, via: [] };
+    for (const verdict of ['cohort-task-pending', 'not-in-cohort']) {
+      const d = { verdict, access, steps: [], fixes: [] } as unknown as Diagnosis;
+      for (const [locale, title, line] of [
+        ['fr', /^Pourquoi vous n’avez pas accès à PHA-L2-101/, /Votre compte ecampus est suspendu/],
+        ['en', /^Why you are not enrolled in PHA-L2-101/, /Your ecampus account is suspended/],
+      ] as const) {
+        const v = selfWhyView(d, undefined, { config: w.h.config, now: new Date(), platform: 'ecampus', courseLabel: 'PHA-L2-101 (ecampus)', locale, suspended: true });
+        expect(v.title).toMatch(title);
+        expect(v.tone).toBe('warning');
+        expect(v.blocks.map((b) => ('text' in b ? String(b.text) : '')).join('\n')).toMatch(line);
+      }
+    }
+  });
+
   it('"mes cours": a course whose enrolment is suspended is said so (Moodle\'s access rule), the others give access', async () => {
     const s = w.dir.students.filter((x) => x.inscriptions.some((i) => i.year === 2026 && i.etape === 'L2PHA1') && !!account(x.key) && !account(x.key)!.suspended)[1]!;
     const me = account(s.key)!;
@@ -107,6 +179,26 @@ describe("a student's own questions", () => {
     // Active again: listed without a mark.
     expect((await ask(me.email, 'mes cours')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
     expect((await ask(me.email, 'my courses', 'en')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
+  });
+
+  it('"mes cours": a course whose cohort sync was disabled is marked, though Moodle\'s own list of their courses (active enrolments only) leaves it out', async () => {
+    const me = account(liveL2(6).key)!;
+    const course = w.site.courses.first('shortname', 'PHA-L2-102')!;
+    const inst = w.site.enrol.find('course', course.id).find((i) => i.enrol === 'cohort' && w.site.cohorts.get(i.customint1)?.idnumber === 'etp:L2PHA1')!;
+    expect(w.site.enrolmentsOf(course.id, me.id).map(({ inst: i }) => i.id)).toContain(inst.id);
+    w.site.enrol.update(inst.id, { status: 1 });
+    try {
+      // What real Moodle answers (enrol_get_users_courses($userid, true)): not this course.
+      expect((await w.h.sim.api('ecampus').getUsersCourses(me.id)).map((c) => c.shortname)).not.toContain('PHA-L2-102');
+      const fr = await ask(me.email, 'mes cours');
+      expect(fr.text).toMatch(/⚠ PHA-L2-102 \(ecampus\) : méthode désactivée — vous n’y avez pas accès aujourd’hui/);
+      const en = await ask(me.email, 'my courses', 'en');
+      expect(en.text).toMatch(/⚠ PHA-L2-102 \(ecampus\): method disabled — you have no access to it today/);
+    } finally {
+      w.site.enrol.update(inst.id, { status: 0 });
+    }
+    // Enabled again: listed as a course they are in, without a mark (even while Moodle's list read before is kept).
+    expect((await ask(me.email, 'mes cours')).text.split('\n').find((l) => l.includes('PHA-L2-102'))).not.toMatch(/⚠/);
   });
 
   it('a student\'s "pourquoi" about another student reads like their other refusals, the same for any course, existing or not, in both languages', async () => {

@@ -1,5 +1,5 @@
 /** The pure parts of "why": Moodle's access rule, the run's own wish for one student, and the effect of fixes. */
-import { accessOf } from '../../src/diagnosis/access';
+import { accessOf, entryOf } from '../../src/diagnosis/access';
 import { effectOf } from '../../src/diagnosis/effect';
 import { yearWindow } from '../../src/domain/academic-year';
 import type { CohortSync } from '../../src/moodle/cohort-syncs';
@@ -26,6 +26,16 @@ describe('Moodle’s access rule', () => {
   it('a suspended account is said beside the enrolment rule, not mixed into it (Moodle’s onlyactive ignores it)', () => {
     const a = accessOf({ enrolments: [{ ...e, instanceEnabled: true, active: true, timeStart: 0, timeEnd: 0 }], cohorts: [], canAccess: false }, 'suspended', 1);
     expect(a).toMatchObject({ has: true, account: 'suspended' });
+  });
+  it('a headline claims access only for an active enrolment of an account that can log in (or whose state is not told)', () => {
+    const active = { enrolments: [{ ...e, instanceEnabled: true, active: true, timeStart: 0, timeEnd: 0 }], cohorts: [], canAccess: false };
+    const ended = { enrolments: [{ ...e, instanceEnabled: true, active: true, timeStart: 0, timeEnd: 1 }], cohorts: [], canAccess: false };
+    expect(entryOf(accessOf(active, 'live', 10))).toBe('in');
+    expect(entryOf(accessOf(active, 'suspended', 10))).toBe('cannot-log-in');
+    expect(entryOf(accessOf(active, 'untold', 10))).toBe('in');
+    expect(entryOf(accessOf(ended, 'live', 10))).toBe('out');
+    expect(entryOf(accessOf(ended, 'suspended', 10))).toBe('out');
+    expect(entryOf(accessOf(undefined, 'missing', 10))).toBe('out');
   });
 });
 

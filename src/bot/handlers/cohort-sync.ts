@@ -262,7 +262,7 @@ async function applyUpdate(ctx: HandlerContext, platform: string, courseLabel: s
 /** oui / confirm: carries out the pending action, with the person's rights checked again by Moodle. */
 export async function confirm(ctx: HandlerContext, id: string | undefined): Promise<View> {
   const t = ctx.t;
-  const { pending, problem } = await ctx.takePending(id);
+  const { pending, problem } = await ctx.takePending(id, 'confirm');
   if (!pending) return { tone: problem === 'used' ? 'info' : 'error', blocks: [text(pendingProblem(ctx, problem))] };
   const a = pending.action;
   switch (a.kind) {
@@ -302,7 +302,7 @@ function pendingProblem(ctx: HandlerContext, problem: PendingProblem | undefined
 }
 
 export async function cancel(ctx: HandlerContext, id: string | undefined): Promise<View> {
-  const { pending, problem } = await ctx.takePending(id);
+  const { pending, problem } = await ctx.takePending(id, 'cancel');
   if (problem === 'used') return { tone: 'info', blocks: [text(ctx.t.confirmAlreadyDone)] };
   // Someone else's card is refused like their "Confirmer" (an error: the clicker's alone, the card unchanged);
   // nothing left to cancel is said to the clicker alone too. Only a cancellation that happened is everyone's.
@@ -317,7 +317,7 @@ export async function cancel(ctx: HandlerContext, id: string | undefined): Promi
  */
 export async function manualInstead(ctx: HandlerContext, id: string): Promise<View> {
   const t = ctx.t;
-  const { pending, problem } = await ctx.takePending(id);
+  const { pending, problem } = await ctx.takePending(id, 'manual');
   if (!pending || pending.action.kind !== 'add') return { tone: problem === 'used' ? 'info' : 'error', blocks: [text(pendingProblem(ctx, problem ?? 'expired'))] };
   const d = pending.action;
   const api = ctx.api(pending.platform);

@@ -5,12 +5,13 @@
  */
 import type { Course } from '../../moodle/api';
 import type { CourseRef as CommandCourse } from '../commands';
-import { diagnoseSelf, selfWhyView } from '../../notify/student';
+import { diagnoseSelf, ownCohortCourses, selfWhyView } from '../../notify/student';
 import { departureOf } from '../../notify/plan';
 import { formatDate } from '../../i18n/format';
 import { localeOf } from '../../i18n/locale';
 import { whyCatalog } from '../../i18n/why';
-import { accessOf } from '../../diagnosis/access';
+import { Access, accessOf } from '../../diagnosis/access';
+import type { Student } from '../../directory/types';
 import type { CourseAccess } from '../authz';
 import type { Store } from '../../store/types';
 import type { HandlerContext } from '../context';
@@ -43,9 +44,11 @@ export async function notifications(ctx: HandlerContext, on: boolean | undefined
 }
 
 /**
- * The asker's own enrolled courses, on every platform where they have an account, each with whether it
- * gives access today by Moodle's own rule (diagnosis/access.ts: an enabled method, an active enrolment,
- * within its dates) — a suspended or ended enrolment is said as such, never listed as if it let them in.
+ * The asker's own enrolled courses, on every platform where they have an account. Moodle lists only the
+ * courses an active enrolment lets them into today (core_enrol_get_users_courses: enrol_get_users_courses
+ * with onlyactive, the same rule as diagnosis/access.ts); a course that does not — a suspended or ended
+ * enrolment, a disabled method — is found where the sync puts them (the courses syncing their étapes'
+ * cohorts, ownCohortCourses) and marked with its state, never listed as if it let them in.
  */
 export async function myCourses(ctx: HandlerContext): Promise<View> {
   const n = ctx.t.notices;
@@ -54,24 +57,63 @@ export async function myCourses(ctx: HandlerContext): Promise<View> {
   const rows: string[][] = [];
   const empty: string[] = [];
   const closed: string[] = [];
+  const student = await ownStudent(ctx);
   for (const p of ctx.config.platforms) {
     if (!ctx.actor.hasAccount(p.name)) continue;
     const me = ctx.actor.account(p.name).id;
-    const courses = (await ctx.api(p.name).getUsersCourses(me)).slice(0, 50);
-    if (courses.length === 0) empty.push(p.name);
-    const syncs = await ctx.cohortSyncs(p.name).catch(() => undefined);
-    // Their own enrolments only (read by the service: a student may not review a course's enrolments).
-    const access = await Promise.all(courses.map((c) => (syncs ? syncs.userEnrolments(c.id, me).then((d) => accessOf(d, 'live', at), () => undefined) : Promise.resolve(undefined))));
-    courses.forEach((c, i) => {
-      const a = access[i];
-      // A course that does not let them in today is marked with their enrolment's state (the why section's words).
-      const mark = a && !a.has ? a.via.map((v) => states[v.status] ?? v.status).join(', ') || n.myCoursesNoAccess : undefined;
-      rows.push([p.name, c.shortname, mark ? n.myCoursesMarked(c.fullname) : c.fullname]);
-      if (mark) closed.push(n.myCoursesNoAccessLine(`${c.shortname} (${p.name})`, mark));
-    });
+    const open = (await ctx.api(p.name).getUsersCourses(me)).slice(0, 50);
+    for (const c of open) rows.push([p.name, c.shortname, c.fullname]);
+    const more = await unlistedCourses(ctx, p.name, me, student, new Set(open.map((c) => c.id)), at);
+    for (const { course, access } of more) {
+      // Let in since Moodle's list was read (it is kept a minute or two): listed as it is now.
+      if (access.has) {
+        rows.push([p.name, course.shortname, course.fullname]);
+        continue;
+      }
+      // Marked with their enrolment's state (the why section's words).
+      const mark = access.via.map((v) => states[v.status] ?? v.status).join(', ') || n.myCoursesNoAccess;
+      rows.push([p.name, course.shortname, n.myCoursesMarked(course.fullname)]);
+      closed.push(n.myCoursesNoAccessLine(`${course.shortname} (${p.name})`, mark));
+    }
+    if (open.length === 0 && more.length === 0) empty.push(p.name);
   }
   const blocks = [...(rows.length ? [table(n.myCoursesColumns, rows)] : []), ...closed.map((l) => text(l)), ...empty.map((p) => text(n.myCoursesNone(p))), text(n.myCoursesHint)];
   return { title: n.myCoursesTitle, tone: 'info', private: true, blocks };
+}
+
+/** The asker's directory key: their own account's matching field (USER_MATCH), on any platform they have one ('' when none). */
+function ownKey(ctx: HandlerContext): string {
+  const field = ctx.config.userMatch.moodleField;
+  const account = ctx.config.platforms.map((p) => (ctx.actor.hasAccount(p.name) ? ctx.actor.account(p.name) : undefined)).find((a) => a !== undefined);
+  return account ? String(account[field] ?? '').trim() : '';
+}
+
+/** The asker's own directory entry as a student (one match), if any; a directory that cannot answer is none. */
+async function ownStudent(ctx: HandlerContext): Promise<Student | undefined> {
+  const key = ownKey(ctx);
+  if (!key) return undefined;
+  const found = await ctx.deps.directory.lookup(key).catch(() => undefined);
+  return found?.found === 'student' && found.matches === 1 ? found.student : undefined;
+}
+
+/**
+ * Courses of the asker on a platform that Moodle's list leaves out: among those syncing their étapes'
+ * cohorts, the ones where they have an enrolment (read by the service: a student may not review a
+ * course's enrolments), with whether it gives access today — mostly not (that is why Moodle leaves it
+ * out); yes when it changed since the list was read. Anything that cannot be read is left out: the
+ * list Moodle gave stands on its own.
+ */
+async function unlistedCourses(ctx: HandlerContext, platform: string, me: number, student: Student | undefined, listed: Set<number>, at: number): Promise<Array<{ course: { shortname: string; fullname: string }; access: Access }>> {
+  if (!student) return [];
+  try {
+    const syncs = await ctx.cohortSyncs(platform);
+    const candidates = new Map((await ownCohortCourses({ config: ctx.config, api: ctx.api(platform), now: ctx.now() }, student)).filter((c) => !listed.has(c.courseId)).map((c) => [c.courseId, c]));
+    const read = await Promise.all([...candidates.values()].map(async (c) => ({ course: c, access: accessOf(await syncs.userEnrolments(c.courseId, me), 'live', at) })));
+    return read.filter((r) => r.access.via.length > 0);
+  } catch (err) {
+    ctx.deps.logger.debug({ err: (err as Error).message, platform }, 'mes cours: the courses without access could not be read');
+    return [];
+  }
 }
 
 /** "Why am I not enrolled in <course>": the asker only, through the one adapter of src/notify/student.ts. */
@@ -81,19 +123,17 @@ export async function selfWhy(ctx: HandlerContext, ref: CommandCourse): Promise<
   const resolved = await resolveCourse(ctx, ref, (c) => ctx.t.cmd.selfWhy(c));
   if (!resolved.ok) return resolved.view;
   const { platform, course, label } = resolved.value;
-  // The asker's directory key: their own account's matching field (USER_MATCH), on any platform they have one.
-  const field = ctx.config.userMatch.moodleField;
-  const account = ctx.config.platforms.map((p) => (ctx.actor.hasAccount(p.name) ? ctx.actor.account(p.name) : undefined)).find((a) => a !== undefined);
-  const key = account ? String(account[field] ?? '').trim() : '';
+  const key = ownKey(ctx);
   if (!key) return { tone: 'error', blocks: [text(ctx.t.accountProblem(ctx.actor.mainProblem))] };
   const deps = { config: ctx.config, directory: ctx.deps.directory, api: ctx.api(platform), store: ctx.deps.store, now: ctx.now(), locale: ctx.t.locale };
   try {
     const found = await ctx.deps.directory.lookup(key);
     const student = found.found === 'student' && found.matches === 1 ? found.student : undefined;
-    const self = { key, userId: ctx.actor.hasAccount(platform) ? ctx.actor.account(platform).id : 0 };
+    const suspended = ctx.actor.problems.get(platform) === 'suspended';
+    const self = { key, userId: ctx.actor.hasAccount(platform) ? ctx.actor.account(platform).id : 0, suspendedHere: suspended };
     const d = await diagnoseSelf(deps, self, student, platform, course as Course);
     await ctx.audit({ command: 'selfWhy', platform, course: course.shortname, outcome: d.verdict });
-    return selfWhyView(d, student, { config: ctx.config, now: ctx.now(), platform, courseLabel: label, locale: ctx.t.locale, suspended: ctx.actor.problems.get(platform) === 'suspended' });
+    return selfWhyView(d, student, { config: ctx.config, now: ctx.now(), platform, courseLabel: label, locale: ctx.t.locale, suspended });
   } catch (err) {
     ctx.deps.logger.warn({ err: (err as Error).message }, 'selfWhy: the diagnosis could not be made');
     return { title: n.selfWhyTitle(label), tone: 'warning', private: true, blocks: [text(n.selfUnavailable)] };

@@ -2,6 +2,7 @@
  * Support and admin commands: why, on-demand sync, history, approve/reject held removals, and
  * manual cohorts. Diagnosis and history hold personal data: their views are private.
  */
+import { entryOf } from '../../diagnosis/access';
 import { diagnoseForCourse } from '../../diagnosis/course-view';
 import { Diagnosis, diagnose } from '../../diagnosis/why';
 import { formatDate } from '../../i18n/format';
@@ -59,7 +60,7 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
   await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.verdict });
   if (d.verdict === 'not-in-course') return { title: t.whyTitle(cmd.student, rc.label, d.gender), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
   const r = renderWhy(d, locale, ctx.config.academicYear.timezone, { teacher: !!access, courseSpec: `${rc.platform}:${rc.course.shortname}`, now: ctx.now() });
-  const ok = d.access.has && d.access.account !== 'suspended';
+  const ok = entryOf(d.access) === 'in';
   const w = whyCatalog(locale);
   return {
     title: r.title,

@@ -51,7 +51,8 @@ export const noticesEn: NoticesCatalog = {
   myCoursesNoAccessLine: (course: string, state: string) => `⚠ ${course}: ${state} — you have no access to it today.`,
   myCoursesNoAccess: 'no access',
   myCoursesHint: 'A course missing? `why am I not enrolled in <course>`.',
-  selfWhyTitle: (course: string, has = false) => (has ? `You have access to ${course}` : `Why you are not enrolled in ${course}`),
+  selfWhyTitle: (course: string, entry = 'out') =>
+    entry === 'in' ? `You have access to ${course}` : entry === 'cannot-log-in' ? `You are enrolled in ${course} but cannot log in (Moodle account suspended)` : `Why you are not enrolled in ${course}`,
   selfOk: (course: string) => `You are enrolled in ${course}: you have access.`,
   selfEtape: (etapes: string) => `Your registration for this year is in étape ${etapes}.`,
   selfNoInscription: (year: number) => `No ${year} registration in your name in the directory: only your programme's office can record it.`,

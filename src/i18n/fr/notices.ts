@@ -3,6 +3,7 @@
  * retraits sont retenus, et les réponses d'un étudiant sur lui-même. Jamais de nom d'étudiant dans un avis.
  */
 import { Gender, agree, count, formatNumber } from '../format';
+import type { Entry } from '../../diagnosis/access';
 
 export type ChangeReason = 'newInscription' | 'accountCreated' | 'leftEtape' | 'leftDirectory' | 'held';
 /** A row of `changements`: an arrival, or why a student left (or would, for a held removal). */
@@ -63,9 +64,14 @@ export const noticesFr = {
   myCoursesNoAccessLine: (course: string, state: string) => `⚠ ${course} : ${state} — vous n’y avez pas accès aujourd’hui.`,
   myCoursesNoAccess: 'pas d’accès',
   myCoursesHint: 'Un cours manque ? `pourquoi je ne suis pas inscrit en <cours>`.',
-  // The title says the answer; the student's own gender (directory) agrees, else a neutral form.
-  selfWhyTitle: (course: string, has = false, gender?: Gender) =>
-    has ? `Vous avez accès à ${course}` : `Pourquoi ${agree(gender, { m: `vous n’êtes pas inscrit en ${course}`, f: `vous n’êtes pas inscrite en ${course}`, neutral: `vous n’avez pas accès à ${course}` })}`,
+  // The title says the answer (an Entry of diagnosis/access.ts); the student's own gender (directory) agrees, else a neutral form.
+  // Enrolled but the account cannot log in: the words of support's headline ("inscrit, mais ne peut pas se connecter").
+  selfWhyTitle: (course: string, entry: Entry = 'out', gender?: Gender) =>
+    entry === 'in'
+      ? `Vous avez accès à ${course}`
+      : entry === 'cannot-log-in'
+        ? `${agree(gender, { m: `Vous êtes inscrit en ${course}`, f: `Vous êtes inscrite en ${course}`, neutral: `Vous avez une inscription active en ${course}` })}, mais vous ne pouvez pas vous connecter (compte Moodle suspendu)`
+        : `Pourquoi ${agree(gender, { m: `vous n’êtes pas inscrit en ${course}`, f: `vous n’êtes pas inscrite en ${course}`, neutral: `vous n’avez pas accès à ${course}` })}`,
   selfOk: (course: string, gender?: Gender) => agree(gender, { m: `Vous êtes bien inscrit en ${course} : vous y avez accès.`, f: `Vous êtes bien inscrite en ${course} : vous y avez accès.`, neutral: `Vous avez bien accès à ${course}.` }),
   selfEtape: (etapes: string) => `Votre inscription de cette année est en étape ${etapes}.`,
   selfNoInscription: (year: number) => `Aucune inscription ${year} à votre nom dans l’annuaire : seule la scolarité de votre formation peut l’enregistrer.`,

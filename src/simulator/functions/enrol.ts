@@ -1,6 +1,6 @@
 /** core_enrol_* and enrol_manual_* functions. */
 import { DEFAULT, OPTIONAL, WsException, courseContextNotValid, invalidParameter, invalidUser, moodleException, multiple, single, value } from '../desc';
-import { ENROL_USER_ACTIVE, ENROL_USER_SUSPENDED, Site, UserRow } from '../model';
+import { ENROL_INSTANCE_ENABLED, ENROL_USER_ACTIVE, ENROL_USER_SUSPENDED, Site, UserRow } from '../model';
 import { courseSortorder } from './course';
 import { userIdentity, userPictureUrls } from './user';
 import { CORE_VERSION, ENROL_MANUAL_VERSION, WsFunction, define } from './types';
@@ -24,11 +24,29 @@ const enrolledUserOut = single({
   enrolledcourses: multiple(single({ id: value('int'), fullname: value('raw'), shortname: value('raw') }), OPTIONAL),
 });
 
+/**
+ * enrol_get_users_courses($userid, true), lib/enrollib.php of Moodle 4.5 and 5.1 alike — what both
+ * core_enrol_get_users_courses and a user's `enrolledcourses` list: the courses where the user has at
+ * least one ACTIVE enrolment (an enabled instance, an active user enrolment, ue.timestart < now, ue.timeend
+ * 0 or > now: enrol_get_all_users_courses' onlyactive SQL), a hidden course only when the user holds
+ * moodle/course:viewhiddencourses there. A suspended, ended or not yet started enrolment, or one in a
+ * disabled method, is never listed: who wants those asks for the user's enrolments in the course.
+ * (4.5 compares with time() rounded to 100 s, "improves db caching"; 5.1 with the clock: the clock here.)
+ */
 function userCourses(site: Site, userId: number) {
-  const courseIds = new Set(site.userEnrolments.find('user', userId).map((ue) => site.enrol.get(ue.enrolid)?.courseid).filter((id): id is number => id !== undefined));
+  const now = site.now();
+  const courseIds = new Set(
+    site.userEnrolments
+      .find('user', userId)
+      .filter((ue) => ue.status === ENROL_USER_ACTIVE && ue.timestart < now && (ue.timeend === 0 || ue.timeend > now))
+      .map((ue) => site.enrol.get(ue.enrolid))
+      .filter((inst) => inst?.status === ENROL_INSTANCE_ENABLED)
+      .map((inst) => inst!.courseid),
+  );
   return [...courseIds]
     .map((id) => site.courses.get(id))
     .filter((c) => c !== undefined)
+    .filter((c) => c!.visible || site.hasCapability('moodle/course:viewhiddencourses', { level: 'course', instanceid: c!.id }, userId))
     .sort((a, b) => Number(b!.visible) - Number(a!.visible) || courseSortorder(site, a!) - courseSortorder(site, b!))
     .map((c) => c!);
 }
@@ -107,13 +125,15 @@ export function enrolFunctions(wwwroot: () => string): WsFunction[] {
             .filter((g) => g !== undefined)
             .map((g) => ({ id: g!.id, name: g!.name, description: g!.description, descriptionformat: 1 }));
           const roleIds = [...new Set(site.roleAssignments.find('user', u.id).filter((ra) => ra.contextlevel === 'course' && ra.instanceid === args.courseid).map((ra) => ra.roleid))];
+          const mine = userCourses(site, u.id);
           return {
             ...userIdentity(site, u),
             lastcourseaccess: 0,
             ...userPictureUrls(site, wwwroot()),
             ...(groups.length > 0 ? { groups } : {}),
             roles: roleIds.map((id) => site.roles.get(id)!).map((r) => ({ roleid: r.id, name: r.name, shortname: r.shortname, sortorder: 0 })),
-            enrolledcourses: userCourses(site, u.id).map((c) => ({ id: c.id, fullname: c.fullname, shortname: c.shortname })),
+            // user_get_user_details: `if ($mycourses = enrol_get_users_courses($user->id, true))` — no active course, no key.
+            ...(mine.length ? { enrolledcourses: mine.map((c) => ({ id: c.id, fullname: c.fullname, shortname: c.shortname })) } : {}),
           };
         });
       },
@@ -139,9 +159,14 @@ export function enrolFunctions(wwwroot: () => string): WsFunction[] {
       version: CORE_VERSION,
       params: { userid: value('int'), returnusercount: value('bool', DEFAULT(true)) },
       returns: multiple(single({ id: value('int'), shortname: value('raw'), fullname: value('raw'), displayname: value('raw', OPTIONAL), idnumber: value('raw'), visible: value('int'), category: value('int', OPTIONAL), startdate: value('int', OPTIONAL), enddate: value('int', OPTIONAL) })),
-      execute(site, _caller, args: { userid: number }) {
+      execute(site, caller, args: { userid: number }) {
         if (!site.liveUser(args.userid)) throw invalidUser();
-        return userCourses(site, args.userid).map((c) => ({ id: c.id, shortname: c.shortname, fullname: c.fullname, displayname: c.fullname, idnumber: c.idnumber, visible: c.visible ? 1 : 0, category: c.categoryid, startdate: c.startdate, enddate: c.enddate }));
+        // Then, per course, as enrol/externallib.php: a course the caller cannot enter (validate_context) is
+        // left out, and so is one whose participants they may not see when the user is someone else.
+        const sameUser = caller.id === args.userid;
+        const visibleToCaller = (courseId: number) =>
+          site.canAccessCourse(courseId, caller.id) && (sameUser || ['moodle/course:viewparticipants', 'moodle/course:enrolreview'].some((cap) => site.hasCapability(cap, { level: 'course', instanceid: courseId }, caller.id)));
+        return userCourses(site, args.userid).filter((c) => visibleToCaller(c.id)).map((c) => ({ id: c.id, shortname: c.shortname, fullname: c.fullname, displayname: c.fullname, idnumber: c.idnumber, visible: c.visible ? 1 : 0, category: c.categoryid, startdate: c.startdate, enddate: c.enddate }));
       },
     }),
 

@@ -376,6 +376,58 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
         get_cohort_members::execute([(int)$this->cohort->id], 'firstname');
     }
 
+    public function test_cohort_members_for_a_person_need_their_own_cohort_view_in_the_cohorts_context(): void {
+        global $DB;
+        $gen = $this->getDataGenerator();
+        $pha = \context_coursecat::instance($this->course->category);
+        $droit = \context_coursecat::instance($this->sibling->id);
+        $tutors = $gen->create_cohort(['idnumber' => 'tuteurs-pha', 'name' => 'Tuteurs pharmacie', 'contextid' => $pha->id]);
+        cohort_add_member($tutors->id, $this->students[0]->id);
+        $jury = $gen->create_cohort(['idnumber' => 'jury-droit', 'name' => 'Jury droit', 'contextid' => $droit->id]);
+        $system = (int)$this->cohort->id;
+        $read = fn(array $ids, int $person) => external_api::clean_returnvalue(get_cohort_members::execute_returns(),
+            get_cohort_members::execute($ids, 'username', $person));
+        // How Moodle refuses a person a read: the exception's class, code and words.
+        $refusal = function (array $ids, int $person): array {
+            try {
+                get_cohort_members::execute($ids, 'username', $person);
+            } catch (\moodle_exception $e) {
+                return [get_class($e), $e->errorcode, $e->getMessage()];
+            }
+            $this->fail('a person read the members of cohorts they may not see: ' . json_encode($ids));
+        };
+
+        // moodle/cohort:view in the system context: the same answer as the sync's own read.
+        $reader = $this->person_with('cohortreader', ['moodle/cohort:view']);
+        $this->assertEquals(
+            external_api::clean_returnvalue(get_cohort_members::execute_returns(),
+                get_cohort_members::execute([$system, (int)$tutors->id], 'username')),
+            $read([$system, (int)$tutors->id], (int)$reader->id));
+
+        // moodle/cohort:view in a category only: that category's cohorts, and no other.
+        $local = $this->person_with('pharmacohortreader', ['moodle/cohort:view'], $pha);
+        $this->assertEquals([['cohortid' => (int)$tutors->id, 'userids' => [(int)$this->students[0]->id]]],
+            $read([(int)$tutors->id], (int)$local->id)['cohorts']);
+
+        // Refused, for a cohort they may not see, exactly as for a cohort that does not exist — nothing
+        // tells one from the other — and a list with one such cohort is refused whole.
+        $nobody = $this->person_with('nocohortview', []);
+        $missing = $refusal([999999], (int)$nobody->id);
+        $this->assertEquals('onbehalfnopermission', $missing[1]);
+        $this->assertEquals(get_string('onbehalfnopermission', 'local_cohortbot'), $missing[2]);
+        $this->assertEquals($missing, $refusal([$system], (int)$nobody->id));
+        $this->assertEquals($missing, $refusal([(int)$tutors->id], (int)$nobody->id));
+        $this->assertEquals($missing, $refusal([$system], (int)$local->id));
+        $this->assertEquals($missing, $refusal([(int)$jury->id], (int)$local->id));
+        $this->assertEquals($missing, $refusal([(int)$tutors->id, (int)$jury->id], (int)$local->id));
+        $this->assertEquals($missing, $refusal([999999], (int)$local->id));
+
+        // A suspended person does not act, whatever their rights.
+        $DB->set_field('user', 'suspended', 1, ['id' => $reader->id]);
+        $this->assertEquals($missing, $refusal([$system], (int)$reader->id));
+        $this->assertEquals($missing, $refusal([(int)$tutors->id], (int)$reader->id));
+    }
+
     public function test_users_by_keys(): void {
         [$ana, $bo] = $this->students;
         $r = external_api::clean_returnvalue(get_users_by_keys::execute_returns(),
@@ -425,20 +477,21 @@ final class cohort_sync_test extends \externallib_advanced_testcase {
     }
 
     /**
-     * A person holding (only) these capabilities in the system context.
+     * A person holding (only) these capabilities, in the system context or in the one given.
      *
      * @param string $shortname
      * @param string[] $capabilities
+     * @param \context|null $where where the role is assigned (the system context when null)
      * @return \stdClass
      */
-    private function person_with(string $shortname, array $capabilities): \stdClass {
+    private function person_with(string $shortname, array $capabilities, ?\context $where = null): \stdClass {
         $gen = $this->getDataGenerator();
         $user = $gen->create_user();
         $roleid = $gen->create_role(['shortname' => $shortname]);
         foreach ($capabilities as $cap) {
             assign_capability($cap, CAP_ALLOW, $roleid, \context_system::instance()->id);
         }
-        role_assign($roleid, $user->id, \context_system::instance()->id);
+        role_assign($roleid, $user->id, ($where ?? \context_system::instance())->id);
         accesslib_clear_all_caches_for_unit_testing();
         return $user;
     }
