@@ -46,6 +46,33 @@ function lowerName(raw: string): string {
 }
 
 /**
+ * A server sends an entry's attributes in the same order and spelling entry after entry: the name at
+ * each position is compared with the last one's bytes there and, when equal, not decoded again (a
+ * full read would otherwise make half a million short-lived strings).
+ */
+const lastBytes: Buffer[] = [];
+const lastNames: string[] = [];
+function nameAt(position: number, buf: Buffer, start: number, end: number): string {
+  const last = lastBytes[position];
+  if (last !== undefined && last.length === end - start) {
+    let same = true;
+    for (let i = 0; i < last.length; i++) {
+      if (last[i] !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return lastNames[position]!;
+  }
+  const name = lowerName(buf.toString('latin1', start, end));
+  if (position < 64) {
+    lastBytes[position] = Buffer.from(buf.subarray(start, end));
+    lastNames[position] = name;
+  }
+  return name;
+}
+
+/**
  * A reader of BER elements over one complete message: `element(tag)` checks the tag at `at`, reads
  * its length (definite, at most four bytes) and leaves the content's bounds in `start` and `end`.
  */
@@ -95,7 +122,7 @@ export function decodeEntry(buf: Buffer, from: number, to: number): WireEntry {
     const attrEnd = r.end;
     r.at = r.start;
     r.element(OCTET_STRING);
-    attrNames.push(lowerName(buf.toString('latin1', r.start, r.end)));
+    attrNames.push(nameAt(attrNames.length, buf, r.start, r.end));
     r.at = r.end;
     const values: string[] = [];
     if (r.at < attrEnd) {

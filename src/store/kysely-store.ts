@@ -318,8 +318,8 @@ async function upsertRun(db: Kysely<Database> | Transaction<Database>, run: RunR
   await db.insertInto('runs').values(row).onConflict((oc) => oc.column('run_id').doUpdateSet(update)).execute();
 }
 
-/** Rows per journal statement: one JSON text each, so no parameter limit applies; a first sync writes a hundred thousand. */
-const JOURNAL_CHUNK = 5000;
+/** Rows per journal statement: one JSON text each (no parameter limit applies), kept under V8's large-object size so that it dies young. */
+const JOURNAL_CHUNK = 500;
 
 /**
  * Journal rows as one statement with one parameter, a JSON array of rows in column order: a statement

@@ -6,6 +6,7 @@
  */
 import type { CategoryType, MoodleApi } from '../moodle/api';
 import { MoodleError } from '../moodle/errors';
+import { syncSlots } from '../moodle/scheduler';
 import type { JournalEntry } from '../store/types';
 import type { MemberWriter, Outcome } from './member-writer';
 import type { MemberChange, Plan } from './types';
@@ -153,24 +154,32 @@ async function changeMembers(verb: 'add' | 'remove', changes: MemberChange[], co
     await ctx.journal(journal);
   };
   const batches = ctx.api.client.batches(changes, (b) => ctx.writer.params(verb, b.map(pair)), SPREAD_MIN);
+  // As many batches under way as the sync has calls at once, plus one ready: a first sync's hundred
+  // thousand members are not all turned into call parameters up front (they would outlive a young GC).
+  let next = 0;
+  const lanes = Math.min(batches.length, syncSlots(ctx.api.client.limiter.max) + 1);
   await Promise.all(
-    batches.map(async (batch) => {
-      try {
-        await record(batch, await ctx.writer.write(verb, batch.map(pair)));
-      } catch (e) {
-        if (verb === 'add' || !ctx.writer.retryAlone || batch.length === 1) errors.push(`${verb === 'add' ? 'adding' : 'removing'} ${batch.length} member(s): ${describe(e)}`);
-        else {
-          for (const c of batch) {
-            try {
-              await record([c], await ctx.writer.write(verb, [pair(c)]));
-            } catch (e2) {
-              errors.push(`removing user ${c.userId} from ${c.cohortIdnumber}: ${describe(e2)}`);
-            }
-          }
-        }
-      }
-      ctx.onProgress?.({ platform: ctx.api.platform, phase: verb, done: (done += batch.length), total: changes.length });
+    Array.from({ length: lanes }, async () => {
+      for (let b = next++; b < batches.length; b = next++) await changeBatch(batches[b]!);
     }),
   );
   return changed;
+
+  async function changeBatch(batch: MemberChange[]): Promise<void> {
+    try {
+      await record(batch, await ctx.writer.write(verb, batch.map(pair)));
+    } catch (e) {
+      if (verb === 'add' || !ctx.writer.retryAlone || batch.length === 1) errors.push(`${verb === 'add' ? 'adding' : 'removing'} ${batch.length} member(s): ${describe(e)}`);
+      else {
+        for (const c of batch) {
+          try {
+            await record([c], await ctx.writer.write(verb, [pair(c)]));
+          } catch (e2) {
+            errors.push(`removing user ${c.userId} from ${c.cohortIdnumber}: ${describe(e2)}`);
+          }
+        }
+      }
+    }
+    ctx.onProgress?.({ platform: ctx.api.platform, phase: verb, done: (done += batch.length), total: changes.length });
+  }
 }

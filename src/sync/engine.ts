@@ -191,8 +191,6 @@ export class SyncEngine {
   /** One run, read top to bottom: plan (a value), then — unless aborted or dry — apply it and record the outcome. */
   private async execute(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads, journal: RunJournal): Promise<void> {
     const planned = await this.plan(run, platforms, opts, reads);
-    (reads as { read?: unknown }).read = undefined;
-    reads.states.clear();
     if (planned.decision.action === 'abort') {
       run.status = 'aborted';
       run.platforms = platforms.map((p) => planned.summaries.get(p.name)!);

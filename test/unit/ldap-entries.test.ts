@@ -52,7 +52,8 @@ function doneMessage(messageId: number, cookie?: Buffer): Buffer {
 }
 
 let seed = 20261203;
-const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+// The high bits of an LCG (its low bits cycle with short periods).
+const rand = (n: number) => Math.floor(((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * n);
 
 const ALPHABET = ['a', 'Z', '0', ' ', '[', ']', '=', '{', '}', 'é', 'ß', '😀', '\u00a0', 'ـ', '\\', '*', '(', ')'];
 const randomText = (max: number) => Array.from({ length: rand(max) }, () => ALPHABET[rand(ALPHABET.length)]).join('');
