@@ -38,9 +38,10 @@ class DemoDirectory implements DirectorySource {
     return this.inner.describe();
   }
   private trim = <S extends Pick<Student, 'inscriptions'>>(s: S): S => ({ ...s, inscriptions: s.inscriptions.filter((i) => !this.dropped.has(i.etape)) });
-  async read(): Promise<DirectoryRead> {
+  async read(into?: Roster): Promise<DirectoryRead> {
+    if (this.dropped.size === 0) return this.inner.read(into);
     const r = await this.inner.read();
-    return this.dropped.size === 0 ? r : { ...r, roster: Roster.from([...r.roster.students()].map(this.trim)) };
+    return { ...r, roster: Roster.from([...r.roster.students()].map(this.trim), into) };
   }
   async lookup(key: string): Promise<LookupResult> {
     const r = await this.inner.lookup(key);

@@ -31,8 +31,8 @@ export class ApogeeCsvSource implements DirectorySource {
     return lookupInRead(students, read, key);
   }
 
-  async read(): Promise<DirectoryRead> {
-    return this.scan().read;
+  async read(into?: Roster): Promise<DirectoryRead> {
+    return this.scan(into).read;
   }
 
   /** Every student of the extract (for lookups; the roster of a read holds the same, compactly). */
@@ -40,9 +40,9 @@ export class ApogeeCsvSource implements DirectorySource {
     return this.scan().students;
   }
 
-  private scan(): { read: DirectoryRead; students: Student[] } {
+  private scan(into?: Roster): { read: DirectoryRead; students: Student[] } {
     const read = this.parse();
-    return { read: { ...read, roster: Roster.from(read.students) }, students: read.students };
+    return { read: { ...read, roster: Roster.from(read.students, into) }, students: read.students };
   }
 
   private parse(): Omit<DirectoryRead, 'roster'> & { students: Student[] } {

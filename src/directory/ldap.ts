@@ -63,10 +63,10 @@ export class LdapSource implements DirectorySource {
    * dropped (ldap-entries.ts), so slapd sends the rest of a page while we fold. Without the hook
    * (another ldapts), each page is folded after the next one is asked for.
    */
-  async read(): Promise<DirectoryRead> {
+  async read(into?: Roster): Promise<DirectoryRead> {
     const started = Date.now();
     const skip = new SkipCounter();
-    const roster = new Roster();
+    const roster = into ?? new Roster();
     let entries = 0;
     let incompleteReason: string | undefined;
     let client: Client | undefined;

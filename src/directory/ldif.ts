@@ -147,8 +147,8 @@ export class LdifSource implements DirectorySource {
   }
 
   /** The whole file, folded entry by entry into the roster. */
-  async read(): Promise<DirectoryRead> {
-    const roster = new Roster();
+  async read(into?: Roster): Promise<DirectoryRead> {
+    const roster = into ?? new Roster();
     // A full read keeps the membership only: no names or e-mails are even looked at.
     const take: Take = (dn, attrs, skip, cache) => {
       const m = membershipFromEntry(dn, attrs, this.opts.rules, skip, this.opts.logger, cache);

@@ -17,6 +17,13 @@ export interface RosterStudent {
 /** Apogée statuses are one letter (E, A, R…): stored as its char code; 0 for none (LDAP: in force); others, even '', through a side list. */
 const statusCode = (s: string | undefined): number => (s === undefined ? 0 : s.length === 1 ? s.charCodeAt(0) : -1);
 
+/**
+ * Told of every addition as it happens: student `i` and the range of `packed` its new inscriptions
+ * took (empty when a repeated entry brought nothing new). A full read's consumer (the sync's desired
+ * state) folds students while the directory is still sending.
+ */
+export type RosterListener = (roster: Roster, i: number, from: number, to: number) => void;
+
 export class Roster {
   private readonly keyList: string[] = [];
   private readonly indexByKey = new Map<string, number>();
@@ -33,6 +40,8 @@ export class Roster {
   private ends = new Int32Array(1024);
   /** Runs added by later entries with the same key (rare): [start, end] pairs by student. */
   private readonly more = new Map<number, number[]>();
+
+  constructor(private readonly listener?: RosterListener) {}
 
   get size(): number {
     return this.keyList.length;
@@ -88,6 +97,7 @@ export class Roster {
         if (runs) runs.push(start, this.used);
         else this.more.set(known, [start, this.used]);
       }
+      this.listener?.(this, known, start, this.used);
       return known;
     }
     const i = this.keyList.length;
@@ -101,7 +111,14 @@ export class Roster {
     this.red[i] = listeRouge ? 1 : 0;
     this.starts[i] = start;
     this.ends[i] = this.used;
+    this.listener?.(this, i, start, this.used);
     return i;
+  }
+
+  /** Student i's inscriptions stored in [from, to) of `packed` (what a listener was told of). */
+  forEachInscriptionIn(from: number, to: number, fn: (etapeId: number, year: number, status: string | undefined) => void): void {
+    const p = this.packed;
+    for (let q = from; q < to; q += 3) fn(p[q]!, p[q + 1]!, this.decodeStatus(p[q + 2]!));
   }
 
   /** Calls fn for each inscription of student i: its étape id, year and status (undefined: in force, as LDAP publishes). */
@@ -122,8 +139,8 @@ export class Roster {
     for (let i = 0; i < this.size; i++) yield this.student(i);
   }
 
-  static from(students: Iterable<{ key: string; listeRouge?: boolean; inscriptions: ReadonlyArray<Pick<Inscription, 'year' | 'etape' | 'status'>> }>): Roster {
-    const r = new Roster();
+  static from(students: Iterable<{ key: string; listeRouge?: boolean; inscriptions: ReadonlyArray<Pick<Inscription, 'year' | 'etape' | 'status'>> }>, into = new Roster()): Roster {
+    const r = into;
     for (const s of students) r.add(s.key, s.listeRouge ?? false, s.inscriptions);
     return r;
   }

@@ -61,7 +61,11 @@ export interface LookupResult {
 
 export interface DirectorySource {
   describe(): string;
-  read(): Promise<DirectoryRead>;
+  /**
+   * The whole directory. `into`: the roster to fill (its listener sees each student as it is read);
+   * a source that fails returns another, empty one.
+   */
+  read(into?: Roster): Promise<DirectoryRead>;
   /** One student by uid, student number, e-mail or full name; the value is escaped, never part of the filter. */
   lookup(key: string): Promise<LookupResult>;
 }

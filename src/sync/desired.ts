@@ -11,48 +11,119 @@ import { platformsFor } from '../domain/cohorts';
 import type { JournalReason } from '../domain/codes';
 import type { DesiredCohort, DesiredState } from './types';
 
+
 export function desiredStates(read: Pick<DirectoryRead, 'roster' | 'etapes'>, window: YearWindow, platforms: Array<{ name: string; etapes: string[] }>): Map<string, DesiredState> {
-  const { roster } = read;
-  const states = new Map<string, DesiredState>(platforms.map((p) => [p.name, { platform: p.name, roster, cohorts: new Map() }]));
+  const builder = new DesiredBuilder(window, platforms);
+  for (let i = 0; i < read.roster.size; i++) builder.addStudent(read.roster, i);
+  return builder.states(read);
+}
+
+/**
+ * The desired state built student by student — after a read (desiredStates), or while a full read
+ * fills its roster (a RosterListener: the sync folds what has arrived while the directory sends the
+ * rest). The same rule either way: a student's inscriptions, as many times as the roster adds some.
+ */
+export class DesiredBuilder {
+  private roster?: Roster;
+  private readonly cohortsByPlatform = new Map<string, Map<string, DesiredCohort>>();
   // Per étape id: the platforms it routes to, and its desired cohort on each (made on first use).
-  const routes: Array<string[] | undefined> = [];
-  const cohorts: Array<Map<string, DesiredCohort> | undefined> = [];
+  private readonly routes: Array<string[] | undefined> = [];
+  private readonly cohorts: Array<Map<string, DesiredCohort> | undefined> = [];
   // Per étape id, the reasons made so far (one per year and status: a short list, no string key built).
-  const reasons: Array<JournalReason[] | undefined> = [];
-  const reason = (e: number, year: number, etape: string, status: string | undefined): JournalReason => {
-    const made = (reasons[e] ??= []);
+  private readonly reasons: Array<JournalReason[] | undefined> = [];
+  private counted = new Uint8Array(1024);
+  /** Students with an inscription in force of a year the sync adds (the run's "students"). */
+  countedStudents = 0;
+  private current = 0;
+
+  constructor(
+    private readonly window: YearWindow,
+    private readonly platforms: Array<{ name: string; etapes: string[] }>,
+  ) {
+    for (const p of platforms) this.cohortsByPlatform.set(p.name, new Map());
+  }
+
+  /** A RosterListener: the inscriptions student i just brought. */
+  readonly added = (roster: Roster, i: number, from: number, to: number): void => {
+    this.bind(roster);
+    this.current = i;
+    roster.forEachInscriptionIn(from, to, this.visit);
+  };
+
+  /** All of student i's inscriptions (a roster already filled). */
+  addStudent(roster: Roster, i: number): void {
+    this.bind(roster);
+    this.current = i;
+    roster.forEachInscription(i, this.visit);
+  }
+
+  states(read: Pick<DirectoryRead, 'roster' | 'etapes'>): Map<string, DesiredState> {
+    if (this.roster !== undefined && this.roster !== read.roster) throw new Error('desired state: built from another roster than the read');
+    const out = new Map<string, DesiredState>();
+    for (const p of this.platforms) {
+      const cohorts = this.cohortsByPlatform.get(p.name)!;
+      // Labels come with the read (a file source may give them at its end).
+      for (const c of cohorts.values()) {
+        const info = read.etapes[c.etape];
+        c.label = info?.label;
+        c.composante = info?.composante;
+      }
+      out.set(p.name, { platform: p.name, roster: read.roster, cohorts });
+    }
+    return out;
+  }
+
+  private bind(roster: Roster): void {
+    if (this.roster === undefined) this.roster = roster;
+    else if (this.roster !== roster) throw new Error('desired state: one builder, one roster');
+  }
+
+  private readonly visit = (e: number, year: number, status: string | undefined): void => {
+    if (!inForce(status)) return;
+    const i = this.current;
+    const adds = this.window.add.includes(year);
+    if (adds) this.count(i);
+    if (!adds && !this.window.keepOnly.includes(year)) return;
+    const roster = this.roster!;
+    const to = (this.routes[e] ??= platformsFor(roster.etapeCodes[e]!, this.platforms));
+    for (const platform of to) {
+      const c = this.cohortOf(platform, e);
+      if (adds) c.members.set(i, this.reason(e, year, c.etape, status));
+      else c.keepOnly.add(i);
+    }
+  };
+
+  private count(i: number): void {
+    if (i >= this.counted.length) {
+      const bigger = new Uint8Array(Math.max(i + 1, this.counted.length * 2));
+      bigger.set(this.counted);
+      this.counted = bigger;
+    }
+    if (this.counted[i] === 0) {
+      this.counted[i] = 1;
+      this.countedStudents++;
+    }
+  }
+
+  private reason(e: number, year: number, etape: string, status: string | undefined): JournalReason {
+    const made = (this.reasons[e] ??= []);
     for (const r of made) if (r.code === 'inscription' && r.year === year && r.status === status) return r;
     const r: JournalReason = status ? { code: 'inscription', year, etape, status } : { code: 'inscription', year, etape };
     made.push(r);
     return r;
-  };
-  const cohortOf = (platform: string, e: number): DesiredCohort => {
-    const byPlatform = (cohorts[e] ??= new Map());
+  }
+
+  private cohortOf(platform: string, e: number): DesiredCohort {
+    const byPlatform = (this.cohorts[e] ??= new Map());
     let c = byPlatform.get(platform);
     if (!c) {
-      const etape = roster.etapeCodes[e]!;
-      const info = read.etapes[etape];
-      c = { etape, label: info?.label, composante: info?.composante, members: new Map(), keepOnly: new Set() };
+      const etape = this.roster!.etapeCodes[e]!;
+      c = { etape, members: new Map(), keepOnly: new Set() };
       byPlatform.set(platform, c);
-      states.get(platform)!.cohorts.set(etape, c);
+      this.cohortsByPlatform.get(platform)!.set(etape, c);
     }
     return c;
-  };
-  // One visitor for every student (not a closure per student): `i` is the student being visited.
-  let i = 0;
-  const visit = (e: number, year: number, status: string | undefined): void => {
-    if (!inForce(status)) return;
-    const adds = window.add.includes(year);
-    if (!adds && !window.keepOnly.includes(year)) return;
-    const to = (routes[e] ??= platformsFor(roster.etapeCodes[e]!, platforms));
-    for (const platform of to) {
-      const c = cohortOf(platform, e);
-      if (adds) c.members.set(i, reason(e, year, c.etape, status));
-      else c.keepOnly.add(i);
-    }
-  };
-  for (i = 0; i < roster.size; i++) roster.forEachInscription(i, visit);
-  return states;
+  }
 }
 
 /** Total members wanted across platforms: zero means the read cannot be trusted for removals. */

@@ -7,7 +7,7 @@
 import type { Config } from '../config';
 import { Roster, countedStudents } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
-import { yearWindow } from '../domain/academic-year';
+import { YearWindow, yearWindow } from '../domain/academic-year';
 import { CohortNaming } from '../domain/cohorts';
 import type { GuardReason, JournalReason } from '../domain/codes';
 import { closest } from '../util/closest';
@@ -20,7 +20,7 @@ import type { HeldPlan, HeldRemoval, PlatformRunSummary, RunStatus, Store } from
 import { CohortState, KnownKeys, checkAddedAccounts, readCohortState, resolveAccounts, writesVia } from './actual';
 import { memberWriter } from './member-writer';
 import { applyPlan } from './apply';
-import { desiredMemberCount, desiredStates } from './desired';
+import { DesiredBuilder, desiredMemberCount, desiredStates } from './desired';
 import { GuardDecision, guard } from './guard';
 import { LeaseLostError, RunInProgressError } from './lease';
 import { plan } from './plan';
@@ -153,10 +153,11 @@ export class SyncEngine {
     );
     // Let the requests just made leave before a file source parses (it gives turns back while it does).
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const dir = await this.readDirectory(opts);
+    const window = this.windowOf(opts);
+    const dir = await this.readDirectory(opts, platforms, window);
     const states = new Map<string, CohortState | Error>();
     for (const [name, state] of cohorts) states.set(name, await state);
-    return { ...dir, states };
+    return { ...dir, window, states };
   }
 
   /**
@@ -218,15 +219,14 @@ export class SyncEngine {
    * directory against Moodle's), and the guard's decision about them. Reads only.
    */
   private async plan(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads): Promise<RunPlan> {
-    const window = yearWindow((opts.dryRun && opts.on) || this.now(), { ...this.deps.config.academicYear, year: opts.year ?? this.deps.config.academicYear.year });
-    const { read, onlyKey, states } = reads;
-    run.directoryStudents = countedStudents(read.roster, window.add);
+    const { read, onlyKey, states, window } = reads;
+    run.directoryStudents = reads.desired?.countedStudents ?? countedStudents(read.roster, window.add);
     run.directoryComplete = read.complete;
     // A one-student scope names the student: only at debug.
     this.log.info({ runId: run.runId, scope: run.scope.startsWith('user:') ? 'user' : run.scope, students: run.directoryStudents, complete: read.complete, ms: read.durationMs }, 'directory read');
     this.log.debug({ runId: run.runId, scope: run.scope }, 'run scope');
 
-    const desired = desiredStates(read, window, platforms);
+    const desired = reads.desired?.states(read) ?? desiredStates(read, window, platforms);
     const plans: Plan[] = [];
     const summaries = new Map<string, PlatformRunSummary>();
     await Promise.all(
@@ -334,9 +334,21 @@ export class SyncEngine {
     }
   }
 
+  /** The years a run adds and keeps: today's (or a dry run's `on` date), or the year asked for. */
+  private windowOf(opts: RunOptions): YearWindow {
+    return yearWindow((opts.dryRun && opts.on) || this.now(), { ...this.deps.config.academicYear, year: opts.year ?? this.deps.config.academicYear.year });
+  }
+
   /** The whole directory, or one student through the source's escaped lookup. */
-  private async readDirectory(opts: RunOptions): Promise<{ read: DirectoryRead; onlyKey?: string }> {
-    if (!opts.user) return { read: await this.deps.directory.read() };
+  private async readDirectory(opts: RunOptions, platforms: Config['platforms'], window: YearWindow): Promise<{ read: DirectoryRead; onlyKey?: string; desired?: DesiredBuilder }> {
+    if (!opts.user) {
+      // The desired state folds each student as the read brings them (the directory is still
+      // sending meanwhile); a source that answers with another roster leaves it to be built after.
+      const desired = new DesiredBuilder(window, platforms);
+      const roster = new Roster(desired.added);
+      const read = await this.deps.directory.read(roster);
+      return read.roster === roster ? { read, desired } : { read };
+    }
     const started = Date.now();
     const found = await this.deps.directory.lookup(opts.user);
     if (found.matches > 1) throw new SyncRequestError(`${opts.user} matches ${found.matches} directory entries; give the exact username or student number`, { code: 'ambiguousStudent', student: opts.user, matches: found.matches });
@@ -494,6 +506,10 @@ export class SyncEngine {
 interface Reads {
   read: DirectoryRead;
   onlyKey?: string;
+  /** The years the run adds and keeps, fixed when it reads. */
+  window: YearWindow;
+  /** The desired state built during a full read, when the source filled the roster it was given. */
+  desired?: DesiredBuilder;
   states: Map<string, CohortState | Error>;
 }
 

@@ -15,11 +15,11 @@ export class MemoryDirectory implements DirectorySource {
     return 'memory';
   }
 
-  async read(): Promise<DirectoryRead> {
+  async read(into?: Roster): Promise<DirectoryRead> {
     return {
       source: 'memory',
       entries: this.students.length,
-      roster: Roster.from(this.complete ? this.students : this.students.slice(0, Math.floor(this.students.length / 2))),
+      roster: Roster.from(this.complete ? this.students : this.students.slice(0, Math.floor(this.students.length / 2)), into),
       skipped: {},
       complete: this.complete,
       incompleteReason: this.incompleteReason,
