@@ -49,9 +49,9 @@ export function ldapEntryAttrs(entry: Record<string, unknown>): Attrs {
   };
 }
 
-/** Attribute names repeat in every entry: lower-cased once each. */
+/** Attribute names repeat in every entry: each distinct spelling lower-cased once (bounded). */
 const lowered = new Map<string, string>();
-function lowerOf(name: string): string {
+export function lowerOf(name: string): string {
   let l = lowered.get(name);
   if (l === undefined) {
     l = name.toLowerCase();

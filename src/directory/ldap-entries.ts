@@ -7,7 +7,7 @@
  * connection, TLS, binds, paging and its controls, result codes, referrals and time-outs.
  */
 import { Client, InvalidAsn1Error, SearchEntry } from 'ldapts';
-import type { Attrs } from './entry';
+import { type Attrs, lowerOf } from './entry';
 
 const OCTET_STRING = 0x04;
 const INTEGER = 0x02;
@@ -34,17 +34,6 @@ export class WireEntry implements Attrs {
   }
 }
 
-/** Attribute names repeat in every entry: each distinct spelling decoded and lower-cased once. */
-const names = new Map<string, string>();
-function lowerName(raw: string): string {
-  let l = names.get(raw);
-  if (l === undefined) {
-    l = raw.toLowerCase();
-    if (names.size < 1000) names.set(raw, l);
-  }
-  return l;
-}
-
 /**
  * A server sends an entry's attributes in the same order and spelling entry after entry: the name at
  * each position is compared with the last one's bytes there and, when equal, not decoded again (a
@@ -64,7 +53,7 @@ function nameAt(position: number, buf: Buffer, start: number, end: number): stri
     }
     if (same) return lastNames[position]!;
   }
-  const name = lowerName(buf.toString('latin1', start, end));
+  const name = lowerOf(buf.toString('latin1', start, end));
   if (position < 64) {
     lastBytes[position] = Buffer.from(buf.subarray(start, end));
     lastNames[position] = name;
