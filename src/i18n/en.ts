@@ -262,7 +262,7 @@ export const en: Catalog = {
   membersUnchanged: (list: string, adding: boolean) => `${adding ? 'Already members' : 'Not members'}, nothing to do for them: ${list}.`,
   membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `All of them are already members of ${cohort}: nothing was done.` : `None of them is a member of ${cohort}: nothing was done.`),
   idnumberPrefixReserved: (prefix: string) => `ID numbers starting with "${prefix}" are reserved for general cohorts.`,
-  cardDoneBy: (who: string, when: string) => `✓ Done by ${who} on ${when}.`,
+  cardDoneBy: (who: string, when: string) => `Done by ${who} on ${when}.`,
   // Trust at the edges (#28).
   summaryHereDone: 'The daily summary will be posted in this conversation.',
   summaryHereNotShared: 'Say `summary here` in the team channel that should receive the daily summary, not in a private chat.',

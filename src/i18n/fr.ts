@@ -265,7 +265,7 @@ export const fr = {
   membersUnchanged: (list: string, adding: boolean) => `${adding ? 'Déjà membres' : 'Pas membres'}, rien à faire pour eux : ${list}.`,
   membersNothingToDo: (cohort: string, adding: boolean) => (adding ? `Tous sont déjà membres de ${cohort} : rien n’a été fait.` : `Aucun d’eux n’est membre de ${cohort} : rien n’a été fait.`),
   idnumberPrefixReserved: (prefix: string) => `Les identifiants commençant par « ${prefix} » sont réservés aux cohortes générales.`,
-  cardDoneBy: (who: string, when: string) => `✓ Fait par ${who} le ${when}.`,
+  cardDoneBy: (who: string, when: string) => `Fait par ${who} le ${when}.`,
   // Trust at the edges (#28).
   summaryHereDone: 'Le résumé quotidien sera publié dans cette conversation.',
   summaryHereNotShared: 'Dites `résumé ici` dans le canal d’équipe qui doit recevoir le résumé quotidien, pas en conversation privée.',

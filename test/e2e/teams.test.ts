@@ -124,7 +124,7 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     const first = await execute('29:teacher', confirmAction.data, 'card-msg-1', 'channel');
     expect(first.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     const refreshed = cardText(first.body.value);
-    expect(refreshed).toMatch(/✓ Fait par marie\.durand@univ-demo\.fr le /);
+    expect(refreshed).toMatch(/Fait par marie\.durand@univ-demo\.fr le /);
     expect(first.body.value.actions).toBeUndefined();
     expect(syncs()).toBe(before + 1);
     // Everyone sees it: the message holding the card is replaced by the same card.
@@ -153,7 +153,7 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     expect(syncs()).toBe(before + 1);
     const updates = connector.calls.filter((c) => c.method === 'PUT').slice(puts);
     expect(updates.map((u) => u.path)).toEqual(['/v3/conversations/19:channel@thread.tacv2/activities/card-msg-submit']);
-    expect(cardText(cardOf(updates[0]!.body))).toMatch(/✓ Fait par /);
+    expect(cardText(cardOf(updates[0]!.body))).toMatch(/Fait par /);
     // The card itself shows the outcome: no second copy is posted.
     expect(submitted).toEqual([]);
     // A later click, by Execute or Submit, by anyone, acts no more and is answered with the kept card.
@@ -225,6 +225,8 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     const cancelAction = (cardOf(ask!).actions as Array<{ data: Record<string, unknown> }>)[1]!;
     const mine = await execute('29:teacher', cancelAction.data, 'card-msg-cancel', 'channel');
     expect(cardText(mine.body.value)).toMatch(/Annulé, rien n’a changé\..*Fait par marie\.durand@univ-demo\.fr/);
+    // A cancellation is no success: the card says who and when, without a tick.
+    expect(cardText(mine.body.value)).not.toContain('✓');
     expect(mine.updates).toHaveLength(1);
     const other = await execute('29:colleague', cancelAction.data, 'card-msg-cancel', 'channel');
     expect(other.body.value).toEqual(mine.body.value);
