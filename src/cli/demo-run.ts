@@ -200,7 +200,7 @@ async function runScript(core: BotCore, directory: DemoDirectory, w: typeof demo
   };
   await say(DEMO_TEACHER, 'chercher pharma', /etp:L2PHA1/);
   await say(DEMO_TEACHER, 'ajouter etp:L2PHA1 à PHA-L2-101 rôle étudiant groupe aucun', /Ajouter une synchronisation de cohorte/);
-  await say(DEMO_TEACHER, 'oui', /C’est fait : .* \d+ étudiants? y ont maintenant accès/);
+  await say(DEMO_TEACHER, 'oui', /C’est fait : .* \d+ étudiants? y (est|sont) maintenant inscrits?/);
   await say('paul.martin@univ-demo.fr', 'ajouter etp:L2PHA1 à PHA-L2-102', /Vous ne pouvez pas modifier les méthodes/);
   await say(DEMO_TEACHER, 'état', /Dernière synchronisation/);
   await say(DEMO_SUPPORT, 'pourquoi e21900011 PHA-L2-101', /A accès au cours/);

@@ -43,23 +43,28 @@ export type AccountState = 'live' | 'suspended' | 'missing' | 'untold';
 
 /**
  * What a headline may say of the person and the course, from Moodle's two rules together: `in` (an
- * active enrolment, and an account that can log in — or whose state is not told, a teacher's view),
- * `cannot-log-in` (an active enrolment, but Moodle would not let the account in: enrolled, yet no
- * access), `out` (no active enrolment). The one rule for every view's headline (support's, the
- * student's own), so that none says "access" where Moodle's login page says no.
+ * active enrolment, and an account that can log in), `cannot-log-in` (an active enrolment, but Moodle
+ * would not let the account in: enrolled, yet no access), `enrolled` (an active enrolment, the account's
+ * state not told — a teacher's view: enrolled, never "access", the same words whether or not the account
+ * is suspended), `out` (no active enrolment). The one rule for every view's headline (support's, a
+ * teacher's, the student's own), so that none says "access" where Moodle's login page may say no.
  */
-export type Entry = 'in' | 'cannot-log-in' | 'out';
+export type Entry = 'in' | 'cannot-log-in' | 'enrolled' | 'out';
 
 export function entryOf(a: Pick<Access, 'has' | 'canLogIn'>): Entry {
   if (!a.has) return 'out';
-  return a.canLogIn === false ? 'cannot-log-in' : 'in';
+  return a.canLogIn === undefined ? 'enrolled' : a.canLogIn ? 'in' : 'cannot-log-in';
 }
 
+/**
+ * Moodle's rule on the day asked. An enrolment whose end is past, or comes before its start, never lets
+ * the person in again (as it stands): `ended`, never `not-started` — "it starts on …" would promise access.
+ */
 export function enrolState(e: Pick<EnrolmentDiagnosis['enrolments'][number], 'instanceEnabled' | 'active' | 'timeStart' | 'timeEnd'>, at: number): EnrolState {
   if (!e.instanceEnabled) return 'instance-disabled';
   if (!e.active) return 'suspended';
+  if (e.timeEnd > 0 && e.timeEnd <= Math.max(at, e.timeStart)) return 'ended';
   if (e.timeStart > at) return 'not-started';
-  if (e.timeEnd > 0 && e.timeEnd <= at) return 'ended';
   return 'active';
 }
 

@@ -4,7 +4,8 @@
  * (the plugin answers a teacher with those cohorts only), Moodle's truth first as for support.
  * No directory data, inscriptions, other cohorts or held runs: those are support's (why.ts).
  * Fixes are only what a teacher may do in the course; anything else is "ask support". The account's
- * state (suspended) is not told: the enrolment is, as the course's participants page shows it.
+ * state (suspended) is not told: the enrolment is, as the course's participants page shows it — an active
+ * one is `enrolled`, never "access", the same words for every student (README, least knowledge).
  */
 import type { Config } from '../config';
 import type { DirectorySource } from '../directory/types';
@@ -13,7 +14,7 @@ import type { CohortSyncs } from '../moodle/cohort-syncs';
 import { accessOf } from './access';
 import { CourseFacts, Fix, FixAction, effectOf, endOfYear } from './effect';
 import { currentAcademicYear } from '../domain/academic-year';
-import { Diagnosis, Fact, Step, Verdict, findAccount, readEnrolments } from './why';
+import { Diagnosis, Fact, Step, Verdict, findAccount, manualVerdict, readEnrolments } from './why';
 
 export interface CourseViewDeps {
   config: Config;
@@ -31,7 +32,7 @@ export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string
   const at = Math.floor(now.getTime() / 1000);
   const steps: Step[] = [];
   const base = { student: studentRef, course: `${course.shortname} (${platform})`, platform, on: now.toISOString(), listeRouge: false };
-  const done = (verdict: Verdict, access: Diagnosis['access'], fixes: Fix[] = []): Diagnosis => ({ ...base, access, verdict, fixes, steps, durationMs: Date.now() - started });
+  const done = (verdict: Verdict, access: Diagnosis['access'], fixes: Fix[] = [], about?: Diagnosis['about']): Diagnosis => ({ ...base, access, verdict, ...(about ? { about } : {}), fixes, steps, durationMs: Date.now() - started });
   const nobody = { has: false, account: 'missing' as const, via: [] };
 
   // The directory only finds the account the way the sync does; nothing of it is told.
@@ -48,7 +49,8 @@ export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string
   steps.push({ id: 'moodle', status: access.has ? 'ok' : 'broken', facts: moodleFacts });
   const holds = new Set(courseCohorts.map((c) => c.cohortId));
   steps.push({ id: 'course', status: 'info', facts: instances.length ? instances.map((i) => ({ code: 'course-sync' as const, cohort: i.cohortIdnumber ?? String(i.cohortId), enabled: i.enabled, role: i.roleShortname, holds: holds.has(i.cohortId) })) : [{ code: 'course-syncs-none' }] });
-  if (access.has) return done('access', access);
+  // An active enrolment is said as such, never as access: whether the account can log in is not the course's to know.
+  if (access.has) return done('enrolled', access);
 
   const active = await deps.api.getEnrolledUsers(course.id, [{ name: 'onlyactive', value: 1 }]);
   const ids = instances.map((i) => i.cohortId);
@@ -63,9 +65,8 @@ export async function diagnoseForCourse(deps: CourseViewDeps, studentRef: string
   }
   const manual = access.via.find((v) => v.method === 'manual' && v.status !== 'instance-disabled');
   if (manual) {
-    const until = manual.timeEnd > 0 && manual.timeEnd <= at ? endOfYear(currentAcademicYear(now, deps.config.academicYear), deps.config.academicYear).toISOString() : undefined;
-    const verdict = manual.status === 'suspended' ? 'enrolment-suspended' : manual.status === 'ended' ? 'enrolment-ended' : 'enrolment-not-started';
-    return done(verdict, access, [fix({ action: 'reactivate-enrolment', instanceId: manual.instanceId, method: 'manual', ...(until ? { until } : {}) })]);
+    const m = manualVerdict(manual, at, endOfYear(currentAcademicYear(now, deps.config.academicYear), deps.config.academicYear).toISOString());
+    return done(m.verdict, access, [fix(m.fix)], m.about);
   }
   // Anything else (a suspended cohort enrolment, a way in that is not the course's to repair) is support's.
   const verdict: Verdict = access.via.some((v) => v.method === 'cohort' && v.status === 'suspended') ? 'enrolment-suspended' : 'not-in-cohort';

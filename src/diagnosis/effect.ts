@@ -14,6 +14,8 @@ export type FixAction =
   | { action: 'add-cohort-sync'; cohort: string; cohortId: number }
   | { action: 'enable-cohort-sync'; cohort: string; instanceId: number }
   | { action: 'reactivate-enrolment'; instanceId: number; method: string; until?: string }
+  /** An active enrolment whose start (`from`, ISO) is still to come: moved to now, if it should start now. */
+  | { action: 'change-enrolment-start'; instanceId: number; method: string; from: string }
   | { action: 'enrol-manually'; role: 'student'; until: string }
   | { action: 'reactivate-account' }
   | { action: 'sync-student'; cohort: string }
@@ -71,6 +73,7 @@ export function effectOf(actions: FixAction[], facts: CourseFacts, studentId: nu
         break;
       }
       case 'reactivate-enrolment':
+      case 'change-enrolment-start':
       case 'enrol-manually':
         if (studentId !== undefined) after.add(studentId);
         break;

@@ -62,24 +62,32 @@ export interface Step {
   facts: Fact[];
 }
 
-export type Verdict =
-  | 'access'
-  | 'access-removal-held'
-  | 'access-ends-next-run'
-  | 'account-suspended'
-  | 'account-missing'
-  | 'enrolment-disabled'
-  | 'enrolment-suspended'
-  | 'enrolment-ended'
-  | 'enrolment-not-started'
-  | 'not-in-cohort'
-  | 'course-not-syncing'
-  | 'cohort-task-pending'
-  | 'not-wanted'
-  | 'directory-unreadable'
-  | 'directory-ambiguous'
-  | 'unknown-student'
-  | 'not-in-course';
+/**
+ * Every verdict a diagnosis can give (support's, the student's own, a teacher's): the views phrase each
+ * one (a `Record<Verdict, …>` in each, so a new verdict does not compile without its words), and tests
+ * enumerate them. `enrolled` is a teacher's view only: an active enrolment, the account's state untold.
+ */
+export const VERDICTS = [
+  'access',
+  'access-removal-held',
+  'access-ends-next-run',
+  'enrolled',
+  'account-suspended',
+  'account-missing',
+  'enrolment-disabled',
+  'enrolment-suspended',
+  'enrolment-ended',
+  'enrolment-not-started',
+  'not-in-cohort',
+  'course-not-syncing',
+  'cohort-task-pending',
+  'not-wanted',
+  'directory-unreadable',
+  'directory-ambiguous',
+  'unknown-student',
+  'not-in-course',
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 export interface Diagnosis {
   student: string;
@@ -90,7 +98,7 @@ export interface Diagnosis {
   access: Access;
   verdict: Verdict;
   /** Parameters of the verdict: the run holding a removal, the cohort in question… */
-  about?: { runId?: string; cohort?: string; reason?: NotWanted; nextRun?: string };
+  about?: { runId?: string; cohort?: string; reason?: NotWanted; nextRun?: string; from?: string };
   steps: Step[];
   fixes: Fix[];
   /** A red-listed student: the answer is private by nature. */
@@ -262,8 +270,10 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const reactivate: FixAction[] = suspended ? [{ action: 'reactivate-account' }] : [];
 
   if (!user) {
-    const verdict: Verdict = wanted.some((w) => w.mode === 'add') ? 'account-missing' : 'not-wanted';
-    return done({ access, verdict, about: { nextRun, ...(notWanted ? { reason: notWanted } : {}) }, fixes: verdict === 'not-wanted' ? registrar(notWanted) : [{ action: 'first-login', by: 'student', effect: { adds: 0, removes: 0 } }], listeRouge });
+    if (wanted.some((w) => w.mode === 'add')) return done({ access, verdict: 'account-missing', about: { nextRun }, fixes: [{ action: 'first-login', by: 'student', effect: { adds: 0, removes: 0 } }], listeRouge });
+    // Wanted only to be kept (last year's inscription, in the grace): a run adds nobody without this year's.
+    const reason = notWanted ?? 'other-year';
+    return done({ access, verdict: 'not-wanted', about: { nextRun, reason }, fixes: registrar(reason), listeRouge });
   }
   if (access.has) {
     // Enrolled and active, but the account cannot log in.
@@ -277,20 +287,21 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
   const manual = access.via.find((v) => v.method === 'manual' && v.status !== 'instance-disabled');
   const cohortSuspended = byState('suspended').find((v) => v.method === 'cohort');
   let verdict: Verdict | undefined;
+  let about: Diagnosis['about'];
   if (disabled) {
     verdict = 'enrolment-disabled';
     fixes.push(fix({ action: 'enable-cohort-sync', cohort: disabled.cohort!, instanceId: disabled.instanceId }, 'teacher', reactivate));
   } else if (manual) {
-    verdict = manual.status === 'suspended' ? 'enrolment-suspended' : manual.status === 'ended' ? 'enrolment-ended' : 'enrolment-not-started';
-    // An end already past (whatever else is wrong) moves to the end of the year; a future end stays.
-    const until = manual.timeEnd > 0 && manual.timeEnd <= at ? untilEnd : undefined;
-    fixes.push(fix({ action: 'reactivate-enrolment', instanceId: manual.instanceId, method: 'manual', ...(until ? { until } : {}) }, 'teacher', reactivate));
+    const m = manualVerdict(manual, at, untilEnd);
+    verdict = m.verdict;
+    about = m.about;
+    fixes.push(fix(m.fix, 'teacher', reactivate));
   } else if (cohortSuspended && wantedOrKept(cohortSuspended.cohort)) {
     // Member again, enrolment still suspended: Moodle's hourly cohort task re-activates it.
     verdict = 'cohort-task-pending';
     fixes.push(fix({ action: 'run-cohort-task' }, 'moodle-admin', reactivate));
   }
-  if (verdict) return done({ access, verdict, fixes, listeRouge });
+  if (verdict) return done({ access, verdict, ...(about ? { about } : {}), fixes, listeRouge });
 
   // No working way in: what the sync wants decides the fix. Never a cohort of an étape the student is not inscribed in.
   if (wanted.length === 0) return done({ access, verdict: 'not-wanted', about: { reason: notWanted }, fixes: registrar(notWanted), listeRouge });
@@ -321,6 +332,20 @@ export async function diagnose(deps: WhyDeps, studentRef: string, platform: stri
     if (wide.effect.adds > 1) fixes.push(narrow);
   } else fixes.push(narrow);
   return done({ access, verdict: 'course-not-syncing', about: { cohort: target }, fixes, listeRouge });
+}
+
+/**
+ * A manual enrolment that gives no access, said as Moodle holds it: suspended or ended, reactivated (an
+ * end already past moves to `untilEnd`); not started yet, its start date (`about.from`), and the fix is
+ * to move that date, not to "reactivate" what is active. One rule for support's view and a teacher's.
+ */
+export function manualVerdict(manual: Access['via'][number], at: number, untilEnd: string): { verdict: Verdict; about?: Diagnosis['about']; fix: FixAction } {
+  if (manual.status === 'not-started') {
+    const from = new Date(manual.timeStart * 1000).toISOString();
+    return { verdict: 'enrolment-not-started', about: { from }, fix: { action: 'change-enrolment-start', instanceId: manual.instanceId, method: manual.method, from } };
+  }
+  const until = manual.timeEnd > 0 && manual.timeEnd <= at ? untilEnd : undefined;
+  return { verdict: manual.status === 'suspended' ? 'enrolment-suspended' : 'enrolment-ended', fix: { action: 'reactivate-enrolment', instanceId: manual.instanceId, method: manual.method, ...(until ? { until } : {}) } };
 }
 
 const registrar = (reason: NotWanted | undefined): Fix[] => (reason && reason !== 'other-platform' && reason !== 'not-student' ? [{ action: 'ask-registrar', about: reason, by: 'registrar', effect: { adds: 0, removes: 0 } }] : []);

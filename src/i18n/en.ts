@@ -151,7 +151,7 @@ export const en: Catalog = {
   addConfirmText: (cohort: string, course: string, count: number) => `Cohort ${cohort} (${count} members) will be synced with ${course}: its members are enrolled at once, and followed every night.`,
   autoSpaceWarning: (course: string) => `${course} is an automatically created course space: cohort sync is discouraged there. Prefer manual enrolment of the current members with an end date.`,
   manualInstead: (date: string) => `Enrol manually until ${date}`,
-  addDone: (cohort: string, course: string, n: number, role: string) => `Done: ${cohort} is synced with ${course}. ${people(n, role)} now ${verb(n, 'has', 'have')} access through this cohort.`,
+  addDone: (cohort: string, course: string, n: number, role: string) => `Done: ${cohort} is synced with ${course}. ${people(n, role)} ${verb(n, 'is', 'are')} now enrolled through this cohort.`,
   addExisting: (cohort: string, course: string) => `${cohort} was already synced with ${course} with that role: nothing changed.`,
   manualDone: (count: number, course: string, date: string) => `${n$(count, 'member', 'members')} enrolled manually in ${course} until ${date}.`,
   inactiveNote: 'The method will be created disabled: nobody is enrolled until it is enabled.',

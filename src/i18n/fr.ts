@@ -152,7 +152,7 @@ export const fr = {
   addConfirmText: (cohort: string, course: string, count: number) => `La cohorte ${cohort} (${count} membres) sera synchronisée avec ${course} : ses membres y seront inscrits tout de suite, et suivis chaque nuit.`,
   autoSpaceWarning: (course: string) => `${course} est un espace de cours créé automatiquement : la synchronisation de cohorte y est déconseillée. Préférez l’inscription manuelle des membres actuels avec une date de fin.`,
   manualInstead: (date: string) => `Inscrire manuellement jusqu’au ${date}`,
-  addDone: (cohort: string, course: string, n: number, role: string) => `C’est fait : ${cohort} est synchronisée avec ${course}. ${people(n, role)} ${verb(n, 'y a', 'y ont')} maintenant accès par cette cohorte.`,
+  addDone: (cohort: string, course: string, n: number, role: string) => `C’est fait : ${cohort} est synchronisée avec ${course}. ${people(n, role)} ${verb(n, 'y est maintenant inscrit', 'y sont maintenant inscrits')} par cette cohorte.`,
   addExisting: (cohort: string, course: string) => `${cohort} était déjà synchronisée avec ${course} avec ce rôle : rien n’a changé.`,
   manualDone: (count: number, course: string, date: string) => `${n$(count, 'membre inscrit', 'membres inscrits')} manuellement à ${course} jusqu’au ${date}.`,
   inactiveNote: 'La méthode sera créée désactivée : personne ne sera inscrit avant son activation.',

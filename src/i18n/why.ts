@@ -2,8 +2,8 @@
  * The "why" diagnosis in words: the codes of src/diagnosis/why.ts through the `why` section of the
  * catalogue, dates in ACADEMIC_TIMEZONE. The same rendering for the chat and the command line.
  */
-import type { Diagnosis, Fact, Fix } from '../diagnosis/why';
-import { entryOf } from '../diagnosis/access';
+import type { Diagnosis, Fact, Fix, FixAction } from '../diagnosis/why';
+import { Entry, entryOf } from '../diagnosis/access';
 import { whyEn } from './en/why';
 import { commandsEn } from './en/commands';
 import { commandsFr } from './fr/commands';
@@ -72,14 +72,20 @@ export function renderWhy(d: Diagnosis, locale: Locale, timeZone: string, opts: 
   const lines = d.steps.map((s) => `${w.marks[s.status]} ${w.steps[s.id]}${s.facts.length ? ` — ${s.facts.map(fact).join(w.factSep)}` : ''}`);
   const via = d.access.via.filter((v) => v.gives).map((v) => `${w.methods[v.method] ?? v.method}${v.cohort ? ` ${v.cohort}` : v.instance ? ` « ${v.instance} »` : ''} (${role(v.role)})`).join(', ');
   const when = d.about?.nextRun ? formatDate(new Date(d.about.nextRun), locale, timeZone, true) : w.nextRun;
-  const param = d.verdict === 'not-wanted' ? (w.notWanted[d.about?.reason ?? ''] ?? '') : d.verdict === 'unknown-student' ? d.student : (d.about?.runId ?? d.about?.cohort ?? '');
-  const verdict = w.verdicts[d.verdict]!(via, param, when);
-  const what = (a: { action: string; cohort?: string; until?: string }) => w.fixes[a.action]!({ cohort: a.cohort ?? '', until: a.until ? day(a.until) : undefined });
+  const param =
+    d.verdict === 'not-wanted'
+      ? (w.notWanted[d.about?.reason ?? ''] ?? '')
+      : d.verdict === 'unknown-student'
+        ? d.student
+        : d.verdict === 'enrolment-not-started' && d.about?.from
+          ? day(d.about.from)
+          : (d.about?.runId ?? d.about?.cohort ?? '');
+  const verdict = w.verdicts[d.verdict](via, param, when);
+  const what = (a: FixAction & { cohort?: string; until?: string; from?: string }) => w.fixes[a.action]({ cohort: a.cohort ?? '', until: a.until ? day(a.until) : undefined, from: a.from ? day(a.from) : undefined });
   const fixLine = (f: Fix, i: number): string => {
-    const p = f as Fix & { cohort?: string; until?: string };
     const effect = `${w.effect(f.effect.adds, f.effect.removes)}${f.effect.others?.length ? ` (${w.effectOthers(f.effect.others.length)})` : ''}`;
     const first = f.first?.length ? ` (${w.first(f.first.map(what).join(', '))})` : '';
-    return `${i > 0 && f.action === 'enrol-manually' ? `${w.narrower} — ` : ''}${w.fixLine(what(p) + first, w.who[f.by] ?? f.by, effect)}`;
+    return `${i > 0 && f.action === 'enrol-manually' ? `${w.narrower} — ` : ''}${w.fixLine(what(f) + first, w.who[f.by] ?? f.by, effect)}`;
   };
   const fixes = d.fixes.map(fixLine);
   if (opts.teacher && d.fixes.length === 0 && !d.access.has && d.verdict !== 'not-in-course') fixes.push(w.noFixTeacher);
@@ -93,9 +99,16 @@ export function renderWhy(d: Diagnosis, locale: Locale, timeZone: string, opts: 
     if (f.action === 'enable-cohort-sync' && opts.courseSpec) buttons.push({ label: what(p), kind: 'update', command: cmds.update(p.cohort ?? '', opts.courseSpec, { enabled: true }) });
   }
   for (const c of d.candidates ?? []) buttons.push({ label: c.displayName ? `${c.displayName} (${c.key})` : c.key, kind: 'why', command: cmds.why(c.key, opts.courseSpec ?? '').trim() });
-  // Moodle's enrolment rule says "has access"; a suspended account still cannot get in: said in the headline (entryOf, the one rule).
+  // Moodle's enrolment rule says "has access"; a suspended account still cannot get in, and a teacher is not told
+  // the account's state: said in the headline (entryOf, the one rule) — "access" only for an account that can log in.
   const entry = entryOf(d.access);
-  const headline = entry === 'cannot-log-in' ? w.titleNoLogin(d.student, d.course, d.gender) : w.title(d.student, d.course, entry === 'in', d.gender);
+  const headlines: Record<Entry, () => string> = {
+    in: () => w.title(d.student, d.course, true, d.gender),
+    'cannot-log-in': () => w.titleNoLogin(d.student, d.course, d.gender),
+    enrolled: () => w.titleEnrolled(d.student, d.course, d.gender),
+    out: () => w.title(d.student, d.course, false, d.gender),
+  };
+  const headline = headlines[entry]();
   const title = `${headline}${opts.now && Math.abs(new Date(d.on).getTime() - opts.now.getTime()) > 60_000 ? ` ${w.onDay(day(d.on))}` : ''}`;
   return { title, lines, verdict, fixes, buttons };
 }

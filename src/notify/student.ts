@@ -11,7 +11,7 @@ import type { DirectorySource, Student } from '../directory/types';
 import { yearWindow } from '../domain/academic-year';
 import { cohortIdnumber } from '../domain/cohorts';
 import { desiredOfOne } from '../sync/desired';
-import { Diagnosis, diagnose } from '../diagnosis/why';
+import { Diagnosis, Verdict, diagnose } from '../diagnosis/why';
 import { entryOf } from '../diagnosis/access';
 import type { Cohort, Course, MoodleApi } from '../moodle/api';
 import { CohortSync, CohortSyncs, cohortSyncsFor } from '../moodle/cohort-syncs';
@@ -117,88 +117,84 @@ export async function diagnoseSelf(deps: SelfDeps, self: Self, student: Student 
 }
 
 /**
- * The student-phrased answer from a diagnosis, from the diagnosis's own facts only (one source of
- * truth): the étapes a run adds them to on this platform (its `wants` facts), else their étapes of the
- * year (`etapes`), the year itself (its `window` fact). Their directory entry gives at most the gender.
+ * The student-phrased answer from a diagnosis, from the diagnosis's own verdict and facts only (one source
+ * of truth; nothing re-derived here): one entry per verdict (`SELF_LINES`, a `Record<Verdict, …>`, so a new
+ * verdict does not compile without its words), the étapes a run adds them to on this platform (its `wants`
+ * facts), else their étapes of the year (`etapes`), the year itself (its `window` fact), the start of an
+ * enrolment not begun yet (`about.from`). Their directory entry gives at most the gender.
  */
 export function selfWhyView(d: Diagnosis, student: Student | undefined, facts: { config: Config; now: Date; platform: string; courseLabel: string; locale?: string; suspended: boolean }): View {
   const t = catalog(facts.locale);
-  const n = t.notices;
   const lang = localeOf(facts.locale);
   const sync = d.steps.find((s) => s.id === 'sync')?.facts ?? [];
   const routed = sync.flatMap((f) => (f.code === 'wants' && f.mode === 'add' ? [f.etape] : []));
-  const current = d.etapes ?? [];
-  const year = sync.flatMap((f) => (f.code === 'window' ? [f.current] : []))[0];
-  const next = nextRunAt(facts.config.schedule);
-  const when = next ? formatDate(next, lang, facts.config.academicYear.timezone, true) : t.locale === 'en' ? 'next sync' : 'prochaine synchronisation';
-  const lines: string[] = [];
-  // The étape line only when there is one: someone the directory has no counted inscription for gets none.
-  const etape = () => {
-    const list = routed.length ? routed : current;
-    if (list.length > 0) lines.push(n.selfEtape(list.join(', ')));
-  };
-  // From Moodle's answer and the sync's model (the verdict), phrased for the student themself.
-  switch (d.verdict) {
-    case 'access':
-    case 'access-ends-next-run':
-      lines.push(n.selfOk(facts.courseLabel, d.gender ?? student?.gender));
-      break;
-    case 'access-removal-held':
-      lines.push(n.selfHeld);
-      break;
-    case 'directory-unreadable':
-      lines.push(n.selfUnavailable);
-      break;
-    case 'unknown-student':
-    case 'directory-ambiguous':
-      lines.push(n.selfDirectory);
-      break;
-    case 'not-wanted': {
-      const reason = d.about?.reason;
-      if (reason === 'other-platform' || (reason === undefined && current.length > 0)) {
-        etape();
-        lines.push(n.selfWrongPlatform(facts.platform));
-      } else if (reason === 'not-student' || year === undefined) lines.push(n.selfDirectory);
-      else if (reason === 'cancelled') lines.push(n.selfCancelled(year));
-      else if (reason === 'other-year') lines.push(n.selfOtherYear(year));
-      else lines.push(n.selfNoInscription(year));
-      break;
-    }
-    case 'account-missing':
-      etape();
-      lines.push(n.selfAccountTonight(facts.platform, when));
-      break;
-    case 'account-suspended':
-      etape();
-      lines.push(n.selfSuspended(facts.platform));
-      break;
-    case 'not-in-cohort':
-      etape();
-      lines.push(n.selfSyncTonight(when));
-      break;
-    case 'course-not-syncing':
-    case 'not-in-course':
-      etape();
-      lines.push(n.selfCourseTakesUnknown, n.selfAskTeacher);
-      break;
-    case 'enrolment-not-started':
-    case 'cohort-task-pending':
-      etape();
-      lines.push(n.selfMoodleSoon);
-      break;
-    case 'enrolment-disabled':
-    case 'enrolment-suspended':
-    case 'enrolment-ended':
-      etape();
-      lines.push(n.selfEnrolmentInactive);
-      break;
-    default:
-      lines.push(n.selfAskTeacher);
-  }
+  const list = routed.length ? routed : (d.etapes ?? []);
+  const timeZone = facts.config.academicYear.timezone;
+  const next = d.about?.nextRun ? new Date(d.about.nextRun) : nextRunAt(facts.config.schedule);
+  const when = next ? formatDate(next, lang, timeZone, true) : t.locale === 'en' ? 'next sync' : 'prochaine synchronisation';
+  // The start of an enrolment not begun yet, as the diagnosis read it.
+  const startIso = d.verdict === 'enrolment-not-started' ? d.about?.from : undefined;
+  const said = SELF_LINES[d.verdict]({
+    n: t.notices,
+    d,
+    gender: d.gender ?? student?.gender,
+    course: facts.courseLabel,
+    platform: facts.platform,
+    when,
+    year: sync.flatMap((f) => (f.code === 'window' ? [f.current] : []))[0],
+    start: startIso ? formatDate(new Date(startIso), lang, timeZone) : undefined,
+  });
+  // The étape line only when the verdict is about the sync and there is one (someone the directory has no counted inscription for gets none).
+  const lines = [...(said.etape && list.length > 0 ? [t.notices.selfEtape(list.join(', '))] : []), ...said.lines];
   // A suspended account cannot log in whatever the course says (a cohort to join, Moodle's hourly task):
   // said beside any other verdict, so that no line reads as a promise of access.
-  if (d.verdict !== 'account-suspended' && d.access.account === 'suspended') lines.push(n.selfSuspended(facts.platform));
+  if (d.verdict !== 'account-suspended' && d.access.account === 'suspended') lines.push(t.notices.selfSuspended(facts.platform));
   // The headline by the one rule of every view (entryOf): an active enrolment is access only if the account can log in.
   const entry = entryOf(d.access);
-  return { title: n.selfWhyTitle(facts.courseLabel, entry, d.gender ?? student?.gender), tone: entry === 'in' ? 'success' : 'warning', private: true, blocks: lines.map((l) => text(l)), lang };
+  return { title: t.notices.selfWhyTitle(facts.courseLabel, entry, d.gender ?? student?.gender), tone: entry === 'in' ? 'success' : 'warning', private: true, blocks: lines.map((l) => text(l)), lang };
 }
+
+interface SelfWords {
+  n: ReturnType<typeof catalog>['notices'];
+  d: Diagnosis;
+  gender: 'm' | 'f' | undefined;
+  course: string;
+  platform: string;
+  /** The next run, in words. */
+  when: string;
+  /** The academic year of the diagnosis's window (absent: no directory entry). */
+  year: number | undefined;
+  /** The start of an enrolment not begun yet, in words. */
+  start: string | undefined;
+}
+
+/** What each verdict tells the student themself, and whether their étape this year belongs beside it. */
+const SELF_LINES: Record<Verdict, (w: SelfWords) => { etape?: boolean; lines: string[] }> = {
+  access: ({ n, course, gender }) => ({ lines: [n.selfOk(course, gender)] }),
+  'access-ends-next-run': ({ n, course, gender, when }) => ({ lines: [n.selfOk(course, gender), n.selfLeaving(when)] }),
+  'access-removal-held': ({ n }) => ({ lines: [n.selfHeld] }),
+  // A teacher's verdict (the account untold); a student's own diagnosis reads the account: said as enrolled, never access.
+  enrolled: ({ n }) => ({ lines: [n.selfEnrolled] }),
+  'account-suspended': ({ n, platform }) => ({ etape: true, lines: [n.selfSuspended(platform)] }),
+  'account-missing': ({ n, platform, when }) => ({ etape: true, lines: [n.selfAccountTonight(platform, when)] }),
+  'not-in-cohort': ({ n, when }) => ({ etape: true, lines: [n.selfSyncTonight(when)] }),
+  'cohort-task-pending': ({ n }) => ({ etape: true, lines: [n.selfMoodleSoon] }),
+  'course-not-syncing': ({ n }) => ({ etape: true, lines: [n.selfCourseTakesUnknown, n.selfAskTeacher] }),
+  'not-in-course': ({ n }) => ({ etape: true, lines: [n.selfCourseTakesUnknown, n.selfAskTeacher] }),
+  'enrolment-disabled': ({ n }) => ({ etape: true, lines: [n.selfEnrolmentInactive] }),
+  'enrolment-suspended': ({ n }) => ({ etape: true, lines: [n.selfEnrolmentInactive] }),
+  // A manual enrolment: nothing the sync or their étape does.
+  'enrolment-ended': ({ n }) => ({ lines: [n.selfEnrolmentInactive] }),
+  'enrolment-not-started': ({ n, course, start }) => ({ lines: [start ? n.selfStarts(course, start) : n.selfEnrolmentInactive] }),
+  'not-wanted': ({ n, d, year, platform }) => {
+    const reason = d.about?.reason;
+    if (reason === 'other-platform') return { etape: true, lines: [n.selfWrongPlatform(platform)] };
+    if (reason === undefined || reason === 'not-student' || year === undefined) return { lines: [n.selfDirectory] };
+    if (reason === 'cancelled') return { lines: [n.selfCancelled(year)] };
+    if (reason === 'other-year') return { lines: [n.selfOtherYear(year)] };
+    return { lines: [n.selfNoInscription(year)] };
+  },
+  'directory-unreadable': ({ n }) => ({ lines: [n.selfUnavailable] }),
+  'unknown-student': ({ n }) => ({ lines: [n.selfDirectory] }),
+  'directory-ambiguous': ({ n }) => ({ lines: [n.selfDirectory] }),
+};

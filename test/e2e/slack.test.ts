@@ -107,7 +107,7 @@ describe('Slack endpoint', () => {
     expect(JSON.stringify(await responseTo(9001))).toMatch(/appartient à quelqu’un d’autre/);
     const mine = click('U_TEACHER', 9002);
     await post(mine, sign(mine));
-    expect(JSON.stringify(await responseTo(9002))).toMatch(/14 étudiants y ont maintenant accès/);
+    expect(JSON.stringify(await responseTo(9002))).toMatch(/14 étudiants y sont maintenant inscrits/);
     expect(site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort')).toHaveLength(1);
     // Slack retries the delivery (X-Slack-Retry-Num, signed anew): already done, nothing twice.
     const retry = click('U_TEACHER', 9003);
@@ -155,7 +155,7 @@ describe('Slack endpoint', () => {
     );
     const mine = new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U_TEACHER' }, team: { id: 'T1' }, response_url: `${stub.url}/resp/${++id}`, actions: [{ action_id: confirmButton!.action_id, value: confirmButton!.value, type: 'button' }] }) }).toString();
     await post(mine, sign(mine));
-    expect(JSON.stringify(await responseTo(id))).toMatch(/y ont maintenant accès/);
+    expect(JSON.stringify(await responseTo(id))).toMatch(/y sont maintenant inscrits/);
     expect(syncs()).toBe(before + 1);
   });
 

@@ -107,7 +107,7 @@ describe.each(SDKS)('Teams endpoint (%s)', (sdk) => {
     const before = site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length;
     // A client without Universal Actions: the Action.Submit fallback arrives as a message whose value carries the payload, with no text.
     const [done] = await send('29:teacher', '', { value: actions[0]!.data });
-    expect(cardText(cardOf(done!))).toMatch(/17 étudiants y ont maintenant accès/);
+    expect(cardText(cardOf(done!))).toMatch(/17 étudiants y sont maintenant inscrits/);
     expect(site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort').length).toBe(before + 1);
   });
 

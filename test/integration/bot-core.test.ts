@@ -38,7 +38,10 @@ describe('bot core on the demo university', () => {
     expect(done!.view.tone).toBe('success');
     // Moodle's truth: its active participants through this sync, as core_enrol_get_enrolled_users(onlyactive) counts them.
     const active = members.filter((m) => site.isActiveParticipant(course('PHA-L3-201').id, m));
-    expect(done!.text).toContain(`${active.length} étudiants y ont maintenant accès par cette cohorte`);
+    expect(done!.text).toContain(`${active.length} étudiants y sont maintenant inscrits par cette cohorte`);
+    // Enrolled, not "access": one of them has a suspended account (e21900021), counted by Moodle, who cannot log in.
+    expect(active.some((m) => site.users.get(m)!.suspended)).toBe(true);
+    expect(done!.text).not.toMatch(/accès/);
     for (const m of members) expect(site.isActiveParticipant(course('PHA-L3-201').id, m)).toBe(true);
     // The confirmation is used up.
     const [again] = await converse(bot, TEACHER, [ask!.view.buttons![0]!.payload]);

@@ -42,7 +42,7 @@ describe('cohortbot chat', () => {
     const r = await run(['chat', '--as', TEACHER], env, lines);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('> chercher pharma');
-    expect(r.stdout).toMatch(/C’est fait\s: .* 17 étudiants y ont maintenant accès par cette cohorte/);
+    expect(r.stdout).toMatch(/C’est fait\s: .* 17 étudiants y sont maintenant inscrits par cette cohorte/);
     for (const m of site.members.find('cohort', cohort.id)) expect(site.isActiveParticipant(course.id, m.userid)).toBe(true);
   });
 

@@ -43,13 +43,14 @@ describe('fixwords', () => {
   });
 
   describe("why's title says the verdict, agreeing with the student (2)", () => {
-    it('access: the title says so, for support, teacher and the student themself, in both languages', async () => {
+    it('access: the title says so, for support and the student themself, in both languages; a teacher, who is not told the account, reads the enrolment', async () => {
       const s = of('L2PHA1');
-      for (const who of [SUPPORT, TEACHER]) {
-        const fr = await ask(who, `pourquoi ${s.key} PHA-L2-102`);
-        expect(fr.view.title).toMatch(new RegExp(`^${s.key} a accès à`));
-        const en = await ask(who, `why ${s.key} PHA-L2-102`, 'en');
-        expect(en.view.title).toMatch(new RegExp(`^${s.key} has access to`));
+      for (const [who, fr, en] of [
+        [SUPPORT, `^${s.key} a accès à`, `^${s.key} has access to`],
+        [TEACHER, `^${s.key} a une inscription active à PHA-L2-102 \\(ecampus\\)$`, `^${s.key} is enrolled in PHA-L2-102 \\(ecampus\\) \\(active enrolment\\)$`],
+      ]) {
+        expect((await ask(who, `pourquoi ${s.key} PHA-L2-102`)).view.title).toMatch(new RegExp(fr));
+        expect((await ask(who, `why ${s.key} PHA-L2-102`, 'en')).view.title).toMatch(new RegExp(en));
       }
       const email = account(s.key)!.email;
       for (const g of ['f', 'm', undefined] as const) {

@@ -8,7 +8,8 @@ import type { Site } from '../../src/simulator/model';
 import { TEACHER, converse, plainSpaces } from '../helpers/bot';
 import { useDemoWorld } from '../helpers/demo-world';
 import { selfWhyView } from '../../src/notify/student';
-import type { Diagnosis } from '../../src/diagnosis/why';
+import { Diagnosis, VERDICTS, Verdict } from '../../src/diagnosis/why';
+import { Access, AccountState, entryOf } from '../../src/diagnosis/access';
 import { BotCore } from '../../src/bot/core';
 import { ChatCache } from '../../src/bot/cache';
 import { createPlatformApis } from '../../src/moodle/platforms';
@@ -154,6 +155,80 @@ describe("a student's own questions", () => {
         expect(v.blocks.map((b) => ('text' in b ? String(b.text) : '')).join('\n')).toMatch(line);
       }
     }
+  });
+
+  it('a manual enrolment that starts later, no sync involved: its start date and the teacher to ask — never "on its way", never their étape (the tester\'s steps)', async () => {
+    // Fixed clocks: the simulator's and the bot's (the harness's year, 2026-2027).
+    const NOW = new Date('2026-12-03T10:00:00Z');
+    const at = Math.floor(NOW.getTime() / 1000);
+    const clock = w.site.now;
+    w.site.now = () => at;
+    const api = createPlatformApis(w.h.config).get('ecampus')!;
+    const tom = account('e21900004')!;
+    const course = w.site.courses.first('shortname', 'PHA-L3-201')!;
+    // enrol_manual_enrol_users roleid=5 userid=12 courseid=4 timestart=now+10 days, as the tester did.
+    await api.manualEnrolUsers([{ roleid: w.site.roles.first('shortname', 'student')!.id, userid: tom.id, courseid: course.id, timestart: at + 10 * 86_400 }]);
+    const bot = new BotCore({ ...w.bot.deps, apis: createPlatformApis(w.h.config), cache: undefined, now: () => NOW });
+    try {
+      const [en] = await converse(bot, tom.email, ['why am I not enrolled in PHA-L3-201'], { locale: 'en' });
+      expect(en!.view.title).toBe('Why you are not enrolled in PHA-L3-201 (ecampus)');
+      expect(en!.view.tone).toBe('warning');
+      expect(en!.text).toContain('Your enrolment in PHA-L3-201 (ecampus) starts on 13 Dec 2026. If that date is wrong, ask the course’s teacher.');
+      expect(en!.text).not.toMatch(/on its way|every hour|étape|have access|will add you/);
+      const [fr] = await converse(bot, tom.email, ['pourquoi je ne suis pas inscrit en PHA-L3-201']);
+      expect(fr!.text).toContain('Votre inscription en PHA-L3-201 (ecampus) commence le 13 déc. 2026. Si cette date est une erreur, demandez à l’enseignant du cours.');
+      expect(fr!.text).not.toMatch(/arrive|toutes les heures|étape|avez accès|vous ajoutera/);
+      noForeignCommand(fr!.text);
+    } finally {
+      await api.manualUnenrolUsers([{ userid: tom.id, courseid: course.id }]);
+      w.site.now = clock;
+    }
+  });
+
+  it('every verdict of the diagnosis reaches the student\'s view, truthfully: "access" only for an account that can log in, a promise only where the sync will add them', () => {
+    // Where the diagnosis itself says a sync (the run, or Moodle's hourly cohort task) will enrol them.
+    const promised: Verdict[] = ['account-missing', 'not-in-cohort', 'cohort-task-pending'];
+    const withAccess: Verdict[] = ['access', 'access-removal-held', 'access-ends-next-run'];
+    const enrolledActive: Verdict[] = [...withAccess, 'account-suspended', 'enrolled'];
+    const words = {
+      fr: { accessTitle: /^Vous avez accès/, claim: /avez accès|avez bien accès|votre accès/, promise: /vous ajoutera|vous inscrira|votre inscription suivra/, starts: 'Votre inscription en PHA-L2-101 (ecampus) commence le 13 déc. 2026. Si cette date est une erreur, demandez à l’enseignant du cours.', suspended: /Votre compte ecampus est suspendu/ },
+      en: { accessTitle: /^You have access/, claim: /have access|keep access|your access/i, promise: /will add you|then enrols you|your enrolment will follow/, starts: 'Your enrolment in PHA-L2-101 (ecampus) starts on 13 Dec 2026. If that date is wrong, ask the course’s teacher.', suspended: /Your ecampus account is suspended/ },
+    };
+    const steps = [{ id: 'sync', status: 'ok', facts: [{ code: 'window', current: 2026, add: [2026], keepOnly: [] }, { code: 'wants', etape: 'L2PHA1', cohort: 'etp:L2PHA1', mode: 'add', member: false, next: 'add' }] }];
+    let seen = 0;
+    for (const verdict of VERDICTS) {
+      // The account states each verdict comes with (access verdicts: a live account; a teacher's `enrolled`: untold).
+      const accounts: AccountState[] = withAccess.includes(verdict) ? ['live'] : verdict === 'account-suspended' ? ['suspended'] : verdict === 'enrolled' ? ['untold'] : ['live', 'suspended', 'missing'];
+      const reasons = verdict === 'not-wanted' ? (['no-inscription', 'cancelled', 'other-year', 'other-platform', 'not-student'] as const) : [undefined];
+      for (const account of accounts) {
+        for (const reason of reasons) {
+          for (const gender of ['m', 'f', undefined] as const) {
+            const access: Access = { has: enrolledActive.includes(verdict), account, ...(account === 'untold' ? {} : { canLogIn: account === 'live' }), via: [] };
+            const d = { student: 'e1', course: 'PHA-L2-101 (ecampus)', platform: 'ecampus', on: '2026-12-03T10:00:00Z', listeRouge: false, verdict, access, gender, etapes: ['L2PHA1'], about: { cohort: 'etp:L2PHA1', nextRun: '2026-12-04T01:00:00Z', ...(reason ? { reason } : {}), ...(verdict === 'enrolment-not-started' ? { from: '2026-12-13T10:00:00Z' } : {}) }, steps, fixes: [], durationMs: 0 } as unknown as Diagnosis;
+            for (const locale of ['fr', 'en'] as const) {
+              const v = selfWhyView(d, undefined, { config: w.h.config, now: new Date('2026-12-03T10:00:00Z'), platform: 'ecampus', courseLabel: 'PHA-L2-101 (ecampus)', locale, suspended: account === 'suspended' });
+              const lines = v.blocks.map((b) => ('text' in b ? String(b.text) : ''));
+              const said = lines.join('\n');
+              const at = { verdict, account, reason, gender, locale };
+              const x = words[locale];
+              expect({ ...at, lines: lines.length > 0 && lines.every((l) => l.trim().length > 0 && !/undefined|NaN/.test(l)) }).toEqual({ ...at, lines: true });
+              const inside = entryOf(access) === 'in';
+              // The headline: access only for an active enrolment of an account that can log in (entryOf, the one rule).
+              expect({ ...at, title: x.accessTitle.test(v.title ?? ''), tone: v.tone }).toEqual({ ...at, title: inside, tone: inside ? 'success' : 'warning' });
+              if (!inside) expect({ ...at, said }).not.toEqual({ ...at, said: expect.stringMatching(x.claim) });
+              // A promise of enrolment only where the diagnosis says a sync will add them; never one of access.
+              if (!promised.includes(verdict)) expect({ ...at, said }).not.toEqual({ ...at, said: expect.stringMatching(x.promise) });
+              expect(said).not.toMatch(/on its way|arrive bientôt|votre accès|your access/i);
+              // A suspended account is said, whatever else is.
+              if (account === 'suspended') expect({ ...at, said }).toEqual({ ...at, said: expect.stringMatching(x.suspended) });
+              if (verdict === 'enrolment-not-started') expect({ ...at, said: lines.filter((l) => !x.suspended.test(l)) }).toEqual({ ...at, said: [x.starts] });
+              seen++;
+            }
+          }
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(VERDICTS.length * 6);
   });
 
   it('"mes cours": a course whose enrolment is suspended is said so (Moodle\'s access rule), the others give access', async () => {

@@ -67,7 +67,7 @@ describe('replies true to the state (#26)', () => {
     expect(n).toBeGreaterThan(1);
     const [ask] = await converse(bot, TEACHER, ['modifier etp:L3PHA1 dans PHA-L2-102 activer']);
     expect(plainSpaces(ask!.view.title ?? '')).toBe('Activer la synchronisation ?');
-    expect(ask!.text).toContain(`${n} membres de la cohorte auront accès au cours avec le rôle « enseignant non éditeur »`);
+    expect(ask!.text).toContain(`${n} membres de la cohorte seront inscrits au cours avec le rôle « enseignant non éditeur »`);
     // Nothing changed before the "yes".
     const cohort = new Set(await members('etp:L3PHA1'));
     expect((await active('PHA-L2-102')).filter((u) => cohort.has(u.id) && u.roles?.some((r) => r.shortname === 'teacher'))).toHaveLength(0);

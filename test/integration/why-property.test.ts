@@ -7,7 +7,9 @@
  *     with onlyactive, over REST, on the simulator's clock set to that day);
  *   - every fix that acts on Moodle, applied (with its prerequisites) to the state inside a transaction
  *     that is then rolled back, gives the student access with a live account and changes exactly the
- *     announced effect: as many people gain access as `adds`, as many lose it as `removes`.
+ *     announced effect: as many people gain access as `adds`, as many lose it as `removes`;
+ *   - the student's own view of that diagnosis (selfWhyView) says "access" only when Moodle lets them in
+ *     (an active participant with a live account), and an enrolment that starts later by its own date.
  */
 import { diagnose } from '../../src/diagnosis/why';
 import type { Fix, FixAction } from '../../src/diagnosis/effect';
@@ -18,6 +20,8 @@ import type { Site } from '../../src/simulator/model';
 import { demoStudents, MemoryDirectory } from '../helpers/directory';
 import { SyncHarness, startSyncHarness } from '../helpers/engine';
 import { seededRandom } from '../helpers/simulator';
+import { selfWhyView } from '../../src/notify/student';
+import { formatDate } from '../../src/i18n/format';
 
 const ETAPES = ['L2PHA1', 'L3PHA1', 'L1DRT1', 'L3DRT1', 'L2INF1', 'L3INF1'];
 const COURSES = ['PHA-L2-101', 'PHA-L2-102', 'PHA-L3-201', 'DRT-L1-101', 'INF-L2-101', 'ESP-L2PHA1-2026'];
@@ -137,6 +141,11 @@ describe('why over seeded random universes', () => {
         site.userEnrolments.update(ue.id, { status: 0, timestart: ue.timestart > site.now() ? 0 : ue.timestart, timeend: a.until ? Math.floor(Date.parse(a.until) / 1000) : ue.timeend });
         return;
       }
+      case 'change-enrolment-start': {
+        const ue = site.userEnrolments.first('pair', `${a.instanceId}:${userId}`)!;
+        site.userEnrolments.update(ue.id, { timestart: site.now() });
+        return;
+      }
       case 'enrol-manually': {
         const manual = site.enrol.find('course', courseId).find((i) => i.enrol === 'manual')!;
         site.enrolUser(manual, userId, studentRole, 0, Math.floor(Date.parse(a.until) / 1000));
@@ -161,15 +170,30 @@ describe('why over seeded random universes', () => {
     const config = { ...h.config, academicYear: { ...h.config.academicYear, year: undefined } };
     let asked = 0;
     let fixesChecked = 0;
+    const verdicts = new Map<string, number>();
     try {
       for (const c of u.courses) {
         const active = new Set((await api.getEnrolledUsers(c.id, [{ name: 'onlyactive', value: 1 }])).map((x) => x.id));
         for (const s of u.students) {
           const d = await diagnose({ config, directory: dir, api, syncs, store: h.store, now: u.day, on: u.day, actingUserId: support }, s.key, 'ecampus', { id: c.id, shortname: c.shortname, fullname: c.fullname, categoryid: c.categoryid });
           asked++;
+          verdicts.set(d.verdict, (verdicts.get(d.verdict) ?? 0) + 1);
           const account = site.users.first('username', s.key);
           expect({ student: s.key, course: c.shortname, has: d.access.has }).toEqual({ student: s.key, course: c.shortname, has: account ? active.has(account.id) : false });
           if (d.access.has && !account?.suspended) expect(d.fixes).toEqual([]);
+          // The student's own words for that verdict: access only when Moodle would let them in.
+          const inside = !!account && active.has(account.id) && !account.suspended;
+          for (const locale of ['fr', 'en'] as const) {
+            const v = selfWhyView(d, s, { config, now: u.day, platform: 'ecampus', courseLabel: c.shortname, locale, suspended: !!account?.suspended });
+            const said = [v.title ?? '', ...v.blocks.map((b) => ('text' in b ? String(b.text) : ''))].join('\n');
+            const claims = (locale === 'fr' ? /avez accès|avez bien accès/ : /have access|keep access/).test(said);
+            expect({ student: s.key, course: c.shortname, verdict: d.verdict, locale, claims }).toEqual({ student: s.key, course: c.shortname, verdict: d.verdict, locale, claims: inside });
+            if (d.verdict === 'enrolment-not-started') {
+              const manual = site.enrolmentsOf(c.id, account!.id).find(({ inst }) => inst.enrol === 'manual')!.ue;
+              expect(manual.timestart).toBeGreaterThan(u.at);
+              expect(said).toContain(formatDate(new Date(manual.timestart * 1000), locale, config.academicYear.timezone));
+            }
+          }
           // Never a cohort of an étape the student is not inscribed in (counted on that day, or kept by the grace).
           for (const f of d.fixes) if (f.action === 'add-cohort-sync' || f.action === 'sync-student') expect(s.inscriptions.map((i) => `etp:${i.etape}`)).toContain(f.cohort);
           if (!account) continue;
@@ -201,7 +225,7 @@ describe('why over seeded random universes', () => {
     } finally {
       await u.restore();
     }
-    process.stderr.write(`why property, seed ${seed} on ${u.day.toISOString().slice(0, 10)}: ${asked} questions, ${fixesChecked} fixes applied and checked\n`);
+    process.stderr.write(`why property, seed ${seed} on ${u.day.toISOString().slice(0, 10)}: ${asked} questions, ${fixesChecked} fixes applied and checked; ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}\n`);
     expect(asked).toBeGreaterThan(0);
   });
 });

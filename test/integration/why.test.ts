@@ -1,5 +1,6 @@
 /** The "why" diagnosis on the demo: Moodle's truth first, the sync's model second — the issue's cases, in French and English. */
-import { diagnose, Diagnosis } from '../../src/diagnosis/why';
+import { diagnose, Diagnosis, VERDICTS } from '../../src/diagnosis/why';
+import { BotCore } from '../../src/bot/core';
 import { renderWhy } from '../../src/i18n/why';
 import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import { createPlatformApis } from '../../src/moodle/platforms';
@@ -86,8 +87,9 @@ describe('why: Moodle first, then the sync', () => {
     expect(support!.text).toMatch(/A accès au cours, par synchronisation de cohorte tuteurs-l2-pharma/);
     expect(support!.view.buttons ?? []).toEqual([]);
     const [teacher] = await converse(w.bot, TEACHER, ['pourquoi e21900019 PHA-L2-101']);
-    expect(teacher!.text).toMatch(/A accès au cours/);
-    expect(teacher!.text).not.toMatch(/Annuaire|inscriptions :/);
+    // The teacher is told the enrolment, not access: whether the account can log in is support's to know.
+    expect(teacher!.text).toMatch(/Inscription active au cours, par synchronisation de cohorte tuteurs-l2-pharma/);
+    expect(teacher!.text).not.toMatch(/Annuaire|inscriptions :|a accès|A accès|Rien à faire/);
   });
 
   it('a suspended account with an active enrolment: support reads "enrolled but cannot log in" (and canLogIn false in JSON); a teacher is told the enrolment only', async () => {
@@ -105,11 +107,97 @@ describe('why: Moodle first, then the sync', () => {
       expect(support!.view.tone).toBe('warning');
       // The teacher of the course: the enrolment, not the account's state.
       const [teacher] = await converse(w.bot, TEACHER, [`pourquoi ${s.key} PHA-L2-102`]);
-      expect(teacher!.text).toMatch(/A accès au cours, par synchronisation de cohorte etp:L2PHA1/);
-      expect(teacher!.text).not.toMatch(/suspendu|se connecter|SUSPENDU/i);
+      expect(teacher!.text).toMatch(/Inscription active au cours, par synchronisation de cohorte etp:L2PHA1/);
+      expect(teacher!.text).not.toMatch(/suspendu|se connecter|SUSPENDU|a accès|Rien à faire/i);
     } finally {
       w.site.users.update(id, { suspended: false });
     }
     expect((await why(s.key, 'PHA-L2-102')).access).toMatchObject({ has: true, account: 'live', canLogIn: true });
+  });
+
+  it('a manual enrolment that starts later: support and the teacher read its start date, and the fix moves it — never "reactivate"', async () => {
+    // A fixed clock for the simulator and the question (the harness's year, 2026-2027).
+    const NOW = new Date('2026-12-03T10:00:00Z');
+    const at = Math.floor(NOW.getTime() / 1000);
+    const clock = w.site.now;
+    w.site.now = () => at;
+    const api = createPlatformApis(w.h.config).get('ecampus')!;
+    const student = w.site.users.first('username', 'e21900004')!;
+    const course = w.site.courses.first('shortname', 'PHA-L3-201')!;
+    const start = at + 10 * 86_400;
+    await api.manualEnrolUsers([{ roleid: w.site.roles.first('shortname', 'student')!.id, userid: student.id, courseid: course.id, timestart: start }]);
+    const bot = new BotCore({ ...w.bot.deps, apis: createPlatformApis(w.h.config), cache: undefined, now: () => NOW });
+    try {
+      const d = await diagnose({ config: w.h.config, directory: w.dir, api, syncs: await cohortSyncsFor(api), store: w.h.store, now: NOW, actingUserId: w.site.users.first('username', 'cmoreau')!.id }, 'e21900004', 'ecampus', { id: course.id, shortname: course.shortname, fullname: course.fullname, categoryid: course.categoryid });
+      expect(d).toMatchObject({ verdict: 'enrolment-not-started', about: { from: new Date(start * 1000).toISOString() }, fixes: [{ action: 'change-enrolment-start', by: 'teacher', from: new Date(start * 1000).toISOString(), effect: { adds: 1, removes: 0 } }] });
+      expect(say(d, 'fr').verdict).toBe('Son inscription au cours n’a pas encore commencé : elle commence le 13 déc. 2026.');
+      expect(say(d, 'en').verdict).toBe('Their enrolment in the course has not started yet: it starts on 13 Dec 2026.');
+      expect(say(d, 'fr').fixes).toEqual(['son inscription manuelle commence le 13 déc. 2026 : avancer sa date de début si elle doit commencer dès maintenant — par un enseignant du cours ; donne accès à 1 personne']);
+      expect(say(d, 'en').fixes).toEqual(['their manual enrolment starts on 13 Dec 2026: change its start date if it should start now — by a teacher of the course; gives access to 1 person']);
+      for (const who of [SUPPORT, TEACHER]) {
+        const [fr, en] = [...(await converse(bot, who, ['pourquoi e21900004 PHA-L3-201'])), ...(await converse(bot, who, ['why e21900004 PHA-L3-201'], { locale: 'en' }))];
+        expect(fr!.text).toMatch(/elle commence le 13 déc\. 2026\./);
+        expect(fr!.text).toMatch(/avancer sa date de début si elle doit commencer dès maintenant/);
+        expect(en!.text).toMatch(/it starts on 13 Dec 2026\./);
+        expect(en!.text).toMatch(/change its start date if it should start now/);
+        for (const r of [fr!, en!]) {
+          expect(r.text).not.toMatch(/réactiver son inscription|reactivate their manual enrolment|a accès|has access/);
+          expect(r.view.tone).toBe('warning');
+        }
+      }
+    } finally {
+      await api.manualUnenrolUsers([{ userid: student.id, courseid: course.id }]);
+      w.site.now = clock;
+    }
+  });
+
+  it('a teacher’s why reads the same for a suspended account as for a healthy one (enrolled, never access); support still tells the account', async () => {
+    // The tester's steps: the teacher adds etp:L3PHA1 to PHA-L3-201 and confirms; e21900021 (a member) has a suspended account.
+    const [ask] = await converse(w.bot, TEACHER, ['ajouter etp:L3PHA1 à PHA-L3-201']);
+    const [done] = await converse(w.bot, TEACHER, [ask!.view.buttons!.find((b) => /^oui /.test(b.payload))!.payload]);
+    const course = w.site.courses.first('shortname', 'PHA-L3-201')!;
+    const members = w.site.members.find('cohort', w.site.cohorts.first('idnumber', 'etp:L3PHA1')!.id).map((m) => w.site.users.get(m.userid)!);
+    const suspended = w.site.users.first('username', 'e21900021')!;
+    expect(suspended.suspended).toBe(true);
+    expect(members.map((u) => u.id)).toContain(suspended.id);
+    const healthy = members.find((u) => !u.suspended && u.username !== 'e21900021')!;
+    // The add's count is Moodle's (its enrolments, the suspended account's among them): said as enrolled, not access.
+    expect(done!.text).toContain(`${members.length} étudiants y sont maintenant inscrits par cette cohorte`);
+    expect(done!.text).not.toMatch(/accès/);
+    try {
+      for (const [locale, line, words] of [
+        ['fr', (k: string) => `pourquoi ${k} PHA-L3-201`, /Inscription active au cours, par synchronisation de cohorte etp:L3PHA1 \(étudiant\)\. Si cette personne ne parvient pas à y entrer, le support peut vérifier son compte Moodle\./],
+        ['en', (k: string) => `why ${k} PHA-L3-201`, /Enrolled in the course \(active enrolment\), through cohort sync etp:L3PHA1 \(student\)\. If they cannot get in, support can check their Moodle account\./],
+      ] as const) {
+        const [a] = await converse(w.bot, TEACHER, [line('e21900021')], { locale });
+        const [b] = await converse(w.bot, TEACHER, [line(healthy.username)], { locale });
+        // Nothing tells the two apart but the student's id: the account's state does not leak.
+        expect(a!.text.replaceAll('e21900021', '‹s›')).toBe(b!.text.replaceAll(healthy.username, '‹s›'));
+        expect(a!.view.tone).toBe(b!.view.tone);
+        expect(a!.view.title).toBe(locale === 'fr' ? 'e21900021 a une inscription active à PHA-L3-201 (ecampus)' : 'e21900021 is enrolled in PHA-L3-201 (ecampus) (active enrolment)');
+        expect(a!.text).toMatch(words);
+        expect(a!.text).not.toMatch(/a accès|A accès|has access|Has access|Rien à faire|Nothing to do|suspend|se connecter|log in/i);
+        expect(a!.view.tone).not.toBe('success');
+      }
+      // Support, who may know the account, is still told it cannot log in.
+      const [support] = await converse(w.bot, SUPPORT, ['pourquoi e21900021 PHA-L3-201']);
+      expect(support!.text).toMatch(/mais ne peut pas se connecter \(compte Moodle suspendu\)/);
+      expect(support!.text).not.toMatch(/a accès à/);
+    } finally {
+      for (const inst of w.site.enrol.find('course', course.id).filter((i) => i.enrol === 'cohort')) w.site.transaction(() => w.site.deleteInstance(inst.id));
+    }
+  });
+
+  it('a teacher’s headline never claims access, whatever the verdict (the account untold: diagnosis/course-view.ts)', () => {
+    for (const verdict of VERDICTS) {
+      for (const has of [true, false]) {
+        const d = { student: 'e1', course: 'PHA-L2-101 (ecampus)', platform: 'ecampus', on: '2026-12-03T10:00:00Z', listeRouge: false, verdict, about: { cohort: 'etp:L2PHA1', from: '2026-12-13T10:00:00Z' }, access: { has, account: 'untold', via: [] }, steps: [], fixes: [], durationMs: 0 } as Diagnosis;
+        for (const locale of ['fr', 'en'] as const) {
+          const r = renderWhy(d, locale, w.h.config.academicYear.timezone, { teacher: true });
+          expect(`${verdict}: ${r.title}`).not.toMatch(/ a accès| has access/);
+          if (has) expect({ verdict, title: r.title }).toEqual({ verdict, title: locale === 'fr' ? 'e1 a une inscription active à PHA-L2-101 (ecampus)' : 'e1 is enrolled in PHA-L2-101 (ecampus) (active enrolment)' });
+        }
+      }
+    }
   });
 });

@@ -29,8 +29,8 @@ describe('authority fails closed (simulator)', () => {
     site.users.update(student.id, { suspended: true });
     try {
       const [teacher, support] = [...(await converse(bot, TEACHER, [`pourquoi ${student.username} PHA-L2-102`])), ...(await converse(bot, SUPPORT, [`pourquoi ${student.username} PHA-L2-102`]))];
-      expect(teacher!.text).toMatch(/A accès au cours/);
-      expect(teacher!.text).not.toMatch(/suspendu|se connecter/i);
+      expect(teacher!.text).toMatch(/Inscription active au cours/);
+      expect(teacher!.text).not.toMatch(/suspendu|se connecter|a accès|A accès|Rien à faire/i);
       expect(support!.text).toMatch(/ne peut pas se connecter \(compte Moodle suspendu\)/);
     } finally {
       site.users.update(student.id, { suspended: false });

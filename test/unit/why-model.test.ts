@@ -22,17 +22,23 @@ describe('Moodle’s access rule', () => {
     expect(one({ timeStart: at })).toBe('active');
     expect(one({ timeEnd: at })).toBe('ended');
     expect(one({ timeEnd: at + 1 })).toBe('active');
+    // An end past, or before the start: it never lets them in again as it stands — ended, never "it starts on …".
+    expect(one({ timeStart: at + 10, timeEnd: at - 5 })).toBe('ended');
+    expect(one({ timeStart: at + 10, timeEnd: at + 5 })).toBe('ended');
+    expect(one({ timeStart: at + 10, timeEnd: at + 10 })).toBe('ended');
+    expect(one({ timeStart: at + 10, timeEnd: at + 11 })).toBe('not-started');
   });
   it('a suspended account is said beside the enrolment rule, not mixed into it (Moodle’s onlyactive ignores it)', () => {
     const a = accessOf({ enrolments: [{ ...e, instanceEnabled: true, active: true, timeStart: 0, timeEnd: 0 }], cohorts: [], canAccess: false }, 'suspended', 1);
     expect(a).toMatchObject({ has: true, account: 'suspended' });
   });
-  it('a headline claims access only for an active enrolment of an account that can log in (or whose state is not told)', () => {
+  it('a headline claims access only for an active enrolment of an account that can log in; untold (a teacher\'s view), it is enrolled', () => {
     const active = { enrolments: [{ ...e, instanceEnabled: true, active: true, timeStart: 0, timeEnd: 0 }], cohorts: [], canAccess: false };
     const ended = { enrolments: [{ ...e, instanceEnabled: true, active: true, timeStart: 0, timeEnd: 1 }], cohorts: [], canAccess: false };
     expect(entryOf(accessOf(active, 'live', 10))).toBe('in');
     expect(entryOf(accessOf(active, 'suspended', 10))).toBe('cannot-log-in');
-    expect(entryOf(accessOf(active, 'untold', 10))).toBe('in');
+    expect(entryOf(accessOf(active, 'untold', 10))).toBe('enrolled');
+    expect(entryOf(accessOf(ended, 'untold', 10))).toBe('out');
     expect(entryOf(accessOf(ended, 'live', 10))).toBe('out');
     expect(entryOf(accessOf(ended, 'suspended', 10))).toBe('out');
     expect(entryOf(accessOf(undefined, 'missing', 10))).toBe('out');
@@ -54,6 +60,10 @@ describe('the run’s own wish for one student (desiredOfOne)', () => {
 
 describe('the full effect of a fix', () => {
   const facts = { active: new Set([1, 2]), syncs: [sync(10, 100, true), sync(11, 101, false)], members: new Map([[100, [1, 2]], [101, [2, 3, 4, 9]], [102, [5, 6, 9]]]), cohortIds: new Map([['c100', 100], ['c101', 101], ['c102', 102]]) };
+  it('moving a start date to now, like reactivating or enrolling manually, concerns the student alone', () => {
+    expect(effectOf([{ action: 'change-enrolment-start', instanceId: 7, method: 'manual', from: '2026-12-13T10:00:00.000Z' }], facts, 9)).toEqual({ adds: 1, removes: 0 });
+    expect(effectOf([{ action: 'change-enrolment-start', instanceId: 7, method: 'manual', from: '2026-12-13T10:00:00.000Z' }], facts, 1)).toEqual({ adds: 0, removes: 0 });
+  });
   it('adding a cohort sync gives access to every member without it, the student among them', () => {
     expect(effectOf([{ action: 'add-cohort-sync', cohort: 'c102', cohortId: 102 }], facts, 9)).toEqual({ adds: 3, removes: 0, others: [5, 6] });
   });

@@ -60,11 +60,12 @@ export async function why(ctx: HandlerContext, cmd: Extract<Command, { kind: 'wh
   await ctx.audit({ command: 'why', platform: rc.platform, course: rc.course.shortname, target: cmd.student, outcome: d.verdict });
   if (d.verdict === 'not-in-course') return { title: t.whyTitle(cmd.student, rc.label, d.gender), tone: 'info', private: true, blocks: [text(t.whyNotInCourse(cmd.student, rc.label))] };
   const r = renderWhy(d, locale, ctx.config.academicYear.timezone, { teacher: !!access, courseSpec: `${rc.platform}:${rc.course.shortname}`, now: ctx.now() });
-  const ok = entryOf(d.access) === 'in';
+  // Success only for access Moodle's login page agrees with; a teacher's "enrolled" (the account untold) is information.
+  const entry = entryOf(d.access);
   const w = whyCatalog(locale);
   return {
     title: r.title,
-    tone: ok ? 'success' : 'warning',
+    tone: entry === 'in' ? 'success' : entry === 'enrolled' ? 'info' : 'warning',
     private: true,
     blocks: [text(r.lines.join('\n')), text(`→ ${r.verdict}`), ...(r.fixes.length ? [text(`${w.fixTitle} :\n${r.fixes.map((f) => `• ${f}`).join('\n')}`.replace(' :', locale === 'en' ? ':' : ' :'))] : [])],
     buttons: r.buttons.filter((b) => (mayAdd || (b.kind !== 'add' && b.kind !== 'update')) && (!access || b.kind !== 'sync')).map((b) => ({ label: b.label, payload: b.command })),

@@ -62,7 +62,7 @@ export const helpEn: HelpSection = {
   addWillNotEnrol: (cohort: string, course: string, members: number) => `The cohort ${cohort} (${n(members, 'member', 'members')}) will be added to ${course}, disabled: nobody is enrolled until it is enabled.`,
   enableConfirmTitle: 'Enable the sync?',
   enableConfirmText: (cohort: string, course: string, k: number, role: string, roleName: string) =>
-    `The sync of ${cohort} will be enabled in ${course}: ${role === 'student' ? `${roleWord(k, role)} will have access to the course` : `${n(k, 'cohort member', 'cohort members')} will have access to the course with the role “${roleName}”`}.`,
+    `The sync of ${cohort} will be enabled in ${course}: ${role === 'student' ? `${roleWord(k, role)} will be enrolled in the course` : `${n(k, 'cohort member', 'cohort members')} will be enrolled in the course with the role “${roleName}”`}.`,
   roleChangeText: (cohort: string, course: string, k: number, from: string, toName: string, fromName: string) => `${roleWord(k, from)} enrolled by ${cohort} in ${course} will get the role “${toName}” instead of “${fromName}”.`,
   loseRole: (k: number, role: string, roleName: string) => `${roleWord(k, role)} will lose their role “${roleName}” in the course.`,
   whoLoseAccess: (k: number, role: string) => (k < 0 ? 'an unknown number of participants will lose' : `${roleWord(k, role)} will lose`),

@@ -1,6 +1,7 @@
 /** Private notices (#32), in English; same keys as the French section (the type checks it). */
 import { count, formatNumber } from '../format';
 import type { ChangeReason, ChangesReason, NoticesCatalog } from '../fr/notices';
+import type { Entry } from '../../diagnosis/access';
 
 export const noticesEn: NoticesCatalog = {
   teacherTitle: 'Your courses after the sync',
@@ -51,8 +52,15 @@ export const noticesEn: NoticesCatalog = {
   myCoursesNoAccessLine: (course: string, state: string) => `⚠ ${course}: ${state} — you have no access to it today.`,
   myCoursesNoAccess: 'no access',
   myCoursesHint: 'A course missing? `why am I not enrolled in <course>`.',
-  selfWhyTitle: (course: string, entry = 'out') =>
-    entry === 'in' ? `You have access to ${course}` : entry === 'cannot-log-in' ? `You are enrolled in ${course} but cannot log in (Moodle account suspended)` : `Why you are not enrolled in ${course}`,
+  selfWhyTitle: (course: string, entry = 'out') => {
+    const titles: Record<Entry, string> = {
+      in: `You have access to ${course}`,
+      'cannot-log-in': `You are enrolled in ${course} but cannot log in (Moodle account suspended)`,
+      enrolled: `You are enrolled in ${course}`,
+      out: `Why you are not enrolled in ${course}`,
+    };
+    return titles[entry];
+  },
   selfOk: (course: string) => `You are enrolled in ${course}: you have access.`,
   selfEtape: (etapes: string) => `Your registration for this year is in étape ${etapes}.`,
   selfNoInscription: (year: number) => `No ${year} registration in your name in the directory: only your programme's office can record it.`,
@@ -64,10 +72,13 @@ export const noticesEn: NoticesCatalog = {
   selfWrongPlatform: (platform: string) => `This course is on ${platform}, which does not take your étape: ask your programme's office.`,
   selfAccountTonight: (platform: string, when: string) => `Your ${platform} account will be created when you first log in; the sync (${when}) then enrols you.`,
   selfSyncTonight: (when: string) => `Your registration is known: the sync (${when}) will add you to the course.`,
+  selfLeaving: (when: string) => `The next sync (${when}) will remove you from this course: this year's registration no longer supports it. If that is wrong, ask your programme’s office.`,
+  selfEnrolled: 'Your enrolment in the course is active. If you cannot get in, ask the university’s Moodle support.',
+  selfStarts: (course: string, day: string) => `Your enrolment in ${course} starts on ${day}. If that date is wrong, ask the course’s teacher.`,
   selfHeld: 'Your leaving this course waits for an admin’s decision: you keep access until then.',
   selfSuspended: (platform: string) => `Your ${platform} account is suspended: ask the university's Moodle support.`,
   selfDirectory: 'You do not appear as a student in the directory: ask your programme’s office.',
-  selfMoodleSoon: 'Moodle applies syncs every hour: your access is on its way.',
+  selfMoodleSoon: 'You are a member of a cohort the course syncs: Moodle applies it every hour, your enrolment will follow.',
   selfEnrolmentInactive: 'Your enrolment in the course exists but is not active (dates, suspension): ask the course’s teacher.',
   selfUnavailable: 'Cannot check right now (directory or Moodle unavailable): try again later.',
   selfOnly: 'You can only ask about yourself: `why am I not enrolled in <course>`.',

@@ -69,7 +69,7 @@ export const helpFr = {
   addWillNotEnrol: (cohort: string, course: string, members: number) => `La cohorte ${cohort} (${n(members, 'membre', 'membres')}) sera ajoutée à ${course}, désactivée : personne ne sera inscrit avant son activation.`,
   enableConfirmTitle: 'Activer la synchronisation ?',
   enableConfirmText: (cohort: string, course: string, k: number, role: string, roleName: string) =>
-    `La synchronisation de ${cohort} sera activée dans ${course} : ${role === 'student' ? `${roleWord(k, role)} ${k > 1 ? 'auront' : 'aura'} accès au cours` : `${n(k, 'membre', 'membres')} de la cohorte ${k > 1 ? 'auront' : 'aura'} accès au cours avec le rôle « ${roleName} »`}.`,
+    `La synchronisation de ${cohort} sera activée dans ${course} : ${role === 'student' ? `${roleWord(k, role)} ${k > 1 ? 'seront inscrits' : 'sera inscrit'} au cours` : `${n(k, 'membre', 'membres')} de la cohorte ${k > 1 ? 'seront inscrits' : 'sera inscrit'} au cours avec le rôle « ${roleName} »`}.`,
   roleChangeText: (cohort: string, course: string, k: number, from: string, toName: string, fromName: string) => `${roleWord(k, from)} ${k > 1 ? 'inscrits' : 'inscrit'} par ${cohort} dans ${course} ${k > 1 ? 'recevront' : 'recevra'} le rôle « ${toName} » à la place de « ${fromName} ».`,
   loseRole: (k: number, role: string, roleName: string) => `${roleWord(k, role)} ${k > 1 ? 'perdront' : 'perdra'} leur rôle « ${roleName} » dans le cours.`,
   whoLoseAccess: (k: number, role: string) => (k < 0 ? 'un nombre inconnu de participants perdront' : `${roleWord(k, role)} ${k > 1 ? 'perdront' : 'perdra'}`),

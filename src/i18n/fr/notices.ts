@@ -66,12 +66,17 @@ export const noticesFr = {
   myCoursesHint: 'Un cours manque ? `pourquoi je ne suis pas inscrit en <cours>`.',
   // The title says the answer (an Entry of diagnosis/access.ts); the student's own gender (directory) agrees, else a neutral form.
   // Enrolled but the account cannot log in: the words of support's headline ("inscrit, mais ne peut pas se connecter").
-  selfWhyTitle: (course: string, entry: Entry = 'out', gender?: Gender) =>
-    entry === 'in'
-      ? `Vous avez accès à ${course}`
-      : entry === 'cannot-log-in'
-        ? `${agree(gender, { m: `Vous êtes inscrit en ${course}`, f: `Vous êtes inscrite en ${course}`, neutral: `Vous avez une inscription active en ${course}` })}, mais vous ne pouvez pas vous connecter (compte Moodle suspendu)`
-        : `Pourquoi ${agree(gender, { m: `vous n’êtes pas inscrit en ${course}`, f: `vous n’êtes pas inscrite en ${course}`, neutral: `vous n’avez pas accès à ${course}` })}`,
+  selfWhyTitle: (course: string, entry: Entry = 'out', gender?: Gender): string => {
+    const enrolled = agree(gender, { m: `Vous êtes inscrit en ${course}`, f: `Vous êtes inscrite en ${course}`, neutral: `Vous avez une inscription active en ${course}` });
+    const titles: Record<Entry, string> = {
+      in: `Vous avez accès à ${course}`,
+      'cannot-log-in': `${enrolled}, mais vous ne pouvez pas vous connecter (compte Moodle suspendu)`,
+      // An active enrolment, the account's state not told (a student's own answer always reads it): enrolled, never "access".
+      enrolled,
+      out: `Pourquoi ${agree(gender, { m: `vous n’êtes pas inscrit en ${course}`, f: `vous n’êtes pas inscrite en ${course}`, neutral: `vous n’avez pas accès à ${course}` })}`,
+    };
+    return titles[entry];
+  },
   selfOk: (course: string, gender?: Gender) => agree(gender, { m: `Vous êtes bien inscrit en ${course} : vous y avez accès.`, f: `Vous êtes bien inscrite en ${course} : vous y avez accès.`, neutral: `Vous avez bien accès à ${course}.` }),
   selfEtape: (etapes: string) => `Votre inscription de cette année est en étape ${etapes}.`,
   selfNoInscription: (year: number) => `Aucune inscription ${year} à votre nom dans l’annuaire : seule la scolarité de votre formation peut l’enregistrer.`,
@@ -83,10 +88,13 @@ export const noticesFr = {
   selfWrongPlatform: (platform: string) => `Ce cours est sur ${platform}, qui n’accueille pas votre étape : demandez à la scolarité de votre formation.`,
   selfAccountTonight: (platform: string, when: string) => `Votre compte ${platform} sera créé à votre première connexion ; la synchronisation (${when}) vous inscrira ensuite.`,
   selfSyncTonight: (when: string) => `Votre inscription est connue : la synchronisation (${when}) vous ajoutera au cours.`,
+  selfLeaving: (when: string) => `La prochaine synchronisation (${when}) vous retirera de ce cours : votre inscription de cette année ne le justifie plus. Si c’est une erreur, adressez-vous à la scolarité de votre formation.`,
+  selfEnrolled: 'Votre inscription au cours est active. Si vous ne parvenez pas à y entrer, adressez-vous au support Moodle de l’université.',
+  selfStarts: (course: string, day: string) => `Votre inscription en ${course} commence le ${day}. Si cette date est une erreur, demandez à l’enseignant du cours.`,
   selfHeld: 'Votre départ de ce cours attend la décision d’un administrateur : vous y avez accès d’ici là.',
   selfSuspended: (platform: string) => `Votre compte ${platform} est suspendu : adressez-vous au support Moodle de l’université.`,
   selfDirectory: 'Vous n’apparaissez pas comme étudiant dans l’annuaire : adressez-vous à la scolarité de votre formation.',
-  selfMoodleSoon: 'Moodle applique les synchronisations toutes les heures : votre accès arrive bientôt.',
+  selfMoodleSoon: 'Vous êtes membre d’une cohorte que le cours synchronise : Moodle l’applique toutes les heures, votre inscription suivra.',
   selfEnrolmentInactive: 'Votre inscription au cours existe mais n’est pas active (dates, suspension) : demandez à l’enseignant du cours.',
   selfUnavailable: 'Impossible de vérifier pour l’instant (annuaire ou Moodle indisponible) : réessayez plus tard.',
   selfOnly: 'Vous ne pouvez demander que pour vous-même : `pourquoi je ne suis pas inscrit en <cours>`.',

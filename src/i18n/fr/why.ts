@@ -3,12 +3,24 @@
  * these are their words. Dates and counts go through ../format (ACADEMIC_TIMEZONE, plural rules).
  */
 import { Gender, agree, count } from '../format';
+import type { Verdict } from '../../diagnosis/why';
+import type { FixAction } from '../../diagnosis/effect';
 import { rolesFr } from './roles';
+
+/** What a fix's words are given: the cohort it names, the end it sets, the start it moves (dates already in words). */
+export interface FixWords {
+  cohort: string;
+  until?: string;
+  from?: string;
+}
 
 export const whyFr = {
   // The title says the answer: access, or the question of its absence (agreeing with the student when the directory says how).
   title: (student: string, course: string, has: boolean, gender?: Gender) =>
     has ? `${student} a accès à ${course}` : `Pourquoi ${student} ${agree(gender, { m: 'n’est pas inscrit à', f: 'n’est pas inscrite à', neutral: 'n’a pas accès à' })} ${course} ?`,
+  // An active enrolment, the account's state not told (a teacher's view, diagnosis/access.ts `enrolled`):
+  // enrolled, never "access" — the same words whether or not the account is suspended.
+  titleEnrolled: (student: string, course: string, gender?: Gender) => `${student} ${agree(gender, { m: 'est inscrit à', f: 'est inscrite à', neutral: 'a une inscription active à' })} ${course}`,
   // Enrolled and active in the course, but the account is suspended: it cannot get in (support's view only).
   titleNoLogin: (student: string, course: string, gender?: Gender) =>
     `${student} ${agree(gender, { m: 'est inscrit à', f: 'est inscrite à', neutral: 'a une inscription active à' })} ${course}, mais ne peut pas se connecter (compte Moodle suspendu)`,
@@ -17,7 +29,7 @@ export const whyFr = {
   marks: { ok: '✓', broken: '✗', skipped: '·', info: 'ℹ' } as Record<string, string>,
   roles: rolesFr,
   methods: { cohort: 'synchronisation de cohorte', manual: 'inscription manuelle', self: 'auto-inscription', guest: 'accès anonyme', unknown: 'inscription' } as Record<string, string>,
-  states: { active: 'active, donne accès', 'instance-disabled': 'méthode désactivée', suspended: 'inscription suspendue', 'not-started': 'pas encore commencée', ended: 'terminée' } as Record<string, string>,
+  states: { active: 'active', 'instance-disabled': 'méthode désactivée', suspended: 'inscription suspendue', 'not-started': 'pas encore commencée', ended: 'terminée' } as Record<string, string>,
   // Facts.
   account: (username: string, id: number, lastAccess: string | undefined, suspended: boolean) =>
     `compte ${username} (id ${id})${suspended ? ' — SUSPENDU : il ne peut pas se connecter' : ''}${lastAccess ? ` — dernière connexion ${lastAccess}` : ' — jamais connecté'}`,
@@ -59,6 +71,7 @@ export const whyFr = {
   // Verdicts.
   verdicts: {
     access: (via: string) => `A accès au cours, par ${via}. Rien à faire.`,
+    enrolled: (via: string) => `Inscription active au cours, par ${via}. Si cette personne ne parvient pas à y entrer, le support peut vérifier son compte Moodle.`,
     'access-removal-held': (via: string, runId: string) => `A toujours accès (par ${via}) : son retrait attend qu’un administrateur approuve ou rejette la synchronisation ${runId}.`,
     'access-ends-next-run': (via: string, _r: string, when: string) => `A accès aujourd’hui (par ${via}), mais la prochaine synchronisation (${when}) le retirera : l’annuaire ne justifie plus sa cohorte.`,
     'account-suspended': () => 'Le compte Moodle est suspendu : il ne peut pas se connecter.',
@@ -66,7 +79,7 @@ export const whyFr = {
     'enrolment-disabled': () => 'Sa voie d’accès existe, mais la méthode est désactivée dans le cours.',
     'enrolment-suspended': () => 'Son inscription au cours est suspendue.',
     'enrolment-ended': () => 'Son inscription au cours est terminée.',
-    'enrolment-not-started': () => 'Son inscription au cours n’a pas encore commencé.',
+    'enrolment-not-started': (_v: string, from: string) => `Son inscription au cours n’a pas encore commencé : elle commence le ${from}.`,
     'not-in-cohort': (_v: string, cohort: string, when: string) => `Pas encore membre de ${cohort}, que le cours synchronise : la prochaine synchronisation (${when}) l’ajoutera.`,
     'course-not-syncing': (_v: string, cohort: string) => `Le cours ne synchronise pas ${cohort}, la cohorte de son étape, et il n’y est pas inscrit autrement.`,
     'cohort-task-pending': () => 'Membre de la cohorte, mais Moodle n’a pas encore appliqué la synchronisation de cohorte (tâche horaire).',
@@ -75,7 +88,7 @@ export const whyFr = {
     'directory-ambiguous': () => 'Plusieurs personnes correspondent : choisissez.',
     'unknown-student': (_v: string, ref: string) => `Personne ne correspond à « ${ref} » : ni dans l’annuaire, ni dans Moodle.`,
     'not-in-course': () => 'Pas dans ce cours : ni inscrit, ni membre d’une cohorte synchronisée avec lui.',
-  } as Record<string, (via: string, param: string, when: string) => string>,
+  } as Record<Verdict, (via: string, param: string, when: string) => string>,
   nextRun: 'la prochaine synchronisation',
   /** Between the facts of one step. */
   factSep: ' ; ',
@@ -86,13 +99,14 @@ export const whyFr = {
     'add-cohort-sync': (p: { cohort: string }) => `ajouter la synchronisation de ${p.cohort} au cours`,
     'enable-cohort-sync': (p: { cohort: string }) => `réactiver la synchronisation de ${p.cohort} dans le cours`,
     'reactivate-enrolment': (p: { until?: string }) => `réactiver son inscription manuelle${p.until ? ` jusqu’au ${p.until}` : ''}`,
+    'change-enrolment-start': (p: { from?: string }) => `son inscription manuelle commence le ${p.from} : avancer sa date de début si elle doit commencer dès maintenant`,
     'enrol-manually': (p: { until?: string }) => `l’inscrire manuellement, rôle étudiant, jusqu’au ${p.until}`,
     'reactivate-account': () => 'réactiver son compte Moodle',
     'sync-student': (p: { cohort: string }) => `synchroniser l’étudiant maintenant (il entre dans ${p.cohort})`,
     'run-cohort-task': () => 'lancer la tâche Moodle « Synchronisation des cohortes » (ou attendre l’heure suivante)',
     'ask-registrar': () => 'demander à la scolarité de corriger son inscription dans Apogée',
     'first-login': () => 'que l’étudiant se connecte une première fois à Moodle',
-  } as Record<string, (p: { cohort: string; until?: string }) => string>,
+  } as Record<FixAction['action'], (p: FixWords) => string>,
   who: { teacher: 'un enseignant du cours', support: 'le support', admin: 'un administrateur cohortbot', 'moodle-admin': 'un administrateur Moodle', registrar: 'la scolarité', student: 'l’étudiant' } as Record<string, string>,
   first: (list: string) => `après : ${list}`,
   effect: (adds: number, removes: number) =>
