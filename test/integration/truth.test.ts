@@ -126,7 +126,7 @@ describe('grammar that finds what people mean', () => {
     const [support] = await converse(bot, SUPPORT, [`pourquoi ${student} PHA-L2-101`]);
     expect(support!.text).toMatch(/Le cours ne synchronise pas etp:L3PHA1/);
     // Syncing his étape brings others: said with their number, and the narrower manual enrolment beside it.
-    expect(support!.text).toMatch(/donne accès à \d+ personnes .*\n.*plus étroit : seulement lui/);
+    expect(support!.text).toMatch(/inscrit \d+ personnes .*\n.*plus étroit : seulement lui/);
     expect((support!.view.buttons ?? []).filter((b) => b.payload.startsWith('ajouter'))).toEqual([]);
     // An admin (a Moodle site administrator) may add it: the button is there.
     const [admin] = await converse(bot, ADMIN, [`pourquoi ${student} PHA-L2-101`]);

@@ -72,8 +72,8 @@ describe('why: Moodle first, then the sync', () => {
     expect(wide).toMatchObject({ action: 'add-cohort-sync', cohort: 'etp:L2PHA1', by: 'teacher' });
     expect(wide!.effect.adds).toBeGreaterThan(1);
     expect(narrow).toMatchObject({ action: 'enrol-manually', by: 'teacher', effect: { adds: 1, removes: 0 } });
-    expect(say(d, 'fr').fixes[0]).toMatch(new RegExp(`donne accès à ${wide!.effect.adds} personnes \\(dont ${wide!.effect.adds - 1} autres personnes qui n’ont pas accès aujourd’hui\\)`));
-    expect(say(d, 'en').fixes[1]).toMatch(/^narrower: only them — enrol them manually, role student, until .* — by a teacher of the course; gives access to 1 person$/);
+    expect(say(d, 'fr').fixes[0]).toMatch(new RegExp(`inscrit ${wide!.effect.adds} personnes \\(dont ${wide!.effect.adds - 1} autres personnes non inscrites aujourd’hui\\)`));
+    expect(say(d, 'en').fixes[1]).toMatch(/^narrower: only them — enrol them manually, role student, until .* — by a teacher of the course; enrols 1 person$/);
   });
 
   it('an unknown student is said as such (the CLI exits 2 on it)', async () => {
@@ -132,8 +132,8 @@ describe('why: Moodle first, then the sync', () => {
       expect(d).toMatchObject({ verdict: 'enrolment-not-started', about: { from: new Date(start * 1000).toISOString() }, fixes: [{ action: 'change-enrolment-start', by: 'teacher', from: new Date(start * 1000).toISOString(), effect: { adds: 1, removes: 0 } }] });
       expect(say(d, 'fr').verdict).toBe('Son inscription au cours n’a pas encore commencé : elle commence le 13 déc. 2026.');
       expect(say(d, 'en').verdict).toBe('Their enrolment in the course has not started yet: it starts on 13 Dec 2026.');
-      expect(say(d, 'fr').fixes).toEqual(['son inscription manuelle commence le 13 déc. 2026 : avancer sa date de début si elle doit commencer dès maintenant — par un enseignant du cours ; donne accès à 1 personne']);
-      expect(say(d, 'en').fixes).toEqual(['their manual enrolment starts on 13 Dec 2026: change its start date if it should start now — by a teacher of the course; gives access to 1 person']);
+      expect(say(d, 'fr').fixes).toEqual(['son inscription manuelle commence le 13 déc. 2026 : avancer sa date de début si elle doit commencer dès maintenant — par un enseignant du cours ; inscrit 1 personne']);
+      expect(say(d, 'en').fixes).toEqual(['their manual enrolment starts on 13 Dec 2026: change its start date if it should start now — by a teacher of the course; enrols 1 person']);
       for (const who of [SUPPORT, TEACHER]) {
         const [fr, en] = [...(await converse(bot, who, ['pourquoi e21900004 PHA-L3-201'])), ...(await converse(bot, who, ['why e21900004 PHA-L3-201'], { locale: 'en' }))];
         expect(fr!.text).toMatch(/elle commence le 13 déc\. 2026\./);

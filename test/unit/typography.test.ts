@@ -131,7 +131,7 @@ describe('the catalogues', () => {
     } as unknown as Parameters<typeof renderWhy>[0];
     const r = renderWhy(d, 'en', 'Europe/Paris');
     expect([...r.lines, ...r.fixes].filter((l) => /\s[;:!?%]/.test(l.replace(/`[^`]*`/g, "C")))).toEqual([]);
-    expect(r.fixes.join('\n')).toContain('gives access to 17 people (16 of them have no access today)');
+    expect(r.fixes.join('\n')).toContain('enrols 17 people (16 other people not enrolled today)');
   });
 
   it('French has no "(s)": plural forms come from the count', () => {

@@ -89,8 +89,8 @@ export const whyEn: WhyCatalog = {
   effect: (adds, removes) =>
     adds === 0 && removes === 0
       ? 'changes no enrolment of the course'
-      : [adds ? `gives access to ${count(adds, 'en', { one: 'person', other: 'people' })}` : '', removes ? `takes access from ${count(removes, 'en', { one: 'person', other: 'people' })}` : ''].filter(Boolean).join(', '),
-  effectOthers: (n) => (n === 1 ? 'one of them has no access today' : `${formatNumber(n, 'en')} of them have no access today`),
+      : [adds ? `enrols ${count(adds, 'en', { one: 'person', other: 'people' })}` : '', removes ? `unenrols ${count(removes, 'en', { one: 'person', other: 'people' })}` : ''].filter(Boolean).join(', '),
+  effectOthers: (n) => (n === 1 ? 'one other person not enrolled today' : `${formatNumber(n, 'en')} other people not enrolled today`),
   narrower: 'narrower: only them',
   fixLine: (what, who, effect) => `${what} — by ${who}; ${effect}`,
 };

@@ -112,8 +112,8 @@ export const whyFr = {
   effect: (adds: number, removes: number) =>
     adds === 0 && removes === 0
       ? 'ne change aucune inscription du cours'
-      : [adds ? `donne accès à ${count(adds, 'fr', { one: 'personne', other: 'personnes' })}` : '', removes ? `retire l’accès à ${count(removes, 'fr', { one: 'personne', other: 'personnes' })}` : ''].filter(Boolean).join(', '),
-  effectOthers: (n: number) => `dont ${count(n, 'fr', { one: 'autre personne qui n’a pas accès aujourd’hui', other: 'autres personnes qui n’ont pas accès aujourd’hui' })}`,
+      : [adds ? `inscrit ${count(adds, 'fr', { one: 'personne', other: 'personnes' })}` : '', removes ? `désinscrit ${count(removes, 'fr', { one: 'personne', other: 'personnes' })}` : ''].filter(Boolean).join(', '),
+  effectOthers: (n: number) => `dont ${count(n, 'fr', { one: 'autre personne non inscrite aujourd’hui', other: 'autres personnes non inscrites aujourd’hui' })}`,
   narrower: 'plus étroit : seulement lui',
   fixLine: (what: string, who: string, effect: string) => `${what} — par ${who} ; ${effect}`,
 };
