@@ -284,11 +284,15 @@ const QUESTIONS: RegExp[] = [
   /^is\s+(.+?)\s+(?:not\s+)?(?:enrolled|enroled|registered)\s+(?:in|on|to|into)\s+(.+?)\s*\??$/i,
 ];
 
+const SELF_SUBJECTS = new Set(['i', 'je', 'me', 'moi']);
+
 /** A question in words about a student and a course, as `pourquoi <étudiant> <cours>` reads it. */
 export function naturalWhy(sentence: string): { student: string; course: string } | undefined {
   const unquote = (x: string) => x.trim().replace(/^["«“]\s*|\s*["»”]$/g, '').trim();
   for (const re of QUESTIONS) {
     const m = re.exec(sentence.trim());
+    // "why can't I access …" is the asker's own question (parseOwn), not one about a student named "I".
+    if (m && SELF_SUBJECTS.has(fold(unquote(m[1]!)))) return undefined;
     if (m && m[1]!.trim() && m[2]!.trim()) return { student: unquote(m[1]!), course: unquote(m[2]!.replace(/\s*\?$/, '')) };
   }
   return undefined;
@@ -498,6 +502,9 @@ export function parseCommand(input: string, opts: { platforms?: string[] } = {})
 }
 
 const SELF_PREPOSITIONS = new Set(['a', 'au', 'aux', 'en', 'dans', 'sur', 'in', 'on', 'to', 'into']);
+/** "why can't I access X", "why don't I see X": the course follows the verb. */
+const SELF_VERBS = new Set(['access', 'see', 'open', 'enter']);
+const SELF_CANNOT = new Set(["can't", 'cant', 'cannot', "don't", 'dont', 'do']);
 /** Words of the question itself: "pourquoi je ne suis pas inscrit" names no course. */
 const SELF_WORDS = new Set(['inscrit', 'inscrite', 'inscrit(e)', 'enrolled', 'registered', 'pas', 'not', 'je', 'i', 'am']);
 
@@ -512,11 +519,19 @@ function parseOwn(first: string, second: string, tokens: string[], course: (raw:
     return { ok: true, command: { kind: 'notifications', on } };
   }
   if (tokens.length === 2 && ((first === 'mes' && second === 'cours') || (first === 'my' && second === 'courses'))) return { ok: true, command: { kind: 'myCourses' } };
-  const self = (first === 'pourquoi' && (second === 'je' || second.startsWith("j'") || second === 'ne')) || (first === 'why' && (second === 'am' || second === 'i' || second === "i'm" || second === 'im'));
+  const third = tokens[2] ? fold(tokens[2]) : '';
+  const self =
+    (first === 'pourquoi' && (second === 'je' || second.startsWith("j'") || second === 'ne')) ||
+    (first === 'why' && (second === 'am' || second === 'i' || second === "i'm" || second === 'im')) ||
+    // "why can't I access …", "why don't I see …"; "am I enrolled in …?", "est-ce que je suis inscrit en … ?"
+    (first === 'why' && SELF_CANNOT.has(second) && third === 'i') ||
+    (first === 'am' && second === 'i') ||
+    (first === 'est-ce' && (second === 'que' || second === "qu'") && (third === 'je' || third.startsWith("j'")));
   if (self) {
     // The course is the rest of the line after the first preposition ("… inscrite en Pharmacologie
-    // générale", "… enrolled in Introduction to law"), else the last word ("pourquoi je ne vois pas PHA-L2-101").
-    const at = tokens.findIndex((tok, i) => i >= 2 && i < tokens.length - 1 && SELF_PREPOSITIONS.has(fold(tok)));
+    // générale", "… enrolled in Introduction to law") or after a verb of seeing ("… access Introduction
+    // to law"), else the last word ("pourquoi je ne vois pas PHA-L2-101").
+    const at = tokens.findIndex((tok, i) => i >= 2 && i < tokens.length - 1 && (SELF_PREPOSITIONS.has(fold(tok)) || SELF_VERBS.has(fold(tok))));
     const words = at >= 0 ? tokens.slice(at + 1) : tokens.slice(-1);
     if (tokens.length < 3 || (at < 0 && SELF_WORDS.has(fold(words[0]!)))) return missing('course', 'pourquoi je ne suis pas inscrit en PHA-L2-101', 'why am I not enrolled in PHA-L2-101');
     return { ok: true, command: { kind: 'selfWhy', course: course(words.join(' ').replace(/\s*\?$/, '').trim()) } };

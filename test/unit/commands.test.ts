@@ -180,6 +180,13 @@ describe('courses and questions as people write them (#26)', () => {
     ['why am I not enrolled in Introduction to law?', 'Introduction to law'],
     ['why am I not enrolled in PHA-L2-101', 'PHA-L2-101'],
     ['pourquoi je ne vois pas PHA-L2-101', 'PHA-L2-101'],
+    ["why can't I access Pharmacie galénique", 'Pharmacie galénique'],
+    ['why can’t I see PHA-L2-101?', 'PHA-L2-101'],
+    ["why don't I see Introduction to law", 'Introduction to law'],
+    ['why cannot I get into PHA-L2-101', 'PHA-L2-101'],
+    ['am I enrolled in PHA-L3-201?', 'PHA-L3-201'],
+    ['est-ce que je suis inscrit en PHA-L3-201 ?', 'PHA-L3-201'],
+    ["est-ce que j'ai accès à Pharmacie galénique ?", 'Pharmacie galénique'],
   ])('the student\'s own %j: the course is the rest of the line', (input, courseRaw) => {
     expect(parseCommand(input, P)).toMatchObject({ ok: true, command: { kind: 'selfWhy', course: { raw: courseRaw } } });
   });
