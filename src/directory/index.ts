@@ -8,7 +8,6 @@ import { readCsv } from './csv';
 import { EntryRules } from './entry';
 import { LdapSource } from './ldap';
 import { LdifSource } from './ldif';
-import type { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, Student } from './types';
 
 export * from './types';
@@ -58,17 +57,6 @@ export const inForce = (status: string | undefined): boolean => status === undef
 /** Inscriptions that count in the year window: in force and of a counted year. */
 export function countedEtapes(s: Pick<Student, 'inscriptions'>, years: number[]): string[] {
   return [...new Set(s.inscriptions.filter((i) => years.includes(i.year) && inForce(i.status)).map((i) => i.etape))];
-}
-
-/** Students of the roster with at least one counted inscription (the run's "directory students"). */
-export function countedStudents(roster: Roster, years: number[]): number {
-  let n = 0;
-  for (let i = 0; i < roster.size; i++) {
-    let counted = false;
-    roster.forEachInscription(i, (_e, year, status) => (counted ||= years.includes(year) && inForce(status)));
-    if (counted) n++;
-  }
-  return n;
 }
 
 export interface DirectorySummary {

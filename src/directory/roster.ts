@@ -140,9 +140,8 @@ export class Roster {
   }
 
   static from(students: Iterable<{ key: string; listeRouge?: boolean; inscriptions: ReadonlyArray<Pick<Inscription, 'year' | 'etape' | 'status'>> }>, into = new Roster()): Roster {
-    const r = into;
-    for (const s of students) r.add(s.key, s.listeRouge ?? false, s.inscriptions);
-    return r;
+    for (const s of students) into.add(s.key, s.listeRouge ?? false, s.inscriptions);
+    return into;
   }
 
   private has(i: number, ins: Pick<Inscription, 'year' | 'etape' | 'status'>): boolean {

@@ -176,8 +176,8 @@ export class MoodleClient {
     if (first * items.length <= budget && countVars(build([...items]) as WsValue) - fixed <= budget) return [[...items]];
     // Items that all cost the same (member pairs, keys: the large lists): runs of as many as fit,
     // each run counted once rather than each item — kept only when every run costs exactly its share.
-    const size = Math.max(1, Math.floor(budget / Math.max(1, first)));
-    if (first > 0 && size > 1) {
+    const size = first > 0 ? Math.floor(budget / first) : 0;
+    if (size > 1) {
       const runs: T[][] = [];
       for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
       if (runs.every((run) => countVars(build(run) as WsValue) - fixed === first * run.length)) return runs;

@@ -11,11 +11,8 @@ import { platformsFor } from '../domain/cohorts';
 import type { JournalReason } from '../domain/codes';
 import type { DesiredCohort, DesiredState } from './types';
 
-
 export function desiredStates(read: Pick<DirectoryRead, 'roster' | 'etapes'>, window: YearWindow, platforms: Array<{ name: string; etapes: string[] }>): Map<string, DesiredState> {
-  const builder = new DesiredBuilder(window, platforms);
-  for (let i = 0; i < read.roster.size; i++) builder.addStudent(read.roster, i);
-  return builder.states(read);
+  return DesiredBuilder.over(read.roster, window, platforms).states(read);
 }
 
 /**
@@ -50,11 +47,15 @@ export class DesiredBuilder {
     roster.forEachInscriptionIn(from, to, this.visit);
   };
 
-  /** All of student i's inscriptions (a roster already filled). */
-  addStudent(roster: Roster, i: number): void {
-    this.bind(roster);
-    this.current = i;
-    roster.forEachInscription(i, this.visit);
+  /** The builder of a roster already filled (a one-student look-up, a source that kept its own roster). */
+  static over(roster: Roster, window: YearWindow, platforms: Array<{ name: string; etapes: string[] }>): DesiredBuilder {
+    const b = new DesiredBuilder(window, platforms);
+    b.bind(roster);
+    for (let i = 0; i < roster.size; i++) {
+      b.current = i;
+      roster.forEachInscription(i, b.visit);
+    }
+    return b;
   }
 
   states(read: Pick<DirectoryRead, 'roster' | 'etapes'>): Map<string, DesiredState> {

@@ -5,7 +5,7 @@
  * student, one cohort) and the approval or rejection of held removals, through the same life cycle.
  */
 import type { Config } from '../config';
-import { Roster, countedStudents } from '../directory';
+import { Roster } from '../directory';
 import type { DirectoryRead, DirectorySource } from '../directory/types';
 import { YearWindow, yearWindow } from '../domain/academic-year';
 import { CohortNaming } from '../domain/cohorts';
@@ -220,13 +220,13 @@ export class SyncEngine {
    */
   private async plan(run: RunResult, platforms: Config['platforms'], opts: RunOptions, reads: Reads): Promise<RunPlan> {
     const { read, onlyKey, states, window } = reads;
-    run.directoryStudents = reads.desired?.countedStudents ?? countedStudents(read.roster, window.add);
+    run.directoryStudents = reads.desired.countedStudents;
     run.directoryComplete = read.complete;
     // A one-student scope names the student: only at debug.
     this.log.info({ runId: run.runId, scope: run.scope.startsWith('user:') ? 'user' : run.scope, students: run.directoryStudents, complete: read.complete, ms: read.durationMs }, 'directory read');
     this.log.debug({ runId: run.runId, scope: run.scope }, 'run scope');
 
-    const desired = reads.desired?.states(read) ?? desiredStates(read, window, platforms);
+    const desired = reads.desired.states(read);
     const plans: Plan[] = [];
     const summaries = new Map<string, PlatformRunSummary>();
     await Promise.all(
@@ -340,26 +340,28 @@ export class SyncEngine {
   }
 
   /** The whole directory, or one student through the source's escaped lookup. */
-  private async readDirectory(opts: RunOptions, platforms: Config['platforms'], window: YearWindow): Promise<{ read: DirectoryRead; onlyKey?: string; desired?: DesiredBuilder }> {
+  private async readDirectory(opts: RunOptions, platforms: Config['platforms'], window: YearWindow): Promise<{ read: DirectoryRead; onlyKey?: string; desired: DesiredBuilder }> {
     if (!opts.user) {
       // The desired state folds each student as the read brings them (the directory is still
-      // sending meanwhile); a source that answers with another roster leaves it to be built after.
+      // sending meanwhile); a source that answers with another roster has it built after.
       const desired = new DesiredBuilder(window, platforms);
       const roster = new Roster(desired.added);
       const read = await this.deps.directory.read(roster);
-      return read.roster === roster ? { read, desired } : { read };
+      return { read, desired: read.roster === roster ? desired : DesiredBuilder.over(read.roster, window, platforms) };
     }
     const started = Date.now();
     const found = await this.deps.directory.lookup(opts.user);
     if (found.matches > 1) throw new SyncRequestError(`${opts.user} matches ${found.matches} directory entries; give the exact username or student number`, { code: 'ambiguousStudent', student: opts.user, matches: found.matches });
     const field = this.deps.config.userMatch.moodleField;
     const onlyKey = found.student?.key ?? (field === 'idnumber' ? opts.user.trim() : opts.user.trim().toLowerCase());
+    const roster = Roster.from(found.student ? [found.student] : []);
     return {
       onlyKey,
+      desired: DesiredBuilder.over(roster, window, platforms),
       read: {
         source: `${this.deps.directory.describe()} (lookup)`,
         entries: found.matches,
-        roster: Roster.from(found.student ? [found.student] : []),
+        roster,
         skipped: found.skipped,
         complete: found.complete,
         incompleteReason: found.incompleteReason,
@@ -508,8 +510,8 @@ interface Reads {
   onlyKey?: string;
   /** The years the run adds and keeps, fixed when it reads. */
   window: YearWindow;
-  /** The desired state built during a full read, when the source filled the roster it was given. */
-  desired?: DesiredBuilder;
+  /** The desired state of the read: built during a full read when the source filled the roster it was given. */
+  desired: DesiredBuilder;
   states: Map<string, CohortState | Error>;
 }
 
