@@ -211,7 +211,19 @@ export class HandlerContext {
     const now = this.now();
     const pending: Pending = { ...p, id: crypto.randomBytes(4).toString('hex'), actor: this.actor.key, expiresAt: new Date(now.getTime() + this.config.confirmTtlMinutes * 60_000).toISOString() };
     await this.deps.store.saveConfirmation({ id: pending.id, actor: pending.actor, body: JSON.stringify(pending), createdAt: now.toISOString(), expiresAt: pending.expiresAt });
+    await this.deps.store.setState(bareAnswerKey(pending.actor), pending.id);
     return pending;
+  }
+
+  /**
+   * Any other command: a bare "oui"/"non" no longer reaches the confirmation before it (one asked
+   * earlier and left aside is answered by its own card, or its id), so a "yes" acts on what the last
+   * reply asked, or on nothing.
+   */
+  async leaveConfirmations(): Promise<void> {
+    if (!this.actor.key) return;
+    const key = bareAnswerKey(this.actor.key);
+    if (await this.deps.store.getState(key)) await this.deps.store.setState(key, '');
   }
 
   /**
@@ -220,10 +232,18 @@ export class HandlerContext {
    * and that refusal audited here, for every button, as every refusal is: who clicked (the actor),
    * which button, the card's id, `refused` with the code `notYours` — nothing of the card's owner or content.
    */
-  async takePending(id: string | undefined, button: 'confirm' | 'cancel' | 'manual'): Promise<{ pending?: Pending; problem?: PendingProblem }> {
-    if (id !== undefined && !/^[0-9a-f]{8}$/.test(id)) return { problem: 'expired' };
+  async takePending(given: string | undefined, button: 'confirm' | 'cancel' | 'manual'): Promise<{ pending?: Pending; problem?: PendingProblem }> {
+    if (given !== undefined && !/^[0-9a-f]{8}$/.test(given)) return { problem: 'expired' };
+    // A bare answer: the confirmation the person's last reply asked for, if that is what it was.
+    const id = given ?? ((this.actor.key && (await this.deps.store.getState(bareAnswerKey(this.actor.key)))) || undefined);
+    if (id === undefined) return { problem: 'none' };
     const r = await this.deps.store.consumeConfirmation(id, this.actor.key, this.now());
+    // A bare answer reaches only what is still waiting: the last one answered already, there is nothing.
+    if (given === undefined && !r.ok && r.problem === 'used') return { problem: 'none' };
     if (!r.ok && r.problem === 'notYours') await this.audit({ command: button, target: id, outcome: 'refused', detail: 'notYours' }).catch(() => undefined);
     return r.ok ? { pending: JSON.parse(r.body) as Pending } : { problem: r.problem };
   }
 }
+
+/** The chat state holding the confirmation a person's bare "oui"/"non" answers ('' once they moved on). */
+const bareAnswerKey = (actor: string): string => `bare-answer:${actor}`;

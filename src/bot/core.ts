@@ -32,6 +32,9 @@ import { View, text } from './views';
 type Handler<K extends Command['kind']> = (ctx: HandlerContext, cmd: Extract<Command, { kind: K }>, course: CourseAccess | undefined) => Promise<View> | View;
 
 /** What each command runs once authorised: one registry, one entry per command kind. */
+/** Commands that answer a confirmation (a card's buttons, "oui", "non"): the others leave it aside. */
+const ANSWERS = new Set<Command['kind']>(['confirm', 'cancel', 'manual']);
+
 const HANDLERS: { [K in Command['kind']]: Handler<K> } = {
   help: (ctx) => help(ctx),
   whoami: (ctx) => whoami(ctx),
@@ -157,6 +160,7 @@ export class BotCore {
       return { view: { blocks: [{ type: 'form', form: addForm(actor.identity.locale) }] }, kind: 'add' };
     }
     try {
+      if (!ANSWERS.has(cmd.kind)) await ctx.leaveConfirmations();
       const decision = await authorize(ctx, cmd);
       if (!decision.ok) return { view: decision.view, kind: cmd.kind };
       const handler = HANDLERS[cmd.kind] as Handler<typeof cmd.kind>;

@@ -83,6 +83,31 @@ describe('bot core on the demo university', () => {
     }
   });
 
+  it('a bare "oui" answers only what the last reply asked: a command in between, or a newer question, leaves the older one to its card', async () => {
+    const [ask] = await converse(bot, TEACHER, ['ajouter etp:M1PHA1 à PHA-M1-301']);
+    await converse(bot, TEACHER, ['méthodes PHA-M1-301']);
+    const [yes] = await converse(bot, TEACHER, ['oui']);
+    expect(yes!.text).toMatch(/Rien à confirmer/);
+    expect(instances('PHA-M1-301')).toHaveLength(0);
+    // Two questions in a row: "oui" answers the newer one only; "non" then finds nothing waiting, not the older one.
+    await converse(bot, TEACHER, ['ajouter etp:L3PHA1 à PHA-M1-301']);
+    const [yes2] = await converse(bot, TEACHER, ['oui']);
+    expect(yes2!.text).toMatch(/inscrits/);
+    expect(instances('PHA-M1-301').map((i) => i.customint1)).toEqual([cohort('etp:L3PHA1').id]);
+    expect((await converse(bot, TEACHER, ['non']))[0]!.text).toMatch(/rien en attente de confirmation/);
+    expect(instances('PHA-M1-301')).toHaveLength(1);
+    // The card left aside still acts through its own button (it names its confirmation).
+    const [viaCard] = await converse(bot, TEACHER, [ask!.view.buttons![0]!.payload]);
+    expect(viaCard!.text).toMatch(/inscrits/);
+    expect(instances('PHA-M1-301')).toHaveLength(2);
+    // Put back as it was, for the tests that use this course.
+    for (const c of ['etp:M1PHA1', 'etp:L3PHA1']) {
+      const [del] = await converse(bot, TEACHER, [`retirer ${c} de PHA-M1-301`]);
+      await converse(bot, TEACHER, [del!.view.buttons![0]!.payload]);
+    }
+    expect(instances('PHA-M1-301')).toHaveLength(0);
+  });
+
   it('a button pressed by someone else does not act', async () => {
     const [ask] = await converse(bot, TEACHER, ['ajouter etp:M1PHA1 à PHA-M1-301']);
     const [other] = await converse(bot, COLLEAGUE, [ask!.view.buttons![0]!.payload]);

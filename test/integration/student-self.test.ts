@@ -6,7 +6,7 @@
  */
 import type { Site } from '../../src/simulator/model';
 import { TEACHER, converse, plainSpaces } from '../helpers/bot';
-import { useDemoWorld } from '../helpers/demo-world';
+import { enrolLater, useDemoWorld } from '../helpers/demo-world';
 import { selfWhyView } from '../../src/notify/student';
 import { Diagnosis, VERDICTS, Verdict } from '../../src/diagnosis/why';
 import { Access, AccountState, entryOf } from '../../src/diagnosis/access';
@@ -158,17 +158,9 @@ describe("a student's own questions", () => {
   });
 
   it('a manual enrolment that starts later, no sync involved: its start date and the teacher to ask — never "on its way", never their étape (the tester\'s steps)', async () => {
-    // Fixed clocks: the simulator's and the bot's (the harness's year, 2026-2027).
-    const NOW = new Date('2026-12-03T10:00:00Z');
-    const at = Math.floor(NOW.getTime() / 1000);
-    const clock = w.site.now;
-    w.site.now = () => at;
-    const api = createPlatformApis(w.h.config).get('ecampus')!;
-    const tom = account('e21900004')!;
-    const course = w.site.courses.first('shortname', 'PHA-L3-201')!;
-    // enrol_manual_enrol_users roleid=5 userid=12 courseid=4 timestart=now+10 days, as the tester did.
-    await api.manualEnrolUsers([{ roleid: w.site.roles.first('shortname', 'student')!.id, userid: tom.id, courseid: course.id, timestart: at + 10 * 86_400 }]);
-    const bot = new BotCore({ ...w.bot.deps, apis: createPlatformApis(w.h.config), cache: undefined, now: () => NOW });
+    // enrol_manual_enrol_users roleid=5 userid=12 courseid=4 timestart=now+10 days, as the tester did (fixed clocks).
+    const later = await enrolLater(w, 'e21900004', 'PHA-L3-201', 10);
+    const { bot, student: tom } = later;
     try {
       const [en] = await converse(bot, tom.email, ['why am I not enrolled in PHA-L3-201'], { locale: 'en' });
       expect(en!.view.title).toBe('Why you are not enrolled in PHA-L3-201 (ecampus)');
@@ -180,8 +172,7 @@ describe("a student's own questions", () => {
       expect(fr!.text).not.toMatch(/arrive|toutes les heures|étape|avez accès|vous ajoutera/);
       noForeignCommand(fr!.text);
     } finally {
-      await api.manualUnenrolUsers([{ userid: tom.id, courseid: course.id }]);
-      w.site.now = clock;
+      await later.undo();
     }
   });
 

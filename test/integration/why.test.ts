@@ -1,11 +1,10 @@
 /** The "why" diagnosis on the demo: Moodle's truth first, the sync's model second — the cases, in French and English. */
 import { diagnose, Diagnosis, VERDICTS } from '../../src/diagnosis/why';
-import { BotCore } from '../../src/bot/core';
 import { renderWhy } from '../../src/i18n/why';
 import { cohortSyncsFor } from '../../src/moodle/cohort-syncs';
 import { createPlatformApis } from '../../src/moodle/platforms';
 import { SUPPORT, TEACHER, converse } from '../helpers/bot';
-import { useDemoWorld } from '../helpers/demo-world';
+import { enrolLater, useDemoWorld } from '../helpers/demo-world';
 
 describe('why: Moodle first, then the sync', () => {
   const w = useDemoWorld({ beforeAll, afterAll });
@@ -117,16 +116,8 @@ describe('why: Moodle first, then the sync', () => {
 
   it('a manual enrolment that starts later: support and the teacher read its start date, and the fix moves it — never "reactivate"', async () => {
     // A fixed clock for the simulator and the question (the harness's year, 2026-2027).
-    const NOW = new Date('2026-12-03T10:00:00Z');
-    const at = Math.floor(NOW.getTime() / 1000);
-    const clock = w.site.now;
-    w.site.now = () => at;
-    const api = createPlatformApis(w.h.config).get('ecampus')!;
-    const student = w.site.users.first('username', 'e21900004')!;
-    const course = w.site.courses.first('shortname', 'PHA-L3-201')!;
-    const start = at + 10 * 86_400;
-    await api.manualEnrolUsers([{ roleid: w.site.roles.first('shortname', 'student')!.id, userid: student.id, courseid: course.id, timestart: start }]);
-    const bot = new BotCore({ ...w.bot.deps, apis: createPlatformApis(w.h.config), cache: undefined, now: () => NOW });
+    const later = await enrolLater(w, 'e21900004', 'PHA-L3-201', 10);
+    const { now: NOW, start, api, course, bot } = later;
     try {
       const d = await diagnose({ config: w.h.config, directory: w.dir, api, syncs: await cohortSyncsFor(api), store: w.h.store, now: NOW, actingUserId: w.site.users.first('username', 'cmoreau')!.id }, 'e21900004', 'ecampus', { id: course.id, shortname: course.shortname, fullname: course.fullname, categoryid: course.categoryid });
       expect(d).toMatchObject({ verdict: 'enrolment-not-started', about: { from: new Date(start * 1000).toISOString() }, fixes: [{ action: 'change-enrolment-start', by: 'teacher', from: new Date(start * 1000).toISOString(), effect: { adds: 1, removes: 0 } }] });
@@ -146,8 +137,7 @@ describe('why: Moodle first, then the sync', () => {
         }
       }
     } finally {
-      await api.manualUnenrolUsers([{ userid: student.id, courseid: course.id }]);
-      w.site.now = clock;
+      await later.undo();
     }
   });
 
