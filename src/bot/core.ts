@@ -160,7 +160,8 @@ export class BotCore {
       return { view: { blocks: [{ type: 'form', form: addForm(actor.identity.locale) }] }, kind: 'add' };
     }
     try {
-      if (!ANSWERS.has(cmd.kind)) await ctx.leaveConfirmations();
+      // Best effort: a store that is away cannot consume a confirmation either, and help or a read goes on without it.
+      if (!ANSWERS.has(cmd.kind)) await ctx.leaveConfirmations().catch(() => undefined);
       const decision = await authorize(ctx, cmd);
       if (!decision.ok) return { view: decision.view, kind: cmd.kind };
       const handler = HANDLERS[cmd.kind] as Handler<typeof cmd.kind>;
