@@ -1,7 +1,7 @@
 /** The directory from an LDIF file: the same entries and rules as LDAP, for the demo and offline runs. */
 import fs from 'node:fs';
 import type { Logger } from '../log';
-import { AttrMap, EntryRules, InscriptionCache, membershipFromEntry, studentFromEntry } from './entry';
+import { AttrMap, EntryRules, InscriptionCache, lowerOf, membershipFromEntry, studentFromEntry, syncAttributes } from './entry';
 import { FileChecks, emptyRead, lookupInRead, readTrustedFile } from './file-source';
 import { Roster } from './roster';
 import { DirectoryRead, DirectorySource, EtapeInfo, LookupResult, SkipCounter, Student } from './types';
@@ -52,11 +52,28 @@ function splitLine(line: string): [string, string, string] | undefined {
   return [name, sep, rest];
 }
 
+/** Each spelling of an attribute name (`supannEtuInscription`, `cn;lang-fr`): its lower-case name without options, or '' when it is not a name. */
+const namesSeen = new Map<string, string>();
+function attributeOf(raw: string): string {
+  let key = namesSeen.get(raw);
+  if (key === undefined) {
+    key = NAME.test(raw) ? raw.split(';')[0]!.toLowerCase() : '';
+    // Bounded: a hostile file cannot grow it past a few thousand spellings.
+    if (namesSeen.size < 5000) namesSeen.set(raw, key);
+  }
+  return key;
+}
+
+const isBlank = (line: string) => line === '' || (WS.test(line[0]!) && line.trim() === '');
+const isVersion = (line: string) => (line.charCodeAt(0) | 32) === 118 /* v */ && /^version:/i.test(line);
+
 /**
  * The records of an LDIF text one at a time ('error' for a broken line or a record without a dn), so
  * a reader can fold each entry and keep none: no array of entries, no copy of the unfolded text.
+ * With `keep` (lower-case names), other attributes are checked but neither decoded nor kept: the full
+ * read needs five of a person's dozen attributes, and never the names and e-mails.
  */
-export function* ldifRecords(text: string): Generator<LdifEntry | 'error'> {
+export function* ldifRecords(text: string, keep?: ReadonlySet<string>): Generator<LdifEntry | 'error'> {
   let pos = 0;
   const n = text.length;
   let dn: string | undefined;
@@ -64,21 +81,27 @@ export function* ldifRecords(text: string): Generator<LdifEntry | 'error'> {
   let lines = 0;
   let versionOnly = true;
   const take = (line: string): 'error' | undefined => {
-    if (line === '' || line.startsWith('#')) return undefined;
+    if (line === '' || line.charCodeAt(0) === 35 /* # */) return undefined;
     lines++;
-    if (/^version:/i.test(line)) return undefined;
+    if (isVersion(line)) return undefined;
     versionOnly = false;
+    const colon = line.indexOf(':');
+    if (colon < 1) return 'error';
+    const attribute = attributeOf(line.slice(0, colon));
+    if (attribute === '') return 'error';
+    // Not kept: only whether the line is well formed matters, and only a line break inside can break it.
+    const isDn = colon === 2 && attribute === 'dn';
+    if (keep !== undefined && !isDn && !keep.has(attribute)) return NOT_DOT.test(line) && !splitLine(line) ? 'error' : undefined;
     const m = splitLine(line);
     if (!m) return 'error';
-    const [name, sep, rest] = m;
+    const [, sep, rest] = m;
     if (sep === ':<') return undefined; // URL values are not fetched
     const value = sep === '::' ? Buffer.from(rest, 'base64').toString('utf8') : rest;
-    if (name.toLowerCase() === 'dn') dn = value;
+    if (isDn) dn = value;
     else {
-      const key = name.split(';')[0]!.toLowerCase();
-      const before = attrs.get(key);
+      const before = attrs.get(attribute);
       if (before) before.push(value);
-      else attrs.set(key, [value]);
+      else attrs.set(attribute, [value]);
     }
     return undefined;
   };
@@ -97,17 +120,17 @@ export function* ldifRecords(text: string): Generator<LdifEntry | 'error'> {
     const start = pos;
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = n;
-    let line = text.slice(pos, eol > pos && text[eol - 1] === '\r' ? eol - 1 : eol);
+    let line = text.slice(pos, eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
     pos = eol + 1;
-    while (pos < n && text[pos] === ' ') {
+    while (pos < n && text.charCodeAt(pos) === 32) {
       let e2 = text.indexOf('\n', pos);
       if (e2 < 0) e2 = n;
-      line += text.slice(pos + 1, e2 > pos && text[e2 - 1] === '\r' ? e2 - 1 : e2);
+      line += text.slice(pos + 1, e2 > pos && text.charCodeAt(e2 - 1) === 13 ? e2 - 1 : e2);
       pos = e2 + 1;
     }
     // A line of white space separates records — between two line ends only: the text's first line and
     // an unterminated last one are lines like any other (and broken ones).
-    if (line.trim() === '' && (line === '' || (start > 0 && pos <= n))) {
+    if (isBlank(line) && (line === '' || (start > 0 && pos <= n))) {
       yield* end();
       continue;
     }
@@ -140,7 +163,12 @@ const fileStamp = (file: string): string => {
 };
 
 export class LdifSource implements DirectorySource {
-  constructor(private readonly opts: LdifSourceOptions) {}
+  /** What a full read decodes: the attributes that decide membership, and the classes that say who is a person. */
+  private readonly fullReadAttributes: ReadonlySet<string>;
+
+  constructor(private readonly opts: LdifSourceOptions) {
+    this.fullReadAttributes = new Set([...syncAttributes(opts.rules.keyAttribute), 'objectClass'].map(lowerOf));
+  }
 
   describe(): string {
     return `ldif:${this.opts.path}`;
@@ -155,7 +183,7 @@ export class LdifSource implements DirectorySource {
       if (m.ok) roster.add(m.key, m.listeRouge, m.inscriptions);
       return m;
     };
-    return (await this.scan(take, roster)).read;
+    return (await this.scan(take, roster, this.fullReadAttributes)).read;
   }
 
   /** Every student with all their details (names, e-mails): for one-student lookups only. */
@@ -188,7 +216,6 @@ export class LdifSource implements DirectorySource {
 
   private kept?: { stamp: string; at: number; value: ReturnType<LdifSource['lookupRead']> };
 
-  /** Gives the event loop a turn every so many records: replies from Moodle read meanwhile are handled as they come. */
   /** Whole students (names, e-mails) into a list: for one-student look-ups. */
   private into(students: Student[]): Take {
     return (dn, attrs, skip, cache) => {
@@ -198,7 +225,8 @@ export class LdifSource implements DirectorySource {
     };
   }
 
-  private async scan(take: Take, roster: Roster): Promise<{ read: DirectoryRead; excluded: Map<string, string> }> {
+  /** Folds every person entry with `take`; with `keep`, a full read's scan, only those attributes are decoded and no exclusions are noted. */
+  private async scan(take: Take, roster: Roster, keep?: ReadonlySet<string>): Promise<{ read: DirectoryRead; excluded: Map<string, string> }> {
     const started = Date.now();
     const file = readTrustedFile(this.opts.path, this.opts);
     if ('problem' in file) return { read: emptyRead(this.describe(), started, file.problem), excluded: new Map() };
@@ -207,7 +235,7 @@ export class LdifSource implements DirectorySource {
     const cache = new InscriptionCache(this.opts.rules);
     let people = 0;
     let records = 0;
-    for (const e of ldifRecords(file.text)) {
+    for (const e of ldifRecords(file.text, keep)) {
       if (++records % YIELD_EVERY === 0) await yieldToLoop();
       if (e === 'error') {
         skip.add('malformed_ldif_record');
@@ -218,7 +246,8 @@ export class LdifSource implements DirectorySource {
       const r = take(e.dn, e.attrs, skip, cache);
       if (!r.ok) {
         skip.add(r.reason);
-        for (const a of ['uid', 'mail', 'supannetuid']) for (const v of e.attrs.get(a) ?? []) excluded.set(v.toLowerCase(), r.reason);
+        // Who is left out and why: for a look-up's answer ("not a student"), not for the nightly read.
+        if (keep === undefined) for (const a of ['uid', 'mail', 'supannetuid']) for (const v of e.attrs.get(a) ?? []) excluded.set(v.toLowerCase(), r.reason);
       }
     }
     const read: DirectoryRead = {
