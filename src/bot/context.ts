@@ -216,17 +216,6 @@ export class HandlerContext {
   }
 
   /**
-   * Any other command: a bare "oui"/"non" no longer reaches the confirmation before it (one asked
-   * earlier and left aside is answered by its own card, or its id), so a "yes" acts on what the last
-   * reply asked, or on nothing.
-   */
-  async leaveConfirmations(): Promise<void> {
-    if (!this.actor.key) return;
-    const key = bareAnswerKey(this.actor.key);
-    if (await this.deps.store.getState(key)) await this.deps.store.setState(key, '');
-  }
-
-  /**
    * The pending confirmation by id, or the person's latest; consumed atomically, once. `button`: the
    * card's button that asks (confirm, cancel, the manual alternative). Someone else's card is refused,
    * and that refusal audited here, for every button, as every refusal is: who clicked (the actor),
@@ -247,3 +236,14 @@ export class HandlerContext {
 
 /** The chat state holding the confirmation a person's bare "oui"/"non" answers ('' once they moved on). */
 const bareAnswerKey = (actor: string): string => `bare-answer:${actor}`;
+
+/**
+ * Anything but an answer (another command, a line not understood, a next page): a bare "oui"/"non" no
+ * longer reaches the confirmation before it (one asked earlier and left aside is answered by its own
+ * card, or its id), so a "yes" acts on what the last reply asked, or on nothing.
+ */
+export async function leaveConfirmations(store: Store, actorKey: string): Promise<void> {
+  if (!actorKey) return;
+  const key = bareAnswerKey(actorKey);
+  if (await store.getState(key)) await store.setState(key, '');
+}

@@ -13,7 +13,7 @@ import { SyncRequestError } from '../sync/engine';
 import { CohortSyncUnavailable, refusalCode } from '../moodle/cohort-syncs';
 import { CourseAccess, authorize, changesCourse, nonTeacherRefusal, refusalAbout, refusalText } from './authz';
 import { Command, ParseError, parseCommand } from './commands';
-import { Actor, BotDeps, HandlerContext, Identity, NoAccountError } from './context';
+import { Actor, BotDeps, HandlerContext, Identity, NoAccountError, leaveConfirmations } from './context';
 import { addForm } from './forms';
 import { catalog, Catalog } from '../i18n';
 import { add, cancel, confirm, listSyncs, manualInstead, remove, update } from './handlers/cohort-sync';
@@ -115,6 +115,8 @@ export class BotCore {
   private async answer(identity: Identity, input: string, retried = false): Promise<{ view: View; kind: string }> {
     const t = catalog(identity.locale);
     const parsed = /^\s*(ajouter|add)\s*$/i.test(input) ? undefined : parseCommand(input, { platforms: this.deps.config.platforms.map((p) => p.name) });
+    // Best effort: a store that is away cannot consume a confirmation either, and help or a read goes on without it.
+    if (!retried && !(parsed?.ok && ANSWERS.has(parsed.command.kind))) await leaveConfirmations(this.deps.store, identityKey(identity)).catch(() => undefined);
     if (parsed && !parsed.ok && parsed.error.code === 'typedMore') {
       // A "voir plus" button's label typed: the next page of this person's own last search, written in their language.
       const next = await this.deps.cache!.nextSearchPage(identityKey(identity));
@@ -160,8 +162,6 @@ export class BotCore {
       return { view: { blocks: [{ type: 'form', form: addForm(actor.identity.locale) }] }, kind: 'add' };
     }
     try {
-      // Best effort: a store that is away cannot consume a confirmation either, and help or a read goes on without it.
-      if (!ANSWERS.has(cmd.kind)) await ctx.leaveConfirmations().catch(() => undefined);
       const decision = await authorize(ctx, cmd);
       if (!decision.ok) return { view: decision.view, kind: cmd.kind };
       const handler = HANDLERS[cmd.kind] as Handler<typeof cmd.kind>;

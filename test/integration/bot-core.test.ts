@@ -89,6 +89,13 @@ describe('bot core on the demo university', () => {
     const [yes] = await converse(bot, TEACHER, ['oui']);
     expect(yes!.text).toMatch(/Rien à confirmer/);
     expect(instances('PHA-M1-301')).toHaveLength(0);
+    // A line not understood is a reply that asked nothing, too; so is "ajouter" alone (its form).
+    for (const between of ['blablabla zzz', 'ajouter']) {
+      await converse(bot, TEACHER, ['ajouter etp:M1PHA1 à PHA-M1-301']);
+      await converse(bot, TEACHER, [between]);
+      expect((await converse(bot, TEACHER, ['oui']))[0]!.text).toMatch(/Rien à confirmer/);
+      expect(instances('PHA-M1-301')).toHaveLength(0);
+    }
     // Two questions in a row: "oui" answers the newer one only; "non" then finds nothing waiting, not the older one.
     await converse(bot, TEACHER, ['ajouter etp:L3PHA1 à PHA-M1-301']);
     const [yes2] = await converse(bot, TEACHER, ['oui']);
