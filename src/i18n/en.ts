@@ -158,7 +158,7 @@ export const en: Catalog = {
 
   removeConfirmTitle: 'Remove the cohort sync?',
   disableConfirmTitle: 'Disable the cohort sync?',
-  disableConfirmText: (cohort: string, course: string, n: number, role: string) => `The sync of ${cohort} will be disabled in ${course}: ${people(n, role)} will lose access to the course until it is enabled again (those with another way in keep it).`,
+  disableConfirmText: (cohort: string, course: string, n: number, role: string) => `The sync of ${cohort} will be disabled in ${course}: ${people(n, role)} will no longer be enrolled in the course until it is enabled again (those enrolled another way stay enrolled).`,
   roleConfirmTitle: 'Change the role?',
   roleConfirmText: (cohort: string, course: string, who: string, role: string) => `${who} enrolled through ${cohort} in ${course} will get the role "${role}" instead of their current one.`,
   people: (n: number, role: string): string => people(n, role),
@@ -168,7 +168,7 @@ export const en: Catalog = {
   updateNothing: 'Nothing to change: give role, group, enable/disable or name.',
   roleChanged: (role: string) => `role ${role}`,
   groupChanged: (group: string) => `group ${group}`,
-  statusChanged: (enabled: boolean) => (enabled ? 'enabled' : 'disabled (its members lose access to the course until it is enabled again)'),
+  statusChanged: (enabled: boolean) => (enabled ? 'enabled' : 'disabled (its members are no longer enrolled in the course through it until it is enabled again)'),
   nameChanged: (name: string) => `name "${name}"`,
 
   confirmExpired: 'This confirmation has expired or was already used. Run the command again.',

@@ -159,7 +159,7 @@ export const fr = {
 
   removeConfirmTitle: 'Retirer la synchronisation ?',
   disableConfirmTitle: 'Désactiver la synchronisation ?',
-  disableConfirmText: (cohort: string, course: string, n: number, role: string) => `La synchronisation de ${cohort} sera désactivée dans ${course} : ${people(n, role)} ${verb(n, 'perdra', 'perdront')} l’accès au cours jusqu’à sa réactivation (ceux qui y ont un autre accès le gardent).`,
+  disableConfirmText: (cohort: string, course: string, n: number, role: string) => `La synchronisation de ${cohort} sera désactivée dans ${course} : ${people(n, role)} ${verb(n, 'ne sera plus inscrit', 'ne seront plus inscrits')} au cours jusqu’à sa réactivation (ceux qui y sont inscrits autrement le restent).`,
   roleConfirmTitle: 'Changer le rôle ?',
   roleConfirmText: (cohort: string, course: string, who: string, role: string) => `${who} inscrits par ${cohort} dans ${course} recevront le rôle « ${role} » à la place de leur rôle actuel.`,
   people: (n: number, role: string): string => people(n, role),
@@ -169,7 +169,7 @@ export const fr = {
   updateNothing: 'Rien à modifier : indiquez rôle, groupe, activer/désactiver ou nom.',
   roleChanged: (role: string) => `rôle ${role}`,
   groupChanged: (group: string) => `groupe ${group}`,
-  statusChanged: (enabled: boolean): string => (enabled ? 'activée' : 'désactivée (ses inscrits perdent l’accès au cours jusqu’à sa réactivation)'),
+  statusChanged: (enabled: boolean): string => (enabled ? 'activée' : 'désactivée (ses membres ne sont plus inscrits au cours par elle jusqu’à sa réactivation)'),
   nameChanged: (name: string) => `nom « ${name} »`,
 
   confirmExpired: 'Cette confirmation a expiré ou a déjà servi. Recommencez la commande.',

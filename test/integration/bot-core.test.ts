@@ -179,7 +179,7 @@ describe('bot core on the demo university', () => {
     }
   });
 
-  it('lists, changes and removes a cohort sync (removal confirmed, saying how many lose access)', async () => {
+  it('lists, changes and removes a cohort sync (removal confirmed, saying how many will no longer be enrolled)', async () => {
     const [add] = await converse(bot, TEACHER, ['add etp:L2PHA1 to PHA-L2-101 role student group new']);
     await converse(bot, TEACHER, [add!.view.buttons![0]!.payload]);
     const [list] = await converse(bot, TEACHER, ['méthodes PHA-L2-101']);
@@ -187,7 +187,7 @@ describe('bot core on the demo university', () => {
     // A role change and disabling change people's access: confirmed first, saying how many.
     const [upd] = await converse(bot, TEACHER, ['modifier L2PHA1 dans PHA-L2-101 rôle enseignant non éditeur désactiver']);
     expect(upd!.view.tone).toBe('warning');
-    expect(upd!.text).toMatch(/17 étudiants perdront l’accès au cours jusqu’à sa réactivation/);
+    expect(upd!.text).toMatch(/17 étudiants ne seront plus inscrits au cours jusqu’à sa réactivation/);
     expect(upd!.text).toMatch(/17 étudiants inscrits par .* recevront le rôle « enseignant non éditeur » à la place de « étudiant »/);
     const inst = instances('PHA-L2-101').find((i) => i.customint1 === cohort('etp:L2PHA1').id)!;
     expect([inst.roleid, inst.status]).toEqual([5, 0]);
@@ -196,7 +196,7 @@ describe('bot core on the demo university', () => {
     expect([site.enrol.get(inst.id)!.roleid, site.enrol.get(inst.id)!.status]).toEqual([4, 1]);
     // Disabled, the sync lets nobody in: removing it now takes access from nobody.
     const [ask] = await converse(bot, TEACHER, ['retirer etp:L2PHA1 de PHA-L2-101']);
-    expect(ask!.text).toMatch(/0 tuteur \(enseignant non éditeur\) perdra l’accès au cours/);
+    expect(ask!.text).toMatch(/0 tuteur \(enseignant non éditeur\) ne sera plus inscrit au cours/);
     expect(site.enrol.get(inst.id)).toBeDefined();
     const [done] = await converse(bot, TEACHER, ['oui']);
     expect(done!.view.tone).toBe('success');

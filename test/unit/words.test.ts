@@ -185,13 +185,13 @@ describe('counts and their verbs', () => {
   // A tester saw "0 étudiant y ont maintenant accès" and "0 étudiant perdront l’accès"; then "14 étudiants y ont
   // maintenant accès" where one of them had a suspended account: Moodle's count is of enrolments, said as such.
   it.each([
-    ['fr', 0, /0 étudiant y est maintenant inscrit par/, /0 étudiant perdra l’accès/, /0 étudiant sera inscrit au cours/],
-    ['fr', 1, /1 étudiant y est maintenant inscrit par/, /1 étudiant perdra l’accès/, /1 étudiant sera inscrit au cours/],
-    ['fr', 3, /3 étudiants y sont maintenant inscrits par/, /3 étudiants perdront l’accès/, /3 étudiants seront inscrits au cours/],
-    ['fr', -1, /un nombre inconnu de participants y sont maintenant inscrits/, /un nombre inconnu de participants perdront/, undefined],
-    ['en', 1, /1 student is now enrolled through/, /1 student will lose access/, /1 student will be enrolled in the course/],
-    ['en', 0, /0 students are now enrolled through/, /0 students will lose access/, /0 students will be enrolled in the course/],
-    ['en', 3, /3 students are now enrolled through/, /3 students will lose access/, /3 students will be enrolled in the course/],
+    ['fr', 0, /0 étudiant y est maintenant inscrit par/, /0 étudiant ne sera plus inscrit/, /0 étudiant sera inscrit au cours/],
+    ['fr', 1, /1 étudiant y est maintenant inscrit par/, /1 étudiant ne sera plus inscrit/, /1 étudiant sera inscrit au cours/],
+    ['fr', 3, /3 étudiants y sont maintenant inscrits par/, /3 étudiants ne seront plus inscrits/, /3 étudiants seront inscrits au cours/],
+    ['fr', -1, /un nombre inconnu de participants y sont maintenant inscrits/, /un nombre inconnu de participants ne seront plus inscrits/, undefined],
+    ['en', 1, /1 student is now enrolled through/, /1 student will no longer be enrolled/, /1 student will be enrolled in the course/],
+    ['en', 0, /0 students are now enrolled through/, /0 students will no longer be enrolled/, /0 students will be enrolled in the course/],
+    ['en', 3, /3 students are now enrolled through/, /3 students will no longer be enrolled/, /3 students will be enrolled in the course/],
   ] as Array<[Locale, number, RegExp, RegExp, RegExp | undefined]>)('%s, %i: the verb agrees with the count', (locale, n, done, disable, enable) => {
     const t = catalog(locale);
     expect(t.addDone('C', 'X', n, 'student')).toMatch(done);

@@ -168,7 +168,7 @@ export async function remove(ctx: HandlerContext, cmd: Extract<Command, { kind: 
     title: t.removeConfirmTitle,
     tone: 'warning',
     blocks: [
-      text(t.help.removeText(label, rc.label, t.help.whoLoseAccess(count, found[0]!.roleShortname))),
+      text(t.help.removeText(label, rc.label, t.help.whoLeave(count, found[0]!.roleShortname))),
       // A role other than student: everyone it enrolled loses that role, even those who keep access.
       ...found.filter((i) => i.roleShortname !== 'student').map((i) => text(t.help.loseRole(i.enabled ? i.activeCount : i.memberCount, i.roleShortname, t.roleLabels[i.roleShortname] ?? i.roleName))),
     ],

@@ -65,8 +65,8 @@ export const helpEn: HelpSection = {
     `The sync of ${cohort} will be enabled in ${course}: ${role === 'student' ? `${roleWord(k, role)} will be enrolled in the course` : `${n(k, 'cohort member', 'cohort members')} will be enrolled in the course with the role “${roleName}”`}.`,
   roleChangeText: (cohort: string, course: string, k: number, from: string, toName: string, fromName: string) => `${roleWord(k, from)} enrolled by ${cohort} in ${course} will get the role “${toName}” instead of “${fromName}”.`,
   loseRole: (k: number, role: string, roleName: string) => `${roleWord(k, role)} will lose their role “${roleName}” in the course.`,
-  whoLoseAccess: (k: number, role: string) => (k < 0 ? 'an unknown number of participants will lose' : `${roleWord(k, role)} will lose`),
-  removeText: (cohort: string, course: string, lose: string) => `The sync of ${cohort} will be removed from ${course}: ${lose} access to the course (those with another way in keep it).`,
+  whoLeave: (k: number, role: string) => (k < 0 ? 'an unknown number of participants will no longer be enrolled' : `${roleWord(k, role)} will no longer be enrolled`),
+  removeText: (cohort: string, course: string, leave: string) => `The sync of ${cohort} will be removed from ${course}: ${leave} in the course (those enrolled another way stay enrolled).`,
   people: roleWord,
   nameOnCard: 'Method name',
 

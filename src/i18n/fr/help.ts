@@ -72,8 +72,8 @@ export const helpFr = {
     `La synchronisation de ${cohort} sera activée dans ${course} : ${role === 'student' ? `${roleWord(k, role)} ${k > 1 ? 'seront inscrits' : 'sera inscrit'} au cours` : `${n(k, 'membre', 'membres')} de la cohorte ${k > 1 ? 'seront inscrits' : 'sera inscrit'} au cours avec le rôle « ${roleName} »`}.`,
   roleChangeText: (cohort: string, course: string, k: number, from: string, toName: string, fromName: string) => `${roleWord(k, from)} ${k > 1 ? 'inscrits' : 'inscrit'} par ${cohort} dans ${course} ${k > 1 ? 'recevront' : 'recevra'} le rôle « ${toName} » à la place de « ${fromName} ».`,
   loseRole: (k: number, role: string, roleName: string) => `${roleWord(k, role)} ${k > 1 ? 'perdront' : 'perdra'} leur rôle « ${roleName} » dans le cours.`,
-  whoLoseAccess: (k: number, role: string) => (k < 0 ? 'un nombre inconnu de participants perdront' : `${roleWord(k, role)} ${k > 1 ? 'perdront' : 'perdra'}`),
-  removeText: (cohort: string, course: string, lose: string) => `La synchronisation de ${cohort} sera retirée de ${course} : ${lose} l’accès au cours (ceux qui y ont un autre accès le gardent).`,
+  whoLeave: (k: number, role: string) => (k < 0 ? 'un nombre inconnu de participants ne seront plus inscrits' : `${roleWord(k, role)} ${k > 1 ? 'ne seront plus inscrits' : 'ne sera plus inscrit'}`),
+  removeText: (cohort: string, course: string, leave: string) => `La synchronisation de ${cohort} sera retirée de ${course} : ${leave} au cours (ceux qui y sont inscrits autrement le restent).`,
   people: roleWord,
   nameOnCard: 'Nom de la méthode',
 
