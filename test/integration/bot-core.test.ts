@@ -193,6 +193,10 @@ describe('bot core on the demo university', () => {
     expect([inst.roleid, inst.status]).toEqual([5, 0]);
     const [applied] = await converse(bot, TEACHER, [upd!.view.buttons![0]!.payload]);
     expect(applied!.view.tone).toBe('success');
+    // A new group is named once: "nouveau groupe au nom de la cohorte …", not "groupe nouveau groupe …".
+    const [regroup] = await converse(bot, TEACHER, ['modifier L2PHA1 dans PHA-L2-101 groupe nouveau']);
+    expect(regroup!.text).toMatch(/: nouveau groupe au nom de la cohorte « Licence 2 Pharmacie \(L2PHA1\) »/);
+    expect(regroup!.text).not.toMatch(/groupe nouveau/);
     expect([site.enrol.get(inst.id)!.roleid, site.enrol.get(inst.id)!.status]).toEqual([4, 1]);
     // Disabled, the sync lets nobody in: removing it now takes access from nobody.
     const [ask] = await converse(bot, TEACHER, ['retirer etp:L2PHA1 de PHA-L2-101']);

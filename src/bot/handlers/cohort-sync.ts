@@ -202,7 +202,8 @@ export async function update(ctx: HandlerContext, cmd: Extract<Command, { kind: 
     const group = await resolveGroup(ctx, rc, cmd.group, instance.cohortName ?? '');
     if ('blocks' in group) return group;
     groupId = group.id;
-    changes.push(t.groupChanged(group.label));
+    // A new group's label is already the whole change ("new group named after the cohort …").
+    changes.push(group.id === -1 ? group.label : t.groupChanged(group.label));
   }
   if (cmd.enabled !== undefined) changes.push(t.statusChanged(cmd.enabled));
   if (cmd.name !== undefined) changes.push(t.nameChanged(cmd.name));
