@@ -94,7 +94,7 @@ const VERBS: Record<string, string[]> = {
   add: ['ajouter', 'ajoute', 'add'],
   update: ['modifier', 'modifie', 'update', 'change'],
   remove: ['retirer', 'retire', 'supprimer', 'remove', 'delete'],
-  status: ['etat', 'status', 'statut'],
+  status: ['etat', 'status', 'statut', 'state'],
   confirm: ['oui', 'yes', 'confirmer', 'confirm', 'ok', 'o', 'y'],
   cancel: ['non', 'no', 'annuler', 'cancel', 'n'],
   manual: ['manuel', 'manual'],

@@ -21,6 +21,7 @@ describe('grammar (FR/EN, accents, case)', () => {
     ['état', { kind: 'status', target: undefined }],
     ['ETAT L2PHA1', { kind: 'status', target: 'L2PHA1' }],
     ['status ecampus', { kind: 'status', target: 'ecampus' }],
+    ['state etp:L2PHA1', { kind: 'status', target: 'etp:L2PHA1' }],
     ['oui', { kind: 'confirm', id: undefined }],
     ['yes 1a2b3c4d', { kind: 'confirm', id: '1a2b3c4d' }],
     ['Non', { kind: 'cancel', id: undefined }],
