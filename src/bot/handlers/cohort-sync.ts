@@ -7,6 +7,9 @@ import type { MoodleUser } from '../../moodle/api';
 import type { CohortSync, CohortSyncs } from '../../moodle/cohort-syncs';
 import type { CourseAccess } from '../authz';
 import { currentAcademicYear } from '../../domain/academic-year';
+import { endOfYear } from '../../diagnosis/effect';
+import { formatDate } from '../../i18n/format';
+import { localeOf } from '../../i18n/locale';
 import type { Command, GroupSpec, RoleSpec } from '../commands';
 import { fold } from '../commands';
 import type { HandlerContext, PendingProblem, SyncPatch } from '../context';
@@ -62,10 +65,11 @@ async function isAutoSpace(ctx: HandlerContext, rc: ResolvedCourse): Promise<boo
   return cats.some((c) => c.idnumber !== null && auto.includes(c.idnumber));
 }
 
-/** End of the current academic year (31 August), for manual enrolments with an end date. */
+/** End of the current academic year (the next switch, ACADEMIC_YEAR_START), for manual enrolments: the date support's "why" offers too. */
 function academicYearEnd(ctx: HandlerContext): { epoch: number; label: string } {
-  const y = currentAcademicYear(ctx.now(), ctx.config.academicYear) + 1;
-  return { epoch: Math.floor(Date.UTC(y, 7, 31, 21, 59, 59) / 1000), label: ctx.t.locale === 'en' ? `31 August ${y}` : `31 août ${y}` };
+  const rules = ctx.config.academicYear;
+  const end = endOfYear(currentAcademicYear(ctx.now(), rules), rules);
+  return { epoch: Math.floor(end.getTime() / 1000), label: formatDate(end, localeOf(ctx.t.locale), rules.timezone) };
 }
 
 export async function add(ctx: HandlerContext, cmd: AddCommand, access: CourseAccess): Promise<View> {
